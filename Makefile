@@ -1,0 +1,62 @@
+# svcreg — see README.md. `make demo` runs the main job, `make test` everything.
+GO        ?= go
+BIN       := bin/svcreg
+KUBO      := .cache/bin/ipfs
+KUBO_VER  := v0.43.1
+FUZZTIME  ?= 4s
+GOFILES   := $(shell find . -name '*.go' -not -path './.cache/*' -not -path './tools/*')
+
+.PHONY: build test unit fuzz check demo bench kubo clean
+
+build: $(BIN)
+
+$(BIN): $(GOFILES) go.mod go.sum
+	$(GO) build -trimpath -tags urfave_cli_no_docs -o $(BIN) ./cmd/svcreg
+
+# kubo, from the Go module proxy, for golden CIDs, interop tests and
+# benchmarks. kubo's go.mod replaces go-libp2p with a fork the proxy does
+# not serve; tools/kubo pins a go-libp2p that builds instead.
+kubo: $(KUBO)
+
+$(KUBO): tools/kubo/go.mod tools/kubo/go.sum
+	cd tools/kubo && $(GO) build -o ../../$(KUBO) github.com/ipfs/kubo/cmd/ipfs
+	$(KUBO) version | grep -q 0.43.1
+
+test: build kubo unit fuzz
+
+unit:
+	$(GO) vet ./...
+	KUBO=$(abspath $(KUBO)) $(GO) test -race -count=1 ./...
+
+# Runs every fuzz target briefly; `make fuzz FUZZTIME=30s` for longer.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg > /tmp/svcreg-fuzz.log 2>&1 || { cat /tmp/svcreg-fuzz.log; exit 1; }; \
+	  done; \
+	done
+
+check:
+	@test -z "$$(gofmt -l $(GOFILES))" || { gofmt -l $(GOFILES); exit 1; }
+	$(GO) vet ./...
+	./.ci/check-imports
+	$(GO) test -race -count=1 ./...
+
+# Build, make a registry in a temporary home, publish the example service,
+# resolve it and print where it lives.
+demo: build
+	@set -e; home=$$(mktemp -d); trap 'rm -rf "$$home"' EXIT; \
+	export SVCREG_HOME="$$home"; \
+	echo "registry: $$(./$(BIN) init)"; \
+	./$(BIN) publish say@1.0.0 examples/say; \
+	echo "resolve say@^1 -> $$(./$(BIN) resolve 'say@^1')"; \
+	./$(BIN) info say@1.0.0
+
+bench: build kubo
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	KUBO=$(abspath $(KUBO)) ./bench/import.sh
+	KUBO=$(abspath $(KUBO)) ./bench/resolve.sh
+
+clean:
+	rm -rf bin

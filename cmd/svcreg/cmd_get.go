@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry/unixfs"
+)
+
+func newGetCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "get",
+		Usage:     "write a release's files to a directory, verified block by block",
+		ArgsUsage: "NAME[@RANGE|@TAG]",
+		Description: `Every block is checked against its CID as it is read. The files are written
+to a temporary directory next to the output and renamed into place, so a
+failure leaves nothing behind. The output directory must not exist.
+
+Examples:
+   svcreg get 'tts@^1' -o ./out
+   svcreg get tts@1.0.0 --output ./tts-1.0.0`,
+		Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output directory (default: ./NAME)"}),
+		Action: runGet,
+	}
+}
+
+func runGet(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "NAME[@RANGE|@TAG]"); err != nil {
+		return err
+	}
+	spec, err := manifest.ParseSpec(c.Args().First())
+	if err != nil {
+		return err
+	}
+	h, err := openHome(c, false)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	info, err := h.reg.Info(c.Context, spec)
+	if err != nil {
+		return err
+	}
+	dst := c.String("output")
+	if dst == "" {
+		dst = string(info.Service)
+	}
+	if err := unixfs.Export(c.Context, h.blocks.Blockstore(), info.Release.Content, dst); err != nil {
+		return err
+	}
+	out := infoJSON(h.reg.Name(), info)
+	return emit(c, map[string]any{"service": out.Service, "version": out.Version, "cid": out.CID, "output": dst},
+		func(w io.Writer) { fmt.Fprintf(w, "%s@%s %s -> %s\n", out.Service, out.Version, out.CID, dst) })
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+func newKeyCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "key",
+		Usage: "export or import the registry's signing key",
+		Description: `The key file is a libp2p protobuf ed25519 key, the format 'ipfs key import'
+reads. It is written with mode 0600 and never printed.
+
+Examples:
+   svcreg key export -o registry.key
+   ipfs key import svcreg registry.key
+   SVCREG_HOME=/new/home svcreg key import registry.key && svcreg init --home /new/home`,
+		Subcommands: []*cli.Command{
+			{
+				Name: "export", Usage: "write the key to a file (mode 0600)", ArgsUsage: "-o FILE",
+				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create"}),
+				Action: runKeyExport,
+			},
+			{
+				Name: "import", Usage: "make FILE this home's registry key (the home must have none)", ArgsUsage: "FILE",
+				Flags:  withCommon(),
+				Action: runKeyImport,
+			},
+		},
+	}
+}
+
+func runKeyExport(c *cli.Context) error {
+	dir, err := homeDir(c)
+	if err != nil {
+		return err
+	}
+	k, err := ipns.LoadKey(filepath.Join(dir, keyFile))
+	if err != nil {
+		return withHint(err, "run 'svcreg init' first, or pass --home DIR")
+	}
+	if err := k.Save(c.String("output")); err != nil {
+		return err
+	}
+	return emit(c, map[string]string{"name": k.Name(), "file": c.String("output")},
+		func(w io.Writer) { fmt.Fprintf(w, "exported the key of %s to %s\n", k.Name(), c.String("output")) })
+}
+
+func runKeyImport(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "FILE"); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(c.Args().First())
+	if err != nil {
+		return err
+	}
+	k, err := ipns.ParseKey(data)
+	if err != nil {
+		return err
+	}
+	dir, err := homeDir(c)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := k.Save(filepath.Join(dir, keyFile)); err != nil {
+		return withHint(err, "this home already has a key; use another --home")
+	}
+	return emit(c, map[string]string{"name": k.Name()},
+		func(w io.Writer) { fmt.Fprintf(w, "%s\n", k.Name()) })
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/unixfs"
+)
+
+func newPublishCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "publish",
+		Usage:     "import a directory and record it as NAME@VERSION",
+		ArgsUsage: "NAME@VERSION [DIR]",
+		Description: `Adds DIR (default: the current directory) to the local block store exactly
+as 'ipfs add -r' of kubo 0.43.1 does with the chosen profile, records
+NAME@VERSION -> CID in a new signed manifest state and prints
+"NAME@VERSION CID". Publishing the same content again is a no-op; other
+content for a published version is refused (exit 4).
+
+Dotfiles are skipped unless --hidden; symlinks are stored as symlinks and
+never followed.
+
+Examples:
+   svcreg publish tts@1.0.0 ./tts
+   svcreg publish tts@1.1.0-beta.1 ./tts --profile unixfs-v0-2015
+   svcreg publish tts@1.0.1 --json`,
+		Flags: withCommon(append(signFlags(),
+			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
+			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},
+		)...),
+		Action: runPublish,
+	}
+}
+
+type publishOut struct {
+	Service string `json:"service"`
+	Version string `json:"version"`
+	CID     string `json:"cid"`
+	Size    uint64 `json:"size"`
+	Profile string `json:"profile"`
+	Changed bool   `json:"changed"`
+	Root    string `json:"root"`
+	Seq     uint64 `json:"seq"`
+}
+
+func runPublish(c *cli.Context) error {
+	if err := needArgs(c, 1, 2, "NAME@VERSION [DIR]"); err != nil {
+		return err
+	}
+	name, v, err := manifest.ParseExact(c.Args().Get(0))
+	if err != nil {
+		return err
+	}
+	profile, err := unixfs.ParseProfile(c.String("profile"))
+	if err != nil {
+		return err
+	}
+	dir := c.Args().Get(1)
+	if dir == "" {
+		dir = "."
+	}
+	h, err := openBlocks(c)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden")}
+	stop := startProgress(c, &opts)
+	res, err := unixfs.Import(c.Context, h.blocks.Blockstore(), dir, opts)
+	stop()
+	if err != nil {
+		return err
+	}
+	if err := h.open(c, true); err != nil {
+		return err
+	}
+	head, changed, err := h.reg.Publish(c.Context, registry.Publication{
+		Service: name, Version: v, Content: res.Root, Size: res.Size, Profile: profile, Hidden: opts.Hidden,
+	})
+	if err != nil {
+		return err
+	}
+	out := publishOut{Service: string(name), Version: v.String(), CID: res.Root.String(), Size: res.Size,
+		Profile: profile, Changed: changed, Root: head.Root.String(), Seq: head.Seq}
+	return emit(c, out, func(w io.Writer) {
+		fmt.Fprintf(w, "%s@%s %s\n", name, v, res.Root)
+		if !changed {
+			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already published with this content; nothing changed\n", name, v)
+		}
+	})
+}
+
+// startProgress reports import progress on stderr when it is a terminal.
+func startProgress(c *cli.Context, opts *unixfs.Options) (stop func()) {
+	w := c.App.ErrWriter
+	if !isTerminal(w) {
+		return func() {}
+	}
+	var done atomic.Int64
+	var last atomic.Int64
+	opts.Progress = func(n int64) {
+		done.Store(n)
+		if now := time.Now().UnixMilli(); now-last.Load() >= 200 {
+			last.Store(now)
+			fmt.Fprintf(w, "\rimporting: %s", humanBytes(n))
+		}
+	}
+	return func() {
+		if last.Load() != 0 {
+			fmt.Fprintf(w, "\rimported: %s\n", humanBytes(done.Load()))
+		}
+	}
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

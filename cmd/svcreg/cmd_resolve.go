@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+func newResolveCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "resolve",
+		Usage:     "print the CID that NAME[@RANGE|@TAG] resolves to",
+		ArgsUsage: "NAME[@RANGE|@TAG]",
+		Description: `Without a range, picks the highest stable, non-yanked version. Ranges are
+npm-style; prereleases match only when the range names them; yanked versions
+resolve only when named exactly. Answers are cached per manifest root.
+
+Examples:
+   svcreg resolve tts
+   svcreg resolve 'tts@^1.0'
+   svcreg resolve 'tts@>=1.0 <2' --json
+   svcreg resolve tts@beta`,
+		Flags:  withCommon(),
+		Action: runResolve,
+	}
+}
+
+type resolveOut struct {
+	Service string `json:"service"`
+	Version string `json:"version"`
+	CID     string `json:"cid"`
+}
+
+func runResolve(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "NAME[@RANGE|@TAG]"); err != nil {
+		return err
+	}
+	spec, err := manifest.ParseSpec(c.Args().First())
+	if err != nil {
+		return err
+	}
+	h, err := openHome(c, false)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	res, err := h.reg.Resolve(c.Context, spec)
+	if err != nil {
+		return err
+	}
+	return emit(c, resolveOut{Service: res.Service, Version: res.Version, CID: res.CID.String()},
+		func(w io.Writer) { fmt.Fprintln(w, res.CID) })
+}

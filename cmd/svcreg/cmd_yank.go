@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+func newYankCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "yank",
+		Usage:     "mark NAME@VERSION yanked (or restore it with --undo)",
+		ArgsUsage: "NAME@VERSION",
+		Description: `A yanked version stays in the manifest and keeps its CID, but ranges and
+tags skip it: it resolves only when named exactly.
+
+Examples:
+   svcreg yank tts@1.0.0 --reason "speaks too fast"
+   svcreg yank tts@1.0.0 --undo`,
+		Flags: withCommon(append(signFlags(),
+			&cli.StringFlag{Name: "reason", Usage: "why the version is yanked"},
+			&cli.BoolFlag{Name: "undo", Usage: "restore a yanked version"},
+		)...),
+		Action: runYank,
+	}
+}
+
+func runYank(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "NAME@VERSION"); err != nil {
+		return err
+	}
+	name, v, err := manifest.ParseExact(c.Args().First())
+	if err != nil {
+		return err
+	}
+	h, err := openHome(c, true)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	head, changed, err := h.reg.Yank(c.Context, name, v, c.String("reason"), c.Bool("undo"))
+	if err != nil {
+		return err
+	}
+	verb := "yanked"
+	if c.Bool("undo") {
+		verb = "restored"
+	}
+	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}
+	return emit(c, out, func(w io.Writer) { fmt.Fprintf(w, "%s %s@%s\n", verb, name, v) })
+}

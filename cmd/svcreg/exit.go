@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/unixfs"
+)
+
+// Exit codes; docs/CLI.md documents them.
+const (
+	exitOK        = 0
+	exitFailure   = 1 // anything not classified below
+	exitUsage     = 2 // bad flags or arguments: names, versions, ranges
+	exitNotFound  = 3 // no registry, service, version, tag or match
+	exitConflict  = 4 // immutable version republished with other content
+	exitIntegrity = 5 // corrupt block, invalid manifest or record, rollback
+	exitInput     = 6 // the input path is missing, not a directory or unreadable
+	exitLocked    = 7 // another svcreg process holds the index
+	exitCanceled  = 130
+)
+
+// cliError carries an exit code and a hint to the edge.
+type cliError struct {
+	err  error
+	code int
+	hint string
+}
+
+func (e *cliError) Error() string { return e.err.Error() }
+func (e *cliError) Unwrap() error { return e.err }
+
+func usageErr(err error, hint string) error { return &cliError{err: err, code: exitUsage, hint: hint} }
+
+func withHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &cliError{err: err, code: classify(err), hint: hint}
+}
+
+// report prints err as one "svcreg: error:" line plus an optional hint and
+// returns the exit code.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	code, hint := classify(err), hintFor(err)
+	var ce *cliError
+	if errors.As(err, &ce) {
+		code = ce.code
+		if ce.hint != "" {
+			hint = ce.hint
+		}
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	fmt.Fprintf(stderr, "svcreg: error: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(stderr, "svcreg: hint: %s\n", hint)
+	}
+	return code
+}
+
+func classify(err error) int {
+	var ee cli.ExitCoder
+	switch {
+	case errors.Is(err, context.Canceled):
+		return exitCanceled
+	case isAny(err, manifest.ErrInvalidName, manifest.ErrInvalidVersion, manifest.ErrInvalidRange,
+		manifest.ErrInvalidSpec, manifest.ErrInvalidTag, unixfs.ErrUnknownProfile, ipns.ErrInvalidName):
+		return exitUsage
+	case isAny(err, registry.ErrNoHead, registry.ErrServiceNotFound, manifest.ErrVersionNotFound,
+		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey):
+		return exitNotFound
+	case isAny(err, manifest.ErrImmutable, ipns.ErrKeyExists):
+		return exitConflict
+	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
+		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
+		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex):
+		return exitIntegrity
+	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory):
+		return exitInput
+	case errors.Is(err, bolt.ErrLocked):
+		return exitLocked
+	case errors.As(err, &ee):
+		return exitUsage // urfave/cli's own flag and argument errors
+	}
+	if strings.HasPrefix(err.Error(), "flag provided but not defined") || strings.HasPrefix(err.Error(), "invalid value") {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+func hintFor(err error) string {
+	switch {
+	case errors.Is(err, registry.ErrNoHead), errors.Is(err, errNoKey):
+		return "run 'svcreg init' to create a registry here, or pass --home DIR"
+	case errors.Is(err, registry.ErrServiceNotFound):
+		return "run 'svcreg ls' to see the services"
+	case isAny(err, manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):
+		return "run 'svcreg ls NAME' to see its versions and tags"
+	case errors.Is(err, manifest.ErrImmutable):
+		return "a published version never changes: publish a new version instead"
+	case errors.Is(err, registry.ErrCorruptBlock):
+		return "the local block store is damaged; restore SVCREG_HOME from a backup or fetch the blocks again"
+	case errors.Is(err, bolt.ErrLocked):
+		return "another svcreg process is using this registry; wait for it or check for a stuck process"
+	case isAny(err, manifest.ErrInvalidSpec, manifest.ErrInvalidRange):
+		return "write NAME, NAME@VERSION, NAME@RANGE (^1.2, ~1.2.3, 1.x, '>=1 <2') or NAME@TAG"
+	case errors.Is(err, manifest.ErrInvalidName):
+		return "names use lowercase a-z 0-9 - . _ and start with a letter, digit or _"
+	case errors.Is(err, manifest.ErrInvalidVersion):
+		return "versions are SemVer 2.0.0, e.g. 1.0.0 or 1.1.0-beta.1"
+	case errors.Is(err, unixfs.ErrNotDirectory):
+		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
+	case errors.Is(err, fs.ErrNotExist):
+		return "check the path"
+	}
+	return ""
+}
+
+func isAny(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+// commonFlags are accepted by every command, before or after its arguments.
+func commonFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "home", Usage: "registry state directory", EnvVars: []string{"SVCREG_HOME"}, DefaultText: "~/.svcreg"},
+		&cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON"},
+	}
+}
+
+// signFlags are accepted by commands that sign a new manifest state.
+func signFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.DurationFlag{Name: "lifetime", Value: 48 * time.Hour, Usage: "validity of the new IPNS record"},
+		&cli.DurationFlag{Name: "ttl", Value: 5 * time.Minute, Usage: "cache TTL of the new IPNS record"},
+	}
+}
+
+func withCommon(fs ...cli.Flag) []cli.Flag { return append(commonFlags(), fs...) }
+
+// homeDir returns --home, $SVCREG_HOME or ~/.svcreg.
+func homeDir(c *cli.Context) (string, error) {
+	if h := c.String("home"); h != "" {
+		return filepath.Abs(h)
+	}
+	u, err := os.UserHomeDir()
+	if err != nil {
+		return "", usageErr(err, "set SVCREG_HOME or pass --home DIR")
+	}
+	return filepath.Join(u, ".svcreg"), nil
+}

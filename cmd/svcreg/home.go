@@ -1,0 +1,99 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/flatfs"
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+// errNoKey is returned when SVCREG_HOME holds no registry key.
+var errNoKey = errors.New("no registry key")
+
+// The layout of SVCREG_HOME.
+const (
+	keyFile   = "key"      // ed25519 key, libp2p protobuf, mode 0600
+	blocksDir = "blocks"   // flatfs block store, kubo's layout
+	indexFile = "index.db" // bbolt: heads, floors, resolutions
+)
+
+// home is an opened SVCREG_HOME.
+type home struct {
+	dir    string
+	blocks *flatfs.Store
+	cache  *bolt.Cache
+	key    *ipns.Key
+	reg    *registry.Registry
+}
+
+// openBlocks opens only the block store, for work that needs no index lock
+// (importing a directory before publishing it).
+func openBlocks(c *cli.Context) (*home, error) {
+	dir, err := homeDir(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create home %s: %w", dir, err)
+	}
+	bs, err := flatfs.Open(filepath.Join(dir, blocksDir), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open block store: %w", err)
+	}
+	return &home{dir: dir, blocks: bs}, nil
+}
+
+// openHome opens the block store, the index and the key, and wires a
+// Registry. With sign set the registry can change (the key signs).
+func openHome(c *cli.Context, sign bool) (*home, error) {
+	h, err := openBlocks(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.open(c, sign); err != nil {
+		h.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+func (h *home) open(c *cli.Context, sign bool) error {
+	key, err := ipns.LoadKey(filepath.Join(h.dir, keyFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w in %s", errNoKey, h.dir)
+	} else if err != nil {
+		return err
+	}
+	h.key = key
+	if h.cache == nil {
+		if h.cache, err = bolt.Open(filepath.Join(h.dir, indexFile), nil); err != nil {
+			return err
+		}
+	}
+	cfg := registry.Config{Name: key.Name(), Blocks: h.blocks, Cache: h.cache}
+	if sign {
+		s := ipns.NewSigner(key)
+		s.Lifetime, s.TTL = c.Duration("lifetime"), c.Duration("ttl")
+		cfg.Signer = s
+	}
+	h.reg, err = registry.New(cfg)
+	return err
+}
+
+// Close releases the index lock and the block store.
+func (h *home) Close() {
+	if h.cache != nil {
+		h.cache.Close()
+	}
+	if h.blocks != nil {
+		h.blocks.Close()
+	}
+}

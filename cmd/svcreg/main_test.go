@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite testscript files with actual output")
+
+// asSvcreg, when set in the environment, makes the test binary behave as
+// the svcreg command: the process tests start it as a subprocess.
+const asSvcreg = "SVCREG_TEST_AS_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asSvcreg) == "1" {
+		os.Exit(run(context.Background(), append([]string{"svcreg"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	}
+	testscript.Main(m, map[string]func(){
+		"svcreg": func() { os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata",
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SVCREG_HOME", env.WorkDir+"/home")
+			return nil
+		},
+	})
+}

@@ -1,0 +1,168 @@
+package manifest
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+)
+
+// EncodeManifest returns the canonical DAG-CBOR block of m.
+func EncodeManifest(m *Manifest) (Block, error) {
+	if err := m.validate(); err != nil {
+		return Block{}, err
+	}
+	w := wireManifest{
+		Format: FormatVersion, Registry: m.Registry, Seq: int64(m.Seq), Time: m.Time.Unix(),
+		Change: m.Change, Services: link(m.Services), Releases: int64(m.Releases),
+	}
+	if m.Prev.Defined() {
+		p := link(m.Prev)
+		w.Prev = &p
+	}
+	return encode(&w, "Manifest")
+}
+
+// DecodeManifest decodes and validates a Manifest block.
+func DecodeManifest(data []byte) (*Manifest, error) {
+	w, err := decode[wireManifest](data, "Manifest")
+	if err != nil {
+		return nil, err
+	}
+	if w.Format != FormatVersion {
+		return nil, fmt.Errorf("%w: format %d, this svcreg reads format %d", ErrInvalidManifest, w.Format, FormatVersion)
+	}
+	if w.Seq < 1 || w.Releases < 0 {
+		return nil, fmt.Errorf("%w: seq %d, releases %d", ErrInvalidManifest, w.Seq, w.Releases)
+	}
+	m := &Manifest{
+		Registry: w.Registry, Seq: uint64(w.Seq), Time: time.Unix(w.Time, 0).UTC(),
+		Change: w.Change, Services: unlink(w.Services), Releases: uint64(w.Releases),
+	}
+	if w.Prev != nil {
+		if m.Prev = unlink(*w.Prev); !m.Prev.Defined() {
+			return nil, fmt.Errorf("%w: prev is not a cid link", ErrInvalidManifest)
+		}
+	}
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Manifest) validate() error {
+	switch {
+	case m.Registry == "":
+		return fmt.Errorf("%w: empty registry name", ErrInvalidManifest)
+	case m.Seq < 1:
+		return fmt.Errorf("%w: seq must be at least 1", ErrInvalidManifest)
+	case m.Seq > math.MaxInt64 || m.Releases > math.MaxInt64:
+		return fmt.Errorf("%w: seq %d or releases %d out of range", ErrInvalidManifest, m.Seq, m.Releases)
+	case (m.Seq == 1) == m.Prev.Defined():
+		return fmt.Errorf("%w: seq %d with prev %v (only seq 1 has no prev)", ErrInvalidManifest, m.Seq, m.Prev)
+	case !m.Services.Defined():
+		return fmt.Errorf("%w: no services link", ErrInvalidManifest)
+	}
+	return nil
+}
+
+// EncodeService returns the canonical DAG-CBOR block of s.
+func EncodeService(s *Service) (Block, error) {
+	if err := s.validate(); err != nil {
+		return Block{}, err
+	}
+	w := wireService{
+		Name:     string(s.Name),
+		Versions: wireReleases{Keys: slices.Sorted(maps.Keys(s.Releases)), Values: map[string]wireRelease{}},
+		Tags:     wireTags{Keys: slices.Sorted(maps.Keys(s.Tags)), Values: maps.Clone(s.Tags)},
+	}
+	if w.Tags.Values == nil {
+		w.Tags.Values = map[string]string{}
+	}
+	for k, r := range s.Releases {
+		w.Versions.Values[k] = r.wire()
+	}
+	b, err := encode(&w, "Service")
+	if err != nil {
+		return Block{}, fmt.Errorf("service %s: %w", s.Name, err)
+	}
+	return b, nil
+}
+
+// DecodeService decodes and validates a Service block.
+func DecodeService(data []byte) (*Service, error) {
+	w, err := decode[wireService](data, "Service")
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{Name: Name(w.Name), Releases: make(map[string]Release, len(w.Versions.Keys)), Tags: maps.Clone(w.Tags.Values)}
+	if s.Tags == nil {
+		s.Tags = map[string]string{}
+	}
+	for k, r := range w.Versions.Values {
+		s.Releases[k] = r.release()
+	}
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) validate() error {
+	if _, err := ParseName(string(s.Name)); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidManifest, err)
+	}
+	for k, r := range s.Releases {
+		v, err := ParseVersion(k)
+		if err != nil {
+			return fmt.Errorf("%w: service %s: %w", ErrInvalidManifest, s.Name, err)
+		}
+		if v.String() != k {
+			return fmt.Errorf("%w: service %s: version %q is not canonical", ErrInvalidManifest, s.Name, k)
+		}
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("%w: %s@%s: %w", ErrInvalidManifest, s.Name, k, err)
+		}
+	}
+	for tag, v := range s.Tags {
+		if err := ValidateTag(tag); err != nil {
+			return fmt.Errorf("%w: service %s: %w", ErrInvalidManifest, s.Name, err)
+		}
+		if _, ok := s.Releases[v]; !ok {
+			return fmt.Errorf("%w: service %s: tag %s points at missing version %q", ErrInvalidManifest, s.Name, tag, v)
+		}
+	}
+	return nil
+}
+
+func (r Release) validate() error {
+	switch {
+	case !r.Content.Defined():
+		return fmt.Errorf("no content cid")
+	case r.Size > 1<<62:
+		return fmt.Errorf("size %d out of range", r.Size)
+	case r.Profile == "":
+		return fmt.Errorf("no import profile")
+	}
+	return nil
+}
+
+func (r Release) wire() wireRelease {
+	w := wireRelease{Content: link(r.Content), Size: int64(r.Size), Profile: r.Profile, Hidden: r.Hidden, Published: r.Published.Unix()}
+	if r.Yank != nil {
+		w.Yanked = &wireYank{Reason: r.Yank.Reason, Time: r.Yank.Time.Unix()}
+	}
+	return w
+}
+
+func (w wireRelease) release() Release {
+	r := Release{Content: unlink(w.Content), Size: uint64(max(w.Size, 0)), Profile: w.Profile, Hidden: w.Hidden, Published: time.Unix(w.Published, 0).UTC()}
+	if w.Yanked != nil {
+		r.Yank = &Yank{Reason: w.Yanked.Reason, Time: time.Unix(w.Yanked.Time, 0).UTC()}
+	}
+	if w.Size < 0 {
+		r.Size = 1 << 63 // rejected by validate
+	}
+	return r
+}

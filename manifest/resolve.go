@@ -1,0 +1,91 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ErrVersionNotFound is returned when an exact version is not published.
+var ErrVersionNotFound = errors.New("version not found")
+
+// ErrTagNotFound is returned when a tag is not set on a service.
+var ErrTagNotFound = errors.New("tag not found")
+
+// ErrNoMatch is returned when no published, non-yanked version satisfies a
+// range.
+var ErrNoMatch = errors.New("no version matches")
+
+// ErrYanked is returned when a tag points at a yanked version: yanked
+// versions resolve only when named exactly.
+var ErrYanked = errors.New("version is yanked")
+
+// Resolve picks the release that spec asks for: a tag's version, an exact
+// version (even if yanked), or the highest non-yanked version in the range.
+func (s *Service) Resolve(spec Spec) (Version, Release, error) {
+	if spec.Tag != "" {
+		return s.resolveTag(spec.Tag)
+	}
+	if v, ok := spec.Range.Exact(); ok {
+		r, found := s.Releases[v.String()]
+		if !found {
+			return Version{}, Release{}, fmt.Errorf("%w: %s@%s (published: %s)", ErrVersionNotFound, s.Name, v, s.summary())
+		}
+		return v, r, nil
+	}
+	var candidates []Version
+	for _, v := range s.Versions() {
+		if !s.Releases[v.String()].Yanked() {
+			candidates = append(candidates, v)
+		}
+	}
+	v, ok := spec.Range.Best(candidates)
+	if !ok {
+		return Version{}, Release{}, fmt.Errorf("%w %s@%s (published: %s)", ErrNoMatch, s.Name, spec.Range, s.summary())
+	}
+	return v, s.Releases[v.String()], nil
+}
+
+func (s *Service) resolveTag(tag string) (Version, Release, error) {
+	vs, ok := s.Tags[tag]
+	if !ok {
+		tags := slices.Sorted(func(yield func(string) bool) {
+			for t := range s.Tags {
+				if !yield(t) {
+					return
+				}
+			}
+		})
+		return Version{}, Release{}, fmt.Errorf("%w: %s@%s (tags: %s)", ErrTagNotFound, s.Name, tag, strings.Join(tags, ", "))
+	}
+	v, err := ParseVersion(vs)
+	if err != nil {
+		return Version{}, Release{}, err
+	}
+	r := s.Releases[vs]
+	if r.Yanked() {
+		return Version{}, Release{}, fmt.Errorf("%w: tag %s of %s points at yanked %s; name it exactly to use it", ErrYanked, tag, s.Name, vs)
+	}
+	return v, r, nil
+}
+
+// summary lists up to the five highest versions, for error messages.
+func (s *Service) summary() string {
+	vs := s.Versions()
+	if len(vs) == 0 {
+		return "none"
+	}
+	var parts []string
+	for i := len(vs) - 1; i >= 0 && len(parts) < 5; i-- {
+		p := vs[i].String()
+		if s.Releases[p].Yanked() {
+			p += " (yanked)"
+		}
+		parts = append(parts, p)
+	}
+	if len(vs) > 5 {
+		parts = append(parts, "…")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,73 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrInvalidSpec is returned when a NAME[@RANGE|@TAG] argument is malformed.
+var ErrInvalidSpec = errors.New("invalid release spec")
+
+// Spec is a request for a release: a service name and either a version
+// range or a tag. The zero range (no "@") matches the highest stable version.
+type Spec struct {
+	Name  Name
+	Tag   string // set when the part after "@" is a tag
+	Range Range  // used when Tag is empty
+	raw   string // the part after "@", trimmed
+}
+
+// ParseSpec parses "name", "name@range" or "name@tag".
+func ParseSpec(s string) (Spec, error) {
+	nameStr, rest, hasAt := strings.Cut(strings.TrimSpace(s), "@")
+	name, err := ParseName(nameStr)
+	if err != nil {
+		return Spec{}, err
+	}
+	rest = strings.TrimSpace(rest)
+	if hasAt && rest == "" {
+		return Spec{}, fmt.Errorf("%w %q: nothing after '@' (try %s@^1.0.0 or %s@latest)", ErrInvalidSpec, s, name, name)
+	}
+	sp := Spec{Name: name, raw: rest}
+	r, rerr := ParseRange(rest)
+	if rerr == nil {
+		sp.Range = r
+		return sp, nil
+	}
+	if ValidateTag(rest) == nil {
+		sp.Tag = rest
+		return sp, nil
+	}
+	return Spec{}, fmt.Errorf("%w %q: %q is neither a version range nor a tag: %w", ErrInvalidSpec, s, rest, rerr)
+}
+
+// ParseExact parses "name@version" with a full version, as publish, tag
+// and yank need.
+func ParseExact(s string) (Name, Version, error) {
+	nameStr, verStr, ok := strings.Cut(strings.TrimSpace(s), "@")
+	name, err := ParseName(nameStr)
+	if err != nil {
+		return "", Version{}, err
+	}
+	if !ok || verStr == "" {
+		return "", Version{}, fmt.Errorf("%w %q: a full version is needed, as in %s@1.0.0", ErrInvalidSpec, s, name)
+	}
+	v, err := ParseVersion(verStr)
+	if err != nil {
+		return "", Version{}, err
+	}
+	return name, v, nil
+}
+
+// Query returns the part after "@" as given ("" when absent): the key under
+// which a resolution of this spec is cached.
+func (s Spec) Query() string { return s.raw }
+
+// String returns "name" or "name@query".
+func (s Spec) String() string {
+	if s.raw == "" {
+		return string(s.Name)
+	}
+	return string(s.Name) + "@" + s.raw
+}

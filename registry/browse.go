@@ -1,0 +1,74 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+// Services returns the names of all services, sorted.
+func (r *Registry) Services(ctx context.Context) ([]string, error) {
+	_, m, err := r.Manifest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	err = walk(ctx, r.blocks.Get, m.Services, func(name string, _ cid.Cid) error {
+		names = append(names, name)
+		return nil
+	})
+	slices.Sort(names)
+	return names, err
+}
+
+// Service returns one service's releases and tags.
+func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.Service, error) {
+	_, m, err := r.Manifest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	svc, _, err := lookup(ctx, r.blocks.Get, m.Services, string(name))
+	if err != nil {
+		return nil, err
+	}
+	if !svc.Defined() {
+		return nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, r.name)
+	}
+	return loadService(ctx, r.blocks.Get, svc)
+}
+
+// LogEntry is one state in the manifest history.
+type LogEntry struct {
+	Seq    uint64
+	Root   cid.Cid
+	Time   time.Time
+	Change string
+}
+
+// Log returns up to n states (all when n <= 0), newest first, following
+// prev links from the head. A missing older block ends the log early with
+// an error saying so.
+func (r *Registry) Log(ctx context.Context, n int) ([]LogEntry, error) {
+	h, err := r.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []LogEntry
+	for c := h.Root; c.Defined() && (n <= 0 || len(out) < n); {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		m, err := r.loadManifest(ctx, r.blocks.Get, c)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, LogEntry{Seq: m.Seq, Root: c, Time: m.Time, Change: m.Change})
+		c = m.Prev
+	}
+	return out, nil
+}

@@ -1,0 +1,21 @@
+// Package registry is svcreg's application layer: it publishes releases
+// into a registry's manifest, resolves name@range queries, and keeps the
+// head, the rollback floor and a resolution cache in a local index.
+//
+// It orchestrates only. Storage and crypto come in through interfaces
+// defined here and implemented by adapter subpackages named for what they
+// wrap: [Blocks] (registry/flatfs), [Cache] (registry/bolt), [Signer]
+// (registry/ipns); the UnixFS importer lives in registry/unixfs. This
+// package imports neither bbolt nor boxo.
+//
+// # Changes
+//
+// Every change (publish, tag, yank) reads the head, builds new blocks,
+// stores them, signs a new IPNS record and then moves the head with one
+// compare-and-swap in the index. A writer that loses the race starts again
+// from the new head, so concurrent writers never lose an update, and a
+// crash before the swap leaves only unreferenced blocks behind.
+//
+//	reg, _ := registry.New(registry.Config{Blocks: store, Cache: cache, Signer: signer})
+//	head, changed, err := reg.Publish(ctx, registry.Publication{Service: "tts", Version: v, Content: root, Profile: "unixfs-v1-2025"})
+package registry

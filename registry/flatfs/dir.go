@@ -1,0 +1,231 @@
+package flatfs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	ds "github.com/ipfs/go-datastore"
+	"github.com/ipfs/go-datastore/query"
+	flatfs "github.com/ipfs/go-ds-flatfs"
+)
+
+// Shard is the sharding of the block directory: kubo's default.
+var Shard = flatfs.NextToLast(2)
+
+// dirStore is a go-datastore over a directory in flatfs's on-disk format
+// (kubo's blocks/ layout: a SHARDING file, next-to-last/2 shard
+// directories, <KEY>.data files), written so that several processes can
+// use one directory at once. go-ds-flatfs itself assumes one process (kubo
+// holds repo.lock): its Open empties the shared .temp directory that other
+// writers are using. Here each write goes to a unique temporary file in the
+// block's own shard directory and is renamed into place; nothing is
+// removed at open.
+type dirStore struct {
+	root   string
+	getDir flatfs.ShardFunc
+	sync   bool
+}
+
+var _ ds.Batching = (*dirStore)(nil)
+
+const (
+	dataExt   = ".data"
+	tmpPrefix = ".put-"
+)
+
+func openDir(root string, sync bool) (*dirStore, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, err
+	}
+	id, err := flatfs.ReadShardFunc(root)
+	if errors.Is(err, flatfs.ErrShardingFileMissing) {
+		if err = checkEmpty(root); err != nil {
+			return nil, err
+		}
+		if err = writeShardFile(root); err == nil {
+			id, err = flatfs.ReadShardFunc(root)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if id.String() != Shard.String() {
+		return nil, fmt.Errorf("%s is sharded %s, want %s", root, id, Shard)
+	}
+	return &dirStore{root: root, getDir: id.Func(), sync: sync}, nil
+}
+
+// checkEmpty refuses to turn a directory with other files into a store.
+// Temporary files of another process creating the store are not counted.
+func checkEmpty(root string) error {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), tmpPrefix) && e.Name() != flatfs.SHARDING_FN {
+			return fmt.Errorf("%s is not empty and has no %s file: not a block store", root, flatfs.SHARDING_FN)
+		}
+	}
+	return nil
+}
+
+// writeShardFile creates the SHARDING file atomically, so that processes
+// opening a new store at once all read a complete one.
+func writeShardFile(root string) error {
+	return atomicWrite(root, filepath.Join(root, flatfs.SHARDING_FN), []byte(Shard.String()+"\n"), true)
+}
+
+// atomicWrite writes data to a unique temporary file in dir and renames it
+// to path. Concurrent writers of the same path all succeed with one of the
+// (identical) copies.
+func atomicWrite(dir, path string, data []byte, sync bool) error {
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := filepath.Join(dir, tmpPrefix+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil && sync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if sync {
+		return syncDir(dir)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// path returns the shard directory and file of key.
+func (d *dirStore) path(key ds.Key) (dir, file string, err error) {
+	name := strings.TrimPrefix(key.String(), "/")
+	if name == "" || strings.ContainsAny(name, "/\\.") {
+		return "", "", fmt.Errorf("invalid block key %q", key)
+	}
+	dir = filepath.Join(d.root, d.getDir(name))
+	return dir, filepath.Join(dir, name+dataExt), nil
+}
+
+func (d *dirStore) Put(_ context.Context, key ds.Key, value []byte) error {
+	dir, file, err := d.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return atomicWrite(dir, file, value, d.sync)
+}
+
+func (d *dirStore) Get(_ context.Context, key ds.Key) ([]byte, error) {
+	_, file, err := d.path(key)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ds.ErrNotFound
+	}
+	return data, err
+}
+
+func (d *dirStore) Has(_ context.Context, key ds.Key) (bool, error) {
+	_, file, err := d.path(key)
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (d *dirStore) GetSize(_ context.Context, key ds.Key) (int, error) {
+	_, file, err := d.path(key)
+	if err != nil {
+		return -1, err
+	}
+	fi, err := os.Stat(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return -1, ds.ErrNotFound
+	} else if err != nil {
+		return -1, err
+	}
+	return int(fi.Size()), nil
+}
+
+func (d *dirStore) Delete(_ context.Context, key ds.Key) error {
+	_, file, err := d.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Query lists the stored blocks; it reads values only when asked to.
+func (d *dirStore) Query(ctx context.Context, q query.Query) (query.Results, error) {
+	var entries []query.Entry
+	shards, err := os.ReadDir(d.root)
+	if err != nil {
+		return nil, err
+	}
+	for _, sh := range shards {
+		if !sh.IsDir() || strings.HasPrefix(sh.Name(), ".") {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(d.root, sh.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			name, ok := strings.CutSuffix(f.Name(), dataExt)
+			if !ok || strings.HasPrefix(name, ".") {
+				continue
+			}
+			e := query.Entry{Key: "/" + name}
+			if !q.KeysOnly {
+				if e.Value, err = d.Get(ctx, ds.NewKey(name)); err != nil {
+					return nil, err
+				}
+			}
+			entries = append(entries, e)
+		}
+	}
+	return query.NaiveQueryApply(q, query.ResultsWithEntries(q, entries)), nil
+}
+
+func (d *dirStore) Sync(context.Context, ds.Key) error { return nil }
+func (d *dirStore) Close() error                       { return nil }
+
+func (d *dirStore) Batch(context.Context) (ds.Batch, error) { return ds.NewBasicBatch(d), nil }

@@ -1,0 +1,17 @@
+// Package flatfs implements registry.Blocks on a directory in go-ds-flatfs's
+// on-disk format, laid out like kubo's blocks directory: one file per
+// block, named by the base32 multihash and sharded by its next-to-last two
+// characters (flatfs.NextToLast(2)). Blocks are keyed by multihash, so the
+// CIDv0 and the CIDv1 of the same hash share one file, as in kubo.
+//
+// Several processes may use one directory at once: every write goes to a
+// unique temporary file beside its target and is renamed into place (then
+// fsynced with the directory unless Options.NoSync). go-ds-flatfs's own
+// Datastore cannot do this — its Open clears a .temp directory shared by
+// all writers — so this package reads and writes the format itself and
+// uses go-ds-flatfs only for the sharding definition.
+//
+// Every read is verified against the requested CID, both through the
+// registry.Blocks methods and through the boxo blockstore returned by
+// Store.Blockstore. A Put over a corrupt copy rewrites it.
+package flatfs

@@ -1,0 +1,105 @@
+package flatfs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ipfs/boxo/blockstore"
+	blocks "github.com/ipfs/go-block-format"
+	"github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
+	"github.com/svcreg/svcreg/registry"
+)
+
+// Options configure Open. A nil *Options means the zero value.
+type Options struct {
+	// NoSync skips fsync of block files and directories. Only for tests
+	// and benchmarks: a crash can leave truncated blocks (which reads then
+	// report as corrupt).
+	NoSync bool
+}
+
+// Store is a registry.Blocks on a flatfs directory. It is safe for
+// concurrent use.
+type Store struct {
+	ds *dirStore
+	bs *verifiedBlockstore
+}
+
+var _ registry.Blocks = (*Store)(nil)
+
+// Open opens the block directory dir, creating it with kubo's sharding
+// when it does not exist. It fails if dir has another sharding function.
+func Open(dir string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	ds, err := openDir(dir, !o.NoSync)
+	if err != nil {
+		return nil, fmt.Errorf("open block store %s: %w", dir, err)
+	}
+	return &Store{ds: ds, bs: newVerifiedBlockstore(ds)}, nil
+}
+
+// Close releases the store.
+func (s *Store) Close() error {
+	if err := s.ds.Close(); err != nil {
+		return fmt.Errorf("close block store: %w", err)
+	}
+	return nil
+}
+
+// Blockstore returns a boxo blockstore over the same directory. Its Get
+// verifies each block and fails with an error wrapping both
+// registry.ErrCorruptBlock and blockstore.ErrHashMismatch on a mismatch;
+// missing blocks are reported as ipld.ErrNotFound.
+func (s *Store) Blockstore() blockstore.Blockstore {
+	return s.bs
+}
+
+// Get returns the block c, verified against c. It wraps
+// registry.ErrBlockNotFound (and ipld.ErrNotFound) when the block is
+// absent and registry.ErrCorruptBlock when the stored bytes do not hash
+// to c.
+func (s *Store) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
+	blk, err := s.bs.Get(ctx, c)
+	switch {
+	case err == nil:
+		return blk.RawData(), nil
+	case ipld.IsNotFound(err):
+		return nil, fmt.Errorf("get block %s: %w (%w)", c, registry.ErrBlockNotFound, err)
+	case errors.Is(err, registry.ErrCorruptBlock):
+		return nil, err // already names the block
+	default:
+		return nil, fmt.Errorf("get block %s: %w", c, err)
+	}
+}
+
+// Put stores data under c; the caller guarantees that data hashes to c.
+// It does nothing when an intact copy is already stored, and rewrites a
+// corrupt one.
+func (s *Store) Put(ctx context.Context, c cid.Cid, data []byte) error {
+	if !c.Defined() {
+		return errors.New("put block: undefined cid")
+	}
+	blk, err := blocks.NewBlockWithCid(data, c)
+	if err != nil {
+		return fmt.Errorf("put block %s: %w", c, err)
+	}
+	if err := s.bs.Put(ctx, blk); err != nil {
+		return fmt.Errorf("put block %s: %w", c, err)
+	}
+	return nil
+}
+
+// Has reports whether a block with c's multihash is stored. It does not
+// read or verify the block.
+func (s *Store) Has(ctx context.Context, c cid.Cid) (bool, error) {
+	ok, err := s.bs.Has(ctx, c)
+	if err != nil {
+		return false, fmt.Errorf("has block %s: %w", c, err)
+	}
+	return ok, nil
+}

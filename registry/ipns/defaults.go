@@ -1,0 +1,15 @@
+package ipns
+
+import "time"
+
+const (
+	// DefaultLifetime is how long a signed record stays valid (its EOL is
+	// the signing time plus DefaultLifetime), as in `ipfs name publish`.
+	DefaultLifetime = 48 * time.Hour
+	// DefaultTTL is the cache hint stored in signed records.
+	DefaultTTL = 5 * time.Minute
+)
+
+// maxKeyFileSize bounds how much LoadKey reads; an ed25519 key file is 68
+// bytes.
+const maxKeyFileSize = 64 << 10

@@ -1,0 +1,65 @@
+package registry
+
+import (
+	"context"
+
+	"github.com/ipfs/go-cid"
+)
+
+// Blocks is content-addressed block storage. Implementations verify every
+// block they return against its CID.
+type Blocks interface {
+	// Get returns the bytes of the block c. It wraps ErrBlockNotFound when
+	// the block is absent and ErrCorruptBlock when the stored bytes do not
+	// hash to c.
+	Get(ctx context.Context, c cid.Cid) ([]byte, error)
+	// Put stores data under c. The caller guarantees that data hashes to c.
+	Put(ctx context.Context, c cid.Cid, data []byte) error
+	// Has reports whether the block c is stored.
+	Has(ctx context.Context, c cid.Cid) (bool, error)
+}
+
+// Head is the verified current manifest root of one registry.
+type Head struct {
+	Name   string  // the registry's IPNS name (k51…)
+	Root   cid.Cid // the manifest root block
+	Seq    uint64  // the manifest sequence number, equal to the IPNS record's
+	Record []byte  // the marshalled, signed IPNS record pointing at Root
+}
+
+// Resolution is one cached answer to "which release does name@query pick at
+// this manifest root".
+type Resolution struct {
+	Service string
+	Version string
+	CID     cid.Cid
+}
+
+// Cache is the local index of heads, rollback floors and resolutions.
+type Cache interface {
+	// Head returns the stored head of the registry name. It wraps ErrNoHead
+	// when none is stored.
+	Head(ctx context.Context, name string) (Head, error)
+	// SwapHead replaces the head of h.Name with h in one transaction, if the
+	// stored head's sequence is still prevSeq (0: no head stored). It wraps
+	// ErrHeadMoved when another writer got there first and ErrRollback when
+	// h.Seq is not above the registry's floor. It raises the floor to h.Seq
+	// and drops the resolutions cached for older roots.
+	SwapHead(ctx context.Context, prevSeq uint64, h Head) error
+	// Floor returns the highest sequence ever accepted for name (0: none).
+	Floor(ctx context.Context, name string) (uint64, error)
+	// Resolution returns the cached answer for query at root, if any.
+	Resolution(ctx context.Context, name string, root cid.Cid, query string) (Resolution, bool, error)
+	// PutResolution caches an answer for query at root. It is a no-op when
+	// root is no longer the head of name.
+	PutResolution(ctx context.Context, name string, root cid.Cid, query string, r Resolution) error
+}
+
+// Signer signs IPNS records for one registry key.
+type Signer interface {
+	// Name returns the registry's IPNS name (k51…).
+	Name() string
+	// Sign returns a marshalled IPNS record (V1+V2 signatures) whose value
+	// is /ipfs/<root> and whose sequence is seq.
+	Sign(root cid.Cid, seq uint64) ([]byte, error)
+}

@@ -1,0 +1,83 @@
+package registrytest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/registry"
+)
+
+// Cache is an in-memory registry.Cache.
+type Cache struct {
+	mu     sync.Mutex
+	heads  map[string]registry.Head
+	floors map[string]uint64
+	res    map[string]registry.Resolution
+	// Hits counts Resolution calls that found an answer.
+	Hits int
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{heads: map[string]registry.Head{}, floors: map[string]uint64{}, res: map[string]registry.Resolution{}}
+}
+
+// Head implements registry.Cache.
+func (c *Cache) Head(_ context.Context, name string) (registry.Head, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.heads[name]
+	if !ok {
+		return registry.Head{}, fmt.Errorf("%s: %w", name, registry.ErrNoHead)
+	}
+	return h, nil
+}
+
+// SwapHead implements registry.Cache.
+func (c *Cache) SwapHead(_ context.Context, prevSeq uint64, h registry.Head) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cur := c.heads[h.Name]; cur.Seq != prevSeq {
+		return fmt.Errorf("head of %s is seq %d, not %d: %w", h.Name, cur.Seq, prevSeq, registry.ErrHeadMoved)
+	}
+	if h.Seq <= c.floors[h.Name] {
+		return fmt.Errorf("seq %d of %s: %w", h.Seq, h.Name, registry.ErrRollback)
+	}
+	c.heads[h.Name], c.floors[h.Name] = h, h.Seq
+	for k := range c.res {
+		delete(c.res, k)
+	}
+	return nil
+}
+
+// Floor implements registry.Cache.
+func (c *Cache) Floor(_ context.Context, name string) (uint64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.floors[name], nil
+}
+
+// Resolution implements registry.Cache.
+func (c *Cache) Resolution(_ context.Context, name string, root cid.Cid, query string) (registry.Resolution, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.res[name+"\x00"+root.KeyString()+"\x00"+query]
+	if ok {
+		c.Hits++
+	}
+	return r, ok, nil
+}
+
+// PutResolution implements registry.Cache.
+func (c *Cache) PutResolution(_ context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.heads[name].Root.Equals(root) {
+		return nil
+	}
+	c.res[name+"\x00"+root.KeyString()+"\x00"+query] = r
+	return nil
+}

@@ -1,0 +1,150 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+// lookup finds the Service block of name under the index root. It returns
+// an undefined CID when the service does not exist, and the path of index
+// keys from the root to the service.
+func lookup(ctx context.Context, get getFunc, root cid.Cid, name string) (cid.Cid, []string, error) {
+	var path []string
+	node := root
+	for depth := 0; depth <= manifest.MaxIndexDepth; depth++ {
+		ix, err := loadIndex(ctx, get, node)
+		if err != nil {
+			return cid.Undef, nil, err
+		}
+		if !ix.IsBranch() {
+			return ix.Entries[name], append(path, name), nil
+		}
+		key := manifest.ShardKey(name, depth)
+		next, ok := ix.Entries[key]
+		if !ok {
+			return cid.Undef, nil, nil
+		}
+		path, node = append(path, key), next
+	}
+	return cid.Undef, nil, fmt.Errorf("%w: index deeper than %d", manifest.ErrInvalidManifest, manifest.MaxIndexDepth)
+}
+
+func loadIndex(ctx context.Context, get getFunc, c cid.Cid) (manifest.Index, error) {
+	data, err := get(ctx, c)
+	if err != nil {
+		return manifest.Index{}, fmt.Errorf("load index %s: %w", c, err)
+	}
+	ix, err := manifest.DecodeIndex(data)
+	if err != nil {
+		return manifest.Index{}, fmt.Errorf("load index %s: %w", c, err)
+	}
+	return ix, nil
+}
+
+// insert sets each name → svc of entries in the index under node
+// (undefined: empty) at depth and returns the new node's CID. New blocks go
+// to t.put.
+func insert(ctx context.Context, t treeIO, node cid.Cid, depth int, entries map[string]cid.Cid) (cid.Cid, error) {
+	if depth > manifest.MaxIndexDepth {
+		return cid.Undef, fmt.Errorf("%w: index deeper than %d", manifest.ErrInvalidManifest, manifest.MaxIndexDepth)
+	}
+	ix := manifest.Index{Entries: map[string]cid.Cid{}}
+	if node.Defined() {
+		var err error
+		if ix, err = loadIndex(ctx, t.get, node); err != nil {
+			return cid.Undef, err
+		}
+	}
+	if !ix.IsBranch() {
+		merged := maps.Clone(ix.Entries)
+		maps.Copy(merged, entries)
+		return buildIndex(t, merged, depth)
+	}
+	next := maps.Clone(ix.Entries)
+	for key, group := range groupByShard(entries, depth) {
+		child, err := insert(ctx, t, ix.Entries[key], depth+1, group)
+		if err != nil {
+			return cid.Undef, err
+		}
+		next[key] = child
+	}
+	return putIndex(t.put, next)
+}
+
+func groupByShard(entries map[string]cid.Cid, depth int) map[string]map[string]cid.Cid {
+	groups := map[string]map[string]cid.Cid{}
+	for n, c := range entries {
+		k := manifest.ShardKey(n, depth)
+		if groups[k] == nil {
+			groups[k] = map[string]cid.Cid{}
+		}
+		groups[k][n] = c
+	}
+	return groups
+}
+
+// treeIO is what index changes need: block reads that see pending writes,
+// a sink for new blocks, and the leaf size limit.
+type treeIO struct {
+	get     getFunc
+	put     func(manifest.Block)
+	leafMax int
+}
+
+// buildIndex stores entries (service names) as one leaf, or, past
+// t.leafMax, as a branch of leaves split by ShardKey at depth.
+func buildIndex(t treeIO, entries map[string]cid.Cid, depth int) (cid.Cid, error) {
+	b, err := manifest.EncodeIndex(manifest.Index{Entries: entries})
+	if err != nil {
+		return cid.Undef, err
+	}
+	if len(b.Data) <= t.leafMax || depth >= manifest.MaxIndexDepth-1 {
+		t.put(b)
+		return b.CID, nil
+	}
+	groups := groupByShard(entries, depth)
+	branch := make(map[string]cid.Cid, len(groups))
+	for k, g := range groups {
+		if branch[k], err = buildIndex(t, g, depth+1); err != nil {
+			return cid.Undef, err
+		}
+	}
+	return putIndex(t.put, branch)
+}
+
+func putIndex(put func(manifest.Block), entries map[string]cid.Cid) (cid.Cid, error) {
+	b, err := manifest.EncodeIndex(manifest.Index{Entries: entries})
+	if err != nil {
+		return cid.Undef, err
+	}
+	put(b)
+	return b.CID, nil
+}
+
+// walk calls fn for every service in the index under root, in no
+// particular order.
+func walk(ctx context.Context, get getFunc, root cid.Cid, fn func(name string, svc cid.Cid) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ix, err := loadIndex(ctx, get, root)
+	if err != nil {
+		return err
+	}
+	for k, c := range ix.Entries {
+		if ix.IsBranch() {
+			err = walk(ctx, get, c, fn)
+		} else {
+			err = fn(k, c)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+package unixfs
+
+import "errors"
+
+// ErrNotDirectory is returned when Import is given a path that is not a
+// directory, or when Export is given a root that is not a UnixFS directory.
+var ErrNotDirectory = errors.New("not a directory")
+
+// ErrUnknownProfile is returned when a profile name is neither ProfileV1 nor
+// ProfileV0.
+var ErrUnknownProfile = errors.New("unknown unixfs profile")
+
+// ErrUnsafeSymlink is returned when Export meets a symlink whose target is
+// absolute or could leave the destination directory through "..".
+var ErrUnsafeSymlink = errors.New("unsafe symlink target")
+
+// ErrUnsafeName is returned when Export meets a directory entry whose name is
+// empty, ".", "..", or contains a slash or a NUL byte.
+var ErrUnsafeName = errors.New("unsafe entry name")
+
+// ErrSpecialFile is returned when Import meets a socket, device, fifo or any
+// other file that is neither regular, a directory nor a symlink.
+var ErrSpecialFile = errors.New("special file not supported")
+
+// ErrCorruptBlock is returned when a block read during Export does not hash
+// to its CID. (This package does not import registry, so it is a distinct
+// value from registry.ErrCorruptBlock; callers there map it.)
+var ErrCorruptBlock = errors.New("block does not match its cid")

@@ -1,0 +1,166 @@
+package unixfs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ipfs/boxo/blockservice"
+	"github.com/ipfs/boxo/blockstore"
+	"github.com/ipfs/boxo/files"
+	"github.com/ipfs/boxo/ipld/merkledag"
+	unixfile "github.com/ipfs/boxo/ipld/unixfs/file"
+	"github.com/ipfs/go-cid"
+)
+
+// Export writes the UnixFS directory root into the directory dst, which must
+// not exist. Every block is read from bs through a wrapper that rehashes it
+// and compares the result with its CID. The tree is written into a temporary
+// sibling of dst that is renamed into place at the end, so a failure leaves
+// nothing behind. Files are created 0644 and directories 0755 (less the
+// umask); symlinks are recreated as they are stored, unless their target is
+// unsafe (ErrUnsafeSymlink).
+func Export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string) (err error) {
+	if _, err := os.Lstat(dst); err == nil {
+		return fmt.Errorf("export %s: %w", dst, fs.ErrExist)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("export %s: %w", dst, err)
+	}
+	vbs := &verifyingBlockstore{Blockstore: bs}
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("export %s to %s: %w", root, dst, vbs.explain(err))
+		}
+	}()
+	dserv := merkledag.NewDAGService(blockservice.New(vbs, nil))
+	nd, err := dserv.Get(ctx, root)
+	if err != nil {
+		return err
+	}
+	top, err := unixfile.NewUnixfsFile(ctx, dserv, nd)
+	if err != nil {
+		return err
+	}
+	defer top.Close()
+	dir, ok := top.(files.Directory)
+	if !ok {
+		return ErrNotDirectory
+	}
+	return writeTree(ctx, dir, dst)
+}
+
+// writeTree writes dir into a temporary sibling of dst and renames it to dst.
+func writeTree(ctx context.Context, dir files.Directory, dst string) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-")
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	if err := writeDir(ctx, dir, tmp, 0); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return err
+	}
+	done = true
+	return nil
+}
+
+// writeDir writes the entries of d into the existing directory path, which
+// is depth levels below the export root.
+func writeDir(ctx context.Context, d files.Directory, path string, depth int) error {
+	it := d.Entries()
+	for it.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := writeEntry(ctx, it.Name(), it.Node(), path, depth); err != nil {
+			return err
+		}
+	}
+	return it.Err()
+}
+
+// writeEntry writes the node n named name into the directory path.
+func writeEntry(ctx context.Context, name string, n files.Node, path string, depth int) error {
+	defer n.Close()
+	if !safeName(name) {
+		return fmt.Errorf("write %q in %s: %w", name, path, ErrUnsafeName)
+	}
+	p := filepath.Join(path, name)
+	switch n := n.(type) {
+	case files.Directory:
+		if err := os.Mkdir(p, 0o755); err != nil {
+			return err
+		}
+		return writeDir(ctx, n, p, depth+1)
+	case *files.Symlink:
+		if !safeSymlink(n.Target, depth) {
+			return fmt.Errorf("write symlink %s -> %q: %w", p, n.Target, ErrUnsafeSymlink)
+		}
+		return os.Symlink(n.Target, p)
+	case files.File:
+		return writeFile(n, p)
+	default:
+		return fmt.Errorf("write %s: unknown node type %T", p, n)
+	}
+}
+
+// writeFile copies f into a new file p; it never overwrites or follows an
+// existing entry.
+func writeFile(f files.File, p string) error {
+	out, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, f); err != nil {
+		out.Close()
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	return out.Close()
+}
+
+// safeName reports whether name is a single, ordinary path element.
+func safeName(name string) bool {
+	return name != "" && name != "." && name != ".." &&
+		!strings.ContainsAny(name, "/\x00")
+}
+
+// safeSymlink reports whether a symlink with this target, stored depth
+// directories below the export root, resolves inside the root whatever the
+// other symlinks in the tree point to: the target must be relative, and ".."
+// may appear only as leading elements (which climb real directories) and no
+// more than depth times. A ".." after a named element could climb out of a
+// directory reached through another symlink, so it is refused.
+func safeSymlink(target string, depth int) bool {
+	if target == "" || strings.HasPrefix(target, "/") || strings.ContainsRune(target, 0) {
+		return false
+	}
+	up, named := 0, false
+	for _, el := range strings.Split(target, "/") {
+		switch el {
+		case "", ".":
+		case "..":
+			if named {
+				return false
+			}
+			up++
+		default:
+			named = true
+		}
+	}
+	return up <= depth
+}

@@ -1,0 +1,192 @@
+package unixfs
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/ipfs/boxo/blockservice"
+	"github.com/ipfs/boxo/blockstore"
+	chunk "github.com/ipfs/boxo/chunker"
+	"github.com/ipfs/boxo/ipld/merkledag"
+	ft "github.com/ipfs/boxo/ipld/unixfs"
+	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
+	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
+	uio "github.com/ipfs/boxo/ipld/unixfs/io"
+	"github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
+)
+
+// importMu serialises imports: boxo's import settings are process-wide
+// globals, and one import must not see another's profile.
+var importMu sync.Mutex
+
+// Options configures Import.
+type Options struct {
+	// Profile is ProfileV1 or ProfileV0; "" means ProfileV1.
+	Profile string
+	// Hidden includes files and directories whose name starts with '.'
+	// (kubo's --hidden). By default they are skipped at every depth.
+	Hidden bool
+	// Progress, if set, is called with the cumulative number of file bytes
+	// read: at most every 100ms while reading, and once more at the end.
+	Progress func(bytes int64)
+}
+
+// Result describes an imported directory.
+type Result struct {
+	Root  cid.Cid // the root directory node
+	Size  uint64  // total bytes of regular file content imported
+	Files int     // regular files imported
+}
+
+// importer holds the state of one Import call.
+type importer struct {
+	ctx    context.Context
+	prof   uio.UnixFSProfile
+	cb     cid.Builder
+	dag    *ipld.BufferedDAG
+	hidden bool
+	prog   *progress
+	res    Result
+}
+
+// Import adds the directory dir into bs exactly as `ipfs add -r` of kubo
+// 0.43.1 with the profile opts.Profile does, and returns the root CID. A
+// symlink given as dir itself is followed; symlinks inside it never are.
+func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Options) (Result, error) {
+	prof, err := settings(opts.Profile)
+	if err != nil {
+		return Result{}, fmt.Errorf("import %s: %w", dir, err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return Result{}, fmt.Errorf("import %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return Result{}, fmt.Errorf("import %s: %w", dir, ErrNotDirectory)
+	}
+
+	importMu.Lock()
+	defer importMu.Unlock()
+	applyGlobals(prof)
+
+	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
+	im := &importer{
+		ctx:    ctx,
+		prof:   prof,
+		cb:     prof.CidBuilder(),
+		dag:    ipld.NewBufferedDAG(ctx, dserv),
+		hidden: opts.Hidden,
+		prog:   newProgress(opts.Progress),
+	}
+	root, err := im.addDir(dir)
+	if err == nil {
+		err = im.dag.Commit()
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("import %s: %w", dir, err)
+	}
+	im.prog.finish()
+	im.res.Root = root.Cid()
+	return im.res, nil
+}
+
+// addDir imports the directory at path and returns its node.
+func (im *importer) addDir(path string) (ipld.Node, error) {
+	entries, err := os.ReadDir(path) // sorted by name
+	if err != nil {
+		return nil, err
+	}
+	d, err := uio.NewDirectory(im.dag,
+		uio.WithCidBuilder(im.cb),
+		uio.WithMaxLinks(0),
+		uio.WithMaxHAMTFanout(im.prof.HAMTShardWidth),
+		uio.WithSizeEstimationMode(im.prof.HAMTSizeEstimation))
+	if err != nil {
+		return nil, err
+	}
+	d.SetHAMTShardingSize(im.prof.HAMTShardingSize)
+	for _, e := range entries {
+		if err := im.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !im.hidden && strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		nd, err := im.addEntry(filepath.Join(path, e.Name()), e)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.AddChild(im.ctx, e.Name(), nd); err != nil {
+			return nil, fmt.Errorf("add %s to directory: %w", e.Name(), err)
+		}
+	}
+	nd, err := d.GetNode()
+	if err != nil {
+		return nil, err
+	}
+	return nd, im.dag.Add(im.ctx, nd)
+}
+
+// addEntry imports one directory entry without following symlinks.
+func (im *importer) addEntry(path string, e fs.DirEntry) (ipld.Node, error) {
+	switch t := e.Type(); {
+	case t.IsDir():
+		return im.addDir(path)
+	case t.IsRegular():
+		return im.addFile(path)
+	case t&fs.ModeSymlink != 0:
+		return im.addSymlink(path)
+	default:
+		return nil, fmt.Errorf("import %s (%s): %w", path, t, ErrSpecialFile)
+	}
+}
+
+// addFile imports a regular file with the balanced layout, as kubo does.
+func (im *importer) addFile(path string) (ipld.Node, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := im.prog.reader(f)
+	params := helpers.DagBuilderParams{
+		Dagserv:    im.dag,
+		RawLeaves:  im.prof.RawLeaves,
+		Maxlinks:   im.prof.FileDAGWidth,
+		CidBuilder: im.cb,
+	}
+	db, err := params.New(chunk.NewSizeSplitter(r, im.prof.ChunkSize))
+	if err != nil {
+		return nil, err
+	}
+	nd, err := balanced.Layout(db)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	im.res.Files++
+	im.res.Size += uint64(r.n)
+	return nd, nil
+}
+
+// addSymlink stores the link's target, unresolved, as a UnixFS symlink node.
+func (im *importer) addSymlink(path string) (ipld.Node, error) {
+	target, err := os.Readlink(path)
+	if err != nil {
+		return nil, err
+	}
+	data, err := ft.SymlinkData(target)
+	if err != nil {
+		return nil, err
+	}
+	nd := merkledag.NodeWithData(data)
+	if err := nd.SetCidBuilder(im.cb); err != nil {
+		return nil, err
+	}
+	return nd, im.dag.Add(im.ctx, nd)
+}

@@ -1,0 +1,165 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+// maxAttempts bounds the optimistic retries of one change when other
+// writers keep moving the head.
+const maxAttempts = 64
+
+// change is one pending manifest change: reads see the blocks it wrote.
+type change struct {
+	r        *Registry
+	m        *manifest.Manifest
+	services cid.Cid
+	releases uint64
+	pending  map[cid.Cid]manifest.Block
+	order    []cid.Cid
+	dirty    map[manifest.Name]*manifest.Service // changed services, stored at flush
+	changed  bool
+}
+
+func (c *change) get(ctx context.Context, k cid.Cid) ([]byte, error) {
+	if b, ok := c.pending[k]; ok {
+		return b.Data, nil
+	}
+	return c.r.blocks.Get(ctx, k)
+}
+
+func (c *change) put(b manifest.Block) {
+	if _, ok := c.pending[b.CID]; !ok {
+		c.pending[b.CID] = b
+		c.order = append(c.order, b.CID)
+	}
+}
+
+// service loads the named service, or returns nil when it does not exist.
+func (c *change) service(ctx context.Context, name manifest.Name) (*manifest.Service, error) {
+	if s, ok := c.dirty[name]; ok {
+		return s, nil
+	}
+	svc, _, err := lookup(ctx, c.get, c.services, string(name))
+	if err != nil || !svc.Defined() {
+		return nil, err
+	}
+	return loadService(ctx, c.get, svc)
+}
+
+// store marks s changed; flush writes it.
+func (c *change) store(s *manifest.Service) {
+	if c.dirty == nil {
+		c.dirty = map[manifest.Name]*manifest.Service{}
+	}
+	c.dirty[s.Name] = s
+	c.changed = true
+}
+
+// flush encodes the changed services and links them into the index in one
+// pass over the tree.
+func (c *change) flush(ctx context.Context) error {
+	entries := make(map[string]cid.Cid, len(c.dirty))
+	for name, s := range c.dirty {
+		b, err := manifest.EncodeService(s)
+		if err != nil {
+			return err
+		}
+		c.put(b)
+		entries[string(name)] = b.CID
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	root, err := insert(ctx, treeIO{get: c.get, put: c.put, leafMax: c.r.leafMax}, c.services, 0, entries)
+	if err != nil {
+		return err
+	}
+	c.services = root
+	return nil
+}
+
+// update applies fn to the current manifest and, if fn changed anything,
+// writes the new blocks, signs the new state and moves the head in one
+// cache transaction. When another writer moved the head first, it starts
+// again from the new head. what describes the change for the log.
+func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.Context, c *change) error) (Head, bool, error) {
+	if r.signer == nil {
+		return Head{}, false, ErrReadOnly
+	}
+	for range maxAttempts {
+		head, m, err := r.Manifest(ctx)
+		if err != nil {
+			return Head{}, false, err
+		}
+		c := &change{r: r, m: m, services: m.Services, releases: m.Releases, pending: map[cid.Cid]manifest.Block{}}
+		if err := fn(ctx, c); err != nil {
+			return Head{}, false, err
+		}
+		if !c.changed {
+			return head, false, nil
+		}
+		if err := c.flush(ctx); err != nil {
+			return Head{}, false, err
+		}
+		next, err := r.commit(ctx, head, c, what)
+		if errors.Is(err, ErrHeadMoved) {
+			r.log.Debug("head moved, retrying", "registry", r.name, "seq", head.Seq)
+			continue
+		}
+		return next, err == nil, err
+	}
+	return Head{}, false, fmt.Errorf("%s: %w %d times; too many concurrent writers", what, ErrHeadMoved, maxAttempts)
+}
+
+func (r *Registry) commit(ctx context.Context, head Head, c *change, what string) (Head, error) {
+	next := &manifest.Manifest{
+		Registry: r.name, Seq: head.Seq + 1, Prev: head.Root, Time: r.now().UTC().Truncate(1e9),
+		Change: what, Services: c.services, Releases: c.releases,
+	}
+	b, err := manifest.EncodeManifest(next)
+	if err != nil {
+		return Head{}, err
+	}
+	c.put(b)
+	if err := r.putBlocks(ctx, c); err != nil {
+		return Head{}, err
+	}
+	rec, err := r.signer.Sign(b.CID, next.Seq)
+	if err != nil {
+		return Head{}, fmt.Errorf("sign seq %d: %w", next.Seq, err)
+	}
+	h := Head{Name: r.name, Root: b.CID, Seq: next.Seq, Record: rec}
+	if err := r.cache.SwapHead(ctx, head.Seq, h); err != nil {
+		return Head{}, err
+	}
+	return h, nil
+}
+
+// putBlocks stores the change's blocks, leaves first, before the head can
+// point at them.
+func (r *Registry) putBlocks(ctx context.Context, c *change) error {
+	for _, k := range c.order {
+		if err := r.blocks.Put(ctx, k, c.pending[k].Data); err != nil {
+			return fmt.Errorf("store block %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func loadService(ctx context.Context, get getFunc, c cid.Cid) (*manifest.Service, error) {
+	data, err := get(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("load service %s: %w", c, err)
+	}
+	s, err := manifest.DecodeService(data)
+	if err != nil {
+		return nil, fmt.Errorf("load service %s: %w", c, err)
+	}
+	return s, nil
+}
