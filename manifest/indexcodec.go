@@ -51,6 +51,31 @@ func compareKeys(a, b string) int {
 	return cmp.Compare(a, b)
 }
 
+func headSize(n uint64) int {
+	switch {
+	case n < 24:
+		return 1
+	case n <= 0xff:
+		return 2
+	case n <= 0xffff:
+		return 3
+	case n <= 0xffffffff:
+		return 5
+	}
+	return 9
+}
+
+// IndexSize returns the exact encoded size of an index node holding
+// entries, without encoding it.
+func IndexSize(entries map[string]cid.Cid) int {
+	n := headSize(uint64(len(entries)))
+	for k, c := range entries {
+		cl := c.ByteLen() + 1
+		n += headSize(uint64(len(k))) + len(k) + len(cidTag) + headSize(uint64(cl)) + cl
+	}
+	return n
+}
+
 func encodeLinkMap(entries map[string]cid.Cid) []byte {
 	keys := slices.SortedFunc(maps.Keys(entries), compareKeys)
 	b := make([]byte, 0, len(entries)*64+9)

@@ -14,6 +14,10 @@ var ErrImmutable = errors.New("version already published with other content")
 // latest tag moves to v when v is stable and higher than the version it
 // points at.
 func (s *Service) Add(v Version, r Release) (changed bool, err error) {
+	if len(v.Build) > 0 {
+		return false, fmt.Errorf("%w %q: build metadata takes no part in precedence, so %s would be the same version as %d.%d.%d; publish without it",
+			ErrInvalidVersion, v, v, v.Major, v.Minor, v.Patch)
+	}
 	if err := r.validate(); err != nil {
 		return false, fmt.Errorf("%w: %s@%s: %w", ErrInvalidManifest, s.Name, v, err)
 	}

@@ -21,7 +21,7 @@ type Spec struct {
 // ParseSpec parses "name", "name@range" or "name@tag".
 func ParseSpec(s string) (Spec, error) {
 	nameStr, rest, hasAt := strings.Cut(strings.TrimSpace(s), "@")
-	name, err := ParseName(nameStr)
+	name, err := ParseName(strings.TrimSpace(nameStr))
 	if err != nil {
 		return Spec{}, err
 	}

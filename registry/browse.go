@@ -18,7 +18,7 @@ func (r *Registry) Services(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	var names []string
-	err = walk(ctx, r.blocks.Get, m.Services, func(name string, _ cid.Cid) error {
+	err = walk(ctx, loader(r.blocks.Get), m.Services, func(name string, _ cid.Cid) error {
 		names = append(names, name)
 		return nil
 	})
@@ -32,7 +32,7 @@ func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.S
 	if err != nil {
 		return nil, err
 	}
-	svc, _, err := lookup(ctx, r.blocks.Get, m.Services, string(name))
+	svc, _, err := lookup(ctx, loader(r.blocks.Get), m.Services, string(name))
 	if err != nil {
 		return nil, err
 	}

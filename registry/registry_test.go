@@ -314,3 +314,15 @@ func TestShardedIndex(t *testing.T) {
 		t.Fatalf("index roots differ by publish order: %v", roots)
 	}
 }
+
+func TestPublishRefusesBuildMetadata(t *testing.T) {
+	f := newFixture(t, 0)
+	name, v, err := manifest.ParseExact("tts@1.0.0+build.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.reg.Publish(context.Background(), registry.Publication{Service: name, Version: v, Content: f.content(t, "x"), Profile: "unixfs-v1-2025"})
+	if !errors.Is(err, manifest.ErrInvalidVersion) {
+		t.Fatalf("publish with build metadata: %v, want ErrInvalidVersion", err)
+	}
+}

@@ -59,7 +59,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
-	svc, keys, err := lookup(ctx, r.blocks.Get, m.Services, string(spec.Name))
+	svc, keys, err := lookup(ctx, loader(r.blocks.Get), m.Services, string(spec.Name))
 	if err != nil {
 		return ReleaseInfo{}, err
 	}

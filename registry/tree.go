@@ -13,11 +13,11 @@ import (
 // lookup finds the Service block of name under the index root. It returns
 // an undefined CID when the service does not exist, and the path of index
 // keys from the root to the service.
-func lookup(ctx context.Context, get getFunc, root cid.Cid, name string) (cid.Cid, []string, error) {
+func lookup(ctx context.Context, load indexLoader, root cid.Cid, name string) (cid.Cid, []string, error) {
 	var path []string
 	node := root
 	for depth := 0; depth <= manifest.MaxIndexDepth; depth++ {
-		ix, err := loadIndex(ctx, get, node)
+		ix, err := load(ctx, node)
 		if err != nil {
 			return cid.Undef, nil, err
 		}
@@ -32,6 +32,14 @@ func lookup(ctx context.Context, get getFunc, root cid.Cid, name string) (cid.Ci
 		path, node = append(path, key), next
 	}
 	return cid.Undef, nil, fmt.Errorf("%w: index deeper than %d", manifest.ErrInvalidManifest, manifest.MaxIndexDepth)
+}
+
+// indexLoader reads one index node.
+type indexLoader func(context.Context, cid.Cid) (manifest.Index, error)
+
+// loader returns an indexLoader reading blocks with get.
+func loader(get getFunc) indexLoader {
+	return func(ctx context.Context, c cid.Cid) (manifest.Index, error) { return loadIndex(ctx, get, c) }
 }
 
 func loadIndex(ctx context.Context, get getFunc, c cid.Cid) (manifest.Index, error) {
@@ -56,7 +64,7 @@ func insert(ctx context.Context, t treeIO, node cid.Cid, depth int, entries map[
 	ix := manifest.Index{Entries: map[string]cid.Cid{}}
 	if node.Defined() {
 		var err error
-		if ix, err = loadIndex(ctx, t.get, node); err != nil {
+		if ix, err = t.load(ctx, node); err != nil {
 			return cid.Undef, err
 		}
 	}
@@ -91,7 +99,7 @@ func groupByShard(entries map[string]cid.Cid, depth int) map[string]map[string]c
 // treeIO is what index changes need: block reads that see pending writes,
 // a sink for new blocks, and the leaf size limit.
 type treeIO struct {
-	get     getFunc
+	load    indexLoader
 	put     func(manifest.Block)
 	leafMax int
 }
@@ -99,17 +107,13 @@ type treeIO struct {
 // buildIndex stores entries (service names) as one leaf, or, past
 // t.leafMax, as a branch of leaves split by ShardKey at depth.
 func buildIndex(t treeIO, entries map[string]cid.Cid, depth int) (cid.Cid, error) {
-	b, err := manifest.EncodeIndex(manifest.Index{Entries: entries})
-	if err != nil {
-		return cid.Undef, err
-	}
-	if len(b.Data) <= t.leafMax || depth >= manifest.MaxIndexDepth-1 {
-		t.put(b)
-		return b.CID, nil
+	if manifest.IndexSize(entries) <= t.leafMax || depth >= manifest.MaxIndexDepth-1 {
+		return putIndex(t.put, entries)
 	}
 	groups := groupByShard(entries, depth)
 	branch := make(map[string]cid.Cid, len(groups))
 	for k, g := range groups {
+		var err error
 		if branch[k], err = buildIndex(t, g, depth+1); err != nil {
 			return cid.Undef, err
 		}
@@ -128,17 +132,17 @@ func putIndex(put func(manifest.Block), entries map[string]cid.Cid) (cid.Cid, er
 
 // walk calls fn for every service in the index under root, in no
 // particular order.
-func walk(ctx context.Context, get getFunc, root cid.Cid, fn func(name string, svc cid.Cid) error) error {
+func walk(ctx context.Context, load indexLoader, root cid.Cid, fn func(name string, svc cid.Cid) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ix, err := loadIndex(ctx, get, root)
+	ix, err := load(ctx, root)
 	if err != nil {
 		return err
 	}
 	for k, c := range ix.Entries {
 		if ix.IsBranch() {
-			err = walk(ctx, get, c, fn)
+			err = walk(ctx, load, c, fn)
 		} else {
 			err = fn(k, c)
 		}

@@ -23,7 +23,24 @@ type change struct {
 	pending  map[cid.Cid]manifest.Block
 	order    []cid.Cid
 	dirty    map[manifest.Name]*manifest.Service // changed services, stored at flush
+	indexes  map[cid.Cid]manifest.Index          // index nodes decoded so far
 	changed  bool
+}
+
+// index loads an index node once per change: a lookup and the insert that
+// follows it read the same nodes.
+func (c *change) index(ctx context.Context, k cid.Cid) (manifest.Index, error) {
+	if ix, ok := c.indexes[k]; ok {
+		return ix, nil
+	}
+	ix, err := loadIndex(ctx, c.get, k)
+	if err == nil {
+		if c.indexes == nil {
+			c.indexes = map[cid.Cid]manifest.Index{}
+		}
+		c.indexes[k] = ix
+	}
+	return ix, err
 }
 
 func (c *change) get(ctx context.Context, k cid.Cid) ([]byte, error) {
@@ -45,7 +62,7 @@ func (c *change) service(ctx context.Context, name manifest.Name) (*manifest.Ser
 	if s, ok := c.dirty[name]; ok {
 		return s, nil
 	}
-	svc, _, err := lookup(ctx, c.get, c.services, string(name))
+	svc, _, err := lookup(ctx, c.index, c.services, string(name))
 	if err != nil || !svc.Defined() {
 		return nil, err
 	}
@@ -76,7 +93,7 @@ func (c *change) flush(ctx context.Context) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	root, err := insert(ctx, treeIO{get: c.get, put: c.put, leafMax: c.r.leafMax}, c.services, 0, entries)
+	root, err := insert(ctx, treeIO{load: c.index, put: c.put, leafMax: c.r.leafMax}, c.services, 0, entries)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,4 @@
+// Package bench holds svcreg's cross-package benchmarks (the registry on
+// its real bbolt index and block store) and, beside it, the scripts that
+// compare svcreg with kubo in one run. `make bench` runs both.
+package bench
