@@ -86,9 +86,10 @@ func classify(err error) int {
 		return exitConflict
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
-		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex):
+		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
 		return exitIntegrity
-	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory):
+	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
 		return exitInput
 	case errors.Is(err, bolt.ErrLocked):
 		return exitLocked

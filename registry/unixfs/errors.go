@@ -1,6 +1,10 @@
 package unixfs
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/svcreg/svcreg/registry"
+)
 
 // ErrNotDirectory is returned when Import is given a path that is not a
 // directory, or when Export is given a root that is not a UnixFS directory.
@@ -23,6 +27,5 @@ var ErrUnsafeName = errors.New("unsafe entry name")
 var ErrSpecialFile = errors.New("special file not supported")
 
 // ErrCorruptBlock is returned when a block read during Export does not hash
-// to its CID. (This package does not import registry, so it is a distinct
-// value from registry.ErrCorruptBlock; callers there map it.)
-var ErrCorruptBlock = errors.New("block does not match its cid")
+// to its CID. It is registry.ErrCorruptBlock, so callers can test either.
+var ErrCorruptBlock = registry.ErrCorruptBlock

@@ -69,7 +69,8 @@ func writeTree(ctx context.Context, dir files.Directory, dst string) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	if err := writeDir(ctx, dir, tmp, 0); err != nil {
+	e := &exporter{ctx: ctx, root: tmp}
+	if err := e.writeDir(dir, ".", 0); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, dst); err != nil {
@@ -79,43 +80,57 @@ func writeTree(ctx context.Context, dir files.Directory, dst string) error {
 	return nil
 }
 
-// writeDir writes the entries of d into the existing directory path, which
+// exporter writes one tree into root; the paths it reports are relative to
+// root, which is a temporary directory.
+type exporter struct {
+	ctx  context.Context
+	root string
+}
+
+// writeDir writes the entries of d into the existing directory rel, which
 // is depth levels below the export root.
-func writeDir(ctx context.Context, d files.Directory, path string, depth int) error {
+func (e *exporter) writeDir(d files.Directory, rel string, depth int) error {
 	it := d.Entries()
 	for it.Next() {
-		if err := ctx.Err(); err != nil {
+		if err := e.ctx.Err(); err != nil {
 			return err
 		}
-		if err := writeEntry(ctx, it.Name(), it.Node(), path, depth); err != nil {
+		if err := e.writeEntry(it.Name(), it.Node(), rel, depth); err != nil {
 			return err
 		}
 	}
 	return it.Err()
 }
 
-// writeEntry writes the node n named name into the directory path.
-func writeEntry(ctx context.Context, name string, n files.Node, path string, depth int) error {
+// writeEntry writes the node n named name into the directory rel.
+func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) error {
 	defer n.Close()
 	if !safeName(name) {
-		return fmt.Errorf("write %q in %s: %w", name, path, ErrUnsafeName)
+		return fmt.Errorf("write %q in %q: %w", name, rel, ErrUnsafeName)
 	}
-	p := filepath.Join(path, name)
+	rel = filepath.Join(rel, name)
+	p := filepath.Join(e.root, rel)
 	switch n := n.(type) {
 	case files.Directory:
 		if err := os.Mkdir(p, 0o755); err != nil {
-			return err
+			return fmt.Errorf("write directory %s: %w", rel, err)
 		}
-		return writeDir(ctx, n, p, depth+1)
+		return e.writeDir(n, rel, depth+1)
 	case *files.Symlink:
 		if !safeSymlink(n.Target, depth) {
-			return fmt.Errorf("write symlink %s -> %q: %w", p, n.Target, ErrUnsafeSymlink)
+			return fmt.Errorf("write symlink %s -> %q: %w", rel, n.Target, ErrUnsafeSymlink)
 		}
-		return os.Symlink(n.Target, p)
+		if err := os.Symlink(n.Target, p); err != nil {
+			return fmt.Errorf("write symlink %s: %w", rel, err)
+		}
+		return nil
 	case files.File:
-		return writeFile(n, p)
+		if err := writeFile(n, p); err != nil {
+			return fmt.Errorf("write file %s: %w", rel, err)
+		}
+		return nil
 	default:
-		return fmt.Errorf("write %s: unknown node type %T", p, n)
+		return fmt.Errorf("write %s: unknown node type %T", rel, n)
 	}
 }
 
@@ -128,7 +143,7 @@ func writeFile(f files.File, p string) error {
 	}
 	if _, err := io.Copy(out, f); err != nil {
 		out.Close()
-		return fmt.Errorf("write %s: %w", p, err)
+		return err
 	}
 	return out.Close()
 }

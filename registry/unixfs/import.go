@@ -143,7 +143,7 @@ func (im *importer) addEntry(path string, e fs.DirEntry) (ipld.Node, error) {
 	case t&fs.ModeSymlink != 0:
 		return im.addSymlink(path)
 	default:
-		return nil, fmt.Errorf("import %s (%s): %w", path, t, ErrSpecialFile)
+		return nil, fmt.Errorf("add %s (%s): %w", path, t, ErrSpecialFile)
 	}
 }
 
