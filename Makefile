@@ -8,10 +8,15 @@ GOFILES   := $(shell find . -name '*.go' -not -path './.cache/*' -not -path './t
 
 .PHONY: build test unit fuzz check demo bench kubo clean
 
-build: $(BIN)
+build: $(BIN) bin/svcreg-serve
 
 $(BIN): $(GOFILES) go.mod go.sum
 	$(GO) build -trimpath -tags urfave_cli_no_docs -o $(BIN) ./cmd/svcreg
+
+# The HTTP gateway `svcreg serve` runs: a binary of its own, so that
+# boxo/gateway's start-up cost stays out of svcreg.
+bin/svcreg-serve: $(GOFILES) go.mod go.sum
+	$(GO) build -trimpath -o $@ ./cmd/svcreg-serve
 
 # kubo, from the Go module proxy, for golden CIDs, interop tests and
 # benchmarks. kubo's go.mod replaces go-libp2p with a fork the proxy does
@@ -26,14 +31,14 @@ test: build kubo unit fuzz
 
 unit:
 	$(GO) vet ./...
-	KUBO=$(abspath $(KUBO)) $(GO) test -race -count=1 ./...
+	KUBO=$(abspath $(KUBO)) SVCREG_ARTIFACTS=$(CURDIR)/.cache/artifacts $(GO) test -race -count=1 ./...
 
 # Runs every fuzz target briefly; `make fuzz FUZZTIME=30s` for longer.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$f"; \
-	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg > /tmp/svcreg-fuzz.log 2>&1 || { cat /tmp/svcreg-fuzz.log; exit 1; }; \
+	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x $$pkg > /tmp/svcreg-fuzz.log 2>&1 || { cat /tmp/svcreg-fuzz.log; exit 1; }; \
 	  done; \
 	done
 

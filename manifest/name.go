@@ -22,8 +22,26 @@ func ParseName(s string) (Name, error) {
 	return Name(s), nil
 }
 
+// validASCIIName is nameProblem(s) == "" for the common case, without
+// decoding runes: index nodes check thousands of names per block.
+func validASCIIName(s string) bool {
+	if s == "" || len(s) > MaxNameLen || s[0] == '.' || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // nameProblem returns why s is not a valid name, or "" when it is.
 func nameProblem(s string) string {
+	if validASCIIName(s) {
+		return ""
+	}
 	const charset = "names use a-z 0-9 - . _"
 	switch {
 	case s == "":
