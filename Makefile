@@ -62,6 +62,7 @@ bench: build kubo
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 	KUBO=$(abspath $(KUBO)) ./bench/import.sh
 	KUBO=$(abspath $(KUBO)) ./bench/resolve.sh
+	KUBO=$(abspath $(KUBO)) ./bench/serve.sh
 
 clean:
 	rm -rf bin

@@ -27,3 +27,29 @@ var ErrServiceNotFound = errors.New("service not found")
 
 // ErrExists is returned by Init when the registry already has a head.
 var ErrExists = errors.New("registry already exists")
+
+// ErrRecordNotFound is returned when a source has no IPNS record for a
+// registry.
+var ErrRecordNotFound = errors.New("no record for the registry")
+
+// ErrUnreachable is returned when a source cannot be asked: a network
+// error, a time-out or a server error.
+var ErrUnreachable = errors.New("source unreachable")
+
+// ErrUnavailable is returned when no source could provide a record or a
+// block: each was unreachable or did not have it.
+var ErrUnavailable = errors.New("not available from any source")
+
+// ErrOffline is returned when an answer needs data that is not in the
+// local store and the network may not be used.
+var ErrOffline = errors.New("not in the local cache and offline")
+
+// ErrLockMismatch is returned when a lock entry disagrees with the
+// registry's signed manifest: the version has another CID, size, profile
+// or hidden flag there, or the registry has no such version or service.
+var ErrLockMismatch = errors.New("lock does not match the registry")
+
+// ErrUnverifiable is returned when there is nothing to check a lock
+// against: no head of its registry is known here, or the head known here
+// is older than the state the lock was made at.
+var ErrUnverifiable = errors.New("cannot verify against the registry")

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"time"
 
 	"github.com/ipfs/go-cid"
 )
@@ -62,4 +63,38 @@ type Signer interface {
 	// Sign returns a marshalled IPNS record (V1+V2 signatures) whose value
 	// is /ipfs/<root> and whose sequence is seq.
 	Sign(root cid.Cid, seq uint64) ([]byte, error)
+}
+
+// Source is an untrusted place to fetch a registry from: an HTTP gateway,
+// a delegated routing endpoint, a peer. The registry verifies everything a
+// Source returns before it stores or uses it.
+type Source interface {
+	// Record returns the marshalled IPNS record the source holds for the
+	// registry name (k51…). It wraps ErrRecordNotFound when the source
+	// has none and ErrUnreachable when the source cannot be asked (network
+	// errors, time-outs, server errors).
+	Record(ctx context.Context, name string) ([]byte, error)
+	// Block returns the bytes the source serves for c, unverified. It
+	// wraps ErrBlockNotFound when the source has no such block and
+	// ErrUnreachable when the source cannot be asked.
+	Block(ctx context.Context, c cid.Cid) ([]byte, error)
+	// String names the source (its URL) in errors and reports.
+	String() string
+}
+
+// RecordVerifier checks signed IPNS records.
+type RecordVerifier interface {
+	// VerifyRecord checks that raw is an IPNS record signed by the key of
+	// the registry name, not past its end of life, whose value is
+	// /ipfs/<root>, and returns what it says. Its errors say why a record
+	// is refused; the registry passes them on wrapped.
+	VerifyRecord(name string, raw []byte) (Record, error)
+}
+
+// Record is the content of a verified IPNS record.
+type Record struct {
+	Root     cid.Cid       // the manifest root it points at
+	Seq      uint64        // its sequence number, equal to the manifest's seq
+	Validity time.Time     // its end of life
+	TTL      time.Duration // how long a copy may be used without asking again
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
-	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
 func newGetCommand() *cli.Command {
@@ -21,8 +20,9 @@ failure leaves nothing behind. The output directory must not exist.
 
 Examples:
    svcreg get 'tts@^1' -o ./out
-   svcreg get tts@1.0.0 --output ./tts-1.0.0`,
-		Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output directory (default: ./NAME)"}),
+   svcreg get tts@1.0.0 --output ./tts-1.0.0
+   svcreg get tts@1 --registry main -o ./tts   # fetched from the remote's gateways`,
+		Flags:  withCommon(append(readFlags(), &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output directory (default: ./NAME)"})...),
 		Action: runGet,
 	}
 }
@@ -35,7 +35,7 @@ func runGet(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := openHome(c, false)
+	h, err := openTarget(c, true)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func runGet(c *cli.Context) error {
 	if dst == "" {
 		dst = string(info.Service)
 	}
-	if err := unixfs.Export(c.Context, h.blocks.Blockstore(), info.Release.Content, dst); err != nil {
+	if err := h.exportContent(c, info.Release.Content, dst); err != nil {
 		return err
 	}
 	out := infoJSON(h.reg.Name(), info)

@@ -22,7 +22,7 @@ http://127.0.0.1:8080/ipns/k51…/services/tts/versions/1.0.0/content/
 Examples:
    svcreg info tts@1.0.0
    svcreg info tts --json`,
-		Flags:  withCommon(),
+		Flags:  withCommon(readFlags()...),
 		Action: runInfo,
 	}
 }
@@ -51,7 +51,7 @@ func runInfo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := openHome(c, false)
+	h, err := openTarget(c, true)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func newLogCommand() *cli.Command {
 Examples:
    svcreg log
    svcreg log -n 5 --json`,
-		Flags:  withCommon(&cli.IntFlag{Name: "n", Usage: "show at most N states (0: all)"}),
+		Flags:  withCommon(append(readFlags(), &cli.IntFlag{Name: "n", Usage: "show at most N states (0: all)"})...),
 		Action: runLog,
 	}
 }
@@ -33,7 +33,7 @@ func runLog(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
 	}
-	h, err := openHome(c, false)
+	h, err := openTarget(c, true)
 	if err != nil {
 		return err
 	}

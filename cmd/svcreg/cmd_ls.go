@@ -21,7 +21,7 @@ func newListCommand() *cli.Command {
    svcreg ls
    svcreg ls tts
    svcreg ls tts --json`,
-		Flags:  withCommon(),
+		Flags:  withCommon(readFlags()...),
 		Action: runList,
 	}
 }
@@ -38,7 +38,7 @@ func runList(c *cli.Context) error {
 	if err := needArgs(c, 0, 1, "[NAME]"); err != nil {
 		return err
 	}
-	h, err := openHome(c, false)
+	h, err := openTarget(c, true)
 	if err != nil {
 		return err
 	}

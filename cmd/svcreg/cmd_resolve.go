@@ -22,8 +22,9 @@ Examples:
    svcreg resolve tts
    svcreg resolve 'tts@^1.0'
    svcreg resolve 'tts@>=1.0 <2' --json
-   svcreg resolve tts@beta`,
-		Flags:  withCommon(),
+   svcreg resolve tts@beta
+   svcreg resolve tts --registry k51… --gateway https://gw.example   # someone else's registry`,
+		Flags:  withCommon(readFlags()...),
 		Action: runResolve,
 	}
 }
@@ -42,7 +43,7 @@ func runResolve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := openHome(c, false)
+	h, err := openTarget(c, true)
 	if err != nil {
 		return err
 	}

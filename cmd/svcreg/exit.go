@@ -13,6 +13,7 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
@@ -27,7 +28,17 @@ const (
 	exitIntegrity = 5 // corrupt block, invalid manifest or record, rollback
 	exitInput     = 6 // the input path is missing, not a directory or unreadable
 	exitLocked    = 7 // another svcreg process holds the index
+	exitNetwork   = 8 // no gateway or node answered (or --offline) and nothing usable is cached
 	exitCanceled  = 130
+
+	// The lockfile commands (check, install, lock, update, verify).
+	exitLockMissing   = 10 // svcreg.lock does not exist
+	exitLockStale     = 11 // svcreg.lock is out of date with svcreg.json, or unreadable
+	exitLockMismatch  = 12 // svcreg.lock disagrees with the registry's signed manifest
+	exitLockYanked    = 13 // a locked version is yanked (check --strict)
+	exitContent       = 14 // locked content is missing from the block store or corrupt
+	exitUnverifiable  = 15 // no copy of the registry to check against
+	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
 )
 
 // cliError carries an exit code and a hint to the edge.
@@ -76,18 +87,29 @@ func classify(err error) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitCanceled
+	case errors.Is(err, registry.ErrLockMismatch):
+		return exitLockMismatch
+	case errors.Is(err, registry.ErrUnverifiable): // may wrap a network error too
+		return exitUnverifiable
+	case errors.Is(err, manifest.ErrInvalidLock):
+		return exitLockStale
+	case isAny(err, registry.ErrUnavailable, registry.ErrOffline, registry.ErrUnreachable):
+		return exitNetwork
+	case isAny(err, manifest.ErrInvalidProject, errInvalidConfig):
+		return exitUsage
 	case isAny(err, manifest.ErrInvalidName, manifest.ErrInvalidVersion, manifest.ErrInvalidRange,
 		manifest.ErrInvalidSpec, manifest.ErrInvalidTag, unixfs.ErrUnknownProfile, ipns.ErrInvalidName):
 		return exitUsage
 	case isAny(err, registry.ErrNoHead, registry.ErrServiceNotFound, manifest.ErrVersionNotFound,
-		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey):
+		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey,
+		registry.ErrRecordNotFound, errRemoteNotFound):
 		return exitNotFound
-	case isAny(err, manifest.ErrImmutable, ipns.ErrKeyExists):
+	case isAny(err, manifest.ErrImmutable, ipns.ErrKeyExists, errRemoteExists, errKuboAhead):
 		return exitConflict
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, car.ErrInvalidCAR):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
 		return exitInput
@@ -105,7 +127,19 @@ func classify(err error) int {
 func hintFor(err error) string {
 	switch {
 	case errors.Is(err, registry.ErrNoHead), errors.Is(err, errNoKey):
-		return "run 'svcreg init' to create a registry here, or pass --home DIR"
+		return "run 'svcreg init' to create a registry here, follow one with --registry k51… --gateway URL (or 'svcreg remote add'), or pass --home DIR"
+	case errors.Is(err, registry.ErrRollback):
+		return "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"
+	case errors.Is(err, registry.ErrOffline):
+		return "run without --offline to fetch it from the gateways"
+	case isAny(err, registry.ErrUnavailable, registry.ErrUnreachable):
+		return "check the gateway or node URL and the network; --timeout sets how long to wait, --offline answers from the cache"
+	case errors.Is(err, ipns.ErrExpiredRecord):
+		return "the registry's signed record has expired: its publisher signs a new one with any change (and svcreg push); --offline answers from the cache"
+	case errors.Is(err, registry.ErrRecordNotFound):
+		return "check the registry name; a gateway has the record once the registry is pushed to an IPFS node (svcreg push)"
+	case errors.Is(err, errInvalidConfig):
+		return "fix or remove config.json in SVCREG_HOME; 'svcreg remote add' rewrites it"
 	case errors.Is(err, registry.ErrServiceNotFound):
 		return "run 'svcreg ls' to see the services"
 	case isAny(err, manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):

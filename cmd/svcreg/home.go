@@ -32,6 +32,7 @@ type home struct {
 	cache  *bolt.Cache
 	key    *ipns.Key
 	reg    *registry.Registry
+	net    *network // set when reading a followed registry (network.go)
 }
 
 // openBlocks opens only the block store, for work that needs no index lock

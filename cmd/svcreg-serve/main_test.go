@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binDir holds svcreg and svcreg-serve built from this tree, as
+// `make build` puts them side by side in bin/.
+var binDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "svcreg-serve-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	for _, b := range []struct{ out, pkg string }{
+		{"svcreg", "github.com/svcreg/svcreg/cmd/svcreg"},
+		{"svcreg-serve", "github.com/svcreg/svcreg/cmd/svcreg-serve"},
+	} {
+		cmd := exec.Command(goTool(), "build", "-tags", "urfave_cli_no_docs", "-o", filepath.Join(dir, b.out), b.pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", b.pkg, err, out)
+			return 1
+		}
+	}
+	binDir = dir
+	return m.Run()
+}
+
+func goTool() string {
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+		return p
+	}
+	return "go"
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// svcreg runs the built svcreg on home and returns its standard output.
+func svcreg(t *testing.T, home string, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(filepath.Join(binDir, "svcreg"), args...)
+	cmd.Env = append(os.Environ(), "SVCREG_HOME="+home, "SVCREG_SERVE=")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("svcreg %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimSpace(stdout.String())
+}
+
+// listening matches the line svcreg-serve prints once it accepts requests.
+var listening = regexp.MustCompile(`^svcreg-serve: (http://\S+/) registry `)
+
+// startServe runs `svcreg serve` on home on a free loopback port and
+// returns its base URL (no trailing slash). It stops the server, with
+// SIGTERM, when the test ends and checks that it exited cleanly.
+func startServe(t *testing.T, home string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(binDir, "svcreg"), append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), "SVCREG_HOME="+home, "SVCREG_SERVE=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("svcreg serve did not stop cleanly: %v\n%s", err, stderr.String())
+		}
+	})
+	select {
+	case u := <-found:
+		return strings.TrimSuffix(u, "/")
+	case <-time.After(30 * time.Second):
+		t.Fatalf("svcreg serve did not start\n%s", stderr.String())
+	}
+	return ""
+}
+
+// fetch GETs url and returns the status, a header and the body.
+func fetch(t *testing.T, url, header string) (int, string, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header.Get(header), string(b)
+}
+
+// copyDir copies the regular files of src into a new directory dst.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

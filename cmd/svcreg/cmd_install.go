@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"slices"
+
+	"github.com/ipfs/go-cid"
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/unixfs"
+)
+
+func newInstallCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "install",
+		Usage: "write exactly the locked releases into services/NAME/, verified",
+		Description: `Installs every service in svcreg.lock as it is locked, never resolving
+anything: first the lock is checked as 'svcreg check' does (it must match
+svcreg.json and the registry's signed manifest; a yanked version is only a
+warning), then every release is exported from SVCREG_HOME, each block
+checked against its CID, into a staging directory, and only when all are
+complete is each moved to DIR/NAME, replacing what was there. A failure
+leaves DIR as it was. Other entries of DIR are left alone. DIR defaults to
+services/ next to svcreg.json.
+
+Examples:
+   svcreg install
+   svcreg install -o public/services --offline`,
+		Flags: lockFlags(&cli.StringFlag{Name: "output", Aliases: []string{"o"},
+			Usage: "directory to install into, one DIR/NAME per service (default: services/ next to svcreg.json)"}),
+		Action: runInstall,
+	}
+}
+
+type installOut struct {
+	Service string `json:"service"`
+	Version string `json:"version"`
+	CID     string `json:"cid"`
+	Path    string `json:"path"`
+}
+
+func runInstall(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	p, paths, err := loadProject(c)
+	if err != nil {
+		return err
+	}
+	l, _, err := readLock(paths.lock)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &cliError{err: fmt.Errorf("install: %s does not exist", paths.lock), code: exitLockMissing, hint: checkHint(exitLockMissing)}
+	} else if err != nil {
+		return lockErr(err)
+	}
+	h, notes, err := openProjectRegistry(c, p)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	rep, err := h.reg.Check(c.Context, p, l, registry.CheckOptions{})
+	if err != nil {
+		return err
+	}
+	findings := findingsJSON(append(notes, rep.Findings...))
+	if code := checkExit(findings); code != exitOK {
+		for _, f := range findings {
+			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s: %s\n", f.Kind, f.Message)
+		}
+		return &cliError{err: fmt.Errorf("install: %s: %s", paths.lock, summary(findings)), code: code, hint: checkHint(code)}
+	}
+	for _, f := range findings {
+		warn(c, []string{f.Message})
+	}
+	dir := c.String("output")
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(paths.project), "services")
+	}
+	trees := map[string]cid.Cid{}
+	out := []installOut{}
+	for _, n := range slices.Sorted(maps.Keys(l.Services)) {
+		e := l.Services[n]
+		trees[string(n)] = e.CID
+		out = append(out, installOut{Service: string(n), Version: e.Version.String(), CID: e.CID.String(), Path: filepath.Join(dir, string(n))})
+	}
+	if h.online() {
+		for _, o := range out {
+			if err := ensureContent(c, h, trees[o.Service]); err != nil {
+				return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
+			}
+		}
+	}
+	if err := unixfs.ExportAll(c.Context, h.blocks.Blockstore(), dir, trees); err != nil {
+		switch {
+		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock):
+			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
+		case errors.Is(err, fs.ErrExist):
+			return &cliError{err: err, code: exitInput, hint: "svcreg replaces only directories it can own; " + dir + " was not changed"}
+		}
+		return err
+	}
+	return emit(c, out, func(w io.Writer) {
+		for _, o := range out {
+			fmt.Fprintf(w, "%s@%s %s -> %s\n", o.Service, o.Version, o.CID, o.Path)
+		}
+	})
+}
+
+// ensureContent checks that every block of root is in the home, fetching
+// the DAG from the gateways (each block verified) when part of it is
+// missing and the home is online. What is still missing or corrupt comes
+// back as CheckDAG's error, with why the fetch failed.
+func ensureContent(c *cli.Context, h *home, root cid.Cid) error {
+	bs := h.blocks.Blockstore()
+	_, err := unixfs.CheckDAG(c.Context, bs, root)
+	if err == nil || !errors.Is(err, registry.ErrBlockNotFound) || !h.online() {
+		return err
+	}
+	if ferr := h.fetchDAG(c, root); ferr != nil {
+		return fmt.Errorf("%w (fetching it: %v)", err, ferr)
+	}
+	_, err = unixfs.CheckDAG(c.Context, bs, root)
+	return err
+}

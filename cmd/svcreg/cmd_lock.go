@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/remote"
+)
+
+// The files of a consuming project; docs/LOCKFILE.md describes them.
+const (
+	projectFile = "svcreg.json"
+	lockFile    = "svcreg.lock"
+)
+
+func newLockCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "lock",
+		Usage: "resolve every service in svcreg.json and write svcreg.lock",
+		Description: `Resolves each service's range or tag in the registry svcreg.json names and
+records the exact version, CID, size and import profile in svcreg.lock, next
+to svcreg.json. With an existing lock, entries whose version still satisfies
+svcreg.json are kept (as npm and Cargo keep theirs); new services and changed
+ranges the locked version no longer meets are resolved at the newest state.
+Yanked versions are never newly locked. When nothing changes the file is left
+as it is, byte for byte. 'svcreg update' re-resolves on purpose.
+
+Examples:
+   svcreg lock
+   svcreg lock --project ./web/svcreg.json --json`,
+		Flags:  lockFlags(),
+		Action: func(c *cli.Context) error { return runLock(c, registry.LockOptions{}) },
+	}
+}
+
+// lockFlags are the flags of the commands that work on a project.
+func lockFlags(fs ...cli.Flag) []cli.Flag {
+	return withCommon(append([]cli.Flag{
+		&cli.StringFlag{Name: "project", Value: projectFile, Usage: "the project file; svcreg.lock sits next to it"},
+		&cli.BoolFlag{Name: "offline", Usage: "use only what SVCREG_HOME holds; never ask a gateway"},
+		&cli.StringSliceFlag{Name: "gateway", Usage: "trustless gateway `URL` to fetch from; repeat for several (replaces svcreg.json's gateways)"},
+		&cli.BoolFlag{Name: "refresh", Usage: "ask the gateways for a newer state even if the copy here is within its TTL"},
+		&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "give up on a gateway after this long without data"},
+	}, fs...)...)
+}
+
+type lockChangeOut struct {
+	Service   string `json:"service"`
+	Change    string `json:"change"` // added, updated, removed
+	From      string `json:"from,omitempty"`
+	To        string `json:"to,omitempty"`
+	CID       string `json:"cid,omitempty"`
+	Range     string `json:"range,omitempty"`      // the range or tag locked for
+	FromRange string `json:"from_range,omitempty"` // the previous one, when it changed
+}
+
+type lockOut struct {
+	Lockfile string          `json:"lockfile"`
+	Written  bool            `json:"written"`
+	Registry string          `json:"registry"`
+	Root     string          `json:"root"`
+	Seq      uint64          `json:"seq"`
+	Services int             `json:"services"`
+	Changes  []lockChangeOut `json:"changes"`
+	Warnings []string        `json:"warnings"`
+}
+
+// runLock is lock and update: it resolves, and writes the lock when it
+// changed or was not in canonical form.
+func runLock(c *cli.Context, opts registry.LockOptions) error {
+	p, paths, err := loadProject(c)
+	if err != nil {
+		return err
+	}
+	old, oldBytes, err := readLock(paths.lock)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return lockErr(err)
+	}
+	h, notes, err := openProjectRegistry(c, p)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	for _, n := range notes {
+		warn(c, []string{n.Message})
+	}
+	res, err := h.reg.Lock(c.Context, p, old, opts)
+	if err != nil {
+		return lockErr(err)
+	}
+	var buf bytes.Buffer
+	if err := manifest.EncodeLock(&buf, res.Lock); err != nil {
+		return err
+	}
+	written := !bytes.Equal(buf.Bytes(), oldBytes)
+	if written {
+		if err := writeFileAtomic(paths.lock, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	out := lockOut{Lockfile: paths.lock, Written: written, Registry: res.Lock.Registry, Root: res.Lock.Root.String(),
+		Seq: res.Lock.Seq, Services: len(res.Lock.Services), Changes: []lockChangeOut{}, Warnings: []string{}}
+	for _, f := range append(notes, res.Findings...) {
+		out.Warnings = append(out.Warnings, f.Message)
+	}
+	lockWarnings := out.Warnings[len(notes):] // the notes were printed already
+	for _, ch := range res.Changes {
+		out.Changes = append(out.Changes, changeJSON(ch))
+	}
+	return emit(c, out, func(w io.Writer) {
+		for _, ch := range out.Changes {
+			fmt.Fprintln(w, changeText(ch))
+		}
+		state := "is up to date"
+		if written {
+			state = "written"
+		}
+		fmt.Fprintf(w, "%s %s: %s from %s at seq %d\n", paths.lock, state, services(out.Services), out.Registry, out.Seq)
+		warn(c, lockWarnings)
+	})
+}
+
+func changeJSON(ch registry.LockChange) lockChangeOut {
+	out := lockChangeOut{Service: string(ch.Service)}
+	switch {
+	case ch.Old == nil:
+		out.Change, out.To, out.CID, out.Range = "added", ch.New.Version.String(), ch.New.CID.String(), ch.New.Range
+	case ch.New == nil:
+		out.Change, out.From = "removed", ch.Old.Version.String()
+	default:
+		out.Change, out.From, out.To, out.CID, out.Range = "updated", ch.Old.Version.String(), ch.New.Version.String(), ch.New.CID.String(), ch.New.Range
+		if ch.Old.Range != ch.New.Range {
+			out.FromRange = ch.Old.Range
+		}
+	}
+	return out
+}
+
+func changeText(ch lockChangeOut) string {
+	switch {
+	case ch.Change == "added":
+		return fmt.Sprintf("added   %s@%s %s", ch.Service, ch.To, ch.CID)
+	case ch.Change == "removed":
+		return fmt.Sprintf("removed %s@%s", ch.Service, ch.From)
+	case ch.From == ch.To && ch.FromRange != "":
+		return fmt.Sprintf("updated %s@%s: range %q -> %q", ch.Service, ch.To, ch.FromRange, ch.Range)
+	}
+	return fmt.Sprintf("updated %s %s -> %s %s", ch.Service, ch.From, ch.To, ch.CID)
+}
+
+// warn prints warnings on stderr.
+func warn(c *cli.Context, msgs []string) {
+	for _, m := range msgs {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", m)
+	}
+}
+
+// projectPaths are where a project's files are.
+type projectPaths struct{ project, lock string }
+
+// loadProject reads --project and checks the registry name in it.
+func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
+	paths := projectPaths{project: c.String("project")}
+	paths.lock = filepath.Join(filepath.Dir(paths.project), lockFile)
+	f, err := os.Open(paths.project)
+	if err != nil {
+		return nil, paths, withHint(err, "create "+projectFile+` with {"registry": "k51…", "services": {"NAME": "^1.0.0"}}, or pass --project FILE`)
+	}
+	defer f.Close()
+	p, err := manifest.DecodeProject(f)
+	if err != nil {
+		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "docs/LOCKFILE.md describes "+projectFile)
+	}
+	name, err := canonicalRegistry(p.Registry)
+	if err != nil {
+		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
+	}
+	p.Registry = name
+	return p, paths, nil
+}
+
+// readLock reads and decodes a lockfile, returning its bytes too. A
+// missing file wraps fs.ErrNotExist.
+func readLock(path string) (*manifest.Lock, []byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := manifest.DecodeLock(bytes.NewReader(data))
+	if err != nil {
+		return nil, data, fmt.Errorf("%s: %w", path, err)
+	}
+	return l, data, nil
+}
+
+// unreadableLockHint is the hint for a lockfile that cannot be decoded.
+const unreadableLockHint = "fix the file (a merge conflict?) or delete it and run 'svcreg lock'; svcreg never repairs a lock silently"
+
+// lockErr adds the hint that fits a lock command's error.
+func lockErr(err error) error {
+	switch {
+	case errors.Is(err, manifest.ErrInvalidLock):
+		return withHint(err, unreadableLockHint)
+	case errors.Is(err, registry.ErrLockMismatch):
+		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run 'svcreg update NAME' to re-resolve")
+	case errors.Is(err, registry.ErrUnverifiable):
+		return withHint(err, "this home has no copy of the registry svcreg.json names, or an older one; fetch it first")
+	case errors.Is(err, manifest.ErrYanked):
+		return withHint(err, "pick another version in "+projectFile)
+	case errors.Is(err, registry.ErrServiceNotFound):
+		return withHint(err, "check the service names in "+projectFile+"; 'svcreg update NAME' takes names from it")
+	}
+	return err
+}
+
+// writeFileAtomic replaces path with data: a temporary file in the same
+// directory, synced, then renamed over it.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// openProjectRegistry opens, for reading, the registry a project names.
+// It is the one place the lock commands get a registry from: the copy in
+// SVCREG_HOME (the publisher's own home, or any home that follows the
+// registry, with or without a key), brought up to date from the project's
+// gateways (or --gateway) unless --offline or the copy was confirmed less
+// than its TTL ago. Blocks missing here are fetched from the gateways and
+// verified. The signed IPNS record of the head is verified again.
+//
+// Problems that leave a usable copy (a gateway down, an expired record)
+// come back as warnings; having no copy at all is left to the caller,
+// where Registry.Lock and Registry.Check report ErrUnverifiable.
+func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry.Finding, error) {
+	h, err := openBlocks(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			h.Close()
+		}
+	}()
+	if h.cache, err = bolt.Open(filepath.Join(h.dir, indexFile), nil); err != nil {
+		return nil, nil, err
+	}
+	gateways := p.Gateways
+	if c.IsSet("gateway") {
+		gateways = c.StringSlice("gateway")
+	}
+	n := &network{target: target{name: p.Registry, gateways: gateways}}
+	var sources []registry.Source
+	if !c.Bool("offline") {
+		for _, u := range gateways {
+			g, err := remote.New(u, &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
+			if err != nil {
+				return nil, nil, usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
+			}
+			n.gateways = append(n.gateways, g)
+			sources = append(sources, g)
+		}
+	}
+	n.fetcher, err = registry.NewFetcher(registry.FetcherConfig{
+		Name: p.Registry, Blocks: h.blocks, Cache: h.cache, Sources: sources, Verifier: recordVerifier{},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	h.net = n
+	if h.reg, err = registry.New(registry.Config{Name: p.Registry, Blocks: n.fetcher.Blocks(), Cache: h.cache}); err != nil {
+		return nil, nil, err
+	}
+	notes, err := refreshProject(c, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	more, err := verifyHeadRecord(c, h.cache, p.Registry)
+	if err != nil {
+		return nil, nil, err
+	}
+	ok = true
+	return h, append(notes, more...), nil
+}
+
+// refreshProject asks the gateways for a newer state of the project's
+// registry, unless offline, without gateways, or the cached copy is fresh
+// (and --refresh is not set). Unreachable gateways are warnings; a forged
+// or rolled-back record is an error.
+func refreshProject(c *cli.Context, h *home) ([]registry.Finding, error) {
+	n := h.net
+	head, err := h.cache.Head(c.Context, n.name)
+	if err != nil && !errors.Is(err, registry.ErrNoHead) {
+		return nil, err
+	}
+	cached := err == nil
+	if len(n.gateways) == 0 || cached && !c.Bool("refresh") && h.fresh(head) {
+		return nil, nil
+	}
+	var notes []registry.Finding
+	note := func(format string, args ...any) {
+		notes = append(notes, registry.Finding{Kind: registry.FindingUnverifiable, Warning: true, Message: fmt.Sprintf(format, args...)})
+	}
+	r, err := n.fetcher.Refresh(c.Context)
+	switch {
+	case err == nil:
+		for _, p := range r.Problems { // other gateways gave the answer
+			note("%s", p)
+		}
+		h.markChecked()
+	case isAny(err, registry.ErrUnavailable, registry.ErrRecordNotFound) && cached:
+		note("no gateway gave a newer state of %s; using the copy here, seq %d: %v", n.name, head.Seq, err)
+	case isAny(err, registry.ErrUnavailable, registry.ErrRecordNotFound):
+		note("no gateway gave a state of %s: %v", n.name, err)
+	default:
+		return nil, err
+	}
+	return notes, nil
+}
+
+// verifyHeadRecord checks the signed record of the stored head of name, if
+// there is one: an invalid record is an error, an expired one a warning
+// (the copy is authentic, but newer states may exist).
+func verifyHeadRecord(c *cli.Context, cache registry.Cache, name string) ([]registry.Finding, error) {
+	head, err := cache.Head(c.Context, name)
+	if errors.Is(err, registry.ErrNoHead) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	rec, err := ipns.Verify(name, head.Record, time.Now())
+	if errors.Is(err, ipns.ErrExpiredRecord) {
+		return []registry.Finding{{Kind: registry.FindingUnverifiable, Warning: true,
+			Message: fmt.Sprintf("the copy of %s here (seq %d) has an expired record; newer states may exist: %v", name, head.Seq, err)}}, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("the stored head of %s: %w", name, err)
+	}
+	if !rec.Value.Equals(head.Root) || rec.Seq != head.Seq {
+		return nil, fmt.Errorf("the stored head of %s: %w: seq %d %s, but its record says seq %d %s",
+			name, ipns.ErrInvalidRecord, head.Seq, head.Root, rec.Seq, rec.Value)
+	}
+	return nil, nil
+}
+
+// canonicalRegistry returns the k51… form of an IPNS name.
+func canonicalRegistry(s string) (string, error) { return ipns.ParseName(s) }

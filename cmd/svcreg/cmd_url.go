@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+// defaultGateway is where `svcreg serve` (and kubo) listen by default.
+const defaultGateway = "http://127.0.0.1:8080"
+
+func newURLCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "url",
+		Usage:     "print the address that opens a release in a browser",
+		ArgsUsage: "NAME[@RANGE|@TAG]",
+		Description: `Resolves NAME[@RANGE|@TAG] as svcreg info does and prints its address on a
+gateway: by default the release's path under the registry's IPNS name, which
+any IPFS gateway serves (svcreg serve, kubo), with --immutable the content's
+/ipfs/CID/ path, which never changes. For this home's registry it is computed
+from the local index alone; --registry names a followed one (whose remote's
+gateways are asked only when its cached state is older than its TTL).
+
+Examples:
+   svcreg url 'say@^1' --query say=hello
+   svcreg url say@1.0.0 --immutable --gateway http://localhost:8080
+   svcreg url say --query 'say=hello wörld' --fragment /intro --json
+   svcreg url tts@^1 --registry main --gateway https://gateway.example`,
+		Flags: withCommon(append(urlTargetFlags(),
+			&cli.StringFlag{Name: "gateway", Value: defaultGateway, EnvVars: []string{"SVCREG_GATEWAY"}, Usage: "base `URL` of the gateway the address is for"},
+			&cli.GenericFlag{Name: "query", Value: &repeated{}, Usage: "add `K=V` to the query string (repeatable, escaped for you)"},
+			&cli.StringFlag{Name: "fragment", Usage: "the part after '#', e.g. /ipfs/CID"},
+			&cli.BoolFlag{Name: "immutable", Usage: "address the content (/ipfs/CID/) instead of the version (/ipns/…)"},
+		)...),
+		Action: runURL,
+	}
+}
+
+type urlOut struct {
+	URL     string `json:"url"`
+	Service string `json:"service"`
+	Version string `json:"version"`
+	CID     string `json:"cid"`
+}
+
+func runURL(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "NAME[@RANGE|@TAG]"); err != nil {
+		return err
+	}
+	spec, err := manifest.ParseSpec(c.Args().First())
+	if err != nil {
+		return err
+	}
+	query, err := encodeQuery(c.Generic("query").(*repeated).values)
+	if err != nil {
+		return usageErr(err, "write --query KEY=VALUE, once per parameter")
+	}
+	base, err := gatewayURL(c.String("gateway"))
+	if err != nil {
+		return usageErr(err, "pass --gateway http://HOST:PORT, e.g. "+defaultGateway)
+	}
+	h, err := openTarget(c, true)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	info, err := h.reg.Info(c.Context, spec)
+	if err != nil {
+		return err
+	}
+	p := info.Path
+	if c.Bool("immutable") {
+		p = "/ipfs/" + info.Release.Content.String() + "/"
+	}
+	u := *base
+	u.Path = strings.TrimSuffix(base.Path, "/") + p
+	u.RawPath, u.RawQuery = "", query
+	u.Fragment = strings.TrimPrefix(c.String("fragment"), "#")
+	out := urlOut{URL: u.String(), Service: string(info.Service), Version: info.Version.String(), CID: info.Release.Content.String()}
+	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out.URL) })
+}
+
+// urlTargetFlags are the flags that pick the registry (--registry, with
+// --offline, --refresh, --timeout for a followed one), as for svcreg info,
+// without the fetch --gateway: here --gateway is the gateway the address
+// is for.
+func urlTargetFlags() []cli.Flag {
+	var out []cli.Flag
+	for _, f := range readFlags() {
+		if f.Names()[0] != "gateway" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// gatewayURL parses an http(s) base URL without query or fragment; empty
+// means defaultGateway.
+func gatewayURL(s string) (*url.URL, error) {
+	if s == "" {
+		s = defaultGateway
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("gateway %q: %w", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("gateway %q: want http(s)://HOST[:PORT][/PATH]", s)
+	}
+	return u, nil
+}
+
+// encodeQuery joins K=V pairs in the order given, percent-encoding keys and
+// values (a space becomes %20, which form and URI decoders both read).
+func encodeQuery(pairs []string) (string, error) {
+	parts := make([]string, 0, len(pairs))
+	for _, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return "", fmt.Errorf("query %q: want KEY=VALUE", kv)
+		}
+		parts = append(parts, escapeQuery(k)+"="+escapeQuery(v))
+	}
+	return strings.Join(parts, "&"), nil
+}
+
+func escapeQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+// repeated is a flag value that collects every occurrence, commas included
+// (urfave/cli's StringSliceFlag splits values at commas).
+type repeated struct{ values []string }
+
+func (r *repeated) Set(v string) error { r.values = append(r.values, v); return nil }
+func (r *repeated) String() string     { return strings.Join(r.values, " ") }

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/remote"
+)
+
+// configFile is the name, in SVCREG_HOME, of the file `svcreg remote`
+// writes: the registries this home follows and where to fetch them.
+//
+//	{
+//	  "default": "main",
+//	  "remotes": {
+//	    "main": {"registry": "k51…", "gateways": ["https://gw.example"]}
+//	  }
+//	}
+const configFile = "config.json"
+
+// maxConfigSize bounds how much of the config file is read.
+const maxConfigSize = 1 << 20
+
+// errInvalidConfig is returned when the config file cannot be used.
+var errInvalidConfig = errors.New("invalid config file")
+
+// errRemoteExists is returned by `remote add` for a NAME already in use.
+var errRemoteExists = errors.New("remote already exists")
+
+// errRemoteNotFound is returned for a remote NAME that is not configured.
+var errRemoteNotFound = errors.New("no such remote")
+
+// config is the content of configFile.
+type config struct {
+	Default string                  `json:"default,omitempty"`
+	Remotes map[string]remoteConfig `json:"remotes,omitempty"`
+}
+
+// remoteConfig is one followed registry.
+type remoteConfig struct {
+	Registry string   `json:"registry"`
+	Gateways []string `json:"gateways,omitempty"`
+}
+
+// checkRemoteName refuses names that are not short lowercase words, and
+// names that read as a registry name (so --registry is never ambiguous).
+func checkRemoteName(s string) error {
+	if !isRemoteName(s) {
+		return fmt.Errorf("remote name %q: use 1-63 of a-z 0-9 . _ -, starting with a letter or digit", s)
+	}
+	if _, err := ipns.ParseName(s); err == nil {
+		return fmt.Errorf("remote name %q reads as a registry name", s)
+	}
+	return nil
+}
+
+// parseConfig decodes and checks the config file. Unknown fields are
+// ignored, so that older versions read newer files; known fields must be
+// valid, and registry names and gateway URLs come back in canonical form.
+func parseConfig(data []byte) (*config, error) {
+	cfg := &config{}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return cfg, nil
+	}
+	if len(data) > maxConfigSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", errInvalidConfig, maxConfigSize)
+	}
+	if err := json.Unmarshal(data, cfg); err != nil {
+		return nil, fmt.Errorf("%w: %w", errInvalidConfig, err)
+	}
+	for name, r := range cfg.Remotes {
+		if err := checkRemoteName(name); err != nil {
+			return nil, fmt.Errorf("%w: %w", errInvalidConfig, err)
+		}
+		canon, err := ipns.ParseName(r.Registry)
+		if err != nil {
+			return nil, fmt.Errorf("%w: remote %s: %w", errInvalidConfig, name, err)
+		}
+		r.Registry = canon
+		for i, g := range r.Gateways {
+			if r.Gateways[i], err = remote.ParseURL(g); err != nil {
+				return nil, fmt.Errorf("%w: remote %s: %w", errInvalidConfig, name, err)
+			}
+		}
+		cfg.Remotes[name] = r
+	}
+	if _, ok := cfg.Remotes[cfg.Default]; cfg.Default != "" && !ok {
+		return nil, fmt.Errorf("%w: default remote %q is not configured", errInvalidConfig, cfg.Default)
+	}
+	return cfg, nil
+}
+
+// loadConfig reads the config file of the home dir; a missing file is an
+// empty config.
+func loadConfig(dir string) (*config, error) {
+	p := filepath.Join(dir, configFile)
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &config{}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	cfg, err := parseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return cfg, nil
+}
+
+// save writes the config file atomically (temporary file and rename).
+func (c *config) save(dir string) error {
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".config-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(append(data, '\n'))
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(dir, configFile))
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", configFile, err)
+	}
+	return nil
+}
+
+// isRemoteName reports whether s is 1-63 of a-z 0-9 . _ -, starting with
+// a letter or digit. (No regexp: its compilation would cost every command
+// start-up time.)
+func isRemoteName(s string) bool {
+	if len(s) == 0 || len(s) > 63 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// names returns the remote names, sorted.
+func (c *config) names() []string {
+	var out []string
+	for n := range c.Remotes {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,28 @@
+// Package car reads and writes registries as CARv1 files (content
+// addressable archives), the format of kubo's `ipfs dag export` and
+// `ipfs dag import` and of trustless gateways' ?format=car.
+//
+// # Writing
+//
+// [Writer] writes a header naming the roots, then blocks, each once.
+// [Writer.DAG] walks a DAG depth-first with go-ipld-prime's traversal,
+// exactly as go-car's TraverseV1 does for `ipfs dag export` (links in the
+// order the codec decodes them, each block the first time it is reached),
+// so the blocks of a DAG come out byte-identical to kubo's export of the
+// same root. dag-cbor (manifests), dag-pb and raw (UnixFS) are decoded.
+//
+// # Reading
+//
+// [Read] accepts CARv1 and CARv2, checks every block against its CID
+// before storing it (errors wrap manifest.ErrCIDMismatch), and refuses
+// malformed files (ErrInvalidCAR) and blocks over MaxBlockSize.
+//
+// # IPNS records
+//
+// svcreg carries a registry's signed IPNS record in the same file as its
+// blocks: the record is stored as a raw block (CIDv1, raw, sha2-256; see
+// [RecordCID]) written last, and its CID is listed as a second root after
+// the manifest root. kubo's `ipfs dag import` imports that block like any
+// other and pins it as a (trivially complete) root. docs/NETWORK.md
+// describes the file layout.
+package car

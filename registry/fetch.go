@@ -1,0 +1,243 @@
+package registry
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+// FetcherConfig wires a Fetcher. Name, Blocks, Cache and Verifier are
+// required. No Sources means offline: only the local store answers.
+type FetcherConfig struct {
+	Name     string         // the registry's IPNS name (k51…)
+	Blocks   Blocks         // the local store; verified blocks are kept here
+	Cache    Cache          // heads and rollback floors
+	Sources  []Source       // where to fetch from, in order of preference
+	Verifier RecordVerifier // checks IPNS records
+	Logger   *slog.Logger   // nil: discard
+}
+
+// Fetcher keeps the local copy of one registry up to date from untrusted
+// sources. It trusts nothing a source says: records must verify against
+// the registry's name and may not go below the rollback floor, every block
+// must hash to its CID, and the manifest a record points at must name the
+// same registry and sequence. Only verified data reaches the local store.
+//
+// A Fetcher is safe for concurrent use. Sources that were unreachable once
+// are asked last for the rest of its life.
+type Fetcher struct {
+	cfg  FetcherConfig
+	log  *slog.Logger
+	mu   sync.Mutex
+	down map[int]bool // indexes of sources that were unreachable
+}
+
+// NewFetcher returns a Fetcher for cfg.
+func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
+	if cfg.Name == "" || cfg.Blocks == nil || cfg.Cache == nil || cfg.Verifier == nil {
+		return nil, errors.New("new fetcher: name, blocks, cache and verifier are required")
+	}
+	f := &Fetcher{cfg: cfg, log: cfg.Logger, down: map[int]bool{}}
+	if f.log == nil {
+		f.log = slog.New(slog.DiscardHandler)
+	}
+	return f, nil
+}
+
+// Online reports whether the fetcher has sources to ask.
+func (f *Fetcher) Online() bool { return len(f.cfg.Sources) > 0 }
+
+// SourceError is what one source did wrong during a fetch.
+type SourceError struct {
+	Source string
+	Err    error
+}
+
+func (e SourceError) Error() string { return e.Source + ": " + e.Err.Error() }
+func (e SourceError) Unwrap() error { return e.Err }
+
+// Refresh is the outcome of Fetcher.Refresh.
+type Refresh struct {
+	Head    Head // the head after the refresh (zero if there is none)
+	Changed bool // whether the head moved
+	// Problems lists sources that failed, served invalid data or an older
+	// state than the head, even when others gave the answer.
+	Problems []SourceError
+}
+
+// offer is one source's verified record.
+type offer struct {
+	src int
+	raw []byte
+	rec Record
+}
+
+// Refresh asks every source, in parallel, for the registry's IPNS record,
+// verifies each, and moves the head to the highest valid sequence above
+// the local one, after fetching and checking that state's manifest block.
+//
+// Errors: ErrRollback when every valid record is older than a state seen
+// before; ErrRecordNotFound when no source has a record; the verifier's
+// error when records were served but none verifies; ErrUnavailable when
+// the sources could not be asked; ErrOffline without sources. A source
+// serving an old, invalid or no record while another gives a newer valid
+// one is only listed in Problems.
+func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
+	if !f.Online() {
+		return Refresh{}, fmt.Errorf("refresh %s: %w", f.cfg.Name, ErrOffline)
+	}
+	cur, err := f.cfg.Cache.Head(ctx, f.cfg.Name)
+	if err != nil && !errors.Is(err, ErrNoHead) {
+		return Refresh{}, err
+	}
+	floor, err := f.cfg.Cache.Floor(ctx, f.cfg.Name)
+	if err != nil {
+		return Refresh{}, err
+	}
+	offers, problems := f.records(ctx)
+	res := Refresh{Head: cur, Problems: problems}
+	if len(offers) == 0 {
+		return res, fetchError(fmt.Sprintf("fetch the record of %s", f.cfg.Name), problems, ErrRecordNotFound)
+	}
+	var newer []offer
+	current := false
+	for _, o := range offers {
+		src := f.cfg.Sources[o.src].String()
+		switch {
+		case o.rec.Seq > floor:
+			newer = append(newer, o)
+		case o.rec.Seq == cur.Seq && o.rec.Root.Equals(cur.Root):
+			current = true
+		case o.rec.Seq == cur.Seq:
+			res.Problems = append(res.Problems, SourceError{src, fmt.Errorf("%w: seq %d points at %s, but this home has %s for seq %d",
+				manifest.ErrInvalidManifest, o.rec.Seq, o.rec.Root, cur.Root, cur.Seq)})
+		default:
+			res.Problems = append(res.Problems, SourceError{src, fmt.Errorf("%w: serves seq %d, seq %d was seen before", ErrRollback, o.rec.Seq, floor)})
+		}
+	}
+	if len(newer) == 0 {
+		if current {
+			return res, nil
+		}
+		return res, fmt.Errorf("refresh %s: %w: the sources serve seq %d at most, but seq %d was seen before",
+			f.cfg.Name, ErrRollback, offers[0].rec.Seq, floor)
+	}
+	var first error
+	for _, o := range newer {
+		h, err := f.adopt(ctx, cur, o.raw, o.rec, o.src)
+		if err == nil {
+			res.Head, res.Changed = h, true
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			return res, err
+		}
+		res.Problems = append(res.Problems, SourceError{f.cfg.Sources[o.src].String(), err})
+		if first == nil {
+			first = err
+		}
+	}
+	return res, first
+}
+
+// records asks every source for the record at once and returns the valid
+// ones, highest sequence first (then latest end of life, then source
+// order), and what went wrong with the others.
+func (f *Fetcher) records(ctx context.Context) ([]offer, []SourceError) {
+	type result struct {
+		offer
+		err error
+	}
+	results := make([]result, len(f.cfg.Sources))
+	var wg sync.WaitGroup
+	for i, s := range f.cfg.Sources {
+		wg.Go(func() {
+			raw, err := s.Record(ctx, f.cfg.Name)
+			if err != nil {
+				f.noteDown(i, err)
+				results[i].err = err
+				return
+			}
+			rec, err := f.cfg.Verifier.VerifyRecord(f.cfg.Name, raw)
+			if err != nil {
+				results[i].err = fmt.Errorf("served a record that fails verification: %w", err)
+				return
+			}
+			results[i].offer = offer{src: i, raw: raw, rec: rec}
+		})
+	}
+	wg.Wait()
+	var offers []offer
+	var problems []SourceError
+	for i, r := range results {
+		if r.err != nil {
+			problems = append(problems, SourceError{f.cfg.Sources[i].String(), r.err})
+			continue
+		}
+		offers = append(offers, r.offer)
+	}
+	slices.SortStableFunc(offers, func(a, b offer) int {
+		if c := cmp.Compare(b.rec.Seq, a.rec.Seq); c != 0 {
+			return c
+		}
+		return b.rec.Validity.Compare(a.rec.Validity)
+	})
+	return offers, problems
+}
+
+// Adopt makes the state that raw, a marshalled IPNS record, points at the
+// head, as Refresh does for a record from the network; the manifest block
+// must be in the local store or available from the sources. It returns
+// changed false when raw is the current head's state, and wraps
+// ErrRollback when the record's sequence is not above the floor.
+func (f *Fetcher) Adopt(ctx context.Context, raw []byte) (Head, bool, error) {
+	rec, err := f.cfg.Verifier.VerifyRecord(f.cfg.Name, raw)
+	if err != nil {
+		return Head{}, false, fmt.Errorf("adopt record of %s: %w", f.cfg.Name, err)
+	}
+	cur, err := f.cfg.Cache.Head(ctx, f.cfg.Name)
+	if err != nil && !errors.Is(err, ErrNoHead) {
+		return Head{}, false, err
+	}
+	floor, err := f.cfg.Cache.Floor(ctx, f.cfg.Name)
+	if err != nil {
+		return Head{}, false, err
+	}
+	switch {
+	case rec.Seq == cur.Seq && rec.Root.Equals(cur.Root):
+		return cur, false, nil
+	case rec.Seq <= floor:
+		return cur, false, fmt.Errorf("adopt record of %s: %w: seq %d, seq %d was seen before", f.cfg.Name, ErrRollback, rec.Seq, floor)
+	}
+	h, err := f.adopt(ctx, cur, raw, rec, -1)
+	return h, err == nil, err
+}
+
+// adopt fetches and checks the manifest block rec points at and swaps it
+// in as the head after cur.
+func (f *Fetcher) adopt(ctx context.Context, cur Head, raw []byte, rec Record, prefer int) (Head, error) {
+	data, err := f.get(ctx, rec.Root, prefer)
+	if err != nil {
+		return Head{}, fmt.Errorf("fetch manifest %s (seq %d): %w", rec.Root, rec.Seq, err)
+	}
+	m, err := manifest.DecodeManifest(data)
+	if err != nil {
+		return Head{}, fmt.Errorf("fetch manifest %s (seq %d): %w", rec.Root, rec.Seq, err)
+	}
+	if m.Registry != f.cfg.Name || m.Seq != rec.Seq {
+		return Head{}, fmt.Errorf("%w: the record of %s for seq %d points at %s, which is seq %d of %s",
+			manifest.ErrInvalidManifest, f.cfg.Name, rec.Seq, rec.Root, m.Seq, m.Registry)
+	}
+	h := Head{Name: f.cfg.Name, Root: rec.Root, Seq: rec.Seq, Record: raw}
+	if err := f.cfg.Cache.SwapHead(ctx, cur.Seq, h); err != nil {
+		return Head{}, err
+	}
+	f.log.Debug("head moved", "registry", f.cfg.Name, "seq", h.Seq, "root", h.Root)
+	return h, nil
+}

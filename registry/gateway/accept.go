@@ -1,0 +1,69 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+// acceptRecord makes raw, a record for name, the head of that registry
+// in the index, under the rules in the package documentation. Refusals
+// wrap ErrUnusableRecord, ErrMissingBlocks, ErrNotFollowed or
+// registry.ErrRollback.
+func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) error {
+	rec, err := ipns.Verify(name, raw, s.now())
+	if err != nil {
+		return fmt.Errorf("accept record: %w: %w", ErrUnusableRecord, err)
+	}
+	defer s.heads.forget(rec.Name) // after Close: the next lookup re-reads
+	c, err := bolt.Open(s.indexPath, &bolt.Options{Timeout: s.writeWait})
+	if err != nil {
+		return fmt.Errorf("accept record for %s: %w", rec.Name, err)
+	}
+	defer c.Close()
+	// The index stays open (and locked) from reading the head to swapping
+	// it, so no other writer can come between.
+	cur, err := c.Head(ctx, rec.Name)
+	if errors.Is(err, registry.ErrNoHead) {
+		return fmt.Errorf("accept record for %s: %w", rec.Name, ErrNotFollowed)
+	} else if err != nil {
+		return fmt.Errorf("accept record for %s: %w", rec.Name, err)
+	}
+	if cur.Seq == rec.Seq && bytes.Equal(cur.Record, raw) {
+		return nil // already the head
+	}
+	if err := s.checkManifest(ctx, rec); err != nil {
+		return fmt.Errorf("accept record for %s seq %d: %w", rec.Name, rec.Seq, err)
+	}
+	return c.SwapHead(ctx, cur.Seq, registry.Head{Name: rec.Name, Root: rec.Value, Seq: rec.Seq, Record: raw})
+}
+
+// checkManifest checks that the manifest rec points at is stored, is
+// rec's registry at rec's sequence, and that its service index is stored.
+func (s *Server) checkManifest(ctx context.Context, rec ipns.Record) error {
+	data, err := s.blocks.Get(ctx, rec.Value)
+	if errors.Is(err, registry.ErrBlockNotFound) {
+		return fmt.Errorf("%w: %s (push the registry's blocks first, then the record)", ErrMissingBlocks, rec.Value)
+	} else if err != nil {
+		return err
+	}
+	m, err := manifest.DecodeManifest(data)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+	}
+	if m.Registry != rec.Name || m.Seq != rec.Seq {
+		return fmt.Errorf("%w: manifest %s is seq %d of %s", ErrUnusableRecord, rec.Value, m.Seq, m.Registry)
+	}
+	if ok, err := s.blocks.Has(ctx, m.Services); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("%w: service index %s of manifest %s", ErrMissingBlocks, m.Services, rec.Value)
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+package gateway
+
+import "time"
+
+const (
+	// DefaultMaxStale is how long a head read from the index is used
+	// without re-reading it when the index file looks unchanged.
+	DefaultMaxStale = time.Second
+	// DefaultReadWait is how long a re-read waits for another process's
+	// lock on the index before the last verified copy is used instead.
+	DefaultReadWait = 250 * time.Millisecond
+	// DefaultWriteWait is how long a PUT of a record waits for the index
+	// lock, as long as an interactive svcreg command would be willing to.
+	DefaultWriteWait = 10 * time.Second
+	// SvcCacheControl is the Cache-Control of /svc/ responses: the answer
+	// changes with the registry, so browsers revalidate it on every use.
+	SvcCacheControl = "no-cache"
+)
+
+// maxHeadEntries bounds the heads kept in memory; names come from request
+// URLs, so unknown ones must not accumulate.
+const maxHeadEntries = 4096
+
+// maxResolutions bounds the /svc/ resolutions kept in memory per head.
+const maxResolutions = 4096

@@ -1,0 +1,32 @@
+package gateway
+
+import "errors"
+
+// ErrNotFollowed is returned when a record is offered for a registry that
+// this home neither owns nor follows (the index has no head for it).
+var ErrNotFollowed = errors.New("registry is not followed by this home")
+
+// ErrMissingBlocks is returned when a record is offered whose manifest
+// root block is not in the block store.
+var ErrMissingBlocks = errors.New("manifest block is not in the block store")
+
+// ErrExpired is returned when a name is resolved whose stored record is
+// past its end of life.
+var ErrExpired = errors.New("ipns record has expired")
+
+// ErrNoRegistry is returned for a /svc/ address when the server was
+// started without a registry to resolve it in.
+var ErrNoRegistry = errors.New("no registry to resolve services in")
+
+// ErrReadOnly is returned when something tries to write through the
+// server's block store.
+var ErrReadOnly = errors.New("the gateway's block store is read-only")
+
+// ErrUnsupportedName is returned for /ipns/ names that are not the IPNS
+// name of an ed25519 key (DNSLink is not resolved).
+var ErrUnsupportedName = errors.New("not an ipns key name (dnslink is not supported)")
+
+// ErrUnusableRecord is returned when an offered record is valid IPNS but
+// does not point at a state of its registry: its value is not /ipfs/<cid>,
+// or the manifest it points at is of another registry or sequence.
+var ErrUnusableRecord = errors.New("record does not point at a state of its registry")

@@ -1,0 +1,114 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	ipnsrec "github.com/ipfs/boxo/ipns"
+	"github.com/ipfs/boxo/routing/http/server"
+	"github.com/ipfs/boxo/routing/http/types"
+	"github.com/ipfs/boxo/routing/http/types/iter"
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/routing"
+)
+
+// router is the delegated routing service: IPNS records only. boxo's
+// server validates every PUT record against its name before PutIPNS.
+type router struct{ s *Server }
+
+var _ server.DelegatedRouter = router{}
+
+// GetIPNS returns the live record stored for name, or routing.ErrNotFound
+// (which the server answers with 200 text/plain, as IPIP-0513 says).
+func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record, error) {
+	vh, err := r.s.liveHead(ctx, name.String())
+	switch code := statusOf(err); {
+	case err == nil:
+		return ipnsrec.UnmarshalRecord(vh.Head.Record)
+	case code == http.StatusServiceUnavailable:
+		return nil, err
+	case code != http.StatusNotFound:
+		r.s.log.Info("no usable ipns record", "name", name.String(), "err", err)
+	}
+	return nil, fmt.Errorf("%w: %w", routing.ErrNotFound, err)
+}
+
+// PutIPNS stores record as the new head of name under the rules in the
+// package documentation. The HTTP status of a refusal is passed to
+// withPutStatus through ctx.
+func (r router) PutIPNS(ctx context.Context, name ipnsrec.Name, record *ipnsrec.Record) error {
+	raw, err := ipnsrec.MarshalRecord(record)
+	if err == nil {
+		err = r.s.acceptRecord(ctx, name.String(), raw)
+	}
+	if err != nil {
+		if st, ok := ctx.Value(putStatusKey{}).(*putStatus); ok {
+			st.code = statusOf(err)
+		}
+		r.s.log.Info("put ipns record refused", "name", name.String(), "err", err)
+	}
+	return err
+}
+
+// FindProviders implements server.DelegatedRouter: this server announces
+// no providers.
+func (router) FindProviders(context.Context, cid.Cid, int) (iter.ResultIter[types.Record], error) {
+	return nil, routing.ErrNotFound
+}
+
+// ProvideBitswap implements server.DelegatedRouter (deprecated API).
+func (router) ProvideBitswap(context.Context, *server.BitswapWriteProvideRequest) (time.Duration, error) {
+	return 0, routing.ErrNotSupported
+}
+
+// FindPeers implements server.DelegatedRouter: this server knows no peers.
+func (router) FindPeers(context.Context, peer.ID, int) (iter.ResultIter[*types.PeerRecord], error) {
+	return nil, routing.ErrNotFound
+}
+
+// GetClosestPeers implements server.DelegatedRouter: there is no DHT.
+func (router) GetClosestPeers(context.Context, cid.Cid) (iter.ResultIter[*types.PeerRecord], error) {
+	return nil, routing.ErrNotFound
+}
+
+// putStatusKey carries a *putStatus from withPutStatus to PutIPNS.
+type putStatusKey struct{}
+
+// putStatus is the status PutIPNS chose for its refusal.
+type putStatus struct{ code int }
+
+// withPutStatus lets PutIPNS choose the status of a refusal: boxo's
+// server answers every delegate error with 500, which would tell a client
+// to retry what will never succeed.
+func withPutStatus(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPut {
+			next.ServeHTTP(w, r)
+			return
+		}
+		st := &putStatus{}
+		r = r.WithContext(context.WithValue(r.Context(), putStatusKey{}, st))
+		next.ServeHTTP(&statusWriter{ResponseWriter: w, st: st}, r)
+	})
+}
+
+// statusWriter replaces a 500 with the status in st.
+type statusWriter struct {
+	http.ResponseWriter
+	st *putStatus
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if code == http.StatusInternalServerError && w.st.code != 0 {
+		code = w.st.code
+		if code == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

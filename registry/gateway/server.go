@@ -1,0 +1,178 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ipfs/boxo/blockservice"
+	"github.com/ipfs/boxo/blockstore"
+	"github.com/ipfs/boxo/gateway"
+	"github.com/ipfs/boxo/routing/http/server"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+// Store is the block store the server reads: registry.Blocks for the
+// manifest, and a boxo blockstore over the same blocks for the gateway.
+// Both must verify every block they return (registry/flatfs does).
+type Store interface {
+	registry.Blocks
+	Blockstore() blockstore.Blockstore
+}
+
+// Config configures New. Blocks and IndexPath are required; zero
+// durations mean the defaults in defaults.go.
+type Config struct {
+	Blocks    Store
+	IndexPath string // the bbolt index file (registry/bolt)
+	// Registry is the IPNS name of the registry whose services /svc/
+	// resolves, usually the home's own. Empty: /svc/ answers 404.
+	Registry  string
+	MaxStale  time.Duration
+	ReadWait  time.Duration
+	WriteWait time.Duration
+	Now       func() time.Time
+	Logger    *slog.Logger
+	// Metrics receives boxo's Prometheus metrics; nil means a private
+	// registry, so that several servers can live in one process.
+	Metrics prometheus.Registerer
+}
+
+// Server is the HTTP handler described in the package documentation.
+type Server struct {
+	blocks    Store
+	indexPath string
+	writeWait time.Duration
+	now       func() time.Time
+	log       *slog.Logger
+	heads     *heads
+	reg       *registry.Registry // nil without Config.Registry
+	gw        http.Handler       // boxo's path gateway handler
+	host      http.Handler       // subdomain handling around the /ipfs/ and /ipns/ mux
+	routing   http.Handler
+	registry  string
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New returns a Server for cfg. It opens nothing: the index is read on
+// demand (see the package documentation).
+func New(cfg Config) (*Server, error) {
+	if cfg.Blocks == nil || cfg.IndexPath == "" {
+		return nil, errors.New("new gateway: blocks and index path are required")
+	}
+	s := &Server{
+		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
+		now: cfg.Now, log: cfg.Logger,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.heads = &heads{
+		path: cfg.IndexPath, maxStale: orDefault(cfg.MaxStale, DefaultMaxStale), readWait: orDefault(cfg.ReadWait, DefaultReadWait),
+		now: s.now, log: s.log, m: map[string]*headEntry{},
+	}
+	if cfg.Registry != "" {
+		name, err := ipns.ParseName(cfg.Registry)
+		if err != nil {
+			return nil, fmt.Errorf("new gateway: %w", err)
+		}
+		s.registry = name
+		s.reg, err = registry.New(registry.Config{Name: name, Blocks: cfg.Blocks, Cache: &svcCache{heads: s.heads}, Logger: s.log})
+		if err != nil {
+			return nil, fmt.Errorf("new gateway: %w", err)
+		}
+	}
+	metrics := cfg.Metrics
+	if metrics == nil {
+		metrics = prometheus.NewRegistry()
+	}
+	if err := s.wire(metrics); err != nil {
+		return nil, fmt.Errorf("new gateway: %w", err)
+	}
+	return s, nil
+}
+
+// wire builds the boxo handlers.
+func (s *Server) wire(metrics prometheus.Registerer) error {
+	bs := newParallelBlocks(blockservice.New(readOnly{s.blocks.Blockstore()}, nil)) // nil exchange: local blocks only
+	backend, err := gateway.NewBlocksBackend(bs,
+		gateway.WithNameSystem(nameSystem{s}), gateway.WithValueStore(valueStore{s}))
+	if err != nil {
+		return err
+	}
+	conf := gateway.Config{
+		DeserializedResponses: true,
+		NoDNSLink:             true,
+		// As kubo: localhost is a subdomain gateway, other hosts are path gateways.
+		PublicGateways: map[string]*gateway.PublicGateway{
+			"localhost": {Paths: []string{"/ipfs", "/ipns"}, UseSubdomains: true, NoDNSLink: true, DeserializedResponses: true},
+		},
+		MaxConcurrentRequests: gateway.DefaultMaxConcurrentRequests,
+		DiagnosticServiceURL:  "", // loopback: no third-party links in error pages
+		MetricsRegistry:       metrics,
+	}
+	cors := gateway.NewHeaders(nil).ApplyCors()
+	s.gw = cors.Wrap(gateway.NewHandler(conf, backend))
+	mux := http.NewServeMux()
+	mux.Handle("/ipfs/", s.gw)
+	mux.Handle("/ipns/", s.gw)
+	mux.HandleFunc("/{$}", s.serveRoot)
+	s.host = gateway.NewHostnameHandler(conf, backend, mux)
+	s.routing = withPutStatus(server.Handler(router{s}, server.WithPrometheusRegistry(metrics)))
+	return nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !isSubdomainHost(r.Host) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, svcPrefix):
+			s.serveSvc(w, r)
+			return
+		case strings.HasPrefix(r.URL.Path, "/routing/v1/"):
+			s.routing.ServeHTTP(w, r)
+			return
+		}
+	}
+	s.host.ServeHTTP(w, r)
+}
+
+// serveRoot says what this server is.
+func (s *Server) serveRoot(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	io.WriteString(w, "svcreg gateway\n\n")
+	if s.registry != "" {
+		fmt.Fprintf(w, "registry:  /ipns/%s/\nservices:  /svc/NAME@RANGE/  (e.g. /svc/say@^1/?say=hello)\n", s.registry)
+	}
+	io.WriteString(w, "content:   /ipfs/CID/\nrecords:   /routing/v1/ipns/NAME\n")
+}
+
+// isSubdomainHost reports whether host names a root on the subdomain
+// gateway (<cid>.ipfs.localhost, <name>.ipns.localhost): there every path
+// belongs to that root.
+func isSubdomainHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.Contains(host, ".ipfs.") || strings.Contains(host, ".ipns.")
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}

@@ -1,0 +1,93 @@
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/svcreg/svcreg/manifest"
+)
+
+// svcPrefix starts the friendly addresses /svc/<service>@<range>/<path>.
+const svcPrefix = "/svc/"
+
+// serveSvc resolves /svc/<spec>/<path> and serves <path> of the release
+// by rewriting the request to /ipfs/<cid>/<path> (see the package
+// documentation).
+func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
+	rawSpec, rest, slash := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), svcPrefix), "/")
+	specStr, err := url.PathUnescape(rawSpec)
+	if err != nil {
+		writeError(w, fmt.Errorf("%w %q: %w", manifest.ErrInvalidSpec, rawSpec, err))
+		return
+	}
+	spec, err := manifest.ParseSpec(specStr)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if !slash {
+		// Relative URLs in the page resolve against the directory.
+		target := svcPrefix + rawSpec + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	if s.reg == nil {
+		writeError(w, ErrNoRegistry)
+		return
+	}
+	res, err := s.reg.Resolve(r.Context(), spec)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	rawPath := "/ipfs/" + res.CID.String() + "/" + rest
+	p, err := url.PathUnescape(rawPath)
+	if err != nil {
+		writeError(w, fmt.Errorf("%w: %w", manifest.ErrInvalidSpec, err))
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path, r2.URL.RawPath = p, rawPath
+	// r.RequestURI stays the friendly URL: boxo builds its redirects and
+	// directory listing links from it.
+	release := res.Service + "@" + res.Version + " " + res.CID.String()
+	s.gw.ServeHTTP(&svcWriter{ResponseWriter: w, release: release}, r2)
+}
+
+// svcWriter replaces the immutable caching of /ipfs/ responses: what a
+// friendly URL names changes with the registry.
+type svcWriter struct {
+	http.ResponseWriter
+	release     string
+	wroteHeader bool
+}
+
+func (w *svcWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		h := w.Header()
+		h.Set("Cache-Control", SvcCacheControl)
+		h.Set("Svcreg-Release", w.release)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *svcWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *svcWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *svcWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

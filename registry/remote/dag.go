@@ -1,0 +1,126 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ipfs/go-cid"
+	carv2 "github.com/ipld/go-car/v2"
+	_ "github.com/ipld/go-codec-dagpb" // decode UnixFS nodes for their links
+	_ "github.com/ipld/go-ipld-prime/codec/dagcbor"
+	_ "github.com/ipld/go-ipld-prime/codec/raw"
+	cidlink "github.com/ipld/go-ipld-prime/linking/cid"
+	"github.com/ipld/go-ipld-prime/multicodec"
+	"github.com/ipld/go-ipld-prime/node/basicnode"
+	"github.com/ipld/go-ipld-prime/traversal"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+)
+
+// DAG fetches the whole DAG under root as one CAR (?format=car,
+// dag-scope=all, depth-first, no duplicates) and calls put for each block
+// after checking it: its bytes hash to its CID, and it is root or a link
+// of a block already received. It fails when the gateway sends anything
+// else, or ends before every linked block arrived (wrapping
+// registry.ErrBlockNotFound). Blocks already passed to put stay valid when
+// DAG fails half-way.
+func (g *Gateway) DAG(ctx context.Context, root cid.Cid, put func(c cid.Cid, data []byte) error) error {
+	resp, err := g.get(ctx, "/ipfs/"+root.String()+"?format=car&dag-scope=all&car-order=dfs&car-dups=n",
+		mediaCAR+"; version=1; order=dfs; dups=n")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := blockStatus(resp, root); err != nil {
+		return err
+	}
+	if err := readDAG(resp.Body, root, put); err != nil {
+		return fmt.Errorf("fetch %s as CAR from %s: %w", root, g.base, err)
+	}
+	return nil
+}
+
+// readDAG reads a CAR stream holding the DAG under root.
+func readDAG(r io.Reader, root cid.Cid, put func(c cid.Cid, data []byte) error) error {
+	br, err := carv2.NewBlockReader(r, carv2.WithTrustedCAR(true),
+		carv2.MaxAllowedHeaderSize(64<<10), carv2.MaxAllowedSectionSize(MaxBlockSize+128))
+	if err != nil {
+		return wrapRead(err)
+	}
+	wanted := map[cid.Cid]bool{root: true} // true: wanted, false: received
+	missing := 1
+	for {
+		blk, err := br.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return wrapRead(err)
+		}
+		c, data := blk.Cid(), blk.RawData()
+		if want, ok := wanted[c]; !ok || !want {
+			return fmt.Errorf("unexpected block %s: not linked from the blocks before it", c)
+		}
+		if err := manifest.CheckBlock(c, data); err != nil {
+			return err
+		}
+		wanted[c] = false
+		missing--
+		links, err := links(c, data)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if _, seen := wanted[l]; !seen {
+				wanted[l] = true
+				missing++
+			}
+		}
+		if err := put(c, data); err != nil {
+			return err
+		}
+	}
+	if missing > 0 {
+		return fmt.Errorf("%w: the CAR ended with %d linked blocks missing", registry.ErrBlockNotFound, missing)
+	}
+	return nil
+}
+
+// wrapRead marks a stream failure as the gateway's.
+func wrapRead(err error) error {
+	if errors.Is(err, registry.ErrUnreachable) {
+		return err
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: truncated CAR: %w", registry.ErrUnreachable, err)
+	}
+	return fmt.Errorf("read CAR: %w", err)
+}
+
+// links decodes a block with the codec its CID names and returns its links.
+func links(c cid.Cid, data []byte) ([]cid.Cid, error) {
+	dec, err := multicodec.LookupDecoder(c.Prefix().Codec)
+	if err != nil {
+		return nil, fmt.Errorf("block %s: %w", c, err)
+	}
+	nb := basicnode.Prototype.Any.NewBuilder()
+	if err := dec(nb, bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("decode block %s: %w", c, err)
+	}
+	ls, err := traversal.SelectLinks(nb.Build())
+	if err != nil {
+		return nil, fmt.Errorf("links of block %s: %w", c, err)
+	}
+	out := make([]cid.Cid, 0, len(ls))
+	for _, l := range ls {
+		cl, ok := l.(cidlink.Link)
+		if !ok {
+			return nil, fmt.Errorf("block %s: link %s is not a CID", c, l)
+		}
+		out = append(out, cl.Cid)
+	}
+	return out, nil
+}
