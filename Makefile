@@ -8,10 +8,15 @@ GOFILES   := $(shell find . -name '*.go' -not -path './.cache/*' -not -path './t
 
 .PHONY: build test unit fuzz check demo bench kubo clean
 
-build: $(BIN) bin/svcreg-serve
+build: $(BIN) bin/svcreg-core bin/svcreg-serve
 
+# svcreg is a small front that answers warm resolves itself and execs
+# svcreg-core, the full CLI, for everything else (docs/ARCHITECTURE.md).
 $(BIN): $(GOFILES) go.mod go.sum
-	$(GO) build -trimpath -tags urfave_cli_no_docs -o $(BIN) ./cmd/svcreg
+	$(GO) build -trimpath -o $(BIN) ./cmd/svcreg
+
+bin/svcreg-core: $(GOFILES) go.mod go.sum
+	$(GO) build -trimpath -tags urfave_cli_no_docs -o $@ ./cmd/svcreg-core
 
 # The HTTP gateway `svcreg serve` runs: a binary of its own, so that
 # boxo/gateway's start-up cost stays out of svcreg.

@@ -34,6 +34,7 @@ func runTests(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	for _, b := range []struct{ out, pkg string }{
 		{"svcreg", "github.com/svcreg/svcreg/cmd/svcreg"},
+		{"svcreg-core", "github.com/svcreg/svcreg/cmd/svcreg-core"},
 		{"svcreg-serve", "github.com/svcreg/svcreg/cmd/svcreg-serve"},
 	} {
 		cmd := exec.Command(goTool(), "build", "-tags", "urfave_cli_no_docs", "-o", filepath.Join(dir, b.out), b.pkg)

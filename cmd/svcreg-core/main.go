@@ -1,0 +1,82 @@
+// Command svcreg-core is the full svcreg CLI: it publishes and resolves
+// services — directories of files, typically static web apps — through a
+// signed, content-addressed manifest on IPFS. The svcreg front binary
+// answers warm resolves itself and execs svcreg-core for everything else;
+// svcreg-core also works on its own. docs/CLI.md lists every command and
+// exit code.
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set with -ldflags "-X main.version=…"; see versionString.
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one svcreg command line and returns its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, normalizeArgs(app, args))
+	return report(stderr, err)
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:                 "svcreg",
+		Usage:                "a reproducible service registry on IPFS",
+		Version:              versionString(),
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: false,
+		HideHelpCommand:      false,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		Description: `A service is a directory of files (a static web app, say). svcreg adds it to
+IPFS exactly as 'ipfs add -r' does, records name@version -> CID in a signed
+DAG-CBOR manifest, and publishes the manifest root through IPNS.
+
+Examples:
+   svcreg init
+   svcreg publish tts@1.0.0 ./tts
+   svcreg resolve 'tts@^1'
+   svcreg get tts@1 -o ./out
+
+State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
+		Commands: []*cli.Command{
+			newInitCommand(),
+			newPublishCommand(),
+			newResolveCommand(),
+			newListCommand(),
+			newInfoCommand(),
+			newTagCommand(),
+			newYankCommand(),
+			newLogCommand(),
+			newGetCommand(),
+			newNameCommand(),
+			newKeyCommand(),
+			newRemoteCommand(),
+			newPushCommand(),
+			newExportCommand(),
+			newImportCommand(),
+			newURLCommand(),
+			newServeCommand(),
+			newLockCommand(),
+			newCheckCommand(),
+			newInstallCommand(),
+			newUpdateCommand(),
+			newVerifyCommand(),
+		},
+	}
+}
