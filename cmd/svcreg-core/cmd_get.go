@@ -5,8 +5,6 @@ import (
 	"io"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/svcreg/svcreg/manifest"
 )
 
 func newGetCommand() *cli.Command {
@@ -28,14 +26,7 @@ Examples:
 }
 
 func runGet(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "NAME[@RANGE|@TAG]"); err != nil {
-		return err
-	}
-	spec, err := manifest.ParseSpec(c.Args().First())
-	if err != nil {
-		return err
-	}
-	h, err := openTarget(c, true)
+	spec, h, err := openSpec(c)
 	if err != nil {
 		return err
 	}

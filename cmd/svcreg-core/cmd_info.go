@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -44,14 +43,7 @@ type infoOut struct {
 }
 
 func runInfo(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "NAME[@RANGE|@TAG]"); err != nil {
-		return err
-	}
-	spec, err := manifest.ParseSpec(c.Args().First())
-	if err != nil {
-		return err
-	}
-	h, err := openTarget(c, true)
+	spec, h, err := openSpec(c)
 	if err != nil {
 		return err
 	}

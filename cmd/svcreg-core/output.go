@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
 )
 
 // emit writes v as JSON with --json, else calls text.
@@ -38,4 +40,21 @@ func needArgs(c *cli.Context, min, max int, usage string) error {
 		return usageErr(fmt.Errorf("%s: expected %s", c.Command.Name, usage), "run 'svcreg "+c.Command.Name+" --help' for examples")
 	}
 	return nil
+}
+
+// openSpec reads the one NAME[@RANGE|@TAG] argument of a read command and
+// opens the registry it is to be answered from.
+func openSpec(c *cli.Context) (manifest.Spec, *home, error) {
+	if err := needArgs(c, 1, 1, "NAME[@RANGE|@TAG]"); err != nil {
+		return manifest.Spec{}, nil, err
+	}
+	spec, err := manifest.ParseSpec(c.Args().First())
+	if err != nil {
+		return manifest.Spec{}, nil, err
+	}
+	h, err := openTarget(c, true)
+	if err != nil {
+		return manifest.Spec{}, nil, err
+	}
+	return spec, h, nil
 }
