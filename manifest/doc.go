@@ -19,5 +19,12 @@
 // the highest non-yanked version an npm-style [Range] matches, prereleases
 // only when the range names them.
 //
-// docs/FORMAT.md describes the format in full.
+// # Projects and lockfiles
+//
+// [Project] is a consuming project's svcreg.json (which registry, which
+// services at which ranges); [Lock] is its svcreg.lock, written in one
+// canonical, reviewable form that is also valid DAG-JSON. Both decoders are
+// strict. docs/LOCKFILE.md describes the files.
+//
+// docs/FORMAT.md describes the manifest format in full.
 package manifest

@@ -16,6 +16,20 @@
 // from the new head, so concurrent writers never lose an update, and a
 // crash before the swap leaves only unreferenced blocks behind.
 //
+// # Other registries
+//
+// A [Fetcher] brings a registry this home follows up to date from
+// [Source]s (gateways, routing endpoints): it verifies every record with a
+// [RecordVerifier] and refuses sequences below the floor, then fetches only
+// the blocks an answer needs and checks each against its CID before it is
+// stored.
+//
+// # Lockfiles
+//
+// [Registry.Lock] resolves a project's services into a manifest.Lock;
+// [Registry.Check] compares a lock with the signed manifest and reports
+// each finding with its class.
+//
 //	reg, _ := registry.New(registry.Config{Blocks: store, Cache: cache, Signer: signer})
 //	head, changed, err := reg.Publish(ctx, registry.Publication{Service: "tts", Version: v, Content: root, Profile: "unixfs-v1-2025"})
 package registry
