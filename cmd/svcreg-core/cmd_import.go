@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/boxo/path"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
@@ -82,7 +80,7 @@ func runImport(c *cli.Context) error {
 		return err
 	}
 	// The index is locked only now, after the long read.
-	if h.cache, err = bolt.Open(filepath.Join(h.dir, indexFile), nil); err != nil {
+	if err = h.openIndex(); err != nil {
 		return err
 	}
 	out := importOut{File: file, Blocks: contents.Blocks, Bytes: contents.Bytes, Roots: []string{}, Registries: []importedHead{}}

@@ -273,9 +273,9 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry
 			h.Close()
 		}
 	}()
-	if h.cache, err = bolt.Open(filepath.Join(h.dir, indexFile), nil); err != nil {
-		return nil, nil, err
-	}
+	// The lock commands may wait on gateways between index operations:
+	// hold the index's file lock only for each operation.
+	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
 	gateways := p.Gateways
 	if c.IsSet("gateway") {
 		gateways = c.StringSlice("gateway")

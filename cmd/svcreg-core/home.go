@@ -15,6 +15,14 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
+// index is the registry index as home uses it: a registry.Cache to close.
+// Local work holds one open *bolt.Cache; work that waits on the network
+// uses a *bolt.Transient, which holds the file lock only per operation.
+type index interface {
+	registry.Cache
+	Close() error
+}
+
 // errNoKey is returned when SVCREG_HOME holds no registry key.
 var errNoKey = errors.New("no registry key")
 
@@ -29,7 +37,7 @@ const (
 type home struct {
 	dir    string
 	blocks *flatfs.Store
-	cache  *bolt.Cache
+	cache  index
 	key    *ipns.Key
 	reg    *registry.Registry
 	net    *network // set when reading a followed registry (network.go)
@@ -75,7 +83,7 @@ func (h *home) open(c *cli.Context, sign bool) error {
 	}
 	h.key = key
 	if h.cache == nil {
-		if h.cache, err = bolt.Open(filepath.Join(h.dir, indexFile), nil); err != nil {
+		if err = h.openIndex(); err != nil {
 			return err
 		}
 	}
@@ -87,6 +95,16 @@ func (h *home) open(c *cli.Context, sign bool) error {
 	}
 	h.reg, err = registry.New(cfg)
 	return err
+}
+
+// openIndex opens the index and holds it (and its file lock) until Close.
+func (h *home) openIndex() error {
+	c, err := bolt.Open(filepath.Join(h.dir, indexFile), nil)
+	if err != nil {
+		return err // h.cache stays a nil interface, so Close skips it
+	}
+	h.cache = c
+	return nil
 }
 
 // Close releases the index lock and the block store.

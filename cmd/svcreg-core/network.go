@@ -122,9 +122,9 @@ func (h *home) openTarget(c *cli.Context, refresh bool) error {
 	if t.own && len(t.gateways) == 0 {
 		return h.open(c, false)
 	}
-	if h.cache, err = bolt.Open(filepath.Join(h.dir, indexFile), nil); err != nil {
-		return err
-	}
+	// A client waits on gateways between index operations: hold the
+	// index's file lock only for each operation.
+	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
 	n := &network{target: t}
 	var sources []registry.Source
 	if !c.Bool("offline") {

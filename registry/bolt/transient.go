@@ -1,0 +1,72 @@
+package bolt
+
+import (
+	"context"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/registry"
+)
+
+// Transient is a registry.Cache that opens the index file around each
+// call and closes it again. bbolt holds its file lock for as long as the
+// file is open, so a process that waits on the network between index
+// operations (a client refreshing a followed registry from gateways)
+// should use Transient: other svcreg processes then wait only for single
+// index operations, never for a gateway. Each call is atomic on its own,
+// as every registry.Cache call is.
+type Transient struct {
+	path string
+	opts *Options
+}
+
+var _ registry.Cache = (*Transient)(nil)
+
+// NewTransient returns a Transient cache over the index file at path. The
+// file is created on first use.
+func NewTransient(path string, opts *Options) *Transient {
+	return &Transient{path: path, opts: opts}
+}
+
+func (t *Transient) with(fn func(*Cache) error) error {
+	c, err := Open(t.path, t.opts)
+	if err != nil {
+		return err
+	}
+	err = fn(c)
+	if cerr := c.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Head implements registry.Cache.
+func (t *Transient) Head(ctx context.Context, name string) (h registry.Head, err error) {
+	err = t.with(func(c *Cache) error { h, err = c.Head(ctx, name); return err })
+	return h, err
+}
+
+// SwapHead implements registry.Cache.
+func (t *Transient) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) error {
+	return t.with(func(c *Cache) error { return c.SwapHead(ctx, prevSeq, h) })
+}
+
+// Floor implements registry.Cache.
+func (t *Transient) Floor(ctx context.Context, name string) (seq uint64, err error) {
+	err = t.with(func(c *Cache) error { seq, err = c.Floor(ctx, name); return err })
+	return seq, err
+}
+
+// Resolution implements registry.Cache.
+func (t *Transient) Resolution(ctx context.Context, name string, root cid.Cid, query string) (r registry.Resolution, ok bool, err error) {
+	err = t.with(func(c *Cache) error { r, ok, err = c.Resolution(ctx, name, root, query); return err })
+	return r, ok, err
+}
+
+// PutResolution implements registry.Cache.
+func (t *Transient) PutResolution(ctx context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
+	return t.with(func(c *Cache) error { return c.PutResolution(ctx, name, root, query, r) })
+}
+
+// Close does nothing: the file is closed after every call.
+func (t *Transient) Close() error { return nil }

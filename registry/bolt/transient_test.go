@@ -1,0 +1,50 @@
+package bolt_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/multiformats/go-multihash"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
+)
+
+// TestTransientReleasesTheLock checks that between calls another opener
+// gets the index at once, and that the rules of SwapHead still hold.
+func TestTransientReleasesTheLock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index.db")
+	tc := bolt.NewTransient(path, nil)
+	root, _ := cid.Prefix{Version: 1, Codec: cid.DagCBOR, MhType: multihash.SHA2_256, MhLength: -1}.Sum([]byte("m"))
+	h := registry.Head{Name: "k51x", Root: root, Seq: 1, Record: []byte("r")}
+	if err := tc.SwapHead(ctx, 0, h); err != nil {
+		t.Fatal(err)
+	}
+	other, err := bolt.Open(path, &bolt.Options{Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("another opener waited for a Transient between calls: %v", err)
+	}
+	got, err := other.Head(ctx, "k51x")
+	other.Close()
+	if err != nil || got.Seq != 1 || !got.Root.Equals(root) {
+		t.Fatalf("Head through a plain Cache = %+v, %v", got, err)
+	}
+	if err := tc.SwapHead(ctx, 0, h); !errors.Is(err, registry.ErrHeadMoved) {
+		t.Fatalf("stale SwapHead: %v, want ErrHeadMoved", err)
+	}
+	if err := tc.PutResolution(ctx, "k51x", root, "tts", registry.Resolution{Service: "tts", Version: "1.0.0", CID: root}); err != nil {
+		t.Fatal(err)
+	}
+	r, ok, err := tc.Resolution(ctx, "k51x", root, "tts")
+	if err != nil || !ok || r.Version != "1.0.0" {
+		t.Fatalf("Resolution = %+v, %v, %v", r, ok, err)
+	}
+	if f, err := tc.Floor(ctx, "k51x"); err != nil || f != 1 {
+		t.Fatalf("Floor = %d, %v", f, err)
+	}
+}
