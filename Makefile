@@ -8,20 +8,10 @@ GOFILES   := $(shell find . -name '*.go' -not -path './.cache/*' -not -path './t
 
 .PHONY: build test unit fuzz check demo bench kubo clean
 
-build: $(BIN) bin/svcreg-core bin/svcreg-serve
+build: $(BIN)
 
-# svcreg is a small front that answers warm resolves itself and execs
-# svcreg-core, the full CLI, for everything else (docs/ARCHITECTURE.md).
 $(BIN): $(GOFILES) go.mod go.sum
 	$(GO) build -trimpath -o $(BIN) ./cmd/svcreg
-
-bin/svcreg-core: $(GOFILES) go.mod go.sum
-	$(GO) build -trimpath -tags urfave_cli_no_docs -o $@ ./cmd/svcreg-core
-
-# The HTTP gateway `svcreg serve` runs: a binary of its own, so that
-# boxo/gateway's start-up cost stays out of svcreg.
-bin/svcreg-serve: $(GOFILES) go.mod go.sum
-	$(GO) build -trimpath -o $@ ./cmd/svcreg-serve
 
 # kubo, from the Go module proxy, for golden CIDs, interop tests and
 # benchmarks. kubo's go.mod replaces go-libp2p with a fork the proxy does

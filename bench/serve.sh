@@ -44,8 +44,6 @@ export SVCREG_HOME=$work/home IPFS_PATH=$work/ipfs
 echo "kubo $("$kubo" version --number) (HashOnRead=${KUBO_HASH_ON_READ:-false}), $(go version | cut -d' ' -f3), $(nproc) CPUs, $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 mkdir -p "$work/bin"
 go build -trimpath -o "$work/bin/svcreg" ./cmd/svcreg
-go build -trimpath -tags urfave_cli_no_docs -o "$work/bin/svcreg-core" ./cmd/svcreg-core
-go build -trimpath -o "$work/bin/svcreg-serve" ./cmd/svcreg-serve
 go run ./registry/unixfs/internal/mkfixtures -bigfile "$big_mib" "$work/site"
 head -c 1024 "$work/site/big.bin" >"$work/site/small.txt"
 

@@ -1,54 +1,86 @@
-// Command svcreg is the entry point of svcreg. It answers a warm
-// `svcreg resolve` itself — from the local index, without linking boxo or
-// libp2p, so the whole process takes a few milliseconds — and hands every
-// other command line to svcreg-core, the full CLI, by exec'ing it.
-//
-// docs/CLI.md lists the commands; docs/ARCHITECTURE.md explains the split.
+// Command svcreg publishes and resolves services — directories of files,
+// typically static web apps — through a signed, content-addressed manifest
+// on IPFS, and serves them (svcreg serve). docs/CLI.md lists every command
+// and exit code.
 package main
 
 import (
-	"fmt"
+	"context"
+	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"os/signal"
 	"syscall"
+
+	"github.com/urfave/cli/v2"
 )
 
-// coreName is the full CLI's binary, looked up next to this one, then in
-// PATH.
-const coreName = "svcreg-core"
+// version is set with -ldflags "-X main.version=…"; see versionString.
+var version = ""
 
-func main() {
-	if code, ok := fastResolve(os.Args[1:], os.Stdout); ok {
-		os.Exit(code)
+func main() { os.Exit(runProcess(os.Args)) }
+
+// runProcess runs svcreg as a process: a warm resolve answered from the
+// index, else the full command line, stopped by SIGINT or SIGTERM.
+func runProcess(args []string) int {
+	if code, ok := fastResolve(args[1:], os.Stdout); ok {
+		return code
 	}
-	err := execCore(os.Args)
-	fmt.Fprintf(os.Stderr, "svcreg: error: %v\n", err)
-	fmt.Fprintf(os.Stderr, "svcreg: hint: install svcreg-core next to svcreg (make build puts both in bin/)\n")
-	os.Exit(1)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, os.Stdout, os.Stderr)
 }
 
-// execCore replaces this process with svcreg-core and the same arguments.
-// It returns only on failure.
-func execCore(args []string) error {
-	path, err := findCore()
-	if err != nil {
-		return err
-	}
-	argv := append([]string{"svcreg"}, args[1:]...)
-	return syscall.Exec(path, argv, os.Environ())
+// run executes one svcreg command line and returns its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, normalizeArgs(app, args))
+	return report(stderr, err)
 }
 
-func findCore() (string, error) {
-	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), coreName)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:                 "svcreg",
+		Usage:                "a reproducible service registry on IPFS",
+		Version:              versionString(),
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: false,
+		HideHelpCommand:      false,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		Description: `A service is a directory of files (a static web app, say). svcreg adds it to
+IPFS exactly as 'ipfs add -r' does, records name@version -> CID in a signed
+DAG-CBOR manifest, and publishes the manifest root through IPNS.
+
+Examples:
+   svcreg init
+   svcreg publish tts@1.0.0 ./tts
+   svcreg resolve 'tts@^1'
+   svcreg get tts@1 -o ./out
+
+State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
+		Commands: []*cli.Command{
+			newInitCommand(),
+			newPublishCommand(),
+			newResolveCommand(),
+			newListCommand(),
+			newInfoCommand(),
+			newTagCommand(),
+			newYankCommand(),
+			newLogCommand(),
+			newGetCommand(),
+			newNameCommand(),
+			newKeyCommand(),
+			newRemoteCommand(),
+			newPushCommand(),
+			newExportCommand(),
+			newImportCommand(),
+			newURLCommand(),
+			newServeCommand(),
+			newLockCommand(),
+			newCheckCommand(),
+			newInstallCommand(),
+			newUpdateCommand(),
+			newVerifyCommand(),
+		},
 	}
-	p, err := exec.LookPath(coreName)
-	if err != nil {
-		return "", fmt.Errorf("find %s: %w", coreName, err)
-	}
-	return p, nil
 }

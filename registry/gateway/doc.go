@@ -1,7 +1,7 @@
 // Package gateway serves a registry over HTTP: an IPFS gateway for its
 // blocks (boxo/gateway), its IPNS names through the signed records in the
 // local index, friendly /svc/NAME@RANGE/ addresses, and delegated routing
-// for IPNS records (boxo/routing/http/server). cmd/svcreg-serve wires it to
+// for IPNS records (boxo/routing/http/server). cmd/svcreg (svcreg serve) wires it to
 // a home directory; `svcreg serve` starts that binary.
 //
 // # Paths

@@ -3,65 +3,22 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// binDir holds svcreg and svcreg-serve built from this tree, as
-// `make build` puts them side by side in bin/.
-var binDir string
-
-func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
-}
-
-func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "svcreg-serve-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	for _, b := range []struct{ out, pkg string }{
-		{"svcreg", "github.com/svcreg/svcreg/cmd/svcreg"},
-		{"svcreg-core", "github.com/svcreg/svcreg/cmd/svcreg-core"},
-		{"svcreg-serve", "github.com/svcreg/svcreg/cmd/svcreg-serve"},
-	} {
-		cmd := exec.Command(goTool(), "build", "-tags", "urfave_cli_no_docs", "-o", filepath.Join(dir, b.out), b.pkg)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", b.pkg, err, out)
-			return 1
-		}
-	}
-	binDir = dir
-	return m.Run()
-}
-
-func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
-		return p
-	}
-	return "go"
-}
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-// svcreg runs the built svcreg on home and returns its standard output.
-func svcreg(t *testing.T, home string, args ...string) string {
+// svcregProc runs svcreg (this test binary, as a process) on home and returns its standard output.
+func svcregProc(t *testing.T, home string, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(filepath.Join(binDir, "svcreg"), args...)
-	cmd.Env = append(os.Environ(), "SVCREG_HOME="+home, "SVCREG_SERVE=")
+	cmd := svcregCmd(t, home, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("svcreg %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
@@ -69,16 +26,15 @@ func svcreg(t *testing.T, home string, args ...string) string {
 	return strings.TrimSpace(stdout.String())
 }
 
-// listening matches the line svcreg-serve prints once it accepts requests.
-var listening = regexp.MustCompile(`^svcreg-serve: (http://\S+/) registry `)
+// listening matches the line svcreg serve prints once it accepts requests.
+var listening = regexp.MustCompile(`^svcreg serve: (http://\S+/) registry `)
 
 // startServe runs `svcreg serve` on home on a free loopback port and
 // returns its base URL (no trailing slash). It stops the server, with
 // SIGTERM, when the test ends and checks that it exited cleanly.
 func startServe(t *testing.T, home string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(binDir, "svcreg"), append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), "SVCREG_HOME="+home, "SVCREG_SERVE=")
+	cmd := svcregCmd(t, home, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

@@ -18,7 +18,7 @@ const asSvcreg = "SVCREG_TEST_AS_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asSvcreg) == "1" {
-		os.Exit(run(context.Background(), append([]string{"svcreg"}, os.Args[1:]...), os.Stdout, os.Stderr))
+		os.Exit(runProcess(append([]string{"svcreg"}, os.Args[1:]...)))
 	}
 	testscript.Main(m, map[string]func(){
 		"svcreg": func() { os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr)) },

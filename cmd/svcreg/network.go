@@ -57,8 +57,8 @@ type network struct {
 // the config's default remote.
 func selectTarget(c *cli.Context, dir string) (target, error) {
 	reg, gws := c.String("registry"), c.StringSlice("gateway")
-	key, err := ipns.LoadKey(filepath.Join(dir, keyFile))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	key, err := loadKey(dir)
+	if err != nil && !errors.Is(err, errNoKey) {
 		return target{}, err
 	}
 	own := func(t target) target {

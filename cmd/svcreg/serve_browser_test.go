@@ -23,10 +23,10 @@ const say = "hello wörld"
 // artifacts directory.
 func TestBrowserSay(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "home")
-	svcreg(t, home, "init")
-	svcreg(t, home, "publish", "say@1.0.0", filepath.Join("..", "..", "examples", "say"))
+	svcregProc(t, home, "init")
+	svcregProc(t, home, "publish", "say@1.0.0", filepath.Join("..", "..", "examples", "say"))
 	var head struct{ Name string }
-	if err := json.Unmarshal([]byte(svcreg(t, home, "name", "--json")), &head); err != nil {
+	if err := json.Unmarshal([]byte(svcregProc(t, home, "name", "--json")), &head); err != nil {
 		t.Fatal(err)
 	}
 	base := startServe(t, home)
@@ -39,8 +39,8 @@ func TestBrowserSay(t *testing.T) {
 		// style.css and say.js resolve under the release.
 		{"friendly URL", base + "/svc/say@%5E1" + q, "say-svc.png"},
 		{"friendly URL with slash", base + "/svc/say@^1/" + q, ""},
-		{"ipns path", svcreg(t, home, "url", "say@1.0.0", "--gateway", base, "--query", "say="+say), "say-ipns.png"},
-		{"immutable path", svcreg(t, home, "url", "say@^1", "--immutable", "--gateway", base, "--query", "say="+say), ""},
+		{"ipns path", svcregProc(t, home, "url", "say@1.0.0", "--gateway", base, "--query", "say="+say), "say-ipns.png"},
+		{"immutable path", svcregProc(t, home, "url", "say@^1", "--immutable", "--gateway", base, "--query", "say="+say), ""},
 	}
 	wantIPNS := base + "/ipns/" + head.Name + "/services/say/versions/1.0.0/content/?say=hello%20w%C3%B6rld"
 	if tests[2].url != wantIPNS {
@@ -59,8 +59,8 @@ func TestBrowserSay(t *testing.T) {
 	// the signed record and the manifest's links to the same page.
 	t.Run("kubo gateway", func(t *testing.T) {
 		node := kubotest.Start(t)
-		svcreg(t, home, "push", "--kubo", node.API)
-		u := svcreg(t, home, "url", "say@^1", "--gateway", node.Gateway, "--query", "say="+say)
+		svcregProc(t, home, "push", "--kubo", node.API)
+		u := svcregProc(t, home, "url", "say@^1", "--gateway", node.Gateway, "--query", "say="+say)
 		if want := node.Gateway + "/ipns/" + head.Name + "/services/say/versions/1.0.0/content/?say=hello%20w%C3%B6rld"; u != want {
 			t.Fatalf("svcreg url printed %s, want %s", u, want)
 		}

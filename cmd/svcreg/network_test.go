@@ -56,8 +56,8 @@ func fails(t testing.TB, code int, stderr, home string, args ...string) result {
 	return r
 }
 
-// gateway is a trustless gateway over a publisher's home, with faults.
-type gateway struct {
+// testGateway is a trustless gateway over a publisher's home, with faults.
+type testGateway struct {
 	*httptest.Server
 	name   string
 	blocks *flatfs.Store
@@ -69,13 +69,13 @@ type gateway struct {
 }
 
 // newGateway serves the home's blocks and its current record.
-func newGateway(t testing.TB, home string) *gateway {
+func newGateway(t testing.TB, home string) *testGateway {
 	t.Helper()
 	bs, err := flatfs.Open(filepath.Join(home, blocksDir), &flatfs.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gateway{blocks: bs, stall: make(chan struct{})}
+	g := &testGateway{blocks: bs, stall: make(chan struct{})}
 	g.snapshot(t, home)
 	g.Server = httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(func() { close(g.stall); g.Close() })
@@ -83,7 +83,7 @@ func newGateway(t testing.TB, home string) *gateway {
 }
 
 // snapshot makes the gateway serve the home's current record.
-func (g *gateway) snapshot(t testing.TB, home string) {
+func (g *testGateway) snapshot(t testing.TB, home string) {
 	t.Helper()
 	name := must(t, home, "name", "--json")
 	name = name[strings.Index(name, "k51") : strings.Index(name, "k51")+62]
@@ -92,13 +92,13 @@ func (g *gateway) snapshot(t testing.TB, home string) {
 	g.record.Store(&h.Record)
 }
 
-func (g *gateway) setFault(f string) {
+func (g *testGateway) setFault(f string) {
 	g.mu.Lock()
 	g.fault = f
 	g.mu.Unlock()
 }
 
-func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
+func (g *testGateway) serve(w http.ResponseWriter, r *http.Request) {
 	g.hits.Add(1)
 	g.mu.Lock()
 	fault := g.fault

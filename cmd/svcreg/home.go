@@ -75,10 +75,8 @@ func openHome(c *cli.Context, sign bool) (*home, error) {
 }
 
 func (h *home) open(c *cli.Context, sign bool) error {
-	key, err := ipns.LoadKey(filepath.Join(h.dir, keyFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w in %s", errNoKey, h.dir)
-	} else if err != nil {
+	key, err := loadKey(h.dir)
+	if err != nil {
 		return err
 	}
 	h.key = key
@@ -115,4 +113,15 @@ func (h *home) Close() {
 	if h.blocks != nil {
 		h.blocks.Close()
 	}
+}
+
+// loadKey loads the home's registry key; every command reads it here, so
+// one rule (ipns.LoadKey refuses a key file others can read) holds for all.
+// A missing key is errNoKey.
+func loadKey(dir string) (*ipns.Key, error) {
+	key, err := ipns.LoadKey(filepath.Join(dir, keyFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w in %s", errNoKey, dir)
+	}
+	return key, err
 }

@@ -42,7 +42,7 @@ func runKeyExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	k, err := ipns.LoadKey(filepath.Join(dir, keyFile))
+	k, err := loadKey(dir)
 	if err != nil {
 		return withHint(err, "run 'svcreg init' first, or pass --home DIR")
 	}

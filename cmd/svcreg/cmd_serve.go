@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/gateway"
+)
+
+// shutdownGrace is how long in-flight requests may finish after a signal.
+const shutdownGrace = 5 * time.Second
+
+func newServeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "serve",
+		Usage: "serve the registry over HTTP: an IPFS gateway, /svc/ addresses, IPNS records",
+		Description: `Serves this home over HTTP until interrupted:
+
+   /ipfs/CID/…                     files, listings, ?format=raw|car (trustless)
+   /ipns/REGISTRY/…                through the registry's signed record
+   /svc/NAME@RANGE/…               the release the range resolves to, now
+   /routing/v1/ipns/NAME           GET the record; PUT a newer one
+
+The index is never kept open, so other svcreg commands keep working while
+it runs; changes show on the next request. SIGINT or SIGTERM stops it after
+in-flight requests finish.
+
+Examples:
+   svcreg serve
+   svcreg serve --listen 127.0.0.1:9090
+   open "$(svcreg url 'say@^1' --query say=hello)"`,
+		Flags: withCommon(
+			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
+			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name or a remote's NAME (default: this home's own)"},
+			&cli.DurationFlag{Name: "max-stale", Value: gateway.DefaultMaxStale, Usage: "longest use of a head read from the index without re-reading it"},
+			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
+		),
+		Action: runServe,
+	}
+}
+
+func runServe(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return usageErr(fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice()), "svcreg serve [--listen ADDR] [--registry NAME]")
+	}
+	dir, err := homeDir(c)
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{indexFile, blocksDir} {
+		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
+		}
+	}
+	name := ""
+	if c.String("registry") != "" {
+		t, err := selectTarget(c, dir) // a remote's NAME or a k51… name
+		if err != nil {
+			return err
+		}
+		name = t.name
+	} else if k, err := loadKey(dir); err == nil {
+		name = k.Name()
+	} else if !errors.Is(err, errNoKey) {
+		return err
+	}
+	h, err := openBlocks(c)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	level := slog.LevelWarn
+	if c.Bool("verbose") {
+		level = slog.LevelDebug
+	}
+	srv, err := gateway.New(gateway.Config{
+		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
+		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = "- (no key in the home: /svc/ is off)"
+	}
+	return listenAndServe(c.Context, c.String("listen"), srv, name, c.App.Writer)
+}
+
+// listenAndServe serves h on addr until ctx ends, then lets in-flight
+// requests finish for up to shutdownGrace.
+func listenAndServe(ctx context.Context, addr string, h http.Handler, name string, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	fmt.Fprintf(stdout, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), name)
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return hs.Shutdown(sctx)
+}
