@@ -27,6 +27,11 @@ var ErrUnsafeName = errors.New("unsafe entry name")
 // named, never through a link to somewhere else.
 var ErrSymlinkOutput = errors.New("output directory is a symlink")
 
+// ErrSizeMismatch is returned by ExportSize when the files of a DAG do
+// not add up to the size its release declares, or a file's blocks do not
+// hold the bytes its node declares.
+var ErrSizeMismatch = errors.New("content size does not match")
+
 // ErrSpecialFile is returned when Import meets a socket, device, fifo or any
 // other file that is neither regular, a directory nor a symlink.
 var ErrSpecialFile = errors.New("special file not supported")
