@@ -201,3 +201,36 @@ func TestLogRefusesBrokenHistory(t *testing.T) {
 		t.Fatalf("log: %v, want ErrInvalidManifest", err)
 	}
 }
+
+// A hash-valid block that is not a registry block is refused before it is
+// stored: a record pointing at one leaves nothing in the client's store.
+func TestFetchedJunkIsNotStored(t *testing.T) {
+	pub := newFixture(t, 0)
+	pub.publish(t, "web@1.0.0", "web files")
+	// hash-valid DAG-CBOR, but an integer, not a registry block
+	junkData := []byte{0x18, 0x2a}
+	junkCID, err := cid.Prefix{Version: 1, Codec: cid.DagCBOR, MhType: 0x12, MhLength: -1}.Sum(junkData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub.blocks.Put(context.Background(), junkCID, junkData)
+	h, _, err := pub.reg.Manifest(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &source{name: "evil", blocks: pub.blocks, record: []byte(fmt.Sprintf("%s %s %d", regName, junkCID, h.Seq+1))}
+	c := newClient(t, nil, src)
+	_, err = c.fetcher.Refresh(context.Background())
+	if !errors.Is(err, manifest.ErrInvalidManifest) {
+		t.Fatalf("refresh: %v, want ErrInvalidManifest", err)
+	}
+	if ok, _ := c.blocks.Has(context.Background(), junkCID); ok {
+		t.Fatal("the junk block was stored")
+	}
+	if _, err := c.fetcher.Blocks().Get(context.Background(), junkCID); !errors.Is(err, manifest.ErrInvalidManifest) {
+		t.Fatalf("get junk: %v, want ErrInvalidManifest", err)
+	}
+	if c.blocks.Len() != 0 {
+		t.Fatalf("client stored %d blocks", c.blocks.Len())
+	}
+}
