@@ -64,6 +64,9 @@ func runServe(c *cli.Context) error {
 			return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
 		}
 	}
+	if err := checkIndex(dir); err != nil {
+		return err
+	}
 	name := ""
 	if c.String("registry") != "" {
 		t, err := selectTarget(c, dir) // a remote's NAME or a k51… name

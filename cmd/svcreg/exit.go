@@ -146,6 +146,8 @@ func hintFor(err error) string {
 		return "run 'svcreg ls NAME' to see its versions and tags"
 	case errors.Is(err, manifest.ErrImmutable):
 		return "a published version never changes: publish a new version instead"
+	case errors.Is(err, bolt.ErrCorruptIndex):
+		return "the index (index.db) is damaged: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return "the local block store is damaged; restore SVCREG_HOME from a backup or fetch the blocks again"
 	case errors.Is(err, bolt.ErrLocked):

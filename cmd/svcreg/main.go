@@ -81,6 +81,8 @@ State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 			newInstallCommand(),
 			newUpdateCommand(),
 			newVerifyCommand(),
+			newFsckCommand(),
+			newGCCommand(),
 		},
 	}
 }

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // HeadsDir returns the directory beside the index file at indexPath in
@@ -146,4 +148,69 @@ func pruneHeadFiles(dir, name string, seq uint64) {
 func hasHeadFiles(dir string) bool {
 	files, err := ReadHeadFiles(dir)
 	return err == nil && len(files) > 0
+}
+
+// SaveHeadFiles writes the record file of every head that has none at
+// its sequence (an index from before head files, or one rebuilt). It
+// returns the names of the registries whose file it wrote.
+func (c *Cache) SaveHeadFiles(ctx context.Context) ([]string, error) {
+	if c.readOnly {
+		return nil, fmt.Errorf("save head files: %w", ErrReadOnly)
+	}
+	heads, err := c.Heads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var wrote []string
+	for _, h := range heads {
+		seqs, err := headSeqs(filepath.Join(c.heads, h.Name))
+		if err != nil {
+			return wrote, err
+		}
+		if len(h.Record) == 0 || slices.Contains(seqs, h.Seq) {
+			continue
+		}
+		if err := writeHeadFile(c.heads, h.Name, h.Seq, h.Record, c.sync); err != nil {
+			return wrote, err
+		}
+		pruneHeadFiles(c.heads, h.Name, h.Seq)
+		wrote = append(wrote, h.Name)
+	}
+	return wrote, nil
+}
+
+// RemoveTempHeadFiles removes the temporary files that writers killed
+// while writing a record file left in dir, if last modified before
+// cutoff, and returns their paths (only listed with dryRun).
+func RemoveTempHeadFiles(dir string, cutoff time.Time, dryRun bool) ([]string, error) {
+	names, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range names {
+		if !n.IsDir() {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(dir, n.Name()))
+		if err != nil {
+			return out, err
+		}
+		for _, f := range files {
+			fi, err := f.Info()
+			if err != nil || !strings.HasPrefix(f.Name(), ".put-") || !fi.ModTime().Before(cutoff) {
+				continue
+			}
+			p := filepath.Join(dir, n.Name(), f.Name())
+			if !dryRun {
+				if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return out, err
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
