@@ -78,6 +78,9 @@ func runGC(c *cli.Context) error {
 	defer h.Close()
 	ctx := c.Context
 	out := gcOut{DryRun: c.Bool("dry-run")}
+	if _, err := h.blocks.RestoreTrash(); err != nil {
+		return err
+	}
 	cutoff := time.Now().Add(-c.Duration("grace"))
 	m := newMarker(h.blocks, c.Int("keep-history"))
 	heads, err := indexHeads(ctx, h.dir, false)

@@ -2,6 +2,8 @@ package flatfs
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -90,8 +92,13 @@ func (s *Store) Check(ctx context.Context, h mh.Multihash) error {
 // touched before cutoff, and reports whether it did. A publish touches
 // every block it links before it moves a head, so a block that a
 // concurrent publish is about to link is never older than that publish.
+//
+// The check and the removal are one step as far as a touch can tell: the
+// file is first renamed aside (trashPrefix), then its time is read again
+// and the file put back if a touch came in between; a touch after the
+// rename finds no file, and the writer writes the block again.
 func (s *Store) RemoveIfOlder(h mh.Multihash, cutoff time.Time) (bool, error) {
-	_, file, err := s.ds.path(dshelp.MultihashToDsKey(h))
+	dir, file, err := s.ds.path(dshelp.MultihashToDsKey(h))
 	if err != nil {
 		return false, err
 	}
@@ -104,10 +111,60 @@ func (s *Store) RemoveIfOlder(h mh.Multihash, cutoff time.Time) (bool, error) {
 	if !fi.ModTime().Before(cutoff) {
 		return false, nil
 	}
-	if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	trash := filepath.Join(dir, trashPrefix+hex.EncodeToString(rnd[:])+"-"+filepath.Base(file))
+	if err := os.Rename(file, trash); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("remove block: %w", err)
+	}
+	if fi, err = os.Stat(trash); err == nil && !fi.ModTime().Before(cutoff) {
+		// touched meanwhile: a writer counts on it
+		if err := os.Rename(trash, file); err != nil {
+			return false, fmt.Errorf("remove block: put back %s: %w", file, err)
+		}
+		return false, nil
+	}
+	if err := os.Remove(trash); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("remove block: %w", err)
 	}
 	return true, nil
+}
+
+// trashPrefix names a block file RemoveIfOlder has renamed aside.
+const trashPrefix = ".gc-"
+
+// RestoreTrash puts back the block files a RemoveIfOlder killed between
+// renaming them aside and deciding left behind, so that gc decides about
+// them again. It returns how many it put back.
+func (s *Store) RestoreTrash() (int, error) {
+	shards, err := os.ReadDir(s.ds.root)
+	if err != nil {
+		return 0, fmt.Errorf("restore blocks: %w", err)
+	}
+	n := 0
+	for _, sh := range shards {
+		if !sh.IsDir() || strings.HasPrefix(sh.Name(), ".") {
+			continue
+		}
+		dir := filepath.Join(s.ds.root, sh.Name())
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			return n, fmt.Errorf("restore blocks: %w", err)
+		}
+		for _, f := range files {
+			rest, ok := strings.CutPrefix(f.Name(), trashPrefix)
+			_, name, ok2 := strings.Cut(rest, "-")
+			if !ok || !ok2 || !strings.HasSuffix(name, dataExt) {
+				continue
+			}
+			if err := os.Rename(filepath.Join(dir, f.Name()), filepath.Join(dir, name)); err == nil {
+				n++
+			}
+		}
+	}
+	return n, nil
 }
 
 // Quarantine moves the block file h out of the store (into .quarantine

@@ -96,3 +96,22 @@ func TestListTempsQuarantine(t *testing.T) {
 		t.Fatalf("Check of a good block: %v", err)
 	}
 }
+
+// A block RemoveIfOlder renamed aside and left (killed gc) is put back.
+func TestRestoreTrash(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "blocks")
+	s := openTest(t, dir)
+	c := sum(t, 1, cid.Raw, []byte("kept"))
+	s.Put(ctx, c, []byte("kept"))
+	f := blockFile(dir, c)
+	if err := os.Rename(f, filepath.Join(filepath.Dir(f), trashPrefix+"0123-"+filepath.Base(f))); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.RestoreTrash(); n != 1 || err != nil {
+		t.Fatalf("RestoreTrash = %d, %v", n, err)
+	}
+	if err := s.Check(ctx, c.Hash()); err != nil {
+		t.Fatal(err)
+	}
+}
