@@ -82,11 +82,11 @@ func runInstall(c *cli.Context) error {
 	if dir == "" {
 		dir = filepath.Join(filepath.Dir(paths.project), "services")
 	}
-	trees := map[string]cid.Cid{}
+	trees, sizes := map[string]cid.Cid{}, map[string]uint64{}
 	out := []installOut{}
 	for _, n := range slices.Sorted(maps.Keys(l.Services)) {
 		e := l.Services[n]
-		trees[string(n)] = e.CID
+		trees[string(n)], sizes[string(n)] = e.CID, e.Size
 		out = append(out, installOut{Service: string(n), Version: e.Version.String(), CID: e.CID.String(), Path: filepath.Join(dir, string(n))})
 	}
 	if h.online() {
@@ -96,9 +96,9 @@ func runInstall(c *cli.Context) error {
 			}
 		}
 	}
-	if err := unixfs.ExportAll(c.Context, h.blocks.Blockstore(), dir, trees); err != nil {
+	if err := unixfs.ExportAllSized(c.Context, h.blocks.Blockstore(), dir, trees, sizes); err != nil {
 		switch {
-		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock):
+		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock) || errors.Is(err, unixfs.ErrSizeMismatch):
 			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
 		case errors.Is(err, unixfs.ErrSymlinkOutput):
 			return &cliError{err: err, code: exitInput, hint: "name the directory the symlink points to with -o, or remove the symlink; nothing was changed"}

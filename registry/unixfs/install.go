@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,7 +37,15 @@ type slot struct {
 // existing dir/name that is not a directory, such as a symlink, is refused
 // (fs.ErrExist) rather than replaced. A missing block wraps
 // registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock.
-func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid) (err error) {
+func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid) error {
+	return ExportAllSized(ctx, bs, dir, trees, nil)
+}
+
+// ExportAllSized is ExportAll for releases that declare their sizes: the
+// tree named n is exported with ExportSize and sizes[n] when sizes has n,
+// so a tree whose files do not add up to it (ErrSizeMismatch) is refused
+// before anything is written.
+func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64) (err error) {
 	names := slices.Sorted(maps.Keys(trees))
 	for _, n := range names {
 		if !safeName(n) || strings.HasPrefix(n, ".") {
@@ -55,7 +64,11 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 		}
 	}()
 	for _, n := range names {
-		s, err := stage(ctx, bs, dir, n, trees[n])
+		size := int64(-1)
+		if sz, ok := sizes[n]; ok {
+			size = int64(min(sz, math.MaxInt64))
+		}
+		s, err := stage(ctx, bs, dir, n, trees[n], size)
 		if err != nil {
 			return err
 		}
@@ -80,7 +93,7 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 
 // stage exports root into a new hidden directory in dir, after checking
 // that dir/name may be replaced.
-func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root cid.Cid) (*slot, error) {
+func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root cid.Cid, size int64) (*slot, error) {
 	s := &slot{final: filepath.Join(dir, name)}
 	if fi, err := os.Lstat(s.final); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("install %s: %w and is not a directory; remove it first", s.final, fs.ErrExist)
@@ -91,7 +104,7 @@ func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root
 	if err != nil {
 		return nil, err
 	}
-	if err := Export(ctx, bs, root, staged); err != nil {
+	if err := export(ctx, bs, root, staged, size); err != nil {
 		return nil, fmt.Errorf("install %s: %w", s.final, notFound(err))
 	}
 	s.staged = staged

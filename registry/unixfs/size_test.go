@@ -13,6 +13,7 @@ import (
 	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/boxo/ipld/merkledag"
 	ft "github.com/ipfs/boxo/ipld/unixfs"
+	"github.com/ipfs/go-cid"
 	format "github.com/ipfs/go-ipld-format"
 )
 
@@ -111,5 +112,24 @@ func TestExportRefusesFileLargerThanDeclared(t *testing.T) {
 		if _, err := os.Lstat(dst); err == nil {
 			t.Errorf("%s: output written", name)
 		}
+	}
+}
+
+// ExportAllSized refuses a tree whose files do not add up to its declared
+// size, and leaves dir as it was.
+func TestExportAllSized(t *testing.T) {
+	ctx := context.Background()
+	bs, res := importFixture(t, "nested", ProfileV1, false)
+	dir := filepath.Join(t.TempDir(), "services")
+	trees := map[string]cid.Cid{"tts": res.Root}
+	err := ExportAllSized(ctx, bs, dir, trees, map[string]uint64{"tts": 1})
+	if !errors.Is(err, ErrSizeMismatch) {
+		t.Fatalf("ExportAllSized with a wrong size: %v, want ErrSizeMismatch", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left %d entries in dir", len(entries))
+	}
+	if err := ExportAllSized(ctx, bs, dir, trees, map[string]uint64{"tts": res.Size}); err != nil {
+		t.Fatal(err)
 	}
 }
