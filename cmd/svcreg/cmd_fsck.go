@@ -16,6 +16,9 @@ import (
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
+// maxFetchRounds bounds fsck --repair's walk-and-fetch rounds.
+const maxFetchRounds = 16
+
 func newFsckCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "fsck",
@@ -102,13 +105,18 @@ func runFsck(c *cli.Context) error {
 	}
 	problems, notes := len(rep.Problems), len(rep.Notes)
 	regs := fsckWalk(c.Context, h.blocks, heads, own, rep)
-	if c.Bool("repair") && fsckNeedsFetch(regs) {
+	// Fetched blocks may link more that is missing: walk again, a few
+	// rounds while fetches make progress.
+	for round := 0; c.Bool("repair") && fsckNeedsFetch(regs) && round < maxFetchRounds; round++ {
 		walked := len(rep.Notes)
-		fsckFetch(c, h, regs, rep)
-		// walk again: the fetched blocks may link more
+		fetched := fsckFetch(c, h, regs, rep)
 		rep.Problems = rep.Problems[:problems]
 		rep.Notes = append(rep.Notes[:notes], rep.Notes[walked:]...)
+		notes = len(rep.Notes)
 		regs = fsckWalk(c.Context, h.blocks, heads, own, rep)
+		if fetched == 0 {
+			break
+		}
 	}
 	fsckStored(c.Context, h.blocks, c.Bool("repair"), rep)
 	for _, r := range regs {

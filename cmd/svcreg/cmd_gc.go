@@ -38,7 +38,10 @@ needs to move, and walks any head that moved since it looked; a block a
 publish touches after gc removed it is written again.
 
 --keep-history N keeps only the newest N states of each registry (and what
-they reach); 'svcreg log' then ends there. --dry-run prints what would be
+they reach). --drop-unfollowed keeps only the home's own registry and the
+remotes in config.json: what only registries read once with --registry
+K51… --gateway URL, or removed with 'svcreg remote rm', reach is removed
+(read again, it is fetched again). --dry-run prints what would be
 removed and removes nothing.
 
 Examples:
@@ -49,6 +52,7 @@ Examples:
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "say what would be removed, remove nothing"},
 			&cli.IntFlag{Name: "keep-history", Usage: "keep only the newest N states of each registry (0: all)"},
 			&cli.DurationFlag{Name: "grace", Value: defaultGrace, Usage: "remove only what was last written longer ago than this"},
+			&cli.BoolFlag{Name: "drop-unfollowed", Usage: "keep only the home's own registry and those in 'svcreg remote ls'"},
 		),
 		Action: runGC,
 	}
@@ -83,17 +87,22 @@ func runGC(c *cli.Context) error {
 	}
 	cutoff := time.Now().Add(-c.Duration("grace"))
 	m := newMarker(h.blocks, c.Int("keep-history"))
+	keep, err := gcKeep(c, h.dir)
+	if err != nil {
+		return err
+	}
 	heads, err := indexHeads(ctx, h.dir, false)
 	if err != nil {
 		return withHint(err, "gc never runs on a damaged index: run 'svcreg fsck --repair'")
 	}
+	heads = keep(heads)
 	// The records beside the blocks name heads too (an index restored
 	// from a backup may be behind them): keep what they reach as well.
 	fromFiles, _, err := fileHeads(ctx, h.dir, h.blocks)
 	if err != nil {
 		return err
 	}
-	if err := gcMark(ctx, m, append(heads, fromFiles...)); err != nil {
+	if err := gcMark(ctx, m, append(heads, keep(fromFiles)...)); err != nil {
 		return err
 	}
 	candidates, err := gcCandidates(ctx, h.blocks, m, cutoff, &out)
@@ -101,7 +110,7 @@ func runGC(c *cli.Context) error {
 		return err
 	}
 	if !out.DryRun {
-		if candidates, err = gcSweep(ctx, h, m, heads, candidates, cutoff); err != nil {
+		if candidates, err = gcSweep(ctx, h, m, heads, keep, candidates, cutoff); err != nil {
 			return err
 		}
 	}
@@ -164,7 +173,7 @@ func gcCandidates(ctx context.Context, blocks *flatfs.Store, m *marker, cutoff t
 
 // gcSweep removes the candidates under the index lock, after marking what
 // heads that moved since gcMark reach. It returns what it removed.
-func gcSweep(ctx context.Context, h *home, m *marker, before []registry.Head, cands []flatfs.StoredBlock, cutoff time.Time) ([]flatfs.StoredBlock, error) {
+func gcSweep(ctx context.Context, h *home, m *marker, before []registry.Head, keep func([]registry.Head) []registry.Head, cands []flatfs.StoredBlock, cutoff time.Time) ([]flatfs.StoredBlock, error) {
 	idx, err := bolt.Open(filepath.Join(h.dir, indexFile), nil)
 	if err != nil {
 		return nil, err
@@ -179,7 +188,7 @@ func gcSweep(ctx context.Context, h *home, m *marker, before []registry.Head, ca
 		seen[hd.Name+" "+hd.Root.String()] = true
 	}
 	var moved []registry.Head
-	for _, hd := range heads {
+	for _, hd := range keep(heads) {
 		if !seen[hd.Name+" "+hd.Root.String()] {
 			moved = append(moved, hd)
 		}
@@ -224,4 +233,34 @@ func gcTemps(h *home, cutoff time.Time, out *gcOut) error {
 	heads, err := bolt.RemoveTempHeadFiles(bolt.HeadsDir(filepath.Join(h.dir, indexFile)), cutoff, out.DryRun)
 	out.Temps += len(heads)
 	return err
+}
+
+// gcKeep returns the filter of the heads gc keeps: all of them, or with
+// --drop-unfollowed the home's own and its remotes'.
+func gcKeep(c *cli.Context, dir string) (func([]registry.Head) []registry.Head, error) {
+	if !c.Bool("drop-unfollowed") {
+		return func(hs []registry.Head) []registry.Head { return hs }, nil
+	}
+	follow := map[string]bool{}
+	if k, err := loadKey(dir); err == nil {
+		follow[k.Name()] = true
+	} else if !errors.Is(err, errNoKey) {
+		return nil, err
+	}
+	cfg, err := loadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, rc := range cfg.Remotes {
+		follow[rc.Registry] = true
+	}
+	return func(hs []registry.Head) []registry.Head {
+		var out []registry.Head
+		for _, h := range hs {
+			if follow[h.Name] {
+				out = append(out, h)
+			}
+		}
+		return out
+	}, nil
 }

@@ -19,12 +19,14 @@ import (
 // through the registry's Fetcher: each block is checked before it is
 // stored, and a corrupt copy is replaced. No index lock is held: the
 // fetcher's block reads never touch the index.
-func fsckFetch(c *cli.Context, h *home, regs []*fsckRegistry, rep *fsckReport) {
+// It returns how many blocks it fetched.
+func fsckFetch(c *cli.Context, h *home, regs []*fsckRegistry, rep *fsckReport) int {
 	cfg, err := loadConfig(h.dir)
 	if err != nil {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("config: %v", err))
 		cfg = &config{}
 	}
+	total := 0
 	for _, r := range regs {
 		if len(r.problems) == 0 {
 			continue
@@ -58,7 +60,9 @@ func fsckFetch(c *cli.Context, h *home, regs []*fsckRegistry, rep *fsckReport) {
 		if fetched > 0 {
 			rep.Repaired = append(rep.Repaired, fmt.Sprintf("registry %s: %d blocks fetched", r.Name, fetched))
 		}
+		total += fetched
 	}
+	return total
 }
 
 func fsckFetcher(c *cli.Context, h *home, name string, urls []string) (*registry.Fetcher, error) {
