@@ -11,6 +11,19 @@ import (
 	"testing"
 )
 
+// leafFiles returns the block files of a home that hold file content
+// (raw leaves of smallService's files), sorted.
+func leafFiles(t testing.TB, home string) []string {
+	t.Helper()
+	var out []string
+	for _, p := range blockFiles(t, home) {
+		if b, err := os.ReadFile(p); err == nil && strings.HasPrefix(string(b), "service ") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // blockFiles returns the block files of a home, sorted.
 func blockFiles(t testing.TB, home string) []string {
 	t.Helper()
@@ -41,9 +54,9 @@ func TestFsckRepairFetches(t *testing.T) {
 	}
 	g := newGateway(t, backup)
 
-	files := blockFiles(t, home)
+	files := leafFiles(t, home)
 	if len(files) < 10 {
-		t.Fatalf("only %d blocks", len(files))
+		t.Fatalf("only %d content leaves", len(files))
 	}
 	os.Remove(files[2])
 	os.WriteFile(files[5], []byte("rot"), 0o644)
@@ -69,7 +82,7 @@ func TestFsckRepairFetches(t *testing.T) {
 
 	// without a gateway a corrupt block is quarantined, never served, and
 	// what is missing stays a problem
-	files = blockFiles(t, home)
+	files = leafFiles(t, home)
 	os.WriteFile(files[3], []byte("rot"), 0o644)
 	r = fails(t, exitIntegrity, "restore SVCREG_HOME from a backup", home, "fsck", "--repair")
 	if !strings.Contains(r.stdout, "moved to blocks/.quarantine") {
