@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/ipfs/go-cid"
@@ -37,6 +38,8 @@ type Cache struct {
 	readOnly bool
 	heads    string // HeadsDir of the file
 	sync     bool
+	size     atomic.Int64 // the file's size at the last check (check.go)
+	broken   atomic.Bool  // a transaction faulted: bbolt's state is unknown
 }
 
 var _ registry.Cache = (*Cache)(nil)
@@ -110,6 +113,11 @@ func (c *Cache) init() error {
 
 // Close releases the file and its lock.
 func (c *Cache) Close() error {
+	if c.broken.Load() {
+		// A fault may have left bbolt's locks held, and its Close would
+		// wait for them forever; the process is left to release the file.
+		return fmt.Errorf("close index: %w", ErrCorruptIndex)
+	}
 	if err := c.db.Close(); err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/svcreg/svcreg/registry"
@@ -14,22 +15,69 @@ import (
 // memory map and panics on a page it cannot parse; a file damaged after
 // Open's checks (or a page the checks cannot see) becomes an error
 // wrapping ErrCorruptIndex instead of a crash, memory faults included.
+//
+// A file that shrank since Open (bbolt never shrinks a file it has open)
+// is refused before the transaction starts: bbolt reads its meta pages
+// when a transaction begins, and a fault there would leave its locks
+// held. A fault inside fn is rolled back by bbolt.
 func (c *Cache) view(fn func(*bbolt.Tx) error) (err error) {
+	if err := c.checkSize(); err != nil {
+		return err
+	}
+	began := false
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer recoverCorrupt(&err)
-	return c.db.View(fn)
+	defer c.recoverCorrupt(&err, &began)
+	return c.db.View(func(tx *bbolt.Tx) error { began = true; return fn(tx) })
 }
 
 // update is view for a read-write transaction.
 func (c *Cache) update(fn func(*bbolt.Tx) error) (err error) {
+	if err := c.checkSize(); err != nil {
+		return err
+	}
+	began := false
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer recoverCorrupt(&err)
-	return c.db.Update(fn)
+	defer c.recoverCorrupt(&err, &began)
+	return c.db.Update(func(tx *bbolt.Tx) error { began = true; return fn(tx) })
+}
+
+// checkSize refuses a file shorter than it was at Open or at the last
+// check.
+func (c *Cache) checkSize() error {
+	if c.broken.Load() {
+		return fmt.Errorf("%w: an earlier read failed", ErrCorruptIndex)
+	}
+	fi, err := os.Stat(c.db.Path())
+	if err != nil {
+		return fmt.Errorf("index %s: %w", c.db.Path(), err)
+	}
+	for {
+		seen := c.size.Load()
+		if fi.Size() < seen {
+			return fmt.Errorf("%w: %s shrank from %d to %d bytes while open", ErrCorruptIndex, c.db.Path(), seen, fi.Size())
+		}
+		if c.size.CompareAndSwap(seen, fi.Size()) {
+			return nil
+		}
+	}
 }
 
 // recoverCorrupt turns a panic (or, with SetPanicOnFault, a fault on the
-// mapped file) in the calling function into an ErrCorruptIndex error.
-func recoverCorrupt(err *error) {
+// mapped file) in the calling function into an ErrCorruptIndex error. A
+// panic inside the transaction's function is rolled back by bbolt; one
+// before it began (began false) may have left bbolt's locks held, so the
+// cache is marked broken and Close does not wait for them.
+func (c *Cache) recoverCorrupt(err *error, began *bool) {
+	if r := recover(); r != nil {
+		if !*began {
+			c.broken.Store(true)
+		}
+		*err = fmt.Errorf("%w: %v", ErrCorruptIndex, r)
+	}
+}
+
+// recoverOpen is recoverCorrupt for Open, before there is a Cache.
+func recoverOpen(err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("%w: %v", ErrCorruptIndex, r)
 	}
@@ -39,7 +87,7 @@ func recoverCorrupt(err *error) {
 // errors wrapping ErrCorruptIndex.
 func openDB(path string, o *bbolt.Options) (db *bbolt.DB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer recoverCorrupt(&err)
+	defer recoverOpen(&err)
 	return bbolt.Open(path, 0o600, o)
 }
 

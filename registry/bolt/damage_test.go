@@ -115,3 +115,22 @@ func TestHeadFiles(t *testing.T) {
 		t.Fatalf("heads = %v, %v", heads, err)
 	}
 }
+
+// A file truncated while it is open (another process, a full disk)
+// makes reads fail with ErrCorruptIndex instead of crashing the process
+// with SIGBUS (a long-running server keeps the index open per request).
+func TestTruncatedWhileOpen(t *testing.T) {
+	path := filledIndex(t)
+	c, err := Open(path, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Head(context.Background(), testName)
+	if !errors.Is(err, ErrCorruptIndex) {
+		t.Fatalf("Head on a truncated file: %v, want ErrCorruptIndex", err)
+	}
+}
