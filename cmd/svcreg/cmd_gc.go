@@ -80,6 +80,9 @@ func runGC(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if _, err := loadKey(h.dir); err != nil && !errors.Is(err, errNoKey) {
+		return err // one rule for every command: a readable key is refused
+	}
 	ctx := c.Context
 	out := gcOut{DryRun: c.Bool("dry-run")}
 	if _, err := h.blocks.RestoreTrash(); err != nil {
