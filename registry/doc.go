@@ -24,6 +24,17 @@
 // the blocks an answer needs and checks each against its CID before it is
 // stored.
 //
+// A fetched DAG-CBOR block must decode as a registry block before it is
+// stored ([CheckFetched]).
+//
+// # Checking and collecting
+//
+// [Reach] lists every block registry heads reach — every state, index
+// node and service block, and each release's content root — for svcreg
+// fsck (which checks them) and svcreg gc (which keeps them).
+// [RecoverHead] finds the newest state that stored records prove, to
+// rebuild a lost index.
+//
 // # Lockfiles
 //
 // [Registry.Lock] resolves a project's services into a manifest.Lock;

@@ -14,4 +14,13 @@
 // Every read is verified against the requested CID, both through the
 // registry.Blocks methods and through the boxo blockstore returned by
 // Store.Blockstore. A Put over a corrupt copy rewrites it.
+//
+// # Maintenance
+//
+// A Put of a block that is already stored and intact touches its file (the
+// modification time), so the age of a block file is the time since the
+// last write that relied on it. svcreg gc removes only unreachable blocks
+// older than a grace period ([Store.RemoveIfOlder]), which is what makes
+// it safe beside concurrent publishes; [Store.List], [Store.Check],
+// [Store.Quarantine] and [Store.Temps] serve svcreg fsck and gc.
 package flatfs
