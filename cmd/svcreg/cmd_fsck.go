@@ -23,7 +23,8 @@ func newFsckCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "fsck",
 		Usage: "check the home: the index, and every block every head reaches",
-		Description: `Checks the index (its file, bbolt's consistency check, every value), that
+		Description: `Checks the index (its file, bbolt's consistency check, every value, every
+cached resolution against the manifest), that
 it agrees with the signed records kept beside it (heads/), that every block
 each registry's heads reach — every state, index node and service, and the
 content of every release — is stored and matches its CID, and that every
@@ -36,7 +37,8 @@ home's own registry they are problems. States older than a 'gc
 --repair rebuilds a damaged or missing index from the newest verified
 record of each registry kept beside the blocks (the rollback floor
 survives; cached resolutions are dropped; the old file is kept as
-index.db.damaged-TIME), moves the index forward to a newer record, moves
+index.db.damaged-TIME), moves the index forward to a newer record, drops
+wrong cached resolutions, moves
 corrupt blocks to blocks/.quarantine, and fetches missing or corrupt
 blocks from the followed registries' gateways and any --gateway.
 
@@ -102,6 +104,11 @@ func runFsck(c *cli.Context) error {
 	heads, err := fsckIndex(c, h, rep)
 	if err != nil {
 		return err
+	}
+	if rep.Index != "damaged" && rep.Index != "missing" {
+		if err := fsckResolutions(c, h, heads, rep); err != nil {
+			return err
+		}
 	}
 	problems, notes := len(rep.Problems), len(rep.Notes)
 	regs := fsckWalk(c.Context, h.blocks, heads, own, rep)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io/fs"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
 )
 
 // leafFiles returns the block files of a home that hold file content
@@ -130,4 +134,47 @@ func TestFsckGCFollowed(t *testing.T) {
 	}
 	// read again, it is fetched again
 	must(t, client, "get", "tts", "--registry", name, "--gateway", g.URL, "--refresh", "-o", filepath.Join(t.TempDir(), "tts2"))
+}
+
+// A cached resolution the manifest does not give (a tampered or buggy
+// index) is found by fsck and dropped by --repair.
+func TestFsckCachedResolutions(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	must(t, home, "init")
+	name := must(t, home, "name")
+	name = name[strings.Index(name, "k51"):][:62]
+	site := filepath.Join(t.TempDir(), "site")
+	smallService(t, site, 3)
+	must(t, home, "publish", "tts@1.0.0", site)
+	want := must(t, home, "resolve", "tts")
+
+	idx, err := bolt.Open(filepath.Join(home, indexFile), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hd, err := idx.Head(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := registry.Resolution{Service: "tts", Version: "1.0.0", CID: hd.Root}
+	if err := idx.PutResolution(ctx, name, hd.Root, "tts", forged); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if got := must(t, home, "resolve", "tts"); got != hd.Root.String() {
+		t.Fatalf("the forged answer is not served (%s): the test proves nothing", got)
+	}
+	r := fails(t, exitIntegrity, "cached resolution", home, "fsck")
+	if !strings.Contains(r.stdout, `"tts" is cached as tts@1.0.0 `+hd.Root.String()) {
+		t.Fatalf("fsck:\n%s", r.stdout)
+	}
+	out := must(t, home, "fsck", "--repair")
+	if !strings.Contains(out, "cached resolutions dropped (1 were wrong)") {
+		t.Fatalf("fsck --repair:\n%s", out)
+	}
+	if got := must(t, home, "resolve", "tts"); got != want {
+		t.Fatalf("resolve after repair = %s, want %s", got, want)
+	}
+	must(t, home, "fsck")
 }

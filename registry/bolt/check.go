@@ -7,8 +7,10 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/ipfs/go-cid"
 	"github.com/svcreg/svcreg/registry"
 	bbolt "go.etcd.io/bbolt"
+	bbolterrors "go.etcd.io/bbolt/errors"
 )
 
 // view runs fn in a read transaction. bbolt reads pages straight from its
@@ -168,4 +170,71 @@ func checkValues(ctx context.Context, tx *bbolt.Tx) error {
 			return nil
 		})
 	})
+}
+
+// CachedResolution is one stored answer, as Resolutions lists them.
+type CachedResolution struct {
+	Root  cid.Cid // the manifest root it was answered at
+	Query string  // the spec it answers
+	registry.Resolution
+}
+
+// Resolutions returns every resolution cached for the registry name.
+func (c *Cache) Resolutions(ctx context.Context, name string) ([]CachedResolution, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []CachedResolution
+	err := c.view(func(tx *bbolt.Tx) error {
+		b := resolutionBucket(tx, name)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			root, rest, err := splitResolutionKey(k)
+			if err != nil {
+				return err
+			}
+			r, err := decodeResolution(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, CachedResolution{Root: root, Query: rest, Resolution: r})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read resolutions %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// splitResolutionKey parses a key made by resolutionKey.
+func splitResolutionKey(k []byte) (cid.Cid, string, error) {
+	n, root, err := cid.CidFromBytes(k)
+	if err != nil || n >= len(k) || k[n] != resolutionKeySep {
+		return cid.Undef, "", corrupt("resolution key %x", k)
+	}
+	return root, string(k[n+1:]), nil
+}
+
+// DropResolutions deletes every resolution cached for the registry name.
+func (c *Cache) DropResolutions(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if c.readOnly {
+		return fmt.Errorf("drop resolutions %s: %w", name, ErrReadOnly)
+	}
+	err := c.update(func(tx *bbolt.Tx) error {
+		res := tx.Bucket(bucketResolutions)
+		if err := res.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, bbolterrors.ErrBucketNotFound) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("drop resolutions %s: %w", name, err)
+	}
+	return nil
 }
