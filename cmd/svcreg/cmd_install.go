@@ -70,10 +70,7 @@ func runInstall(c *cli.Context) error {
 	}
 	findings := findingsJSON(append(notes, rep.Findings...))
 	if code := checkExit(findings); code != exitOK {
-		for _, f := range findings {
-			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s: %s\n", f.Kind, f.Message)
-		}
-		return &cliError{err: fmt.Errorf("install: %s: %s", paths.lock, summary(findings)), code: code, hint: checkHint(code)}
+		return findingsErr(c, "install: "+paths.lock, findings, code)
 	}
 	for _, f := range findings {
 		warn(c, []string{f.Message})
