@@ -71,6 +71,14 @@ func TestUsageErrors(t *testing.T) {
 		{"completion", "tcsh"},
 		{"version", "extra"},
 		{"--nope"},
+		{"publish", "tts@1.0", "site"},
+		{"publish", "tts@1.0.0", "site", "--profile", "nope"},
+		{"resolve", "Bad"},
+		{"resolve", "tts@>>1"},
+		{"tag", "tts@1.0.0", "^1"},
+		{"remote", "add", "main", "notaname"},
+		{"push", "--kubo", "ftp://x"},
+		{"serve", "extra"},
 	} {
 		t.Run(strings.Join(args, "_"), func(t *testing.T) {
 			code, stdout, stderr := runCapture(t, args...)
