@@ -94,14 +94,14 @@ func commandOf(app *cli.App, args []string) string {
 
 // onUsageError turns urfave/cli's flag errors into usage errors.
 func onUsageError(c *cli.Context, err error, _ bool) error {
-	msg := err.Error()
+	msg := dashDash(err.Error())
 	hint := helpHint(c)
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		msg = "--" + strings.TrimLeft(name, "-") + " needs a value"
+	}
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		name = strings.TrimLeft(name, "-")
 		msg = "unknown flag --" + name
-		if p := commandPath(c); p != "" {
-			msg = p + ": " + msg
-		}
 		var names []string
 		for _, f := range c.Command.Flags {
 			names = append(names, f.Names()...)
@@ -110,7 +110,10 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 			hint = "did you mean --" + s + "? " + hint
 		}
 	}
-	return usageErr(errors.New(dashDash(msg)), hint)
+	if p := commandPath(c); p != "" {
+		msg = p + ": " + msg
+	}
+	return usageErr(errors.New(msg), hint)
 }
 
 // dashDash writes the flags in urfave/cli's messages ("for flag -timeout")
