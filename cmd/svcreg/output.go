@@ -82,3 +82,18 @@ func findingsErr(c *cli.Context, what string, findings []findingOut, code int) e
 	}
 	return &cliError{err: fmt.Errorf("%s: %s", what, summary(findings)), code: code, hint: checkHint(code)}
 }
+
+// yankOut is a release's yank state as the --json outputs carry it (ls,
+// info; resolve of a yanked version): both keys always present.
+type yankOut struct {
+	Yanked     bool   `json:"yanked"`
+	YankReason string `json:"yank_reason"`
+}
+
+// yankOf returns r's yank state.
+func yankOf(r manifest.Release) yankOut {
+	if r.Yank == nil {
+		return yankOut{}
+	}
+	return yankOut{Yanked: true, YankReason: r.Yank.Reason}
+}
