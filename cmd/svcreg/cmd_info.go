@@ -27,18 +27,18 @@ Examples:
 }
 
 type infoOut struct {
-	Service    string `json:"service"`
-	Version    string `json:"version"`
-	CID        string `json:"cid"`
-	Size       uint64 `json:"size"`
-	Profile    string `json:"profile"`
-	Hidden     bool   `json:"hidden"`
-	Published  string `json:"published"`
+	Service   string `json:"service"`
+	Version   string `json:"version"`
+	CID       string `json:"cid"`
+	Size      uint64 `json:"size"`
+	Profile   string `json:"profile"`
+	Hidden    bool   `json:"hidden"`
+	Published string `json:"published"`
 	yankOut
-	Registry   string `json:"registry"`
-	Root       string `json:"root"`
-	Seq        uint64 `json:"seq"`
-	Path       string `json:"path"`
+	Registry string `json:"registry"`
+	Root     string `json:"root"`
+	Seq      uint64 `json:"seq"`
+	Path     string `json:"path"`
 }
 
 func runInfo(c *cli.Context) error {

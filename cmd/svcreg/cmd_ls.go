@@ -27,9 +27,9 @@ func newListCommand() *cli.Command {
 }
 
 type versionOut struct {
-	Version    string   `json:"version"`
-	CID        string   `json:"cid"`
-	Tags       []string `json:"tags"`
+	Version string   `json:"version"`
+	CID     string   `json:"cid"`
+	Tags    []string `json:"tags"`
 	yankOut
 }
 
