@@ -165,3 +165,20 @@ func TestExitClassesDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestReportInterrupted: a command stopped by Ctrl-C says "interrupted",
+// not the context error the read it stopped returned, and exits 130.
+func TestReportInterrupted(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := fmt.Errorf("import big: read big/f24.bin: %w", context.Canceled)
+	if code := report(&stdout, &stderr, err, true); code != exitCanceled {
+		t.Fatalf("exit %d", code)
+	}
+	if stderr.String() != "svcreg: error: interrupted\n" {
+		t.Fatalf("stderr %q", stderr.String())
+	}
+	var e errorOut
+	if err := json.Unmarshal(stdout.Bytes(), &e); err != nil || e.Error.Class != "interrupted" || e.Error.Code != 130 {
+		t.Fatalf("stdout %q (%v)", stdout.String(), err)
+	}
+}
