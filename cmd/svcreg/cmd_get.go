@@ -39,7 +39,7 @@ func runGet(c *cli.Context) error {
 	if dst == "" {
 		dst = string(info.Service)
 	}
-	if err := h.exportContent(c, info.Release.Content, dst); err != nil {
+	if err := h.exportContent(c, info.Release.Content, info.Release.Size, dst); err != nil {
 		return err
 	}
 	out := infoJSON(h.reg.Name(), info)

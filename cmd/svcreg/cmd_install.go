@@ -100,6 +100,8 @@ func runInstall(c *cli.Context) error {
 		switch {
 		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock):
 			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
+		case errors.Is(err, unixfs.ErrSymlinkOutput):
+			return &cliError{err: err, code: exitInput, hint: "name the directory the symlink points to with -o, or remove the symlink; nothing was changed"}
 		case errors.Is(err, fs.ErrExist):
 			return &cliError{err: err, code: exitInput, hint: "svcreg replaces only directories it can own; " + dir + " was not changed"}
 		}

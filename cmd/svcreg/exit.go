@@ -109,7 +109,7 @@ func classify(err error) int {
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, car.ErrInvalidCAR):
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, car.ErrInvalidCAR):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
 		return exitInput

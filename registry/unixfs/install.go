@@ -31,7 +31,8 @@ type slot struct {
 // the trees already moved are put back. Entries of dir that are not in
 // trees are left alone.
 //
-// Names must be single, non-hidden path elements (ErrUnsafeName). An
+// dir itself must not be a symlink (ErrSymlinkOutput): it is refused
+// rather than followed. Names must be single, non-hidden path elements (ErrUnsafeName). An
 // existing dir/name that is not a directory, such as a symlink, is refused
 // (fs.ErrExist) rather than replaced. A missing block wraps
 // registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock.
@@ -42,8 +43,8 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 			return fmt.Errorf("install %q into %s: %w", n, dir, ErrUnsafeName)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("install into %s: %w", dir, err)
+	if err := makeOutputDir(dir); err != nil {
+		return err
 	}
 	slots := make([]*slot, 0, len(names))
 	defer func() {
@@ -151,4 +152,30 @@ func freshName(dir, prefix string) (string, error) {
 		return "", err
 	}
 	return p, os.Remove(p)
+}
+
+// makeOutputDir creates dir when it is missing and refuses it when it is
+// a symlink or not a directory. The check is made on dir itself with
+// Lstat, once; everything below it is created or checked by ExportAll.
+func makeOutputDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("install into %s: %w", dir, err)
+		}
+		fi, err = os.Lstat(dir)
+		if err != nil {
+			return fmt.Errorf("install into %s: %w", dir, err)
+		}
+	case err != nil:
+		return fmt.Errorf("install into %s: %w", dir, err)
+	}
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("install into %s: %w", dir, ErrSymlinkOutput)
+	case !fi.IsDir():
+		return fmt.Errorf("install into %s: %w and is not a directory", dir, fs.ErrExist)
+	}
+	return nil
 }
