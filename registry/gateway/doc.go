@@ -57,7 +57,9 @@
 // <path> of that release by rewriting the request to /ipfs/<cid>/<path>
 // inside the server: the address bar keeps the friendly URL, relative
 // asset URLs resolve under it, and the query string reaches the page
-// unchanged. /svc/<spec> without the slash redirects to /svc/<spec>/. The
+// unchanged. A <path> with a "." or ".." segment, or an escaped slash,
+// is refused with 400 before it is rewritten (however it is escaped: %2e%2e
+// too), so a friendly URL never reaches another root. /svc/<spec> without the slash redirects to /svc/<spec>/. The
 // answer depends on the registry's current head, so these responses carry
 // "Cache-Control: no-cache" (a browser revalidates each use; the ETag is
 // the content's CID, so an unchanged release answers 304) and a
