@@ -69,6 +69,16 @@
 // A friendly URL keeps working after the record's end of life, as
 // `svcreg resolve` does, because the record's signature is still checked.
 //
+// # Slow and large requests
+//
+// Request bodies (PUTs of records) are read into memory before anything
+// else is done with them: at most Config.MaxBodies at once (more are
+// answered 503 with Retry-After and their connection closed), each within
+// Config.BodyTimeout (else 408) and up to Config.MaxBodySize bytes (else
+// 413). Clients that send a body slowly therefore hold at most MaxBodies
+// connections for at most BodyTimeout each, and requests without a body
+// never wait for them. svcreg serve also bounds headers (10 s, 64 KiB).
+//
 // # Accepting records
 //
 // PUT /routing/v1/ipns/<name> stores a record only if the index already
