@@ -89,4 +89,11 @@
 // heads are refused with 422: a head always points at blocks this home
 // has, so svcreg resolve, ls and this gateway keep working; push the blocks
 // (a CAR) first, then the record.
+//
+// Everything that needs no write is decided first, from the head read
+// without the write lock (a shared read or the copy in memory): a record
+// that does not verify (400), a name with no head (403), a sequence below
+// the head (409), missing blocks or another registry's manifest (422), the
+// current head again (200). Only a record that may become the head opens
+// the index for writing, so refusals never lock publishers out.
 package gateway

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/gateway"
 )
 
@@ -167,5 +168,49 @@ func TestSlowBodies(t *testing.T) {
 	big := make([]byte, gateway.DefaultMaxBodySize+1)
 	if r := get(t, "PUT", srv.URL+"/routing/v1/ipns/"+h.key.Name(), big, "Content-Type", recordType); r.code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized PUT: %d %s", r.code, r.body)
+	}
+}
+
+// TestPutDecidedBeforeWriting holds a reader's (shared) lock on the
+// index, which a writer would wait for: refusals that need no write are
+// answered at once instead of after the write wait.
+func TestPutDecidedBeforeWriting(t *testing.T) {
+	h := newHome(t, 62)
+	h.init(t, h.key)
+	followed := seedKey(t, 63)
+	first := h.init(t, followed)
+	second := h.detachedState(t, followed, h.publication(t, "tts@1.0.0", map[string]string{"index.html": "tts"}), true)
+	stranger := h.detachedInit(t, seedKey(t, 64))
+	noBlocks := h.detachedState(t, followed, h.publication(t, "tts@1.0.1", map[string]string{"index.html": "x"}), false)
+	srv := h.serve(t, func(c *cfgT) { c.WriteWait = 3 * time.Second })
+	if r := get(t, "PUT", srv.URL+"/routing/v1/ipns/"+followed.Name(), second.Record, "Content-Type", recordType); r.code != 200 {
+		t.Fatalf("newer record: %d %s", r.code, r.body)
+	}
+
+	reader, err := bolt.Open(h.index, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	for _, tt := range []struct {
+		desc, name string
+		record     []byte
+		code       int
+	}{
+		{"not followed", stranger.Name, stranger.Record, http.StatusForbidden},
+		{"rollback", followed.Name(), first.Record, http.StatusConflict},
+		{"blocks missing", followed.Name(), noBlocks.Record, http.StatusUnprocessableEntity},
+		{"the head again", followed.Name(), second.Record, http.StatusOK},
+	} {
+		t.Run(tt.desc, func(t *testing.T) {
+			start := time.Now()
+			r := get(t, "PUT", srv.URL+"/routing/v1/ipns/"+tt.name, tt.record, "Content-Type", recordType)
+			if r.code != tt.code {
+				t.Fatalf("status %d, want %d: %s", r.code, tt.code, r.body)
+			}
+			if took := time.Since(start); took > time.Second {
+				t.Fatalf("answered after %s: it waited for the write lock", took)
+			}
+		})
 	}
 }
