@@ -25,11 +25,17 @@ Examples:
 		Subcommands: []*cli.Command{
 			{
 				Name: "export", Usage: "write the key to a file (mode 0600)", ArgsUsage: "-o FILE",
+				Description: `Examples:
+   svcreg key export -o registry.key
+   svcreg key export -o registry.key --home /srv/svcreg`,
 				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create"}),
 				Action: runKeyExport,
 			},
 			{
 				Name: "import", Usage: "make FILE this home's registry key (the home must have none)", ArgsUsage: "FILE",
+				Description: `Examples:
+   svcreg key import registry.key
+   svcreg key import registry.key --home /new/home`,
 				Flags:  withCommon(),
 				Action: runKeyImport,
 			},

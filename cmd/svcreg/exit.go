@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,37 @@ const (
 	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
 )
 
+// exitClasses names each exit code. With --json a failure carries the name
+// as "class", so that scripts need not match the prose; docs/CLI.md lists
+// them. Every exit code above has one.
+var exitClasses = map[int]string{
+	exitFailure:       "failure",
+	exitUsage:         "usage",
+	exitNotFound:      "not_found",
+	exitConflict:      "conflict",
+	exitIntegrity:     "integrity",
+	exitInput:         "input",
+	exitLocked:        "locked",
+	exitNetwork:       "network",
+	exitLockMissing:   "lock_missing",
+	exitLockStale:     "lock_stale",
+	exitLockMismatch:  "lock_mismatch",
+	exitLockYanked:    "yanked",
+	exitContent:       "content",
+	exitUnverifiable:  "unverifiable",
+	exitVerifyDiffers: "differs",
+	exitCanceled:      "interrupted",
+}
+
+// exitClass returns the class name of an exit code ("failure" for a code
+// without one).
+func exitClass(code int) string {
+	if c, ok := exitClasses[code]; ok {
+		return c
+	}
+	return exitClasses[exitFailure]
+}
+
 // cliError carries an exit code and a hint to the edge.
 type cliError struct {
 	err  error
@@ -60,12 +92,26 @@ func withHint(err error, hint string) error {
 	return &cliError{err: err, code: classify(err), hint: hint}
 }
 
-// report prints err as one "svcreg: error:" line plus an optional hint and
-// returns the exit code.
-func report(stderr io.Writer, err error) int {
-	if err == nil {
-		return exitOK
-	}
+// errorOut is the JSON a failing command writes on stdout with --json.
+type errorOut struct {
+	Error errorBody `json:"error"`
+}
+
+type errorBody struct {
+	Code    int    `json:"code"`
+	Class   string `json:"class"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
+}
+
+// failure is how a command failed, as report prints it.
+type failure struct {
+	code          int
+	message, hint string
+}
+
+// explain decides the exit code, the one-line message and the hint of err.
+func explain(err error) failure {
 	code, hint := classify(err), hintFor(err)
 	var ce *cliError
 	if errors.As(err, &ce) {
@@ -74,12 +120,32 @@ func report(stderr io.Writer, err error) int {
 			hint = ce.hint
 		}
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
-	fmt.Fprintf(stderr, "svcreg: error: %s\n", msg)
-	if hint != "" {
-		fmt.Fprintf(stderr, "svcreg: hint: %s\n", hint)
+	msg := err.Error()
+	if code == exitCanceled {
+		msg = "interrupted"
 	}
-	return code
+	return failure{code: code, message: oneLine(msg), hint: oneLine(hint)}
+}
+
+// report prints err as one "svcreg: error:" line plus an optional
+// "svcreg: hint:" line on stderr and returns the exit code. With asJSON it
+// also writes {"error": {code, class, message, hint}} on stdout, unless the
+// command already wrote its own JSON report there (check, verify).
+func report(stdout, stderr io.Writer, err error, asJSON bool) int {
+	if err == nil {
+		return exitOK
+	}
+	f := explain(err)
+	fmt.Fprintf(stderr, "svcreg: error: %s\n", f.message)
+	if f.hint != "" {
+		fmt.Fprintf(stderr, "svcreg: hint: %s\n", f.hint)
+	}
+	if cw, ok := stdout.(*countingWriter); asJSON && (!ok || cw.n == 0) {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(errorOut{errorBody{Code: f.code, Class: exitClass(f.code), Message: f.message, Hint: f.hint}})
+	}
+	return f.code
 }
 
 func classify(err error) int {

@@ -31,14 +31,23 @@ func runProcess(args []string) int {
 
 // run executes one svcreg command line and returns its exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+	out := &countingWriter{w: stdout}
+	app := newApp(out, stderr)
+	if len(args) > 1 && args[1] == completeCommand {
+		complete(app, args[2:], stdout)
+		return exitOK
+	}
 	err := app.RunContext(ctx, normalizeArgs(app, args))
-	return report(stderr, err)
+	if e, ok := app.Metadata[notFoundKey].(error); ok && err == nil {
+		err = e
+	}
+	return report(out, stderr, err, jsonRequested(args))
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "svcreg",
+		HelpName:             "svcreg",
 		Usage:                "a reproducible service registry on IPFS",
 		Version:              versionString(),
 		Writer:               stdout,
@@ -46,6 +55,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		EnableBashCompletion: false,
 		HideHelpCommand:      false,
 		ExitErrHandler:       func(*cli.Context, error) {},
+		Action:               unknownCommand,
+		Flags:                commonFlags(),
 		Description: `A service is a directory of files (a static web app, say). svcreg adds it to
 IPFS exactly as 'ipfs add -r' does, records name@version -> CID in a signed
 DAG-CBOR manifest, and publishes the manifest root through IPNS.
@@ -55,6 +66,7 @@ Examples:
    svcreg publish tts@1.0.0 ./tts
    svcreg resolve 'tts@^1'
    svcreg get tts@1 -o ./out
+   svcreg completion bash > /etc/bash_completion.d/svcreg
 
 State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 		Commands: []*cli.Command{
@@ -80,6 +92,10 @@ State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 			newInstallCommand(),
 			newUpdateCommand(),
 			newVerifyCommand(),
+			newVersionCommand(),
+			newCompletionCommand(),
 		},
 	}
+	strictUsage(app)
+	return app
 }

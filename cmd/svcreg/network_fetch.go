@@ -67,12 +67,14 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 			return h.blocks.Put(c.Context, k, data)
 		})
 		if err == nil {
+			for _, p := range problems { // the gateways tried before this one
+				warnf(c, "%s", oneLine(p.Error()))
+			}
 			return nil
 		}
 		if c.Context.Err() != nil {
 			return c.Context.Err()
 		}
-		warnf(c, "%s: %v", g, err)
 		problems = append(problems, err)
 	}
 	for _, p := range problems {

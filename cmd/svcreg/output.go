@@ -35,9 +35,11 @@ func isTerminal(w io.Writer) bool {
 
 // needArgs checks the number of positional arguments.
 func needArgs(c *cli.Context, min, max int, usage string) error {
-	n := c.NArg()
-	if n < min || n > max {
-		return usageErr(fmt.Errorf("%s: expected %s", c.Command.Name, usage), "run 'svcreg "+c.Command.Name+" --help' for examples")
+	switch n := c.NArg(); {
+	case n < min:
+		return usageErr(fmt.Errorf("%s: expected %s", commandPath(c), usage), helpHint(c))
+	case n > max:
+		return usageErr(fmt.Errorf("%s: unexpected argument %q (expected %s)", commandPath(c), c.Args().Get(max), usage), helpHint(c))
 	}
 	return nil
 }
