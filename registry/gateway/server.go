@@ -48,6 +48,10 @@ type Config struct {
 	MaxBodies   int
 	BodyTimeout time.Duration
 	MaxBodySize int64
+	// Provider, when set, is announced in /routing/v1/providers answers
+	// for the blocks this server holds, and in /routing/v1/peers for its
+	// own ID, so that verifying clients (Helia's verified-fetch) find it.
+	Provider *Provider
 	// Metrics receives boxo's Prometheus metrics; nil means a private
 	// registry, so that several servers can live in one process.
 	Metrics prometheus.Registerer
@@ -67,6 +71,7 @@ type Server struct {
 	routing   http.Handler
 	registry  string
 	bodies    *bodyLimits
+	provider  *Provider
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -79,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger,
+		now: cfg.Now, log: cfg.Logger, provider: cfg.Provider,
 	}
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
 		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
