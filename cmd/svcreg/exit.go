@@ -92,6 +92,18 @@ func withHint(err error, hint string) error {
 	return &cliError{err: err, code: classify(err), hint: hint}
 }
 
+// withFallbackHint gives a usage error that has no hint of its own the
+// --help of its command as the hint: every usage error has one.
+func withFallbackHint(err error, cmdPath string) error {
+	if err == nil {
+		return nil
+	}
+	if f := explain(err); f.code != exitUsage || f.hint != "" {
+		return err
+	}
+	return &cliError{err: err, code: exitUsage, hint: helpHintFor(cmdPath)}
+}
+
 // errorOut is the JSON a failing command writes on stdout with --json.
 type errorOut struct {
 	Error errorBody `json:"error"`
@@ -222,6 +234,12 @@ func hintFor(err error) string {
 		return "names use lowercase a-z 0-9 - . _ and start with a letter, digit or _"
 	case errors.Is(err, manifest.ErrInvalidVersion):
 		return "versions are SemVer 2.0.0, e.g. 1.0.0 or 1.1.0-beta.1"
+	case errors.Is(err, manifest.ErrInvalidTag):
+		return "tags follow the name rules and must not read as a version or a range, e.g. beta or stable"
+	case errors.Is(err, unixfs.ErrUnknownProfile):
+		return "profiles are unixfs-v1-2025 (the default) and unixfs-v0-2015"
+	case errors.Is(err, ipns.ErrInvalidName):
+		return "a registry name is a k51… IPNS name, as 'svcreg name' prints it"
 	case errors.Is(err, unixfs.ErrNotDirectory):
 		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
 	case errors.Is(err, fs.ErrNotExist):

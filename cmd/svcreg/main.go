@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if e, ok := app.Metadata[notFoundKey].(error); ok && err == nil {
 		err = e
 	}
-	return report(out, stderr, err, jsonRequested(args))
+	return report(out, stderr, withFallbackHint(err, commandOf(app, args)), jsonRequested(args))
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {

@@ -54,11 +54,42 @@ func commandPath(c *cli.Context) string {
 }
 
 // helpHint is the hint of a usage error in command c.
-func helpHint(c *cli.Context) string {
-	if p := commandPath(c); p != "" {
+func helpHint(c *cli.Context) string { return helpHintFor(commandPath(c)) }
+
+// helpHintFor is the hint of a usage error in the command path p ("" for
+// none).
+func helpHintFor(p string) string {
+	if p != "" {
 		return "run 'svcreg " + p + " --help' for its flags and examples"
 	}
 	return "run 'svcreg --help' for the commands"
+}
+
+// commandOf returns the command path ("publish", "remote add") that the
+// command line args names, or "".
+func commandOf(app *cli.App, args []string) string {
+	var path []string
+	cmds := app.Commands
+	var cmd *cli.Command
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return strings.Join(path, " ")
+		case strings.HasPrefix(a, "-"):
+			if takesValue(cmd, a) && !strings.Contains(a, "=") {
+				i++
+			}
+		default:
+			sub := findCommand(cmds, a)
+			if sub == nil {
+				return strings.Join(path, " ")
+			}
+			cmd, cmds = sub, sub.Subcommands
+			path = append(path, sub.Name)
+		}
+	}
+	return strings.Join(path, " ")
 }
 
 // onUsageError turns urfave/cli's flag errors into usage errors.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -69,6 +71,14 @@ func TestUsageErrors(t *testing.T) {
 		{"completion", "tcsh"},
 		{"version", "extra"},
 		{"--nope"},
+		{"publish", "tts@1.0", "site"},
+		{"publish", "tts@1.0.0", "site", "--profile", "nope"},
+		{"resolve", "Bad"},
+		{"resolve", "tts@>>1"},
+		{"tag", "tts@1.0.0", "^1"},
+		{"remote", "add", "main", "notaname"},
+		{"push", "--kubo", "ftp://x"},
+		{"serve", "extra"},
 	} {
 		t.Run(strings.Join(args, "_"), func(t *testing.T) {
 			code, stdout, stderr := runCapture(t, args...)
@@ -138,6 +148,20 @@ func TestJSONRequested(t *testing.T) {
 	} {
 		if got := jsonRequested(strings.Fields(args)); got != want {
 			t.Errorf("jsonRequested(%q) = %v", args, got)
+		}
+	}
+}
+
+// TestExitClassesDocumented checks that docs/CLI.md's exit code table
+// gives every code its class.
+func TestExitClassesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/CLI.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, class := range exitClasses {
+		if row := fmt.Sprintf("| %d | `%s` |", code, class); !bytes.Contains(doc, []byte(row)) {
+			t.Errorf("docs/CLI.md has no row %q", row)
 		}
 	}
 }
