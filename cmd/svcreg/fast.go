@@ -83,11 +83,14 @@ func fastResolve(args []string, stdout io.Writer) (int, bool) {
 	}
 	if a.json {
 		// The same shape and order as svcreg-core's `resolve --json`.
+		// Cached answers are never yanked (registry.Resolution).
 		out, _ := json.MarshalIndent(struct {
-			Service string `json:"service"`
-			Version string `json:"version"`
-			CID     string `json:"cid"`
-		}{res.service, res.version, res.cid}, "", "  ")
+			Service    string `json:"service"`
+			Version    string `json:"version"`
+			CID        string `json:"cid"`
+			Yanked     bool   `json:"yanked"`
+			YankReason string `json:"yank_reason"`
+		}{res.service, res.version, res.cid, false, ""}, "", "  ")
 		fmt.Fprintf(stdout, "%s\n", out)
 	} else {
 		fmt.Fprintln(stdout, res.cid)

@@ -34,6 +34,9 @@ func runProcess(args []string) int {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, normalizeArgs(app, args))
+	if err != nil && ctx.Err() != nil {
+		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
+	}
 	return report(stderr, err)
 }
 

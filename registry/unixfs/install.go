@@ -34,7 +34,8 @@ type slot struct {
 // Names must be single, non-hidden path elements (ErrUnsafeName). An
 // existing dir/name that is not a directory, such as a symlink, is refused
 // (fs.ErrExist) rather than replaced. A missing block wraps
-// registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock.
+// registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock. On failure,
+// the directories ExportAll created for dir are removed again.
 func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid) (err error) {
 	names := slices.Sorted(maps.Keys(trees))
 	for _, n := range names {
@@ -42,7 +43,8 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 			return fmt.Errorf("install %q into %s: %w", n, dir, ErrUnsafeName)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	created, err := mkdirAll(dir)
+	if err != nil {
 		return fmt.Errorf("install into %s: %w", dir, err)
 	}
 	slots := make([]*slot, 0, len(names))
@@ -52,11 +54,16 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 				os.RemoveAll(s.staged)
 			}
 		}
+		if err != nil {
+			for _, d := range created { // deepest first; only if still empty
+				os.Remove(d)
+			}
+		}
 	}()
 	for _, n := range names {
-		s, err := stage(ctx, bs, dir, n, trees[n])
-		if err != nil {
-			return err
+		s, serr := stage(ctx, bs, dir, n, trees[n])
+		if serr != nil {
+			return serr
 		}
 		slots = append(slots, s)
 	}
@@ -151,4 +158,23 @@ func freshName(dir, prefix string) (string, error) {
 		return "", err
 	}
 	return p, os.Remove(p)
+}
+
+// mkdirAll is os.MkdirAll that returns the directories it created,
+// deepest first.
+func mkdirAll(dir string) ([]string, error) {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return missing, nil
 }
