@@ -108,6 +108,9 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	}
 	written := !bytes.Equal(buf.Bytes(), oldBytes)
 	if written {
+		if err := os.MkdirAll(filepath.Dir(paths.lock), 0o755); err != nil {
+			return err
+		}
 		if err := writeFileAtomic(paths.lock, buf.Bytes()); err != nil {
 			return err
 		}

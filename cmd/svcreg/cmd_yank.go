@@ -56,10 +56,8 @@ func runYank(c *cli.Context) error {
 		verb = "restored"
 	}
 	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}
-	return emit(c, out, func(w io.Writer) {
-		fmt.Fprintf(w, "%s %s@%s\n", verb, name, v)
-		if !changed {
-			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already %s; nothing changed\n", name, v, verb)
-		}
-	})
+	if !changed {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already %s; nothing changed\n", name, v, verb)
+	}
+	return emit(c, out, func(w io.Writer) { fmt.Fprintf(w, "%s %s@%s\n", verb, name, v) })
 }
