@@ -55,9 +55,9 @@ func runInstall(c *cli.Context) error {
 	}
 	l, _, err := readLock(paths.lock)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &cliError{err: fmt.Errorf("install: %s does not exist", paths.lock), code: exitLockMissing, hint: checkHint(exitLockMissing)}
+		return &cliError{err: fmt.Errorf("install: %s does not exist", paths.lock), code: exitLockMissing, hint: checkHint(exitLockMissing, paths, nil)}
 	} else if err != nil {
-		return lockErr(err)
+		return lockErr(err, paths)
 	}
 	h, notes, err := openProjectRegistry(c, p)
 	if err != nil {
@@ -70,7 +70,7 @@ func runInstall(c *cli.Context) error {
 	}
 	findings := findingsJSON(append(notes, rep.Findings...))
 	if code := checkExit(findings); code != exitOK {
-		return findingsErr(c, "install: "+paths.lock, findings, code)
+		return findingsErr(c, "install: "+paths.lock, findings, code, checkHint(code, paths, findings))
 	}
 	for _, f := range findings {
 		warn(c, []string{f.Message})
@@ -89,7 +89,7 @@ func runInstall(c *cli.Context) error {
 	if h.online() {
 		for _, o := range out {
 			if err := ensureContent(c, h, trees[o.Service]); err != nil {
-				return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
+				return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
 			}
 		}
 	}
@@ -104,7 +104,9 @@ func runInstall(c *cli.Context) error {
 	if err != nil {
 		switch {
 		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock):
-			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
+			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
+		case errors.Is(err, unixfs.ErrSymlinkOutput):
+			return &cliError{err: err, code: exitInput, hint: "name the directory the symlink points to with -o, or remove the symlink; nothing was changed"}
 		case errors.Is(err, fs.ErrExist):
 			return &cliError{err: err, code: exitInput, hint: "svcreg replaces only directories it can own; " + dir + " was not changed"}
 		}

@@ -85,6 +85,10 @@ type cliError struct {
 func (e *cliError) Error() string { return e.err.Error() }
 func (e *cliError) Unwrap() error { return e.err }
 
+// errInterrupted replaces the error of a command stopped by SIGINT or
+// SIGTERM, whose own message ("read f.bin: context canceled") says less.
+var errInterrupted = &cliError{err: errors.New("interrupted"), code: exitCanceled}
+
 func usageErr(err error, hint string) error { return &cliError{err: err, code: exitUsage, hint: hint} }
 
 func withHint(err error, hint string) error {
@@ -189,7 +193,7 @@ func classify(err error) int {
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, car.ErrInvalidCAR):
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, car.ErrInvalidCAR):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
 		return exitInput
@@ -224,6 +228,8 @@ func hintFor(err error) string {
 		return "fix or remove config.json in SVCREG_HOME; 'svcreg remote add' rewrites it"
 	case errors.Is(err, registry.ErrServiceNotFound):
 		return "run 'svcreg ls' to see the services"
+	case errors.Is(err, manifest.ErrYanked):
+		return "a tag never resolves to a yanked version: name the version exactly, or move the tag with 'svcreg tag NAME@VERSION TAG'"
 	case isAny(err, manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):
 		return "run 'svcreg ls NAME' to see its versions and tags"
 	case errors.Is(err, manifest.ErrImmutable):

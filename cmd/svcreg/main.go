@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	_ "github.com/svcreg/svcreg/cmd/svcreg/internal/warm" // first: answers warm resolves during init
 	"io"
 	"os"
 	"os/signal"
@@ -19,12 +20,10 @@ var version = ""
 
 func main() { os.Exit(runProcess(os.Args)) }
 
-// runProcess runs svcreg as a process: a warm resolve answered from the
-// index, else the full command line, stopped by SIGINT or SIGTERM.
+// runProcess runs svcreg as a process, stopped by SIGINT or SIGTERM. A
+// warm resolve never gets here: internal/warm answers it while the
+// program is initialised.
 func runProcess(args []string) int {
-	if code, ok := fastResolve(args[1:], os.Stdout); ok {
-		return code
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return run(ctx, args, os.Stdout, os.Stderr)
@@ -41,6 +40,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := app.RunContext(ctx, normalizeArgs(app, args))
 	if e, ok := app.Metadata[notFoundKey].(error); ok && err == nil {
 		err = e
+	}
+	if err != nil && ctx.Err() != nil {
+		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
 	}
 	return report(out, stderr, withFallbackHint(err, commandOf(app, args)), jsonRequested(args))
 }

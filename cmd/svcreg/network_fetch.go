@@ -54,8 +54,10 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 	return fmt.Errorf("fetch %s: %w: %w", root, registry.ErrUnavailable, errors.Join(problems...))
 }
 
-// exportContent writes the UnixFS directory root to dst. For a followed
-// registry with gateways, content not stored here is fetched first.
+// exportContent writes the UnixFS directory root, a release of size bytes
+// of file content, to dst (unixfs.ExportSize checks the size first). For a
+// followed registry with gateways, content not stored here is fetched
+// first.
 func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst string) error {
 	m := newMeter(c, "writing", "blocks")
 	m.setTotal(0, int64(size))
@@ -72,13 +74,13 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 			fetched = true
 		}
 	}
-	err := unixfs.Export(c.Context, bs, root, dst)
+	err := unixfs.ExportSize(c.Context, bs, root, dst, size)
 	if err != nil && ipld.IsNotFound(err) && h.online() && !fetched {
 		// Only part of it was here: fetch the rest.
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
-		err = unixfs.Export(c.Context, bs, root, dst)
+		err = unixfs.ExportSize(c.Context, bs, root, dst, size)
 	}
 	if err != nil && ipld.IsNotFound(err) && h.net != nil && !h.online() {
 		return fmt.Errorf("%w: content %s: %w", registry.ErrOffline, root, err)
