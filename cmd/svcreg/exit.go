@@ -138,11 +138,7 @@ func explain(err error) failure {
 			hint = ce.hint
 		}
 	}
-	msg := err.Error()
-	if code == exitCanceled {
-		msg = "interrupted"
-	}
-	return failure{code: code, message: oneLine(msg), hint: oneLine(hint)}
+	return failure{code: code, message: oneLine(err.Error()), hint: oneLine(hint)}
 }
 
 // report prints err as one "svcreg: error:" line plus an optional

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -167,12 +168,20 @@ func TestExitClassesDocumented(t *testing.T) {
 }
 
 // TestReportInterrupted: a command stopped by Ctrl-C says "interrupted",
-// not the context error the read it stopped returned, and exits 130.
+// not the context error the read it stopped returned, exits 130, and with
+// --json says so in class "interrupted".
 func TestReportInterrupted(t *testing.T) {
+	t.Setenv("SVCREG_HOME", t.TempDir())
+	if code := run(context.Background(), []string{"svcreg", "init"}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("init: exit %d", code)
+	}
+	dir := t.TempDir()
+	writeService(t, dir, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	var stdout, stderr bytes.Buffer
-	err := fmt.Errorf("import big: read big/f24.bin: %w", context.Canceled)
-	if code := report(&stdout, &stderr, err, true); code != exitCanceled {
-		t.Fatalf("exit %d", code)
+	if code := run(ctx, []string{"svcreg", "publish", "svc@1.0.0", dir, "--json"}, &stdout, &stderr); code != exitCanceled {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
 	if stderr.String() != "svcreg: error: interrupted\n" {
 		t.Fatalf("stderr %q", stderr.String())
