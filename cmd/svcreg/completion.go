@@ -96,31 +96,18 @@ func complete(app *cli.App, words []string, w io.Writer) {
 	if len(words) > 0 {
 		cur, words = words[len(words)-1], words[:len(words)-1]
 	}
-	cmds := app.Commands
-	var cmd *cli.Command
-	for i := 0; i < len(words); i++ {
-		a := words[i]
-		switch {
-		case a == "--":
-			return // only arguments follow
-		case strings.HasPrefix(a, "-"):
-			if cmd != nil && takesValue(cmd, a) && !strings.Contains(a, "=") {
-				i++ // the flag's value
-			}
-		default:
-			if sub := findCommand(cmds, a); sub != nil && (cmd == nil || len(cmd.Subcommands) > 0) {
-				cmd, cmds = sub, sub.Subcommands
-			}
-		}
+	l := splitLine(app, words)
+	if l.dashdash || l.pending || len(l.args) > 0 {
+		return // an argument, or a flag's value: the shell completes file names
 	}
-	if i := len(words) - 1; i >= 0 && cmd != nil && strings.HasPrefix(words[i], "-") &&
-		!strings.Contains(words[i], "=") && takesValue(cmd, words[i]) {
-		return // a flag's value: the shell completes file names
+	cmd, cmds := l.cmd, app.Commands
+	if cmd != nil {
+		cmds = cmd.Subcommands
 	}
 	var out []string
 	switch {
 	case strings.HasPrefix(cur, "-"):
-		flags := []cli.Flag{cli.HelpFlag, cli.VersionFlag}
+		flags := append(commonFlags(), cli.HelpFlag, cli.VersionFlag)
 		if cmd != nil {
 			flags = append(slices.Clone(cmd.Flags), cli.HelpFlag)
 		}

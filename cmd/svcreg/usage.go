@@ -68,28 +68,16 @@ func helpHintFor(p string) string {
 // commandOf returns the command path ("publish", "remote add") that the
 // command line args names, or "".
 func commandOf(app *cli.App, args []string) string {
-	var path []string
-	cmds := app.Commands
-	var cmd *cli.Command
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return strings.Join(path, " ")
-		case strings.HasPrefix(a, "-"):
-			if takesValue(cmd, a) && !strings.Contains(a, "=") {
-				i++
-			}
-		default:
-			sub := findCommand(cmds, a)
-			if sub == nil {
-				return strings.Join(path, " ")
-			}
-			cmd, cmds = sub, sub.Subcommands
-			path = append(path, sub.Name)
-		}
+	if len(args) < 2 {
+		return ""
 	}
-	return strings.Join(path, " ")
+	var names []string
+	cmds := app.Commands
+	for _, a := range splitLine(app, args[1:]).path {
+		c := findCommand(cmds, a)
+		names, cmds = append(names, c.Name), c.Subcommands
+	}
+	return strings.Join(names, " ")
 }
 
 // onUsageError turns urfave/cli's flag errors into usage errors.

@@ -191,3 +191,22 @@ func TestReportInterrupted(t *testing.T) {
 		t.Fatalf("stdout %q (%v)", stdout.String(), err)
 	}
 }
+
+func TestCommandOf(t *testing.T) {
+	app := newApp(io.Discard, io.Discard)
+	for line, want := range map[string]string{
+		"svcreg publish tts@1.0.0 site":         "publish",
+		"svcreg --home h remote add main k51":   "remote add",
+		"svcreg remote --json rm main":          "remote rm",
+		"svcreg get -o ls tts":                  "get",
+		"svcreg publsh x":                       "",
+		"svcreg":                                "",
+		"svcreg list":                           "ls",
+		"svcreg resolve -- remote":              "resolve",
+		"svcreg key export -o registry.key add": "key export",
+	} {
+		if got := commandOf(app, strings.Fields(line)); got != want {
+			t.Errorf("commandOf(%q) = %q, want %q", line, got, want)
+		}
+	}
+}
