@@ -54,3 +54,21 @@ func TestDemo(t *testing.T) {
 		t.Errorf("the demo left %v in TMPDIR", left)
 	}
 }
+
+// TestDepsNotRoot checks .ci/deps for a user who is not root and lacks
+// what the target needs: one line saying exactly what to install, exit 1.
+func TestDepsNotRoot(t *testing.T) {
+	setpriv, err := exec.LookPath("setpriv")
+	if os.Getuid() != 0 || err != nil {
+		t.Skip("needs root and setpriv to run the script as another user")
+	}
+	for target, pkg := range map[string]string{"test": "chromium", "demo": "curl"} {
+		cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/bash", "../../.ci/deps", target)
+		cmd.Env = []string{"PATH=/nonexistent"} // no browser, no curl
+		out, err := cmd.CombinedOutput()
+		want := "make " + target + " needs " + pkg + ": install it (on Debian: sudo apt-get install -y " + pkg + ") and run make " + target + " again\n"
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || string(out) != want {
+			t.Errorf("deps %s: %v\n got %q\nwant %q", target, err, out, want)
+		}
+	}
+}
