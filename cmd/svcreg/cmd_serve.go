@@ -40,11 +40,13 @@ in-flight requests finish.
 Examples:
    svcreg serve
    svcreg serve --listen 127.0.0.1:9090
+   svcreg serve --subdomain-host localhost   # http://1-0-0.say.k51….svc.localhost:8080/
    open "$(svcreg url 'say@^1' --query say=hello)"`,
 		Flags: withCommon(
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
 			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name or a remote's NAME (default: this home's own)"},
 			&cli.DurationFlag{Name: "max-stale", Value: gateway.DefaultMaxStale, Usage: "longest use of a head read from the index without re-reading it"},
+			&cli.StringSliceFlag{Name: "subdomain-host", Usage: "serve `HOST` as a subdomain gateway: an origin per release (repeatable)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
 		),
 		Action: runServe,
@@ -87,7 +89,8 @@ func runServe(c *cli.Context) error {
 	}
 	srv, err := gateway.New(gateway.Config{
 		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
+		SubdomainHosts: c.StringSlice("subdomain-host"),
+		Logger:         slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		return err

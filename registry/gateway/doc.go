@@ -18,7 +18,26 @@
 // redirects to http://<cid>.ipfs.localhost:8080/, which gives each root its
 // own origin (and _redirects support). Both return deserialized responses
 // (files, HTML) as well as the trustless ones (raw blocks, CAR, records).
-// DNSLink is not resolved.
+//
+// # An origin per release
+//
+// Each host in Config.SubdomainHosts is a subdomain gateway the way kubo's
+// Gateway.PublicGateways makes one (boxo's hostname handler): /ipfs/<cid>/
+// and /ipns/<name>/ on HOST redirect to <cid>.ipfs.HOST and
+// <name>.ipns.HOST (CIDv0 converted to CIDv1 base32, base36 when base32
+// does not fit a DNS label, DNSLink names inlined into one label). It also
+// gives every release of the served registry an origin of its own:
+//
+//	http://<version>.<service>.<registry>.svc.HOST/
+//	http://1-2-0.say.k51qzi5uqu5d….svc.localhost:8080/
+//
+// (see ReleaseHost for the version label and the releases that have none).
+// /svc/<service>@<range>/<path> on HOST answers 302 to <path> on the
+// origin of the release the range resolves to now, so a bookmarked range
+// follows new releases while each release keeps its own storage, cookies
+// and service workers. A release origin serves its content the way a
+// subdomain gateway serves a root: _redirects applies, dot segments are
+// refused.
 //
 // Blocks are read through the store's verified blockstore: a block that does
 // not hash to its CID is an error, never served. The server never writes

@@ -42,6 +42,12 @@ type Config struct {
 	WriteWait time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// SubdomainHosts are host names (no port) served as kubo's subdomain
+	// gateways: <cid>.ipfs.HOST, <name>.ipns.HOST and the release origins
+	// <version>.<service>.<registry>.svc.HOST, with /ipfs/, /ipns/ and
+	// /svc/ requests on HOST redirected there. "localhost" is always a
+	// subdomain gateway for /ipfs/ and /ipns/, as in kubo.
+	SubdomainHosts []string
 	// MaxBodies, BodyTimeout and MaxBodySize bound requests with a body
 	// (PUTs of records): how many are read at once, how long reading one
 	// may take and how large it may be.
@@ -67,6 +73,7 @@ type Server struct {
 	routing   http.Handler
 	registry  string
 	bodies    *bodyLimits
+	subHosts  []string // Config.SubdomainHosts, lower case
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -80,6 +87,13 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
 		now: cfg.Now, log: cfg.Logger,
+	}
+	for _, h := range cfg.SubdomainHosts {
+		h = strings.ToLower(strings.TrimSuffix(h, "."))
+		if h == "" || strings.ContainsAny(h, ":/") {
+			return nil, fmt.Errorf("new gateway: subdomain host %q: want a host name without port", h)
+		}
+		s.subHosts = append(s.subHosts, h)
 	}
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
 		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
@@ -126,9 +140,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 		DeserializedResponses: true,
 		NoDNSLink:             true,
 		// As kubo: localhost is a subdomain gateway, other hosts are path gateways.
-		PublicGateways: map[string]*gateway.PublicGateway{
-			"localhost": {Paths: []string{"/ipfs", "/ipns"}, UseSubdomains: true, NoDNSLink: true, DeserializedResponses: true},
-		},
+		PublicGateways:        s.publicGateways(),
 		MaxConcurrentRequests: gateway.DefaultMaxConcurrentRequests,
 		DiagnosticServiceURL:  "", // loopback: no third-party links in error pages
 		MetricsRegistry:       metrics,
@@ -148,6 +160,14 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r, ok := s.bodies.read(w, r)
 	if !ok {
+		return
+	}
+	if o, ok, err := s.releaseOf(r.Host); ok {
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		s.serveRelease(w, r, o)
 		return
 	}
 	if !isSubdomainHost(r.Host) {
