@@ -78,6 +78,10 @@ func runServe(c *cli.Context) error {
 	} else if !errors.Is(err, errNoKey) {
 		return err
 	}
+	dl, err := newDNSLink(c)
+	if err != nil {
+		return err
+	}
 	h, err := openBlocks(c)
 	if err != nil {
 		return err
@@ -89,8 +93,8 @@ func runServe(c *cli.Context) error {
 	}
 	srv, err := gateway.New(gateway.Config{
 		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		SubdomainHosts: c.StringSlice("subdomain-host"),
-		Logger:         slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
+		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl,
+		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {
 		return err

@@ -14,7 +14,8 @@
 // and then from DNS: the system's resolver, or the server named by
 // Config.Server (HOST:PORT; svcreg's SVCREG_DNS_RESOLVER and
 // --dns-resolver), asked over UDP with a TCP retry for long answers.
-// Answers are kept for Config.TTL (DefaultTTL); failures are not kept.
+// Answers, and the absence of a record, are kept for Config.TTL
+// (DefaultTTL); other failures are not kept.
 //
 // # Rules
 //

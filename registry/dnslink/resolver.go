@@ -44,6 +44,7 @@ type Resolver struct {
 
 type entry struct {
 	value   string
+	err     error // ErrNotFound: a domain without a record is kept too
 	expires time.Time
 }
 
@@ -123,19 +124,19 @@ func (r *Resolver) Lookup(ctx context.Context, domain string) (string, error) {
 	e, ok := r.cache[d]
 	r.mu.Unlock()
 	if ok && now.Before(e.expires) {
-		return e.value, nil
+		return e.value, e.err
 	}
 	p, err := r.lookupDNS(ctx, d)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return "", err
 	}
 	r.mu.Lock()
 	if len(r.cache) >= maxEntries {
 		clear(r.cache)
 	}
-	r.cache[d] = entry{value: p, expires: now.Add(r.ttl)}
+	r.cache[d] = entry{value: p, err: err, expires: now.Add(r.ttl)}
 	r.mu.Unlock()
-	return p, nil
+	return p, err
 }
 
 // lookupDNS asks DNS for the TXT records at _dnslink.<d>.

@@ -23,8 +23,9 @@ var ErrNoRegistry = errors.New("no registry to resolve services in")
 var ErrReadOnly = errors.New("the gateway's block store is read-only")
 
 // ErrUnsupportedName is returned for /ipns/ names that are not the IPNS
-// name of an ed25519 key (DNSLink is not resolved).
-var ErrUnsupportedName = errors.New("not an ipns key name (dnslink is not supported)")
+// name of an ed25519 key, nor a domain with a DNSLink record (when the
+// server resolves DNSLink).
+var ErrUnsupportedName = errors.New("not an ipns key name or a dnslink domain")
 
 // ErrUnusableRecord is returned when an offered record is valid IPNS but
 // does not point at a state of its registry: its value is not /ipfs/<cid>,

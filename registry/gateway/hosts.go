@@ -205,7 +205,7 @@ func (s *Server) publicGateways() map[string]*gateway.PublicGateway {
 	out := map[string]*gateway.PublicGateway{}
 	for _, h := range append([]string{"localhost"}, s.subHosts...) {
 		out[h] = &gateway.PublicGateway{
-			Paths: []string{"/ipfs", "/ipns"}, UseSubdomains: true, NoDNSLink: true,
+			Paths: []string{"/ipfs", "/ipns"}, UseSubdomains: true, NoDNSLink: s.dnslink == nil,
 			InlineDNSLink: true, DeserializedResponses: true,
 		}
 	}

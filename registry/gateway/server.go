@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -48,6 +49,9 @@ type Config struct {
 	// /svc/ requests on HOST redirected there. "localhost" is always a
 	// subdomain gateway for /ipfs/ and /ipns/, as in kubo.
 	SubdomainHosts []string
+	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
+	// is not served.
+	DNSLink *dnslink.Resolver
 	// MaxBodies, BodyTimeout and MaxBodySize bound requests with a body
 	// (PUTs of records): how many are read at once, how long reading one
 	// may take and how large it may be.
@@ -74,6 +78,7 @@ type Server struct {
 	registry  string
 	bodies    *bodyLimits
 	subHosts  []string // Config.SubdomainHosts, lower case
+	dnslink   *dnslink.Resolver
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -86,7 +91,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger,
+		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink,
 	}
 	for _, h := range cfg.SubdomainHosts {
 		h = strings.ToLower(strings.TrimSuffix(h, "."))
@@ -138,7 +143,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	}
 	conf := gateway.Config{
 		DeserializedResponses: true,
-		NoDNSLink:             true,
+		NoDNSLink:             s.dnslink == nil,
 		// As kubo: localhost is a subdomain gateway, other hosts are path gateways.
 		PublicGateways:        s.publicGateways(),
 		MaxConcurrentRequests: gateway.DefaultMaxConcurrentRequests,
@@ -170,7 +175,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveRelease(w, r, o)
 		return
 	}
-	if !isSubdomainHost(r.Host) {
+	if !isSubdomainHost(r.Host) && !s.isDNSLinkHost(r.Context(), r.Host) {
 		switch {
 		case strings.HasPrefix(r.URL.Path, svcPrefix):
 			s.serveSvc(w, r)

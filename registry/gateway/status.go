@@ -11,6 +11,7 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -31,7 +32,7 @@ func statusOf(err error) int {
 	case isAny(err, ErrBadPath, ErrUnsupportedName, ipns.ErrInvalidName, manifest.ErrInvalidSpec, manifest.ErrInvalidName,
 		manifest.ErrInvalidRange, manifest.ErrInvalidVersion):
 		return http.StatusBadRequest
-	case isAny(err, registry.ErrNoHead, routing.ErrNotFound, ErrNoRegistry, registry.ErrServiceNotFound,
+	case isAny(err, registry.ErrNoHead, routing.ErrNotFound, dnslink.ErrNotFound, ErrNoRegistry, registry.ErrServiceNotFound,
 		manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):
 		return http.StatusNotFound
 	}
