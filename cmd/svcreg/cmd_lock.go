@@ -375,4 +375,3 @@ func verifyHeadRecord(c *cli.Context, cache registry.Cache, name string) ([]regi
 	}
 	return nil, nil
 }
-
