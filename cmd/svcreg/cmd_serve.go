@@ -19,6 +19,10 @@ import (
 	"github.com/svcreg/svcreg/registry/gateway"
 )
 
+// recordsDir holds the IPNS records of names the home does not follow,
+// stored by svcreg serve (PUT /routing/v1/ipns/NAME).
+const recordsDir = "records"
+
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 5 * time.Second
 
@@ -31,7 +35,8 @@ func newServeCommand() *cli.Command {
    /ipfs/CID/…                     files, listings, ?format=raw|car (trustless)
    /ipns/REGISTRY/…                through the registry's signed record
    /svc/NAME@RANGE/…               the release the range resolves to, now
-   /routing/v1/ipns/NAME           GET the record; PUT a newer one
+   /routing/v1/ipns/NAME           GET the record; PUT a newer one (any name:
+                                   names not followed are kept as records only)
 
 The index is never kept open, so other svcreg commands keep working while
 it runs; changes show on the next request. SIGINT or SIGTERM stops it after
@@ -93,7 +98,7 @@ func runServe(c *cli.Context) error {
 	}
 	srv, err := gateway.New(gateway.Config{
 		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl,
+		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, RecordsDir: filepath.Join(dir, recordsDir),
 		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

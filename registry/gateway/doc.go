@@ -98,6 +98,25 @@
 // connections for at most BodyTimeout each, and requests without a body
 // never wait for them. svcreg serve also bounds headers (10 s, 64 KiB).
 //
+// # Names not followed
+//
+// With Config.RecordsDir, PUT /routing/v1/ipns/<name> for a name with no
+// head in the index (a third party's, of any key type) stores the record
+// there, one file per name, if it validates (signature by the name's key,
+// end of life) and is better than the one stored (higher sequence, then
+// later end of life); the index is not opened. /ipns/<name>/…,
+// ?format=ipns-record and GET /routing/v1/ipns/<name> then serve it while
+// it is valid, its value followed through /ipfs/, /ipns/ and stored
+// records (up to 8 links). Such a record is never a head: svcreg commands
+// do not see it. Without RecordsDir such PUTs are refused with 403.
+//
+// # DNSLink
+//
+// With Config.DNSLink, /ipns/<domain>/… resolves through the domain's
+// DNSLink record (registry/dnslink), and a request whose Host is a domain
+// with a record (not localhost, not a subdomain host) is served as a
+// DNSLink gateway: the whole path belongs to the site, with _redirects.
+//
 // # Accepting records
 //
 // PUT /routing/v1/ipns/<name> stores a record only if the index already

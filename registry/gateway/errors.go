@@ -35,3 +35,11 @@ var ErrUnusableRecord = errors.New("record does not point at a state of its regi
 // ErrBadPath is returned for a /svc/ path with a segment that could leave
 // the release: "." or "..", however escaped, or an escaped slash.
 var ErrBadPath = errors.New("path segment not allowed")
+
+// ErrNoRecord is returned when no record is stored for a name that this
+// home does not follow.
+var ErrNoRecord = errors.New("no ipns record stored for this name")
+
+// ErrOlderRecord is returned when a record is offered for a name that is
+// not followed and the stored record is newer.
+var ErrOlderRecord = errors.New("record is older than the one stored")

@@ -52,6 +52,9 @@ func (n nameSystem) Resolve(ctx context.Context, p path.Path, _ ...namesys.Resol
 		return n.s.resolveDNSLink(ctx, segs[1], segs[2:])
 	}
 	vh, err := n.s.liveHead(ctx, segs[1])
+	if n.s.useRecords(err) {
+		return n.s.resolveOther(ctx, segs[1], segs[2:])
+	}
 	if err != nil {
 		return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w", segs[1], err))
 	}
@@ -90,6 +93,13 @@ func (v valueStore) GetValue(ctx context.Context, key string, _ ...routing.Optio
 		return nil, withStatus(fmt.Errorf("%w: %w", routing.ErrNotFound, err))
 	}
 	vh, err := v.s.liveHead(ctx, n.String())
+	if v.s.useRecords(err) {
+		raw, _, err := v.s.otherRecord(n.String())
+		if err != nil {
+			return nil, withStatus(fmt.Errorf("%w: %w", routing.ErrNotFound, err))
+		}
+		return raw, nil
+	}
 	if err != nil {
 		return nil, withStatus(err)
 	}

@@ -49,6 +49,10 @@ type Config struct {
 	// /svc/ requests on HOST redirected there. "localhost" is always a
 	// subdomain gateway for /ipfs/ and /ipns/, as in kubo.
 	SubdomainHosts []string
+	// RecordsDir keeps the records of names this home does not follow
+	// (PUT /routing/v1/ipns/NAME), served but never adopted as heads.
+	// Empty: such records are refused (403).
+	RecordsDir string
 	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
 	// is not served.
 	DNSLink *dnslink.Resolver
@@ -79,6 +83,7 @@ type Server struct {
 	bodies    *bodyLimits
 	subHosts  []string // Config.SubdomainHosts, lower case
 	dnslink   *dnslink.Resolver
+	records   *records // nil without Config.RecordsDir
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -99,6 +104,9 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("new gateway: subdomain host %q: want a host name without port", h)
 		}
 		s.subHosts = append(s.subHosts, h)
+	}
+	if cfg.RecordsDir != "" {
+		s.records = &records{dir: cfg.RecordsDir}
 	}
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
 		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
