@@ -10,8 +10,10 @@
 //	GET  /ipns/<name>/…             the same, through <name>'s verified record
 //	GET  /ipns/<name>?format=ipns-record   the signed record itself
 //	GET  /svc/<service>@<range>/…   the release the range resolves to (see below)
+//	GET  /                          the browse page (HTML, or JSON for Accept: application/json)
+//	GET  /browse/<registry>/[<service>/]   a registry's and a service's pages
 //	GET  /routing/v1/ipns/<name>    the signed record (IPIP-0379)
-//	PUT  /routing/v1/ipns/<name>    a newer record for a registry this home follows
+//	PUT  /routing/v1/ipns/<name>    a newer record: a followed registry's head, or any other name's record
 //
 // As in kubo, 127.0.0.1 (and any other host) is a path gateway and
 // "localhost" a subdomain gateway: http://localhost:8080/ipfs/<cid>/

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -84,6 +83,7 @@ type Server struct {
 	subHosts  []string // Config.SubdomainHosts, lower case
 	dnslink   *dnslink.Resolver
 	records   *records // nil without Config.RecordsDir
+	csp       string   // of the browse pages
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -108,6 +108,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RecordsDir != "" {
 		s.records = &records{dir: cfg.RecordsDir}
 	}
+	s.csp = browseCSP()
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
 		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
 	if s.now == nil {
@@ -163,7 +164,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	mux := http.NewServeMux()
 	mux.Handle("/ipfs/", s.gw)
 	mux.Handle("/ipns/", s.gw)
-	mux.HandleFunc("/{$}", s.serveRoot)
+	mux.HandleFunc("/{$}", s.serveBrowse)
 	s.host = gateway.NewHostnameHandler(conf, backend, mux)
 	s.routing = withPutStatus(server.Handler(router{s}, server.WithPrometheusRegistry(metrics)))
 	return nil
@@ -188,23 +189,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case strings.HasPrefix(r.URL.Path, svcPrefix):
 			s.serveSvc(w, r)
 			return
+		case strings.HasPrefix(r.URL.Path, browsePrefix):
+			s.serveBrowse(w, r)
+			return
 		case strings.HasPrefix(r.URL.Path, "/routing/v1/"):
 			s.routing.ServeHTTP(w, r)
 			return
 		}
 	}
 	s.host.ServeHTTP(w, r)
-}
-
-// serveRoot says what this server is.
-func (s *Server) serveRoot(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	io.WriteString(w, "svcreg gateway\n\n")
-	if s.registry != "" {
-		fmt.Fprintf(w, "registry:  /ipns/%s/\nservices:  /svc/NAME@RANGE/  (e.g. /svc/say@^1/?say=hello)\n", s.registry)
-	}
-	io.WriteString(w, "content:   /ipfs/CID/\nrecords:   /routing/v1/ipns/NAME\n")
 }
 
 // isSubdomainHost reports whether host names a root on the subdomain
