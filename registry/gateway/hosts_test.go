@@ -1,8 +1,15 @@
 package gateway_test
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipfs/go-cid"
 	mh "github.com/multiformats/go-multihash"
@@ -119,5 +126,51 @@ func TestSubdomainDotSegments(t *testing.T) {
 				t.Errorf("%s%s: %d %.200s", host, p, r.code, r.body)
 			}
 		}
+	}
+}
+
+// TestProxyTunnel uses the server as an HTTP proxy, as the conformance
+// suite does: CONNECT to it answers 200, and the requests sent through
+// the tunnel are served with their own Host.
+func TestProxyTunnel(t *testing.T) {
+	h := newHome(t, 78)
+	h.init(t, h.key)
+	content := h.importFiles(t, map[string]string{"index.html": "tunnelled"})
+	srv := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"example.com"} })
+	u, _ := url.Parse(srv.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(conn)
+	fmt.Fprintf(conn, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", u.Host, u.Host)
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("CONNECT: %v %v", resp, err)
+	}
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: %s.ipfs.example.com\r\n\r\n", content)
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(b) != "tunnelled" {
+		t.Fatalf("through the tunnel: %d %q", resp.StatusCode, b)
+	}
+}
+
+// TestIdentityCID serves a block whose CID holds it (identity multihash),
+// which is in no block store.
+func TestIdentityCID(t *testing.T) {
+	h := newHome(t, 79)
+	srv := h.serve(t, nil)
+	c, err := cid.V1Builder{Codec: cid.Raw, MhType: mh.IDENTITY}.Sum([]byte("inline"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, "GET", srv.URL+"/ipfs/"+c.String()+"?format=raw", nil); r.code != 200 || string(r.body) != "inline" {
+		t.Fatalf("%d %q", r.code, r.body)
 	}
 }

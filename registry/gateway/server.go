@@ -144,7 +144,8 @@ func New(cfg Config) (*Server, error) {
 
 // wire builds the boxo handlers.
 func (s *Server) wire(metrics prometheus.Registerer) error {
-	bs := newParallelBlocks(blockservice.New(readOnly{s.blocks.Blockstore()}, nil)) // nil exchange: local blocks only
+	// nil exchange: local blocks only; identity CIDs carry their block.
+	bs := newParallelBlocks(blockservice.New(readOnly{blockstore.NewIdStore(s.blocks.Blockstore())}, nil))
 	backend, err := gateway.NewBlocksBackend(bs,
 		gateway.WithNameSystem(nameSystem{s}), gateway.WithValueStore(valueStore{s}))
 	if err != nil {
@@ -172,6 +173,12 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect {
+		// As kubo: a client that uses this server as an HTTP proxy opens a
+		// tunnel to it, then sends its requests (with their Host) through.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	r, ok := s.bodies.read(w, r)
 	if !ok {
 		return
