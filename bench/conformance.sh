@@ -41,6 +41,30 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# name_cid prints an IPNS name (a peer ID or a CID) as a CIDv1 libp2p-key
+# in base36, the form /routing/v1/ipns/ takes.
+name_cid() {
+	python3 - "$1" <<'PY'
+import sys
+s = sys.argv[1]
+if s[0] == "k":
+    print(s); sys.exit()
+a = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+n = 0
+for ch in s:
+    n = n * 58 + a.index(ch)
+mh = n.to_bytes((n.bit_length() + 7) // 8, "big")
+mh = b"\0" * (len(s) - len(s.lstrip("1"))) + mh
+b = bytes([1, 0x72]) + mh
+n = int.from_bytes(b, "big")
+d = ""
+while n:
+    n, r = divmod(n, 36)
+    d = "0123456789abcdefghijklmnopqrstuvwxyz"[r] + d
+print("k" + d)
+PY
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # wait_line FILE REGEX prints the first match of REGEX in FILE, waiting up to 60 s.
@@ -87,7 +111,7 @@ wait_line "$work/svcreg.log" 'http://127\.0\.0\.1:[0-9]+' >/dev/null
 for rec in "$work"/fixtures/*.ipns-record; do
 	key=$(basename "$rec" .ipns-record | cut -d_ -f1)
 	# /routing/v1/ipns/ takes the name as a CIDv1 (libp2p-key), not a peer ID.
-	key=$("$kubo" cid format -v 1 -b base36 --mc libp2p-key "$key")
+	key=$(name_cid "$key")
 	curl -fsS -X PUT -H 'Content-Type: application/vnd.ipfs.ipns-record' --data-binary @"$rec" \
 		"http://127.0.0.1:$svc_port/routing/v1/ipns/$key" >/dev/null || echo "PUT of $(basename "$rec") refused" >&2
 done
