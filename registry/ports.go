@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/manifest"
 )
 
 // Blocks is content-addressed block storage. Implementations verify every
@@ -18,6 +20,16 @@ type Blocks interface {
 	Put(ctx context.Context, c cid.Cid, data []byte) error
 	// Has reports whether the block c is stored.
 	Has(ctx context.Context, c cid.Cid) (bool, error)
+}
+
+// BlockBatcher is implemented by Blocks that can store several blocks with
+// one round of syncs. The registry stores a change's blocks with it when
+// available.
+type BlockBatcher interface {
+	// PutMany stores blocks; when it returns, every one of them is stored
+	// as durably as Put would store it. The caller guarantees that each
+	// block's data hashes to its CID.
+	PutMany(ctx context.Context, blocks []manifest.Block) error
 }
 
 // Head is the verified current manifest root of one registry.

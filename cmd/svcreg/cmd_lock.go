@@ -218,8 +218,11 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "docs/LOCKFILE.md describes "+projectFile)
 	}
-	name, err := canonicalRegistry(p.Registry)
-	if err != nil {
+	name, err := resolveRegistry(c, p.Registry) // a k51… name, or a domain with DNSLink
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return nil, paths, err
+	} else if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
 	}
 	p.Registry = name
@@ -412,6 +415,3 @@ func verifyHeadRecord(c *cli.Context, cache registry.Cache, name string) ([]regi
 	}
 	return nil, nil
 }
-
-// canonicalRegistry returns the k51… form of an IPNS name.
-func canonicalRegistry(s string) (string, error) { return ipns.ParseName(s) }

@@ -90,10 +90,13 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 		}
 		return own(target{name: r.Registry, remote: reg, gateways: gws}), nil
 	}
-	name, err := ipns.ParseName(reg)
-	if err != nil {
+	name, err := resolveRegistry(c, reg) // a k51… name, or a domain with DNSLink
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return target{}, err
+	} else if err != nil {
 		return target{}, withHint(fmt.Errorf("--registry %q is neither a remote nor a registry name: %w", reg, err),
-			"pass a k51… name or the NAME of a remote ('svcreg remote ls')")
+			"pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
 	}
 	return own(target{name: name, gateways: gws}), nil
 }
