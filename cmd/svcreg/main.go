@@ -41,9 +41,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil && ctx.Err() != nil {
 		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
 	}
-	if err != nil && ctx.Err() != nil {
-		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
-	}
 	return report(out, stderr, withFallbackHint(err, commandOf(app, args)), jsonRequested(args))
 }
 
@@ -56,7 +53,6 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		EnableBashCompletion: false,
-		HideHelpCommand:      false,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Action:               unknownCommand,
 		Flags:                commonFlags(),
