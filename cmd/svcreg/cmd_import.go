@@ -73,6 +73,9 @@ func runImport(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if err := h.requireWritable(); err != nil {
+		return err
+	}
 	update, done := progress(c, "importing")
 	contents, err := car.Read(c.Context, r, h.blocks, update)
 	done()

@@ -78,6 +78,9 @@ func runKeyImport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}

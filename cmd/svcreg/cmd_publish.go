@@ -71,6 +71,9 @@ func runPublish(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if err := h.requireWritable(); err != nil {
+		return err
+	}
 	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden")}
 	stop := startProgress(c, &opts)
 	res, err := unixfs.Import(c.Context, h.blocks.Blockstore(), dir, opts)
