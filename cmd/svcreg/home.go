@@ -37,11 +37,11 @@ const (
 type home struct {
 	dir      string
 	readOnly bool // nothing may be written to dir (readOnlyHome)
-	blocks *flatfs.Store
-	cache  index
-	key    *ipns.Key
-	reg    *registry.Registry
-	net    *network // set when reading a followed registry (network.go)
+	blocks   *flatfs.Store
+	cache    index
+	key      *ipns.Key
+	reg      *registry.Registry
+	net      *network // set when reading a followed registry (network.go)
 }
 
 // openBlocks opens only the block store, for work that needs no index lock
