@@ -72,7 +72,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if !svc.Defined() {
 		return ReleaseInfo{}, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, spec.Name, r.name)
 	}
-	s, err := loadService(ctx, r.blocks.Get, svc)
+	s, err := loadService(ctx, r.blocks.Get, svc, string(spec.Name))
 	if err != nil {
 		return ReleaseInfo{}, err
 	}

@@ -50,8 +50,8 @@ Examples:
 type findingOut struct {
 	Kind     string `json:"kind"`
 	Severity string `json:"severity"` // "error" or "warning"
-	Service  string `json:"service,omitempty"`
-	Version  string `json:"version,omitempty"`
+	Service  string `json:"service"`
+	Version  string `json:"version"`
 	Message  string `json:"message"`
 }
 
@@ -60,8 +60,8 @@ type checkOut struct {
 	Exit     int          `json:"exit"`
 	Lockfile string       `json:"lockfile"`
 	Registry string       `json:"registry"`
-	Root     string       `json:"root,omitempty"` // the registry state checked against
-	Seq      uint64       `json:"seq,omitempty"`
+	Root     string       `json:"root"` // the registry state checked against
+	Seq      uint64       `json:"seq"`
 	Services int          `json:"services"`
 	Findings []findingOut `json:"findings"`
 }

@@ -48,7 +48,7 @@ func runGet(c *cli.Context) error {
 	if y := info.Release.Yank; y != nil {
 		warnYanked(c, string(info.Service), info.Version.String(), y.Reason)
 	}
-	if err := h.exportContent(c, info.Release.Content, dst); err != nil {
+	if err := h.exportContent(c, info.Release.Content, info.Release.Size, dst); err != nil {
 		return err
 	}
 	out := infoJSON(h.reg.Name(), info)

@@ -70,10 +70,7 @@ func runInstall(c *cli.Context) error {
 	}
 	findings := findingsJSON(append(notes, rep.Findings...))
 	if code := checkExit(findings); code != exitOK {
-		for _, f := range findings {
-			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s: %s\n", f.Kind, f.Message)
-		}
-		return &cliError{err: fmt.Errorf("install: %s: %s", paths.lock, summary(findings)), code: code, hint: checkHint(code, paths, findings)}
+		return findingsErr(c, paths, "install: "+paths.lock, findings, code)
 	}
 	for _, f := range findings {
 		warn(c, []string{f.Message})
@@ -96,10 +93,20 @@ func runInstall(c *cli.Context) error {
 			}
 		}
 	}
-	if err := unixfs.ExportAll(c.Context, h.blocks.Blockstore(), dir, trees); err != nil {
+	m := newMeter(c, "installing", "blocks")
+	var total uint64
+	for _, e := range l.Services {
+		total += e.Size
+	}
+	m.setTotal(0, int64(total))
+	err = unixfs.ExportAll(c.Context, meterBlocks(h.blocks.Blockstore(), m), dir, trees)
+	m.finish()
+	if err != nil {
 		switch {
 		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock):
 			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
+		case errors.Is(err, unixfs.ErrSymlinkOutput):
+			return &cliError{err: err, code: exitInput, hint: "name the directory the symlink points to with -o, or remove the symlink; nothing was changed"}
 		case errors.Is(err, fs.ErrExist):
 			return &cliError{err: err, code: exitInput, hint: "svcreg replaces only directories it can own; " + dir + " was not changed"}
 		}

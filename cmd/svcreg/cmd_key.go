@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,11 +26,17 @@ Examples:
 		Subcommands: []*cli.Command{
 			{
 				Name: "export", Usage: "write the key to a file (mode 0600)", ArgsUsage: "-o FILE",
-				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "key file to create (required)"}),
+				Description: `Examples:
+   svcreg key export -o registry.key
+   svcreg key export -o registry.key --home /srv/svcreg`,
+				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create"}),
 				Action: runKeyExport,
 			},
 			{
 				Name: "import", Usage: "make FILE this home's registry key (the home must have none)", ArgsUsage: "FILE",
+				Description: `Examples:
+   svcreg key import registry.key
+   svcreg key import registry.key --home /new/home`,
 				Flags:  withCommon(),
 				Action: runKeyImport,
 			},
@@ -42,10 +47,6 @@ Examples:
 func runKeyExport(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
-	}
-	if c.String("output") == "" {
-		return usageErr(errors.New("key export: -o FILE is required; the key is never written to standard output"),
-			"svcreg key export -o registry.key")
 	}
 	dir, err := homeDir(c)
 	if err != nil {

@@ -61,11 +61,11 @@ func lockFlags(fs ...cli.Flag) []cli.Flag {
 type lockChangeOut struct {
 	Service   string `json:"service"`
 	Change    string `json:"change"` // added, updated, removed
-	From      string `json:"from,omitempty"`
-	To        string `json:"to,omitempty"`
-	CID       string `json:"cid,omitempty"`
-	Range     string `json:"range,omitempty"`      // the range or tag locked for
-	FromRange string `json:"from_range,omitempty"` // the previous one, when it changed
+	From      string `json:"from"`
+	To        string `json:"to"`
+	CID       string `json:"cid"`
+	Range     string `json:"range"`      // the range or tag locked for
+	FromRange string `json:"from_range"` // the previous one, when it changed
 }
 
 type lockOut struct {

@@ -206,8 +206,10 @@ func (h *home) syncHead(c *cli.Context) error {
 		return nil
 	}
 	r, err := n.fetcher.Refresh(c.Context)
-	for _, p := range r.Problems {
-		warnf(c, "%s", p)
+	if err == nil || cached { // else the error says what each source did
+		for _, p := range r.Problems {
+			warnf(c, "%s", oneLine(p.Error()))
+		}
 	}
 	switch {
 	case err == nil:

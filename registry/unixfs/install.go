@@ -31,7 +31,8 @@ type slot struct {
 // the trees already moved are put back. Entries of dir that are not in
 // trees are left alone.
 //
-// Names must be single, non-hidden path elements (ErrUnsafeName). An
+// dir itself must not be a symlink (ErrSymlinkOutput): it is refused
+// rather than followed. Names must be single, non-hidden path elements (ErrUnsafeName). An
 // existing dir/name that is not a directory, such as a symlink, is refused
 // (fs.ErrExist) rather than replaced. A missing block wraps
 // registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock. On failure,
@@ -43,9 +44,9 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 			return fmt.Errorf("install %q into %s: %w", n, dir, ErrUnsafeName)
 		}
 	}
-	created, err := mkdirAll(dir)
+	created, err := makeOutputDir(dir)
 	if err != nil {
-		return fmt.Errorf("install into %s: %w", dir, err)
+		return err
 	}
 	slots := make([]*slot, 0, len(names))
 	defer func() {
@@ -160,12 +161,42 @@ func freshName(dir, prefix string) (string, error) {
 	return p, os.Remove(p)
 }
 
-// mkdirAll is os.MkdirAll that returns the directories it created,
+// makeOutputDir creates dir when it is missing and refuses it when it is
+// a symlink or not a directory. The check is made on dir itself with
+// Lstat, once; everything below it is created or checked by ExportAll. It
+// returns the directories it created, deepest first, for ExportAll to
+// remove again on failure.
+func makeOutputDir(dir string) ([]string, error) {
+	fi, err := os.Lstat(dir)
+	var created []string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		created = missingDirs(dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("install into %s: %w", dir, err)
+		}
+		fi, err = os.Lstat(dir)
+		if err != nil {
+			return created, fmt.Errorf("install into %s: %w", dir, err)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("install into %s: %w", dir, err)
+	}
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return created, fmt.Errorf("install into %s: %w", dir, ErrSymlinkOutput)
+	case !fi.IsDir():
+		return created, fmt.Errorf("install into %s: %w and is not a directory", dir, fs.ErrExist)
+	}
+	return created, nil
+}
+
+// missingDirs returns dir and those of its parents that do not exist,
 // deepest first.
-func mkdirAll(dir string) ([]string, error) {
+func missingDirs(dir string) []string {
 	var missing []string
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) {
 			break
 		}
 		missing = append(missing, d)
@@ -173,8 +204,5 @@ func mkdirAll(dir string) ([]string, error) {
 			break
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return missing, nil
+	return missing
 }

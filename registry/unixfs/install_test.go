@@ -140,3 +140,39 @@ func TestExportAllFailureLeavesNothing(t *testing.T) {
 		t.Fatalf("a failed install left %v in %s", got, parent)
 	}
 }
+
+// An output root that is a symlink is refused, not followed: nothing is
+// written where it points.
+func TestExportAllRefusesSymlinkRoot(t *testing.T) {
+	ctx := context.Background()
+	bs := memBlockstore()
+	v1 := mustImport(t, bs, makeTree(t, map[string]string{"index.html": "tts 1"}), Options{}).Root
+	base := t.TempDir()
+	elsewhere := filepath.Join(base, "elsewhere")
+	if err := os.MkdirAll(filepath.Join(elsewhere, "tts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(elsewhere, "tts", "keep"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "services")
+	if err := os.Symlink("elsewhere", dir); err != nil {
+		t.Fatal(err)
+	}
+	err := ExportAll(ctx, bs, dir, map[string]cid.Cid{"tts": v1})
+	if !errors.Is(err, ErrSymlinkOutput) {
+		t.Fatalf("ExportAll through a symlink: %v, want ErrSymlinkOutput", err)
+	}
+	if got := listDir(t, elsewhere); !slices.Equal(got, []string{"tts"}) {
+		t.Fatalf("elsewhere holds %v", got)
+	}
+	if got := readFile(t, filepath.Join(elsewhere, "tts", "keep")); got != "mine" {
+		t.Fatalf("elsewhere/tts/keep = %q", got)
+	}
+	// a file as the output root is refused too
+	file := filepath.Join(base, "file")
+	os.WriteFile(file, nil, 0o644)
+	if err := ExportAll(ctx, bs, file, map[string]cid.Cid{"tts": v1}); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("ExportAll into a file: %v, want fs.ErrExist", err)
+	}
+}
