@@ -158,9 +158,19 @@ func (r *Registry) commit(ctx context.Context, head Head, c *change, what string
 	return h, nil
 }
 
-// putBlocks stores the change's blocks, leaves first, before the head can
-// point at them.
+// putBlocks stores the change's blocks, durably, before the head can point
+// at them: in one batch when Blocks is a BlockBatcher, else leaves first.
 func (r *Registry) putBlocks(ctx context.Context, c *change) error {
+	if bb, ok := r.blocks.(BlockBatcher); ok {
+		blks := make([]manifest.Block, 0, len(c.order))
+		for _, k := range c.order {
+			blks = append(blks, c.pending[k])
+		}
+		if err := bb.PutMany(ctx, blks); err != nil {
+			return fmt.Errorf("store %d blocks: %w", len(blks), err)
+		}
+		return nil
+	}
 	for _, k := range c.order {
 		if err := r.blocks.Put(ctx, k, c.pending[k].Data); err != nil {
 			return fmt.Errorf("store block %s: %w", k, err)

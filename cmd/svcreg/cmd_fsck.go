@@ -100,6 +100,11 @@ func runFsck(c *cli.Context) error {
 	} else if !errors.Is(err, errNoKey) {
 		return err
 	}
+	if c.Bool("repair") {
+		if err := h.requireWritable(); err != nil {
+			return err
+		}
+	}
 	rep := &fsckReport{Problems: []string{}, Notes: []string{}, Repaired: []string{}}
 	heads, err := fsckIndex(c, h, rep)
 	if err != nil {

@@ -83,6 +83,11 @@ func runGC(c *cli.Context) error {
 	if _, err := loadKey(h.dir); err != nil && !errors.Is(err, errNoKey) {
 		return err // one rule for every command: a readable key is refused
 	}
+	if !c.Bool("dry-run") {
+		if err := h.requireWritable(); err != nil {
+			return err
+		}
+	}
 	ctx := c.Context
 	out := gcOut{DryRun: c.Bool("dry-run")}
 	if _, err := h.blocks.RestoreTrash(); err != nil {

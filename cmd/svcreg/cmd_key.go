@@ -21,15 +21,22 @@ reads. It is written with mode 0600 and never printed.
 Examples:
    svcreg key export -o registry.key
    ipfs key import svcreg registry.key
-   SVCREG_HOME=/new/home svcreg key import registry.key && svcreg init --home /new/home`,
+   svcreg export -o registry.car   # the whole history, to move with the key
+   svcreg key import registry.key --home /new/home && svcreg import registry.car --home /new/home`,
 		Subcommands: []*cli.Command{
 			{
 				Name: "export", Usage: "write the key to a file (mode 0600)", ArgsUsage: "-o FILE",
+				Description: `Examples:
+   svcreg key export -o registry.key
+   svcreg key export -o registry.key --home /srv/svcreg`,
 				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create"}),
 				Action: runKeyExport,
 			},
 			{
 				Name: "import", Usage: "make FILE this home's registry key (the home must have none)", ArgsUsage: "FILE",
+				Description: `Examples:
+   svcreg key import registry.key
+   svcreg key import registry.key --home /new/home`,
 				Flags:  withCommon(),
 				Action: runKeyImport,
 			},
@@ -38,6 +45,9 @@ Examples:
 }
 
 func runKeyExport(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
 	dir, err := homeDir(c)
 	if err != nil {
 		return err
@@ -67,6 +77,9 @@ func runKeyImport(c *cli.Context) error {
 	}
 	dir, err := homeDir(c)
 	if err != nil {
+		return err
+	}
+	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {

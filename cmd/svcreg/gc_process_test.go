@@ -73,6 +73,9 @@ func TestGCWhilePublishing(t *testing.T) {
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	var once sync.Once
+	halt := func() { once.Do(func() { close(stop); wg.Wait() }) }
+	defer halt() // also when a publish fails the test
 	var runs, removed int
 	wg.Go(func() {
 		for {
@@ -104,8 +107,7 @@ func TestGCWhilePublishing(t *testing.T) {
 		}
 		want[spec] = fields[1]
 	}
-	close(stop)
-	wg.Wait()
+	halt()
 	if t.Failed() {
 		return
 	}

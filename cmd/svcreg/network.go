@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -72,10 +73,15 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
-	if reg == "" {
-		if cfg.Default == "" {
-			return target{}, fmt.Errorf("%w in %s, and no default remote", errNoKey, dir)
+	if reg == "" && cfg.Default == "" {
+		// A home filled by 'svcreg import': its one registry is the default.
+		name, err := onlyHead(c, dir)
+		if err != nil || name == "" {
+			return target{}, err
 		}
+		return own(target{name: name, gateways: gws}), nil
+	}
+	if reg == "" {
 		reg = cfg.Default
 	}
 	if r, ok := cfg.Remotes[reg]; ok {
@@ -84,12 +90,41 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 		}
 		return own(target{name: r.Registry, remote: reg, gateways: gws}), nil
 	}
-	name, err := ipns.ParseName(reg)
-	if err != nil {
+	name, err := resolveRegistry(c, reg) // a k51… name, or a domain with DNSLink
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return target{}, err
+	} else if err != nil {
 		return target{}, withHint(fmt.Errorf("--registry %q is neither a remote nor a registry name: %w", reg, err),
-			"pass a k51… name or the NAME of a remote ('svcreg remote ls')")
+			"pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
 	}
 	return own(target{name: name, gateways: gws}), nil
+}
+
+// onlyHead returns the registry whose head the home's index holds when
+// it holds exactly one, for a home without a key or default remote.
+// Otherwise it fails with errNoKey, saying what it found.
+func onlyHead(c *cli.Context, dir string) (string, error) {
+	var names []string
+	if _, err := os.Stat(filepath.Join(dir, indexFile)); err == nil {
+		ix, err := bolt.Open(filepath.Join(dir, indexFile), &bolt.Options{ReadOnly: true})
+		if err != nil {
+			return "", err
+		}
+		names, err = ix.Names(c.Context)
+		ix.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	switch len(names) {
+	case 1:
+		return names[0], nil
+	case 0:
+		return "", fmt.Errorf("%w in %s, no default remote, and no registry's state", errNoKey, dir)
+	}
+	return "", withHint(fmt.Errorf("%w in %s and no default remote, but the states of %d registries: %s", errNoKey, dir, len(names), strings.Join(names, ", ")),
+		"name one with --registry k51…, or make one the default with 'svcreg remote add NAME k51… --default'")
 }
 
 // openTarget opens the home for the selected registry. Without gateways
@@ -124,10 +159,10 @@ func (h *home) openTarget(c *cli.Context, refresh bool) error {
 	}
 	// A client waits on gateways between index operations: hold the
 	// index's file lock only for each operation.
-	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
+	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
 	n := &network{target: t}
 	var sources []registry.Source
-	if !c.Bool("offline") {
+	if !h.offline(c, t.gateways) {
 		for _, u := range t.gateways {
 			g, err := remote.New(u, &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
 			if err != nil {
@@ -174,8 +209,10 @@ func (h *home) syncHead(c *cli.Context) error {
 		return nil
 	}
 	r, err := n.fetcher.Refresh(c.Context)
-	for _, p := range r.Problems {
-		warnf(c, "%s", p)
+	if err == nil || cached { // else the error says what each source did
+		for _, p := range r.Problems {
+			warnf(c, "%s", oneLine(p.Error()))
+		}
 	}
 	switch {
 	case err == nil:
@@ -204,8 +241,24 @@ func (h *home) fresh(head registry.Head) bool {
 	return err == nil && time.Since(fi.ModTime()) < rec.TTL
 }
 
+// offline reports whether gateways may not be asked: --offline, or a
+// read-only home, which could keep nothing they send (it says so when
+// there are gateways to ask).
+func (h *home) offline(c *cli.Context, gateways []string) bool {
+	if c.Bool("offline") {
+		return true
+	}
+	if h.readOnly && len(gateways) > 0 {
+		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
+	}
+	return h.readOnly
+}
+
 // markChecked records that the gateways were asked just now.
 func (h *home) markChecked() {
+	if h.readOnly {
+		return
+	}
 	dir := filepath.Join(h.dir, checkedDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return

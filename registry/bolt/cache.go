@@ -281,6 +281,29 @@ func (c *Cache) PutResolution(ctx context.Context, name string, root cid.Cid, qu
 	return nil
 }
 
+// Names returns the names of the registries that have a head stored, in
+// byte order.
+func (c *Cache) Names(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var names []string
+	err := c.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketHeads)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, _ []byte) error {
+			names = append(names, string(k))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list heads: %w", err)
+	}
+	return names, nil
+}
+
 // readHead returns the head of name or an error wrapping registry.ErrNoHead.
 func readHead(tx *bbolt.Tx, name string) (registry.Head, error) {
 	var v []byte

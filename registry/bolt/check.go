@@ -209,10 +209,11 @@ func (c *Cache) Resolutions(ctx context.Context, name string) ([]CachedResolutio
 	return out, nil
 }
 
-// splitResolutionKey parses a key made by resolutionKey.
+// splitResolutionKey parses a key made by resolutionKey: the root CID's
+// bytes, a 0x00 separator, the query.
 func splitResolutionKey(k []byte) (cid.Cid, string, error) {
 	n, root, err := cid.CidFromBytes(k)
-	if err != nil || n >= len(k) || k[n] != resolutionKeySep {
+	if err != nil || n >= len(k) || k[n] != 0x00 {
 		return cid.Undef, "", corrupt("resolution key %x", k)
 	}
 	return root, string(k[n+1:]), nil

@@ -242,10 +242,23 @@ func (d *dirStore) touchBlock(c cid.Cid) (gone bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	return touchGone(file), nil
+}
+
+// touchBlockGone is touchBlock for callers that only need to know
+// whether the block is gone.
+func (d *dirStore) touchBlockGone(c cid.Cid) bool {
+	gone, err := d.touchBlock(c)
+	return err == nil && gone
+}
+
+// touchGone sets the modification time of file to now and reports whether
+// the file is gone (gc removed it: the caller writes it again). Other
+// errors are ignored: a store this process may read but not write
+// (another user's home) is not its gc's to protect.
+func touchGone(file string) bool {
 	now := time.Now()
-	// Other errors are ignored: a store this process may read but not
-	// write (another user's home) is not its gc's to protect.
-	return errors.Is(os.Chtimes(file, now, now), fs.ErrNotExist), nil
+	return errors.Is(os.Chtimes(file, now, now), fs.ErrNotExist)
 }
 
 // touched is needsWrite's answer for an intact stored block: it touches

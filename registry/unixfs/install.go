@@ -36,7 +36,8 @@ type slot struct {
 // rather than followed. Names must be single, non-hidden path elements (ErrUnsafeName). An
 // existing dir/name that is not a directory, such as a symlink, is refused
 // (fs.ErrExist) rather than replaced. A missing block wraps
-// registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock.
+// registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock. On failure,
+// the directories ExportAll created for dir are removed again.
 func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid) error {
 	return ExportAllSized(ctx, bs, dir, trees, nil)
 }
@@ -52,7 +53,8 @@ func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, t
 			return fmt.Errorf("install %q into %s: %w", n, dir, ErrUnsafeName)
 		}
 	}
-	if err := makeOutputDir(dir); err != nil {
+	created, err := makeOutputDir(dir)
+	if err != nil {
 		return err
 	}
 	slots := make([]*slot, 0, len(names))
@@ -62,15 +64,20 @@ func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, t
 				os.RemoveAll(s.staged)
 			}
 		}
+		if err != nil {
+			for _, d := range created { // deepest first; only if still empty
+				os.Remove(d)
+			}
+		}
 	}()
 	for _, n := range names {
 		size := int64(-1)
 		if sz, ok := sizes[n]; ok {
 			size = int64(min(sz, math.MaxInt64))
 		}
-		s, err := stage(ctx, bs, dir, n, trees[n], size)
-		if err != nil {
-			return err
+		s, serr := stage(ctx, bs, dir, n, trees[n], size)
+		if serr != nil {
+			return serr
 		}
 		slots = append(slots, s)
 	}
@@ -169,26 +176,46 @@ func freshName(dir, prefix string) (string, error) {
 
 // makeOutputDir creates dir when it is missing and refuses it when it is
 // a symlink or not a directory. The check is made on dir itself with
-// Lstat, once; everything below it is created or checked by ExportAll.
-func makeOutputDir(dir string) error {
+// Lstat, once; everything below it is created or checked by ExportAll. It
+// returns the directories it created, deepest first, for ExportAll to
+// remove again on failure.
+func makeOutputDir(dir string) ([]string, error) {
 	fi, err := os.Lstat(dir)
+	var created []string
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		created = missingDirs(dir)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("install into %s: %w", dir, err)
+			return nil, fmt.Errorf("install into %s: %w", dir, err)
 		}
 		fi, err = os.Lstat(dir)
 		if err != nil {
-			return fmt.Errorf("install into %s: %w", dir, err)
+			return created, fmt.Errorf("install into %s: %w", dir, err)
 		}
 	case err != nil:
-		return fmt.Errorf("install into %s: %w", dir, err)
+		return nil, fmt.Errorf("install into %s: %w", dir, err)
 	}
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return fmt.Errorf("install into %s: %w", dir, ErrSymlinkOutput)
+		return created, fmt.Errorf("install into %s: %w", dir, ErrSymlinkOutput)
 	case !fi.IsDir():
-		return fmt.Errorf("install into %s: %w and is not a directory", dir, fs.ErrExist)
+		return created, fmt.Errorf("install into %s: %w and is not a directory", dir, fs.ErrExist)
 	}
-	return nil
+	return created, nil
+}
+
+// missingDirs returns dir and those of its parents that do not exist,
+// deepest first.
+func missingDirs(dir string) []string {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return missing
 }
