@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt/internal/layout"
 )
 
 const testName = "k51qzi5uqu5dtestname"
@@ -44,12 +45,12 @@ func TestOpenDamagedIndex(t *testing.T) {
 		{"truncated to one page", func(t *testing.T, path string) { os.Truncate(path, int64(os.Getpagesize())) }},
 		{"truncated by its last used page", func(t *testing.T, path string) {
 			f, _ := os.Open(path)
-			m, err := readMeta(f)
+			m, err := layout.ReadMeta(f)
 			f.Close()
 			if err != nil {
 				t.Fatal(err)
 			}
-			os.Truncate(path, int64(m.pgid-1)*int64(m.pageSize))
+			os.Truncate(path, int64(m.Pgid-1)*int64(m.PageSize))
 		}},
 		{"truncated to 0 bytes", func(t *testing.T, path string) { os.Truncate(path, 0) }},
 		{"meta pages overwritten", func(t *testing.T, path string) {

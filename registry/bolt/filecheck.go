@@ -1,40 +1,18 @@
 package bolt
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/svcreg/svcreg/registry/bolt/internal/layout"
 )
 
-// bbolt's on-disk meta page, as read by checkFile (bbolt v1.x, file format
-// version 2, native byte order): a 16-byte page header, then magic,
-// version, page size, flags (4 bytes each), the root bucket (pgid and
-// sequence), the freelist pgid, the high-water pgid, the txid (8 bytes
-// each) and an FNV-64a checksum of everything before it.
-const (
-	boltMagic        = 0xED0CDAED
-	boltVersion      = 2
-	pageHeaderSize   = 16
-	metaChecksumOff  = 56
-	metaSize         = metaChecksumOff + 8
-	noFreelist       = ^uint64(0)
-	minPages         = 4 // two meta pages, a freelist and the root leaf
-	checkLockTimeout = 30 * time.Second
-)
-
-// meta is what checkFile reads from one meta page.
-type meta struct {
-	pageSize uint32
-	root     uint64
-	freelist uint64
-	pgid     uint64 // high-water mark: the file must hold pgid pages
-	txid     uint64
-}
+// checkLockTimeout is how long checkFile waits for the shared lock when
+// Open was given no timeout.
+const checkLockTimeout = 30 * time.Second
 
 // checkFile looks at the index file at path before bbolt maps it, so that
 // a damaged file is an error wrapping ErrCorruptIndex instead of a SIGBUS
@@ -83,63 +61,12 @@ func checkFileOnce(path string) error {
 		}
 		return nil
 	}
-	m, err := readMeta(f)
+	m, err := layout.ReadMeta(f)
 	if err != nil {
 		return fmt.Errorf("open index %s: %w", path, err)
 	}
-	switch {
-	case m.pgid > uint64(fi.Size())/uint64(m.pageSize):
-		return fmt.Errorf("open index %s: %w: truncated: %d bytes, its meta page needs %d pages of %d",
-			path, ErrCorruptIndex, fi.Size(), m.pgid, m.pageSize)
-	case m.pgid < minPages:
-		return fmt.Errorf("open index %s: %w: meta page names %d pages", path, ErrCorruptIndex, m.pgid)
-	case m.root >= m.pgid || (m.freelist != noFreelist && m.freelist >= m.pgid):
-		return fmt.Errorf("open index %s: %w: meta page points past its last page", path, ErrCorruptIndex)
+	if err := m.Check(fi.Size()); err != nil {
+		return fmt.Errorf("open index %s: %w", path, err)
 	}
 	return nil
-}
-
-// readMeta returns the valid meta page with the highest txid, as bbolt
-// picks it.
-func readMeta(r io.ReaderAt) (meta, error) {
-	m0, err0 := readMetaAt(r, 0)
-	size := int64(os.Getpagesize())
-	if err0 == nil {
-		size = int64(m0.pageSize)
-	}
-	m1, err1 := readMetaAt(r, size)
-	switch {
-	case err0 != nil && err1 != nil:
-		return meta{}, fmt.Errorf("%w: no valid meta page (%v; %v)", ErrCorruptIndex, err0, err1)
-	case err0 != nil:
-		return m1, nil
-	case err1 != nil || m0.txid >= m1.txid:
-		return m0, nil
-	}
-	return m1, nil
-}
-
-func readMetaAt(r io.ReaderAt, off int64) (meta, error) {
-	var b [pageHeaderSize + metaSize]byte
-	if _, err := r.ReadAt(b[:], off); err != nil {
-		return meta{}, fmt.Errorf("meta page at %d: %w", off, err)
-	}
-	p := b[pageHeaderSize:]
-	le := binary.NativeEndian
-	h := fnv.New64a()
-	h.Write(p[:metaChecksumOff])
-	switch {
-	case le.Uint32(p[0:]) != boltMagic:
-		return meta{}, fmt.Errorf("meta page at %d: not a bbolt file", off)
-	case le.Uint32(p[4:]) != boltVersion:
-		return meta{}, fmt.Errorf("meta page at %d: format version %d", off, le.Uint32(p[4:]))
-	case le.Uint64(p[metaChecksumOff:]) != h.Sum64():
-		return meta{}, fmt.Errorf("meta page at %d: bad checksum", off)
-	}
-	m := meta{pageSize: le.Uint32(p[8:]), root: le.Uint64(p[16:]), freelist: le.Uint64(p[32:]),
-		pgid: le.Uint64(p[40:]), txid: le.Uint64(p[48:])}
-	if m.pageSize < 512 || m.pageSize > 1<<20 || m.pageSize&(m.pageSize-1) != 0 {
-		return meta{}, fmt.Errorf("meta page at %d: page size %d", off, m.pageSize)
-	}
-	return m, nil
 }

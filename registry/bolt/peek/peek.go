@@ -43,13 +43,23 @@ func Resolution(path, name, query string, timeout time.Duration) (a Answer, ok b
 	return a, ok
 }
 
-// plausibleFile reports whether path is a regular file whose size bbolt
-// could have written (whole pages, at least the four initial ones), so
-// that a truncated file is never mapped here.
+// plausibleFile reports whether path is a regular file that holds every
+// page its newest valid meta page names, so that a truncated file is never
+// mapped here.
 func plausibleFile(path string) bool {
-	fi, err := os.Stat(path)
-	page := int64(os.Getpagesize())
-	return err == nil && fi.Mode().IsRegular() && fi.Size() >= 4*page && fi.Size()%page == 0
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	// bbolt maps the pages its meta page names: a file shorter than that
+	// (truncated) would crash the process with SIGBUS.
+	m, err := layout.ReadMeta(f)
+	return err == nil && m.Check(fi.Size()) == nil
 }
 
 func lookup(tx *bbolt.Tx, name, query string) (Answer, bool) {

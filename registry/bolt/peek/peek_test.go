@@ -2,6 +2,7 @@ package peek_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -93,4 +94,37 @@ func TestNoAnswerOnDoubt(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("waited %v for a locked file", d)
 	}
+}
+
+// A file truncated below its last used page, though still whole pages and
+// at least four of them, is never mapped: no answer, and no SIGBUS.
+func TestNoAnswerFromTruncatedFile(t *testing.T) {
+	path, _ := writeIndex(t, "k51name", "say@^1")
+	c, err := bolt.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 { // grow the file past a few pages
+		r := registry.Resolution{Service: "say", Version: "1.2.3", CID: sum("x", cid.Raw)}
+		c.PutResolution(context.Background(), "k51name", sum("root", cid.DagCBOR), fmt.Sprintf("say@%d-%0100d", i, i), r)
+	}
+	c.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := int64(os.Getpagesize())
+	for size := fi.Size() - page; size >= 4*page; size -= page {
+		if err := os.Truncate(path, size); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bolt.Open(path, &bolt.Options{ReadOnly: true, Timeout: -1}); err == nil {
+			continue // still whole: its last pages were free
+		}
+		if a, ok := peek.Resolution(path, "k51name", "say@^1", time.Second); ok {
+			t.Fatalf("truncated to %d bytes: peek answered %+v", size, a)
+		}
+		return
+	}
+	t.Fatal("no truncation made the file damaged: the test proved nothing")
 }
