@@ -15,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/dnslink"
 )
 
 // mustRecord signs value with sk at seq, valid for an hour.
@@ -113,6 +114,15 @@ func TestOtherNames(t *testing.T) {
 	}
 	if got := body("/ipns/" + linkName + "/"); got != "own" {
 		t.Errorf("link to the registry: %q", got)
+	}
+	// A DNSLink to a name not followed.
+	dl, err := dnslink.New(dnslink.Config{NSMap: "other.example.org:/ipns/" + name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvDNS := h.serve(t, func(c *cfgT) { c.RecordsDir = filepath.Join(h.dir, "records"); c.DNSLink = dl })
+	if r := get(t, "GET", srvDNS.URL+"/", nil, "Host", "other.example.org"); string(r.body) != "two" {
+		t.Errorf("dnslink to a record: %d %.100q", r.code, r.body)
 	}
 	// Unknown names: not found (200 text/plain, as IPIP-0513 says).
 	if got := get(t, "GET", srv.URL+"/routing/v1/ipns/"+seedKeyName(t, 77), nil, "Accept", recordType); got.header.Get("Content-Type") == recordType {
