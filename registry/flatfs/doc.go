@@ -11,6 +11,13 @@
 // all writers — so this package reads and writes the format itself and
 // uses go-ds-flatfs only for the sharding definition.
 //
+// A Batch (Store.NewBatch, and Store.PutMany built on it) writes many
+// blocks with one round of syncs: each goes to a temporary file unsynced,
+// and Commit fsyncs them all in parallel, renames them into place and
+// fsyncs the directories that gained names. A file under a block's name has
+// thus always been synced before it got that name, so a block found stored
+// with the right bytes is not written again.
+//
 // Every read is verified against the requested CID, both through the
 // registry.Blocks methods and through the boxo blockstore returned by
 // Store.Blockstore. A Put over a corrupt copy rewrites it.

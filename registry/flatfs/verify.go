@@ -22,9 +22,11 @@ type verifiedBlockstore struct {
 	// writeThrough always writes; used once Put has decided a write is
 	// needed.
 	writeThrough blockstore.Blockstore
-	// dir and memo let Get skip hashing a block file version it has
-	// verified before (memo.go).
-	dir  *dirStore
+	// dir is the directory the blocks are read from: Get reads through it
+	// with the memo, and blocks already stored are touched (maint.go).
+	dir *dirStore
+	// memo lets Get skip hashing a block file version it has verified
+	// before (memo.go).
 	memo *verifiedMemo
 }
 
@@ -99,7 +101,7 @@ func (v *verifiedBlockstore) needsWrite(ctx context.Context, c cid.Cid) (bool, e
 	_, err := v.Get(ctx, c)
 	switch {
 	case err == nil:
-		return false, nil
+		return v.touched(c)
 	case errors.Is(err, registry.ErrCorruptBlock), ipld.IsNotFound(err):
 		return true, nil
 	default:

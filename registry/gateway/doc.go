@@ -1,8 +1,8 @@
 // Package gateway serves a registry over HTTP: an IPFS gateway for its
 // blocks (boxo/gateway), its IPNS names through the signed records in the
 // local index, friendly /svc/NAME@RANGE/ addresses, and delegated routing
-// for IPNS records (boxo/routing/http/server). cmd/svcreg (svcreg serve) wires it to
-// a home directory; `svcreg serve` starts that binary.
+// for IPNS records (boxo/routing/http/server). `svcreg serve` (cmd/svcreg)
+// wires it to a home directory.
 //
 // # Paths
 //

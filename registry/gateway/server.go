@@ -61,6 +61,10 @@ type Config struct {
 	MaxBodies   int
 	BodyTimeout time.Duration
 	MaxBodySize int64
+	// Provider, when set, is announced in /routing/v1/providers answers
+	// for the blocks this server holds, and in /routing/v1/peers for its
+	// own ID, so that verifying clients (Helia's verified-fetch) find it.
+	Provider *Provider
 	// Metrics receives boxo's Prometheus metrics; nil means a private
 	// registry, so that several servers can live in one process.
 	Metrics prometheus.Registerer
@@ -84,6 +88,7 @@ type Server struct {
 	dnslink   *dnslink.Resolver
 	records   *records // nil without Config.RecordsDir
 	csp       string   // of the browse pages
+	provider  *Provider
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -96,7 +101,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink,
+		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, provider: cfg.Provider,
 	}
 	for _, h := range cfg.SubdomainHosts {
 		h = strings.ToLower(strings.TrimSuffix(h, "."))
