@@ -133,3 +133,26 @@ func TestBrowseHTML(t *testing.T) {
 		})
 	}
 }
+
+// TestReleaseOriginInBrowser opens a range URL on a subdomain host
+// (localhost, whose subdomains Chromium resolves to loopback itself) in
+// headless Chromium: it is redirected to the release's own origin, where
+// the page's relative script runs and reads its query string.
+func TestReleaseOriginInBrowser(t *testing.T) {
+	h := newHome(t, 81)
+	h.init(t, h.key)
+	h.publish(t, h.key, "say@1.0.0", sayFiles)
+	srv := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"localhost"} })
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	start := "http://localhost:" + port + "/svc/say@%5E1/?say=own%20origin"
+	r := get(t, "GET", start, nil)
+	want := "http://1-0-0.say." + h.key.Name() + ".svc.localhost:" + port + "/?say=own%20origin"
+	if r.code != 302 || r.header.Get("Location") != want {
+		t.Fatalf("range URL: %d Location %q, want 302 %q", r.code, r.header.Get("Location"), want)
+	}
+	dom := browsertest.Render(t, start)
+	if got, _ := browsertest.ElementText(dom, "text"); got != "own origin" {
+		t.Fatalf("#text %q after the redirect; DOM: %.400s", got, dom)
+	}
+	browsertest.Screenshot(t, start, filepath.Join(browsertest.ArtifactDir(t), "release-origin.png"))
+}
