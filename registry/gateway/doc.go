@@ -111,7 +111,8 @@
 // ?format=ipns-record and GET /routing/v1/ipns/<name> then serve it while
 // it is valid, its value followed through /ipfs/, /ipns/ and stored
 // records (up to 8 links). Such a record is never a head: svcreg commands
-// do not see it. Without RecordsDir such PUTs are refused with 403.
+// do not see it. At most Config.MaxRecords names are kept (507 past
+// that). Without RecordsDir such PUTs are refused with 403.
 //
 // # DNSLink
 //

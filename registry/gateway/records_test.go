@@ -149,3 +149,25 @@ func TestOtherNames(t *testing.T) {
 }
 
 func seedKeyName(t *testing.T, b byte) string { return seedKey(t, b).Name() }
+
+// TestMaxRecords keeps at most MaxRecords names not followed: a new name
+// past it is refused (507), a known one can still move on.
+func TestMaxRecords(t *testing.T) {
+	h := newHome(t, 83)
+	h.init(t, h.key)
+	content := h.importFiles(t, map[string]string{"index.html": "x"})
+	srv := h.serve(t, func(c *cfgT) { c.RecordsDir = filepath.Join(h.dir, "records"); c.MaxRecords = 2 })
+	put := func(seed byte, seq uint64) int {
+		name, rec := mustRecord(t, seedKey(t, seed).PrivKey(), "/ipfs/"+content.String(), seq)
+		return get(t, "PUT", srv.URL+"/routing/v1/ipns/"+name, rec, "Content-Type", recordType).code
+	}
+	for _, tt := range []struct {
+		seed byte
+		seq  uint64
+		code int
+	}{{84, 1, 200}, {85, 1, 200}, {86, 1, http.StatusInsufficientStorage}, {84, 2, 200}} {
+		if code := put(tt.seed, tt.seq); code != tt.code {
+			t.Errorf("key %d seq %d: %d, want %d", tt.seed, tt.seq, code, tt.code)
+		}
+	}
+}
