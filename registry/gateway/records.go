@@ -34,7 +34,7 @@ type records struct {
 
 // put stores raw for name if it validates and is better than the stored
 // record (higher sequence, then later end of life: boxo's rule). It wraps
-// ErrUnusableRecord or registry-style rollback errors.
+// ErrUnusableRecord, ErrOlderRecord or ErrTooManyRecords.
 func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 	if err := validateRecord(name, raw); err != nil {
 		return err
@@ -102,7 +102,7 @@ func (rs *records) room() error {
 }
 
 // get returns the stored record of name if it still validates, or wraps
-// routing.ErrNotFound-like ErrNoRecord.
+// ErrNoRecord when there is none.
 func (rs *records) get(name ipnsrec.Name) ([]byte, *ipnsrec.Record, error) {
 	raw, err := os.ReadFile(filepath.Join(rs.dir, name.String()))
 	if errors.Is(err, fs.ErrNotExist) {
