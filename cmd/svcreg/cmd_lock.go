@@ -323,14 +323,14 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry
 	}()
 	// The lock commands may wait on gateways between index operations:
 	// hold the index's file lock only for each operation.
-	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
+	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
 	gateways := p.Gateways
 	if c.IsSet("gateway") {
 		gateways = c.StringSlice("gateway")
 	}
 	n := &network{target: target{name: p.Registry, gateways: gateways}}
 	var sources []registry.Source
-	if !c.Bool("offline") {
+	if !h.offline(c, gateways) {
 		for _, u := range gateways {
 			g, err := remote.New(u, &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
 			if err != nil {

@@ -22,11 +22,10 @@ type verifiedBlockstore struct {
 	// writeThrough always writes; used once Put has decided a write is
 	// needed.
 	writeThrough blockstore.Blockstore
-	// dir is the directory the blocks are read from: Get reads through it
-	// with the memo, and blocks already stored are touched (maint.go).
-	dir *dirStore
-	// memo lets Get skip hashing a block file version it has verified
+	// dir, when set, is touched for blocks already stored (maint.go); dir
+	// and memo let Get skip hashing a block file version it has verified
 	// before (memo.go).
+	dir  *dirStore
 	memo *verifiedMemo
 }
 

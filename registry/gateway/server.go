@@ -87,11 +87,11 @@ type Server struct {
 	routing   http.Handler
 	registry  string
 	bodies    *bodyLimits
+	provider  *Provider
 	subHosts  []string // Config.SubdomainHosts, lower case
 	dnslink   *dnslink.Resolver
 	records   *records // nil without Config.RecordsDir
 	csp       string   // of the browse pages
-	provider  *Provider
 }
 
 var _ http.Handler = (*Server)(nil)
