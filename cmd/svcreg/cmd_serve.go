@@ -70,7 +70,7 @@ func runServe(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		name = t.name
+		name = t.name.String()
 	} else if k, err := loadKey(dir); err == nil {
 		name = k.Name()
 	} else if !errors.Is(err, errNoKey) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -48,39 +47,17 @@ func progress(c *cli.Context, verb string) (update func(blocks int, bytes int64)
 	}
 }
 
-// fetchDAG brings the whole DAG under root into the local store, as one
-// CAR from the first gateway that delivers it complete; every block is
-// checked against its CID and against the DAG's links before it is kept.
+// fetchDAG brings the whole DAG under root into the local store through
+// the follower (follow.Follower.FetchDAG), reporting failed gateways as
+// warnings and progress on a terminal.
 func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 	update, done := progress(c, "fetching")
 	defer done()
-	var blocks int
-	var bytes int64
-	var problems []error
-	for _, g := range h.net.gateways {
-		err := g.DAG(c.Context, root, func(k cid.Cid, data []byte) error {
-			blocks++
-			bytes += int64(len(data))
-			if update != nil {
-				update(blocks, bytes)
-			}
-			return h.blocks.Put(c.Context, k, data)
-		})
-		if err == nil {
-			return nil
-		}
-		if c.Context.Err() != nil {
-			return c.Context.Err()
-		}
-		warnf(c, "%s: %v", g, err)
-		problems = append(problems, err)
-	}
+	problems, err := h.net.follower.FetchDAG(c.Context, root, update)
 	for _, p := range problems {
-		if !isAny(p, registry.ErrUnreachable, registry.ErrBlockNotFound) {
-			return fmt.Errorf("fetch %s: %w", root, p)
-		}
+		warnf(c, "%s", p)
 	}
-	return fmt.Errorf("fetch %s: %w: %w", root, registry.ErrUnavailable, errors.Join(problems...))
+	return err
 }
 
 // exportContent writes the UnixFS directory root to dst. For a followed
