@@ -160,4 +160,3 @@ func (h *home) follower(t testing.TB, p *pub, own bool, gws ...string) *follow.F
 	}
 	return f
 }
-
