@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/svcreg/svcreg/manifest"
 )
@@ -21,7 +22,19 @@ type FetcherConfig struct {
 	Sources  []Source       // where to fetch from, in order of preference
 	Verifier RecordVerifier // checks IPNS records
 	Logger   *slog.Logger   // nil: discard
+	// RecordGrace is how long Refresh waits for other sources after the
+	// first valid record (0: DefaultRecordGrace).
+	RecordGrace time.Duration
+	// Hedge is how long a block fetch waits for one source before it asks
+	// the next one too (0: DefaultHedge).
+	Hedge time.Duration
 }
+
+// Defaults of FetcherConfig.
+const (
+	DefaultRecordGrace = 300 * time.Millisecond
+	DefaultHedge       = 250 * time.Millisecond
+)
 
 // Fetcher keeps the local copy of one registry up to date from untrusted
 // sources. It trusts nothing a source says: records must verify against
@@ -42,6 +55,12 @@ type Fetcher struct {
 func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
 	if cfg.Name == "" || cfg.Blocks == nil || cfg.Cache == nil || cfg.Verifier == nil {
 		return nil, errors.New("new fetcher: name, blocks, cache and verifier are required")
+	}
+	if cfg.RecordGrace <= 0 {
+		cfg.RecordGrace = DefaultRecordGrace
+	}
+	if cfg.Hedge <= 0 {
+		cfg.Hedge = DefaultHedge
 	}
 	f := &Fetcher{cfg: cfg, log: cfg.Logger, down: map[int]bool{}}
 	if f.log == nil {
@@ -148,39 +167,63 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 
 // records asks every source for the record at once and returns the valid
 // ones, highest sequence first (then latest end of life, then source
-// order), and what went wrong with the others.
+// order), and what went wrong with the others. It waits for every source
+// only until RecordGrace after the first valid record: a source slower
+// than that is left out (and listed in the problems), so that a slow
+// source never holds back an answer a fast one gave.
 func (f *Fetcher) records(ctx context.Context) ([]offer, []SourceError) {
 	type result struct {
 		offer
 		err error
 	}
-	results := make([]result, len(f.cfg.Sources))
-	var wg sync.WaitGroup
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan result, len(f.cfg.Sources))
 	for i, s := range f.cfg.Sources {
-		wg.Go(func() {
-			raw, err := s.Record(ctx, f.cfg.Name)
+		go func() {
+			raw, err := s.Record(rctx, f.cfg.Name)
 			if err != nil {
 				f.noteDown(i, err)
-				results[i].err = err
+				ch <- result{offer: offer{src: i}, err: err}
 				return
 			}
 			rec, err := f.cfg.Verifier.VerifyRecord(f.cfg.Name, raw)
 			if err != nil {
-				results[i].err = fmt.Errorf("served a record that fails verification: %w", err)
+				ch <- result{offer: offer{src: i}, err: fmt.Errorf("served a record that fails verification: %w", err)}
 				return
 			}
-			results[i].offer = offer{src: i, raw: raw, rec: rec}
-		})
+			ch <- result{offer: offer{src: i, raw: raw, rec: rec}}
+		}()
 	}
-	wg.Wait()
+	results := make([]*result, len(f.cfg.Sources))
+	var grace <-chan time.Time
+wait:
+	for range f.cfg.Sources {
+		select {
+		case r := <-ch:
+			results[r.src] = &r
+			if r.err == nil && grace == nil {
+				grace = time.After(f.cfg.RecordGrace)
+			}
+		case <-grace:
+			break wait
+		case <-ctx.Done():
+			break wait
+		}
+	}
 	var offers []offer
 	var problems []SourceError
 	for i, r := range results {
-		if r.err != nil {
+		switch {
+		case r == nil:
+			f.markSlow(i)
+			problems = append(problems, SourceError{f.cfg.Sources[i].String(),
+				fmt.Errorf("%w: no record within %s of the first valid one", ErrUnreachable, f.cfg.RecordGrace)})
+		case r.err != nil:
 			problems = append(problems, SourceError{f.cfg.Sources[i].String(), r.err})
-			continue
+		default:
+			offers = append(offers, r.offer)
 		}
-		offers = append(offers, r.offer)
 	}
 	slices.SortStableFunc(offers, func(a, b offer) int {
 		if c := cmp.Compare(b.rec.Seq, a.rec.Seq); c != 0 {

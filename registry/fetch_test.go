@@ -100,13 +100,18 @@ type client struct {
 
 func newClient(t testing.TB, cache *registrytest.Cache, srcs ...*source) *client {
 	t.Helper()
-	c := &client{blocks: registrytest.NewBlocks(), cache: cache}
-	if c.cache == nil {
-		c.cache = registrytest.NewCache()
-	}
 	var ss []registry.Source
 	for _, s := range srcs {
 		ss = append(ss, s)
+	}
+	return newClientSources(t, cache, ss...)
+}
+
+func newClientSources(t testing.TB, cache *registrytest.Cache, ss ...registry.Source) *client {
+	t.Helper()
+	c := &client{blocks: registrytest.NewBlocks(), cache: cache}
+	if c.cache == nil {
+		c.cache = registrytest.NewCache()
 	}
 	var err error
 	c.fetcher, err = registry.NewFetcher(registry.FetcherConfig{

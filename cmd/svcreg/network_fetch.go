@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -76,8 +77,9 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, dst string) error {
 		}
 	}
 	err := unixfs.Export(c.Context, bs, root, dst)
-	if err != nil && ipld.IsNotFound(err) && h.online() && !fetched {
-		// Only part of it was here: fetch the rest.
+	if err != nil && (ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) && h.online() && !fetched {
+		// Only part of it was here, or a stored block is damaged: fetch
+		// the DAG again; verified copies replace damaged ones.
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
