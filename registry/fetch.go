@@ -85,6 +85,9 @@ func (e SourceError) Unwrap() error { return e.Err }
 type Refresh struct {
 	Head    Head // the head after the refresh (zero if there is none)
 	Changed bool // whether the head moved
+	// Resigned reports that the head stayed but its record was replaced
+	// by a re-signed one with a later end of life.
+	Resigned bool
 	// Problems lists sources that failed, served invalid data or an older
 	// state than the head, even when others gave the answer.
 	Problems []SourceError
@@ -126,6 +129,7 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 	}
 	var newer []offer
 	current := false
+	var resigned *offer // the freshest re-signed record of the current state
 	for _, o := range offers {
 		src := f.cfg.Sources[o.src].String()
 		switch {
@@ -133,6 +137,9 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 			newer = append(newer, o)
 		case o.rec.Seq == cur.Seq && o.rec.Root.Equals(cur.Root):
 			current = true
+			if resigned == nil && f.laterEOL(o.rec, cur) {
+				resigned = &o
+			}
 		case o.rec.Seq == cur.Seq:
 			res.Problems = append(res.Problems, SourceError{src, fmt.Errorf("%w: seq %d points at %s, but this home has %s for seq %d",
 				manifest.ErrInvalidManifest, o.rec.Seq, o.rec.Root, cur.Root, cur.Seq)})
@@ -142,6 +149,9 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 	}
 	if len(newer) == 0 {
 		if current {
+			if resigned != nil {
+				res.Head, res.Resigned = f.refreshRecord(ctx, cur, resigned.raw)
+			}
 			return res, nil
 		}
 		return res, fmt.Errorf("refresh %s: %w: the sources serve seq %d at most, but seq %d was seen before",
@@ -254,12 +264,42 @@ func (f *Fetcher) Adopt(ctx context.Context, raw []byte) (Head, bool, error) {
 	}
 	switch {
 	case rec.Seq == cur.Seq && rec.Root.Equals(cur.Root):
+		if f.laterEOL(rec, cur) {
+			h, changed := f.refreshRecord(ctx, cur, raw)
+			return h, changed, nil
+		}
 		return cur, false, nil
 	case rec.Seq <= floor:
 		return cur, false, fmt.Errorf("adopt record of %s: %w: seq %d, seq %d was seen before", f.cfg.Name, ErrRollback, rec.Seq, floor)
 	}
 	h, err := f.adopt(ctx, cur, raw, rec, -1)
 	return h, err == nil, err
+}
+
+// laterEOL reports whether rec, a verified record of cur's state, ends
+// later than cur's own record (an expired or unverifiable one ends at the
+// zero time).
+func (f *Fetcher) laterEOL(rec Record, cur Head) bool {
+	old, err := f.cfg.Verifier.VerifyRecord(f.cfg.Name, cur.Record)
+	return err != nil || rec.Validity.After(old.Validity)
+}
+
+// refreshRecord makes raw, a re-signed record of cur's state, the head's
+// record when the cache can (RecordRefresher). It returns the head and
+// whether the record was replaced.
+func (f *Fetcher) refreshRecord(ctx context.Context, cur Head, raw []byte) (Head, bool) {
+	rr, ok := f.cfg.Cache.(RecordRefresher)
+	if !ok {
+		return cur, false
+	}
+	h := cur
+	h.Record = raw
+	if err := rr.RefreshRecord(ctx, cur.Record, h); err != nil {
+		f.log.Warn("refresh record", "registry", f.cfg.Name, "seq", cur.Seq, "err", err)
+		return cur, false
+	}
+	f.log.Debug("record refreshed", "registry", f.cfg.Name, "seq", cur.Seq)
+	return h, true
 }
 
 // adopt fetches and checks the manifest block rec points at and swaps it

@@ -13,3 +13,7 @@ var ErrNodeAhead = errors.New("the node serves a newer state")
 // of life (it wraps ipns.ErrExpiredRecord too): only the key can sign a
 // fresh one.
 var ErrNotLive = errors.New("the head's record is no longer valid")
+
+// ErrNotKeyHolder is returned by Resign when the key given is not the
+// registry's.
+var ErrNotKeyHolder = errors.New("the key is not the registry's")

@@ -27,6 +27,12 @@ type Index interface {
 	Checked(ctx context.Context, name string) (time.Time, error)
 	// MarkChecked records that name's upstreams gave a valid answer at t.
 	MarkChecked(ctx context.Context, name string, t time.Time) error
+	registry.RecordRefresher
+	// Signing returns the lifetime and TTL that seq of name was first
+	// signed with; ok is false when none is stored for seq.
+	Signing(ctx context.Context, name string, seq uint64) (lifetime, ttl time.Duration, ok bool, err error)
+	// SetSigning stores the lifetime and TTL that seq of name was signed with.
+	SetSigning(ctx context.Context, name string, seq uint64, lifetime, ttl time.Duration) error
 }
 
 // Config wires a Follower. Name, Blocks and Index are required.
