@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/kubo"
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
@@ -40,8 +41,16 @@ var errRemoteNotFound = errors.New("no such remote")
 
 // config is the content of configFile.
 type config struct {
-	Default string                  `json:"default,omitempty"`
-	Remotes map[string]remoteConfig `json:"remotes,omitempty"`
+	Default  string                   `json:"default,omitempty"`
+	Remotes  map[string]remoteConfig  `json:"remotes,omitempty"`
+	Replicas map[string]replicaConfig `json:"replicas,omitempty"`
+}
+
+// replicaConfig is one kubo node that keeps a copy of this home's
+// registry (`svcreg replica`).
+type replicaConfig struct {
+	Kubo string `json:"kubo"`
+	Pin  bool   `json:"pin,omitempty"`
 }
 
 // remoteConfig is one followed registry.
@@ -91,6 +100,14 @@ func parseConfig(data []byte) (*config, error) {
 			}
 		}
 		cfg.Remotes[name] = r
+	}
+	for name, r := range cfg.Replicas {
+		if !isRemoteName(name) {
+			return nil, fmt.Errorf("%w: replica name %q: use 1-63 of a-z 0-9 . _ -", errInvalidConfig, name)
+		}
+		if _, err := kubo.New(r.Kubo, nil); err != nil {
+			return nil, fmt.Errorf("%w: replica %s: %w", errInvalidConfig, name, err)
+		}
 	}
 	if _, ok := cfg.Remotes[cfg.Default]; cfg.Default != "" && !ok {
 		return nil, fmt.Errorf("%w: default remote %q is not configured", errInvalidConfig, cfg.Default)

@@ -33,6 +33,10 @@ type Index interface {
 	Signing(ctx context.Context, name string, seq uint64) (lifetime, ttl time.Duration, ok bool, err error)
 	// SetSigning stores the lifetime and TTL that seq of name was signed with.
 	SetSigning(ctx context.Context, name string, seq uint64, lifetime, ttl time.Duration) error
+	// ReplicaState returns the state stored for a replica of name (nil:
+	// none); PutReplicaState stores it (nil: deletes it).
+	ReplicaState(ctx context.Context, name, replica string) ([]byte, error)
+	PutReplicaState(ctx context.Context, name, replica string, v []byte) error
 }
 
 // Config wires a Follower. Name, Blocks and Index are required.
