@@ -6,17 +6,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
+	"github.com/svcreg/svcreg/registry/remote"
 )
 
 // shutdownGrace is how long in-flight requests may finish after a signal.
@@ -46,6 +48,11 @@ Examples:
 			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name or a remote's NAME (default: this home's own)"},
 			&cli.DurationFlag{Name: "max-stale", Value: gateway.DefaultMaxStale, Usage: "longest use of a head read from the index without re-reading it"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
+			&cli.StringSliceFlag{Name: "follow", Usage: "follow, mirror and serve the registry `NAME` (a k51… name or a remote's NAME); repeatable"},
+			&cli.StringSliceFlag{Name: "upstream", Usage: "gateway or svcreg node `URL` to follow from (repeatable; default: the remote's gateways)"},
+			&cli.StringFlag{Name: "mirror", Value: "all", Usage: "what to keep of followed registries: all (history and every release), latest, none (read-through only)"},
+			&cli.StringFlag{Name: "log", Value: "text", Usage: "log format on stderr: text or json (one line per event)"},
+			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "overall deadline of each request to an upstream"},
 		),
 		Action: runServe,
 	}
@@ -55,25 +62,22 @@ func runServe(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usageErr(fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice()), "svcreg serve [--listen ADDR] [--registry NAME]")
 	}
+	mirror, err := follow.ParseMirror(c.String("mirror"))
+	if err != nil {
+		return usageErr(err, "--mirror all|latest|none")
+	}
 	dir, err := homeDir(c)
 	if err != nil {
 		return err
 	}
+	following := len(c.StringSlice("follow")) > 0
 	for _, p := range []string{indexFile, blocksDir} {
-		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) && !following {
 			return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
 		}
 	}
-	name := ""
-	if c.String("registry") != "" {
-		t, err := selectTarget(c, dir) // a remote's NAME or a k51… name
-		if err != nil {
-			return err
-		}
-		name = t.name.String()
-	} else if k, err := loadKey(dir); err == nil {
-		name = k.Name()
-	} else if !errors.Is(err, errNoKey) {
+	logger, err := serveLogger(c)
+	if err != nil {
 		return err
 	}
 	h, err := openBlocks(c)
@@ -81,13 +85,34 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	level := slog.LevelWarn
-	if c.Bool("verbose") {
-		level = slog.LevelDebug
+	node, err := serveNode(c, h, mirror, logger)
+	if err != nil {
+		return err
+	}
+	name := ""
+	switch {
+	case c.String("registry") != "":
+		t, err := selectTarget(c, dir) // a remote's NAME or a k51… name
+		if err != nil {
+			return err
+		}
+		name = t.name.String()
+	case node.Own != nil:
+		name = node.Own.Name().String()
+	case len(node.Follow) == 1:
+		name = node.Follow[0].Name().String()
+	}
+	metrics := prometheus.NewRegistry()
+	if node.Metrics, err = follow.NewMetrics(metrics); err != nil {
+		return err
+	}
+	var blocks gateway.Store = h.blocks
+	if len(node.Follow) > 0 {
+		blocks = follow.NewReadThrough(h.blocks, node.Follow...)
 	}
 	srv, err := gateway.New(gateway.Config{
-		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
+		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
+		Logger: logger, Metrics: metrics,
 	})
 	if err != nil {
 		return err
@@ -95,7 +120,14 @@ func runServe(c *cli.Context) error {
 	if name == "" {
 		name = "- (no key in the home: /svc/ is off)"
 	}
-	return listenAndServe(c.Context, c.String("listen"), srv, name, c.App.Writer)
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { node.Run(ctx); close(done) }()
+	err = listenAndServe(ctx, c.String("listen"), nodeHandler(srv, node, metrics), name, c.App.Writer)
+	cancel()
+	<-done
+	return err
 }
 
 // listenAndServe serves h on addr until ctx ends, then lets in-flight
