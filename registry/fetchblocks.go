@@ -83,6 +83,9 @@ func (f *Fetcher) race(ctx context.Context, c cid.Cid, order []int) ([]byte, []S
 			if err == nil {
 				err = manifest.CheckBlock(c, data)
 			}
+			if err == nil {
+				err = CheckFetched(c, data) // decode and check before storing
+			}
 			ch <- result{i, data, err}
 		}()
 	}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/manifest"
 )
 
 // Blocks is content-addressed block storage. Implementations verify every
@@ -20,6 +22,16 @@ type Blocks interface {
 	Has(ctx context.Context, c cid.Cid) (bool, error)
 }
 
+// BlockBatcher is implemented by Blocks that can store several blocks with
+// one round of syncs. The registry stores a change's blocks with it when
+// available.
+type BlockBatcher interface {
+	// PutMany stores blocks; when it returns, every one of them is stored
+	// as durably as Put would store it. The caller guarantees that each
+	// block's data hashes to its CID.
+	PutMany(ctx context.Context, blocks []manifest.Block) error
+}
+
 // Head is the verified current manifest root of one registry.
 type Head struct {
 	Name   string  // the registry's IPNS name (k51…)
@@ -28,12 +40,16 @@ type Head struct {
 	Record []byte  // the marshalled, signed IPNS record pointing at Root
 }
 
-// Resolution is one cached answer to "which release does name@query pick at
-// this manifest root".
+// Resolution is one answer to "which release does name@query pick at this
+// manifest root". Only a yanked version named exactly resolves with Yanked
+// set, and Registry.Resolve never caches such an answer, so a Cache need
+// not store Yanked and YankReason.
 type Resolution struct {
-	Service string
-	Version string
-	CID     cid.Cid
+	Service    string
+	Version    string
+	CID        cid.Cid
+	Yanked     bool
+	YankReason string
 }
 
 // Cache is the local index of heads, rollback floors and resolutions.

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"sync/atomic"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -27,13 +25,23 @@ content for a published version is refused (exit 4).
 Dotfiles are skipped unless --hidden; symlinks are stored as symlinks and
 never followed.
 
+The blocks are written first and synced together, once, before the
+registry's head moves; content already stored is not written again.
+
+--dry-run hashes DIR the same way (on every core) and prints the line a
+publish would print, then says on stderr what would change. It stores,
+signs and locks nothing, and works without a registry (like
+'ipfs add -n'); a registry in the home is only read.
+
 Examples:
    svcreg publish tts@1.0.0 ./tts
    svcreg publish tts@1.1.0-beta.1 ./tts --profile unixfs-v0-2015
-   svcreg publish tts@1.0.1 --json`,
+   svcreg publish tts@1.0.1 --json
+   svcreg publish --dry-run tts@1.0.2 ./tts`,
 		Flags: withCommon(append(signFlags(),
 			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
 			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "hash only: print the CID and what would change; store and sign nothing"},
 		)...),
 		Action: runPublish,
 	}
@@ -66,15 +74,26 @@ func runPublish(c *cli.Context) error {
 	if dir == "" {
 		dir = "."
 	}
+	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden")}
+	if c.Bool("dry-run") {
+		return runPublishDryRun(c, name, v, dir, opts)
+	}
 	h, err := openBlocks(c)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden")}
-	stop := startProgress(c, &opts)
-	res, err := unixfs.Import(c.Context, h.blocks.Blockstore(), dir, opts)
-	stop()
+	// Write every block unsynced, then sync them all at once (flatfs.Batch)
+	// before the registry, which syncs its own few blocks, moves the head.
+	batch := h.blocks.NewBatch()
+	defer batch.Discard()
+	m, update := importMeter(c, "publishing", dir, opts.Hidden)
+	opts.Progress = update
+	res, err := unixfs.Import(c.Context, batch.Blockstore(), dir, opts)
+	m.finish()
+	if err == nil {
+		err = batch.Commit(c.Context)
+	}
 	if err != nil {
 		return err
 	}
@@ -95,39 +114,4 @@ func runPublish(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already published with this content; nothing changed\n", name, v)
 		}
 	})
-}
-
-// startProgress reports import progress on stderr when it is a terminal.
-func startProgress(c *cli.Context, opts *unixfs.Options) (stop func()) {
-	w := c.App.ErrWriter
-	if !isTerminal(w) {
-		return func() {}
-	}
-	var done atomic.Int64
-	var last atomic.Int64
-	opts.Progress = func(n int64) {
-		done.Store(n)
-		if now := time.Now().UnixMilli(); now-last.Load() >= 200 {
-			last.Store(now)
-			fmt.Fprintf(w, "\rimporting: %s", humanBytes(n))
-		}
-	}
-	return func() {
-		if last.Load() != 0 {
-			fmt.Fprintf(w, "\rimported: %s\n", humanBytes(done.Load()))
-		}
-	}
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -37,14 +37,17 @@ Examples:
 		Subcommands: []*cli.Command{
 			{
 				Name: "add", Usage: "push the registry to a kubo node from now on", ArgsUsage: "NAME",
+				Description: "Examples:\n   svcreg replica add backup --kubo http://kubo-1.internal:5001 --pin",
 				Flags: withCommon(
 					&cli.StringFlag{Name: "kubo", Required: true, Usage: "the node's RPC API `URL`"},
 					&cli.BoolFlag{Name: "pin", Usage: "keep the whole registry pinned on the node"},
 				),
 				Action: runReplicaAdd,
 			},
-			{Name: "ls", Aliases: []string{"list"}, Usage: "list the replicas, their last success, failure and lag", Flags: withCommon(), Action: runReplicaList},
-			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop pushing to a replica (its copy stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: runReplicaRemove},
+			{Name: "ls", Aliases: []string{"list"}, Usage: "list the replicas, their last success, failure and lag", Flags: withCommon(), Action: runReplicaList,
+				Description: "Examples:\n   svcreg replica ls\n   svcreg replica ls --json"},
+			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop pushing to a replica (its copy stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: runReplicaRemove,
+				Description: "Examples:\n   svcreg replica rm backup"},
 		},
 	}
 }

@@ -21,6 +21,10 @@ import (
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
+// recordsDir holds the IPNS records of names the home does not follow,
+// stored by svcreg serve (PUT /routing/v1/ipns/NAME).
+const recordsDir = "records"
+
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 5 * time.Second
 
@@ -33,7 +37,8 @@ func newServeCommand() *cli.Command {
    /ipfs/CID/…                     files, listings, ?format=raw|car (trustless)
    /ipns/REGISTRY/…                through the registry's signed record
    /svc/NAME@RANGE/…               the release the range resolves to, now
-   /routing/v1/ipns/NAME           GET the record; PUT a newer one
+   /routing/v1/ipns/NAME           GET the record; PUT a newer one (any name:
+                                   names not followed are kept as records only)
 
 The index is never kept open, so other svcreg commands keep working while
 it runs; changes show on the next request. SIGINT or SIGTERM stops it after
@@ -42,11 +47,14 @@ in-flight requests finish.
 Examples:
    svcreg serve
    svcreg serve --listen 127.0.0.1:9090
+   svcreg serve --subdomain-host localhost   # http://1-0-0.say.k51….svc.localhost:8080/
    open "$(svcreg url 'say@^1' --query say=hello)"`,
 		Flags: withCommon(
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
 			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name or a remote's NAME (default: this home's own)"},
 			&cli.DurationFlag{Name: "max-stale", Value: gateway.DefaultMaxStale, Usage: "longest use of a head read from the index without re-reading it"},
+			&cli.StringFlag{Name: "public-url", Usage: "the URL clients reach this server at, announced in /routing/v1/providers (default: the listen address)"},
+			&cli.StringSliceFlag{Name: "subdomain-host", Usage: "serve `HOST` as a subdomain gateway: an origin per release (repeatable)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
 			&cli.StringSliceFlag{Name: "follow", Usage: "follow, mirror and serve the registry `NAME` (a k51… name or a remote's NAME); repeatable"},
 			&cli.StringSliceFlag{Name: "upstream", Usage: "gateway or svcreg node `URL` to follow from (repeatable; default: the remote's gateways)"},
@@ -80,6 +88,10 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	dl, err := newDNSLink(c)
+	if err != nil {
+		return err
+	}
 	h, err := openBlocks(c)
 	if err != nil {
 		return err
@@ -110,9 +122,19 @@ func runServe(c *cli.Context) error {
 	if len(node.Follow) > 0 {
 		blocks = follow.NewReadThrough(h.blocks, node.Follow...)
 	}
+	ln, err := net.Listen("tcp", c.String("listen"))
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	provider, err := nodeProvider(dir, c.String("public-url"), ln.Addr())
+	if err != nil {
+		return err
+	}
 	srv, err := gateway.New(gateway.Config{
 		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		Logger: logger, Metrics: metrics,
+		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, RecordsDir: filepath.Join(dir, recordsDir),
+		Logger: logger, Metrics: metrics, Provider: provider,
 	})
 	if err != nil {
 		return err
@@ -124,20 +146,16 @@ func runServe(c *cli.Context) error {
 	defer cancel()
 	done := make(chan struct{})
 	go func() { node.Run(ctx); close(done) }()
-	err = listenAndServe(ctx, c.String("listen"), nodeHandler(srv, node, metrics), name, c.App.Writer)
+	err = serveListener(ctx, ln, nodeHandler(srv, node, metrics), name, c.App.Writer)
 	cancel()
 	<-done
 	return err
 }
 
-// listenAndServe serves h on addr until ctx ends, then lets in-flight
+// serveListener serves h on ln until ctx ends, then lets in-flight
 // requests finish for up to shutdownGrace.
-func listenAndServe(ctx context.Context, addr string, h http.Handler, name string, stdout io.Writer) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+func serveListener(ctx context.Context, ln net.Listener, h http.Handler, name string, stdout io.Writer) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), name)

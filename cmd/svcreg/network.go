@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
@@ -69,10 +71,16 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
-	if reg == "" {
-		if cfg.Default == "" {
-			return target{}, fmt.Errorf("%w in %s, and no default remote", errNoKey, dir)
+	if reg == "" && cfg.Default == "" {
+		// A home filled by 'svcreg import': its one registry is the default.
+		s, err := onlyHead(c, dir)
+		if err != nil || s == "" {
+			return target{}, err
 		}
+		name, err := ipns.ParseRegistryName(s)
+		return own(target{name: name, gateways: gws}), err
+	}
+	if reg == "" {
 		reg = cfg.Default
 	}
 	if r, ok := cfg.Remotes[reg]; ok {
@@ -85,12 +93,45 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 		}
 		return own(target{name: name, remote: reg, gateways: gws}), nil
 	}
-	name, err := ipns.ParseRegistryName(reg)
-	if err != nil {
+	s, err := resolveRegistry(c, reg) // a k51… name, or a domain with DNSLink
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return target{}, err
+	} else if err != nil {
 		return target{}, withHint(fmt.Errorf("--registry %q is neither a remote nor a registry name: %w", reg, err),
-			"pass a k51… name or the NAME of a remote ('svcreg remote ls')")
+			"pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
+	}
+	name, err := ipns.ParseRegistryName(s)
+	if err != nil {
+		return target{}, err
 	}
 	return own(target{name: name, gateways: gws}), nil
+}
+
+// onlyHead returns the registry whose head the home's index holds when
+// it holds exactly one, for a home without a key or default remote.
+// Otherwise it fails with errNoKey, saying what it found.
+func onlyHead(c *cli.Context, dir string) (string, error) {
+	var names []string
+	if _, err := os.Stat(filepath.Join(dir, indexFile)); err == nil {
+		ix, err := bolt.Open(filepath.Join(dir, indexFile), &bolt.Options{ReadOnly: true})
+		if err != nil {
+			return "", err
+		}
+		names, err = ix.Names(c.Context)
+		ix.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	switch len(names) {
+	case 1:
+		return names[0], nil
+	case 0:
+		return "", fmt.Errorf("%w in %s, no default remote, and no registry's state", errNoKey, dir)
+	}
+	return "", withHint(fmt.Errorf("%w in %s and no default remote, but the states of %d registries: %s", errNoKey, dir, len(names), strings.Join(names, ", ")),
+		"name one with --registry k51…, or make one the default with 'svcreg remote add NAME k51… --default'")
 }
 
 // openTarget opens the home for the selected registry. Without gateways
@@ -160,8 +201,10 @@ func (h *home) follow(c *cli.Context, t target) error {
 // follow.Follower.Sync's) and reports on stderr what the gateways did.
 func (h *home) syncHead(c *cli.Context) error {
 	s, err := h.net.follower.Sync(c.Context, c.Bool("refresh"))
-	for _, p := range s.Problems {
-		warnf(c, "%s", p)
+	if err == nil || s.Cached { // else the error says what each source did
+		for _, p := range s.Problems {
+			warnf(c, "%s", oneLine(p.Error()))
+		}
 	}
 	if err != nil {
 		if errors.Is(err, registry.ErrOffline) {

@@ -9,6 +9,7 @@ import (
 	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -27,7 +28,10 @@ type Store struct {
 	bs *verifiedBlockstore
 }
 
-var _ registry.Blocks = (*Store)(nil)
+var (
+	_ registry.Blocks       = (*Store)(nil)
+	_ registry.BlockBatcher = (*Store)(nil)
+)
 
 // Open opens the block directory dir, creating it with kubo's sharding
 // when it does not exist. It fails if dir has another sharding function.
@@ -40,7 +44,9 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open block store %s: %w", dir, err)
 	}
-	return &Store{ds: ds, bs: newVerifiedBlockstore(ds)}, nil
+	bs := newVerifiedBlockstore(ds)
+	bs.dir = ds
+	return &Store{ds: ds, bs: bs}, nil
 }
 
 // Close releases the store.
@@ -92,6 +98,17 @@ func (s *Store) Put(ctx context.Context, c cid.Cid, data []byte) error {
 		return fmt.Errorf("put block %s: %w", c, err)
 	}
 	return nil
+}
+
+// PutMany stores blks as one Batch: when it returns, every block is on
+// stable storage (unless Options.NoSync), after one round of syncs.
+func (s *Store) PutMany(ctx context.Context, blks []manifest.Block) error {
+	b := s.NewBatch()
+	if err := b.PutMany(ctx, blks); err != nil {
+		b.Discard()
+		return err
+	}
+	return b.Commit(ctx)
 }
 
 // Has reports whether a block with c's multihash is stored. It does not

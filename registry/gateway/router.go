@@ -11,7 +11,6 @@ import (
 	"github.com/ipfs/boxo/routing/http/types"
 	"github.com/ipfs/boxo/routing/http/types/iter"
 	"github.com/ipfs/go-cid"
-	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/routing"
 )
 
@@ -25,6 +24,13 @@ var _ server.DelegatedRouter = router{}
 // (which the server answers with 200 text/plain, as IPIP-0513 says).
 func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record, error) {
 	vh, err := r.s.liveHead(ctx, name.String())
+	if r.s.useRecords(err) {
+		_, rec, err := r.s.otherRecord(name.String())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", routing.ErrNotFound, err)
+		}
+		return rec, nil
+	}
 	switch code := statusOf(err); {
 	case err == nil:
 		return ipnsrec.UnmarshalRecord(vh.Head.Record)
@@ -53,20 +59,9 @@ func (r router) PutIPNS(ctx context.Context, name ipnsrec.Name, record *ipnsrec.
 	return err
 }
 
-// FindProviders implements server.DelegatedRouter: this server announces
-// no providers.
-func (router) FindProviders(context.Context, cid.Cid, int) (iter.ResultIter[types.Record], error) {
-	return nil, routing.ErrNotFound
-}
-
 // ProvideBitswap implements server.DelegatedRouter (deprecated API).
 func (router) ProvideBitswap(context.Context, *server.BitswapWriteProvideRequest) (time.Duration, error) {
 	return 0, routing.ErrNotSupported
-}
-
-// FindPeers implements server.DelegatedRouter: this server knows no peers.
-func (router) FindPeers(context.Context, peer.ID, int) (iter.ResultIter[*types.PeerRecord], error) {
-	return nil, routing.ErrNotFound
 }
 
 // GetClosestPeers implements server.DelegatedRouter: there is no DHT.

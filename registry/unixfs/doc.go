@@ -14,6 +14,13 @@
 // turn into HAMT shards past the profile's threshold. This is the same code
 // kubo reaches through MFS, and gives identical CIDs.
 //
+// A file of more than one chunk is read and hashed on every core: workers
+// read chunks ahead at their offsets and hash the leaf blocks, while boxo's
+// balanced layout builds the tree in file order as usual and takes each
+// leaf's CID from the worker that hashed exactly those bytes (a
+// cid.Builder and chunk.Splitter pair; see leaves.go). Internal nodes and
+// directories are hashed by boxo as before, so the DAG is the same.
+//
 // # Profiles
 //
 // ProfileV1 ("unixfs-v1-2025", the default) and ProfileV0

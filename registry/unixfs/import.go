@@ -148,20 +148,35 @@ func (im *importer) addEntry(path string, e fs.DirEntry) (ipld.Node, error) {
 }
 
 // addFile imports a regular file with the balanced layout, as kubo does.
+// A file of several chunks is read and hashed on every core (leaves.go).
 func (im *importer) addFile(path string) (ipld.Node, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	r := im.prog.reader(f)
 	params := helpers.DagBuilderParams{
 		Dagserv:    im.dag,
 		RawLeaves:  im.prof.RawLeaves,
 		Maxlinks:   im.prof.FileDAGWidth,
 		CidBuilder: im.cb,
 	}
-	db, err := params.New(chunk.NewSizeSplitter(r, im.prof.ChunkSize))
+	var n int64
+	var spl chunk.Splitter
+	prefix, ok := im.cb.(cid.Prefix)
+	if fi, err := f.Stat(); ok && err == nil && fi.Size() > im.prof.ChunkSize {
+		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, func(c int) {
+			n += int64(c)
+			im.prog.add(c)
+		})
+		defer lh.close()
+		spl, params.CidBuilder = lh, lh.builder()
+	} else {
+		r := im.prog.reader(f)
+		spl = chunk.NewSizeSplitter(r, im.prof.ChunkSize)
+		defer func() { im.res.Size += uint64(r.n) }()
+	}
+	db, err := params.New(spl)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +185,7 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	im.res.Files++
-	im.res.Size += uint64(r.n)
+	im.res.Size += uint64(n)
 	return nd, nil
 }
 

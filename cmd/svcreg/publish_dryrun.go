@@ -1,0 +1,86 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ipfs/boxo/blockstore"
+	"github.com/ipfs/go-datastore"
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/unixfs"
+)
+
+// dryRunOut is the --json output of publish --dry-run.
+type dryRunOut struct {
+	DryRun   bool   `json:"dry_run"`
+	Service  string `json:"service"`
+	Version  string `json:"version"`
+	CID      string `json:"cid"`
+	Size     uint64 `json:"size"`
+	Profile  string `json:"profile"`
+	Registry string `json:"registry,omitempty"` // empty: the home has no registry
+	Changed  bool   `json:"changed"`            // a publish would record a new release
+	Seq      uint64 `json:"seq,omitempty"`      // the state a publish would create
+}
+
+// runPublishDryRun hashes dir without storing it and reports what a
+// publish would change. It creates nothing in the home and signs nothing.
+func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, dir string, opts unixfs.Options) error {
+	// Write-through: no existence check before each discarded Put.
+	bs := blockstore.NewBlockstore(datastore.NewNullDatastore(), blockstore.WriteThrough(true))
+	m, update := importMeter(c, "hashing", dir, opts.Hidden)
+	opts.Progress = update
+	res, err := unixfs.Import(c.Context, bs, dir, opts)
+	m.finish()
+	if err != nil {
+		return err
+	}
+	out := dryRunOut{DryRun: true, Service: string(name), Version: v.String(), CID: res.Root.String(),
+		Size: res.Size, Profile: opts.Profile}
+	note, err := planPublish(c, &out, registry.Publication{
+		Service: name, Version: v, Content: res.Root, Size: res.Size, Profile: opts.Profile, Hidden: opts.Hidden,
+	})
+	if err != nil {
+		return err
+	}
+	return emit(c, out, func(w io.Writer) {
+		fmt.Fprintf(w, "%s@%s %s\n", name, v, res.Root)
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: dry run: %s; nothing was stored or signed\n", note)
+	})
+}
+
+// planPublish fills in what publishing p would change in the home's
+// registry, if it has one, and returns a sentence saying so.
+func planPublish(c *cli.Context, out *dryRunOut, p registry.Publication) (string, error) {
+	dir, err := homeDir(c)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(dir, keyFile)); errors.Is(err, os.ErrNotExist) {
+		return fmt.Sprintf("%s has no registry ('svcreg init' makes one)", dir), nil
+	}
+	h, err := openHome(c, false)
+	if err != nil {
+		return "", err
+	}
+	defer h.Close()
+	head, changed, err := h.reg.PublishDryRun(c.Context, []registry.Publication{p})
+	if errors.Is(err, registry.ErrNoHead) {
+		return fmt.Sprintf("%s has no registry state yet ('svcreg init' makes one)", dir), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	out.Registry, out.Changed = head.Name, changed
+	if !changed {
+		return fmt.Sprintf("%s@%s is already published with this content; nothing would change", p.Service, p.Version), nil
+	}
+	out.Seq = head.Seq + 1
+	return fmt.Sprintf("publish would record %s@%s -> %s (%d bytes, %s) as state %d", p.Service, p.Version, p.Content, p.Size, p.Profile, out.Seq), nil
+}

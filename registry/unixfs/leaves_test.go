@@ -1,0 +1,132 @@
+package unixfs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ipfs/boxo/blockservice"
+	chunk "github.com/ipfs/boxo/chunker"
+	"github.com/ipfs/boxo/ipld/merkledag"
+	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
+	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
+	"github.com/ipfs/go-cid"
+)
+
+// layoutFile builds data's file DAG with boxo's balanced layout, with the
+// plain size splitter or with a leafHasher, and returns the root CID, the
+// CIDs of every block stored, and the leafHasher's hits.
+func layoutFile(t *testing.T, data io.ReaderAt, size int64, profile string, parallel bool) (cid.Cid, []cid.Cid, int) {
+	t.Helper()
+	prof, err := settings(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	importMu.Lock()
+	defer importMu.Unlock()
+	applyGlobals(prof)
+	bs := memBlockstore()
+	params := helpers.DagBuilderParams{
+		Dagserv:    merkledag.NewDAGService(blockservice.New(bs, nil)),
+		RawLeaves:  prof.RawLeaves,
+		Maxlinks:   prof.FileDAGWidth,
+		CidBuilder: prof.CidBuilder(),
+	}
+	var spl chunk.Splitter = chunk.NewSizeSplitter(io.NewSectionReader(data, 0, size), prof.ChunkSize)
+	var lh *leafHasher
+	if parallel {
+		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, nil)
+		defer lh.close()
+		spl, params.CidBuilder = lh, lh.builder()
+	}
+	db, err := params.New(spl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nd, err := balanced.Layout(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := bs.AllKeysChan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []cid.Cid
+	for k := range keys {
+		all = append(all, k)
+	}
+	hits := 0
+	if lh != nil {
+		hits = lh.hits
+	}
+	return nd.Cid(), all, hits
+}
+
+// TestLeafHasherSameDAG checks that hashing leaves in parallel builds the
+// same blocks as boxo's own splitter, with every leaf hashed by a worker,
+// for sizes around chunk and tree-level boundaries in both profiles.
+func TestLeafHasherSameDAG(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, p := range profiles {
+		prof, _ := settings(p)
+		cs := int(prof.ChunkSize)
+		sizes := []int{cs + 1, 2 * cs, 3*cs - 1, 5*cs + 7}
+		if p == ProfileV0 {
+			// 174 links per node: 175 chunks need a second level.
+			sizes = append(sizes, prof.FileDAGWidth*cs+1)
+		}
+		for _, size := range sizes {
+			data := make([]byte, size)
+			for i := range data {
+				data[i] = byte(r.Uint32())
+			}
+			want, wantBlocks, _ := layoutFile(t, bytes.NewReader(data), int64(size), p, false)
+			got, gotBlocks, hits := layoutFile(t, bytes.NewReader(data), int64(size), p, true)
+			if !got.Equals(want) || len(gotBlocks) != len(wantBlocks) {
+				t.Errorf("%s %d B: parallel %s (%d blocks), boxo %s (%d blocks)", p, size, got, len(gotBlocks), want, len(wantBlocks))
+			}
+			if leaves := (size + cs - 1) / cs; hits != leaves {
+				t.Errorf("%s %d B: %d of %d leaves hashed by workers", p, size, hits, leaves)
+			}
+		}
+	}
+}
+
+// failingReaderAt fails every read at or past off.
+type failingReaderAt struct {
+	r   io.ReaderAt
+	off int64
+}
+
+var errDisk = errors.New("disk on fire")
+
+func (f failingReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	if off >= f.off {
+		return 0, errDisk
+	}
+	return f.r.ReadAt(b, off)
+}
+
+// TestLeafHasherReadError checks that a read error reaches the caller and
+// that close returns with workers still holding chunks.
+func TestLeafHasherReadError(t *testing.T) {
+	prof, _ := settings(ProfileV1)
+	cs := int(prof.ChunkSize)
+	data := make([]byte, 8*cs)
+	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, nil)
+	var err error
+	for n := 0; n < 10 && err == nil; n++ {
+		_, err = lh.NextBytes()
+	}
+	lh.close()
+	if !errors.Is(err, errDisk) {
+		t.Fatalf("NextBytes: %v, want %v", err, errDisk)
+	}
+
+	// Closing early, before reading anything, must not hang.
+	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, nil)
+	lh.close()
+}
