@@ -78,7 +78,11 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	following := len(c.StringSlice("follow")) > 0
+	cfg, err := loadConfig(dir)
+	if err != nil {
+		return err
+	}
+	following := len(c.StringSlice("follow")) > 0 || len(cfg.Follow) > 0
 	for _, p := range []string{indexFile, blocksDir} {
 		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) && !following {
 			return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)

@@ -44,6 +44,9 @@ type config struct {
 	Default  string                   `json:"default,omitempty"`
 	Remotes  map[string]remoteConfig  `json:"remotes,omitempty"`
 	Replicas map[string]replicaConfig `json:"replicas,omitempty"`
+	// Follow lists the registries 'svcreg serve' follows besides its
+	// --follow flags: remote NAMEs or k51… names.
+	Follow []string `json:"follow,omitempty"`
 }
 
 // replicaConfig is one kubo node that keeps a copy of this home's
@@ -107,6 +110,13 @@ func parseConfig(data []byte) (*config, error) {
 		}
 		if _, err := kubo.New(r.Kubo, nil); err != nil {
 			return nil, fmt.Errorf("%w: replica %s: %w", errInvalidConfig, name, err)
+		}
+	}
+	for _, f := range cfg.Follow {
+		if _, ok := cfg.Remotes[f]; !ok {
+			if _, err := ipns.ParseName(f); err != nil {
+				return nil, fmt.Errorf("%w: follow %q is neither a remote nor a registry name", errInvalidConfig, f)
+			}
 		}
 	}
 	if _, ok := cfg.Remotes[cfg.Default]; cfg.Default != "" && !ok {

@@ -256,3 +256,26 @@ func rawCidOf(s string) cid.Cid {
 	c, _ := cid.Prefix{Version: 1, Codec: cid.Raw, MhType: multihash.SHA2_256, MhLength: -1}.Sum([]byte(s))
 	return c
 }
+
+// TestServeReadThrough: a mirror with --mirror none keeps only the head
+// and serves a release it never stored by fetching it from its upstream
+// in the request; /healthz and /metrics report the followed registry.
+func TestServeReadThrough(t *testing.T) {
+	pub, name := publisher(t)
+	good := newGateway(t, pub)
+	m := startServer(t, filepath.Join(t.TempDir(), "m"), "--follow", name, "--upstream", good.URL, "--mirror", "none")
+	head := headOf(t, pub, name)
+	waitFor(t, 10*time.Second, "the mirror has the head", func() bool { seq, _, _ := m.health(name); return seq == head.Seq })
+	before := good.hits.Load()
+	code, _, body := fetch(t, m.URL()+"/svc/tts@1.0.0/index.html", "")
+	if code != 200 || body != "one" {
+		t.Fatalf("read-through: %d %q", code, body)
+	}
+	if good.hits.Load() == before {
+		t.Fatal("the upstream was not asked")
+	}
+	code, _, body = fetch(t, m.URL()+"/metrics", "")
+	if code != 200 || !strings.Contains(body, `svcreg_head_seq{registry="`+name+`"}`) {
+		t.Fatalf("metrics: %d\n%s", code, body)
+	}
+}

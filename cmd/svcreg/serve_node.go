@@ -35,7 +35,8 @@ func serveLogger(c *cli.Context) (*slog.Logger, error) {
 }
 
 // serveNode wires the node that runs beside the server: the registries
-// followed (--follow, from --upstream or the remote's gateways), the own
+// followed (--follow and the config's "follow" list, from --upstream or
+// the remote's gateways), the own
 // registry when the home holds its key (re-signed when due), and the
 // replicas of config.json.
 func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logger) (*follow.Node, error) {
@@ -62,7 +63,12 @@ func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logge
 	if node.Replicas, err = cfg.replicas(); err != nil {
 		return nil, err
 	}
-	for _, spec := range c.StringSlice("follow") {
+	seen := map[string]bool{}
+	for _, spec := range append(c.StringSlice("follow"), cfg.Follow...) {
+		if seen[spec] {
+			continue
+		}
+		seen[spec] = true
 		t, err := followTarget(h.dir, cfg, spec, c.StringSlice("upstream"))
 		if err != nil {
 			return nil, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,6 +83,7 @@ func (n *Node) Statuses() []Status {
 	for _, s := range n.status {
 		out = append(out, *s)
 	}
+	slices.SortFunc(out, func(a, b Status) int { return strings.Compare(a.Registry, b.Registry) })
 	return out
 }
 

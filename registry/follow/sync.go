@@ -7,6 +7,7 @@ import (
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/remote"
 )
 
 // Sync is the outcome of Follower.Sync.
@@ -29,6 +30,9 @@ type Sync struct {
 // and the upstreams gave a valid answer less than the record's TTL ago
 // (kept in the index, so every process on the home shares it).
 //
+// The whole refresh is bounded by Config.Timeout; an upstream that has
+// not answered by then is given up on (registry.ErrUnavailable).
+//
 // One rule for every caller: when a head is stored, upstreams that cannot
 // be reached or have no record make the answer the stored copy (Stale
 // says so); for one's own registry, upstreams behind this home are
@@ -50,7 +54,18 @@ func (f *Follower) Sync(ctx context.Context, refresh bool) (Sync, error) {
 		return s, nil
 	}
 	s.Asked = true
-	r, err := f.fetcher.Refresh(ctx)
+	timeout := f.cfg.Timeout
+	if timeout <= 0 {
+		timeout = remote.DefaultTimeout
+	}
+	// Timeout bounds the whole refresh (every upstream, the manifest), not
+	// only each request.
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r, err := f.fetcher.Refresh(rctx)
+	if err != nil && ctx.Err() == nil && rctx.Err() != nil && !isAny(err, registry.ErrUnavailable) {
+		err = fmt.Errorf("%w: no answer within %s: %w", registry.ErrUnavailable, timeout, err)
+	}
 	s.Problems = r.Problems
 	switch {
 	case err == nil:
