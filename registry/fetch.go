@@ -207,6 +207,7 @@ func (f *Fetcher) records(ctx context.Context) ([]offer, []SourceError) {
 	}
 	results := make([]*result, len(f.cfg.Sources))
 	var grace <-chan time.Time
+	why := "before the deadline"
 wait:
 	for range f.cfg.Sources {
 		select {
@@ -216,6 +217,7 @@ wait:
 				grace = time.After(f.cfg.RecordGrace)
 			}
 		case <-grace:
+			why = fmt.Sprintf("within %s of the first valid one", f.cfg.RecordGrace)
 			break wait
 		case <-ctx.Done():
 			break wait
@@ -228,7 +230,7 @@ wait:
 		case r == nil:
 			f.markSlow(i)
 			problems = append(problems, SourceError{f.cfg.Sources[i].String(),
-				fmt.Errorf("%w: no record within %s of the first valid one", ErrUnreachable, f.cfg.RecordGrace)})
+				fmt.Errorf("%w: no record %s", ErrUnreachable, why)})
 		case r.err != nil:
 			problems = append(problems, SourceError{f.cfg.Sources[i].String(), r.err})
 		default:

@@ -59,7 +59,9 @@ func (f *Follower) Sync(ctx context.Context, refresh bool) (Sync, error) {
 		timeout = remote.DefaultTimeout
 	}
 	// Timeout bounds the whole refresh (every upstream, the manifest), not
-	// only each request.
+	// only each request; the record grace on top lets a request's own
+	// deadline report first.
+	timeout += registry.DefaultRecordGrace
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r, err := f.fetcher.Refresh(rctx)
