@@ -237,9 +237,14 @@ func TestNodeAvailability(t *testing.T) {
 
 	// The last record the publisher signed is carried until its end of
 	// life, and not a second longer.
-	var last struct{ Expires time.Time }
-	mustJSON(t, &last, pub, "name", "--json") // the last record the publisher signed
-	eol := last.Expires
+	// B carries the last record the publisher signed.
+	last := headOf(t, pub, name).Record
+	waitFor(t, 15*time.Second, "B serves the last record", func() bool { return bytes.Equal(recordAt(b.URL(), name), last) })
+	rec, err := ipns.Verify(name, last, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eol := rec.Validity
 	if !eol.After(published.Add(lifetime)) {
 		t.Fatalf("the last record ends %s, not after the first one's %s: never re-signed", eol, published.Add(lifetime))
 	}
@@ -278,4 +283,20 @@ func TestServeReadThrough(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `svcreg_head_seq{registry="`+name+`"}`) {
 		t.Fatalf("metrics: %d\n%s", code, body)
 	}
+}
+
+// recordAt returns the record the server at base serves for name (nil if none).
+func recordAt(base, name string) []byte {
+	req, _ := http.NewRequest(http.MethodGet, base+"/routing/v1/ipns/"+name, nil)
+	req.Header.Set("Accept", "application/vnd.ipfs.ipns-record")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 10<<10))
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	return b
 }
