@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -82,5 +83,38 @@ func TestRecordGrace(t *testing.T) {
 		if err != nil || r.Head.Seq != tc.seq || time.Since(start) > 2*time.Second {
 			t.Fatalf("newer record after %s: %+v, %v after %s", tc.delay, r, err, time.Since(start))
 		}
+	}
+}
+
+// TestAdoptResigned: a record of the head's state that ends later (a
+// re-signed one) replaces the stored record, from Adopt (import) and from
+// Refresh; the head, history and floor stay.
+func TestAdoptResigned(t *testing.T) {
+	pub := newFixture(t, 0)
+	pub.publish(t, "tts@1.0.0", "one")
+	src := pub.serve(t, "gw")
+	c := newClientSources(t, nil, src)
+	ctx := t.Context()
+	r, err := c.fetcher.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := r.Head
+	resigned := []byte(fmt.Sprintf("%s %s %d %d", regName, head.Root, head.Seq, 2000000000))
+	h, changed, err := c.fetcher.Adopt(ctx, resigned)
+	if err != nil || !changed || h.Seq != head.Seq || !h.Root.Equals(head.Root) || string(h.Record) != string(resigned) {
+		t.Fatalf("adopt a re-signed record: %+v, %v, %v", h, changed, err)
+	}
+	later := []byte(fmt.Sprintf("%s %s %d %d", regName, head.Root, head.Seq, 2100000000))
+	src.record = later
+	r, err = c.fetcher.Refresh(ctx)
+	if err != nil || !r.Resigned || r.Changed || string(r.Head.Record) != string(later) {
+		t.Fatalf("refresh with a re-signed record: %+v, %v", r, err)
+	}
+	if _, changed, err := c.fetcher.Adopt(ctx, resigned); err != nil || changed {
+		t.Fatalf("adopt an earlier end of life: %v, %v", changed, err)
+	}
+	if floor, _ := c.cache.Floor(ctx, regName); floor != head.Seq {
+		t.Fatalf("floor %d, want %d", floor, head.Seq)
 	}
 }
