@@ -180,11 +180,11 @@ func (h *home) follow(c *cli.Context, t target) error {
 	if h.cache != nil {
 		h.cache.Close()
 	}
-	tr := bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
+	tr := bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
 	h.cache = tr
 	f, err := follow.New(follow.Config{
 		Name: t.name, Own: t.own, Blocks: h.blocks, Index: tr,
-		Gateways: t.gateways, Offline: c.Bool("offline"), Timeout: c.Duration("timeout"),
+		Gateways: t.gateways, Offline: h.offline(c, t.gateways), Timeout: c.Duration("timeout"),
 		UserAgent: "svcreg/" + versionString(),
 	})
 	if errors.Is(err, follow.ErrBadUpstream) {
@@ -223,6 +223,19 @@ func (h *home) syncHead(c *cli.Context) error {
 		warnf(c, "no gateway answered; using the cached state, seq %d", s.Head.Seq)
 	}
 	return nil
+}
+
+// offline reports whether gateways may not be asked: --offline, or a
+// read-only home, which could keep nothing they send (it says so when
+// there are gateways to ask).
+func (h *home) offline(c *cli.Context, gateways []string) bool {
+	if c.Bool("offline") {
+		return true
+	}
+	if h.readOnly && len(gateways) > 0 {
+		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
+	}
+	return h.readOnly
 }
 
 // readBlocks returns the blocks the registry reads: the local store, or
