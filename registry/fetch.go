@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/svcreg/svcreg/manifest"
 )
@@ -21,7 +22,19 @@ type FetcherConfig struct {
 	Sources  []Source       // where to fetch from, in order of preference
 	Verifier RecordVerifier // checks IPNS records
 	Logger   *slog.Logger   // nil: discard
+	// RecordGrace is how long Refresh waits for other sources after the
+	// first valid record (0: DefaultRecordGrace).
+	RecordGrace time.Duration
+	// Hedge is how long a block fetch waits for one source before it asks
+	// the next one too (0: DefaultHedge).
+	Hedge time.Duration
 }
+
+// Defaults of FetcherConfig.
+const (
+	DefaultRecordGrace = 300 * time.Millisecond
+	DefaultHedge       = 250 * time.Millisecond
+)
 
 // Fetcher keeps the local copy of one registry up to date from untrusted
 // sources. It trusts nothing a source says: records must verify against
@@ -42,6 +55,12 @@ type Fetcher struct {
 func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
 	if cfg.Name == "" || cfg.Blocks == nil || cfg.Cache == nil || cfg.Verifier == nil {
 		return nil, errors.New("new fetcher: name, blocks, cache and verifier are required")
+	}
+	if cfg.RecordGrace <= 0 {
+		cfg.RecordGrace = DefaultRecordGrace
+	}
+	if cfg.Hedge <= 0 {
+		cfg.Hedge = DefaultHedge
 	}
 	f := &Fetcher{cfg: cfg, log: cfg.Logger, down: map[int]bool{}}
 	if f.log == nil {
@@ -66,6 +85,9 @@ func (e SourceError) Unwrap() error { return e.Err }
 type Refresh struct {
 	Head    Head // the head after the refresh (zero if there is none)
 	Changed bool // whether the head moved
+	// Resigned reports that the head stayed but its record was replaced
+	// by a re-signed one with a later end of life.
+	Resigned bool
 	// Problems lists sources that failed, served invalid data or an older
 	// state than the head, even when others gave the answer.
 	Problems []SourceError
@@ -107,6 +129,7 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 	}
 	var newer []offer
 	current := false
+	var resigned *offer // the freshest re-signed record of the current state
 	for _, o := range offers {
 		src := f.cfg.Sources[o.src].String()
 		switch {
@@ -114,6 +137,9 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 			newer = append(newer, o)
 		case o.rec.Seq == cur.Seq && o.rec.Root.Equals(cur.Root):
 			current = true
+			if resigned == nil && f.laterEOL(o.rec, cur) {
+				resigned = &o
+			}
 		case o.rec.Seq == cur.Seq:
 			res.Problems = append(res.Problems, SourceError{src, fmt.Errorf("%w: seq %d points at %s, but this home has %s for seq %d",
 				manifest.ErrInvalidManifest, o.rec.Seq, o.rec.Root, cur.Root, cur.Seq)})
@@ -123,6 +149,9 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 	}
 	if len(newer) == 0 {
 		if current {
+			if resigned != nil {
+				res.Head, res.Resigned = f.refreshRecord(ctx, cur, resigned.raw)
+			}
 			return res, nil
 		}
 		return res, fmt.Errorf("refresh %s: %w: the sources serve seq %d at most, but seq %d was seen before",
@@ -148,39 +177,65 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 
 // records asks every source for the record at once and returns the valid
 // ones, highest sequence first (then latest end of life, then source
-// order), and what went wrong with the others.
+// order), and what went wrong with the others. It waits for every source
+// only until RecordGrace after the first valid record: a source slower
+// than that is left out (and listed in the problems), so that a slow
+// source never holds back an answer a fast one gave.
 func (f *Fetcher) records(ctx context.Context) ([]offer, []SourceError) {
 	type result struct {
 		offer
 		err error
 	}
-	results := make([]result, len(f.cfg.Sources))
-	var wg sync.WaitGroup
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan result, len(f.cfg.Sources))
 	for i, s := range f.cfg.Sources {
-		wg.Go(func() {
-			raw, err := s.Record(ctx, f.cfg.Name)
+		go func() {
+			raw, err := s.Record(rctx, f.cfg.Name)
 			if err != nil {
 				f.noteDown(i, err)
-				results[i].err = err
+				ch <- result{offer: offer{src: i}, err: err}
 				return
 			}
 			rec, err := f.cfg.Verifier.VerifyRecord(f.cfg.Name, raw)
 			if err != nil {
-				results[i].err = fmt.Errorf("served a record that fails verification: %w", err)
+				ch <- result{offer: offer{src: i}, err: fmt.Errorf("served a record that fails verification: %w", err)}
 				return
 			}
-			results[i].offer = offer{src: i, raw: raw, rec: rec}
-		})
+			ch <- result{offer: offer{src: i, raw: raw, rec: rec}}
+		}()
 	}
-	wg.Wait()
+	results := make([]*result, len(f.cfg.Sources))
+	var grace <-chan time.Time
+	why := "before the deadline"
+wait:
+	for range f.cfg.Sources {
+		select {
+		case r := <-ch:
+			results[r.src] = &r
+			if r.err == nil && grace == nil {
+				grace = time.After(f.cfg.RecordGrace)
+			}
+		case <-grace:
+			why = fmt.Sprintf("within %s of the first valid one", f.cfg.RecordGrace)
+			break wait
+		case <-ctx.Done():
+			break wait
+		}
+	}
 	var offers []offer
 	var problems []SourceError
 	for i, r := range results {
-		if r.err != nil {
+		switch {
+		case r == nil:
+			f.markSlow(i)
+			problems = append(problems, SourceError{f.cfg.Sources[i].String(),
+				fmt.Errorf("%w: no record %s", ErrUnreachable, why)})
+		case r.err != nil:
 			problems = append(problems, SourceError{f.cfg.Sources[i].String(), r.err})
-			continue
+		default:
+			offers = append(offers, r.offer)
 		}
-		offers = append(offers, r.offer)
 	}
 	slices.SortStableFunc(offers, func(a, b offer) int {
 		if c := cmp.Compare(b.rec.Seq, a.rec.Seq); c != 0 {
@@ -211,12 +266,42 @@ func (f *Fetcher) Adopt(ctx context.Context, raw []byte) (Head, bool, error) {
 	}
 	switch {
 	case rec.Seq == cur.Seq && rec.Root.Equals(cur.Root):
+		if f.laterEOL(rec, cur) {
+			h, changed := f.refreshRecord(ctx, cur, raw)
+			return h, changed, nil
+		}
 		return cur, false, nil
 	case rec.Seq <= floor:
 		return cur, false, fmt.Errorf("adopt record of %s: %w: seq %d, seq %d was seen before", f.cfg.Name, ErrRollback, rec.Seq, floor)
 	}
 	h, err := f.adopt(ctx, cur, raw, rec, -1)
 	return h, err == nil, err
+}
+
+// laterEOL reports whether rec, a verified record of cur's state, ends
+// later than cur's own record (an expired or unverifiable one ends at the
+// zero time).
+func (f *Fetcher) laterEOL(rec Record, cur Head) bool {
+	old, err := f.cfg.Verifier.VerifyRecord(f.cfg.Name, cur.Record)
+	return err != nil || rec.Validity.After(old.Validity)
+}
+
+// refreshRecord makes raw, a re-signed record of cur's state, the head's
+// record when the cache can (RecordRefresher). It returns the head and
+// whether the record was replaced.
+func (f *Fetcher) refreshRecord(ctx context.Context, cur Head, raw []byte) (Head, bool) {
+	rr, ok := f.cfg.Cache.(RecordRefresher)
+	if !ok {
+		return cur, false
+	}
+	h := cur
+	h.Record = raw
+	if err := rr.RefreshRecord(ctx, cur.Record, h); err != nil {
+		f.log.Warn("refresh record", "registry", f.cfg.Name, "seq", cur.Seq, "err", err)
+		return cur, false
+	}
+	f.log.Debug("record refreshed", "registry", f.cfg.Name, "seq", cur.Seq)
+	return h, true
 }
 
 // adopt fetches and checks the manifest block rec points at and swaps it

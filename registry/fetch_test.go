@@ -22,15 +22,23 @@ type fakeVerifier struct{}
 
 func (fakeVerifier) VerifyRecord(name string, raw []byte) (registry.Record, error) {
 	f := strings.Fields(string(raw))
-	if len(f) != 3 || f[0] != name {
+	if (len(f) != 3 && len(f) != 4) || f[0] != name {
 		return registry.Record{}, fmt.Errorf("%w: %q", errBadRecord, raw)
 	}
 	root, err := cid.Decode(f[1])
 	if err != nil {
 		return registry.Record{}, err
 	}
+	var eol time.Time // an optional fourth field: the end of life, Unix seconds
+	if len(f) == 4 {
+		sec, err := strconv.ParseInt(f[3], 10, 64)
+		if err != nil {
+			return registry.Record{}, err
+		}
+		eol = time.Unix(sec, 0)
+	}
 	seq, err := strconv.ParseUint(f[2], 10, 64)
-	return registry.Record{Root: root, Seq: seq, TTL: time.Minute}, err
+	return registry.Record{Root: root, Seq: seq, TTL: time.Minute, Validity: eol}, err
 }
 
 var errBadRecord = errors.New("bad record")
@@ -100,13 +108,18 @@ type client struct {
 
 func newClient(t testing.TB, cache *registrytest.Cache, srcs ...*source) *client {
 	t.Helper()
-	c := &client{blocks: registrytest.NewBlocks(), cache: cache}
-	if c.cache == nil {
-		c.cache = registrytest.NewCache()
-	}
 	var ss []registry.Source
 	for _, s := range srcs {
 		ss = append(ss, s)
+	}
+	return newClientSources(t, cache, ss...)
+}
+
+func newClientSources(t testing.TB, cache *registrytest.Cache, ss ...registry.Source) *client {
+	t.Helper()
+	c := &client{blocks: registrytest.NewBlocks(), cache: cache}
+	if c.cache == nil {
+		c.cache = registrytest.NewCache()
 	}
 	var err error
 	c.fetcher, err = registry.NewFetcher(registry.FetcherConfig{

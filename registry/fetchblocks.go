@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ipfs/go-cid"
 
@@ -45,30 +46,82 @@ func (f *Fetcher) get(ctx context.Context, c cid.Cid, prefer int) ([]byte, error
 	case !f.Online():
 		return nil, fmt.Errorf("block %s: %w", c, ErrOffline)
 	}
-	var problems []SourceError
-	for _, i := range f.order(prefer) {
-		s := f.cfg.Sources[i]
-		data, err := s.Block(ctx, c)
-		if err == nil {
-			err = manifest.CheckBlock(c, data)
-		}
-		if err == nil {
-			err = CheckFetched(c, data) // decode and check before storing
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			f.noteDown(i, err)
-			problems = append(problems, SourceError{s.String(), err})
-			continue
-		}
-		if err := f.cfg.Blocks.Put(ctx, c, data); err != nil {
-			return nil, err
-		}
-		return data, nil
+	data, problems, err := f.race(ctx, c, f.order(prefer))
+	if err != nil {
+		return nil, err
 	}
-	return nil, fetchError(fmt.Sprintf("fetch block %s", c), problems, nil)
+	if data == nil {
+		return nil, fetchError(fmt.Sprintf("fetch block %s", c), problems, nil)
+	}
+	if err := f.cfg.Blocks.Put(ctx, c, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// race asks the sources in order for block c: the first alone, the next
+// as soon as every source asked so far has failed or Hedge passed without
+// a verified answer. The first block that hashes to c wins and the other
+// requests are cancelled. It returns nil data with the problems when no
+// source gave the block, and an error only when ctx ends.
+func (f *Fetcher) race(ctx context.Context, c cid.Cid, order []int) ([]byte, []SourceError, error) {
+	type result struct {
+		src  int
+		data []byte
+		err  error
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan result, len(order))
+	next, running := 0, 0
+	ask := func() {
+		i := order[next]
+		next++
+		running++
+		go func() {
+			data, err := f.cfg.Sources[i].Block(rctx, c)
+			if err == nil {
+				err = manifest.CheckBlock(c, data)
+			}
+			if err == nil {
+				err = CheckFetched(c, data) // decode and check before storing
+			}
+			ch <- result{i, data, err}
+		}()
+	}
+	ask()
+	hedge := time.NewTimer(f.cfg.Hedge)
+	defer hedge.Stop()
+	var problems []SourceError
+	for running > 0 {
+		select {
+		case r := <-ch:
+			running--
+			if r.err == nil {
+				if r.src != order[0] {
+					f.markSlow(order[0]) // lost to a later source: ask it last from now on
+				}
+				return r.data, problems, nil
+			}
+			if ctx.Err() != nil {
+				return nil, problems, ctx.Err()
+			}
+			f.noteDown(r.src, r.err)
+			problems = append(problems, SourceError{f.cfg.Sources[r.src].String(), r.err})
+			if next < len(order) {
+				ask() // in place of the one that failed
+				hedge.Reset(f.cfg.Hedge)
+			}
+		case <-hedge.C:
+			if next < len(order) {
+				ask()
+				hedge.Reset(f.cfg.Hedge)
+			}
+		case <-ctx.Done():
+			return nil, problems, ctx.Err()
+		}
+	}
+	return nil, problems, nil
 }
 
 // order returns the indexes of the sources to ask: prefer first, then
@@ -90,6 +143,13 @@ func (f *Fetcher) order(prefer int) []int {
 		}
 	}
 	return append(up, down...)
+}
+
+// markSlow remembers source i as one to ask last.
+func (f *Fetcher) markSlow(i int) {
+	f.mu.Lock()
+	f.down[i] = true
+	f.mu.Unlock()
 }
 
 // noteDown remembers source i as unreachable when err says so.

@@ -72,6 +72,17 @@ type Cache interface {
 	PutResolution(ctx context.Context, name string, root cid.Cid, query string, r Resolution) error
 }
 
+// RecordRefresher is implemented by a Cache that can replace the head's
+// record by a fresher one for the same state (a re-signed record: same
+// sequence and root, later end of life).
+type RecordRefresher interface {
+	// RefreshRecord replaces the record of h.Name's head by h.Record if
+	// the stored head still has h.Seq, h.Root and the record old. It wraps
+	// ErrHeadMoved otherwise. The caller has verified that h.Record is
+	// valid and fresher than old.
+	RefreshRecord(ctx context.Context, old []byte, h Head) error
+}
+
 // Signer signs IPNS records for one registry key.
 type Signer interface {
 	// Name returns the registry's IPNS name (k51…).

@@ -14,6 +14,7 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/car"
+	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -152,7 +153,7 @@ func adoptHeads(c *cli.Context, h *home, roots []cid.Cid) ([]importedHead, error
 // its valid record.
 func adoptState(c *cli.Context, h *home, root cid.Cid, m *manifest.Manifest, records [][]byte) (importedHead, error) {
 	ih := importedHead{Registry: m.Registry, Root: root.String(), Seq: m.Seq}
-	f, err := registry.NewFetcher(registry.FetcherConfig{Name: m.Registry, Blocks: h.blocks, Cache: h.cache, Verifier: recordVerifier{}})
+	f, err := registry.NewFetcher(registry.FetcherConfig{Name: m.Registry, Blocks: h.blocks, Cache: h.cache, Verifier: follow.Verifier{}})
 	if err != nil {
 		return ih, err
 	}

@@ -1,11 +1,26 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry/ipns"
 )
+
+// expiryWarning is how close to its end of life a record makes 'svcreg
+// name' warn.
+const expiryWarning = 12 * time.Hour
+
+// nameOut is the JSON of 'svcreg name': the head and when its record
+// expires.
+type nameOut struct {
+	headOut
+	Expires string `json:"expires"`
+}
 
 func newNameCommand() *cli.Command {
 	return &cli.Command{
@@ -13,7 +28,10 @@ func newNameCommand() *cli.Command {
 		Usage: "print the registry's IPNS name, head root CID and sequence",
 		Description: `Examples:
    svcreg name
-   svcreg name --json   # {"name": "k51…", "root": "<cid>", "seq": N}`,
+   svcreg name --json   # {"name": "k51…", "root": "<cid>", "seq": N, "expires": "<RFC 3339>"}
+
+Warns when the head's record expires within 12 hours ('svcreg republish'
+re-signs it).`,
 		Flags:  withCommon(),
 		Action: runName,
 	}
@@ -32,7 +50,22 @@ func runName(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	return emit(c, headJSON(head), func(w io.Writer) {
-		fmt.Fprintf(w, "name: %s\nroot: %s\nseq:  %d\n", head.Name, head.Root, head.Seq)
+	out := nameOut{headOut: headJSON(head)}
+	rec, err := ipns.VerifyHead(head, time.Time{})
+	left := time.Until(rec.Validity)
+	switch {
+	case errors.Is(err, ipns.ErrExpiredRecord):
+		out.Expires = rec.Validity.UTC().Format(time.RFC3339)
+		warnf(c, "the record expired at %s: run 'svcreg republish' to re-sign it", out.Expires)
+	case err != nil:
+		return err
+	default:
+		out.Expires = rec.Validity.UTC().Format(time.RFC3339)
+		if left < expiryWarning {
+			warnf(c, "the record expires in %s: run 'svcreg republish' (or keep 'svcreg serve' running) to re-sign it", left.Round(time.Second))
+		}
+	}
+	return emit(c, out, func(w io.Writer) {
+		fmt.Fprintf(w, "name: %s\nroot: %s\nseq:  %d\nexpires: %s (in %s)\n", head.Name, head.Root, head.Seq, out.Expires, left.Round(time.Second))
 	})
 }

@@ -6,17 +6,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
+	"github.com/svcreg/svcreg/registry/remote"
 )
 
 // recordsDir holds the IPNS records of names the home does not follow,
@@ -54,6 +56,11 @@ Examples:
 			&cli.StringFlag{Name: "public-url", Usage: "the URL clients reach this server at, announced in /routing/v1/providers (default: the listen address)"},
 			&cli.StringSliceFlag{Name: "subdomain-host", Usage: "serve `HOST` as a subdomain gateway: an origin per release (repeatable)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
+			&cli.StringSliceFlag{Name: "follow", Usage: "follow, mirror and serve the registry `NAME` (a k51… name or a remote's NAME); repeatable"},
+			&cli.StringSliceFlag{Name: "upstream", Usage: "gateway or svcreg node `URL` to follow from (repeatable; default: the remote's gateways)"},
+			&cli.StringFlag{Name: "mirror", Value: "all", Usage: "what to keep of followed registries: all (history and every release), latest, none (read-through only)"},
+			&cli.StringFlag{Name: "log", Value: "text", Usage: "log format on stderr: text or json (one line per event)"},
+			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "overall deadline of each request to an upstream"},
 		),
 		Action: runServe,
 	}
@@ -63,28 +70,31 @@ func runServe(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usageErr(fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice()), "svcreg serve [--listen ADDR] [--registry NAME]")
 	}
+	mirror, err := follow.ParseMirror(c.String("mirror"))
+	if err != nil {
+		return usageErr(err, "--mirror all|latest|none")
+	}
 	dir, err := homeDir(c)
 	if err != nil {
 		return err
 	}
+	cfg, err := loadConfig(dir)
+	if err != nil {
+		return err
+	}
+	following := len(c.StringSlice("follow")) > 0 || len(cfg.Follow) > 0
 	for _, p := range []string{indexFile, blocksDir} {
-		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) && !following {
 			return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
 		}
 	}
-	if err := checkIndex(dir); err != nil {
-		return err
-	}
-	name := ""
-	if c.String("registry") != "" {
-		t, err := selectTarget(c, dir) // a remote's NAME or a k51… name
-		if err != nil {
+	if _, err := os.Stat(filepath.Join(dir, indexFile)); err == nil {
+		if err := checkIndex(dir); err != nil { // a damaged index: exit 5 before listening
 			return err
 		}
-		name = t.name
-	} else if k, err := loadKey(dir); err == nil {
-		name = k.Name()
-	} else if !errors.Is(err, errNoKey) {
+	}
+	logger, err := serveLogger(c)
+	if err != nil {
 		return err
 	}
 	dl, err := newDNSLink(c)
@@ -96,9 +106,30 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	level := slog.LevelWarn
-	if c.Bool("verbose") {
-		level = slog.LevelDebug
+	node, err := serveNode(c, h, mirror, logger)
+	if err != nil {
+		return err
+	}
+	name := ""
+	switch {
+	case c.String("registry") != "":
+		t, err := selectTarget(c, dir) // a remote's NAME or a k51… name
+		if err != nil {
+			return err
+		}
+		name = t.name.String()
+	case node.Own != nil:
+		name = node.Own.Name().String()
+	case len(node.Follow) == 1:
+		name = node.Follow[0].Name().String()
+	}
+	metrics := prometheus.NewRegistry()
+	if node.Metrics, err = follow.NewMetrics(metrics); err != nil {
+		return err
+	}
+	var blocks gateway.Store = h.blocks
+	if len(node.Follow) > 0 {
+		blocks = follow.NewReadThrough(h.blocks, node.Follow...)
 	}
 	ln, err := net.Listen("tcp", c.String("listen"))
 	if err != nil {
@@ -110,10 +141,9 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	srv, err := gateway.New(gateway.Config{
-		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
+		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
 		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, RecordsDir: filepath.Join(dir, recordsDir),
-		Logger:   slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
-		Provider: provider,
+		Logger: logger, Metrics: metrics, Provider: provider,
 	})
 	if err != nil {
 		return err
@@ -121,7 +151,14 @@ func runServe(c *cli.Context) error {
 	if name == "" {
 		name = "- (no key in the home: /svc/ is off)"
 	}
-	return serveListener(c.Context, ln, srv, name, c.App.Writer)
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { node.Run(ctx); close(done) }()
+	err = serveListener(ctx, ln, nodeHandler(srv, node, metrics), name, c.App.Writer)
+	cancel()
+	<-done
+	return err
 }
 
 // serveListener serves h on ln until ctx ends, then lets in-flight

@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/kubo"
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
@@ -40,8 +41,19 @@ var errRemoteNotFound = errors.New("no such remote")
 
 // config is the content of configFile.
 type config struct {
-	Default string                  `json:"default,omitempty"`
-	Remotes map[string]remoteConfig `json:"remotes,omitempty"`
+	Default  string                   `json:"default,omitempty"`
+	Remotes  map[string]remoteConfig  `json:"remotes,omitempty"`
+	Replicas map[string]replicaConfig `json:"replicas,omitempty"`
+	// Follow lists the registries 'svcreg serve' follows besides its
+	// --follow flags: remote NAMEs or k51… names.
+	Follow []string `json:"follow,omitempty"`
+}
+
+// replicaConfig is one kubo node that keeps a copy of this home's
+// registry (`svcreg replica`).
+type replicaConfig struct {
+	Kubo string `json:"kubo"`
+	Pin  bool   `json:"pin,omitempty"`
 }
 
 // remoteConfig is one followed registry.
@@ -91,6 +103,21 @@ func parseConfig(data []byte) (*config, error) {
 			}
 		}
 		cfg.Remotes[name] = r
+	}
+	for name, r := range cfg.Replicas {
+		if !isRemoteName(name) {
+			return nil, fmt.Errorf("%w: replica name %q: use 1-63 of a-z 0-9 . _ -", errInvalidConfig, name)
+		}
+		if _, err := kubo.New(r.Kubo, nil); err != nil {
+			return nil, fmt.Errorf("%w: replica %s: %w", errInvalidConfig, name, err)
+		}
+	}
+	for _, f := range cfg.Follow {
+		if _, ok := cfg.Remotes[f]; !ok {
+			if _, err := ipns.ParseName(f); err != nil {
+				return nil, fmt.Errorf("%w: follow %q is neither a remote nor a registry name", errInvalidConfig, f)
+			}
+		}
 	}
 	if _, ok := cfg.Remotes[cfg.Default]; cfg.Default != "" && !ok {
 		return nil, fmt.Errorf("%w: default remote %q is not configured", errInvalidConfig, cfg.Default)

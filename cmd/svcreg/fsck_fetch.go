@@ -11,6 +11,7 @@ import (
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
@@ -75,7 +76,7 @@ func fsckFetcher(c *cli.Context, h *home, name string, urls []string) (*registry
 		sources = append(sources, g)
 	}
 	return registry.NewFetcher(registry.FetcherConfig{
-		Name: name, Blocks: h.blocks, Sources: sources, Verifier: recordVerifier{},
+		Name: name, Blocks: h.blocks, Sources: sources, Verifier: follow.Verifier{},
 		Cache: bolt.NewTransient(filepath.Join(h.dir, indexFile), nil), // unused by block reads
 	})
 }

@@ -6,19 +6,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/remote"
 )
-
-// checkedDir holds, per followed registry, an empty file whose mtime is
-// when the gateways were last asked for its record successfully.
-const checkedDir = "checked"
 
 // targetFlags pick the registry a command works on and where its data may
 // come from.
@@ -40,17 +37,17 @@ func readFlags() []cli.Flag {
 
 // target is the registry a command works on.
 type target struct {
-	name     string   // the registry's IPNS name (k51…)
-	remote   string   // the remote's NAME, when it came from the config
-	gateways []string // where to fetch from
-	own      bool     // the home holds its key
+	name     ipnsrec.Name // the registry, parsed once here
+	remote   string       // the remote's NAME, when it came from the config
+	gateways []string     // where to fetch from
+	own      bool         // the home holds its key
 }
 
-// network is the fetch side of an opened home.
+// network is the fetch side of an opened home: the library's follower
+// of the registry.
 type network struct {
 	target
-	fetcher  *registry.Fetcher
-	gateways []*remote.Gateway // nil offline
+	follower *follow.Follower
 }
 
 // selectTarget decides which registry the command is about: --registry
@@ -63,11 +60,12 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 		return target{}, err
 	}
 	own := func(t target) target {
-		t.own = key != nil && key.Name() == t.name
+		t.own = key != nil && key.Name() == t.name.String()
 		return t
 	}
 	if reg == "" && key != nil {
-		return target{name: key.Name(), gateways: gws, own: true}, nil
+		name, err := ipns.ParseRegistryName(key.Name())
+		return target{name: name, gateways: gws, own: true}, err
 	}
 	cfg, err := loadConfig(dir)
 	if err != nil {
@@ -75,11 +73,12 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 	}
 	if reg == "" && cfg.Default == "" {
 		// A home filled by 'svcreg import': its one registry is the default.
-		name, err := onlyHead(c, dir)
-		if err != nil || name == "" {
+		s, err := onlyHead(c, dir)
+		if err != nil || s == "" {
 			return target{}, err
 		}
-		return own(target{name: name, gateways: gws}), nil
+		name, err := ipns.ParseRegistryName(s)
+		return own(target{name: name, gateways: gws}), err
 	}
 	if reg == "" {
 		reg = cfg.Default
@@ -88,15 +87,23 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 		if len(gws) == 0 {
 			gws = r.Gateways
 		}
-		return own(target{name: r.Registry, remote: reg, gateways: gws}), nil
+		name, err := ipns.ParseRegistryName(r.Registry)
+		if err != nil {
+			return target{}, err
+		}
+		return own(target{name: name, remote: reg, gateways: gws}), nil
 	}
-	name, err := resolveRegistry(c, reg) // a k51… name, or a domain with DNSLink
+	s, err := resolveRegistry(c, reg) // a k51… name, or a domain with DNSLink
 	var ce *cliError
 	if errors.As(err, &ce) {
 		return target{}, err
 	} else if err != nil {
 		return target{}, withHint(fmt.Errorf("--registry %q is neither a remote nor a registry name: %w", reg, err),
 			"pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
+	}
+	name, err := ipns.ParseRegistryName(s)
+	if err != nil {
+		return target{}, err
 	}
 	return own(target{name: name, gateways: gws}), nil
 }
@@ -157,29 +164,7 @@ func (h *home) openTarget(c *cli.Context, refresh bool) error {
 	if t.own && len(t.gateways) == 0 {
 		return h.open(c, false)
 	}
-	// A client waits on gateways between index operations: hold the
-	// index's file lock only for each operation.
-	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
-	n := &network{target: t}
-	var sources []registry.Source
-	if !h.offline(c, t.gateways) {
-		for _, u := range t.gateways {
-			g, err := remote.New(u, &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
-			if err != nil {
-				return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
-			}
-			n.gateways = append(n.gateways, g)
-			sources = append(sources, g)
-		}
-	}
-	n.fetcher, err = registry.NewFetcher(registry.FetcherConfig{
-		Name: t.name, Blocks: h.blocks, Cache: h.cache, Sources: sources, Verifier: recordVerifier{},
-	})
-	if err != nil {
-		return err
-	}
-	h.net = n
-	if h.reg, err = registry.New(registry.Config{Name: t.name, Blocks: n.fetcher.Blocks(), Cache: h.cache}); err != nil {
+	if err := h.follow(c, t); err != nil {
 		return err
 	}
 	if refresh {
@@ -188,57 +173,56 @@ func (h *home) openTarget(c *cli.Context, refresh bool) error {
 	return nil
 }
 
-// syncHead brings the followed registry's head up to date: it asks the
-// gateways unless --offline, or the cached record was checked less than
-// its TTL ago (and --refresh is not set). When the gateways cannot be
-// reached but a head is cached, it answers from the cache with a warning.
-func (h *home) syncHead(c *cli.Context) error {
-	n := h.net
-	head, err := h.cache.Head(c.Context, n.name)
-	if err != nil && !errors.Is(err, registry.ErrNoHead) {
+// follow wires the home to follow t through the library's Follower. A
+// follower waits on gateways between index operations, so the index's
+// file lock is held only for each operation.
+func (h *home) follow(c *cli.Context, t target) error {
+	if h.cache != nil {
+		h.cache.Close()
+	}
+	tr := bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
+	h.cache = tr
+	f, err := follow.New(follow.Config{
+		Name: t.name, Own: t.own, Blocks: h.blocks, Index: tr,
+		Gateways: t.gateways, Offline: h.offline(c, t.gateways), Timeout: c.Duration("timeout"),
+		UserAgent: "svcreg/" + versionString(),
+	})
+	if errors.Is(err, follow.ErrBadUpstream) {
+		return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
+	} else if err != nil {
 		return err
 	}
-	cached := err == nil
-	switch {
-	case c.Bool("offline") && !cached:
-		return withHint(fmt.Errorf("%s: %w", n.name, registry.ErrOffline), "run without --offline to fetch it from the gateways")
-	case len(n.gateways) == 0 && !cached:
-		return withHint(fmt.Errorf("%w: %s is not cached here and no gateway is configured", registry.ErrNoHead, n.name),
-			"pass --gateway URL, or run 'svcreg remote add NAME "+n.name+" --gateway URL'")
-	case len(n.gateways) == 0, !c.Bool("refresh") && h.fresh(head):
-		return nil
-	}
-	r, err := n.fetcher.Refresh(c.Context)
-	if err == nil || cached { // else the error says what each source did
-		for _, p := range r.Problems {
-			warnf(c, "%s", oneLine(p.Error()))
-		}
-	}
-	switch {
-	case err == nil:
-	case cached && isAny(err, registry.ErrUnavailable):
-		warnf(c, "no gateway answered; using the cached state, seq %d", head.Seq)
-		return nil
-	case n.own && errors.Is(err, registry.ErrRollback):
-		// This home made the newer state: the gateways have not caught up.
-		warnf(c, "the gateways serve an older state than this home's seq %d (svcreg push sends it)", head.Seq)
-		return nil
-	default:
-		return err
-	}
-	h.markChecked()
+	h.net = &network{target: t, follower: f}
+	h.reg = f.Registry()
 	return nil
 }
 
-// fresh reports whether the cached head's record was confirmed by a
-// gateway less than its TTL ago and is still valid.
-func (h *home) fresh(head registry.Head) bool {
-	fi, err := os.Stat(filepath.Join(h.dir, checkedDir, h.net.name))
-	if err != nil {
-		return false
+// syncHead brings the followed registry's head up to date (the rules are
+// follow.Follower.Sync's) and reports on stderr what the gateways did.
+func (h *home) syncHead(c *cli.Context) error {
+	s, err := h.net.follower.Sync(c.Context, c.Bool("refresh"))
+	if err == nil || s.Cached { // else the error says what each source did
+		for _, p := range s.Problems {
+			warnf(c, "%s", oneLine(p.Error()))
+		}
 	}
-	rec, err := ipns.Verify(head.Name, head.Record, time.Time{})
-	return err == nil && time.Since(fi.ModTime()) < rec.TTL
+	if err != nil {
+		if errors.Is(err, registry.ErrOffline) {
+			return withHint(err, "run without --offline to fetch it from the gateways")
+		}
+		if errors.Is(err, registry.ErrNoHead) && !s.Cached {
+			return withHint(err, "pass --gateway URL, or run 'svcreg remote add NAME "+h.net.name.String()+" --gateway URL'")
+		}
+		return err
+	}
+	switch {
+	case s.Stale == nil:
+	case errors.Is(s.Stale, registry.ErrRollback):
+		warnf(c, "the gateways serve an older state than this home's seq %d (svcreg push sends it)", s.Head.Seq)
+	default:
+		warnf(c, "no gateway answered; using the cached state, seq %d", s.Head.Seq)
+	}
+	return nil
 }
 
 // offline reports whether gateways may not be asked: --offline, or a
@@ -254,43 +238,14 @@ func (h *home) offline(c *cli.Context, gateways []string) bool {
 	return h.readOnly
 }
 
-// markChecked records that the gateways were asked just now.
-func (h *home) markChecked() {
-	if h.readOnly {
-		return
-	}
-	dir := filepath.Join(h.dir, checkedDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return
-	}
-	p := filepath.Join(dir, h.net.name)
-	now := time.Now()
-	if err := os.Chtimes(p, now, now); err != nil {
-		if f, err := os.Create(p); err == nil {
-			f.Close()
-		}
-	}
-}
-
 // readBlocks returns the blocks the registry reads: the local store, or
 // for a followed registry the store backed by its gateways.
 func (h *home) readBlocks() registry.Blocks {
 	if h.net != nil {
-		return h.net.fetcher.Blocks()
+		return h.net.follower.Blocks()
 	}
 	return h.blocks
 }
 
 // online reports whether blocks may be fetched from gateways.
-func (h *home) online() bool { return h.net != nil && len(h.net.gateways) > 0 }
-
-// recordVerifier is registry.RecordVerifier on registry/ipns.
-type recordVerifier struct{}
-
-func (recordVerifier) VerifyRecord(name string, raw []byte) (registry.Record, error) {
-	r, err := ipns.Verify(name, raw, time.Time{})
-	if err != nil {
-		return registry.Record{}, err
-	}
-	return registry.Record{Root: r.Value, Seq: r.Seq, Validity: r.Validity, TTL: r.TTL}, nil
-}
+func (h *home) online() bool { return h.net != nil && h.net.follower.Online() }

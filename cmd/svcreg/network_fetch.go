@@ -17,41 +17,21 @@ func warnf(c *cli.Context, format string, args ...any) {
 	fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: "+format+"\n", args...)
 }
 
-// fetchDAG brings the whole DAG under root into the local store, as one
-// CAR from the first gateway that delivers it complete; every block is
-// checked against its CID and against the DAG's links before it is kept.
+// fetchDAG brings the whole DAG under root into the local store through
+// the follower (follow.Follower.FetchDAG: the first upstream to deliver it
+// complete and verified wins), with progress on a terminal. Gateways that
+// failed before one delivered are warnings; when none delivered, the
+// error says what each did.
 func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 	update, done := progress(c, "fetching")
 	defer done()
-	var blocks int
-	var bytes int64
-	var problems []error
-	for _, g := range h.net.gateways {
-		err := g.DAG(c.Context, root, func(k cid.Cid, data []byte) error {
-			blocks++
-			bytes += int64(len(data))
-			if update != nil {
-				update(blocks, bytes)
-			}
-			return h.blocks.Put(c.Context, k, data)
-		})
-		if err == nil {
-			for _, p := range problems { // the gateways tried before this one
-				warnf(c, "%s", oneLine(p.Error()))
-			}
-			return nil
-		}
-		if c.Context.Err() != nil {
-			return c.Context.Err()
-		}
-		problems = append(problems, err)
-	}
-	for _, p := range problems {
-		if !isAny(p, registry.ErrUnreachable, registry.ErrBlockNotFound) {
-			return fmt.Errorf("fetch %s: %w", root, p)
+	problems, err := h.net.follower.FetchDAG(c.Context, root, update)
+	if err == nil {
+		for _, p := range problems {
+			warnf(c, "%s", oneLine(p.Error()))
 		}
 	}
-	return fmt.Errorf("fetch %s: %w: %w", root, registry.ErrUnavailable, errors.Join(problems...))
+	return err
 }
 
 // exportContent writes the UnixFS directory root, a release of size bytes
@@ -75,8 +55,9 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 		}
 	}
 	err := unixfs.ExportSize(c.Context, bs, root, dst, size)
-	if err != nil && ipld.IsNotFound(err) && h.online() && !fetched {
-		// Only part of it was here: fetch the rest.
+	if err != nil && (ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) && h.online() && !fetched {
+		// Only part of it was here, or a stored block is damaged: fetch
+		// the DAG again; verified copies replace damaged ones.
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}

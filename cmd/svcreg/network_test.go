@@ -122,6 +122,7 @@ func (g *testGateway) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if r.URL.Query().Get("format") == "car" {
+			w.Header().Set("Content-Type", "application/vnd.ipld.car; version=1; order=dfs; dups=n")
 			cw, _ := car.NewWriter(w, []cid.Cid{c}, g.blocks)
 			cw.DAG(ctx, c, nil)
 			cw.Close()
@@ -135,6 +136,7 @@ func (g *testGateway) serve(w http.ResponseWriter, r *http.Request) {
 		if fault == "corrupt" {
 			data = append([]byte("evil"), data...)
 		}
+		w.Header().Set("Content-Type", "application/vnd.ipld.raw")
 		w.Write(data)
 	default:
 		http.NotFound(w, r)

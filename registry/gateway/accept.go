@@ -44,6 +44,13 @@ func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) erro
 	if cur.Seq == rec.Seq && bytes.Equal(cur.Record, raw) {
 		return nil // already the head
 	}
+	if cur.Seq == rec.Seq && cur.Root.Equals(rec.Value) {
+		// A re-signed record of the current state: fresher when it ends later.
+		if old, err := ipns.VerifyHead(cur, s.now()); err == nil && !ipns.Fresher(rec, old) {
+			return nil
+		}
+		return c.RefreshRecord(ctx, cur.Record, registry.Head{Name: rec.Name, Root: rec.Value, Seq: rec.Seq, Record: raw})
+	}
 	return c.SwapHead(ctx, cur.Seq, registry.Head{Name: rec.Name, Root: rec.Value, Seq: rec.Seq, Record: raw})
 }
 

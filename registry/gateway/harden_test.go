@@ -155,7 +155,9 @@ func TestSlowBodies(t *testing.T) {
 		}
 		slowest = max(slowest, time.Since(start))
 	}
-	if slowest > timeout/2 {
+	// Held back by the slow clients, a GET would wait for a body timeout at
+	// least; a loaded machine may still make one slow, so that is the bound.
+	if slowest >= timeout {
 		t.Errorf("slowest GET during slow PUTs took %s", slowest)
 	}
 	counts := map[int]int{}

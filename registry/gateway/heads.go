@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	ipnsrec "github.com/ipfs/boxo/ipns"
-
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -133,33 +131,11 @@ func (h *heads) load(ctx context.Context, name string, st fileStamp, now time.Ti
 // at its own end of life, so that it still proves the root; callers that
 // need a live record check verifiedHead.live.
 func verifyHead(hd registry.Head, now time.Time) (verifiedHead, error) {
-	rec, err := ipns.Verify(hd.Name, hd.Record, now)
-	if errors.Is(err, ipns.ErrExpiredRecord) {
-		var eol time.Time
-		if eol, err = recordEOL(hd.Record); err == nil {
-			rec, err = ipns.Verify(hd.Name, hd.Record, eol)
-		}
-	}
-	if err != nil {
-		return verifiedHead{}, fmt.Errorf("head of %s in the index: %w", hd.Name, err)
-	}
-	if !rec.Value.Equals(hd.Root) || rec.Seq != hd.Seq {
-		return verifiedHead{}, fmt.Errorf("head of %s in the index: %w: record points at %s seq %d, index at %s seq %d",
-			hd.Name, ipns.ErrInvalidRecord, rec.Value, rec.Seq, hd.Root, hd.Seq)
+	rec, err := ipns.VerifyHead(hd, now)
+	if err != nil && !errors.Is(err, ipns.ErrExpiredRecord) {
+		return verifiedHead{}, fmt.Errorf("in the index: %w", err)
 	}
 	return verifiedHead{Head: hd, Record: rec}, nil
-}
-
-func recordEOL(raw []byte) (time.Time, error) {
-	r, err := ipnsrec.UnmarshalRecord(raw)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w", ipns.ErrInvalidRecord, err)
-	}
-	eol, err := r.Validity()
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w", ipns.ErrInvalidRecord, err)
-	}
-	return eol, nil
 }
 
 // names lists the registries with a head in the index, in one short

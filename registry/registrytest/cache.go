@@ -81,3 +81,17 @@ func (c *Cache) PutResolution(_ context.Context, name string, root cid.Cid, quer
 	c.res[name+"\x00"+root.KeyString()+"\x00"+query] = r
 	return nil
 }
+
+var _ registry.RecordRefresher = (*Cache)(nil)
+
+// RefreshRecord implements registry.RecordRefresher.
+func (c *Cache) RefreshRecord(_ context.Context, old []byte, h registry.Head) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, ok := c.heads[h.Name]
+	if !ok || cur.Seq != h.Seq || !cur.Root.Equals(h.Root) || string(cur.Record) != string(old) {
+		return fmt.Errorf("head of %s moved: %w", h.Name, registry.ErrHeadMoved)
+	}
+	c.heads[h.Name] = h
+	return nil
+}

@@ -14,13 +14,17 @@ import (
 // unverified. It wraps registry.ErrBlockNotFound on a 404 or 410 and
 // registry.ErrUnreachable when the gateway could not be asked.
 func (g *Gateway) Block(ctx context.Context, c cid.Cid) ([]byte, error) {
-	resp, err := g.get(ctx, "/ipfs/"+c.String()+"?format=raw", mediaRaw)
+	resp, err := g.get(ctx, "/ipfs/"+c.String()+"?format=raw", mediaRaw, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
 	if err := blockStatus(resp, c); err != nil {
 		return nil, err
+	}
+	if t := mediaType(resp); t != mediaRaw {
+		return nil, fmt.Errorf("GET %s: %w: %w: Content-Type %q, asked for %s", resp.Request.URL,
+			registry.ErrUnreachable, ErrUnexpectedResponse, t, mediaRaw)
 	}
 	return readAll(resp, MaxBlockSize)
 }

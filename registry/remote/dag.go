@@ -1,11 +1,14 @@
 package remote
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"net/http"
 
 	"github.com/ipfs/go-cid"
 	carv2 "github.com/ipld/go-car/v2"
@@ -30,12 +33,15 @@ import (
 // DAG fails half-way.
 func (g *Gateway) DAG(ctx context.Context, root cid.Cid, put func(c cid.Cid, data []byte) error) error {
 	resp, err := g.get(ctx, "/ipfs/"+root.String()+"?format=car&dag-scope=all&car-order=dfs&car-dups=n",
-		mediaCAR+"; version=1; order=dfs; dups=n")
+		mediaCAR+"; version=1; order=dfs; dups=n", g.perByte)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	if err := blockStatus(resp, root); err != nil {
+		return err
+	}
+	if err := checkCARType(resp); err != nil {
 		return err
 	}
 	if err := readDAG(resp.Body, root, put); err != nil {
@@ -44,9 +50,31 @@ func (g *Gateway) DAG(ctx context.Context, root cid.Cid, put func(c cid.Cid, dat
 	return nil
 }
 
-// readDAG reads a CAR stream holding the DAG under root.
+// checkCARType refuses a response that is not a CARv1 as asked for.
+func checkCARType(resp *http.Response) error {
+	t, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil || t != mediaCAR || (params["version"] != "" && params["version"] != "1") {
+		return fmt.Errorf("GET %s: %w: %w: Content-Type %q, asked for %s; version=1", resp.Request.URL,
+			registry.ErrUnreachable, ErrUnexpectedResponse, resp.Header.Get("Content-Type"), mediaCAR)
+	}
+	return nil
+}
+
+// carV2Pragma is the first 11 bytes of every CARv2 file.
+var carV2Pragma = []byte{0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02}
+
+// readDAG reads a CARv1 stream holding the DAG under root. Its size is
+// bounded by the DAG: after a header of at most 64 KiB, every section
+// must be a block of at most 2 MiB that is linked from the blocks before
+// it and not yet received. A CARv2 is refused before its header is read,
+// since its data may start anywhere (2^50 bytes in) after padding that
+// no check can bound.
 func readDAG(r io.Reader, root cid.Cid, put func(c cid.Cid, data []byte) error) error {
-	br, err := carv2.NewBlockReader(r, carv2.WithTrustedCAR(true),
+	bufr := bufio.NewReader(r)
+	if head, _ := bufr.Peek(len(carV2Pragma)); bytes.Equal(head, carV2Pragma) {
+		return fmt.Errorf("%w: a CARv2 stream, asked for CARv1", ErrUnexpectedResponse)
+	}
+	br, err := carv2.NewBlockReader(bufr, carv2.WithTrustedCAR(true),
 		carv2.MaxAllowedHeaderSize(64<<10), carv2.MaxAllowedSectionSize(MaxBlockSize+128))
 	if err != nil {
 		return wrapRead(err)

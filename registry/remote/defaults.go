@@ -3,9 +3,12 @@ package remote
 import "time"
 
 const (
-	// DefaultTimeout is how long a request may wait for the next byte
-	// (headers or body) when Options.Timeout is 0.
+	// DefaultTimeout is how long a request may take as a whole when
+	// Options.Timeout is 0.
 	DefaultTimeout = 10 * time.Second
+	// DefaultMinRate is the slowest a CAR may arrive (bytes per second,
+	// after the Timeout) when Options.MinRate is 0.
+	DefaultMinRate = 256 << 10
 	// DefaultRetries is how many times a request that failed fast is
 	// tried again when Options.Retries is 0.
 	DefaultRetries = 2

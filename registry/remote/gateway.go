@@ -16,14 +16,18 @@ import (
 
 // Options configure New. A nil *Options means the zero value.
 type Options struct {
-	// Timeout is how long a request may wait for the next byte of the
-	// response (0: DefaultTimeout).
+	// Timeout is how long a request may take as a whole, headers and
+	// body (0: DefaultTimeout); a CAR also gets MinRate's time for every
+	// byte it delivers.
 	Timeout time.Duration
+	// MinRate is the slowest rate, in bytes per second, at which a CAR
+	// may arrive once Timeout has passed (0: DefaultMinRate).
+	MinRate int64
 	// Retries is how many times a request that failed fast is tried
 	// again (0: DefaultRetries, negative: never).
 	Retries int
-	// Client makes the requests (nil: a client of the package's own, with
-	// no overall time limit: Timeout applies between bytes).
+	// Client makes the requests (nil: a client of the package's own; the
+	// deadlines above apply either way).
 	Client *http.Client
 	// UserAgent is sent with every request when set.
 	UserAgent string
@@ -33,6 +37,7 @@ type Options struct {
 type Gateway struct {
 	base    string // scheme://host[/path], no trailing slash
 	timeout time.Duration
+	perByte time.Duration // for CARs: the time MinRate allows one byte
 	retries int
 	client  *http.Client
 	ua      string
@@ -58,6 +63,11 @@ func New(base string, opts *Options) (*Gateway, error) {
 	if g.timeout <= 0 {
 		g.timeout = DefaultTimeout
 	}
+	rate := o.MinRate
+	if rate <= 0 {
+		rate = DefaultMinRate
+	}
+	g.perByte = max(time.Second/time.Duration(rate), 1)
 	switch {
 	case g.retries == 0:
 		g.retries = DefaultRetries
@@ -91,13 +101,16 @@ func ParseURL(s string) (string, error) {
 func (g *Gateway) String() string { return g.base }
 
 // get sends GET base+path and returns the response unless it failed to
-// arrive. Fast failures are retried; the error then wraps
+// arrive. The whole request, headers and body, must be done within
+// g.timeout (an overall deadline, not an idle timer) plus, when perByte is
+// set, perByte for every byte received: a body that trickles in slower
+// than that is cut off. Fast failures are retried; the error then wraps
 // registry.ErrUnreachable.
-func (g *Gateway) get(ctx context.Context, path, accept string) (*http.Response, error) {
+func (g *Gateway) get(ctx context.Context, path, accept string, perByte time.Duration) (*http.Response, error) {
 	u := g.base + path
 	backoff := retryBackoff
 	for attempt := 0; ; attempt++ {
-		resp, stalled, err := g.try(ctx, u, accept)
+		resp, expired, err := g.try(ctx, u, accept, perByte)
 		switch {
 		case err == nil && !retryable(resp.StatusCode):
 			return resp, nil
@@ -106,7 +119,7 @@ func (g *Gateway) get(ctx context.Context, path, accept string) (*http.Response,
 			resp.Body.Close()
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
-		case stalled:
+		case expired:
 			return nil, fmt.Errorf("GET %s: %w: no response within %s", u, registry.ErrUnreachable, g.timeout)
 		}
 		if attempt >= g.retries {
@@ -130,15 +143,15 @@ func retryable(status int) bool {
 	return false
 }
 
-// try makes one request. The request is cancelled when no byte arrives
-// for g.timeout; stalled then reports it.
-func (g *Gateway) try(ctx context.Context, u, accept string) (resp *http.Response, stalled bool, err error) {
+// try makes one request under a deadline (see get); expired reports that
+// the deadline cancelled it.
+func (g *Gateway) try(ctx context.Context, u, accept string, perByte time.Duration) (resp *http.Response, expired bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
-	sb := &stallBody{timeout: g.timeout, cancel: cancel}
-	sb.timer = time.AfterFunc(g.timeout, sb.stall)
+	db := &deadlineBody{start: time.Now(), base: g.timeout, perByte: perByte, cancel: cancel}
+	db.timer = time.AfterFunc(g.timeout, db.expire)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		sb.Close()
+		db.Close()
 		return nil, false, err
 	}
 	req.Header.Set("Accept", accept)
@@ -147,44 +160,57 @@ func (g *Gateway) try(ctx context.Context, u, accept string) (resp *http.Respons
 	}
 	resp, err = g.client.Do(req)
 	if err != nil {
-		sb.Close()
-		return nil, sb.stalled.Load(), err
+		db.Close()
+		return nil, db.expired.Load(), err
 	}
-	sb.rc = resp.Body
-	resp.Body = sb
+	db.rc = resp.Body
+	resp.Body = db
 	return resp, false, nil
 }
 
-// stallBody cancels its request when no byte arrives for timeout.
-type stallBody struct {
+// deadlineBody cancels its request at start+base, a deadline that each
+// byte received pushes perByte further (never when perByte is 0).
+type deadlineBody struct {
 	rc      io.ReadCloser
-	timeout time.Duration
+	start   time.Time
+	base    time.Duration
+	perByte time.Duration
+	n       int64 // bytes received
 	timer   *time.Timer
 	cancel  context.CancelFunc
-	stalled atomic.Bool
+	expired atomic.Bool
 }
 
-func (s *stallBody) stall() {
-	s.stalled.Store(true)
-	s.cancel()
+func (d *deadlineBody) expire() {
+	d.expired.Store(true)
+	d.cancel()
 }
 
-func (s *stallBody) Read(p []byte) (int, error) {
-	n, err := s.rc.Read(p)
-	if n > 0 {
-		s.timer.Reset(s.timeout)
+func (d *deadlineBody) Read(p []byte) (int, error) {
+	n, err := d.rc.Read(p)
+	if n > 0 && d.perByte > 0 {
+		d.n += int64(n)
+		left := time.Until(d.start.Add(d.base + time.Duration(d.n)*d.perByte))
+		if left > 0 && !d.expired.Load() {
+			d.timer.Reset(left)
+		}
 	}
-	if err != nil && err != io.EOF && s.stalled.Load() {
-		err = fmt.Errorf("%w: no data for %s", registry.ErrUnreachable, s.timeout)
+	if err != nil && err != io.EOF && d.expired.Load() {
+		err = fmt.Errorf("%w: no complete response within its deadline (%s)", registry.ErrUnreachable, d.allowed())
 	}
 	return n, err
 }
 
-func (s *stallBody) Close() error {
-	s.timer.Stop()
-	s.cancel()
-	if s.rc != nil {
-		return s.rc.Close()
+// allowed returns how long the request was allowed to take.
+func (d *deadlineBody) allowed() time.Duration {
+	return (d.base + time.Duration(d.n)*d.perByte).Round(time.Millisecond)
+}
+
+func (d *deadlineBody) Close() error {
+	d.timer.Stop()
+	d.cancel()
+	if d.rc != nil {
+		return d.rc.Close()
 	}
 	return nil
 }

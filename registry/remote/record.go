@@ -35,7 +35,7 @@ func (g *Gateway) Record(ctx context.Context, name string) ([]byte, error) {
 // the answer was not a record (200 with another media type means "none"
 // on /routing/v1), or an error when the gateway could not be asked.
 func (g *Gateway) record(ctx context.Context, path string) ([]byte, int, error) {
-	resp, err := g.get(ctx, path, mediaRecord)
+	resp, err := g.get(ctx, path, mediaRecord, 0)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -109,6 +109,7 @@ func TestRetries(t *testing.T) {
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
+		w.Header().Set("Content-Type", "application/vnd.ipld.raw")
 		w.Write([]byte("block"))
 	}), nil)
 	c := rawCid(t, "block")
@@ -188,6 +189,7 @@ func TestBlock(t *testing.T) {
 		if r.URL.Query().Get("format") != "raw" || r.Header.Get("Accept") != "application/vnd.ipld.raw" {
 			t.Errorf("request %s Accept %q", r.URL, r.Header.Get("Accept"))
 		}
+		w.Header().Set("Content-Type", "application/vnd.ipld.raw")
 		w.Write([]byte("hello"))
 	})
 	g := newGateway(t, mux, nil)
@@ -199,6 +201,7 @@ func TestBlock(t *testing.T) {
 	}
 
 	big := newGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.ipld.raw")
 		w.Write(make([]byte, remote.MaxBlockSize+1))
 	}), nil)
 	if _, err := big.Block(ctx, c); err == nil || !strings.Contains(err.Error(), "larger than") {

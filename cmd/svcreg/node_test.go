@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/multiformats/go-multihash"
+
+	"github.com/svcreg/svcreg/internal/kubotest"
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+// server is a `svcreg serve` process on a fixed loopback address, so that
+// it can be killed and started again where its followers expect it.
+type server struct {
+	t      *testing.T
+	home   string
+	addr   string
+	args   []string
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+}
+
+func (s *server) URL() string { return "http://" + s.addr }
+
+func startServer(t *testing.T, home string, args ...string) *server {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	s := &server{t: t, home: home, addr: addr, args: args}
+	s.start()
+	t.Cleanup(func() { s.stop(syscall.SIGTERM) })
+	return s
+}
+
+func (s *server) start() {
+	s.t.Helper()
+	s.cmd = svcregCmd(s.t, s.home, append([]string{"serve", "--listen", s.addr, "--log", "json"}, s.args...)...)
+	s.stderr = &bytes.Buffer{}
+	s.cmd.Stderr = s.stderr
+	out, err := s.cmd.StdoutPipe()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	up := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if listening.MatchString(sc.Text()) {
+				up <- true
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	select {
+	case <-up:
+	case <-time.After(30 * time.Second):
+		s.t.Fatalf("svcreg serve did not start\n%s", s.stderr)
+	}
+}
+
+// stop ends the server with sig; SIGTERM must give a clean exit.
+func (s *server) stop(sig syscall.Signal) {
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(sig)
+	err := s.cmd.Wait()
+	if sig == syscall.SIGTERM && err != nil {
+		s.t.Errorf("svcreg serve did not stop cleanly: %v\n%s", err, s.stderr)
+	}
+	s.cmd = nil
+}
+
+// health returns the server's view of registry name.
+func (s *server) health(name string) (seq, mirrored uint64, expires time.Time) {
+	resp, err := http.Get(s.URL() + "/healthz")
+	if err != nil {
+		return 0, 0, time.Time{}
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Registries []struct {
+			Registry string
+			Seq      uint64
+			Mirrored uint64 `json:"mirrored_seq"`
+			Expires  time.Time
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&h)
+	for _, r := range h.Registries {
+		if r.Registry == name {
+			return r.Seq, r.Mirrored, r.Expires
+		}
+	}
+	return 0, 0, time.Time{}
+}
+
+// waitFor polls cond every 200 ms for up to d.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("%s: not within %s", what, d)
+}
+
+// liar answers every request fast and wrongly: a record signed by another
+// key, blocks and CARs of garbage.
+func liar(t *testing.T) *httptest.Server {
+	k, err := ipns.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := ipns.NewSigner(k).Sign(rawCidOf("lie"), 1<<40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Query().Get("format") == "ipns-record" || strings.HasPrefix(r.URL.Path, "/routing/v1/ipns/"):
+			w.Header().Set("Content-Type", "application/vnd.ipfs.ipns-record")
+			w.Write(forged)
+		case r.URL.Query().Get("format") == "car":
+			w.Header().Set("Content-Type", "application/vnd.ipld.car; version=1")
+			w.Write(bytes.Repeat([]byte{0x11}, 4096))
+		default:
+			w.Header().Set("Content-Type", "application/vnd.ipld.raw")
+			w.Write([]byte("not the block you asked for"))
+		}
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// TestNodeAvailability: a publisher node, mirror A following it, mirror B
+// following only A (and a liar), a kubo replica. The registry stays
+// resolvable, lockable, installable and browsable through B after the
+// publisher is gone, and its record is carried until its end of life and
+// not after; the publisher's re-signing kept it alive past its lifetime;
+// A survives kill -9.
+func TestNodeAvailability(t *testing.T) {
+	const lifetime = 24 * time.Second
+	node := kubotest.Start(t)
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "pub")
+	name := must(t, pub, "init")
+	say := filepath.Join("..", "..", "examples", "say")
+	must(t, pub, "publish", "say@1.0.0", say, "--lifetime", lifetime.String(), "--ttl", "1s")
+	site := filepath.Join(dir, "site")
+	copyDir(t, say, site)
+	os.WriteFile(filepath.Join(site, "extra.txt"), []byte("1.1.0"), 0o644)
+	must(t, pub, "publish", "say@1.1.0", site, "--lifetime", lifetime.String(), "--ttl", "1s")
+	published := time.Now()
+	var head struct {
+		Seq  uint64
+		Root string
+	}
+	mustJSON(t, &head, pub, "name", "--json")
+	must(t, pub, "replica", "add", "kubo", "--kubo", node.API, "--pin")
+	latest := must(t, pub, "resolve", "say")
+
+	p := startServer(t, pub)
+	a := startServer(t, filepath.Join(dir, "a"), "--follow", name, "--upstream", p.URL())
+	b := startServer(t, filepath.Join(dir, "b"), "--follow", name, "--upstream", liar(t).URL, "--upstream", a.URL())
+	synced := func(s *server) func() bool {
+		return func() bool { seq, m, _ := s.health(name); return seq == head.Seq && m == head.Seq }
+	}
+	waitFor(t, 15*time.Second, "mirror A converges", synced(a))
+	waitFor(t, 15*time.Second, "mirror B converges", synced(b))
+	t.Logf("mirrors converged %s after publishing", time.Since(published).Round(time.Millisecond))
+
+	a.stop(syscall.SIGKILL) // kill -9, then start again on the same address
+	a.start()
+	waitFor(t, 10*time.Second, "mirror A serves again after kill -9", synced(a))
+
+	// Past the first record's lifetime: re-signing kept the registry alive.
+	time.Sleep(time.Until(published.Add(lifetime + 2*time.Second)))
+	client := func() string { return filepath.Join(t.TempDir(), "client") }
+	via := []string{"--registry", name, "--gateway", b.URL()}
+	if got := must(t, client(), append([]string{"resolve", "say"}, via...)...); got != latest {
+		t.Fatalf("resolve through B after the first lifetime: %s", got)
+	}
+	p.stop(syscall.SIGTERM)
+
+	t.Run("kubo replica", func(t *testing.T) {
+		if got := strings.TrimSpace(node.MustRun(t, "name", "resolve", name)); got != "/ipfs/"+head.Root {
+			t.Fatalf("kubo resolves %s, want /ipfs/%s", got, head.Root)
+		}
+	})
+	t.Run("fresh home through B", func(t *testing.T) {
+		home := client()
+		out := filepath.Join(t.TempDir(), "out")
+		must(t, home, append([]string{"get", "say@1.1.0", "-o", out}, via...)...)
+		if b, _ := os.ReadFile(filepath.Join(out, "extra.txt")); string(b) != "1.1.0" {
+			t.Fatalf("get: %q", b)
+		}
+		proj := t.TempDir()
+		os.WriteFile(filepath.Join(proj, "svcreg.json"), []byte(`{"registry": "`+name+`", "gateways": ["`+b.URL()+`"], "services": {"say": "^1"}}`), 0o644)
+		for _, args := range [][]string{{"lock"}, {"install"}} {
+			cmd := svcregCmd(t, home, args...)
+			cmd.Dir = proj
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("svcreg %s: %v\n%s", args[0], err, out)
+			}
+		}
+		if b, _ := os.ReadFile(filepath.Join(proj, "services", "say", "extra.txt")); string(b) != "1.1.0" {
+			t.Fatalf("install: %q", b)
+		}
+	})
+	t.Run("chromium through B's /svc/", func(t *testing.T) {
+		checkSay(t, b.URL()+"/svc/say@%5E1/?say=hello%20w%C3%B6rld")
+	})
+
+	// The last record the publisher signed is carried until its end of
+	// life, and not a second longer.
+	// B carries the last record the publisher signed.
+	last := headOf(t, pub, name).Record
+	waitFor(t, 15*time.Second, "B serves the last record", func() bool { return bytes.Equal(recordAt(b.URL(), name), last) })
+	rec, err := ipns.Verify(name, last, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eol := rec.Validity
+	if !eol.After(published.Add(lifetime)) {
+		t.Fatalf("the last record ends %s, not after the first one's %s: never re-signed", eol, published.Add(lifetime))
+	}
+	time.Sleep(time.Until(eol.Add(-2 * time.Second)))
+	must(t, client(), append([]string{"resolve", "say"}, via...)...)
+	time.Sleep(time.Until(eol.Add(1500 * time.Millisecond)))
+	if r := svcreg(t, client(), append([]string{"resolve", "say"}, via...)...); r.code == 0 {
+		t.Fatalf("resolve through B after the record's end of life %s succeeded: %s", eol, r.stdout)
+	}
+}
+
+// rawCidOf returns the CIDv1 of the raw block s.
+func rawCidOf(s string) cid.Cid {
+	c, _ := cid.Prefix{Version: 1, Codec: cid.Raw, MhType: multihash.SHA2_256, MhLength: -1}.Sum([]byte(s))
+	return c
+}
+
+// TestServeReadThrough: a mirror with --mirror none keeps only the head
+// and serves a release it never stored by fetching it from its upstream
+// in the request; /healthz and /metrics report the followed registry.
+func TestServeReadThrough(t *testing.T) {
+	pub, name := publisher(t)
+	good := newGateway(t, pub)
+	m := startServer(t, filepath.Join(t.TempDir(), "m"), "--follow", name, "--upstream", good.URL, "--mirror", "none")
+	head := headOf(t, pub, name)
+	waitFor(t, 10*time.Second, "the mirror has the head", func() bool { seq, _, _ := m.health(name); return seq == head.Seq })
+	before := good.hits.Load()
+	code, _, body := fetch(t, m.URL()+"/svc/tts@1.0.0/index.html", "")
+	if code != 200 || body != "one" {
+		t.Fatalf("read-through: %d %q", code, body)
+	}
+	if good.hits.Load() == before {
+		t.Fatal("the upstream was not asked")
+	}
+	code, _, body = fetch(t, m.URL()+"/metrics", "")
+	if code != 200 || !strings.Contains(body, `svcreg_head_seq{registry="`+name+`"}`) {
+		t.Fatalf("metrics: %d\n%s", code, body)
+	}
+}
+
+// recordAt returns the record the server at base serves for name (nil if none).
+func recordAt(base, name string) []byte {
+	req, _ := http.NewRequest(http.MethodGet, base+"/routing/v1/ipns/"+name, nil)
+	req.Header.Set("Accept", "application/vnd.ipfs.ipns-record")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 10<<10))
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	return b
+}

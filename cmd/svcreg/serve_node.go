@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/follow"
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+// serveLogger returns the server's logger: text or JSON lines on stderr.
+func serveLogger(c *cli.Context) (*slog.Logger, error) {
+	level := slog.LevelInfo
+	if c.Bool("verbose") {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.String("log") {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(c.App.ErrWriter, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(c.App.ErrWriter, opts)), nil
+	}
+	return nil, usageErr(fmt.Errorf("--log %q: want text or json", c.String("log")), "--log text|json")
+}
+
+// serveNode wires the node that runs beside the server: the registries
+// followed (--follow and the config's "follow" list, from --upstream or
+// the remote's gateways), the own
+// registry when the home holds its key (re-signed when due), and the
+// replicas of config.json.
+func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logger) (*follow.Node, error) {
+	node := &follow.Node{Mirror: mirror, Logger: logger}
+	index := bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
+	key, err := loadKey(h.dir)
+	switch {
+	case err == nil:
+		name, err := ipns.ParseRegistryName(key.Name())
+		if err != nil {
+			return nil, err
+		}
+		node.Key = key
+		if node.Own, err = follow.New(follow.Config{Name: name, Own: true, Blocks: h.blocks, Index: index, Logger: logger}); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, errNoKey):
+		return nil, err
+	}
+	cfg, err := loadConfig(h.dir)
+	if err != nil {
+		return nil, err
+	}
+	if node.Replicas, err = cfg.replicas(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, spec := range append(c.StringSlice("follow"), cfg.Follow...) {
+		if seen[spec] {
+			continue
+		}
+		seen[spec] = true
+		t, err := followTarget(h.dir, cfg, spec, c.StringSlice("upstream"))
+		if err != nil {
+			return nil, err
+		}
+		f, err := follow.New(follow.Config{
+			Name: t.name, Blocks: h.blocks, Index: index, Gateways: t.gateways, Timeout: c.Duration("timeout"),
+			UserAgent: "svcreg/" + versionString(), Logger: logger,
+		})
+		if errors.Is(err, follow.ErrBadUpstream) {
+			return nil, usageErr(err, "upstream URLs look like https://gateway.example or http://mirror-a:8080")
+		} else if err != nil {
+			return nil, err
+		}
+		if !f.Online() {
+			return nil, usageErr(fmt.Errorf("--follow %s: no upstream", spec), "pass --upstream URL, or follow a remote that has gateways")
+		}
+		node.Follow = append(node.Follow, f)
+	}
+	return node, nil
+}
+
+// followTarget resolves a --follow value: a remote's NAME or a k51… name.
+func followTarget(dir string, cfg *config, spec string, upstreams []string) (target, error) {
+	if r, ok := cfg.Remotes[spec]; ok {
+		name, err := ipns.ParseRegistryName(r.Registry)
+		if len(upstreams) == 0 {
+			upstreams = r.Gateways
+		}
+		return target{name: name, remote: spec, gateways: upstreams}, err
+	}
+	name, err := ipns.ParseRegistryName(spec)
+	if err != nil {
+		return target{}, withHint(fmt.Errorf("--follow %q is neither a remote nor a registry name: %w", spec, err),
+			"pass a k51… name or the NAME of a remote ('svcreg remote ls')")
+	}
+	return target{name: name, gateways: upstreams}, nil
+}
+
+// nodeHandler adds GET /healthz and /metrics to the gateway; every other
+// request goes to the gateway untouched.
+func nodeHandler(srv http.Handler, node *follow.Node, metrics *prometheus.Registry) http.Handler {
+	prom := promhttp.HandlerFor(metrics, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && !strings.Contains(r.Host, ".ipfs.") && !strings.Contains(r.Host, ".ipns.") {
+			switch r.URL.Path {
+			case "/healthz":
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Cache-Control", "no-store")
+				json.NewEncoder(w).Encode(map[string]any{"status": "ok", "registries": node.Statuses()})
+				return
+			case "/metrics":
+				prom.ServeHTTP(w, r)
+				return
+			}
+		}
+		srv.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,19 @@
+package follow
+
+import "errors"
+
+// ErrBadUpstream is returned by New when an upstream URL cannot be used.
+var ErrBadUpstream = errors.New("bad upstream")
+
+// ErrNodeAhead is returned by Push when the kubo node serves a newer
+// state of the registry than the local copy.
+var ErrNodeAhead = errors.New("the node serves a newer state")
+
+// ErrNotLive is returned by Push when the head's record is past its end
+// of life (it wraps ipns.ErrExpiredRecord too): only the key can sign a
+// fresh one.
+var ErrNotLive = errors.New("the head's record is no longer valid")
+
+// ErrNotKeyHolder is returned by Resign when the key given is not the
+// registry's.
+var ErrNotKeyHolder = errors.New("the key is not the registry's")

@@ -1,0 +1,143 @@
+package follow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ipfs/boxo/blockstore"
+	blocks "github.com/ipfs/go-block-format"
+	"github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
+
+	"github.com/svcreg/svcreg/registry"
+)
+
+// LocalStore is a local block store as the server reads it: registry
+// blocks plus a boxo blockstore over the same blocks (registry/flatfs).
+type LocalStore interface {
+	registry.Blocks
+	Blockstore() blockstore.Blockstore
+}
+
+// ReadThrough is a LocalStore that, on a miss, fetches the block from
+// the upstreams of the followers (first verified answer wins, see
+// registry.Fetcher), stores it and returns it, within the same call.
+// Concurrent reads of one missing block fetch it once. It serves the
+// followed registries' releases before they are mirrored (--mirror none
+// is a pure read-through cache).
+type ReadThrough struct {
+	local     LocalStore
+	followers []*Follower
+	mu        sync.Mutex
+	calls     map[cid.Cid]*call
+}
+
+type call struct {
+	done chan struct{}
+	data []byte
+	err  error
+}
+
+// NewReadThrough returns a ReadThrough over local for followers.
+func NewReadThrough(local LocalStore, followers ...*Follower) *ReadThrough {
+	return &ReadThrough{local: local, followers: followers, calls: map[cid.Cid]*call{}}
+}
+
+// Get implements registry.Blocks.
+func (r *ReadThrough) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
+	data, err := r.local.Get(ctx, c)
+	if err == nil || !(errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock)) || len(r.followers) == 0 {
+		return data, err
+	}
+	r.mu.Lock()
+	cl, ok := r.calls[c]
+	if !ok {
+		cl = &call{done: make(chan struct{})}
+		r.calls[c] = cl
+		go r.fetch(context.WithoutCancel(ctx), c, cl)
+	}
+	r.mu.Unlock()
+	select {
+	case <-cl.done:
+		return cl.data, cl.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// fetch asks each follower's upstreams in turn; the result is shared by
+// every caller waiting for c.
+func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, cl *call) {
+	defer func() {
+		r.mu.Lock()
+		delete(r.calls, c)
+		r.mu.Unlock()
+		close(cl.done)
+	}()
+	var errs []error
+	for _, f := range r.followers {
+		if !f.Online() {
+			continue
+		}
+		data, err := f.Blocks().Get(ctx, c)
+		if err == nil {
+			cl.data = data
+			return
+		}
+		errs = append(errs, err)
+	}
+	cl.err = fmt.Errorf("read through %s: %w: %w", c, registry.ErrBlockNotFound, errors.Join(errs...))
+}
+
+// Put implements registry.Blocks.
+func (r *ReadThrough) Put(ctx context.Context, c cid.Cid, data []byte) error {
+	return r.local.Put(ctx, c, data)
+}
+
+// Has implements registry.Blocks: the local store only.
+func (r *ReadThrough) Has(ctx context.Context, c cid.Cid) (bool, error) { return r.local.Has(ctx, c) }
+
+// Blockstore returns a boxo blockstore that reads through as Get does.
+func (r *ReadThrough) Blockstore() blockstore.Blockstore {
+	return readThroughBS{Blockstore: r.local.Blockstore(), r: r}
+}
+
+type readThroughBS struct {
+	blockstore.Blockstore
+	r *ReadThrough
+}
+
+func (b readThroughBS) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
+	blk, err := b.Blockstore.Get(ctx, c)
+	if err == nil || !(ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) {
+		return blk, err
+	}
+	data, err := b.r.Get(ctx, c)
+	if err != nil {
+		return nil, ipld.ErrNotFound{Cid: c}
+	}
+	return blocks.NewBlockWithCid(data, c)
+}
+
+func (b readThroughBS) GetSize(ctx context.Context, c cid.Cid) (int, error) {
+	n, err := b.Blockstore.GetSize(ctx, c)
+	if err == nil || !ipld.IsNotFound(err) {
+		return n, err
+	}
+	blk, err := b.Get(ctx, c)
+	if err != nil {
+		return -1, err
+	}
+	return len(blk.RawData()), nil
+}
+
+func (b readThroughBS) Has(ctx context.Context, c cid.Cid) (bool, error) {
+	ok, err := b.Blockstore.Has(ctx, c)
+	if ok || err != nil {
+		return ok, err
+	}
+	_, err = b.Get(ctx, c)
+	return err == nil, nil
+}

@@ -1,0 +1,116 @@
+package follow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/svcreg/svcreg/registry/kubo"
+)
+
+// Replica is a kubo node that keeps a copy of the registry.
+type Replica struct {
+	Name string       // the replica's name in this home
+	Kubo *kubo.Client // its RPC API
+	Pin  bool         // keep the whole registry pinned there
+}
+
+// ReplicaState is what the index keeps about a replica.
+type ReplicaState struct {
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastFailure time.Time `json:"last_failure,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+	Seq         uint64    `json:"seq,omitempty"` // the sequence it last took
+}
+
+// ReplicaReport is the outcome of one replica's push in Replicate.
+type ReplicaReport struct {
+	Replica  Replica
+	Result   PushResult
+	Attempts int
+	Err      error // nil: pushed
+}
+
+// Retry says how often and how patiently Replicate pushes to a replica
+// that fails. Zero values mean DefaultRetry's.
+type Retry struct {
+	Attempts int           // tries in all
+	Backoff  time.Duration // pause before the second try; doubles after each
+}
+
+// DefaultRetry is Replicate's retry policy when Retry is zero.
+var DefaultRetry = Retry{Attempts: 3, Backoff: time.Second}
+
+// Replicate pushes the head to every replica at once (Push with the
+// replica's Pin), each one tried again with backoff when it fails, so one
+// dead replica never holds back the others. It records each replica's
+// last success or failure and the sequence it took in the index, and
+// returns a report per replica, in order. A node that is ahead
+// (ErrNodeAhead) is not tried again.
+func (f *Follower) Replicate(ctx context.Context, replicas []Replica, retry Retry) []ReplicaReport {
+	if retry.Attempts <= 0 {
+		retry.Attempts = DefaultRetry.Attempts
+	}
+	if retry.Backoff <= 0 {
+		retry.Backoff = DefaultRetry.Backoff
+	}
+	reports := make([]ReplicaReport, len(replicas))
+	var wg sync.WaitGroup
+	for i, r := range replicas {
+		wg.Go(func() { reports[i] = f.replicate(ctx, r, retry) })
+	}
+	wg.Wait()
+	return reports
+}
+
+func (f *Follower) replicate(ctx context.Context, r Replica, retry Retry) ReplicaReport {
+	rep := ReplicaReport{Replica: r}
+	backoff := retry.Backoff
+	for rep.Attempts < retry.Attempts {
+		rep.Attempts++
+		rep.Result, rep.Err = f.Push(ctx, r.Kubo, PushOptions{Pin: r.Pin})
+		if rep.Err == nil || ctx.Err() != nil || errors.Is(rep.Err, ErrNodeAhead) || errors.Is(rep.Err, ErrNotLive) ||
+			rep.Attempts == retry.Attempts {
+			break
+		}
+		f.log.Warn("replica push failed", "registry", f.name, "replica", r.Name, "attempt", rep.Attempts, "err", rep.Err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+	st, _ := f.ReplicaState(ctx, r.Name)
+	now := f.cfg.Now()
+	if rep.Err == nil {
+		st.LastSuccess, st.Seq = now, rep.Result.Head.Seq
+		f.log.Info("replica pushed", "registry", f.name, "replica", r.Name, "seq", st.Seq, "blocks", rep.Result.Blocks)
+	} else {
+		st.LastFailure, st.LastError = now, rep.Err.Error()
+		f.log.Warn("replica failed", "registry", f.name, "replica", r.Name, "err", rep.Err)
+	}
+	if v, err := json.Marshal(st); err == nil {
+		if err := f.cfg.Index.PutReplicaState(context.WithoutCancel(ctx), f.name, r.Name, v); err != nil {
+			f.log.Warn("store replica state", "registry", f.name, "replica", r.Name, "err", err)
+		}
+	}
+	return rep
+}
+
+// ReplicaState returns what the index keeps about replica (zero if
+// nothing).
+func (f *Follower) ReplicaState(ctx context.Context, replica string) (ReplicaState, error) {
+	var st ReplicaState
+	v, err := f.cfg.Index.ReplicaState(ctx, f.name, replica)
+	if err != nil || v == nil {
+		return st, err
+	}
+	return st, json.Unmarshal(v, &st)
+}
+
+// ForgetReplica drops what the index keeps about replica.
+func (f *Follower) ForgetReplica(ctx context.Context, replica string) error {
+	return f.cfg.Index.PutReplicaState(ctx, f.name, replica, nil)
+}
