@@ -49,16 +49,34 @@ type importer struct {
 	ctx    context.Context
 	prof   uio.UnixFSProfile
 	cb     cid.Builder
-	dag    *ipld.BufferedDAG
+	dag    ipld.DAGService
 	hidden bool
-	prog   *progress
-	res    Result
+	// reuse lets the leaf hasher recycle chunk buffers: set only when dag
+	// drops every node as it is added (Hash).
+	reuse bool
+	prog  *progress
+	res   Result
 }
 
 // Import adds the directory dir into bs exactly as `ipfs add -r` of kubo
 // 0.43.1 with the profile opts.Profile does, and returns the root CID. A
 // symlink given as dir itself is followed; symlinks inside it never are.
 func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Options) (Result, error) {
+	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
+	buf := ipld.NewBufferedDAG(ctx, dserv)
+	return run(ctx, dir, opts, buf, buf.Commit, false)
+}
+
+// Hash returns what Import would return for dir, storing nothing, like
+// `ipfs add -n`. It uses less memory and time than Import into a
+// discarding block store: blocks are dropped as they are made, so chunk
+// buffers are reused.
+func Hash(ctx context.Context, dir string, opts Options) (Result, error) {
+	return run(ctx, dir, opts, discardDAG{}, func() error { return nil }, true)
+}
+
+// run imports dir into dag, then calls commit.
+func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, commit func() error, reuse bool) (Result, error) {
 	prof, err := settings(opts.Profile)
 	if err != nil {
 		return Result{}, fmt.Errorf("import %s: %w", dir, err)
@@ -75,18 +93,18 @@ func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Opti
 	defer importMu.Unlock()
 	applyGlobals(prof)
 
-	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
 	im := &importer{
 		ctx:    ctx,
 		prof:   prof,
 		cb:     prof.CidBuilder(),
-		dag:    ipld.NewBufferedDAG(ctx, dserv),
+		dag:    dag,
 		hidden: opts.Hidden,
+		reuse:  reuse,
 		prog:   newProgress(opts.Progress),
 	}
 	root, err := im.addDir(dir)
 	if err == nil {
-		err = im.dag.Commit()
+		err = commit()
 	}
 	if err != nil {
 		return Result{}, fmt.Errorf("import %s: %w", dir, err)
@@ -165,7 +183,7 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 	var spl chunk.Splitter
 	prefix, ok := im.cb.(cid.Prefix)
 	if fi, err := f.Stat(); ok && err == nil && fi.Size() > im.prof.ChunkSize {
-		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, func(c int) {
+		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, im.reuse, func(c int) {
 			n += int64(c)
 			im.prog.add(c)
 		})

@@ -14,6 +14,8 @@ import (
 	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
 	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
 	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/registry/unixfs/internal/fixtures"
 )
 
 // layoutFile builds data's file DAG with boxo's balanced layout, with the
@@ -38,7 +40,7 @@ func layoutFile(t *testing.T, data io.ReaderAt, size int64, profile string, para
 	var spl chunk.Splitter = chunk.NewSizeSplitter(io.NewSectionReader(data, 0, size), prof.ChunkSize)
 	var lh *leafHasher
 	if parallel {
-		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, nil)
+		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, false, nil)
 		defer lh.close()
 		spl, params.CidBuilder = lh, lh.builder()
 	}
@@ -116,7 +118,7 @@ func TestLeafHasherReadError(t *testing.T) {
 	prof, _ := settings(ProfileV1)
 	cs := int(prof.ChunkSize)
 	data := make([]byte, 8*cs)
-	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, nil)
+	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
 	var err error
 	for n := 0; n < 10 && err == nil; n++ {
 		_, err = lh.NextBytes()
@@ -127,6 +129,43 @@ func TestLeafHasherReadError(t *testing.T) {
 	}
 
 	// Closing early, before reading anything, must not hang.
-	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, nil)
+	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
 	lh.close()
+}
+
+// TestHashMatchesImport checks that Hash, which drops blocks and reuses
+// chunk buffers, gives kubo's CIDs and the same Result as Import for every
+// fixture tree in both profiles, and for a file of many chunks.
+func TestHashMatchesImport(t *testing.T) {
+	want := golden(t)
+	for _, c := range fixtures.Cases() {
+		if testing.Short() && c.Big {
+			continue
+		}
+		for _, p := range profiles {
+			res, err := Hash(context.Background(), fixtureDir(t, c.Tree), Options{Profile: p, Hidden: c.Hidden})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Root.Equals(want[c.Name][p]) {
+				t.Errorf("%s %s: Hash %s, kubo %s", c.Name, p, res.Root, want[c.Name][p])
+			}
+			if _, imp := importFixture(t, c.Tree, p, c.Hidden); res != imp {
+				t.Errorf("%s %s: Hash %+v, Import %+v", c.Name, p, res, imp)
+			}
+		}
+	}
+	dir := t.TempDir()
+	if err := fixtures.BigFile(dir, 40*fixtures.MiB+12345); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range profiles {
+		res, err := Hash(context.Background(), dir, Options{Profile: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if imp := mustImport(t, memBlockstore(), dir, Options{Profile: p}); res != imp {
+			t.Errorf("40 MiB file %s: Hash %+v, Import %+v", p, res, imp)
+		}
+	}
 }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# speed.sh measures svcreg against kubo and dd side by side and prints one
+# table of ratios. Every repetition runs every command once, interleaved, so
+# load from other processes hits all of them alike; the table shows medians.
+#
+#   hash-only  svcreg publish --dry-run  vs  kubo add -r -Q -n
+#              (256 MiB file; 5,000 files of 100 B-8 KiB)
+#   durable    svcreg publish (blocks fsynced before the head moves)
+#              vs dd conv=fdatasync of the same bytes on the same disk,
+#              and vs kubo add -r -Q storing (fresh repo each run)
+#   republish  the same publish again: nothing to write
+#   registry   publish of a small service into homes of 100,000 releases vs
+#              an empty one (homes built once, cached under .cache/bench)
+#
+# All CIDs are checked equal to kubo's first. Inputs and homes are cached
+# under .cache/bench, so a rerun only measures.
+#
+# Usage: bench/speed.sh                 (from anywhere in the repository)
+#        RUNS=7 KUBO=/path/to/ipfs SKIP_REGISTRY=1 bench/speed.sh
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+kubo=${KUBO:-.cache/bin/ipfs}
+[[ $kubo != /* ]] && kubo=$root/$kubo
+runs=${RUNS:-5}
+cache=$root/.cache/bench
+mkdir -p "$cache"
+work=$(mktemp -d "$cache/run.XXXXXX") # on the same disk as the cache
+trap 'rm -rf "$work"' EXIT
+
+svcreg=$work/svcreg
+go build -trimpath -o "$svcreg" ./cmd/svcreg
+[[ -f $cache/big/big.bin ]] || go run ./registry/unixfs/internal/mkfixtures -bigfile 256 "$cache/big"
+[[ -d $cache/many ]] || go run ./registry/unixfs/internal/mkfixtures -many 5000 "$cache/many"
+if [[ ! -d $cache/kubo-repo ]]; then
+	IPFS_PATH=$cache/kubo-repo.tmp "$kubo" init --profile test >/dev/null
+	IPFS_PATH=$cache/kubo-repo.tmp "$kubo" config profile apply unixfs-v1-2025 >/dev/null
+	mv "$cache/kubo-repo.tmp" "$cache/kubo-repo"
+fi
+export IPFS_PATH=$work/kubo-n
+cp -a "$cache/kubo-repo" "$IPFS_PATH"
+
+# Registry homes for the size rows, built once with bench/internal/mkhome.
+homes=(empty:0:0 flat100k:10000:10 sharded100k:100000:1)
+if [[ -z ${SKIP_REGISTRY:-} ]]; then
+	for h in "${homes[@]}"; do
+		IFS=: read -r name services versions <<<"$h"
+		[[ -d $cache/home-$name ]] && continue
+		SVCREG_HOME=$cache/home-$name.tmp "$svcreg" init >/dev/null
+		if ((services > 0)); then
+			go run ./bench/internal/mkhome -home "$cache/home-$name.tmp" -services "$services" -versions "$versions" >/dev/null
+		fi
+		mv "$cache/home-$name.tmp" "$cache/home-$name"
+	done
+fi
+
+echo "svcreg $(git describe --always --dirty 2>/dev/null), kubo $("$kubo" version --number), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $runs runs"
+
+# CIDs first: every svcreg CID must be kubo's.
+for in in big many; do
+	k=$("$kubo" add -r -Q -n "$cache/$in")
+	s=$(SVCREG_HOME=$work/nohome "$svcreg" publish --dry-run "x@1.0.0" "$cache/$in" 2>/dev/null | cut -d' ' -f2)
+	if [[ $k != "$s" ]]; then
+		echo "CID MISMATCH on $in: kubo $k, svcreg $s" >&2
+		exit 1
+	fi
+	echo "  $in: $k (svcreg = kubo)"
+done
+
+# ms CMD... runs CMD and prints its wall time in milliseconds.
+ms() {
+	local s e
+	s=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	e=$(date +%s%N)
+	echo $(((e - s) / 1000000))
+}
+
+declare -A t # name -> space-separated times
+add() { t[$1]+="$2 "; }
+
+for ((r = 1; r <= runs; r++)); do
+	# hash only
+	add kubo_n_big "$(ms "$kubo" add -r -Q -n "$cache/big")"
+	add svc_n_big "$(ms env SVCREG_HOME="$work/nohome" "$svcreg" publish --dry-run x@1.0.0 "$cache/big")"
+	add kubo_n_many "$(ms "$kubo" add -r -Q -n "$cache/many")"
+	add svc_n_many "$(ms env SVCREG_HOME="$work/nohome" "$svcreg" publish --dry-run x@1.0.0 "$cache/many")"
+
+	# durable writes of the same 256 MiB, each from a clean page cache state
+	rm -rf "$work/dd.out" "$work/home" "$work/kubo"
+	SVCREG_HOME=$work/home "$svcreg" init >/dev/null
+	cp -a "$cache/kubo-repo" "$work/kubo"
+	sync
+	add dd "$(ms dd if="$cache/big/big.bin" of="$work/dd.out" bs=1M conv=fdatasync)"
+	sync
+	add svc_pub "$(ms env SVCREG_HOME="$work/home" "$svcreg" publish big@1.0.0 "$cache/big")"
+	sync
+	add kubo_add "$(ms env IPFS_PATH="$work/kubo" "$kubo" add -r -Q "$cache/big")"
+	sync
+	add svc_repub "$(ms env SVCREG_HOME="$work/home" "$svcreg" publish big@1.0.0 "$cache/big")"
+
+	# publish into registries of different sizes (a copy of each cached home)
+	if [[ -z ${SKIP_REGISTRY:-} ]]; then
+		for h in "${homes[@]}"; do
+			name=${h%%:*}
+			rm -rf "$work/h-$name"
+			cp -a "$cache/home-$name" "$work/h-$name"
+			sync
+			add "reg_$name" "$(ms env SVCREG_HOME="$work/h-$name" "$svcreg" publish "say@1.0.$r" examples/say)"
+		done
+	fi
+done
+
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+m() { median <<<"${t[$1]}"; }
+row() { # label svcreg-key other-key goal
+	awk -v l="$1" -v s="$(m "$2")" -v o="$(m "$3")" -v g="$4" \
+		'BEGIN { printf "%-52s %9.0f %9.0f %8.2f   %s\n", l, s, o, s / o, g }'
+}
+
+echo
+printf '%-52s %9s %9s %8s   %s\n' "measure (median of $runs)" "svcreg_ms" "other_ms" "ratio" "goal"
+row "hash-only 256 MiB: publish --dry-run / kubo add -n" svc_n_big kubo_n_big "<= 0.40 (2.5x faster)"
+row "hash-only 5,000 files: --dry-run / kubo add -n" svc_n_many kubo_n_many "<= 0.33 (3x faster)"
+row "publish 256 MiB (fsynced) / dd conv=fdatasync" svc_pub dd "<= 1.25"
+row "publish 256 MiB (fsynced) / kubo add (storing)" svc_pub kubo_add "< 1"
+row "re-publish 256 MiB (nothing written) / dd" svc_repub dd "(info)"
+if [[ -z ${SKIP_REGISTRY:-} ]]; then
+	row "publish into 100k releases (10,000 x 10) / empty" reg_flat100k reg_empty "<= 1.3"
+	row "publish into 100k releases (100,000 x 1) / empty" reg_sharded100k reg_empty "<= 1.3"
+fi
+echo
+echo "ratio = svcreg time / other time (below 1: svcreg faster). Whole processes, wall time."
