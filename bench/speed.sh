@@ -17,6 +17,10 @@
 #
 # Usage: bench/speed.sh                 (from anywhere in the repository)
 #        RUNS=7 KUBO=/path/to/ipfs SKIP_REGISTRY=1 bench/speed.sh
+# To compare with an older build in the same run, set BASE to its svcreg
+# binary (publish rows) and BASE_HASH to a hash-only command taking DIR
+# (e.g. an older registry/unixfs/internal/importbench); their rows are
+# added, marked "before".
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -86,6 +90,10 @@ for ((r = 1; r <= runs; r++)); do
 	add svc_n_big "$(ms env SVCREG_HOME="$work/nohome" "$svcreg" publish --dry-run x@1.0.0 "$cache/big")"
 	add kubo_n_many "$(ms "$kubo" add -r -Q -n "$cache/many")"
 	add svc_n_many "$(ms env SVCREG_HOME="$work/nohome" "$svcreg" publish --dry-run x@1.0.0 "$cache/many")"
+	if [[ -n ${BASE_HASH:-} ]]; then
+		add base_n_big "$(ms $BASE_HASH "$cache/big")"
+		add base_n_many "$(ms $BASE_HASH "$cache/many")"
+	fi
 
 	# durable writes of the same 256 MiB, each from a clean page cache state
 	rm -rf "$work/dd.out" "$work/home" "$work/kubo"
@@ -99,6 +107,15 @@ for ((r = 1; r <= runs; r++)); do
 	add kubo_add "$(ms env IPFS_PATH="$work/kubo" "$kubo" add -r -Q "$cache/big")"
 	sync
 	add svc_repub "$(ms env SVCREG_HOME="$work/home" "$svcreg" publish big@1.0.0 "$cache/big")"
+	if [[ -n ${BASE:-} ]]; then
+		rm -rf "$work/home-base"
+		SVCREG_HOME=$work/home-base "$BASE" init >/dev/null
+		sync
+		add base_pub "$(ms env SVCREG_HOME="$work/home-base" "$BASE" publish big@1.0.0 "$cache/big")"
+		sync
+		add base_repub "$(ms env SVCREG_HOME="$work/home-base" "$BASE" publish big@1.0.0 "$cache/big")"
+		rm -rf "$work/home-base"
+	fi
 
 	# publish into registries of different sizes (a copy of each cached home)
 	if [[ -z ${SKIP_REGISTRY:-} ]]; then
@@ -126,6 +143,15 @@ row "hash-only 5,000 files: --dry-run / kubo add -n" svc_n_many kubo_n_many "<= 
 row "publish 256 MiB (fsynced) / dd conv=fdatasync" svc_pub dd "<= 1.25"
 row "publish 256 MiB (fsynced) / kubo add (storing)" svc_pub kubo_add "< 1"
 row "re-publish 256 MiB (nothing written) / dd" svc_repub dd "(info)"
+if [[ -n ${BASE_HASH:-} ]]; then
+	row "before: hash-only 256 MiB / kubo add -n" base_n_big kubo_n_big ""
+	row "before: hash-only 5,000 files / kubo add -n" base_n_many kubo_n_many ""
+fi
+if [[ -n ${BASE:-} ]]; then
+	row "before: publish 256 MiB / dd conv=fdatasync" base_pub dd ""
+	row "before: publish 256 MiB / kubo add (storing)" base_pub kubo_add ""
+	row "before: re-publish 256 MiB / dd" base_repub dd ""
+fi
 if [[ -z ${SKIP_REGISTRY:-} ]]; then
 	row "publish into 100k releases (10,000 x 10) / empty" reg_flat100k reg_empty "<= 1.3"
 	row "publish into 100k releases (100,000 x 1) / empty" reg_sharded100k reg_empty "<= 1.3"
