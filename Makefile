@@ -6,7 +6,7 @@ KUBO_VER  := v0.43.1
 FUZZTIME  ?= 4s
 GOFILES   := $(shell find . -name '*.go' -not -path './.cache/*' -not -path './tools/*')
 
-.PHONY: build test unit fuzz check demo bench kubo clean
+.PHONY: build test deps unit fuzz check demo bench kubo clean
 
 build: $(BIN)
 
@@ -22,7 +22,12 @@ $(KUBO): tools/kubo/go.mod tools/kubo/go.sum
 	cd tools/kubo && $(GO) build -o ../../$(KUBO) github.com/ipfs/kubo/cmd/ipfs
 	$(KUBO) version | grep -q 0.43.1
 
-test: build kubo unit fuzz
+test: deps build kubo unit fuzz
+
+# What the tests need from the system (Chromium): installed with apt-get
+# as root, else one line saying what to install.
+deps:
+	@./.ci/deps test
 
 unit:
 	$(GO) vet ./...
@@ -44,14 +49,11 @@ check:
 	$(GO) test -race -count=1 ./...
 
 # Build, make a registry in a temporary home, publish the example service,
-# resolve it and print where it lives.
+# resolve it, serve it on a free loopback port and fetch a page through the
+# server (tools/demo.sh). `make demo SERVE=1` keeps serving until Ctrl-C.
 demo: build
-	@set -e; home=$$(mktemp -d); trap 'rm -rf "$$home"' EXIT; \
-	export SVCREG_HOME="$$home"; \
-	echo "registry: $$(./$(BIN) init)"; \
-	./$(BIN) publish say@1.0.0 examples/say; \
-	echo "resolve say@^1 -> $$(./$(BIN) resolve 'say@^1')"; \
-	./$(BIN) info say@1.0.0
+	@./.ci/deps demo
+	@./tools/demo.sh
 
 # Ends with bench/speed.sh: one table of svcreg/kubo, svcreg/dd and
 # large/empty registry ratios, measured interleaved in one run (inputs and

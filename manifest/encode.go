@@ -126,7 +126,7 @@ func (s *Service) validate() error {
 		}
 	}
 	for tag, v := range s.Tags {
-		if err := ValidateTag(tag); err != nil {
+		if err := checkTagFormat(tag); err != nil {
 			return fmt.Errorf("%w: service %s: %w", ErrInvalidManifest, s.Name, err)
 		}
 		if _, ok := s.Releases[v]; !ok {

@@ -23,8 +23,10 @@ var ErrYanked = errors.New("version is yanked")
 
 // Resolve picks the release that spec asks for: a tag's version, an exact
 // version (even if yanked), or the highest non-yanked version in the range.
+// NAME@latest is the bare NAME: the highest stable, non-yanked version
+// (LatestTag). A tag that points at a yanked version wraps ErrYanked.
 func (s *Service) Resolve(spec Spec) (Version, Release, error) {
-	if spec.Tag != "" {
+	if spec.Tag != "" && spec.Tag != LatestTag {
 		return s.resolveTag(spec.Tag)
 	}
 	if v, ok := spec.Range.Exact(); ok {
@@ -42,7 +44,11 @@ func (s *Service) Resolve(spec Spec) (Version, Release, error) {
 	}
 	v, ok := spec.Range.Best(candidates)
 	if !ok {
-		return Version{}, Release{}, fmt.Errorf("%w %s@%s (published: %s)", ErrNoMatch, s.Name, spec.Range, s.summary())
+		what := spec.Range.String()
+		if spec.Tag != "" || what == "" {
+			what = "latest: no stable, non-yanked version"
+		}
+		return Version{}, Release{}, fmt.Errorf("%w %s@%s (published: %s)", ErrNoMatch, s.Name, what, s.summary())
 	}
 	return v, s.Releases[v.String()], nil
 }
@@ -65,7 +71,7 @@ func (s *Service) resolveTag(tag string) (Version, Release, error) {
 	}
 	r := s.Releases[vs]
 	if r.Yanked() {
-		return Version{}, Release{}, fmt.Errorf("%w: tag %s of %s points at yanked %s; name it exactly to use it", ErrYanked, tag, s.Name, vs)
+		return Version{}, Release{}, fmt.Errorf("%w: tag %s of %s points at yanked %s", ErrYanked, tag, s.Name, vs)
 	}
 	return v, r, nil
 }

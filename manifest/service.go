@@ -9,10 +9,15 @@ import (
 // content: a name@version maps to its first CID forever.
 var ErrImmutable = errors.New("version already published with other content")
 
+// ErrLatestTag is returned, with ErrInvalidTag, when a change would set
+// the latest tag by hand: svcreg keeps it on the highest stable,
+// non-yanked version.
+var ErrLatestTag = errors.New("the latest tag is kept by svcreg")
+
 // Add records release r as version v. Publishing identical content again
 // is a no-op (changed is false); other content wraps ErrImmutable. The
-// latest tag moves to v when v is stable and higher than the version it
-// points at.
+// latest tag moves to v when v is the highest stable, non-yanked version
+// (see LatestTag).
 func (s *Service) Add(v Version, r Release) (changed bool, err error) {
 	if len(v.Build) > 0 {
 		return false, fmt.Errorf("%w %q: build metadata takes no part in precedence, so %s would be the same version as %d.%d.%d; publish without it",
@@ -29,23 +34,27 @@ func (s *Service) Add(v Version, r Release) (changed bool, err error) {
 		return false, fmt.Errorf("%w: %s@%s is %s, not %s", ErrImmutable, s.Name, key, old.Content, r.Content)
 	}
 	s.Releases[key] = r
-	if !v.IsPrerelease() {
-		cur, ok := s.Tags[LatestTag]
-		if !ok || MustParseVersion(cur).Compare(v) < 0 {
-			s.Tags[LatestTag] = key
-		}
-	}
+	s.moveLatest()
 	return true, nil
 }
 
 // SetTag points tag at version v. It reports whether anything changed.
+// The latest tag cannot be set (ErrLatestTag), and no tag can be pointed
+// at a yanked version (ErrYanked), since tags never resolve to one.
 func (s *Service) SetTag(tag string, v Version) (bool, error) {
 	if err := ValidateTag(tag); err != nil {
 		return false, err
 	}
+	if tag == LatestTag {
+		return false, fmt.Errorf("%w %q: %w: it always names the highest stable, non-yanked version of %s", ErrInvalidTag, tag, ErrLatestTag, s.Name)
+	}
 	key := v.String()
-	if _, ok := s.Releases[key]; !ok {
+	r, ok := s.Releases[key]
+	if !ok {
 		return false, fmt.Errorf("%w: %s@%s (published: %s)", ErrVersionNotFound, s.Name, key, s.summary())
+	}
+	if r.Yanked() {
+		return false, fmt.Errorf("%w: %s@%s: a tag never resolves to a yanked version", ErrYanked, s.Name, key)
 	}
 	if s.Tags[tag] == key {
 		return false, nil
@@ -54,18 +63,56 @@ func (s *Service) SetTag(tag string, v Version) (bool, error) {
 	return true, nil
 }
 
-// SetYank yanks version v with reason (y non-nil) or restores it (y nil).
-// It reports whether anything changed.
+// SetYank yanks version v with y's reason (y non-nil) or restores it (y
+// nil). Yanking a yanked version again changes only its reason, keeping
+// the time of the first yank, and changes nothing when y.Reason is empty
+// or the same. The latest tag moves back from a yanked version, and to a
+// restored one, as LatestTag says. It reports whether anything changed.
 func (s *Service) SetYank(v Version, y *Yank) (bool, error) {
 	key := v.String()
 	r, ok := s.Releases[key]
 	if !ok {
 		return false, fmt.Errorf("%w: %s@%s (published: %s)", ErrVersionNotFound, s.Name, key, s.summary())
 	}
-	if (r.Yank == nil) == (y == nil) && (y == nil || r.Yank.Reason == y.Reason) {
+	switch {
+	case y == nil && r.Yank == nil:
 		return false, nil
+	case y != nil && r.Yank != nil:
+		if y.Reason == "" || y.Reason == r.Yank.Reason {
+			return false, nil
+		}
+		r.Yank = &Yank{Reason: y.Reason, Time: r.Yank.Time}
+	default:
+		r.Yank = y
 	}
-	r.Yank = y
 	s.Releases[key] = r
+	s.moveLatest()
 	return true, nil
+}
+
+// moveLatest points the latest tag at the highest stable, non-yanked
+// version, or removes it when there is none.
+func (s *Service) moveLatest() {
+	if v, ok := s.highestStable(); ok {
+		s.Tags[LatestTag] = v.String()
+	} else {
+		delete(s.Tags, LatestTag)
+	}
+}
+
+// highestStable returns the highest version that is neither a prerelease
+// nor yanked: what NAME and NAME@latest resolve to.
+func (s *Service) highestStable() (Version, bool) {
+	var best Version
+	found := false
+	for k, r := range s.Releases {
+		v, err := ParseVersion(k)
+		if err != nil || v.IsPrerelease() || r.Yanked() {
+			continue
+		}
+		if !found || v.Compare(best) > 0 {
+			best, found = v, true
+		}
+	}
+	return best, found
 }

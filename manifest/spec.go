@@ -18,7 +18,11 @@ type Spec struct {
 	raw   string // the part after "@", trimmed
 }
 
-// ParseSpec parses "name", "name@range" or "name@tag".
+// ParseSpec parses "name", "name@range" or "name@tag". What follows "@"
+// is a range when it parses as one, else a tag when ValidateTag accepts
+// it. Anything that starts like a version (a digit, or v and a digit) but
+// is not a valid range, and any build metadata ("1.0.0+build.5"), is an
+// error wrapping ErrInvalidSpec, never a tag.
 func ParseSpec(s string) (Spec, error) {
 	nameStr, rest, hasAt := strings.Cut(strings.TrimSpace(s), "@")
 	name, err := ParseName(strings.TrimSpace(nameStr))
@@ -30,10 +34,16 @@ func ParseSpec(s string) (Spec, error) {
 		return Spec{}, fmt.Errorf("%w %q: nothing after '@' (try %s@^1.0.0 or %s@latest)", ErrInvalidSpec, s, name, name)
 	}
 	sp := Spec{Name: name, raw: rest}
+	if strings.Contains(rest, "+") {
+		return Spec{}, fmt.Errorf("%w %q: %w", ErrInvalidSpec, s, buildMetadataError(rest))
+	}
 	r, rerr := ParseRange(rest)
 	if rerr == nil {
 		sp.Range = r
 		return sp, nil
+	}
+	if looksLikeVersion(rest) {
+		return Spec{}, fmt.Errorf("%w %q: %w", ErrInvalidSpec, s, rerr)
 	}
 	if ValidateTag(rest) == nil {
 		sp.Tag = rest
@@ -42,8 +52,17 @@ func ParseSpec(s string) (Spec, error) {
 	return Spec{}, fmt.Errorf("%w %q: %q is neither a version range nor a tag: %w", ErrInvalidSpec, s, rest, rerr)
 }
 
+// buildMetadataError says why a version with build metadata is refused:
+// build metadata takes no part in SemVer precedence, so 1.0.0+a and
+// 1.0.0+b would be one version with two names. It wraps ErrInvalidVersion.
+func buildMetadataError(v string) error {
+	core, _, _ := strings.Cut(v, "+")
+	return fmt.Errorf("%w %s: build metadata (+…) takes no part in version precedence, so svcreg versions never carry it; write %s",
+		ErrInvalidVersion, quoteShort(v), core)
+}
+
 // ParseExact parses "name@version" with a full version, as publish, tag
-// and yank need.
+// and yank need. Build metadata is refused (ErrInvalidVersion).
 func ParseExact(s string) (Name, Version, error) {
 	nameStr, verStr, ok := strings.Cut(strings.TrimSpace(s), "@")
 	name, err := ParseName(nameStr)
@@ -56,6 +75,9 @@ func ParseExact(s string) (Name, Version, error) {
 	v, err := ParseVersion(verStr)
 	if err != nil {
 		return "", Version{}, err
+	}
+	if len(v.Build) > 0 {
+		return "", Version{}, buildMetadataError(verStr)
 	}
 	return name, v, nil
 }

@@ -39,7 +39,7 @@ func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.S
 	if !svc.Defined() {
 		return nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, r.name)
 	}
-	return loadService(ctx, r.blocks.Get, svc)
+	return loadService(ctx, r.blocks.Get, svc, string(name))
 }
 
 // LogEntry is one state in the manifest history.
@@ -66,6 +66,12 @@ func (r *Registry) Log(ctx context.Context, n int) ([]LogEntry, error) {
 		m, err := r.loadManifest(ctx, r.blocks.Get, c)
 		if err != nil {
 			return out, err
+		}
+		// Each step goes one sequence down, so a prev link that loops
+		// or jumps cannot make the log run forever.
+		if want := h.Seq - uint64(len(out)); m.Seq != want || m.Registry != r.name {
+			return out, fmt.Errorf("%w: history block %s is seq %d of %s, expected seq %d of %s",
+				manifest.ErrInvalidManifest, c, m.Seq, m.Registry, want, r.name)
 		}
 		out = append(out, LogEntry{Seq: m.Seq, Root: c, Time: m.Time, Change: m.Change})
 		c = m.Prev

@@ -1,6 +1,10 @@
 package registry
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/svcreg/svcreg/manifest"
+)
 
 // ErrBlockNotFound is returned when a block is not in the local store.
 var ErrBlockNotFound = errors.New("block not found")
@@ -53,3 +57,14 @@ var ErrLockMismatch = errors.New("lock does not match the registry")
 // against: no head of its registry is known here, or the head known here
 // is older than the state the lock was made at.
 var ErrUnverifiable = errors.New("cannot verify against the registry")
+
+// LockEntryError is returned by Lock when the entry of one service cannot
+// be kept or resolved; Err says why (ErrLockMismatch, ErrServiceNotFound,
+// manifest.ErrNoMatch, …).
+type LockEntryError struct {
+	Service manifest.Name
+	Err     error
+}
+
+func (e *LockEntryError) Error() string { return e.Err.Error() }
+func (e *LockEntryError) Unwrap() error { return e.Err }

@@ -52,6 +52,9 @@ func (f *Fetcher) get(ctx context.Context, c cid.Cid, prefer int) ([]byte, error
 		if err == nil {
 			err = manifest.CheckBlock(c, data)
 		}
+		if err == nil {
+			err = CheckFetched(c, data) // decode and check before storing
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/ipfs/go-cid"
+
 	"github.com/svcreg/svcreg/manifest"
 )
 
@@ -44,12 +46,16 @@ type LockResult struct {
 // services are resolved anew, and yanked versions are never newly locked
 // (ErrYanked, even when named exactly). opts forces entries to be
 // resolved again. When no entry changes, the result is old itself, root
-// and sequence included, so running Lock again rewrites nothing.
+// and sequence included, so running Lock again rewrites nothing, unless
+// old's root is not the registry's state at old's sequence (the lock was
+// edited): then the result records the head's state, with a warning
+// finding, and Check accepts it again.
 //
 // Errors wrap ErrUnverifiable when the head is unknown or older than
-// old's state, ErrLockMismatch when a kept entry disagrees with the
-// manifest, and the resolution errors (ErrServiceNotFound,
-// manifest.ErrNoMatch, …) of services that cannot be resolved.
+// old's state; an entry that cannot be kept or resolved is a
+// *LockEntryError wrapping ErrLockMismatch (a kept entry disagrees with
+// the manifest) or the resolution error (ErrServiceNotFound,
+// manifest.ErrNoMatch, …).
 func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.Lock, opts LockOptions) (LockResult, error) {
 	if p.Registry != r.name {
 		return LockResult{}, fmt.Errorf("lock: the project names registry %s, not %s", p.Registry, r.name)
@@ -80,7 +86,7 @@ func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.
 		keep := prev != nil && !opts.UpdateAll && !slices.Contains(opts.Update, n) && prev.Satisfies(spec)
 		e, f, err := st.entry(ctx, spec, prev, keep)
 		if err != nil {
-			return LockResult{}, err
+			return LockResult{}, &LockEntryError{Service: n, Err: err}
 		}
 		if f != nil {
 			res.Findings = append(res.Findings, *f)
@@ -89,11 +95,35 @@ func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.
 	}
 	res.Changes = lockChanges(old, res.Lock)
 	if old != nil && len(res.Changes) == 0 {
-		res.Lock = old
-		return res, nil
+		ok, err := st.isState(ctx, old.Root, old.Seq)
+		if err != nil {
+			return LockResult{}, err
+		}
+		if ok {
+			res.Lock = old
+			return res, nil
+		}
+		// old's root and seq are no state of the registry (edited, or
+		// history rewritten): its entries hold, its state is the head's.
+		res.Findings = append(res.Findings, Finding{Kind: FindingMismatch, Warning: true,
+			Message: fmt.Sprintf("the lock's root %s is not seq %d of %s; it now records seq %d", old.Root, old.Seq, r.name, st.head.Seq)})
 	}
 	res.Changed = !res.Lock.Equal(old)
 	return res, nil
+}
+
+// isState reports whether root is the registry's state seq. When that
+// cannot be told (the history is not all here, or too long to walk), it
+// reports true: Check warns about those cases instead.
+func (st *snapshot) isState(ctx context.Context, root cid.Cid, seq uint64) (bool, error) {
+	c, err := st.stateAt(ctx, seq)
+	switch {
+	case errors.Is(err, errHistoryTooLong), err != nil && unavailable(err):
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return c.Equals(root), nil
 }
 
 // lockEntry returns l's entry for n; l may be nil.

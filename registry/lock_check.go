@@ -146,30 +146,48 @@ func (st *snapshot) checkRoot(ctx context.Context, l *manifest.Lock, rep *Report
 	if l.Seq > st.head.Seq {
 		return warn("the newest state of %s known here is seq %d", st.r.name, st.head.Seq)
 	}
-	if st.head.Seq-l.Seq > maxHistoryWalk {
+	c, err := st.stateAt(ctx, l.Seq)
+	switch {
+	case errors.Is(err, errHistoryTooLong):
 		return warn("it is more than %d states older than the head", maxHistoryWalk)
-	}
-	c, m := st.head.Root, st.m
-	for m.Seq > l.Seq {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		prev, err := st.r.loadManifest(ctx, st.r.blocks.Get, m.Prev)
-		if unavailable(err) {
-			return warn("the registry's history is not all here: %v", err)
-		} else if err != nil {
-			return err
-		}
-		if prev.Seq != m.Seq-1 || prev.Registry != st.r.name {
-			return fmt.Errorf("%w: %s (seq %d) links to seq %d of %s as its previous state", manifest.ErrInvalidManifest, c, m.Seq, prev.Seq, prev.Registry)
-		}
-		c, m = m.Prev, prev
+	case err != nil && unavailable(err):
+		return warn("the registry's history is not all here: %v", err)
+	case err != nil:
+		return err
 	}
 	if !c.Equals(l.Root) {
 		rep.Findings = append(rep.Findings, Finding{Kind: FindingMismatch,
 			Message: fmt.Sprintf("the lock's root %s is not seq %d of %s; the registry's signed history has %s", l.Root, l.Seq, st.r.name, c)})
 	}
 	return nil
+}
+
+// errHistoryTooLong is returned by stateAt for a state more than
+// maxHistoryWalk states older than the head.
+var errHistoryTooLong = errors.New("state too far back in the history")
+
+// stateAt returns the root of the registry's state seq (at most the
+// head's), walking back from the head. A history that is not all here
+// comes back as an unavailable error.
+func (st *snapshot) stateAt(ctx context.Context, seq uint64) (cid.Cid, error) {
+	if st.head.Seq-seq > maxHistoryWalk {
+		return cid.Undef, errHistoryTooLong
+	}
+	c, m := st.head.Root, st.m
+	for m.Seq > seq {
+		if err := ctx.Err(); err != nil {
+			return cid.Undef, err
+		}
+		prev, err := st.r.loadManifest(ctx, st.r.blocks.Get, m.Prev)
+		if err != nil {
+			return cid.Undef, err
+		}
+		if prev.Seq != m.Seq-1 || prev.Registry != st.r.name {
+			return cid.Undef, fmt.Errorf("%w: %s (seq %d) links to seq %d of %s as its previous state", manifest.ErrInvalidManifest, c, m.Seq, prev.Seq, prev.Registry)
+		}
+		c, m = m.Prev, prev
+	}
+	return c, nil
 }
 
 // checkContent runs check on every locked release.

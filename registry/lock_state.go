@@ -49,7 +49,7 @@ func (st *snapshot) service(ctx context.Context, name manifest.Name) (*manifest.
 	if !c.Defined() {
 		return nil, fmt.Errorf("%w: %s in %s (seq %d)", ErrServiceNotFound, name, st.r.name, st.head.Seq)
 	}
-	s, err := loadService(ctx, st.r.blocks.Get, c)
+	s, err := loadService(ctx, st.r.blocks.Get, c, string(name))
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func (r *Registry) ServicePath(ctx context.Context, name manifest.Name) ([]cid.C
 	if !svc.Defined() {
 		return nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, r.name)
 	}
-	if _, err := loadService(ctx, r.blocks.Get, svc); err != nil {
+	if _, err := loadService(ctx, r.blocks.Get, svc, string(name)); err != nil {
 		return nil, err
 	}
 	return append(path, svc), nil

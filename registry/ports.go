@@ -40,12 +40,16 @@ type Head struct {
 	Record []byte  // the marshalled, signed IPNS record pointing at Root
 }
 
-// Resolution is one cached answer to "which release does name@query pick at
-// this manifest root".
+// Resolution is one answer to "which release does name@query pick at this
+// manifest root". Only a yanked version named exactly resolves with Yanked
+// set, and Registry.Resolve never caches such an answer, so a Cache need
+// not store Yanked and YankReason.
 type Resolution struct {
-	Service string
-	Version string
-	CID     cid.Cid
+	Service    string
+	Version    string
+	CID        cid.Cid
+	Yanked     bool
+	YankReason string
 }
 
 // Cache is the local index of heads, rollback floors and resolutions.

@@ -103,7 +103,7 @@ func TestResolveRules(t *testing.T) {
 		{"tts@>=1.0 <2", "1.0.2"}, // comparator set
 		{"tts@1.1.0", "1.1.0"},    // yanked resolves when named exactly
 		{"tts@=1.1.0", "1.1.0"},   // also with '='
-		{"tts@latest", "1.1.0"},   // latest still points at 1.1.0? see below
+		{"tts@latest", "1.0.2"},   // latest moved back from the yanked 1.1.0
 		{"tts@beta", "1.2.0-beta.1"},
 		{"tts@^1.2.0-beta.0", "1.2.0-beta.1"}, // prerelease only when the range names one
 		{"tts@0.x || 2.0.0-rc.1", "2.0.0-rc.1"},
@@ -112,13 +112,6 @@ func TestResolveRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
 			got, err := f.resolve(t, tt.spec)
-			if tt.spec == "tts@latest" {
-				// latest points at the yanked 1.1.0: a tag never selects a yanked version.
-				if !errors.Is(err, manifest.ErrYanked) {
-					t.Fatalf("resolve %s: got %v, %v; want ErrYanked", tt.spec, got, err)
-				}
-				return
-			}
 			if err != nil {
 				t.Fatalf("resolve %s: %v", tt.spec, err)
 			}
@@ -317,12 +310,48 @@ func TestShardedIndex(t *testing.T) {
 
 func TestPublishRefusesBuildMetadata(t *testing.T) {
 	f := newFixture(t, 0)
-	name, v, err := manifest.ParseExact("tts@1.0.0+build.5")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _, err = f.reg.Publish(context.Background(), registry.Publication{Service: name, Version: v, Content: f.content(t, "x"), Profile: "unixfs-v1-2025"})
+	// ParseExact refuses it too; the library refuses a Version built by hand.
+	v := manifest.MustParseVersion("1.0.0+build.5")
+	_, _, err := f.reg.Publish(context.Background(), registry.Publication{Service: "tts", Version: v, Content: f.content(t, "x"), Profile: "unixfs-v1-2025"})
 	if !errors.Is(err, manifest.ErrInvalidVersion) {
 		t.Fatalf("publish with build metadata: %v, want ErrInvalidVersion", err)
 	}
+}
+
+// Yanking a yanked version again without a reason signs nothing; a new
+// reason is a new state that changes only the reason.
+func TestYankAgainIsNoOp(t *testing.T) {
+	f := newFixture(t, 0)
+	f.publish(t, "tts@1.0.0", "a")
+	f.publish(t, "tts@1.4.0", "b")
+	ctx := context.Background()
+	v := manifest.MustParseVersion("1.4.0")
+	h1, changed, err := f.reg.Yank(ctx, "tts", v, "broken", false)
+	if err != nil || !changed {
+		t.Fatalf("yank: %v %v", changed, err)
+	}
+	h2, changed, err := f.reg.Yank(ctx, "tts", v, "", false)
+	if err != nil || changed || h2.Seq != h1.Seq || !h2.Root.Equals(h1.Root) {
+		t.Fatalf("yank again: changed %v, seq %d -> %d, %v", changed, h1.Seq, h2.Seq, err)
+	}
+	h3, changed, err := f.reg.Yank(ctx, "tts", v, "really broken", false)
+	if err != nil || !changed || h3.Seq != h1.Seq+1 {
+		t.Fatalf("yank with a new reason: changed %v, seq %d -> %d, %v", changed, h1.Seq, h3.Seq, err)
+	}
+	info, err := f.reg.Info(ctx, manifest.Spec{Name: "tts", Range: mustRange(t, "1.4.0")})
+	if err != nil || info.Release.Yank == nil || info.Release.Yank.Reason != "really broken" {
+		t.Fatalf("info after a new reason: %+v %v", info.Release.Yank, err)
+	}
+	if got, err := f.resolve(t, "tts@latest"); err != nil || got.Version != "1.0.0" {
+		t.Fatalf("tts@latest after yanking 1.4.0 = %v %v, want 1.0.0", got.Version, err)
+	}
+}
+
+func mustRange(t *testing.T, s string) manifest.Range {
+	t.Helper()
+	r, err := manifest.ParseRange(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

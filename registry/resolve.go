@@ -11,7 +11,8 @@ import (
 )
 
 // Resolve answers spec at the current head: from the cache when this head
-// answered it before, else from the manifest (and caches the answer).
+// answered it before, else from the manifest (and caches the answer,
+// unless it is a yanked version named exactly: see Resolution).
 func (r *Registry) Resolve(ctx context.Context, spec manifest.Spec) (Resolution, error) {
 	h, err := r.Head(ctx)
 	if err != nil {
@@ -27,6 +28,11 @@ func (r *Registry) Resolve(ctx context.Context, spec manifest.Spec) (Resolution,
 		return Resolution{}, err
 	}
 	res := Resolution{Service: string(info.Service), Version: info.Version.String(), CID: info.Release.Content}
+	if y := info.Release.Yank; y != nil {
+		// Not cached: whoever resolves it again must hear that it is yanked.
+		res.Yanked, res.YankReason = true, y.Reason
+		return res, nil
+	}
 	if err := r.cache.PutResolution(ctx, r.name, h.Root, spec.String(), res); err != nil {
 		r.log.Warn("cache resolution", "spec", spec.String(), "err", err)
 	}
@@ -66,7 +72,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if !svc.Defined() {
 		return ReleaseInfo{}, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, spec.Name, r.name)
 	}
-	s, err := loadService(ctx, r.blocks.Get, svc)
+	s, err := loadService(ctx, r.blocks.Get, svc, string(spec.Name))
 	if err != nil {
 		return ReleaseInfo{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/ipfs/go-cid"
 
@@ -16,7 +17,7 @@ import (
 func lookup(ctx context.Context, load indexLoader, root cid.Cid, name string) (cid.Cid, []string, error) {
 	var path []string
 	node := root
-	for depth := 0; depth <= manifest.MaxIndexDepth; depth++ {
+	for depth := 0; depth <= maxBranchDepth; depth++ {
 		ix, err := load(ctx, node)
 		if err != nil {
 			return cid.Undef, nil, err
@@ -31,7 +32,18 @@ func lookup(ctx context.Context, load indexLoader, root cid.Cid, name string) (c
 		}
 		path, node = append(path, key), next
 	}
-	return cid.Undef, nil, fmt.Errorf("%w: index deeper than %d", manifest.ErrInvalidManifest, manifest.MaxIndexDepth)
+	return cid.Undef, nil, errTooDeep(root)
+}
+
+// maxBranchDepth bounds the branch levels of an index tree that reads
+// accept: 256^8 = 2^64, so eight levels of 256-way branches hold 2^64
+// services with one per leaf. A tree deeper than that is hostile (it
+// would take a sha256 prefix collision to build), and refused before it
+// can make a walk run long.
+const maxBranchDepth = 8
+
+func errTooDeep(root cid.Cid) error {
+	return fmt.Errorf("%w: index %s has more than %d branch levels", manifest.ErrInvalidManifest, root, maxBranchDepth)
 }
 
 // indexLoader reads one index node.
@@ -58,8 +70,8 @@ func loadIndex(ctx context.Context, get getFunc, c cid.Cid) (manifest.Index, err
 // (undefined: empty) at depth and returns the new node's CID. New blocks go
 // to t.put.
 func insert(ctx context.Context, t treeIO, node cid.Cid, depth int, entries map[string]cid.Cid) (cid.Cid, error) {
-	if depth > manifest.MaxIndexDepth {
-		return cid.Undef, fmt.Errorf("%w: index deeper than %d", manifest.ErrInvalidManifest, manifest.MaxIndexDepth)
+	if depth > maxBranchDepth {
+		return cid.Undef, errTooDeep(node)
 	}
 	ix := manifest.Index{Entries: map[string]cid.Cid{}}
 	if node.Defined() {
@@ -107,7 +119,7 @@ type treeIO struct {
 // buildIndex stores entries (service names) as one leaf, or, past
 // t.leafMax, as a branch of leaves split by ShardKey at depth.
 func buildIndex(t treeIO, entries map[string]cid.Cid, depth int) (cid.Cid, error) {
-	if manifest.IndexSize(entries) <= t.leafMax || depth >= manifest.MaxIndexDepth-1 {
+	if manifest.IndexSize(entries) <= t.leafMax || depth >= maxBranchDepth {
 		return putIndex(t.put, entries)
 	}
 	groups := groupByShard(entries, depth)
@@ -131,23 +143,58 @@ func putIndex(put func(manifest.Block), entries map[string]cid.Cid) (cid.Cid, er
 }
 
 // walk calls fn for every service in the index under root, in no
-// particular order.
+// particular order. It checks the shape of the tree as it goes, so that a
+// hostile index cannot make it run long: at most maxBranchDepth branch
+// levels, every node visited once (a node linked twice is refused), and
+// every service name filed under the shard keys of its path.
 func walk(ctx context.Context, load indexLoader, root cid.Cid, fn func(name string, svc cid.Cid) error) error {
+	w := walker{load: load, fn: fn, seen: map[cid.Cid]bool{}}
+	return w.node(ctx, root, nil)
+}
+
+type walker struct {
+	load indexLoader
+	fn   func(name string, svc cid.Cid) error
+	seen map[cid.Cid]bool
+}
+
+// node visits the index node c, reached through the shard keys path.
+func (w *walker) node(ctx context.Context, c cid.Cid, path []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ix, err := load(ctx, root)
+	if len(path) > maxBranchDepth {
+		return errTooDeep(c)
+	}
+	if w.seen[c] {
+		return fmt.Errorf("%w: index node %s is linked more than once", manifest.ErrInvalidManifest, c)
+	}
+	w.seen[c] = true
+	ix, err := w.load(ctx, c)
 	if err != nil {
 		return err
 	}
-	for k, c := range ix.Entries {
-		if ix.IsBranch() {
-			err = walk(ctx, load, c, fn)
-		} else {
-			err = fn(k, c)
+	branch := ix.IsBranch()
+	for _, k := range slices.Sorted(maps.Keys(ix.Entries)) {
+		if branch {
+			err = w.node(ctx, ix.Entries[k], append(slices.Clip(path), k))
+		} else if err = checkFiled(k, path); err == nil {
+			err = w.fn(k, ix.Entries[k])
 		}
 		if err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkFiled checks that the service name sits under the shard keys it
+// hashes to.
+func checkFiled(name string, path []string) error {
+	for depth, key := range path {
+		if manifest.ShardKey(name, depth) != key {
+			return fmt.Errorf("%w: service %q is filed under shard %s at depth %d, it belongs under %s",
+				manifest.ErrInvalidManifest, name, key, depth, manifest.ShardKey(name, depth))
 		}
 	}
 	return nil

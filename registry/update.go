@@ -66,7 +66,7 @@ func (c *change) service(ctx context.Context, name manifest.Name) (*manifest.Ser
 	if err != nil || !svc.Defined() {
 		return nil, err
 	}
-	return loadService(ctx, c.get, svc)
+	return loadService(ctx, c.get, svc, string(name))
 }
 
 // store marks s changed; flush writes it.
@@ -179,7 +179,10 @@ func (r *Registry) putBlocks(ctx context.Context, c *change) error {
 	return nil
 }
 
-func loadService(ctx context.Context, get getFunc, c cid.Cid) (*manifest.Service, error) {
+// loadService loads the Service block c, filed in the index as name. A
+// block of another service under this name is refused: it would make a
+// lookup of name answer with another service's releases.
+func loadService(ctx context.Context, get getFunc, c cid.Cid, name string) (*manifest.Service, error) {
 	data, err := get(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("load service %s: %w", c, err)
@@ -187,6 +190,10 @@ func loadService(ctx context.Context, get getFunc, c cid.Cid) (*manifest.Service
 	s, err := manifest.DecodeService(data)
 	if err != nil {
 		return nil, fmt.Errorf("load service %s: %w", c, err)
+	}
+	if string(s.Name) != name {
+		return nil, fmt.Errorf("load service %s: %w: the index files it as %q, but it is the service %q",
+			c, manifest.ErrInvalidManifest, name, s.Name)
 	}
 	return s, nil
 }

@@ -50,8 +50,8 @@ Examples:
 type findingOut struct {
 	Kind     string `json:"kind"`
 	Severity string `json:"severity"` // "error" or "warning"
-	Service  string `json:"service,omitempty"`
-	Version  string `json:"version,omitempty"`
+	Service  string `json:"service"`
+	Version  string `json:"version"`
 	Message  string `json:"message"`
 }
 
@@ -60,8 +60,8 @@ type checkOut struct {
 	Exit     int          `json:"exit"`
 	Lockfile string       `json:"lockfile"`
 	Registry string       `json:"registry"`
-	Root     string       `json:"root,omitempty"` // the registry state checked against
-	Seq      uint64       `json:"seq,omitempty"`
+	Root     string       `json:"root"` // the registry state checked against
+	Seq      uint64       `json:"seq"`
 	Services int          `json:"services"`
 	Findings []findingOut `json:"findings"`
 }
@@ -85,7 +85,7 @@ func runCheck(c *cli.Context) error {
 		out.Findings = append(out.Findings, findingOut{Kind: findingMissing, Severity: "error", Message: paths.lock + " does not exist"})
 	case errors.Is(err, manifest.ErrInvalidLock):
 		out.Findings = append(out.Findings, findingOut{Kind: string(registry.FindingStale), Severity: "error", Message: err.Error()})
-		hint = unreadableLockHint
+		hint = unreadableLockHint(paths)
 	case err != nil:
 		return err
 	default:
@@ -103,7 +103,7 @@ func runCheck(c *cli.Context) error {
 		return nil
 	}
 	if hint == "" {
-		hint = checkHint(out.Exit)
+		hint = checkHint(out.Exit, paths, out.Findings)
 	}
 	return &cliError{err: fmt.Errorf("check %s: %s", paths.lock, summary(out.Findings)), code: out.Exit, hint: hint}
 }
@@ -217,20 +217,39 @@ func summary(findings []findingOut) string {
 	return fmt.Sprintf("%d %s (%s)", n, noun, strings.Join(kinds, ", "))
 }
 
-func checkHint(code int) string {
+// checkHint is the hint for a failed check or install: the command that
+// fixes what findings report.
+func checkHint(code int, paths projectPaths, findings []findingOut) string {
 	switch code {
 	case exitLockMissing:
-		return "run 'svcreg lock' and commit " + lockFile
+		return "run '" + paths.cmd("lock") + "' and commit " + paths.lock
 	case exitLockStale:
-		return "run 'svcreg lock' to bring " + lockFile + " up to date with " + projectFile + ", and commit it"
+		return "run '" + paths.cmd("lock") + "' to bring " + paths.lock + " up to date with " + paths.project + ", and commit it"
 	case exitLockMismatch:
-		return "the lock disagrees with the registry's signed manifest: restore " + lockFile + " from version control; if the registry changed, run 'svcreg update NAME' and review the diff"
+		fix := "'" + paths.cmd("lock") + "' records the registry's signed state in it"
+		if names := findingServices(findings, string(registry.FindingMismatch)); len(names) > 0 {
+			fix = "'" + paths.cmd("update", names...) + "' re-resolves what disagrees; review the diff"
+		}
+		return "the lock disagrees with the registry's signed manifest: restore " + paths.lock + " from version control if it was edited, else " + fix
 	case exitLockYanked:
-		return "run 'svcreg update NAME' to move off the yanked versions"
+		return "run '" + paths.cmd("update", findingServices(findings, string(registry.FindingYanked))...) + "' to move off the yanked versions"
 	case exitContent:
 		return "the release's blocks in SVCREG_HOME are missing or damaged; fetch them again"
 	case exitUnverifiable:
-		return "SVCREG_HOME has no (recent enough) copy of the registry " + projectFile + " names; fetch it, or check where one is cached"
+		return "SVCREG_HOME has no (recent enough) copy of the registry " + paths.project + " names; fetch it, or check where one is cached"
 	}
 	return ""
+}
+
+// findingServices returns the services of the failing findings of kind,
+// sorted and each once.
+func findingServices(findings []findingOut, kind string) []string {
+	var names []string
+	for _, f := range findings {
+		if f.Kind == kind && f.Severity == "error" && f.Service != "" && !slices.Contains(names, f.Service) {
+			names = append(names, f.Service)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/urfave/cli/v2"
 )
@@ -14,7 +15,8 @@ func newGetCommand() *cli.Command {
 		ArgsUsage: "NAME[@RANGE|@TAG]",
 		Description: `Every block is checked against its CID as it is read. The files are written
 to a temporary directory next to the output and renamed into place, so a
-failure leaves nothing behind. The output directory must not exist.
+failure leaves nothing behind. The output directory must not exist (exit 4
+if it does).
 
 Examples:
    svcreg get 'tts@^1' -o ./out
@@ -31,15 +33,22 @@ func runGet(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	dst := c.String("output")
+	if dst == "" {
+		dst = string(spec.Name)
+	}
+	if _, err := os.Lstat(dst); err == nil {
+		return &cliError{err: fmt.Errorf("get %s: %s already exists", spec, dst), code: exitConflict,
+			hint: "svcreg get never overwrites: write elsewhere with -o DIR, or remove " + dst + " first"}
+	}
 	info, err := h.reg.Info(c.Context, spec)
 	if err != nil {
 		return err
 	}
-	dst := c.String("output")
-	if dst == "" {
-		dst = string(info.Service)
+	if y := info.Release.Yank; y != nil {
+		warnYanked(c, string(info.Service), info.Version.String(), y.Reason)
 	}
-	if err := h.exportContent(c, info.Release.Content, dst); err != nil {
+	if err := h.exportContent(c, info.Release.Content, info.Release.Size, dst); err != nil {
 		return err
 	}
 	out := infoJSON(h.reg.Name(), info)

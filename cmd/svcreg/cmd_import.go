@@ -60,22 +60,32 @@ func runImport(c *cli.Context) error {
 	}
 	file := c.Args().First()
 	var r io.Reader = os.Stdin
+	m := newMeter(c, "importing", "blocks")
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			m.setTotal(0, fi.Size())
+		}
 		r = f
+	}
+	if m != nil {
+		r = countingReader{r, m} // bytes of the file read, blocks as stored
 	}
 	h, err := openBlocks(c)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	update, done := progress(c, "importing")
-	contents, err := car.Read(c.Context, r, h.blocks, update)
-	done()
+	var blocks func(int, int64)
+	if m != nil {
+		blocks = func(n int, _ int64) { m.set(n, m.bytesRead()) }
+	}
+	contents, err := car.Read(c.Context, r, h.blocks, blocks)
+	m.finish()
 	if err != nil {
 		return err
 	}

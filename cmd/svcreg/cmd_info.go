@@ -35,7 +35,7 @@ type infoOut struct {
 	Hidden     bool   `json:"hidden"`
 	Published  string `json:"published"`
 	Yanked     bool   `json:"yanked"`
-	YankReason string `json:"yank_reason,omitempty"`
+	YankReason string `json:"yank_reason"`
 	Registry   string `json:"registry"`
 	Root       string `json:"root"`
 	Seq        uint64 `json:"seq"`

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -22,10 +25,19 @@ func newInitCommand() *cli.Command {
 		Description: `Prints the registry's IPNS name (k51…), which clients use to find it.
 Running init again on an existing registry prints its name and changes nothing.
 
+A key that came from elsewhere ('svcreg key import') belongs to a registry
+with a history there. Without its head in this home, init refuses (exit 4)
+to start a second history at seq 1, which would fork the first: it says
+what it found (blocks of the registry's states here, remotes that follow
+it). Bring the head here with 'svcreg import FILE.car', or start anew with
+--force.
+
 Examples:
    SVCREG_HOME=/tmp/reg svcreg init
-   svcreg init --home ./reg --json`,
-		Flags:  withCommon(signFlags()...),
+   svcreg init --home ./reg --json
+   svcreg key import registry.key && svcreg import registry.car   # move a registry`,
+		Flags: withCommon(append(signFlags(),
+			&cli.BoolFlag{Name: "force", Usage: "start a new history even for a key that has one elsewhere"})...),
 		Action: runInit,
 	}
 }
@@ -39,11 +51,17 @@ func runInit(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if err := ensureKey(filepath.Join(h.dir, keyFile)); err != nil {
+	created, err := ensureKey(filepath.Join(h.dir, keyFile))
+	if err != nil {
 		return err
 	}
 	if err := h.open(c, true); err != nil {
 		return err
+	}
+	if !created && !c.Bool("force") {
+		if err := h.refuseFork(c); err != nil {
+			return err
+		}
 	}
 	head, err := h.reg.Init(c.Context)
 	if errors.Is(err, registry.ErrExists) {
@@ -54,18 +72,62 @@ func runInit(c *cli.Context) error {
 	return emit(c, headJSON(head), func(w io.Writer) { fmt.Fprintln(w, head.Name) })
 }
 
-// ensureKey creates a new key at path unless one exists.
-func ensureKey(path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+// refuseFork fails (exit 4) when the home holds a key but no head of its
+// registry: the key was imported or copied, so the registry has a history
+// elsewhere that a new seq 1 would fork. It says what the home knows of
+// that history.
+func (h *home) refuseFork(c *cli.Context) error {
+	name := h.reg.Name()
+	if _, err := h.cache.Head(c.Context, name); err == nil || !errors.Is(err, registry.ErrNoHead) {
+		return err // a head: Init is a no-op
 	}
-	k, err := ipns.GenerateKey(rand.Reader)
+	var found []string
+	if floor, err := h.cache.Floor(c.Context, name); err != nil {
+		return err
+	} else if floor > 0 {
+		found = append(found, fmt.Sprintf("this home has seen its seq %d", floor))
+	}
+	keys, err := h.blocks.Blockstore().AllKeysChan(c.Context)
 	if err != nil {
 		return err
 	}
-	return k.Save(path)
+	st, ok, err := h.reg.HighestStoredState(c.Context, keys)
+	if err != nil {
+		return err
+	} else if ok {
+		found = append(found, fmt.Sprintf("the block store holds its seq %d (%s) without a signed record", st.Seq, st.Root))
+	}
+	if cfg, err := loadConfig(h.dir); err == nil {
+		for _, rn := range slices.Sorted(maps.Keys(cfg.Remotes)) {
+			if r := cfg.Remotes[rn]; r.Registry == name {
+				found = append(found, fmt.Sprintf("remote %s follows it (%s)", rn, strings.Join(r.Gateways, ", ")))
+			}
+		}
+	}
+	why := "the key was imported or copied, so the registry has a history elsewhere"
+	if len(found) > 0 {
+		why = strings.Join(found, "; ")
+	}
+	return &cliError{
+		err:  fmt.Errorf("init %s: this home has the registry's key but not its head, and a new seq 1 would fork its history: %s", name, why),
+		code: exitConflict,
+		hint: "bring the head here with 'svcreg import FILE.car' (made by 'svcreg export' where the registry lives) or 'svcreg ls --registry " + name + " --gateway URL'; 'svcreg init --force' starts a new history anyway",
+	}
+}
+
+// ensureKey creates a new key at path unless one exists, and reports
+// whether it did.
+func ensureKey(path string) (bool, error) {
+	if _, err := os.Stat(path); err == nil {
+		return false, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	k, err := ipns.GenerateKey(rand.Reader)
+	if err != nil {
+		return false, err
+	}
+	return true, k.Save(path)
 }
 
 type headOut struct {

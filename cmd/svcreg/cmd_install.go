@@ -55,9 +55,9 @@ func runInstall(c *cli.Context) error {
 	}
 	l, _, err := readLock(paths.lock)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &cliError{err: fmt.Errorf("install: %s does not exist", paths.lock), code: exitLockMissing, hint: checkHint(exitLockMissing)}
+		return &cliError{err: fmt.Errorf("install: %s does not exist", paths.lock), code: exitLockMissing, hint: checkHint(exitLockMissing, paths, nil)}
 	} else if err != nil {
-		return lockErr(err)
+		return lockErr(err, paths)
 	}
 	h, notes, err := openProjectRegistry(c, p)
 	if err != nil {
@@ -70,10 +70,7 @@ func runInstall(c *cli.Context) error {
 	}
 	findings := findingsJSON(append(notes, rep.Findings...))
 	if code := checkExit(findings); code != exitOK {
-		for _, f := range findings {
-			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s: %s\n", f.Kind, f.Message)
-		}
-		return &cliError{err: fmt.Errorf("install: %s: %s", paths.lock, summary(findings)), code: code, hint: checkHint(code)}
+		return findingsErr(c, "install: "+paths.lock, findings, code, checkHint(code, paths, findings))
 	}
 	for _, f := range findings {
 		warn(c, []string{f.Message})
@@ -92,14 +89,24 @@ func runInstall(c *cli.Context) error {
 	if h.online() {
 		for _, o := range out {
 			if err := ensureContent(c, h, trees[o.Service]); err != nil {
-				return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
+				return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
 			}
 		}
 	}
-	if err := unixfs.ExportAll(c.Context, h.blocks.Blockstore(), dir, trees); err != nil {
+	m := newMeter(c, "installing", "blocks")
+	var total uint64
+	for _, e := range l.Services {
+		total += e.Size
+	}
+	m.setTotal(0, int64(total))
+	err = unixfs.ExportAll(c.Context, meterBlocks(h.blocks.Blockstore(), m), dir, trees)
+	m.finish()
+	if err != nil {
 		switch {
 		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock):
-			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent) + "; " + dir + " was not changed"}
+			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
+		case errors.Is(err, unixfs.ErrSymlinkOutput):
+			return &cliError{err: err, code: exitInput, hint: "name the directory the symlink points to with -o, or remove the symlink; nothing was changed"}
 		case errors.Is(err, fs.ErrExist):
 			return &cliError{err: err, code: exitInput, hint: "svcreg replaces only directories it can own; " + dir + " was not changed"}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,15 +22,22 @@ reads. It is written with mode 0600 and never printed.
 Examples:
    svcreg key export -o registry.key
    ipfs key import svcreg registry.key
-   SVCREG_HOME=/new/home svcreg key import registry.key && svcreg init --home /new/home`,
+   svcreg export -o registry.car   # the whole history, to move with the key
+   svcreg key import registry.key --home /new/home && svcreg import registry.car --home /new/home`,
 		Subcommands: []*cli.Command{
 			{
 				Name: "export", Usage: "write the key to a file (mode 0600)", ArgsUsage: "-o FILE",
-				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create"}),
+				Description: `Examples:
+   svcreg key export -o registry.key
+   svcreg key export -o registry.key --home /srv/svcreg`,
+				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "key file to create (required)"}),
 				Action: runKeyExport,
 			},
 			{
 				Name: "import", Usage: "make FILE this home's registry key (the home must have none)", ArgsUsage: "FILE",
+				Description: `Examples:
+   svcreg key import registry.key
+   svcreg key import registry.key --home /new/home`,
 				Flags:  withCommon(),
 				Action: runKeyImport,
 			},
@@ -38,6 +46,13 @@ Examples:
 }
 
 func runKeyExport(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	if c.String("output") == "" {
+		return usageErr(errors.New("key export: -o FILE is required; the key is never written to standard output"),
+			"svcreg key export -o registry.key")
+	}
 	dir, err := homeDir(c)
 	if err != nil {
 		return err

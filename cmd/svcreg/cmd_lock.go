@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -48,7 +49,8 @@ Examples:
 // lockFlags are the flags of the commands that work on a project.
 func lockFlags(fs ...cli.Flag) []cli.Flag {
 	return withCommon(append([]cli.Flag{
-		&cli.StringFlag{Name: "project", Value: projectFile, Usage: "the project file; svcreg.lock sits next to it"},
+		&cli.StringFlag{Name: "project", Value: projectFile, Usage: "the project file; its lock is the same path ending in .lock (svcreg.json: svcreg.lock)"},
+		&cli.StringFlag{Name: "lock", Usage: "the lock file (default: --project's path ending in .lock)"},
 		&cli.BoolFlag{Name: "offline", Usage: "use only what SVCREG_HOME holds; never ask a gateway"},
 		&cli.StringSliceFlag{Name: "gateway", Usage: "trustless gateway `URL` to fetch from; repeat for several (replaces svcreg.json's gateways)"},
 		&cli.BoolFlag{Name: "refresh", Usage: "ask the gateways for a newer state even if the copy here is within its TTL"},
@@ -59,11 +61,11 @@ func lockFlags(fs ...cli.Flag) []cli.Flag {
 type lockChangeOut struct {
 	Service   string `json:"service"`
 	Change    string `json:"change"` // added, updated, removed
-	From      string `json:"from,omitempty"`
-	To        string `json:"to,omitempty"`
-	CID       string `json:"cid,omitempty"`
-	Range     string `json:"range,omitempty"`      // the range or tag locked for
-	FromRange string `json:"from_range,omitempty"` // the previous one, when it changed
+	From      string `json:"from"`
+	To        string `json:"to"`
+	CID       string `json:"cid"`
+	Range     string `json:"range"`      // the range or tag locked for
+	FromRange string `json:"from_range"` // the previous one, when it changed
 }
 
 type lockOut struct {
@@ -86,7 +88,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	}
 	old, oldBytes, err := readLock(paths.lock)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return lockErr(err)
+		return lockErr(err, paths)
 	}
 	h, notes, err := openProjectRegistry(c, p)
 	if err != nil {
@@ -98,7 +100,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	}
 	res, err := h.reg.Lock(c.Context, p, old, opts)
 	if err != nil {
-		return lockErr(err)
+		return lockErr(err, paths)
 	}
 	var buf bytes.Buffer
 	if err := manifest.EncodeLock(&buf, res.Lock); err != nil {
@@ -106,6 +108,9 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	}
 	written := !bytes.Equal(buf.Bytes(), oldBytes)
 	if written {
+		if err := os.MkdirAll(filepath.Dir(paths.lock), 0o755); err != nil {
+			return err
+		}
 		if err := writeFileAtomic(paths.lock, buf.Bytes()); err != nil {
 			return err
 		}
@@ -168,12 +173,42 @@ func warn(c *cli.Context, msgs []string) {
 }
 
 // projectPaths are where a project's files are.
-type projectPaths struct{ project, lock string }
+type projectPaths struct {
+	project, lock string
+	flags         string // the --project and --lock flags that name them, for hints
+}
+
+// lockPathFor returns the lock file of the project file p: p with its
+// extension replaced by .lock (svcreg.json: svcreg.lock, web.json:
+// web.lock), so that two projects in one directory keep two locks.
+func lockPathFor(p string) string {
+	base := filepath.Base(p)
+	if ext := filepath.Ext(base); ext != "" && ext != base {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return filepath.Join(filepath.Dir(p), base+".lock")
+}
+
+// cmd returns the svcreg command line that runs verb on this project.
+func (p projectPaths) cmd(verb string, args ...string) string {
+	return strings.Join(append([]string{"svcreg", verb}, args...), " ") + p.flags
+}
 
 // loadProject reads --project and checks the registry name in it.
 func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
-	paths := projectPaths{project: c.String("project")}
-	paths.lock = filepath.Join(filepath.Dir(paths.project), lockFile)
+	paths := projectPaths{project: c.String("project"), lock: c.String("lock")}
+	if paths.lock == "" {
+		paths.lock = lockPathFor(paths.project)
+	}
+	if c.IsSet("project") && paths.project != projectFile {
+		paths.flags += " --project " + paths.project
+	}
+	if c.IsSet("lock") {
+		paths.flags += " --lock " + paths.lock
+	}
+	if paths.project == paths.lock {
+		return nil, paths, usageErr(fmt.Errorf("the lock file and the project file are both %s", paths.project), "pass --lock FILE")
+	}
 	f, err := os.Open(paths.project)
 	if err != nil {
 		return nil, paths, withHint(err, "create "+projectFile+` with {"registry": "k51…", "services": {"NAME": "^1.0.0"}}, or pass --project FILE`)
@@ -206,21 +241,26 @@ func readLock(path string) (*manifest.Lock, []byte, error) {
 }
 
 // unreadableLockHint is the hint for a lockfile that cannot be decoded.
-const unreadableLockHint = "fix the file (a merge conflict?) or delete it and run 'svcreg lock'; svcreg never repairs a lock silently"
+func unreadableLockHint(paths projectPaths) string {
+	return "fix the file (a merge conflict?) or delete it and run '" + paths.cmd("lock") + "'; svcreg never repairs a lock silently"
+}
 
 // lockErr adds the hint that fits a lock command's error.
-func lockErr(err error) error {
+func lockErr(err error, paths projectPaths) error {
+	var le *registry.LockEntryError
 	switch {
 	case errors.Is(err, manifest.ErrInvalidLock):
-		return withHint(err, unreadableLockHint)
+		return withHint(err, unreadableLockHint(paths))
+	case errors.Is(err, registry.ErrLockMismatch) && errors.As(err, &le):
+		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run '"+paths.cmd("update", string(le.Service))+"' to re-resolve")
 	case errors.Is(err, registry.ErrLockMismatch):
-		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run 'svcreg update NAME' to re-resolve")
+		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run '"+paths.cmd("update")+"' to re-resolve")
 	case errors.Is(err, registry.ErrUnverifiable):
 		return withHint(err, "this home has no copy of the registry svcreg.json names, or an older one; fetch it first")
 	case errors.Is(err, manifest.ErrYanked):
-		return withHint(err, "pick another version in "+projectFile)
+		return withHint(err, "pick another version in "+paths.project)
 	case errors.Is(err, registry.ErrServiceNotFound):
-		return withHint(err, "check the service names in "+projectFile+"; 'svcreg update NAME' takes names from it")
+		return withHint(err, "check the service names in "+paths.project+"; 'svcreg update NAME' takes names from it")
 	}
 	return err
 }

@@ -31,7 +31,7 @@ type versionOut struct {
 	CID        string   `json:"cid"`
 	Tags       []string `json:"tags"`
 	Yanked     bool     `json:"yanked"`
-	YankReason string   `json:"yank_reason,omitempty"`
+	YankReason string   `json:"yank_reason"`
 }
 
 func runList(c *cli.Context) error {

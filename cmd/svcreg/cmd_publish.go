@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"sync/atomic"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -89,9 +87,10 @@ func runPublish(c *cli.Context) error {
 	// before the registry, which syncs its own few blocks, moves the head.
 	batch := h.blocks.NewBatch()
 	defer batch.Discard()
-	stop := startProgress(c, &opts)
+	m, update := importMeter(c, "publishing", dir, opts.Hidden)
+	opts.Progress = update
 	res, err := unixfs.Import(c.Context, batch.Blockstore(), dir, opts)
-	stop()
+	m.finish()
 	if err == nil {
 		err = batch.Commit(c.Context)
 	}
@@ -115,39 +114,4 @@ func runPublish(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already published with this content; nothing changed\n", name, v)
 		}
 	})
-}
-
-// startProgress reports import progress on stderr when it is a terminal.
-func startProgress(c *cli.Context, opts *unixfs.Options) (stop func()) {
-	w := c.App.ErrWriter
-	if !isTerminal(w) {
-		return func() {}
-	}
-	var done atomic.Int64
-	var last atomic.Int64
-	opts.Progress = func(n int64) {
-		done.Store(n)
-		if now := time.Now().UnixMilli(); now-last.Load() >= 200 {
-			last.Store(now)
-			fmt.Fprintf(w, "\rimporting: %s", humanBytes(n))
-		}
-	}
-	return func() {
-		if last.Load() != 0 {
-			fmt.Fprintf(w, "\rimported: %s\n", humanBytes(done.Load()))
-		}
-	}
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

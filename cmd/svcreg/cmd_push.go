@@ -60,7 +60,7 @@ type pushOut struct {
 	Blocks      uint64 `json:"blocks"`
 	Bytes       uint64 `json:"bytes"`
 	Incremental bool   `json:"incremental"`
-	From        uint64 `json:"from_seq,omitempty"` // the node's state before, when known
+	From        uint64 `json:"from_seq"` // the node's state before, when known
 	Pinned      bool   `json:"pinned"`
 	Record      string `json:"record"` // "stored" or "unchanged"
 }

@@ -31,14 +31,19 @@ Examples:
 		Subcommands: []*cli.Command{
 			{
 				Name: "add", Usage: "follow a registry under NAME", ArgsUsage: "NAME K51…",
+				Description: `Examples:
+   svcreg remote add main k51qzi5uqu5d… --gateway https://ipfs.example --default
+   svcreg remote add mirror k51qzi5uqu5d… --gateway http://127.0.0.1:8080 --gateway https://ipfs.example`,
 				Flags: withCommon(
 					&cli.StringSliceFlag{Name: "gateway", Usage: "trustless gateway `URL`; repeat for several"},
 					&cli.BoolFlag{Name: "default", Usage: "make it the registry commands read when none is named"},
 				),
 				Action: runRemoteAdd,
 			},
-			{Name: "ls", Aliases: []string{"list"}, Usage: "list the remotes", Flags: withCommon(), Action: runRemoteList},
-			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop following a remote (its cached data stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: runRemoteRemove},
+			{Name: "ls", Aliases: []string{"list"}, Usage: "list the remotes", Flags: withCommon(), Action: runRemoteList,
+				Description: "Examples:\n   svcreg remote ls\n   svcreg remote ls --json"},
+			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop following a remote (its cached data stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: runRemoteRemove,
+				Description: "Examples:\n   svcreg remote rm main"},
 		},
 	}
 }

@@ -14,7 +14,9 @@ func newResolveCommand() *cli.Command {
 		ArgsUsage: "NAME[@RANGE|@TAG]",
 		Description: `Without a range, picks the highest stable, non-yanked version. Ranges are
 npm-style; prereleases match only when the range names them; yanked versions
-resolve only when named exactly. Answers are cached per manifest root.
+resolve only when named exactly, with a warning on stderr ("yanked": true
+with --json). NAME@latest is the same as NAME. Answers are cached per
+manifest root.
 
 Examples:
    svcreg resolve tts
@@ -28,9 +30,11 @@ Examples:
 }
 
 type resolveOut struct {
-	Service string `json:"service"`
-	Version string `json:"version"`
-	CID     string `json:"cid"`
+	Service    string `json:"service"`
+	Version    string `json:"version"`
+	CID        string `json:"cid"`
+	Yanked     bool   `json:"yanked"`
+	YankReason string `json:"yank_reason"`
 }
 
 func runResolve(c *cli.Context) error {
@@ -43,6 +47,19 @@ func runResolve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	return emit(c, resolveOut{Service: res.Service, Version: res.Version, CID: res.CID.String()},
-		func(w io.Writer) { fmt.Fprintln(w, res.CID) })
+	if res.Yanked {
+		warnYanked(c, res.Service, res.Version, res.YankReason)
+	}
+	out := resolveOut{Service: res.Service, Version: res.Version, CID: res.CID.String(), Yanked: res.Yanked, YankReason: res.YankReason}
+	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, res.CID) })
+}
+
+// warnYanked tells that a command is using a yanked version, which only a
+// spec naming it exactly resolves to, as npm warns about a deprecated one.
+func warnYanked(c *cli.Context, service, version, reason string) {
+	if reason == "" {
+		warnf(c, "%s@%s is yanked", service, version)
+		return
+	}
+	warnf(c, "%s@%s is yanked: %s", service, version, reason)
 }

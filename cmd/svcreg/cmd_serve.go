@@ -45,6 +45,7 @@ Examples:
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
 			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name or a remote's NAME (default: this home's own)"},
 			&cli.DurationFlag{Name: "max-stale", Value: gateway.DefaultMaxStale, Usage: "longest use of a head read from the index without re-reading it"},
+			&cli.StringFlag{Name: "public-url", Usage: "the URL clients reach this server at, announced in /routing/v1/providers (default: the listen address)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
 		),
 		Action: runServe,
@@ -85,9 +86,19 @@ func runServe(c *cli.Context) error {
 	if c.Bool("verbose") {
 		level = slog.LevelDebug
 	}
+	ln, err := net.Listen("tcp", c.String("listen"))
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	provider, err := nodeProvider(dir, c.String("public-url"), ln.Addr())
+	if err != nil {
+		return err
+	}
 	srv, err := gateway.New(gateway.Config{
 		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
+		Logger:   slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
+		Provider: provider,
 	})
 	if err != nil {
 		return err
@@ -95,17 +106,13 @@ func runServe(c *cli.Context) error {
 	if name == "" {
 		name = "- (no key in the home: /svc/ is off)"
 	}
-	return listenAndServe(c.Context, c.String("listen"), srv, name, c.App.Writer)
+	return serveListener(c.Context, ln, srv, name, c.App.Writer)
 }
 
-// listenAndServe serves h on addr until ctx ends, then lets in-flight
+// serveListener serves h on ln until ctx ends, then lets in-flight
 // requests finish for up to shutdownGrace.
-func listenAndServe(ctx context.Context, addr string, h http.Handler, name string, stdout io.Writer) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+func serveListener(ctx context.Context, ln net.Listener, h http.Handler, name string, stdout io.Writer) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), name)

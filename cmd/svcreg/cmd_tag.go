@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -14,8 +15,10 @@ func newTagCommand() *cli.Command {
 		Name:      "tag",
 		Usage:     "set or move a tag to NAME@VERSION",
 		ArgsUsage: "NAME@VERSION TAG",
-		Description: `Tags follow the name rules and must not read as a version range. The
-"latest" tag also moves by itself when a higher stable version is published.
+		Description: `Tags follow the name rules, start with a letter and never look like a
+version: not a range, and not v and a digit ("v1" and "1.2.3.4" are
+refused). A tag cannot point at a yanked version. "latest" is kept by
+svcreg on the highest stable, non-yanked version and cannot be set.
 
 Examples:
    svcreg tag tts@1.1.0-beta.1 beta
@@ -51,7 +54,12 @@ func runTag(c *cli.Context) error {
 	}
 	defer h.Close()
 	head, changed, err := h.reg.Tag(c.Context, name, v, tag)
-	if err != nil {
+	switch {
+	case errors.Is(err, manifest.ErrLatestTag):
+		return withHint(err, "latest moves by itself: publish a higher stable version, or yank the one it names to move it back")
+	case errors.Is(err, manifest.ErrYanked):
+		return withHint(err, fmt.Sprintf("restore it first with 'svcreg yank %s@%s --undo', or tag another version", name, v))
+	case err != nil:
 		return err
 	}
 	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}

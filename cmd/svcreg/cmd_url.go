@@ -73,6 +73,9 @@ func runURL(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if y := info.Release.Yank; y != nil {
+		warnYanked(c, string(info.Service), info.Version.String(), y.Reason)
+	}
 	p := info.Path
 	if c.Bool("immutable") {
 		p = "/ipfs/" + info.Release.Content.String() + "/"

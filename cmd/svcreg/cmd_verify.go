@@ -39,8 +39,8 @@ Examples:
 type verifyChangeOut struct {
 	Path   string `json:"path"`
 	Change string `json:"change"` // added, removed, modified
-	Old    string `json:"old,omitempty"`
-	New    string `json:"new,omitempty"`
+	Old    string `json:"old"`
+	New    string `json:"new"`
 }
 
 type verifyOut struct {
@@ -53,7 +53,7 @@ type verifyOut struct {
 	Got       string            `json:"got"`
 	Identical bool              `json:"identical"`
 	Changes   []verifyChangeOut `json:"changes"`
-	DiffError string            `json:"diff_error,omitempty"`
+	DiffError string            `json:"diff_error"`
 }
 
 func runVerify(c *cli.Context) error {

@@ -15,7 +15,10 @@ func newYankCommand() *cli.Command {
 		Usage:     "mark NAME@VERSION yanked (or restore it with --undo)",
 		ArgsUsage: "NAME@VERSION",
 		Description: `A yanked version stays in the manifest and keeps its CID, but ranges and
-tags skip it: it resolves only when named exactly.
+tags skip it: it resolves only when named exactly, with a warning. When the
+latest tag names it, latest moves back to the highest stable version left.
+Yanking a yanked version again changes nothing, or with --reason only its
+reason.
 
 Examples:
    svcreg yank tts@1.0.0 --reason "speaks too fast"
@@ -36,6 +39,9 @@ func runYank(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.Bool("undo") && c.IsSet("reason") {
+		return usageErr(fmt.Errorf("yank: --reason and --undo do not go together"), "svcreg yank NAME@VERSION --undo restores a version")
+	}
 	h, err := openHome(c, true)
 	if err != nil {
 		return err
@@ -50,5 +56,8 @@ func runYank(c *cli.Context) error {
 		verb = "restored"
 	}
 	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}
+	if !changed {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already %s; nothing changed\n", name, v, verb)
+	}
 	return emit(c, out, func(w io.Writer) { fmt.Fprintf(w, "%s %s@%s\n", verb, name, v) })
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,37 @@ const (
 	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
 )
 
+// exitClasses names each exit code. With --json a failure carries the name
+// as "class", so that scripts need not match the prose; docs/CLI.md lists
+// them. Every exit code above has one.
+var exitClasses = map[int]string{
+	exitFailure:       "failure",
+	exitUsage:         "usage",
+	exitNotFound:      "not_found",
+	exitConflict:      "conflict",
+	exitIntegrity:     "integrity",
+	exitInput:         "input",
+	exitLocked:        "locked",
+	exitNetwork:       "network",
+	exitLockMissing:   "lock_missing",
+	exitLockStale:     "lock_stale",
+	exitLockMismatch:  "lock_mismatch",
+	exitLockYanked:    "yanked",
+	exitContent:       "content",
+	exitUnverifiable:  "unverifiable",
+	exitVerifyDiffers: "differs",
+	exitCanceled:      "interrupted",
+}
+
+// exitClass returns the class name of an exit code ("failure" for a code
+// without one).
+func exitClass(code int) string {
+	if c, ok := exitClasses[code]; ok {
+		return c
+	}
+	return exitClasses[exitFailure]
+}
+
 // cliError carries an exit code and a hint to the edge.
 type cliError struct {
 	err  error
@@ -51,6 +83,10 @@ type cliError struct {
 func (e *cliError) Error() string { return e.err.Error() }
 func (e *cliError) Unwrap() error { return e.err }
 
+// errInterrupted replaces the error of a command stopped by SIGINT or
+// SIGTERM, whose own message ("read f.bin: context canceled") says less.
+var errInterrupted = &cliError{err: errors.New("interrupted"), code: exitCanceled}
+
 func usageErr(err error, hint string) error { return &cliError{err: err, code: exitUsage, hint: hint} }
 
 func withHint(err error, hint string) error {
@@ -60,12 +96,38 @@ func withHint(err error, hint string) error {
 	return &cliError{err: err, code: classify(err), hint: hint}
 }
 
-// report prints err as one "svcreg: error:" line plus an optional hint and
-// returns the exit code.
-func report(stderr io.Writer, err error) int {
+// withFallbackHint gives a usage error that has no hint of its own the
+// --help of its command as the hint: every usage error has one.
+func withFallbackHint(err error, cmdPath string) error {
 	if err == nil {
-		return exitOK
+		return nil
 	}
+	if f := explain(err); f.code != exitUsage || f.hint != "" {
+		return err
+	}
+	return &cliError{err: err, code: exitUsage, hint: helpHintFor(cmdPath)}
+}
+
+// errorOut is the JSON a failing command writes on stdout with --json.
+type errorOut struct {
+	Error errorBody `json:"error"`
+}
+
+type errorBody struct {
+	Code    int    `json:"code"`
+	Class   string `json:"class"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
+}
+
+// failure is how a command failed, as report prints it.
+type failure struct {
+	code          int
+	message, hint string
+}
+
+// explain decides the exit code, the one-line message and the hint of err.
+func explain(err error) failure {
 	code, hint := classify(err), hintFor(err)
 	var ce *cliError
 	if errors.As(err, &ce) {
@@ -74,12 +136,32 @@ func report(stderr io.Writer, err error) int {
 			hint = ce.hint
 		}
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
-	fmt.Fprintf(stderr, "svcreg: error: %s\n", msg)
-	if hint != "" {
-		fmt.Fprintf(stderr, "svcreg: hint: %s\n", hint)
+	msg := err.Error()
+	if code == exitCanceled {
+		msg = "interrupted"
 	}
-	return code
+	return failure{code: code, message: oneLine(msg), hint: oneLine(hint)}
+}
+
+// report prints err as one "svcreg: error:" line plus an optional
+// "svcreg: hint:" line on stderr and returns the exit code. With asJSON it
+// also writes {"error": {code, class, message, hint}} on stdout, unless the
+// command already wrote its own JSON report there (check, verify).
+func report(stdout, stderr io.Writer, err error, asJSON bool) int {
+	if err == nil {
+		return exitOK
+	}
+	f := explain(err)
+	fmt.Fprintf(stderr, "svcreg: error: %s\n", f.message)
+	if f.hint != "" {
+		fmt.Fprintf(stderr, "svcreg: hint: %s\n", f.hint)
+	}
+	if cw, ok := stdout.(*countingWriter); asJSON && (!ok || cw.n == 0) {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(errorOut{errorBody{Code: f.code, Class: exitClass(f.code), Message: f.message, Hint: f.hint}})
+	}
+	return f.code
 }
 
 func classify(err error) int {
@@ -109,7 +191,7 @@ func classify(err error) int {
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, car.ErrInvalidCAR):
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, car.ErrInvalidCAR):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
 		return exitInput
@@ -142,6 +224,8 @@ func hintFor(err error) string {
 		return "fix or remove config.json in SVCREG_HOME; 'svcreg remote add' rewrites it"
 	case errors.Is(err, registry.ErrServiceNotFound):
 		return "run 'svcreg ls' to see the services"
+	case errors.Is(err, manifest.ErrYanked):
+		return "a tag never resolves to a yanked version: name the version exactly, or move the tag with 'svcreg tag NAME@VERSION TAG'"
 	case isAny(err, manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):
 		return "run 'svcreg ls NAME' to see its versions and tags"
 	case errors.Is(err, manifest.ErrImmutable):
@@ -156,6 +240,12 @@ func hintFor(err error) string {
 		return "names use lowercase a-z 0-9 - . _ and start with a letter, digit or _"
 	case errors.Is(err, manifest.ErrInvalidVersion):
 		return "versions are SemVer 2.0.0, e.g. 1.0.0 or 1.1.0-beta.1"
+	case errors.Is(err, manifest.ErrInvalidTag):
+		return "tags follow the name rules and must not read as a version or a range, e.g. beta or stable"
+	case errors.Is(err, unixfs.ErrUnknownProfile):
+		return "profiles are unixfs-v1-2025 (the default) and unixfs-v0-2015"
+	case errors.Is(err, ipns.ErrInvalidName):
+		return "a registry name is a k51… IPNS name, as 'svcreg name' prints it"
 	case errors.Is(err, unixfs.ErrNotDirectory):
 		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
 	case errors.Is(err, fs.ErrNotExist):

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -26,8 +29,21 @@ func signFlags() []cli.Flag {
 
 func withCommon(fs ...cli.Flag) []cli.Flag { return append(commonFlags(), fs...) }
 
-// homeDir returns --home, $SVCREG_HOME or ~/.svcreg.
+// homeDir returns --home, $SVCREG_HOME or ~/.svcreg as an absolute path.
+// A path that exists but is not a directory is an input error (exit 6).
 func homeDir(c *cli.Context) (string, error) {
+	dir, err := homeDirPath(c)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() || errors.Is(err, syscall.ENOTDIR) {
+		return "", &cliError{err: fmt.Errorf("home %s is not a directory", dir), code: exitInput,
+			hint: "point SVCREG_HOME (or --home) at a directory; svcreg creates it when it does not exist"}
+	}
+	return dir, nil
+}
+
+func homeDirPath(c *cli.Context) (string, error) {
 	if h := c.String("home"); h != "" {
 		return filepath.Abs(h)
 	}

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	_ "github.com/svcreg/svcreg/cmd/svcreg/internal/warm" // first: answers warm resolves during init
 	"io"
 	"os"
 	"os/signal"
@@ -19,12 +20,10 @@ var version = ""
 
 func main() { os.Exit(runProcess(os.Args)) }
 
-// runProcess runs svcreg as a process: a warm resolve answered from the
-// index, else the full command line, stopped by SIGINT or SIGTERM.
+// runProcess runs svcreg as a process, stopped by SIGINT or SIGTERM. A
+// warm resolve never gets here: internal/warm answers it while the
+// program is initialised.
 func runProcess(args []string) int {
-	if code, ok := fastResolve(args[1:], os.Stdout); ok {
-		return code
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return run(ctx, args, os.Stdout, os.Stderr)
@@ -32,14 +31,26 @@ func runProcess(args []string) int {
 
 // run executes one svcreg command line and returns its exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+	out := &countingWriter{w: stdout}
+	app := newApp(out, stderr)
+	if len(args) > 1 && args[1] == completeCommand {
+		complete(app, args[2:], stdout)
+		return exitOK
+	}
 	err := app.RunContext(ctx, normalizeArgs(app, args))
-	return report(stderr, err)
+	if e, ok := app.Metadata[notFoundKey].(error); ok && err == nil {
+		err = e
+	}
+	if err != nil && ctx.Err() != nil {
+		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
+	}
+	return report(out, stderr, withFallbackHint(err, commandOf(app, args)), jsonRequested(args))
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "svcreg",
+		HelpName:             "svcreg",
 		Usage:                "a reproducible service registry on IPFS",
 		Version:              versionString(),
 		Writer:               stdout,
@@ -47,6 +58,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		EnableBashCompletion: false,
 		HideHelpCommand:      false,
 		ExitErrHandler:       func(*cli.Context, error) {},
+		Action:               unknownCommand,
+		Flags:                commonFlags(),
 		Description: `A service is a directory of files (a static web app, say). svcreg adds it to
 IPFS exactly as 'ipfs add -r' does, records name@version -> CID in a signed
 DAG-CBOR manifest, and publishes the manifest root through IPNS.
@@ -56,6 +69,7 @@ Examples:
    svcreg publish tts@1.0.0 ./tts
    svcreg resolve 'tts@^1'
    svcreg get tts@1 -o ./out
+   svcreg completion bash > /etc/bash_completion.d/svcreg
 
 State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 		Commands: []*cli.Command{
@@ -81,6 +95,10 @@ State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 			newInstallCommand(),
 			newUpdateCommand(),
 			newVerifyCommand(),
+			newVersionCommand(),
+			newCompletionCommand(),
 		},
 	}
+	strictUsage(app)
+	return app
 }

@@ -22,6 +22,8 @@ func TestMain(m *testing.M) {
 	}
 	testscript.Main(m, map[string]func(){
 		"svcreg": func() { os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr)) },
+		// svcreg-process runs as main does, warm-resolve fast path included.
+		"svcreg-process": func() { os.Exit(runProcess(os.Args)) },
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -72,10 +73,15 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
-	if reg == "" {
-		if cfg.Default == "" {
-			return target{}, fmt.Errorf("%w in %s, and no default remote", errNoKey, dir)
+	if reg == "" && cfg.Default == "" {
+		// A home filled by 'svcreg import': its one registry is the default.
+		name, err := onlyHead(c, dir)
+		if err != nil || name == "" {
+			return target{}, err
 		}
+		return own(target{name: name, gateways: gws}), nil
+	}
+	if reg == "" {
 		reg = cfg.Default
 	}
 	if r, ok := cfg.Remotes[reg]; ok {
@@ -90,6 +96,32 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 			"pass a k51… name or the NAME of a remote ('svcreg remote ls')")
 	}
 	return own(target{name: name, gateways: gws}), nil
+}
+
+// onlyHead returns the registry whose head the home's index holds when
+// it holds exactly one, for a home without a key or default remote.
+// Otherwise it fails with errNoKey, saying what it found.
+func onlyHead(c *cli.Context, dir string) (string, error) {
+	var names []string
+	if _, err := os.Stat(filepath.Join(dir, indexFile)); err == nil {
+		ix, err := bolt.Open(filepath.Join(dir, indexFile), &bolt.Options{ReadOnly: true})
+		if err != nil {
+			return "", err
+		}
+		names, err = ix.Names(c.Context)
+		ix.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	switch len(names) {
+	case 1:
+		return names[0], nil
+	case 0:
+		return "", fmt.Errorf("%w in %s, no default remote, and no registry's state", errNoKey, dir)
+	}
+	return "", withHint(fmt.Errorf("%w in %s and no default remote, but the states of %d registries: %s", errNoKey, dir, len(names), strings.Join(names, ", ")),
+		"name one with --registry k51…, or make one the default with 'svcreg remote add NAME k51… --default'")
 }
 
 // openTarget opens the home for the selected registry. Without gateways
@@ -174,8 +206,10 @@ func (h *home) syncHead(c *cli.Context) error {
 		return nil
 	}
 	r, err := n.fetcher.Refresh(c.Context)
-	for _, p := range r.Problems {
-		warnf(c, "%s", p)
+	if err == nil || cached { // else the error says what each source did
+		for _, p := range r.Problems {
+			warnf(c, "%s", oneLine(p.Error()))
+		}
 	}
 	switch {
 	case err == nil:

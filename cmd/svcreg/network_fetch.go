@@ -3,9 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"sync/atomic"
-	"time"
 
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
@@ -18,34 +15,6 @@ import (
 // warnf prints a warning on standard error.
 func warnf(c *cli.Context, format string, args ...any) {
 	fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: "+format+"\n", args...)
-}
-
-// progress reports the totals of a long transfer on standard error when
-// it is a terminal, at most five times a second. done ends the line.
-func progress(c *cli.Context, verb string) (update func(blocks int, bytes int64), done func()) {
-	w := c.App.ErrWriter
-	if !isTerminal(w) {
-		return nil, func() {}
-	}
-	var last atomic.Int64
-	var shown atomic.Bool
-	line := func(blocks int, bytes int64) string {
-		return fmt.Sprintf("\r%s: %d blocks, %s ", verb, blocks, humanBytes(bytes))
-	}
-	var final atomic.Value
-	update = func(blocks int, bytes int64) {
-		final.Store(line(blocks, bytes))
-		if now := time.Now().UnixMilli(); now-last.Load() >= 200 {
-			last.Store(now)
-			shown.Store(true)
-			io.WriteString(w, line(blocks, bytes))
-		}
-	}
-	return update, func() {
-		if s, ok := final.Load().(string); ok && shown.Load() {
-			io.WriteString(w, s+"\n")
-		}
-	}
 }
 
 // fetchDAG brings the whole DAG under root into the local store, as one
@@ -67,12 +36,14 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 			return h.blocks.Put(c.Context, k, data)
 		})
 		if err == nil {
+			for _, p := range problems { // the gateways tried before this one
+				warnf(c, "%s", oneLine(p.Error()))
+			}
 			return nil
 		}
 		if c.Context.Err() != nil {
 			return c.Context.Err()
 		}
-		warnf(c, "%s: %v", g, err)
 		problems = append(problems, err)
 	}
 	for _, p := range problems {
@@ -83,10 +54,15 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 	return fmt.Errorf("fetch %s: %w: %w", root, registry.ErrUnavailable, errors.Join(problems...))
 }
 
-// exportContent writes the UnixFS directory root to dst. For a followed
-// registry with gateways, content not stored here is fetched first.
-func (h *home) exportContent(c *cli.Context, root cid.Cid, dst string) error {
-	bs := h.blocks.Blockstore()
+// exportContent writes the UnixFS directory root, a release of size bytes
+// of file content, to dst (unixfs.ExportSize checks the size first). For a
+// followed registry with gateways, content not stored here is fetched
+// first.
+func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst string) error {
+	m := newMeter(c, "writing", "blocks")
+	m.setTotal(0, int64(size))
+	defer m.finish()
+	bs := meterBlocks(h.blocks.Blockstore(), m)
 	fetched := false
 	if h.online() {
 		if ok, err := h.blocks.Has(c.Context, root); err != nil {
@@ -98,13 +74,13 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, dst string) error {
 			fetched = true
 		}
 	}
-	err := unixfs.Export(c.Context, bs, root, dst)
+	err := unixfs.ExportSize(c.Context, bs, root, dst, size)
 	if err != nil && ipld.IsNotFound(err) && h.online() && !fetched {
 		// Only part of it was here: fetch the rest.
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
-		err = unixfs.Export(c.Context, bs, root, dst)
+		err = unixfs.ExportSize(c.Context, bs, root, dst, size)
 	}
 	if err != nil && ipld.IsNotFound(err) && h.net != nil && !h.online() {
 		return fmt.Errorf("%w: content %s: %w", registry.ErrOffline, root, err)

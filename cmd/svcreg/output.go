@@ -35,9 +35,11 @@ func isTerminal(w io.Writer) bool {
 
 // needArgs checks the number of positional arguments.
 func needArgs(c *cli.Context, min, max int, usage string) error {
-	n := c.NArg()
-	if n < min || n > max {
-		return usageErr(fmt.Errorf("%s: expected %s", c.Command.Name, usage), "run 'svcreg "+c.Command.Name+" --help' for examples")
+	switch n := c.NArg(); {
+	case n < min:
+		return usageErr(fmt.Errorf("%s: expected %s", commandPath(c), usage), helpHint(c))
+	case n > max:
+		return usageErr(fmt.Errorf("%s: unexpected argument %q (expected %s)", commandPath(c), c.Args().Get(max), usage), helpHint(c))
 	}
 	return nil
 }
@@ -57,4 +59,26 @@ func openSpec(c *cli.Context) (manifest.Spec, *home, error) {
 		return manifest.Spec{}, nil, err
 	}
 	return spec, h, nil
+}
+
+// findingsErr is the error of a command that stops on the findings of a
+// lock check (what names the command and the lock): each warning is one
+// warning line; a single error finding is the error line itself, several
+// are one line each followed by a summary.
+func findingsErr(c *cli.Context, what string, findings []findingOut, code int, hint string) error {
+	var errs []findingOut
+	for _, f := range findings {
+		if f.Severity == "error" {
+			errs = append(errs, f)
+		} else {
+			fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", oneLine(f.Message))
+		}
+	}
+	if len(errs) == 1 {
+		return &cliError{err: fmt.Errorf("%s: %s: %s", what, errs[0].Kind, errs[0].Message), code: code, hint: hint}
+	}
+	for _, f := range errs {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s: %s\n", f.Kind, oneLine(f.Message))
+	}
+	return &cliError{err: fmt.Errorf("%s: %s", what, summary(findings)), code: code, hint: hint}
 }

@@ -30,9 +30,10 @@ type dryRunOut struct {
 // runPublishDryRun hashes dir without storing it and reports what a
 // publish would change. It creates nothing in the home and signs nothing.
 func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, dir string, opts unixfs.Options) error {
-	stop := startProgress(c, &opts)
+	m, update := importMeter(c, "hashing", dir, opts.Hidden)
+	opts.Progress = update
 	res, err := unixfs.Hash(c.Context, dir, opts)
-	stop()
+	m.finish()
 	if err != nil {
 		return err
 	}

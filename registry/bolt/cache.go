@@ -35,6 +35,8 @@ type Options struct {
 type Cache struct {
 	db       *bbolt.DB
 	readOnly bool
+	heads    string // HeadsDir of the file
+	sync     bool
 }
 
 var _ registry.Cache = (*Cache)(nil)
@@ -50,7 +52,10 @@ func Open(path string, opts *Options) (*Cache, error) {
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
+	if err := checkFile(path, o.Timeout); err != nil {
+		return nil, err
+	}
+	db, err := openDB(path, &bbolt.Options{
 		Timeout:  o.Timeout,
 		ReadOnly: o.ReadOnly,
 		NoSync:   o.NoSync,
@@ -61,7 +66,7 @@ func Open(path string, opts *Options) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	c := &Cache{db: db, readOnly: o.ReadOnly}
+	c := &Cache{db: db, readOnly: o.ReadOnly, heads: HeadsDir(path), sync: !o.NoSync}
 	if err := c.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
@@ -82,9 +87,9 @@ func (c *Cache) init() error {
 		return nil
 	}
 	if c.readOnly {
-		return c.db.View(check)
+		return c.view(check)
 	}
-	return c.db.Update(func(tx *bbolt.Tx) error {
+	return c.update(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{bucketHeads, bucketFloors, bucketResolutions} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
@@ -118,7 +123,7 @@ func (c *Cache) Head(ctx context.Context, name string) (registry.Head, error) {
 		return registry.Head{}, err
 	}
 	var h registry.Head
-	err := c.db.View(func(tx *bbolt.Tx) error {
+	err := c.view(func(tx *bbolt.Tx) error {
 		var err error
 		h, err = readHead(tx, name)
 		return err
@@ -145,7 +150,7 @@ func (c *Cache) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) e
 	if c.readOnly {
 		return fmt.Errorf("swap head %s: %w", h.Name, ErrReadOnly)
 	}
-	err := c.db.Update(func(tx *bbolt.Tx) error {
+	err := c.update(func(tx *bbolt.Tx) error {
 		var cur uint64
 		switch old, err := readHead(tx, h.Name); {
 		case err == nil:
@@ -177,11 +182,15 @@ func (c *Cache) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) e
 		if _, err := res.CreateBucket(name); err != nil {
 			return fmt.Errorf("create resolutions bucket: %w", err)
 		}
-		return nil
+		// The record file goes first: if the commit fails, it names a
+		// signed state whose blocks are stored, which is still a valid
+		// head to rebuild from.
+		return writeHeadFile(c.heads, h.Name, h.Seq, h.Record, c.sync)
 	})
 	if err != nil {
 		return fmt.Errorf("swap head %s to seq %d: %w", h.Name, h.Seq, err)
 	}
+	pruneHeadFiles(c.heads, h.Name, h.Seq)
 	return nil
 }
 
@@ -191,7 +200,7 @@ func (c *Cache) Floor(ctx context.Context, name string) (uint64, error) {
 		return 0, err
 	}
 	var floor uint64
-	err := c.db.View(func(tx *bbolt.Tx) error {
+	err := c.view(func(tx *bbolt.Tx) error {
 		var err error
 		floor, err = readFloor(tx, name)
 		return err
@@ -212,7 +221,7 @@ func (c *Cache) Resolution(ctx context.Context, name string, root cid.Cid, query
 		found bool
 	)
 	key := resolutionKey(root, query)
-	err := c.db.View(func(tx *bbolt.Tx) error {
+	err := c.view(func(tx *bbolt.Tx) error {
 		b := resolutionBucket(tx, name)
 		if b == nil {
 			return nil
@@ -241,7 +250,7 @@ func (c *Cache) PutResolution(ctx context.Context, name string, root cid.Cid, qu
 	if c.readOnly {
 		return fmt.Errorf("put resolution %s %q: %w", name, query, ErrReadOnly)
 	}
-	err := c.db.Update(func(tx *bbolt.Tx) error {
+	err := c.update(func(tx *bbolt.Tx) error {
 		h, err := readHead(tx, name)
 		if errors.Is(err, registry.ErrNoHead) {
 			return nil
@@ -262,6 +271,29 @@ func (c *Cache) PutResolution(ctx context.Context, name string, root cid.Cid, qu
 		return fmt.Errorf("put resolution %s %q: %w", name, query, err)
 	}
 	return nil
+}
+
+// Names returns the names of the registries that have a head stored, in
+// byte order.
+func (c *Cache) Names(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var names []string
+	err := c.db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketHeads)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, _ []byte) error {
+			names = append(names, string(k))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list heads: %w", err)
+	}
+	return names, nil
 }
 
 // readHead returns the head of name or an error wrapping registry.ErrNoHead.

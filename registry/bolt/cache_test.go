@@ -278,3 +278,17 @@ func TestCanceledContext(t *testing.T) {
 		}
 	}
 }
+
+func TestNames(t *testing.T) {
+	ctx := context.Background()
+	c, _ := openTest(t)
+	if names, err := c.Names(ctx); err != nil || len(names) != 0 {
+		t.Fatalf("Names of an empty index: %v, %v", names, err)
+	}
+	mustSwap(t, c, 0, testHead(t, name+"b", 1))
+	mustSwap(t, c, 0, testHead(t, name+"a", 3))
+	names, err := c.Names(ctx)
+	if err != nil || len(names) != 2 || names[0] != name+"a" || names[1] != name+"b" {
+		t.Fatalf("Names: %v, %v", names, err)
+	}
+}

@@ -1,10 +1,14 @@
 package bolt
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/svcreg/svcreg/registry/bolt/internal/layout"
+)
 
 // ErrCorruptIndex is returned when a value or the layout of the index file
 // cannot be decoded.
-var ErrCorruptIndex = errors.New("index is corrupt")
+var ErrCorruptIndex = layout.ErrCorrupt
 
 // ErrLocked is returned when Open cannot get the index file's lock within
 // Options.Timeout because another process holds it.

@@ -44,7 +44,9 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open block store %s: %w", dir, err)
 	}
-	return &Store{ds: ds, bs: newVerifiedBlockstore(ds)}, nil
+	bs := newVerifiedBlockstore(ds)
+	bs.dir = ds
+	return &Store{ds: ds, bs: bs}, nil
 }
 
 // Close releases the store.

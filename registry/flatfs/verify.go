@@ -23,6 +23,8 @@ type verifiedBlockstore struct {
 	// writeThrough always writes; used once Put has decided a write is
 	// needed.
 	writeThrough blockstore.Blockstore
+	// dir, when set, is touched for blocks already stored (maint.go).
+	dir *dirStore
 }
 
 var (
@@ -90,7 +92,7 @@ func (v *verifiedBlockstore) needsWrite(ctx context.Context, c cid.Cid) (bool, e
 	_, err := v.Get(ctx, c)
 	switch {
 	case err == nil:
-		return false, nil
+		return v.touched(c)
 	case errors.Is(err, registry.ErrCorruptBlock), ipld.IsNotFound(err):
 		return true, nil
 	default:

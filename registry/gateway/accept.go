@@ -21,6 +21,9 @@ func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) erro
 	if err != nil {
 		return fmt.Errorf("accept record: %w: %w", ErrUnusableRecord, err)
 	}
+	if done, err := s.precheck(ctx, rec, raw); done || err != nil {
+		return err
+	}
 	defer s.heads.forget(rec.Name) // after Close: the next lookup re-reads
 	c, err := bolt.Open(s.indexPath, &bolt.Options{Timeout: s.writeWait})
 	if err != nil {
@@ -38,10 +41,32 @@ func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) erro
 	if cur.Seq == rec.Seq && bytes.Equal(cur.Record, raw) {
 		return nil // already the head
 	}
-	if err := s.checkManifest(ctx, rec); err != nil {
-		return fmt.Errorf("accept record for %s seq %d: %w", rec.Name, rec.Seq, err)
-	}
 	return c.SwapHead(ctx, cur.Seq, registry.Head{Name: rec.Name, Root: rec.Value, Seq: rec.Seq, Record: raw})
+}
+
+// precheck decides what can be decided before the index is opened for
+// writing (which locks out every other reader and writer): from the head
+// read through s.heads (a shared read, or the copy in memory), a name
+// with no head is refused (ErrNotFollowed) and a record below the head
+// (registry.ErrRollback); the record already there is accepted (done);
+// and the manifest and its blocks are checked. Heads only move up, so a
+// stale copy never refuses what the index would accept.
+func (s *Server) precheck(ctx context.Context, rec ipns.Record, raw []byte) (done bool, err error) {
+	vh, err := s.heads.lookup(ctx, rec.Name)
+	switch {
+	case errors.Is(err, registry.ErrNoHead):
+		return false, fmt.Errorf("accept record for %s: %w", rec.Name, ErrNotFollowed)
+	case err == nil && vh.Seq > rec.Seq:
+		return false, fmt.Errorf("accept record for %s: %w: seq %d, head %d", rec.Name, registry.ErrRollback, rec.Seq, vh.Seq)
+	case err == nil && vh.Seq == rec.Seq && bytes.Equal(vh.Head.Record, raw):
+		return true, nil
+	}
+	// Other lookup errors (a busy index, a damaged head) are left to the
+	// write below, which waits for the lock and replaces a bad head.
+	if err := s.checkManifest(ctx, rec); err != nil {
+		return false, fmt.Errorf("accept record for %s seq %d: %w", rec.Name, rec.Seq, err)
+	}
+	return false, nil
 }
 
 // checkManifest checks that the manifest rec points at is stored, is

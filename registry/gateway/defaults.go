@@ -12,6 +12,13 @@ const (
 	// DefaultWriteWait is how long a PUT of a record waits for the index
 	// lock, as long as an interactive svcreg command would be willing to.
 	DefaultWriteWait = 10 * time.Second
+	// DefaultMaxBodies is how many request bodies (PUTs of records) are
+	// read at once; more are answered 503 with Retry-After.
+	DefaultMaxBodies = 32
+	// DefaultBodyTimeout is how long reading one request body may take.
+	DefaultBodyTimeout = 10 * time.Second
+	// DefaultMaxBodySize bounds a request body: a record is at most 10 KiB.
+	DefaultMaxBodySize = 64 << 10
 	// SvcCacheControl is the Cache-Control of /svc/ responses: the answer
 	// changes with the registry, so browsers revalidate it on every use.
 	SvcCacheControl = "no-cache"

@@ -1,8 +1,8 @@
 // Package gateway serves a registry over HTTP: an IPFS gateway for its
 // blocks (boxo/gateway), its IPNS names through the signed records in the
 // local index, friendly /svc/NAME@RANGE/ addresses, and delegated routing
-// for IPNS records (boxo/routing/http/server). cmd/svcreg (svcreg serve) wires it to
-// a home directory; `svcreg serve` starts that binary.
+// for IPNS records (boxo/routing/http/server). `svcreg serve` (cmd/svcreg)
+// wires it to a home directory.
 //
 // # Paths
 //
@@ -57,7 +57,9 @@
 // <path> of that release by rewriting the request to /ipfs/<cid>/<path>
 // inside the server: the address bar keeps the friendly URL, relative
 // asset URLs resolve under it, and the query string reaches the page
-// unchanged. /svc/<spec> without the slash redirects to /svc/<spec>/. The
+// unchanged. A <path> with a "." or ".." segment, or an escaped slash,
+// is refused with 400 before it is rewritten (however it is escaped: %2e%2e
+// too), so a friendly URL never reaches another root. /svc/<spec> without the slash redirects to /svc/<spec>/. The
 // answer depends on the registry's current head, so these responses carry
 // "Cache-Control: no-cache" (a browser revalidates each use; the ETag is
 // the content's CID, so an unchanged release answers 304) and a
@@ -66,6 +68,16 @@
 // range, or link /ipfs/<cid>/ (svcreg url --immutable), when that matters.
 // A friendly URL keeps working after the record's end of life, as
 // `svcreg resolve` does, because the record's signature is still checked.
+//
+// # Slow and large requests
+//
+// Request bodies (PUTs of records) are read into memory before anything
+// else is done with them: at most Config.MaxBodies at once (more are
+// answered 503 with Retry-After and their connection closed), each within
+// Config.BodyTimeout (else 408) and up to Config.MaxBodySize bytes (else
+// 413). Clients that send a body slowly therefore hold at most MaxBodies
+// connections for at most BodyTimeout each, and requests without a body
+// never wait for them. svcreg serve also bounds headers (10 s, 64 KiB).
 //
 // # Accepting records
 //
@@ -77,4 +89,11 @@
 // heads are refused with 422: a head always points at blocks this home
 // has, so svcreg resolve, ls and this gateway keep working; push the blocks
 // (a CAR) first, then the record.
+//
+// Everything that needs no write is decided first, from the head read
+// without the write lock (a shared read or the copy in memory): a record
+// that does not verify (400), a name with no head (403), a sequence below
+// the head (409), missing blocks or another registry's manifest (422), the
+// current head again (200). Only a record that may become the head opens
+// the index for writing, so refusals never lock publishers out.
 package gateway

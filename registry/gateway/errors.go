@@ -30,3 +30,7 @@ var ErrUnsupportedName = errors.New("not an ipns key name (dnslink is not suppor
 // does not point at a state of its registry: its value is not /ipfs/<cid>,
 // or the manifest it points at is of another registry or sequence.
 var ErrUnusableRecord = errors.New("record does not point at a state of its registry")
+
+// ErrBadPath is returned for a /svc/ path with a segment that could leave
+// the release: "." or "..", however escaped, or an escaped slash.
+var ErrBadPath = errors.New("path segment not allowed")

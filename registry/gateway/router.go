@@ -11,7 +11,6 @@ import (
 	"github.com/ipfs/boxo/routing/http/types"
 	"github.com/ipfs/boxo/routing/http/types/iter"
 	"github.com/ipfs/go-cid"
-	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/routing"
 )
 
@@ -53,20 +52,9 @@ func (r router) PutIPNS(ctx context.Context, name ipnsrec.Name, record *ipnsrec.
 	return err
 }
 
-// FindProviders implements server.DelegatedRouter: this server announces
-// no providers.
-func (router) FindProviders(context.Context, cid.Cid, int) (iter.ResultIter[types.Record], error) {
-	return nil, routing.ErrNotFound
-}
-
 // ProvideBitswap implements server.DelegatedRouter (deprecated API).
 func (router) ProvideBitswap(context.Context, *server.BitswapWriteProvideRequest) (time.Duration, error) {
 	return 0, routing.ErrNotSupported
-}
-
-// FindPeers implements server.DelegatedRouter: this server knows no peers.
-func (router) FindPeers(context.Context, peer.ID, int) (iter.ResultIter[*types.PeerRecord], error) {
-	return nil, routing.ErrNotFound
 }
 
 // GetClosestPeers implements server.DelegatedRouter: there is no DHT.

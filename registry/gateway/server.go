@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,16 @@ type Config struct {
 	WriteWait time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// MaxBodies, BodyTimeout and MaxBodySize bound requests with a body
+	// (PUTs of records): how many are read at once, how long reading one
+	// may take and how large it may be.
+	MaxBodies   int
+	BodyTimeout time.Duration
+	MaxBodySize int64
+	// Provider, when set, is announced in /routing/v1/providers answers
+	// for the blocks this server holds, and in /routing/v1/peers for its
+	// own ID, so that verifying clients (Helia's verified-fetch) find it.
+	Provider *Provider
 	// Metrics receives boxo's Prometheus metrics; nil means a private
 	// registry, so that several servers can live in one process.
 	Metrics prometheus.Registerer
@@ -59,6 +70,8 @@ type Server struct {
 	host      http.Handler       // subdomain handling around the /ipfs/ and /ipns/ mux
 	routing   http.Handler
 	registry  string
+	bodies    *bodyLimits
+	provider  *Provider
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -71,8 +84,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger,
+		now: cfg.Now, log: cfg.Logger, provider: cfg.Provider,
 	}
+	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
+		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -136,6 +151,10 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r, ok := s.bodies.read(w, r)
+	if !ok {
+		return
+	}
 	if !isSubdomainHost(r.Host) {
 		switch {
 		case strings.HasPrefix(r.URL.Path, svcPrefix):

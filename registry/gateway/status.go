@@ -28,7 +28,7 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case isAny(err, ErrMissingBlocks, ErrUnusableRecord):
 		return http.StatusUnprocessableEntity
-	case isAny(err, ErrUnsupportedName, ipns.ErrInvalidName, manifest.ErrInvalidSpec, manifest.ErrInvalidName,
+	case isAny(err, ErrBadPath, ErrUnsupportedName, ipns.ErrInvalidName, manifest.ErrInvalidSpec, manifest.ErrInvalidName,
 		manifest.ErrInvalidRange, manifest.ErrInvalidVersion):
 		return http.StatusBadRequest
 	case isAny(err, registry.ErrNoHead, routing.ErrNotFound, ErrNoRegistry, registry.ErrServiceNotFound,

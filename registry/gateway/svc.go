@@ -40,6 +40,10 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 		writeError(w, ErrNoRegistry)
 		return
 	}
+	if err := checkSegments(rest); err != nil {
+		writeError(w, err)
+		return
+	}
 	res, err := s.reg.Resolve(r.Context(), spec)
 	if err != nil {
 		writeError(w, err)
@@ -57,6 +61,23 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 	// directory listing links from it.
 	release := res.Service + "@" + res.Version + " " + res.CID.String()
 	s.gw.ServeHTTP(&svcWriter{ResponseWriter: w, release: release}, r2)
+}
+
+// checkSegments refuses a path below /svc/<spec>/ with a segment that
+// would leave the release once the request is rewritten to /ipfs/<cid>/:
+// "." and "..", however escaped, and escaped slashes that would make new
+// segments after unescaping. rest is the escaped path.
+func checkSegments(rest string) error {
+	for _, seg := range strings.Split(rest, "/") {
+		dec, err := url.PathUnescape(seg)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrBadPath, err)
+		}
+		if dec == "." || dec == ".." || strings.ContainsAny(dec, "/\\") {
+			return fmt.Errorf("%w: segment %q", ErrBadPath, seg)
+		}
+	}
+	return nil
 }
 
 // svcWriter replaces the immutable caching of /ipfs/ responses: what a

@@ -9,7 +9,3 @@ const (
 	// DefaultTTL is the cache hint stored in signed records.
 	DefaultTTL = 5 * time.Minute
 )
-
-// maxKeyFileSize bounds how much LoadKey reads; an ed25519 key file is 68
-// bytes.
-const maxKeyFileSize = 64 << 10

@@ -1,10 +1,14 @@
 package ipns
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
+)
 
 // ErrKeyPermissions is returned when a key file can be read or written by
 // its group or by others.
-var ErrKeyPermissions = errors.New("key file is accessible by group or others")
+var ErrKeyPermissions = ipnsname.ErrKeyPermissions
 
 // ErrKeyExists is returned when Save would overwrite an existing file.
 var ErrKeyExists = errors.New("key file already exists")

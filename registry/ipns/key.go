@@ -10,12 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/crypto/pb"
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -93,28 +94,11 @@ func (k *Key) PrivKey() crypto.PrivKey { return k.sk }
 // LoadKey reads a key file written by Save or by `ipfs key export`. It
 // refuses (ErrKeyPermissions) a file that its group or others may access.
 func LoadKey(path string) (*Key, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load key: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("load key: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("load key %s: not a regular file", path)
-	}
-	// Windows has no Unix permission bits to check.
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-		return nil, fmt.Errorf("load key %s: %w (mode %04o); run: chmod 600 %s", path, ErrKeyPermissions, perm, path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("load key %s: %w", path, err)
-	}
-	if len(b) > maxKeyFileSize {
-		return nil, fmt.Errorf("load key %s: %w: file larger than %d bytes", path, ErrInvalidKey, maxKeyFileSize)
+	b, err := ipnsname.ReadKeyFile(path)
+	if errors.Is(err, ipnsname.ErrKeyFile) {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidKey, err)
+	} else if err != nil {
+		return nil, err
 	}
 	k, err := ParseKey(b)
 	if err != nil {

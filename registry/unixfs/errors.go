@@ -22,6 +22,16 @@ var ErrUnsafeSymlink = errors.New("unsafe symlink target")
 // empty, ".", "..", or contains a slash or a NUL byte.
 var ErrUnsafeName = errors.New("unsafe entry name")
 
+// ErrSymlinkOutput is returned when the output directory given to
+// ExportAll is a symlink: svcreg writes only into directories it was
+// named, never through a link to somewhere else.
+var ErrSymlinkOutput = errors.New("output directory is a symlink")
+
+// ErrSizeMismatch is returned by ExportSize when the files of a DAG do
+// not add up to the size its release declares, or a file's blocks do not
+// hold the bytes its node declares.
+var ErrSizeMismatch = errors.New("content size does not match")
+
 // ErrSpecialFile is returned when Import meets a socket, device, fifo or any
 // other file that is neither regular, a directory nor a symlink.
 var ErrSpecialFile = errors.New("special file not supported")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,28 @@ import (
 // nothing behind. Files are created 0644 and directories 0755 (less the
 // umask); symlinks are recreated as they are stored, unless their target is
 // unsafe (ErrUnsafeSymlink).
-func Export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string) (err error) {
+func Export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string) error {
+	return export(ctx, bs, root, dst, -1)
+}
+
+// ExportSize is Export for a release that declares size bytes of file
+// content. Before anything is written, the sizes the DAG declares for its
+// files are added up, once per directory entry as they would be written,
+// and must equal size; while writing, each file must yield exactly the
+// bytes its node declares. Either mismatch wraps ErrSizeMismatch, so a
+// small DAG that links one large block many times cannot make a release
+// declared as small write without bound. A tree of more than
+// MaxExportEntries entries wraps ErrSizeMismatch too.
+func ExportSize(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64) error {
+	return export(ctx, bs, root, dst, int64(min(size, math.MaxInt64)))
+}
+
+// MaxExportEntries bounds the directory entries ExportSize walks: empty
+// files add nothing to a release's size, so the count is bounded apart.
+const MaxExportEntries = 1 << 24
+
+// export is Export, checking sizes against want when want >= 0.
+func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, want int64) (err error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return fmt.Errorf("export %s: %w", dst, fs.ErrExist)
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -51,7 +73,61 @@ func Export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst str
 	if !ok {
 		return ErrNotDirectory
 	}
+	if want >= 0 {
+		entries := 0
+		got, err := declaredSize(ctx, dir, uint64(want), &entries)
+		if err != nil {
+			return err
+		}
+		if got != uint64(want) {
+			return fmt.Errorf("%w: the release declares %d bytes, its files declare %d", ErrSizeMismatch, want, got)
+		}
+		// Iterate afresh for writing.
+		top.Close()
+		if top, err = unixfile.NewUnixfsFile(ctx, dserv, nd); err != nil {
+			return err
+		}
+		dir = top.(files.Directory)
+	}
 	return writeTree(ctx, dir, dst)
+}
+
+// declaredSize adds up the sizes the file nodes under d declare, counting
+// a node once per entry that links it, and stops early once the sum is
+// above limit or more than MaxExportEntries entries were seen (counted in
+// *entries).
+func declaredSize(ctx context.Context, d files.Directory, limit uint64, entries *int) (uint64, error) {
+	var total uint64
+	it := d.Entries()
+	for it.Next() {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		if *entries++; *entries > MaxExportEntries {
+			return 0, fmt.Errorf("%w: more than %d entries", ErrSizeMismatch, MaxExportEntries)
+		}
+		var n uint64
+		switch nd := it.Node().(type) {
+		case files.Directory:
+			var err error
+			if n, err = declaredSize(ctx, nd, limit-total, entries); err != nil {
+				return 0, err
+			}
+		case *files.Symlink:
+			// a link's target is not file content
+		case files.File:
+			s, err := nd.Size()
+			if err != nil {
+				return 0, err
+			}
+			n = uint64(s)
+		}
+		if n > limit-total {
+			return 0, fmt.Errorf("%w: the release declares %d bytes, its files declare more", ErrSizeMismatch, limit)
+		}
+		total += n
+	}
+	return total, it.Err()
 }
 
 // writeTree writes dir into a temporary sibling of dst and renames it to dst.
@@ -136,16 +212,25 @@ func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) 
 
 // writeFile copies f into a new file p; it never overwrites or follows an
 // existing entry.
+// The file must yield exactly the bytes its node declares (else
+// ErrSizeMismatch); at most one byte more is read.
 func writeFile(f files.File, p string) error {
+	size, err := f.Size()
+	if err != nil {
+		return err
+	}
 	out, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, f); err != nil {
-		out.Close()
-		return err
+	n, err := io.Copy(out, io.LimitReader(f, size+1))
+	if err == nil && n != size {
+		err = fmt.Errorf("%w: the file declares %d bytes, its blocks hold %d or more", ErrSizeMismatch, size, n)
 	}
-	return out.Close()
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // safeName reports whether name is a single, ordinary path element.

@@ -31,10 +31,12 @@ type slot struct {
 // the trees already moved are put back. Entries of dir that are not in
 // trees are left alone.
 //
-// Names must be single, non-hidden path elements (ErrUnsafeName). An
+// dir itself must not be a symlink (ErrSymlinkOutput): it is refused
+// rather than followed. Names must be single, non-hidden path elements (ErrUnsafeName). An
 // existing dir/name that is not a directory, such as a symlink, is refused
 // (fs.ErrExist) rather than replaced. A missing block wraps
-// registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock.
+// registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock. On failure,
+// the directories ExportAll created for dir are removed again.
 func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid) (err error) {
 	names := slices.Sorted(maps.Keys(trees))
 	for _, n := range names {
@@ -42,8 +44,9 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 			return fmt.Errorf("install %q into %s: %w", n, dir, ErrUnsafeName)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("install into %s: %w", dir, err)
+	created, err := makeOutputDir(dir)
+	if err != nil {
+		return err
 	}
 	slots := make([]*slot, 0, len(names))
 	defer func() {
@@ -52,11 +55,16 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 				os.RemoveAll(s.staged)
 			}
 		}
+		if err != nil {
+			for _, d := range created { // deepest first; only if still empty
+				os.Remove(d)
+			}
+		}
 	}()
 	for _, n := range names {
-		s, err := stage(ctx, bs, dir, n, trees[n])
-		if err != nil {
-			return err
+		s, serr := stage(ctx, bs, dir, n, trees[n])
+		if serr != nil {
+			return serr
 		}
 		slots = append(slots, s)
 	}
@@ -151,4 +159,47 @@ func freshName(dir, prefix string) (string, error) {
 		return "", err
 	}
 	return p, os.Remove(p)
+}
+
+// makeOutputDir creates dir when it is missing and refuses it when it is
+// a symlink or not a directory, and returns the directories it created,
+// deepest first. The check is made on dir itself with Lstat, once;
+// everything below it is created or checked by ExportAll.
+func makeOutputDir(dir string) ([]string, error) {
+	created, err := mkdirAll(dir)
+	if err != nil {
+		return nil, fmt.Errorf("install into %s: %w", dir, err)
+	}
+	fi, err := os.Lstat(dir)
+	switch {
+	case err != nil:
+		return created, fmt.Errorf("install into %s: %w", dir, err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return created, fmt.Errorf("install into %s: %w", dir, ErrSymlinkOutput)
+	case !fi.IsDir():
+		return created, fmt.Errorf("install into %s: %w and is not a directory", dir, fs.ErrExist)
+	}
+	return created, nil
+}
+
+// mkdirAll is os.MkdirAll that returns the directories it created,
+// deepest first. A symlink at dir is left for the caller to refuse.
+func mkdirAll(dir string) ([]string, error) {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return missing, nil
 }

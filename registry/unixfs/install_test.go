@@ -122,3 +122,57 @@ func TestExportAllRefuses(t *testing.T) {
 		t.Errorf("left behind: %v", got)
 	}
 }
+
+// An output root that is a symlink is refused, not followed: nothing is
+// written where it points.
+func TestExportAllRefusesSymlinkRoot(t *testing.T) {
+	ctx := context.Background()
+	bs := memBlockstore()
+	v1 := mustImport(t, bs, makeTree(t, map[string]string{"index.html": "tts 1"}), Options{}).Root
+	base := t.TempDir()
+	elsewhere := filepath.Join(base, "elsewhere")
+	if err := os.MkdirAll(filepath.Join(elsewhere, "tts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(elsewhere, "tts", "keep"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "services")
+	if err := os.Symlink("elsewhere", dir); err != nil {
+		t.Fatal(err)
+	}
+	err := ExportAll(ctx, bs, dir, map[string]cid.Cid{"tts": v1})
+	if !errors.Is(err, ErrSymlinkOutput) {
+		t.Fatalf("ExportAll through a symlink: %v, want ErrSymlinkOutput", err)
+	}
+	if got := listDir(t, elsewhere); !slices.Equal(got, []string{"tts"}) {
+		t.Fatalf("elsewhere holds %v", got)
+	}
+	if got := readFile(t, filepath.Join(elsewhere, "tts", "keep")); got != "mine" {
+		t.Fatalf("elsewhere/tts/keep = %q", got)
+	}
+	// a file as the output root is refused too
+	file := filepath.Join(base, "file")
+	os.WriteFile(file, nil, 0o644)
+	if err := ExportAll(ctx, bs, file, map[string]cid.Cid{"tts": v1}); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("ExportAll into a file: %v, want fs.ErrExist", err)
+	}
+}
+
+// A failed install leaves no trace: the directories it created for dir
+// are gone again, and an existing parent is left as it was.
+func TestExportAllFailureLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	bs := memBlockstore()
+	ok := mustImport(t, bs, makeTree(t, map[string]string{"index.html": "tts 1"}), Options{}).Root
+	missing := mustImport(t, memBlockstore(), makeTree(t, map[string]string{"x": "not in bs"}), Options{}).Root
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "web", "services")
+	err := ExportAll(ctx, bs, dir, map[string]cid.Cid{"tts": ok, "zz": missing})
+	if !errors.Is(err, registry.ErrBlockNotFound) {
+		t.Fatalf("ExportAll with a missing tree: %v, want ErrBlockNotFound", err)
+	}
+	if got := listDir(t, parent); len(got) != 0 {
+		t.Fatalf("a failed install left %v in %s", got, parent)
+	}
+}

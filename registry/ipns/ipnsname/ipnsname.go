@@ -1,25 +1,75 @@
-// Package ipnsname derives a registry's IPNS name (k51…) from its ed25519
-// key file without linking libp2p, for svcreg's fast resolve path, where
-// every package linked costs start-up time. registry/ipns is the full
-// implementation; a test checks that both give the same names.
+// Package ipnsname reads a registry's key file and derives its IPNS name
+// (k51…) with the standard library alone. svcreg's warm resolve runs
+// before the rest of the program is initialised (cmd/svcreg/internal/warm)
+// and may link nothing heavier; registry/ipns, the full implementation,
+// reads key files through ReadKeyFile too, so one rule holds for every
+// command, and a test checks that both derive the same names.
 package ipnsname
 
 import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"runtime"
 
-	"github.com/ipfs/go-cid"
-	"github.com/multiformats/go-multibase"
-	"github.com/multiformats/go-multihash"
+	"github.com/multiformats/go-base36"
 )
 
 // ErrUnsupported is returned for key files this package does not read:
 // anything but a libp2p protobuf ed25519 private key.
 var ErrUnsupported = errors.New("not a libp2p ed25519 private key")
 
-// libp2pKeyCodec is the multicodec of IPNS names (libp2p-key).
-const libp2pKeyCodec = 0x72
+// ErrKeyPermissions is returned when a key file can be read or written by
+// its group or others.
+var ErrKeyPermissions = errors.New("key file is accessible by group or others")
+
+// ErrKeyFile is returned when a key file is not a regular file or is
+// larger than MaxKeyFileSize.
+var ErrKeyFile = errors.New("invalid key file")
+
+// MaxKeyFileSize bounds how much ReadKeyFile reads; an ed25519 key file is
+// 68 bytes.
+const MaxKeyFileSize = 64 << 10
+
+// ReadKeyFile returns the bytes of the key file at path. It refuses a file
+// that is not regular, that its group or others may access
+// (ErrKeyPermissions), or that is larger than MaxKeyFileSize.
+func ReadKeyFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load key: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("load key: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("load key %s: %w: not a regular file", path, ErrKeyFile)
+	}
+	// Windows has no Unix permission bits to check.
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
+		return nil, fmt.Errorf("load key %s: %w (mode %04o); run: chmod 600 %s", path, ErrKeyPermissions, perm, path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxKeyFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	if len(b) > MaxKeyFileSize {
+		return nil, fmt.Errorf("load key %s: %w: larger than %d bytes", path, ErrKeyFile, MaxKeyFileSize)
+	}
+	return b, nil
+}
+
+// Multicodec and multihash codes of an IPNS name: a CIDv1 with the
+// libp2p-key codec over an identity multihash of the public key protobuf.
+const (
+	cidV1          = 0x01
+	libp2pKeyCodec = 0x72
+	identityHash   = 0x00
+)
 
 // FromKeyFile returns the IPNS name of a libp2p protobuf ed25519 private
 // key: the message {1: KeyType=1 (Ed25519), 2: 64 bytes seed‖public}.
@@ -29,14 +79,11 @@ func FromKeyFile(b []byte) (string, error) {
 		return "", err
 	}
 	pub := ed25519.NewKeyFromSeed(data[:ed25519.SeedSize]).Public().(ed25519.PublicKey)
-	// The public key protobuf {1: 1, 2: pub} is short enough to inline in
-	// an identity multihash: that is the peer ID.
+	// The public key protobuf {1: 1, 2: pub} is short enough (36 bytes) to
+	// inline in an identity multihash, whose one-byte varint length it fits.
 	pb := append([]byte{0x08, 0x01, 0x12, byte(len(pub))}, pub...)
-	mh, err := multihash.Sum(pb, multihash.IDENTITY, -1)
-	if err != nil {
-		return "", err
-	}
-	return cid.NewCidV1(libp2pKeyCodec, mh).StringOfBase(multibase.Base36)
+	c := append([]byte{cidV1, libp2pKeyCodec, identityHash, byte(len(pb))}, pb...)
+	return "k" + base36.EncodeToStringLc(c), nil
 }
 
 // ed25519Data parses the two protobuf fields and returns the key data.

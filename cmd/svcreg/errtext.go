@@ -1,0 +1,149 @@
+package main
+
+import "strings"
+
+// oneLine makes an error message one line that says each thing once.
+// Errors wrapped on their way up repeat what the layers below already
+// said: Go's HTTP client quotes the URL the gateway code named, the dialer
+// names the address again, and every layer names the registry. oneLine
+// drops those repeats:
+//
+//   - line breaks (errors.Join) become "; ", and identical parts are kept once;
+//   - `Get "URL": ` of net/http, and `dial tcp ADDR: connect: ` of net;
+//   - `GET URL: ` when the URL's origin was named before it;
+//   - a long name or CID (40 or more letters and digits) named before is
+//     shortened to its first and last characters.
+func oneLine(msg string) string {
+	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "; ")
+	msg = dropQuotedRequests(msg)
+	msg = dropDials(msg)
+	msg = dropRepeatedRequests(msg)
+	msg = shortenRepeats(msg)
+	return dedupeParts(msg)
+}
+
+// dropQuotedRequests removes net/http's `Get "URL": ` prefixes.
+func dropQuotedRequests(msg string) string {
+	for _, m := range []string{"Get", "Head", "Post", "Put", "Delete", "Patch"} {
+		for {
+			i := strings.Index(msg, m+` "`)
+			if i < 0 || i > 0 && msg[i-1] != ' ' {
+				break
+			}
+			rest := msg[i+len(m)+2:]
+			j := strings.Index(rest, `": `)
+			if j < 0 {
+				break
+			}
+			msg = msg[:i] + rest[j+3:]
+		}
+	}
+	return msg
+}
+
+// dropDials removes the "dial tcp ADDR: connect: " that net puts before
+// "connection refused", "i/o timeout" or "lookup HOST: no such host".
+func dropDials(msg string) string {
+	for _, p := range []string{"dial tcp ", "dial tcp4 ", "dial tcp6 ", "dial tcp: ", "dial udp "} {
+		for {
+			i := strings.Index(msg, p)
+			if i < 0 {
+				break
+			}
+			rest := msg[i+len(p):]
+			if !strings.HasSuffix(p, ": ") {
+				j := strings.Index(rest, ": ")
+				if j < 0 {
+					break
+				}
+				rest = rest[j+2:]
+			}
+			msg = msg[:i] + strings.TrimPrefix(rest, "connect: ")
+		}
+	}
+	return msg
+}
+
+// dropRepeatedRequests removes "GET URL: " where the URL's origin was
+// named before in msg.
+func dropRepeatedRequests(msg string) string {
+	for _, m := range []string{"GET ", "HEAD ", "POST ", "PUT "} {
+		from := 0
+		for {
+			i := strings.Index(msg[from:], m+"http")
+			if i < 0 {
+				break
+			}
+			i += from
+			rest := msg[i+len(m):]
+			j := strings.Index(rest, ": ")
+			if j < 0 {
+				break
+			}
+			if o := origin(rest[:j]); o != "" && strings.Contains(msg[:i], o) {
+				msg = msg[:i] + rest[j+2:]
+				from = i
+			} else {
+				from = i + len(m)
+			}
+		}
+	}
+	return msg
+}
+
+// origin returns scheme://host of an http(s) URL, else "".
+func origin(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok || scheme != "http" && scheme != "https" {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return scheme + "://" + rest
+}
+
+// shortenRepeats shortens each long run of letters and digits (a k51…
+// name, a CID) after its first occurrence.
+func shortenRepeats(msg string) string {
+	const long = 40
+	seen := map[string]bool{}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		j := i
+		for j < len(msg) && isAlnum(msg[j]) {
+			j++
+		}
+		if j == i {
+			b.WriteByte(msg[i])
+			i++
+			continue
+		}
+		tok := msg[i:j]
+		if len(tok) >= long && seen[tok] {
+			tok = tok[:6] + "…" + tok[len(tok)-6:]
+		}
+		seen[msg[i:j]] = true
+		b.WriteString(tok)
+		i = j
+	}
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// dedupeParts keeps the first of identical "; "-separated parts.
+func dedupeParts(msg string) string {
+	parts := strings.Split(msg, "; ")
+	out := parts[:0]
+	seen := map[string]bool{}
+	for _, p := range parts {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}

@@ -1,0 +1,121 @@
+// Package warm answers a warm `svcreg resolve NAME[@RANGE]` — one whose
+// answer the index has cached for the registry's current head — while Go
+// is still initialising the program's packages, and exits.
+//
+// svcreg is one binary, and every package it links runs its init before
+// main: boxo's gateway assets alone take several milliseconds, libp2p and
+// protobuf more. Go initialises packages in import-path order as soon as
+// their imports are initialised; this package imports only the standard
+// library, bbolt and two small readers of svcreg's own files, so it runs
+// before go-cid, multihash and everything built on them (a test checks
+// this with GODEBUG=inittrace=1). On any doubt — other flags, a home that
+// follows other registries, no cached answer, a locked or doubtful index,
+// a key file with loose permissions — it returns and the full command line
+// runs as usual, giving the same answer or the proper error.
+package warm
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/svcreg/svcreg/registry/bolt/peek"
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
+)
+
+// lockWait is how long the warm path waits for another process's index
+// lock before leaving the question to the full command line.
+const lockWait = 20 * time.Millisecond
+
+// DisableEnv, when set to 1, turns the warm path off (for tests that
+// compare it with the full path).
+const DisableEnv = "SVCREG_NO_WARM"
+
+func init() {
+	if os.Getenv(DisableEnv) == "1" {
+		return
+	}
+	if cid, ok := Answer(os.Args[1:]); ok {
+		os.Stdout.WriteString(cid + "\n")
+		os.Exit(0)
+	}
+}
+
+// Answer returns the CID that the command line args (without the program
+// name) resolve to when it is `resolve SPEC [--home DIR]`, in any order,
+// and the index holds that answer for the current head.
+func Answer(args []string) (string, bool) {
+	spec, home, ok := parse(args)
+	if !ok {
+		return "", false
+	}
+	if _, err := os.Lstat(filepath.Join(home, "config.json")); err == nil {
+		return "", false // remotes configured: the full path picks the registry
+	}
+	key, err := ipnsname.ReadKeyFile(filepath.Join(home, "key"))
+	if err != nil {
+		return "", false
+	}
+	name, err := ipnsname.FromKeyFile(key)
+	if err != nil {
+		return "", false
+	}
+	q, ok := query(spec)
+	if !ok {
+		return "", false
+	}
+	a, ok := peek.Resolution(filepath.Join(home, "index.db"), name, q, lockWait)
+	return a.CID, ok
+}
+
+// parse accepts `resolve SPEC` with --home DIR (or --home=DIR) anywhere.
+func parse(args []string) (spec, home string, ok bool) {
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		switch t := args[i]; {
+		case t == "--home" || t == "-home":
+			if i+1 >= len(args) {
+				return "", "", false
+			}
+			i++
+			home = args[i]
+		case strings.HasPrefix(t, "--home=") || strings.HasPrefix(t, "-home="):
+			home = t[strings.Index(t, "=")+1:]
+		case strings.HasPrefix(t, "-"):
+			return "", "", false
+		default:
+			pos = append(pos, t)
+		}
+	}
+	if len(pos) != 2 || pos[0] != "resolve" {
+		return "", "", false
+	}
+	if home == "" {
+		home = os.Getenv("SVCREG_HOME")
+	}
+	if home == "" {
+		u, err := os.UserHomeDir()
+		if err != nil {
+			return "", "", false
+		}
+		home = filepath.Join(u, ".svcreg")
+	}
+	return pos[1], home, home != ""
+}
+
+// query returns the key under which the index caches spec: the form
+// manifest.Spec.String gives (name and the part after '@', each trimmed).
+// It reports false for "NAME@", which ParseSpec refuses; any other spec
+// that is not valid was never cached, so its key finds nothing.
+func query(spec string) (string, bool) {
+	name, rest, hasAt := strings.Cut(strings.TrimSpace(spec), "@")
+	name, rest = strings.TrimSpace(name), strings.TrimSpace(rest)
+	switch {
+	case !hasAt:
+		return name, true
+	case rest == "":
+		return "", false
+	}
+	return name + "@" + rest, true
+}

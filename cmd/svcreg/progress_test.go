@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// openPTY opens a pseudo-terminal and returns its controlling side and
+// the terminal a process writes to.
+func openPTY(t *testing.T) (ptmx, tty *os.File) {
+	t.Helper()
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	fd := int(ptmx.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tty, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ptmx.Close(); tty.Close() })
+	return ptmx, tty
+}
+
+// onTerminal runs svcreg with standard error on a pseudo-terminal and
+// returns what the terminal showed and standard output.
+func onTerminal(t *testing.T, home string, args ...string) (term, stdout string) {
+	t.Helper()
+	ptmx, tty := openPTY(t)
+	var out bytes.Buffer
+	cmd := svcregCmd(t, home, args...)
+	cmd.Stdout, cmd.Stderr = &out, tty
+	shown := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(ptmx) // until the terminal is closed (EIO)
+		shown <- b
+	}()
+	err := cmd.Run()
+	tty.Close()
+	var b []byte
+	select {
+	case b = <-shown:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal did not close")
+	}
+	if err != nil {
+		t.Fatalf("svcreg %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+	return string(b), out.String()
+}
+
+// TestProgressOnTerminal checks the progress line of the long commands
+// through a pseudo-terminal: files or blocks and bytes of the total,
+// percent and rate, on one line rewritten with \r and ended at the end.
+func TestProgressOnTerminal(t *testing.T) {
+	home := t.TempDir()
+	mustSvcreg(t, home, "init")
+	dir := filepath.Join(t.TempDir(), "svc")
+	writeService(t, dir, 1)
+
+	term, stdout := onTerminal(t, home, "publish", "svc@1.0.0", dir)
+	last := lastLine(t, term)
+	for _, want := range []string{"publishing: 20/20 files, ", " (100%), ", "/s"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("publish: last progress line %q lacks %q", last, want)
+		}
+	}
+	if !strings.HasPrefix(stdout, "svc@1.0.0 bafy") || strings.Contains(stdout, "publishing") {
+		t.Errorf("publish: stdout %q", stdout)
+	}
+
+	out := filepath.Join(t.TempDir(), "out")
+	term, _ = onTerminal(t, home, "get", "svc@1.0.0", "-o", out)
+	if last := lastLine(t, term); !strings.Contains(last, "writing: ") || !strings.Contains(last, " (100%), ") {
+		t.Errorf("get: last progress line %q", last)
+	}
+
+	car := filepath.Join(t.TempDir(), "r.car")
+	term, _ = onTerminal(t, home, "export", "-o", car)
+	if last := lastLine(t, term); !strings.Contains(last, "exporting: ") || !strings.Contains(last, " blocks, ") {
+		t.Errorf("export: last progress line %q", last)
+	}
+	term, _ = onTerminal(t, t.TempDir(), "import", car)
+	if last := lastLine(t, term); !strings.Contains(last, "importing: ") || !strings.Contains(last, " (100%), ") {
+		t.Errorf("import: last progress line %q", last)
+	}
+
+	// nothing with --json, even on a terminal
+	term, stdout = onTerminal(t, home, "publish", "svc@1.0.1", dir, "--json")
+	if term != "" || !strings.Contains(stdout, `"version": "1.0.1"`) {
+		t.Errorf("--json: terminal %q, stdout %q", term, stdout)
+	}
+}
+
+// lastLine returns the last state of the progress line: the text after
+// the last \r of the output's first line.
+func lastLine(t *testing.T, term string) string {
+	t.Helper()
+	line, _, ended := strings.Cut(term, "\n")
+	if !ended || !strings.HasPrefix(line, "\r") {
+		t.Fatalf("no progress line ended by a newline in %q", term)
+	}
+	line = strings.TrimRight(line, "\r")
+	return line[strings.LastIndex(line, "\r")+1:]
+}
+
+func TestMeterLine(t *testing.T) {
+	var buf bytes.Buffer
+	now := time.Unix(100, 0)
+	m := &meter{w: &buf, verb: "publishing", unit: "files", start: now.Add(-2 * time.Second), now: func() time.Time { return now }}
+	m.setTotal(40, 10<<20)
+	m.set(12, 3<<20)
+	if got, want := buf.String(), "\rpublishing: 12/40 files, 3.0 MiB/10.0 MiB (30%), 1.5 MiB/s\x1b[K"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	m.set(13, 4<<20) // within meterInterval: not drawn
+	if strings.Count(buf.String(), "\r") != 1 {
+		t.Fatalf("drawn twice within %s: %q", meterInterval, buf.String())
+	}
+	buf.Reset()
+	m.finish()
+	if !strings.HasSuffix(buf.String(), "13/40 files, 4.0 MiB/10.0 MiB (40%), 2.0 MiB/s\x1b[K\n") {
+		t.Fatalf("finish: %q", buf.String())
+	}
+
+	buf.Reset()
+	m = &meter{w: &buf, verb: "exporting", unit: "blocks", start: now.Add(-time.Second), now: func() time.Time { return now }}
+	m.set(5, 2048)
+	if got := buf.String(); got != "\rexporting: 5 blocks, 2.0 KiB, 2.0 KiB/s\x1b[K" {
+		t.Fatalf("unknown totals: %q", got)
+	}
+	var nilMeter *meter // what newMeter returns off a terminal: does nothing
+	nilMeter.set(1, 1)
+	nilMeter.finish()
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// strictUsage makes every usage error of app — unknown command or flag, a
+// bad flag value, a missing required flag or argument — one
+// "svcreg: error:" line and one "svcreg: hint:" line with exit 2, and never
+// the help text, which only --help (or 'svcreg help') prints. urfave/cli v2
+// prints the help on such errors unless OnUsageError is set, required flags
+// are checked by the action, and commands without an action have one.
+func strictUsage(app *cli.App) {
+	app.OnUsageError = onUsageError
+	app.CommandNotFound = func(c *cli.Context, name string) {
+		// Only `svcreg help NAME` gets here; its error is reported by run.
+		c.App.Metadata[notFoundKey] = unknownCommandErr(c, name)
+	}
+	app.Metadata = map[string]any{}
+	walkCommands(app.Commands, func(cmd *cli.Command) {
+		cmd.OnUsageError = onUsageError
+		if len(cmd.Subcommands) > 0 && cmd.Action == nil {
+			cmd.Action = unknownCommand
+		}
+		requireFlags(cmd)
+	})
+}
+
+// notFoundKey is where, in the app's Metadata, `svcreg help NAME` leaves
+// the error for an unknown NAME.
+const notFoundKey = "svcreg.notFound"
+
+// walkCommands calls fn for each command and subcommand.
+func walkCommands(cmds []*cli.Command, fn func(*cli.Command)) {
+	for _, c := range cmds {
+		fn(c)
+		walkCommands(c.Subcommands, fn)
+	}
+}
+
+// commandPath is "publish" or "remote add": the command as typed after
+// "svcreg".
+func commandPath(c *cli.Context) string {
+	if c.Command == nil {
+		return ""
+	}
+	return strings.TrimSpace(strings.TrimPrefix(c.Command.HelpName, c.App.HelpName))
+}
+
+// helpHint is the hint of a usage error in command c.
+func helpHint(c *cli.Context) string { return helpHintFor(commandPath(c)) }
+
+// helpHintFor is the hint of a usage error in the command path p ("" for
+// none).
+func helpHintFor(p string) string {
+	if p != "" {
+		return "run 'svcreg " + p + " --help' for its flags and examples"
+	}
+	return "run 'svcreg --help' for the commands"
+}
+
+// commandOf returns the command path ("publish", "remote add") that the
+// command line args names, or "".
+func commandOf(app *cli.App, args []string) string {
+	var path []string
+	cmds := app.Commands
+	var cmd *cli.Command
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return strings.Join(path, " ")
+		case strings.HasPrefix(a, "-"):
+			if takesValue(cmd, a) && !strings.Contains(a, "=") {
+				i++
+			}
+		default:
+			sub := findCommand(cmds, a)
+			if sub == nil {
+				return strings.Join(path, " ")
+			}
+			cmd, cmds = sub, sub.Subcommands
+			path = append(path, sub.Name)
+		}
+	}
+	return strings.Join(path, " ")
+}
+
+// onUsageError turns urfave/cli's flag errors into usage errors.
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	msg := err.Error()
+	hint := helpHint(c)
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		msg = "unknown flag --" + name
+		if p := commandPath(c); p != "" {
+			msg = p + ": " + msg
+		}
+		var names []string
+		for _, f := range c.Command.Flags {
+			names = append(names, f.Names()...)
+		}
+		if s := suggest(name, names); s != "" {
+			hint = "did you mean --" + s + "? " + hint
+		}
+	}
+	return usageErr(errors.New(dashDash(msg)), hint)
+}
+
+// dashDash writes the flags in urfave/cli's messages ("for flag -timeout")
+// as the docs write them (--timeout).
+func dashDash(msg string) string {
+	return strings.ReplaceAll(msg, "for flag -", "for flag --")
+}
+
+// requireFlags moves the check of cmd's required flags from urfave/cli,
+// which prints the whole help with it, into the command's Before hook.
+func requireFlags(cmd *cli.Command) {
+	var required []string
+	for _, f := range cmd.Flags {
+		if rf, ok := f.(cli.RequiredFlag); ok && rf.IsRequired() {
+			required = append(required, f.Names()[0])
+			if sf, ok := f.(*cli.StringFlag); ok {
+				sf.Required = false
+			}
+		}
+	}
+	if len(required) == 0 {
+		return
+	}
+	before := cmd.Before
+	cmd.Before = func(c *cli.Context) error {
+		for _, name := range required {
+			if !c.IsSet(name) {
+				return usageErr(fmt.Errorf("%s: missing --%s", commandPath(c), name), helpHint(c))
+			}
+		}
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
+}
+
+// unknownCommand is the action of the app and of each command group
+// (key, remote): it runs only when no known (sub)command was named.
+func unknownCommand(c *cli.Context) error {
+	if c.NArg() == 0 {
+		if p := commandPath(c); p != "" {
+			return usageErr(fmt.Errorf("%s: expected a command: %s", p, strings.Join(commandNames(c.Command.Subcommands), ", ")), helpHint(c))
+		}
+		return usageErr(errors.New("no command given"), helpHint(c))
+	}
+	return unknownCommandErr(c, c.Args().First())
+}
+
+// unknownCommandErr is the usage error for a mistyped command name, with
+// the nearest command as the hint.
+func unknownCommandErr(c *cli.Context, name string) error {
+	cmds, prefix := c.App.Commands, ""
+	if p := commandPath(c); p != "" {
+		cmds, prefix = c.Command.Subcommands, p+" "
+	}
+	var names []string
+	for _, cmd := range cmds {
+		if !cmd.Hidden {
+			names = append(names, cmd.Names()...)
+		}
+	}
+	hint := helpHint(c)
+	if s := suggest(name, names); s != "" {
+		hint = "did you mean " + prefix + s + "? " + hint
+	}
+	return usageErr(fmt.Errorf("unknown command %q", prefix+name), hint)
+}
+
+// commandNames lists the visible names of cmds, without help.
+func commandNames(cmds []*cli.Command) []string {
+	var out []string
+	for _, c := range cmds {
+		if !c.Hidden && c.Name != "help" {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// suggest returns the candidate nearest to s, if it is near enough to be
+// what was meant: at most one edit in four characters (at least one), or
+// s is a prefix of exactly one candidate.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", len(s)/4+1
+	for _, c := range candidates {
+		if d := editDistance(s, c); d < bestD || d == bestD && best == "" {
+			best, bestD = c, d
+		}
+	}
+	if best != "" && best != s {
+		return best
+	}
+	var prefixed []string
+	for _, c := range candidates {
+		if len(s) >= 2 && strings.HasPrefix(c, s) && !slices.Contains(prefixed, c) {
+			prefixed = append(prefixed, c)
+		}
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
+	return ""
+}
+
+// editDistance is the Damerau–Levenshtein distance (optimal string
+// alignment) of a and b, so a swap of two letters counts as one edit.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// jsonRequested reports whether the command line asks for --json: read
+// from the raw arguments, so that even a command line that fails to parse
+// gets its error as JSON.
+func jsonRequested(args []string) bool {
+	on := false
+	for _, a := range args[min(1, len(args)):] {
+		if a == "--" {
+			break
+		}
+		switch strings.TrimLeft(a, "-") {
+		case "json", "json=true", "json=1":
+			on = strings.HasPrefix(a, "-")
+		case "json=false", "json=0":
+			on = false
+		}
+	}
+	return on
+}
+
+// countingWriter counts what was written through it, so that report knows
+// whether a command already wrote its output.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// runCapture runs one command line in-process.
+func runCapture(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("SVCREG_HOME", t.TempDir())
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), append([]string{"svcreg"}, args...), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestHelpHasExamples walks every command and subcommand and checks that
+// its --help shows examples.
+func TestHelpHasExamples(t *testing.T) {
+	var paths [][]string
+	var walk func(prefix []string, cmds []*cli.Command)
+	walk = func(prefix []string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			p := append(append([]string{}, prefix...), c.Name)
+			paths = append(paths, p)
+			walk(p, c.Subcommands)
+		}
+	}
+	walk(nil, newApp(nil, nil).Commands)
+	if len(paths) < 25 {
+		t.Fatalf("only %d commands found", len(paths))
+	}
+	for _, p := range paths {
+		t.Run(strings.Join(p, "_"), func(t *testing.T) {
+			code, stdout, stderr := runCapture(t, append(p, "--help")...)
+			if code != 0 || stderr != "" {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if !strings.Contains(stdout, "Examples:\n") || !strings.Contains(stdout, "svcreg "+p[0]) {
+				t.Fatalf("help has no examples:\n%s", stdout)
+			}
+		})
+	}
+}
+
+// TestUsageErrors checks the usage-error contract on a sample of bad
+// command lines: exactly one error line and one hint on stderr, exit 2,
+// nothing on stdout; with --json one JSON error object on stdout.
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"publsh"},
+		{"help", "publsh"},
+		{"resolve", "--bogus", "tts"},
+		{"resolve"},
+		{"resolve", "a", "b"},
+		{"ls", "--timeout=abc"},
+		{"key"},
+		{"key", "export"},
+		{"key", "exprot"},
+		{"remote", "add"},
+		{"remote", "ad"},
+		{"export", "tts"},
+		{"completion", "tcsh"},
+		{"version", "extra"},
+		{"--nope"},
+		{"publish", "tts@1.0", "site"},
+		{"publish", "tts@1.0.0", "site", "--profile", "nope"},
+		{"resolve", "Bad"},
+		{"resolve", "tts@>>1"},
+		{"tag", "tts@1.0.0", "^1"},
+		{"remote", "add", "main", "notaname"},
+		{"push", "--kubo", "ftp://x"},
+		{"serve", "extra"},
+	} {
+		t.Run(strings.Join(args, "_"), func(t *testing.T) {
+			code, stdout, stderr := runCapture(t, args...)
+			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			if code != exitUsage || stdout != "" || len(lines) != 2 ||
+				!strings.HasPrefix(lines[0], "svcreg: error: ") || !strings.HasPrefix(lines[1], "svcreg: hint: ") {
+				t.Fatalf("exit %d\nstdout: %q\nstderr: %q", code, stdout, stderr)
+			}
+			code, stdout, _ = runCapture(t, append(args, "--json")...)
+			var e errorOut
+			if err := json.Unmarshal([]byte(stdout), &e); err != nil || code != exitUsage ||
+				e.Error.Code != exitUsage || e.Error.Class != "usage" || e.Error.Message == "" || e.Error.Hint == "" {
+				t.Fatalf("--json: exit %d, stdout %q (%v)", code, stdout, err)
+			}
+		})
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	cmds := []string{"init", "publish", "resolve", "ls", "list", "info", "install", "import", "export", "push"}
+	for in, want := range map[string]string{
+		"publsh": "publish", "pubilsh": "publish", "resolv": "resolve", "isntall": "install",
+		"lsit": "list", "pub": "publish", "xyz": "", "in": "", "exprot": "export",
+	} {
+		if got := suggest(in, cmds); got != want {
+			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestExitClasses(t *testing.T) {
+	seen := map[string]int{}
+	for code, class := range exitClasses {
+		if other, ok := seen[class]; ok {
+			t.Errorf("class %q names both %d and %d", class, code, other)
+		}
+		seen[class] = code
+	}
+	if exitClass(exitIntegrity) != "integrity" || exitClass(99) != "failure" {
+		t.Fatal("exitClass")
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	const k = "k51qzi5uqu5dktk2ptv6lct3feziwawhsyj0f7upj076d9fosx5violh4p6pus"
+	for _, tc := range []struct{ in, want string }{
+		{
+			"fetch the record of " + k + ": not available from any source: http://127.0.0.1:1: GET http://127.0.0.1:1/ipns/" + k +
+				"?format=ipns-record: source unreachable: Get \"http://127.0.0.1:1/ipns/" + k + "?format=ipns-record\": dial tcp 127.0.0.1:1: connect: connection refused",
+			"fetch the record of " + k + ": not available from any source: http://127.0.0.1:1: source unreachable: connection refused",
+		},
+		{"a\nb\na", "a; b"},
+		{"lookup: Get \"https://gw.example/x\": dial tcp: lookup gw.example: no such host", "lookup: lookup gw.example: no such host"},
+		{"seq 3 of " + k + " and again " + k, "seq 3 of " + k + " and again k51qzi…4p6pus"},
+		{"GET http://a.example/x: HTTP 500", "GET http://a.example/x: HTTP 500"},
+	} {
+		if got := oneLine(tc.in); got != tc.want {
+			t.Errorf("oneLine(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestJSONRequested(t *testing.T) {
+	for args, want := range map[string]bool{
+		"svcreg ls --json": true, "svcreg --json ls": true, "svcreg ls -json": true, "svcreg ls --json=false": false,
+		"svcreg ls -- --json": false, "svcreg ls": false, "svcreg publish json@1.0.0": false,
+	} {
+		if got := jsonRequested(strings.Fields(args)); got != want {
+			t.Errorf("jsonRequested(%q) = %v", args, got)
+		}
+	}
+}
+
+// TestExitClassesDocumented checks that docs/CLI.md's exit code table
+// gives every code its class.
+func TestExitClassesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/CLI.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, class := range exitClasses {
+		if row := fmt.Sprintf("| %d | `%s` |", code, class); !bytes.Contains(doc, []byte(row)) {
+			t.Errorf("docs/CLI.md has no row %q", row)
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestVersionFrom(t *testing.T) {
+	checkout := func(rev, modified string) *debug.BuildInfo {
+		return &debug.BuildInfo{Main: debug.Module{Path: "github.com/svcreg/svcreg", Version: "(devel)"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: modified}}}
+	}
+	for _, tc := range []struct {
+		name    string
+		ldflags string
+		bi      *debug.BuildInfo
+		want    string
+	}{
+		{"go install at a tag", "", &debug.BuildInfo{Main: debug.Module{Path: "github.com/svcreg/svcreg", Version: "v1.2.3"}}, "v1.2.3"},
+		{"checkout", "", checkout("0123456789abcdef0123", "false"), "devel+0123456789ab"},
+		{"dirty checkout", "", checkout("0123456789abcdef0123", "true"), "devel+0123456789ab-dirty"},
+		{"-buildvcs=false", "", &debug.BuildInfo{Main: debug.Module{Path: "github.com/svcreg/svcreg", Version: "(devel)"}}, "devel"},
+		{"no build info", "", nil, "devel"},
+		{"-ldflags wins", "v9.9.9", checkout("0123456789abcdef0123", "true"), "v9.9.9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := versionFrom(tc.ldflags, tc.bi)
+			if v.Version != tc.want {
+				t.Fatalf("version %q, want %q", v.Version, tc.want)
+			}
+			if v.Module != "github.com/svcreg/svcreg" || v.Go == "" {
+				t.Fatalf("module %q go %q", v.Module, v.Go)
+			}
+		})
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/svcreg/svcreg/cmd/svcreg/internal/warm"
+)
+
+// runWarm runs this test binary as svcreg on home, with the warm path on
+// or off, and returns stdout, stderr and the exit code.
+func runWarm(t *testing.T, home string, on bool, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := svcregCmd(t, home, args...)
+	if !on {
+		cmd.Env = append(cmd.Env, warm.DisableEnv+"=1")
+	}
+	cmd.Env = append(cmd.Env, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func warmHome(t *testing.T) string {
+	t.Helper()
+	home := filepath.Join(t.TempDir(), "home")
+	mustSvcreg(t, home, "init")
+	site := filepath.Join("..", "..", "examples", "say")
+	for _, v := range []string{"1.0.0", "1.1.0", "2.0.0-beta.1"} {
+		mustSvcreg(t, home, "publish", "say@"+v, site, "--hidden="+map[bool]string{true: "true", false: "false"}[v == "1.1.0"])
+	}
+	mustSvcreg(t, home, "tag", "say@1.0.0", "stable")
+	return home
+}
+
+// TestWarmAgreesWithFullPath runs each command line twice, once answered
+// by the full command line (which also caches the answer) and once with
+// the warm path allowed, and requires the same output and exit code.
+func TestWarmAgreesWithFullPath(t *testing.T) {
+	home := warmHome(t)
+	specs := []string{"say", "say@^1", " say @ ^1 ", "say@1.0.0", "say@stable", "say@latest", "say@2.0.0-beta.1",
+		"say@>=1 <2", "say@", "say@@1", "Say", "nosuch", "say@9", "say@1.x", "say@~1.1"}
+	for _, spec := range specs {
+		for _, args := range [][]string{{"resolve", spec}, {"resolve", spec, "--home", home}, {"--home=" + home, "resolve", spec}} {
+			fullOut, fullErr, fullCode := runWarm(t, home, false, nil, args...)
+			out, errOut, code := runWarm(t, home, true, nil, args...)
+			if out != fullOut || code != fullCode || (code != 0 && errOut != fullErr) {
+				t.Errorf("svcreg %q: warm %d %q %q, full %d %q %q", args, code, out, errOut, fullCode, fullOut, fullErr)
+			}
+		}
+	}
+}
+
+// TestWarmRunsBeforeHeavyInit checks that a warm resolve is answered
+// before Go initialises go-cid and boxo's gateway (the reason for the
+// package), and that a cold one is not.
+func TestWarmRunsBeforeHeavyInit(t *testing.T) {
+	home := warmHome(t)
+	mustSvcreg(t, home, "resolve", "say@^1") // caches the answer
+	out, stderr, code := runWarm(t, home, true, []string{"GODEBUG=inittrace=1"}, "resolve", "say@^1")
+	if code != 0 || !strings.HasPrefix(out, "bafy") {
+		t.Fatalf("warm resolve: exit %d, %q\n%s", code, out, stderr)
+	}
+	// inittrace lists packages with init work as they finish; the warm
+	// package exits inside its init, so it is never listed itself.
+	for _, heavy := range []string{"github.com/ipfs/boxo/gateway/assets ", "github.com/prometheus/client_golang/prometheus "} {
+		if strings.Contains(stderr, "init "+heavy) {
+			t.Errorf("warm resolve initialised %s first:\n%s", heavy, stderr)
+		}
+	}
+	// A cold answer (nothing cached for this query) goes the full way.
+	_, stderr, _ = runWarm(t, home, true, []string{"GODEBUG=inittrace=1"}, "resolve", "say@~1.0")
+	if !strings.Contains(stderr, "init github.com/ipfs/boxo/gateway/assets ") {
+		t.Errorf("a cold resolve did not run the full program")
+	}
+}
+
+// TestWarmKeyPermissions: the warm path applies the key rule every
+// command applies, so a key others can read is refused, not used.
+func TestWarmKeyPermissions(t *testing.T) {
+	home := warmHome(t)
+	mustSvcreg(t, home, "resolve", "say")
+	if err := os.Chmod(filepath.Join(home, "key"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runWarm(t, home, true, nil, "resolve", "say")
+	if code == 0 || out != "" || !strings.Contains(stderr, "accessible by group or others") {
+		t.Fatalf("resolve with a 0644 key: exit %d, %q\n%s", code, out, stderr)
+	}
+}
+
+// TestWarmStaleHead: after a publish moves the head, the cached answer of
+// the old head is never given.
+func TestWarmStaleHead(t *testing.T) {
+	home := warmHome(t)
+	if got := mustSvcreg(t, home, "resolve", "say@^1"); got == "" {
+		t.Fatal("no answer")
+	}
+	site := t.TempDir()
+	copyDir(t, filepath.Join("..", "..", "examples", "say"), site)
+	if err := os.WriteFile(filepath.Join(site, "v.txt"), []byte("1.2.0"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cid := strings.Fields(mustSvcreg(t, home, "publish", "say@1.2.0", site))[1]
+	if out, _, _ := runWarm(t, home, true, nil, "resolve", "say@^1"); strings.TrimSpace(out) != cid {
+		t.Fatalf("resolve after publish: %q, want %s", out, cid)
+	}
+}

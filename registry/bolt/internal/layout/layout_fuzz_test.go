@@ -1,0 +1,22 @@
+package layout
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzDecode: the decoders never panic, and what they accept re-encodes
+// to the same bytes (each value has exactly one encoding).
+func FuzzDecode(f *testing.F) {
+	f.Add(EncodeHead(Head{Root: []byte{1, 0x71, 0x12, 0x20}, Seq: 7, Record: []byte("rec")}))
+	f.Add(EncodeResolution(Resolution{Service: []byte("say"), Version: []byte("1.0.0"), CID: []byte{1, 0x70}}))
+	f.Add([]byte{HeadFormat, 0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if h, err := DecodeHead(b); err == nil && !bytes.Equal(EncodeHead(h), b) {
+			t.Fatalf("head %x re-encodes to %x", b, EncodeHead(h))
+		}
+		if r, err := DecodeResolution(b); err == nil && !bytes.Equal(EncodeResolution(r), b) {
+			t.Fatalf("resolution %x re-encodes to %x", b, EncodeResolution(r))
+		}
+	})
+}

@@ -1,0 +1,96 @@
+package peek_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/multiformats/go-multihash"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/bolt/peek"
+)
+
+func sum(s string, codec uint64) cid.Cid {
+	c, err := cid.Prefix{Version: 1, Codec: codec, MhType: multihash.SHA2_256, MhLength: -1}.Sum([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// writeIndex writes a head for name and one cached resolution of query
+// with registry/bolt, and returns the file and the resolution.
+func writeIndex(t *testing.T, name, query string) (string, registry.Resolution) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index.db")
+	c, err := bolt.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	root := sum("root", cid.DagCBOR)
+	if err := c.SwapHead(ctx, 0, registry.Head{Name: name, Root: root, Seq: 3, Record: []byte("rec")}); err != nil {
+		t.Fatal(err)
+	}
+	res := registry.Resolution{Service: "say", Version: "1.2.3", CID: sum("release", cid.DagProtobuf)}
+	if err := c.PutResolution(ctx, name, root, query, res); err != nil {
+		t.Fatal(err)
+	}
+	return path, res
+}
+
+func TestResolutionMatchesBolt(t *testing.T) {
+	path, want := writeIndex(t, "k51name", "say@^1")
+	got, ok := peek.Resolution(path, "k51name", "say@^1", time.Second)
+	if !ok || got.Service != want.Service || got.Version != want.Version || got.CID != want.CID.String() {
+		t.Fatalf("peek = %+v, %v; bolt wrote %+v", got, ok, want)
+	}
+	for _, q := range [][2]string{{"k51name", "say@^2"}, {"k51name", "say"}, {"other", "say@^1"}, {"", "say@^1"}} {
+		if a, ok := peek.Resolution(path, q[0], q[1], time.Second); ok {
+			t.Errorf("peek(%q, %q) = %+v, want no answer", q[0], q[1], a)
+		}
+	}
+}
+
+// TestNoAnswerOnDoubt: a missing, truncated or locked file gives no
+// answer (and no crash), never a wrong one.
+func TestNoAnswerOnDoubt(t *testing.T) {
+	path, _ := writeIndex(t, "k51name", "say")
+	if _, ok := peek.Resolution(filepath.Join(t.TempDir(), "none.db"), "k51name", "say", time.Second); ok {
+		t.Error("answer from a missing file")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 100, 4096, len(b) - 1, len(b) / 2} {
+		p := filepath.Join(t.TempDir(), "index.db")
+		if err := os.WriteFile(p, b[:n], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if a, ok := peek.Resolution(p, "k51name", "say", time.Second); ok && n != len(b) {
+			// Half a file may still hold the answer intact; it must then be right.
+			if a.Service != "say" {
+				t.Errorf("truncated to %d: wrong answer %+v", n, a)
+			}
+		}
+	}
+	w, err := bolt.Open(path, nil) // a writer holds the lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	start := time.Now()
+	if _, ok := peek.Resolution(path, "k51name", "say", 20*time.Millisecond); ok {
+		t.Error("answer while a writer holds the lock")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("waited %v for a locked file", d)
+	}
+}
