@@ -160,9 +160,13 @@ func TestHashMatchesImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range profiles {
-		res, err := Hash(context.Background(), dir, Options{Profile: p})
+		var last int64
+		res, err := Hash(context.Background(), dir, Options{Profile: p, Progress: func(n int64) { last = n }})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if size := uint64(40*fixtures.MiB + 12345); res.Size != size || res.Files != 1 || last != int64(size) {
+			t.Errorf("40 MiB file %s: %d files, %d B, progress %d; want 1 file, %d B", p, res.Files, res.Size, last, size)
 		}
 		if imp := mustImport(t, memBlockstore(), dir, Options{Profile: p}); res != imp {
 			t.Errorf("40 MiB file %s: Hash %+v, Import %+v", p, res, imp)
