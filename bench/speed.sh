@@ -10,7 +10,8 @@
 #              and vs kubo add -r -Q storing (fresh repo each run)
 #   republish  the same publish again: nothing to write
 #   registry   publish of a small service into homes of 100,000 releases vs
-#              an empty one (homes built once, cached under .cache/bench)
+#              an empty one (homes built once, cached under .cache/bench;
+#              every run publishes one more version into each)
 #
 # All CIDs are checked equal to kubo's first. Inputs and homes are cached
 # under .cache/bench, so a rerun only measures.
@@ -72,17 +73,29 @@ for in in big many; do
 	echo "  $in: $k (svcreg = kubo)"
 done
 
-# ms CMD... runs CMD and prints its wall time in milliseconds.
+# ms CMD... runs CMD and prints its wall time and its CPU time (user +
+# system, from /usr/bin/time when installed, else "-") in milliseconds.
 ms() {
-	local s e
+	local s e cpu=-
 	s=$(date +%s%N)
-	"$@" >/dev/null 2>&1
+	if [[ -x /usr/bin/time ]]; then
+		/usr/bin/time -f "%U %S" -o "$work/time" "$@" >/dev/null 2>&1
+	else
+		"$@" >/dev/null 2>&1
+	fi
 	e=$(date +%s%N)
-	echo $(((e - s) / 1000000))
+	[[ -x /usr/bin/time ]] && cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$work/time")
+	echo "$(((e - s) / 1000000)) $cpu"
 }
 
-declare -A t # name -> space-separated times
-add() { t[$1]+="$2 "; }
+declare -A t c # name -> space-separated wall / CPU times
+stamp=$(date +%s) # makes the versions published into cached homes new
+add() {
+	local wall cpu
+	read -r wall cpu <<<"$2"
+	t[$1]+="$wall "
+	c[$1]+="$cpu "
+}
 
 for ((r = 1; r <= runs; r++)); do
 	# hash only
@@ -117,27 +130,27 @@ for ((r = 1; r <= runs; r++)); do
 		rm -rf "$work/home-base"
 	fi
 
-	# publish into registries of different sizes (a copy of each cached home)
+	# publish a new version into registries of different sizes: the cached
+	# homes themselves (copying 100,000 block files per run costs more than
+	# the bench), so each run adds one release to each
 	if [[ -z ${SKIP_REGISTRY:-} ]]; then
 		for h in "${homes[@]}"; do
 			name=${h%%:*}
-			rm -rf "$work/h-$name"
-			cp -a "$cache/home-$name" "$work/h-$name"
 			sync
-			add "reg_$name" "$(ms env SVCREG_HOME="$work/h-$name" "$svcreg" publish "say@1.0.$r" examples/say)"
+			add "reg_$name" "$(ms env SVCREG_HOME="$cache/home-$name" "$svcreg" publish "say@1.$stamp.$r" examples/say)"
 		done
 	fi
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-m() { median <<<"${t[$1]}"; }
+median() { tr ' ' '\n' | grep -v '^-*$' | sort -n | awk '{ a[NR] = $1 } END { if (!NR) print "nan"; else print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 row() { # label svcreg-key other-key goal
-	awk -v l="$1" -v s="$(m "$2")" -v o="$(m "$3")" -v g="$4" \
-		'BEGIN { printf "%-52s %9.0f %9.0f %8.2f   %s\n", l, s, o, s / o, g }'
+	awk -v l="$1" -v s="$(median <<<"${t[$2]}")" -v o="$(median <<<"${t[$3]}")" \
+		-v cs="$(median <<<"${c[$2]}")" -v co="$(median <<<"${c[$3]}")" -v g="$4" \
+		'BEGIN { printf "%-52s %9.0f %9.0f %7.2f %7.2f   %s\n", l, s, o, s / o, (co > 0 ? cs / co : 0), g }'
 }
 
 echo
-printf '%-52s %9s %9s %8s   %s\n' "measure (median of $runs)" "svcreg_ms" "other_ms" "ratio" "goal"
+printf '%-52s %9s %9s %7s %7s   %s\n' "measure (median of $runs)" "svcreg_ms" "other_ms" "ratio" "cpu" "goal"
 row "hash-only 256 MiB: publish --dry-run / kubo add -n" svc_n_big kubo_n_big "<= 0.40 (2.5x faster)"
 row "hash-only 5,000 files: --dry-run / kubo add -n" svc_n_many kubo_n_many "<= 0.33 (3x faster)"
 row "publish 256 MiB (fsynced) / dd conv=fdatasync" svc_pub dd "<= 1.25"
@@ -157,4 +170,5 @@ if [[ -z ${SKIP_REGISTRY:-} ]]; then
 	row "publish into 100k releases (100,000 x 1) / empty" reg_sharded100k reg_empty "<= 1.3"
 fi
 echo
-echo "ratio = svcreg time / other time (below 1: svcreg faster). Whole processes, wall time."
+echo "ratio = svcreg wall time / other wall time, medians (below 1: svcreg faster); whole processes."
+echo "cpu = the same ratio of CPU time (user + system): what load from other processes does not skew."
