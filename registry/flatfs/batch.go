@@ -35,6 +35,8 @@ const syncWorkers = 32
 // already stored intact is not written again (the stored bytes are
 // compared with the new ones, so a corrupt copy is replaced). A Batch is
 // safe for concurrent use; after Commit or Discard it must not be used.
+// Its temporary files live until Commit or Discard, as long as the import
+// that fills it: a cutoff given to Store.Temps must allow for that.
 type Batch struct {
 	s      *Store
 	syncFn func(path string) error // syncPath; tests observe it
