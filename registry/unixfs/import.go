@@ -35,6 +35,13 @@ type Options struct {
 	// Progress, if set, is called with the cumulative number of file bytes
 	// read: at most every 100ms while reading, and once more at the end.
 	Progress func(bytes int64)
+	// PutCopies promises that the block store copies a block's bytes
+	// before Put returns and keeps no reference to them (registry/flatfs
+	// does: it writes them to a file). Import then puts blocks one by one
+	// as they are made instead of buffering them, and reuses chunk
+	// buffers. A store that keeps the slices (an in-memory one) must not
+	// set it.
+	PutCopies bool
 }
 
 // Result describes an imported directory.
@@ -63,6 +70,9 @@ type importer struct {
 // symlink given as dir itself is followed; symlinks inside it never are.
 func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Options) (Result, error) {
 	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
+	if opts.PutCopies {
+		return run(ctx, dir, opts, dserv, func() error { return nil }, true)
+	}
 	buf := ipld.NewBufferedDAG(ctx, dserv)
 	return run(ctx, dir, opts, buf, buf.Commit, false)
 }

@@ -9,10 +9,12 @@ import (
 	"testing"
 
 	"github.com/ipfs/boxo/blockservice"
+	"github.com/ipfs/boxo/blockstore"
 	chunk "github.com/ipfs/boxo/chunker"
 	"github.com/ipfs/boxo/ipld/merkledag"
 	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
 	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
+	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
 
 	"github.com/svcreg/svcreg/registry/unixfs/internal/fixtures"
@@ -170,6 +172,63 @@ func TestHashMatchesImport(t *testing.T) {
 		}
 		if imp := mustImport(t, memBlockstore(), dir, Options{Profile: p}); res != imp {
 			t.Errorf("40 MiB file %s: Hash %+v, Import %+v", p, res, imp)
+		}
+	}
+}
+
+// copyingBlockstore copies every block it is given, as Options.PutCopies
+// requires.
+type copyingBlockstore struct{ blockstore.Blockstore }
+
+func (c copyingBlockstore) Put(ctx context.Context, b blocks.Block) error {
+	nb, err := blocks.NewBlockWithCid(bytes.Clone(b.RawData()), b.Cid())
+	if err != nil {
+		return err
+	}
+	return c.Blockstore.Put(ctx, nb)
+}
+
+func (c copyingBlockstore) PutMany(ctx context.Context, bs []blocks.Block) error {
+	for _, b := range bs {
+		if err := c.Put(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestImportPutCopies checks that Import with PutCopies (blocks put one by
+// one, chunk buffers reused) stores the same, intact blocks as Import.
+func TestImportPutCopies(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := fixtures.BigFile(dir, 20*fixtures.MiB+777); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range profiles {
+		want := mustImport(t, memBlockstore(), dir, Options{Profile: p})
+		bs := copyingBlockstore{memBlockstore()}
+		got := mustImport(t, bs, dir, Options{Profile: p, PutCopies: true})
+		if got != want {
+			t.Errorf("%s: PutCopies %+v, Import %+v", p, got, want)
+		}
+		keys, err := bs.AllKeysChan(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for k := range keys {
+			b, err := bs.Get(ctx, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, err := k.Prefix().Sum(b.RawData()); err != nil || !bytes.Equal(c.Hash(), k.Hash()) {
+				t.Fatalf("%s: stored block %s does not hash to its CID", p, k)
+			}
+			n++
+		}
+		if n < 21 {
+			t.Errorf("%s: %d blocks stored", p, n)
 		}
 	}
 }
