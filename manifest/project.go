@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 )
 
 // ErrInvalidProject is returned when a project file (svcreg.json) cannot
@@ -27,7 +28,7 @@ var projectFields = []string{"gateways", "registry", "services"}
 // gateways to fetch it from, and the range or tag of each service it needs.
 // docs/LOCKFILE.md describes the file.
 type Project struct {
-	Registry string        // the registry's IPNS name (k51…)
+	Registry string        // the registry's IPNS name (k51…) or a domain with a DNSLink record
 	Gateways []string      // HTTP gateway base URLs, in order of preference
 	Services map[Name]Spec // what each service must resolve to
 }
@@ -51,7 +52,7 @@ func DecodeProject(r io.Reader) (*Project, error) {
 		case "registry":
 			s, err := jr.str(key)
 			if err == nil {
-				if err = checkRegistryName(s); err != nil {
+				if err = checkProjectRegistry(s); err != nil {
 					return jr.fail("%v", err)
 				}
 			}
@@ -171,7 +172,7 @@ func comma(i, n int) string {
 }
 
 func (p *Project) validate() error {
-	if err := checkRegistryName(p.Registry); err != nil {
+	if err := checkProjectRegistry(p.Registry); err != nil {
 		return err
 	}
 	if len(p.Gateways) > MaxGateways {
@@ -192,6 +193,22 @@ func (p *Project) validate() error {
 		if sp.Query() == "" {
 			return fmt.Errorf("services.%s: no range or tag", n)
 		}
+	}
+	return nil
+}
+
+// checkProjectRegistry accepts an IPNS name (checkRegistryName) or a
+// domain whose DNSLink record names the registry (registry.example.com),
+// which the command line resolves to the k51… name that a lock records.
+func checkProjectRegistry(s string) error {
+	err := checkRegistryName(s)
+	if err == nil || !strings.Contains(s, ".") || len(s) > 253 || s[0] == '.' || s[0] == '-' {
+		return err
+	}
+	if strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-')
+	}) >= 0 {
+		return err
 	}
 	return nil
 }

@@ -6,7 +6,7 @@
 # when the demo ends, however it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=./bin/svcreg
+bin=${SVCREG:-./bin/svcreg} # the binary to demonstrate (tests set another)
 home=$(mktemp -d "${TMPDIR:-/tmp}/svcreg-demo.XXXXXX")
 pid=
 cleanup() {

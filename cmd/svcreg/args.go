@@ -15,39 +15,61 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
 	}
-	var path []string        // command and subcommand names
-	var flags, rest []string // flags, positionals
-	cmds := app.Commands
-	var cmd *cli.Command
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			rest = append(rest, args[i+1:]...)
-			i = len(args)
-		case strings.HasPrefix(a, "-") && a != "-":
-			flags = append(flags, a)
-			if takesValue(cmd, a) && !strings.Contains(a, "=") && i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-		case len(rest) == 0 && findCommand(cmds, a) != nil:
-			cmd = findCommand(cmds, a)
-			path = append(path, a)
-			cmds = cmd.Subcommands
-		default:
-			rest = append(rest, a)
-		}
-	}
-	if cmd == nil || len(cmd.Subcommands) > 0 {
+	l := splitLine(app, args[1:])
+	if l.cmd == nil || len(l.cmd.Subcommands) > 0 {
 		return args // help, unknown command, or a command group: leave as typed
 	}
-	out := append([]string{args[0]}, path...)
-	out = append(out, flags...)
-	if len(rest) > 0 {
-		out = append(append(out, "--"), rest...)
+	out := append([]string{args[0]}, l.path...)
+	out = append(out, l.flags...)
+	if len(l.args) > 0 {
+		out = append(append(out, "--"), l.args...)
 	}
 	return out
+}
+
+// commandLine is a command line (without the program name) split the way
+// svcreg reads it.
+type commandLine struct {
+	cmd      *cli.Command // the (sub)command named; nil for none
+	path     []string     // its names as typed: "remote", "add"
+	flags    []string     // the flags, each followed by its value if it takes one
+	args     []string     // the positional arguments, with all that follows "--"
+	dashdash bool         // "--" was given
+	pending  bool         // the last word is a flag still waiting for its value
+}
+
+// splitLine splits words into the command path, flags and arguments:
+// command names count until the first argument; a flag of the command
+// found so far that takes a value takes the next word.
+func splitLine(app *cli.App, words []string) commandLine {
+	var l commandLine
+	cmds := app.Commands
+	for i := 0; i < len(words); i++ {
+		a := words[i]
+		switch {
+		case a == "--":
+			l.args = append(l.args, words[i+1:]...)
+			l.dashdash = true
+			return l
+		case strings.HasPrefix(a, "-") && a != "-":
+			l.flags = append(l.flags, a)
+			if takesValue(l.cmd, a) && !strings.Contains(a, "=") {
+				if i+1 == len(words) {
+					l.pending = true
+				} else {
+					i++
+					l.flags = append(l.flags, words[i])
+				}
+			}
+		case len(l.args) == 0 && findCommand(cmds, a) != nil:
+			l.cmd = findCommand(cmds, a)
+			l.path = append(l.path, a)
+			cmds = l.cmd.Subcommands
+		default:
+			l.args = append(l.args, a)
+		}
+	}
+	return l
 }
 
 func findCommand(cmds []*cli.Command, name string) *cli.Command {

@@ -80,9 +80,12 @@ func runImport(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if err := h.requireWritable(); err != nil {
+		return err
+	}
 	var blocks func(int, int64)
 	if m != nil {
-		blocks = func(n int, _ int64) { m.set(n, m.bytesRead()) }
+		blocks = func(n int, _ int64) { m.setItems(n) }
 	}
 	contents, err := car.Read(c.Context, r, h.blocks, blocks)
 	m.finish()

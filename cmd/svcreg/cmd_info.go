@@ -27,19 +27,18 @@ Examples:
 }
 
 type infoOut struct {
-	Service    string `json:"service"`
-	Version    string `json:"version"`
-	CID        string `json:"cid"`
-	Size       uint64 `json:"size"`
-	Profile    string `json:"profile"`
-	Hidden     bool   `json:"hidden"`
-	Published  string `json:"published"`
-	Yanked     bool   `json:"yanked"`
-	YankReason string `json:"yank_reason"`
-	Registry   string `json:"registry"`
-	Root       string `json:"root"`
-	Seq        uint64 `json:"seq"`
-	Path       string `json:"path"`
+	Service   string `json:"service"`
+	Version   string `json:"version"`
+	CID       string `json:"cid"`
+	Size      uint64 `json:"size"`
+	Profile   string `json:"profile"`
+	Hidden    bool   `json:"hidden"`
+	Published string `json:"published"`
+	yankOut
+	Registry string `json:"registry"`
+	Root     string `json:"root"`
+	Seq      uint64 `json:"seq"`
+	Path     string `json:"path"`
 }
 
 func runInfo(c *cli.Context) error {
@@ -69,10 +68,7 @@ func infoJSON(registryName string, info registry.ReleaseInfo) infoOut {
 	out := infoOut{
 		Service: string(info.Service), Version: info.Version.String(), CID: r.Content.String(), Size: r.Size,
 		Profile: r.Profile, Hidden: r.Hidden, Published: r.Published.UTC().Format(time.RFC3339),
-		Yanked: r.Yanked(), Registry: registryName, Root: info.Root.String(), Seq: info.Seq, Path: info.Path,
-	}
-	if r.Yank != nil {
-		out.YankReason = r.Yank.Reason
+		yankOut: yankOf(r), Registry: registryName, Root: info.Root.String(), Seq: info.Seq, Path: info.Path,
 	}
 	return out
 }

@@ -51,6 +51,9 @@ func runInit(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if err := h.requireWritable(); err != nil {
+		return err
+	}
 	created, err := ensureKey(filepath.Join(h.dir, keyFile))
 	if err != nil {
 		return err

@@ -70,7 +70,7 @@ func runInstall(c *cli.Context) error {
 	}
 	findings := findingsJSON(append(notes, rep.Findings...))
 	if code := checkExit(findings); code != exitOK {
-		return findingsErr(c, "install: "+paths.lock, findings, code, checkHint(code, paths, findings))
+		return findingsErr(c, paths, "install: "+paths.lock, findings, code)
 	}
 	for _, f := range findings {
 		warn(c, []string{f.Message})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +29,7 @@ Examples:
 				Description: `Examples:
    svcreg key export -o registry.key
    svcreg key export -o registry.key --home /srv/svcreg`,
-				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "key file to create (required)"}),
+				Flags:  withCommon(&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create"}),
 				Action: runKeyExport,
 			},
 			{
@@ -48,10 +47,6 @@ Examples:
 func runKeyExport(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
-	}
-	if c.String("output") == "" {
-		return usageErr(errors.New("key export: -o FILE is required; the key is never written to standard output"),
-			"svcreg key export -o registry.key")
 	}
 	dir, err := homeDir(c)
 	if err != nil {
@@ -82,6 +77,9 @@ func runKeyImport(c *cli.Context) error {
 	}
 	dir, err := homeDir(c)
 	if err != nil {
+		return err
+	}
+	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -218,8 +218,11 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "docs/LOCKFILE.md describes "+projectFile)
 	}
-	name, err := canonicalRegistry(p.Registry)
-	if err != nil {
+	name, err := resolveRegistry(c, p.Registry) // a k51… name, or a domain with DNSLink
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return nil, paths, err
+	} else if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
 	}
 	p.Registry = name
@@ -315,14 +318,14 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry
 	}()
 	// The lock commands may wait on gateways between index operations:
 	// hold the index's file lock only for each operation.
-	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
+	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
 	gateways := p.Gateways
 	if c.IsSet("gateway") {
 		gateways = c.StringSlice("gateway")
 	}
 	n := &network{target: target{name: p.Registry, gateways: gateways}}
 	var sources []registry.Source
-	if !c.Bool("offline") {
+	if !h.offline(c, gateways) {
 		for _, u := range gateways {
 			g, err := remote.New(u, &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
 			if err != nil {
@@ -412,6 +415,3 @@ func verifyHeadRecord(c *cli.Context, cache registry.Cache, name string) ([]regi
 	}
 	return nil, nil
 }
-
-// canonicalRegistry returns the k51… form of an IPNS name.
-func canonicalRegistry(s string) (string, error) { return ipns.ParseName(s) }

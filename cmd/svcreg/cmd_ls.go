@@ -27,11 +27,10 @@ func newListCommand() *cli.Command {
 }
 
 type versionOut struct {
-	Version    string   `json:"version"`
-	CID        string   `json:"cid"`
-	Tags       []string `json:"tags"`
-	Yanked     bool     `json:"yanked"`
-	YankReason string   `json:"yank_reason"`
+	Version string   `json:"version"`
+	CID     string   `json:"cid"`
+	Tags    []string `json:"tags"`
+	yankOut
 }
 
 func runList(c *cli.Context) error {
@@ -94,11 +93,7 @@ func versionsOf(s *manifest.Service) []versionOut {
 		if ts == nil {
 			ts = []string{}
 		}
-		o := versionOut{Version: v.String(), CID: r.Content.String(), Tags: ts, Yanked: r.Yanked()}
-		if r.Yank != nil {
-			o.YankReason = r.Yank.Reason
-		}
-		out = append(out, o)
+		out = append(out, versionOut{Version: v.String(), CID: r.Content.String(), Tags: ts, yankOut: yankOf(r)})
 	}
 	return out
 }

@@ -83,6 +83,9 @@ func runPublish(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if err := h.requireWritable(); err != nil {
+		return err
+	}
 	// Write every block unsynced, then sync them all at once (flatfs.Batch)
 	// before the registry, which syncs its own few blocks, moves the head.
 	batch := h.blocks.NewBatch()

@@ -79,6 +79,9 @@ func runRemoteAdd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
+		return err
+	}
 	if old, ok := cfg.Remotes[name]; ok && !reflect.DeepEqual(old, r) {
 		return withHint(fmt.Errorf("%w: %s is %s", errRemoteExists, name, old.Registry), "run 'svcreg remote rm "+name+"' first")
 	}
@@ -123,6 +126,9 @@ func runRemoteRemove(c *cli.Context) error {
 	name := c.Args().First()
 	dir, cfg, err := openConfig(c)
 	if err != nil {
+		return err
+	}
+	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
 		return err
 	}
 	if _, ok := cfg.Remotes[name]; !ok {

@@ -30,11 +30,10 @@ Examples:
 }
 
 type resolveOut struct {
-	Service    string `json:"service"`
-	Version    string `json:"version"`
-	CID        string `json:"cid"`
-	Yanked     bool   `json:"yanked"`
-	YankReason string `json:"yank_reason"`
+	Service string `json:"service"`
+	Version string `json:"version"`
+	CID     string `json:"cid"`
+	yankOut
 }
 
 func runResolve(c *cli.Context) error {
@@ -50,7 +49,7 @@ func runResolve(c *cli.Context) error {
 	if res.Yanked {
 		warnYanked(c, res.Service, res.Version, res.YankReason)
 	}
-	out := resolveOut{Service: res.Service, Version: res.Version, CID: res.CID.String(), Yanked: res.Yanked, YankReason: res.YankReason}
+	out := resolveOut{Service: res.Service, Version: res.Version, CID: res.CID.String(), yankOut: yankOut{res.Yanked, res.YankReason}}
 	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, res.CID) })
 }
 

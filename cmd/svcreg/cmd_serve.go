@@ -19,6 +19,10 @@ import (
 	"github.com/svcreg/svcreg/registry/gateway"
 )
 
+// recordsDir holds the IPNS records of names the home does not follow,
+// stored by svcreg serve (PUT /routing/v1/ipns/NAME).
+const recordsDir = "records"
+
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 5 * time.Second
 
@@ -31,7 +35,8 @@ func newServeCommand() *cli.Command {
    /ipfs/CID/…                     files, listings, ?format=raw|car (trustless)
    /ipns/REGISTRY/…                through the registry's signed record
    /svc/NAME@RANGE/…               the release the range resolves to, now
-   /routing/v1/ipns/NAME           GET the record; PUT a newer one
+   /routing/v1/ipns/NAME           GET the record; PUT a newer one (any name:
+                                   names not followed are kept as records only)
 
 The index is never kept open, so other svcreg commands keep working while
 it runs; changes show on the next request. SIGINT or SIGTERM stops it after
@@ -40,12 +45,14 @@ in-flight requests finish.
 Examples:
    svcreg serve
    svcreg serve --listen 127.0.0.1:9090
+   svcreg serve --subdomain-host localhost   # http://1-0-0.say.k51….svc.localhost:8080/
    open "$(svcreg url 'say@^1' --query say=hello)"`,
 		Flags: withCommon(
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
 			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name or a remote's NAME (default: this home's own)"},
 			&cli.DurationFlag{Name: "max-stale", Value: gateway.DefaultMaxStale, Usage: "longest use of a head read from the index without re-reading it"},
 			&cli.StringFlag{Name: "public-url", Usage: "the URL clients reach this server at, announced in /routing/v1/providers (default: the listen address)"},
+			&cli.StringSliceFlag{Name: "subdomain-host", Usage: "serve `HOST` as a subdomain gateway: an origin per release (repeatable)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
 		),
 		Action: runServe,
@@ -77,6 +84,10 @@ func runServe(c *cli.Context) error {
 	} else if !errors.Is(err, errNoKey) {
 		return err
 	}
+	dl, err := newDNSLink(c)
+	if err != nil {
+		return err
+	}
 	h, err := openBlocks(c)
 	if err != nil {
 		return err
@@ -97,6 +108,7 @@ func runServe(c *cli.Context) error {
 	}
 	srv, err := gateway.New(gateway.Config{
 		Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
+		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, RecordsDir: filepath.Join(dir, recordsDir),
 		Logger:   slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})),
 		Provider: provider,
 	})

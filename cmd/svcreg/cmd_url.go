@@ -3,12 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/gateway"
 )
 
 // defaultGateway is where `svcreg serve` (and kubo) listen by default.
@@ -30,12 +33,14 @@ Examples:
    svcreg url 'say@^1' --query say=hello
    svcreg url say@1.0.0 --immutable --gateway http://localhost:8080
    svcreg url say --query 'say=hello wörld' --fragment /intro --json
+   svcreg url say@^1 --subdomain --gateway http://localhost:8080
    svcreg url tts@^1 --registry main --gateway https://gateway.example`,
 		Flags: withCommon(append(urlTargetFlags(),
 			&cli.StringFlag{Name: "gateway", Value: defaultGateway, EnvVars: []string{"SVCREG_GATEWAY"}, Usage: "base `URL` of the gateway the address is for"},
 			&cli.GenericFlag{Name: "query", Value: &repeated{}, Usage: "add `K=V` to the query string (repeatable, escaped for you)"},
 			&cli.StringFlag{Name: "fragment", Usage: "the part after '#', e.g. /ipfs/CID"},
 			&cli.BoolFlag{Name: "immutable", Usage: "address the content (/ipfs/CID/) instead of the version (/ipns/…)"},
+			&cli.BoolFlag{Name: "subdomain", EnvVars: []string{"SVCREG_SUBDOMAIN"}, Usage: "the release's own origin on a gateway run with --subdomain-host (VERSION.NAME.REGISTRY.svc.HOST)"},
 		)...),
 		Action: runURL,
 	}
@@ -82,10 +87,32 @@ func runURL(c *cli.Context) error {
 	}
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + p
+	if c.Bool("subdomain") {
+		u.Host, u.Path = subdomainOrigin(base.Host, h.reg.Name(), info, c.Bool("immutable")), "/"
+	}
 	u.RawPath, u.RawQuery = "", query
 	u.Fragment = strings.TrimPrefix(c.String("fragment"), "#")
 	out := urlOut{URL: u.String(), Service: string(info.Service), Version: info.Version.String(), CID: info.Release.Content.String()}
 	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out.URL) })
+}
+
+// subdomainOrigin is the host (with port) of the release's origin on the
+// subdomain gateway at host: VERSION.NAME.REGISTRY.svc.HOST, or, with
+// immutable or for a release without such a name, its content's
+// CID.ipfs.HOST.
+func subdomainOrigin(host, registryName string, info registry.ReleaseInfo, immutable bool) string {
+	name, port, err := net.SplitHostPort(host)
+	if err != nil {
+		name, port = host, ""
+	}
+	o, ok := gateway.ReleaseHost(info.Service, info.Version, registryName, name)
+	if immutable || !ok {
+		o = gateway.ContentHost(info.Release.Content, name)
+	}
+	if port != "" {
+		o = net.JoinHostPort(o, port)
+	}
+	return o
 }
 
 // urlTargetFlags are the flags that pick the registry (--registry, with

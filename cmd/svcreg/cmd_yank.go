@@ -57,7 +57,11 @@ func runYank(c *cli.Context) error {
 	}
 	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}
 	if !changed {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already %s; nothing changed\n", name, v, verb)
+		state := "already yanked"
+		if c.Bool("undo") {
+			state = "not yanked"
+		}
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s is %s; nothing changed\n", name, v, state)
 	}
 	return emit(c, out, func(w io.Writer) { fmt.Fprintf(w, "%s %s@%s\n", verb, name, v) })
 }

@@ -12,8 +12,8 @@ import (
 // completeCommand is the hidden command the shell scripts call:
 // `svcreg __complete WORD… CURRENT` prints, one a line, the commands,
 // subcommands or flags that CURRENT (the word being typed, maybe empty)
-// can become after WORD…. An empty answer leaves the shell to complete
-// file names.
+// can become after WORD…, each followed by a tab and its description. An
+// empty answer leaves the shell to complete file names.
 const completeCommand = "__complete"
 
 // completionScripts are the scripts `svcreg completion SHELL` prints. Each
@@ -25,7 +25,7 @@ var completionScripts = map[string]string{
 _svcreg() {
     local cur="${COMP_WORDS[COMP_CWORD]}"
     local IFS=$'\n'
-    COMPREPLY=($(svcreg __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+    COMPREPLY=($(svcreg __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null | cut -f1))
     if [[ ${#COMPREPLY[@]} -eq 0 ]]; then
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
@@ -40,7 +40,8 @@ _svcreg() {
     candidates=("${(@f)$(svcreg __complete "${(@)words[2,$CURRENT]}" 2>/dev/null)}")
     candidates=(${candidates:#})
     if (( ${#candidates} )); then
-        compadd -- $candidates
+        candidates=("${(@)candidates/$'\t'/:}")   # NAME<tab>TEXT -> NAME:TEXT
+        _describe svcreg candidates
     else
         _files
     fi
@@ -96,47 +97,34 @@ func complete(app *cli.App, words []string, w io.Writer) {
 	if len(words) > 0 {
 		cur, words = words[len(words)-1], words[:len(words)-1]
 	}
-	cmds := app.Commands
-	var cmd *cli.Command
-	for i := 0; i < len(words); i++ {
-		a := words[i]
-		switch {
-		case a == "--":
-			return // only arguments follow
-		case strings.HasPrefix(a, "-"):
-			if cmd != nil && takesValue(cmd, a) && !strings.Contains(a, "=") {
-				i++ // the flag's value
-			}
-		default:
-			if sub := findCommand(cmds, a); sub != nil && (cmd == nil || len(cmd.Subcommands) > 0) {
-				cmd, cmds = sub, sub.Subcommands
-			}
-		}
+	l := splitLine(app, words)
+	if l.dashdash || l.pending || len(l.args) > 0 {
+		return // an argument, or a flag's value: the shell completes file names
 	}
-	if i := len(words) - 1; i >= 0 && cmd != nil && strings.HasPrefix(words[i], "-") &&
-		!strings.Contains(words[i], "=") && takesValue(cmd, words[i]) {
-		return // a flag's value: the shell completes file names
+	cmd, cmds := l.cmd, app.Commands
+	if cmd != nil {
+		cmds = cmd.Subcommands
 	}
-	var out []string
 	switch {
 	case strings.HasPrefix(cur, "-"):
-		flags := []cli.Flag{cli.HelpFlag, cli.VersionFlag}
+		flags := append(commonFlags(), cli.HelpFlag, cli.VersionFlag)
 		if cmd != nil {
 			flags = append(slices.Clone(cmd.Flags), cli.HelpFlag)
 		}
 		for _, f := range flags {
 			if name := "--" + f.Names()[0]; strings.HasPrefix(name, cur) {
-				out = append(out, name)
+				usage := ""
+				if u, ok := f.(interface{ GetUsage() string }); ok {
+					usage = u.GetUsage()
+				}
+				fmt.Fprintf(w, "%s\t%s\n", name, usage)
 			}
 		}
 	case cmd == nil || len(cmd.Subcommands) > 0:
 		for _, c := range cmds {
 			if !c.Hidden && c.Name != "help" && strings.HasPrefix(c.Name, cur) {
-				out = append(out, c.Name)
+				fmt.Fprintf(w, "%s\t%s\n", c.Name, c.Usage)
 			}
 		}
-	}
-	for _, s := range out {
-		fmt.Fprintln(w, s)
 	}
 }

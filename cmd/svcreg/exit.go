@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -136,11 +138,7 @@ func explain(err error) failure {
 			hint = ce.hint
 		}
 	}
-	msg := err.Error()
-	if code == exitCanceled {
-		msg = "interrupted"
-	}
-	return failure{code: code, message: oneLine(msg), hint: oneLine(hint)}
+	return failure{code: code, message: oneLine(err.Error()), hint: oneLine(hint)}
 }
 
 // report prints err as one "svcreg: error:" line plus an optional
@@ -199,6 +197,8 @@ func classify(err error) int {
 		return exitLocked
 	case errors.As(err, &ee):
 		return exitUsage // urfave/cli's own flag and argument errors
+	case errors.As(err, new(*net.AddrError)):
+		return exitUsage // an address that does not parse (serve --listen)
 	}
 	if strings.HasPrefix(err.Error(), "flag provided but not defined") || strings.HasPrefix(err.Error(), "invalid value") {
 		return exitUsage
@@ -250,6 +250,10 @@ func hintFor(err error) string {
 		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
 	case errors.Is(err, fs.ErrNotExist):
 		return "check the path"
+	case errors.As(err, new(*net.AddrError)):
+		return "addresses are HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)"
+	case errors.Is(err, syscall.EADDRINUSE):
+		return "another program listens on that address: pick another, or port 0 for any free one"
 	}
 	return ""
 }

@@ -16,6 +16,7 @@ func commonFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "home", Usage: "registry state directory", EnvVars: []string{"SVCREG_HOME"}, DefaultText: "~/.svcreg"},
 		&cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON"},
+		dnsFlag(),
 	}
 }
 

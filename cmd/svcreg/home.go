@@ -35,12 +35,13 @@ const (
 
 // home is an opened SVCREG_HOME.
 type home struct {
-	dir    string
-	blocks *flatfs.Store
-	cache  index
-	key    *ipns.Key
-	reg    *registry.Registry
-	net    *network // set when reading a followed registry (network.go)
+	dir      string
+	readOnly bool // nothing may be written to dir (readOnlyHome)
+	blocks   *flatfs.Store
+	cache    index
+	key      *ipns.Key
+	reg      *registry.Registry
+	net      *network // set when reading a followed registry (network.go)
 }
 
 // openBlocks opens only the block store, for work that needs no index lock
@@ -50,14 +51,17 @@ func openBlocks(c *cli.Context) (*home, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create home %s: %w", dir, err)
+	ro := readOnlyHome(dir)
+	if !ro {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create home %s: %w", dir, err)
+		}
 	}
 	bs, err := flatfs.Open(filepath.Join(dir, blocksDir), nil)
 	if err != nil {
 		return nil, fmt.Errorf("open block store: %w", err)
 	}
-	return &home{dir: dir, blocks: bs}, nil
+	return &home{dir: dir, blocks: bs, readOnly: ro}, nil
 }
 
 // openHome opens the block store, the index and the key, and wires a
@@ -80,6 +84,11 @@ func (h *home) open(c *cli.Context, sign bool) error {
 		return err
 	}
 	h.key = key
+	if sign {
+		if err := h.requireWritable(); err != nil {
+			return err
+		}
+	}
 	if h.cache == nil {
 		if err = h.openIndex(); err != nil {
 			return err
@@ -95,13 +104,23 @@ func (h *home) open(c *cli.Context, sign bool) error {
 	return err
 }
 
-// openIndex opens the index and holds it (and its file lock) until Close.
+// openIndex opens the index and holds it (and its file lock) until Close;
+// in a read-only home, read-only (nothing is cached then).
 func (h *home) openIndex() error {
-	c, err := bolt.Open(filepath.Join(h.dir, indexFile), nil)
+	c, err := bolt.Open(filepath.Join(h.dir, indexFile), h.indexOptions())
 	if err != nil {
 		return err // h.cache stays a nil interface, so Close skips it
 	}
 	h.cache = c
+	return nil
+}
+
+// indexOptions are the options the index is opened with: read-only in a
+// read-only home.
+func (h *home) indexOptions() *bolt.Options {
+	if h.readOnly {
+		return &bolt.Options{ReadOnly: true}
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,9 +31,25 @@ func TestInterruptPublish(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(150 * time.Millisecond)
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		err := cmd.Wait()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		// Signal once the import has begun writing blocks: by then the
+		// process handles SIGINT, however slowly it started.
+		before := countFiles(t, filepath.Join(home, "blocks"))
+		var err error
+	wait:
+		for {
+			select {
+			case err = <-done:
+				break wait
+			case <-time.After(5 * time.Millisecond):
+				if countFiles(t, filepath.Join(home, "blocks")) > before {
+					_ = cmd.Process.Signal(syscall.SIGINT)
+					err = <-done
+					break wait
+				}
+			}
+		}
 		var ee *exec.ExitError
 		if err == nil {
 			t.Logf("publish finished before the signal with %d parts; trying a bigger one", size*4)
@@ -74,4 +91,17 @@ func TestInterruptInProcess(t *testing.T) {
 	if code != exitCanceled || errb.String() != "svcreg: error: interrupted\n" {
 		t.Fatalf("publish with a cancelled context: exit %d, stderr %q", code, errb.String())
 	}
+}
+
+// countFiles counts the files under dir.
+func countFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
 }

@@ -38,9 +38,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	err := app.RunContext(ctx, normalizeArgs(app, args))
-	if e, ok := app.Metadata[notFoundKey].(error); ok && err == nil {
-		err = e
-	}
 	if err != nil && ctx.Err() != nil {
 		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
 	}
@@ -56,7 +53,6 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		EnableBashCompletion: false,
-		HideHelpCommand:      false,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Action:               unknownCommand,
 		Flags:                commonFlags(),
@@ -70,6 +66,7 @@ Examples:
    svcreg resolve 'tts@^1'
    svcreg get tts@1 -o ./out
    svcreg completion bash > /etc/bash_completion.d/svcreg
+   svcreg help remote add
 
 State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 		Commands: []*cli.Command{

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/svcreg/svcreg/internal/dnstest"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript files with actual output")
@@ -28,14 +30,24 @@ func TestMain(m *testing.M) {
 }
 
 func TestScript(t *testing.T) {
+	dns := dnstest.Start(t) // a real DNS server on loopback; scripts use their own domains
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata",
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SVCREG_HOME", env.WorkDir+"/home")
+			env.Setenv("DNS_ADDR", dns.Addr)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// dnstxt NAME [VALUE…] sets the TXT record NAME on the DNS
+			// server at $DNS_ADDR (no VALUE: removes it).
+			"dnstxt": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 1 {
+					ts.Fatalf("usage: dnstxt NAME [VALUE…]")
+				}
+				dns.SetTXT(args[0], args[1:]...)
+			},
 			// stdoutenv NAME sets $NAME to the last command's standard
 			// output, without surrounding space (e.g. a registry name).
 			"stdoutenv": func(ts *testscript.TestScript, neg bool, args []string) {

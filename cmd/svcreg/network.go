@@ -90,10 +90,13 @@ func selectTarget(c *cli.Context, dir string) (target, error) {
 		}
 		return own(target{name: r.Registry, remote: reg, gateways: gws}), nil
 	}
-	name, err := ipns.ParseName(reg)
-	if err != nil {
+	name, err := resolveRegistry(c, reg) // a k51… name, or a domain with DNSLink
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return target{}, err
+	} else if err != nil {
 		return target{}, withHint(fmt.Errorf("--registry %q is neither a remote nor a registry name: %w", reg, err),
-			"pass a k51… name or the NAME of a remote ('svcreg remote ls')")
+			"pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
 	}
 	return own(target{name: name, gateways: gws}), nil
 }
@@ -156,10 +159,10 @@ func (h *home) openTarget(c *cli.Context, refresh bool) error {
 	}
 	// A client waits on gateways between index operations: hold the
 	// index's file lock only for each operation.
-	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
+	h.cache = bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
 	n := &network{target: t}
 	var sources []registry.Source
-	if !c.Bool("offline") {
+	if !h.offline(c, t.gateways) {
 		for _, u := range t.gateways {
 			g, err := remote.New(u, &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
 			if err != nil {
@@ -238,8 +241,24 @@ func (h *home) fresh(head registry.Head) bool {
 	return err == nil && time.Since(fi.ModTime()) < rec.TTL
 }
 
+// offline reports whether gateways may not be asked: --offline, or a
+// read-only home, which could keep nothing they send (it says so when
+// there are gateways to ask).
+func (h *home) offline(c *cli.Context, gateways []string) bool {
+	if c.Bool("offline") {
+		return true
+	}
+	if h.readOnly && len(gateways) > 0 {
+		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
+	}
+	return h.readOnly
+}
+
 // markChecked records that the gateways were asked just now.
 func (h *home) markChecked() {
+	if h.readOnly {
+		return
+	}
 	dir := filepath.Join(h.dir, checkedDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return

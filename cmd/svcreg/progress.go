@@ -240,9 +240,14 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// bytesRead returns the bytes counted so far.
-func (m *meter) bytesRead() int64 {
+// setItems records the items done so far, the bytes being counted
+// elsewhere (countingReader).
+func (m *meter) setItems(items int) {
+	if m == nil {
+		return
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.bytes
+	m.items = items
+	m.draw(false)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -98,6 +99,20 @@ func TestProgressOnTerminal(t *testing.T) {
 	term, _ = onTerminal(t, t.TempDir(), "import", car)
 	if last := lastLine(t, term); !strings.Contains(last, "importing: ") || !strings.Contains(last, " (100%), ") {
 		t.Errorf("import: last progress line %q", last)
+	}
+
+	var head struct{ Name string }
+	if err := json.Unmarshal([]byte(mustSvcreg(t, home, "name", "--json")), &head); err != nil {
+		t.Fatal(err)
+	}
+	proj := filepath.Join(t.TempDir(), "svcreg.json")
+	if err := os.WriteFile(proj, []byte(`{"registry": "`+head.Name+`", "services": {"svc": "^1"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustSvcreg(t, home, "lock", "--project", proj)
+	term, _ = onTerminal(t, home, "install", "--project", proj, "-o", filepath.Join(t.TempDir(), "services"))
+	if last := lastLine(t, term); !strings.Contains(last, "installing: ") || !strings.Contains(last, " (100%), ") {
+		t.Errorf("install: last progress line %q", last)
 	}
 
 	// nothing with --json, even on a terminal

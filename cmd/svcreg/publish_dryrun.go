@@ -22,9 +22,9 @@ type dryRunOut struct {
 	CID      string `json:"cid"`
 	Size     uint64 `json:"size"`
 	Profile  string `json:"profile"`
-	Registry string `json:"registry,omitempty"` // empty: the home has no registry
-	Changed  bool   `json:"changed"`            // a publish would record a new release
-	Seq      uint64 `json:"seq,omitempty"`      // the state a publish would create
+	Registry string `json:"registry"` // empty: the home has no registry
+	Changed  bool   `json:"changed"`  // a publish would record a new release
+	Seq      uint64 `json:"seq"`      // the state a publish would create
 }
 
 // runPublishDryRun hashes dir without storing it and reports what a

@@ -18,29 +18,63 @@ import (
 // are checked by the action, and commands without an action have one.
 func strictUsage(app *cli.App) {
 	app.OnUsageError = onUsageError
-	app.CommandNotFound = func(c *cli.Context, name string) {
-		// Only `svcreg help NAME` gets here; its error is reported by run.
-		c.App.Metadata[notFoundKey] = unknownCommandErr(c, name)
-	}
-	app.Metadata = map[string]any{}
-	walkCommands(app.Commands, func(cmd *cli.Command) {
+	app.HideHelpCommand = true // replaced by newHelpCommand
+	app.Commands = append(app.Commands, newHelpCommand())
+	walkCommands(app.Commands, "", func(cmd *cli.Command, parent string) {
 		cmd.OnUsageError = onUsageError
 		if len(cmd.Subcommands) > 0 && cmd.Action == nil {
 			cmd.Action = unknownCommand
+		}
+		if parent != "" {
+			cmd.HelpName = app.HelpName + " " + parent + " " + cmd.Name
 		}
 		requireFlags(cmd)
 	})
 }
 
-// notFoundKey is where, in the app's Metadata, `svcreg help NAME` leaves
-// the error for an unknown NAME.
-const notFoundKey = "svcreg.notFound"
-
-// walkCommands calls fn for each command and subcommand.
-func walkCommands(cmds []*cli.Command, fn func(*cli.Command)) {
+// walkCommands calls fn for each command and subcommand, with the path of
+// its parent ("" for a top-level command).
+func walkCommands(cmds []*cli.Command, parent string, fn func(cmd *cli.Command, parent string)) {
 	for _, c := range cmds {
-		fn(c)
-		walkCommands(c.Subcommands, fn)
+		fn(c, parent)
+		walkCommands(c.Subcommands, strings.TrimSpace(parent+" "+c.Name), fn)
+	}
+}
+
+// newHelpCommand is `svcreg help [COMMAND [SUBCOMMAND]]`: urfave/cli's
+// own shows only the first name's help and exits 0 for an unknown one.
+func newHelpCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     "show the commands, or one command's help",
+		ArgsUsage: "[COMMAND [SUBCOMMAND]]",
+		Description: `Examples:
+   svcreg help
+   svcreg help publish
+   svcreg help remote add`,
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			var cmd *cli.Command
+			cmds, path := c.App.Commands, ""
+			for _, name := range c.Args().Slice() {
+				if cmd = findCommand(cmds, name); cmd == nil {
+					return unknownCommandIn(cmds, path, name)
+				}
+				cmds, path = cmd.Subcommands, strings.TrimSpace(path+" "+cmd.Name)
+			}
+			tmpl := cli.CommandHelpTemplate
+			if len(cmd.Subcommands) > 0 {
+				tmpl = cli.SubcommandHelpTemplate
+			}
+			if !slices.Contains(cmd.Flags, cli.HelpFlag) {
+				cmd.Flags = append(cmd.Flags, cli.HelpFlag)
+			}
+			cli.HelpPrinter(c.App.Writer, tmpl, cmd)
+			return nil
+		},
 	}
 }
 
@@ -68,40 +102,28 @@ func helpHintFor(p string) string {
 // commandOf returns the command path ("publish", "remote add") that the
 // command line args names, or "".
 func commandOf(app *cli.App, args []string) string {
-	var path []string
-	cmds := app.Commands
-	var cmd *cli.Command
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return strings.Join(path, " ")
-		case strings.HasPrefix(a, "-"):
-			if takesValue(cmd, a) && !strings.Contains(a, "=") {
-				i++
-			}
-		default:
-			sub := findCommand(cmds, a)
-			if sub == nil {
-				return strings.Join(path, " ")
-			}
-			cmd, cmds = sub, sub.Subcommands
-			path = append(path, sub.Name)
-		}
+	if len(args) < 2 {
+		return ""
 	}
-	return strings.Join(path, " ")
+	var names []string
+	cmds := app.Commands
+	for _, a := range splitLine(app, args[1:]).path {
+		c := findCommand(cmds, a)
+		names, cmds = append(names, c.Name), c.Subcommands
+	}
+	return strings.Join(names, " ")
 }
 
 // onUsageError turns urfave/cli's flag errors into usage errors.
 func onUsageError(c *cli.Context, err error, _ bool) error {
-	msg := err.Error()
+	msg := dashDash(err.Error())
 	hint := helpHint(c)
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		msg = "--" + strings.TrimLeft(name, "-") + " needs a value"
+	}
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		name = strings.TrimLeft(name, "-")
 		msg = "unknown flag --" + name
-		if p := commandPath(c); p != "" {
-			msg = p + ": " + msg
-		}
 		var names []string
 		for _, f := range c.Command.Flags {
 			names = append(names, f.Names()...)
@@ -110,7 +132,10 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 			hint = "did you mean --" + s + "? " + hint
 		}
 	}
-	return usageErr(errors.New(dashDash(msg)), hint)
+	if p := commandPath(c); p != "" {
+		msg = p + ": " + msg
+	}
+	return usageErr(errors.New(msg), hint)
 }
 
 // dashDash writes the flags in urfave/cli's messages ("for flag -timeout")
@@ -163,9 +188,18 @@ func unknownCommand(c *cli.Context) error {
 // unknownCommandErr is the usage error for a mistyped command name, with
 // the nearest command as the hint.
 func unknownCommandErr(c *cli.Context, name string) error {
-	cmds, prefix := c.App.Commands, ""
 	if p := commandPath(c); p != "" {
-		cmds, prefix = c.Command.Subcommands, p+" "
+		return unknownCommandIn(c.Command.Subcommands, p, name)
+	}
+	return unknownCommandIn(c.App.Commands, "", name)
+}
+
+// unknownCommandIn is the usage error for name, which is none of cmds, the
+// subcommands of the command path parent ("" for the top level).
+func unknownCommandIn(cmds []*cli.Command, parent, name string) error {
+	prefix := ""
+	if parent != "" {
+		prefix = parent + " "
 	}
 	var names []string
 	for _, cmd := range cmds {
@@ -173,7 +207,7 @@ func unknownCommandErr(c *cli.Context, name string) error {
 			names = append(names, cmd.Names()...)
 		}
 	}
-	hint := helpHint(c)
+	hint := helpHintFor(parent)
 	if s := suggest(name, names); s != "" {
 		hint = "did you mean " + prefix + s + "? " + hint
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -162,6 +163,50 @@ func TestExitClassesDocumented(t *testing.T) {
 	for code, class := range exitClasses {
 		if row := fmt.Sprintf("| %d | `%s` |", code, class); !bytes.Contains(doc, []byte(row)) {
 			t.Errorf("docs/CLI.md has no row %q", row)
+		}
+	}
+}
+
+// TestReportInterrupted: a command stopped by Ctrl-C says "interrupted",
+// not the context error the read it stopped returned, exits 130, and with
+// --json says so in class "interrupted".
+func TestReportInterrupted(t *testing.T) {
+	t.Setenv("SVCREG_HOME", t.TempDir())
+	if code := run(context.Background(), []string{"svcreg", "init"}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("init: exit %d", code)
+	}
+	dir := t.TempDir()
+	writeService(t, dir, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"svcreg", "publish", "svc@1.0.0", dir, "--json"}, &stdout, &stderr); code != exitCanceled {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	if stderr.String() != "svcreg: error: interrupted\n" {
+		t.Fatalf("stderr %q", stderr.String())
+	}
+	var e errorOut
+	if err := json.Unmarshal(stdout.Bytes(), &e); err != nil || e.Error.Class != "interrupted" || e.Error.Code != 130 {
+		t.Fatalf("stdout %q (%v)", stdout.String(), err)
+	}
+}
+
+func TestCommandOf(t *testing.T) {
+	app := newApp(io.Discard, io.Discard)
+	for line, want := range map[string]string{
+		"svcreg publish tts@1.0.0 site":         "publish",
+		"svcreg --home h remote add main k51":   "remote add",
+		"svcreg remote --json rm main":          "remote rm",
+		"svcreg get -o ls tts":                  "get",
+		"svcreg publsh x":                       "",
+		"svcreg":                                "",
+		"svcreg list":                           "ls",
+		"svcreg resolve -- remote":              "resolve",
+		"svcreg key export -o registry.key add": "key export",
+	} {
+		if got := commandOf(app, strings.Fields(line)); got != want {
+			t.Errorf("commandOf(%q) = %q, want %q", line, got, want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ package browsertest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"os"
 	"os/exec"
@@ -56,6 +57,13 @@ func Render(t testing.TB, url string) string {
 // Screenshot loads url in an 800×600 window and writes a PNG to file.
 func Screenshot(t testing.TB, url, file string) {
 	t.Helper()
+	ScreenshotSize(t, url, file, 800, 600)
+}
+
+// ScreenshotSize is Screenshot in a width×height window (390×844 is a
+// phone's).
+func ScreenshotSize(t testing.TB, url, file string, width, height int) {
+	t.Helper()
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +71,7 @@ func Screenshot(t testing.TB, url, file string) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	run(t, "--screenshot="+abs, "--window-size=800,600", "--hide-scrollbars", url)
+	run(t, "--screenshot="+abs, fmt.Sprintf("--window-size=%d,%d", width, height), "--hide-scrollbars", url)
 	b, err := os.ReadFile(abs)
 	if err != nil {
 		t.Fatalf("screenshot of %s: %v", url, err)

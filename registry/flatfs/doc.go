@@ -21,4 +21,18 @@
 // Every read is verified against the requested CID, both through the
 // registry.Blocks methods and through the boxo blockstore returned by
 // Store.Blockstore. A Put over a corrupt copy rewrites it.
+//
+// # What is verified when
+//
+// A block is hashed on its first read by a Store, and again whenever its
+// file has changed since the last verified read. The Store remembers each
+// verified file version by its identity — device, inode, size,
+// modification and change time, taken from the open file the bytes were
+// read from — and serves a later read of the same version without hashing
+// it again. Any write to the file (even one that puts the modification
+// time back: the change time moves), a new file renamed over it, or a
+// truncation makes a new version, which is hashed before it is served. So
+// no byte is returned that was not verified since it was last written to
+// disk. Up to 2^18 versions are remembered per Store; past that the memory
+// starts over. On platforms without inode numbers every read is hashed.
 package flatfs

@@ -9,7 +9,6 @@ import (
 	"github.com/ipfs/boxo/blockstore"
 	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
-	ds "github.com/ipfs/go-datastore"
 	ipld "github.com/ipfs/go-ipld-format"
 	"github.com/svcreg/svcreg/registry"
 )
@@ -23,8 +22,11 @@ type verifiedBlockstore struct {
 	// writeThrough always writes; used once Put has decided a write is
 	// needed.
 	writeThrough blockstore.Blockstore
-	// dir, when set, is touched for blocks already stored (maint.go).
-	dir *dirStore
+	// dir, when set, is touched for blocks already stored (maint.go); dir
+	// and memo let Get skip hashing a block file version it has verified
+	// before (memo.go).
+	dir  *dirStore
+	memo *verifiedMemo
 }
 
 var (
@@ -32,15 +34,21 @@ var (
 	_ blockstore.AllKeysChanWithErrer = (*verifiedBlockstore)(nil)
 )
 
-func newVerifiedBlockstore(d ds.Batching) *verifiedBlockstore {
+func newVerifiedBlockstore(d *dirStore) *verifiedBlockstore {
 	return &verifiedBlockstore{
 		Blockstore:   blockstore.NewBlockstoreNoPrefix(d),
 		writeThrough: blockstore.NewBlockstore(d, blockstore.NoPrefix(), blockstore.WriteThrough(true)),
+		dir:          d,
+		memo:         newVerifiedMemo(),
 	}
 }
 
-// Get returns the block c after checking that its bytes hash to c.
+// Get returns the block c after checking that its bytes hash to c: when
+// this version of its file was not verified before (memo.go).
 func (v *verifiedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
+	if v.memo != nil && c.Defined() {
+		return v.getMemo(ctx, c)
+	}
 	blk, err := v.Blockstore.Get(ctx, c)
 	if err != nil {
 		return nil, err

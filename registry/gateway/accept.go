@@ -17,6 +17,9 @@ import (
 // wrap ErrUnusableRecord, ErrMissingBlocks, ErrNotFollowed or
 // registry.ErrRollback.
 func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) error {
+	if other, err := s.acceptOther(ctx, name, raw); other {
+		return err
+	}
 	rec, err := ipns.Verify(name, raw, s.now())
 	if err != nil {
 		return fmt.Errorf("accept record: %w: %w", ErrUnusableRecord, err)

@@ -40,7 +40,7 @@ func TestServeContent(t *testing.T) {
 		{"raw block", ipfs + "?format=raw", 200, "application/vnd.ipld.raw", "", ""},
 		{"car", ipfs + "?format=car", 200, "application/vnd.ipld.car", "", ""},
 		{"tar", ipfs + "?format=tar", 200, "application/x-tar", "", ""},
-		{"root page", srv.URL + "/", 200, "text/plain", "/ipns/" + h.key.Name() + "/", ""},
+		{"root page", srv.URL + "/", 200, "text/html", h.key.Name(), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

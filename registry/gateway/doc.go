@@ -10,15 +10,36 @@
 //	GET  /ipns/<name>/…             the same, through <name>'s verified record
 //	GET  /ipns/<name>?format=ipns-record   the signed record itself
 //	GET  /svc/<service>@<range>/…   the release the range resolves to (see below)
+//	GET  /                          the browse page (HTML, or JSON for Accept: application/json)
+//	GET  /browse/<registry>/[<service>/]   a registry's and a service's pages
 //	GET  /routing/v1/ipns/<name>    the signed record (IPIP-0379)
-//	PUT  /routing/v1/ipns/<name>    a newer record for a registry this home follows
+//	PUT  /routing/v1/ipns/<name>    a newer record: a followed registry's head, or any other name's record
 //
 // As in kubo, 127.0.0.1 (and any other host) is a path gateway and
 // "localhost" a subdomain gateway: http://localhost:8080/ipfs/<cid>/
 // redirects to http://<cid>.ipfs.localhost:8080/, which gives each root its
 // own origin (and _redirects support). Both return deserialized responses
 // (files, HTML) as well as the trustless ones (raw blocks, CAR, records).
-// DNSLink is not resolved.
+//
+// # An origin per release
+//
+// Each host in Config.SubdomainHosts is a subdomain gateway the way kubo's
+// Gateway.PublicGateways makes one (boxo's hostname handler): /ipfs/<cid>/
+// and /ipns/<name>/ on HOST redirect to <cid>.ipfs.HOST and
+// <name>.ipns.HOST (CIDv0 converted to CIDv1 base32, base36 when base32
+// does not fit a DNS label, DNSLink names inlined into one label). It also
+// gives every release of the served registry an origin of its own:
+//
+//	http://<version>.<service>.<registry>.svc.HOST/
+//	http://1-2-0.say.k51qzi5uqu5d….svc.localhost:8080/
+//
+// (see ReleaseHost for the version label and the releases that have none).
+// /svc/<service>@<range>/<path> on HOST answers 302 to <path> on the
+// origin of the release the range resolves to now, so a bookmarked range
+// follows new releases while each release keeps its own storage, cookies
+// and service workers. A release origin serves its content the way a
+// subdomain gateway serves a root: _redirects applies, dot segments are
+// refused.
 //
 // Blocks are read through the store's verified blockstore: a block that does
 // not hash to its CID is an error, never served. The server never writes
@@ -78,6 +99,25 @@
 // 413). Clients that send a body slowly therefore hold at most MaxBodies
 // connections for at most BodyTimeout each, and requests without a body
 // never wait for them. svcreg serve also bounds headers (10 s, 64 KiB).
+//
+// # Names not followed
+//
+// With Config.RecordsDir, PUT /routing/v1/ipns/<name> for a name with no
+// head in the index (a third party's, of any key type) stores the record
+// there, one file per name, if it validates (signature by the name's key,
+// end of life) and is better than the one stored (higher sequence, then
+// later end of life); the index is not opened. /ipns/<name>/…,
+// ?format=ipns-record and GET /routing/v1/ipns/<name> then serve it while
+// it is valid, its value followed through /ipfs/, /ipns/ and stored
+// records (up to 8 links). Such a record is never a head: svcreg commands
+// do not see it. Without RecordsDir such PUTs are refused with 403.
+//
+// # DNSLink
+//
+// With Config.DNSLink, /ipns/<domain>/… resolves through the domain's
+// DNSLink record (registry/dnslink), and a request whose Host is a domain
+// with a record (not localhost, not a subdomain host) is served as a
+// DNSLink gateway: the whole path belongs to the site, with _redirects.
 //
 // # Accepting records
 //

@@ -23,8 +23,9 @@ var ErrNoRegistry = errors.New("no registry to resolve services in")
 var ErrReadOnly = errors.New("the gateway's block store is read-only")
 
 // ErrUnsupportedName is returned for /ipns/ names that are not the IPNS
-// name of an ed25519 key (DNSLink is not resolved).
-var ErrUnsupportedName = errors.New("not an ipns key name (dnslink is not supported)")
+// name of an ed25519 key, nor a domain with a DNSLink record (when the
+// server resolves DNSLink).
+var ErrUnsupportedName = errors.New("not an ipns key name or a dnslink domain")
 
 // ErrUnusableRecord is returned when an offered record is valid IPNS but
 // does not point at a state of its registry: its value is not /ipfs/<cid>,
@@ -34,3 +35,11 @@ var ErrUnusableRecord = errors.New("record does not point at a state of its regi
 // ErrBadPath is returned for a /svc/ path with a segment that could leave
 // the release: "." or "..", however escaped, or an escaped slash.
 var ErrBadPath = errors.New("path segment not allowed")
+
+// ErrNoRecord is returned when no record is stored for a name that this
+// home does not follow.
+var ErrNoRecord = errors.New("no ipns record stored for this name")
+
+// ErrOlderRecord is returned when a record is offered for a name that is
+// not followed and the stored record is newer.
+var ErrOlderRecord = errors.New("record is older than the one stored")

@@ -52,6 +52,12 @@ func TestSvcDotSegments(t *testing.T) {
 // that no client cleans the path first.
 func rawGet(t *testing.T, base, path string) response {
 	t.Helper()
+	return rawGetHost(t, base, "", path)
+}
+
+// rawGetHost is rawGet with a Host header (empty: the server's).
+func rawGetHost(t *testing.T, base, host, path string) response {
+	t.Helper()
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +68,10 @@ func rawGet(t *testing.T, base, path string) response {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, u.Host)
+	if host == "" {
+		host = u.Host
+	}
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)

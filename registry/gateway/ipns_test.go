@@ -38,7 +38,7 @@ func TestIPNS(t *testing.T) {
 		{"peer id spelling redirects to k51", "/ipns/" + h.key.PeerID() + content + "style.css", nil, 302, name + content + "style.css"},
 		{"manifest block", "/ipns/" + name + "?format=dag-cbor", nil, 200, "publish say@1.0.0"},
 		{"unknown registry", "/ipns/" + seedKey(t, 11).Name() + "/", nil, 404, "no head"},
-		{"dnslink name", "/ipns/example.com/", nil, 400, "dnslink is not supported"},
+		{"dnslink name, dnslink off", "/ipns/example.com/", nil, 400, "not an ipns key name or a dnslink domain"},
 		{"missing path", "/ipns/" + name + "/services/nope/", nil, 404, ""},
 		{"ipns record", "/ipns/" + name + "?format=ipns-record", nil, 200, ""},
 		{"ipns record by Accept", "/ipns/" + name, []string{"Accept", "application/vnd.ipfs.ipns-record"}, 200, ""},

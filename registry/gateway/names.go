@@ -12,6 +12,7 @@ import (
 	ic "github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/routing"
 
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -35,7 +36,8 @@ func (s *Server) liveHead(ctx context.Context, name string) (verifiedHead, error
 }
 
 // nameSystem is a namesys.NameSystem that resolves /ipns/<name> through
-// the records in the index. It never publishes and never asks DNS.
+// the records in the index, and DNSLink names through Config.DNSLink. It
+// never publishes.
 type nameSystem struct{ s *Server }
 
 var _ namesys.NameSystem = nameSystem{}
@@ -46,7 +48,13 @@ func (n nameSystem) Resolve(ctx context.Context, p path.Path, _ ...namesys.Resol
 		return namesys.Result{Path: p}, nil
 	}
 	segs := p.Segments()
+	if n.s.dnslink != nil && dnslink.IsDomain(segs[1]) {
+		return n.s.resolveDNSLink(ctx, segs[1], segs[2:])
+	}
 	vh, err := n.s.liveHead(ctx, segs[1])
+	if n.s.useRecords(err) {
+		return n.s.resolveOther(ctx, segs[1], segs[2:])
+	}
 	if err != nil {
 		return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w", segs[1], err))
 	}
@@ -85,6 +93,13 @@ func (v valueStore) GetValue(ctx context.Context, key string, _ ...routing.Optio
 		return nil, withStatus(fmt.Errorf("%w: %w", routing.ErrNotFound, err))
 	}
 	vh, err := v.s.liveHead(ctx, n.String())
+	if v.s.useRecords(err) {
+		raw, _, err := v.s.otherRecord(n.String())
+		if err != nil {
+			return nil, withStatus(fmt.Errorf("%w: %w", routing.ErrNotFound, err))
+		}
+		return raw, nil
+	}
 	if err != nil {
 		return nil, withStatus(err)
 	}

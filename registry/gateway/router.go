@@ -24,6 +24,13 @@ var _ server.DelegatedRouter = router{}
 // (which the server answers with 200 text/plain, as IPIP-0513 says).
 func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record, error) {
 	vh, err := r.s.liveHead(ctx, name.String())
+	if r.s.useRecords(err) {
+		_, rec, err := r.s.otherRecord(name.String())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", routing.ErrNotFound, err)
+		}
+		return rec, nil
+	}
 	switch code := statusOf(err); {
 	case err == nil:
 		return ipnsrec.UnmarshalRecord(vh.Head.Record)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -42,6 +42,19 @@ type Config struct {
 	WriteWait time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// SubdomainHosts are host names (no port) served as kubo's subdomain
+	// gateways: <cid>.ipfs.HOST, <name>.ipns.HOST and the release origins
+	// <version>.<service>.<registry>.svc.HOST, with /ipfs/, /ipns/ and
+	// /svc/ requests on HOST redirected there. "localhost" is always a
+	// subdomain gateway for /ipfs/ and /ipns/, as in kubo.
+	SubdomainHosts []string
+	// RecordsDir keeps the records of names this home does not follow
+	// (PUT /routing/v1/ipns/NAME), served but never adopted as heads.
+	// Empty: such records are refused (403).
+	RecordsDir string
+	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
+	// is not served.
+	DNSLink *dnslink.Resolver
 	// MaxBodies, BodyTimeout and MaxBodySize bound requests with a body
 	// (PUTs of records): how many are read at once, how long reading one
 	// may take and how large it may be.
@@ -72,6 +85,10 @@ type Server struct {
 	registry  string
 	bodies    *bodyLimits
 	provider  *Provider
+	subHosts  []string // Config.SubdomainHosts, lower case
+	dnslink   *dnslink.Resolver
+	records   *records // nil without Config.RecordsDir
+	csp       string   // of the browse pages
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -84,8 +101,19 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger, provider: cfg.Provider,
+		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, provider: cfg.Provider,
 	}
+	for _, h := range cfg.SubdomainHosts {
+		h = strings.ToLower(strings.TrimSuffix(h, "."))
+		if h == "" || strings.ContainsAny(h, ":/") {
+			return nil, fmt.Errorf("new gateway: subdomain host %q: want a host name without port", h)
+		}
+		s.subHosts = append(s.subHosts, h)
+	}
+	if cfg.RecordsDir != "" {
+		s.records = &records{dir: cfg.RecordsDir}
+	}
+	s.csp = browseCSP()
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
 		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
 	if s.now == nil {
@@ -121,7 +149,8 @@ func New(cfg Config) (*Server, error) {
 
 // wire builds the boxo handlers.
 func (s *Server) wire(metrics prometheus.Registerer) error {
-	bs := newParallelBlocks(blockservice.New(readOnly{s.blocks.Blockstore()}, nil)) // nil exchange: local blocks only
+	// nil exchange: local blocks only; identity CIDs carry their block.
+	bs := newParallelBlocks(blockservice.New(readOnly{blockstore.NewIdStore(s.blocks.Blockstore())}, nil))
 	backend, err := gateway.NewBlocksBackend(bs,
 		gateway.WithNameSystem(nameSystem{s}), gateway.WithValueStore(valueStore{s}))
 	if err != nil {
@@ -129,11 +158,9 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	}
 	conf := gateway.Config{
 		DeserializedResponses: true,
-		NoDNSLink:             true,
+		NoDNSLink:             s.dnslink == nil,
 		// As kubo: localhost is a subdomain gateway, other hosts are path gateways.
-		PublicGateways: map[string]*gateway.PublicGateway{
-			"localhost": {Paths: []string{"/ipfs", "/ipns"}, UseSubdomains: true, NoDNSLink: true, DeserializedResponses: true},
-		},
+		PublicGateways:        s.publicGateways(),
 		MaxConcurrentRequests: gateway.DefaultMaxConcurrentRequests,
 		DiagnosticServiceURL:  "", // loopback: no third-party links in error pages
 		MetricsRegistry:       metrics,
@@ -143,7 +170,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	mux := http.NewServeMux()
 	mux.Handle("/ipfs/", s.gw)
 	mux.Handle("/ipns/", s.gw)
-	mux.HandleFunc("/{$}", s.serveRoot)
+	mux.HandleFunc("/{$}", s.serveBrowse)
 	s.host = gateway.NewHostnameHandler(conf, backend, mux)
 	s.routing = withPutStatus(server.Handler(router{s}, server.WithPrometheusRegistry(metrics)))
 	return nil
@@ -151,14 +178,31 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect {
+		// As kubo: a client that uses this server as an HTTP proxy opens a
+		// tunnel to it, then sends its requests (with their Host) through.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	r, ok := s.bodies.read(w, r)
 	if !ok {
 		return
 	}
-	if !isSubdomainHost(r.Host) {
+	if o, ok, err := s.releaseOf(r.Host); ok {
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		s.serveRelease(w, r, o)
+		return
+	}
+	if !isSubdomainHost(r.Host) && !s.isDNSLinkHost(r.Context(), r.Host) {
 		switch {
 		case strings.HasPrefix(r.URL.Path, svcPrefix):
 			s.serveSvc(w, r)
+			return
+		case strings.HasPrefix(r.URL.Path, browsePrefix):
+			s.serveBrowse(w, r)
 			return
 		case strings.HasPrefix(r.URL.Path, "/routing/v1/"):
 			s.routing.ServeHTTP(w, r)
@@ -166,17 +210,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.host.ServeHTTP(w, r)
-}
-
-// serveRoot says what this server is.
-func (s *Server) serveRoot(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	io.WriteString(w, "svcreg gateway\n\n")
-	if s.registry != "" {
-		fmt.Fprintf(w, "registry:  /ipns/%s/\nservices:  /svc/NAME@RANGE/  (e.g. /svc/say@^1/?say=hello)\n", s.registry)
-	}
-	io.WriteString(w, "content:   /ipfs/CID/\nrecords:   /routing/v1/ipns/NAME\n")
 }
 
 // isSubdomainHost reports whether host names a root on the subdomain

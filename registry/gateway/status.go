@@ -11,6 +11,7 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -24,14 +25,14 @@ func statusOf(err error) int {
 		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrNotFollowed):
 		return http.StatusForbidden
-	case errors.Is(err, registry.ErrRollback):
+	case isAny(err, registry.ErrRollback, ErrOlderRecord):
 		return http.StatusConflict
 	case isAny(err, ErrMissingBlocks, ErrUnusableRecord):
 		return http.StatusUnprocessableEntity
 	case isAny(err, ErrBadPath, ErrUnsupportedName, ipns.ErrInvalidName, manifest.ErrInvalidSpec, manifest.ErrInvalidName,
 		manifest.ErrInvalidRange, manifest.ErrInvalidVersion):
 		return http.StatusBadRequest
-	case isAny(err, registry.ErrNoHead, routing.ErrNotFound, ErrNoRegistry, registry.ErrServiceNotFound,
+	case isAny(err, registry.ErrNoHead, routing.ErrNotFound, dnslink.ErrNotFound, ErrNoRecord, ErrNoRegistry, registry.ErrServiceNotFound,
 		manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):
 		return http.StatusNotFound
 	}

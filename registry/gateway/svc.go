@@ -49,6 +49,10 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	if gw, ok := s.subdomainHost(r.Host); ok {
+		s.redirectSvc(w, r, gw, res, rest)
+		return
+	}
 	rawPath := "/ipfs/" + res.CID.String() + "/" + rest
 	p, err := url.PathUnescape(rawPath)
 	if err != nil {

@@ -162,18 +162,27 @@ func freshName(dir, prefix string) (string, error) {
 }
 
 // makeOutputDir creates dir when it is missing and refuses it when it is
-// a symlink or not a directory, and returns the directories it created,
-// deepest first. The check is made on dir itself with Lstat, once;
-// everything below it is created or checked by ExportAll.
+// a symlink or not a directory. The check is made on dir itself with
+// Lstat, once; everything below it is created or checked by ExportAll. It
+// returns the directories it created, deepest first, for ExportAll to
+// remove again on failure.
 func makeOutputDir(dir string) ([]string, error) {
-	created, err := mkdirAll(dir)
-	if err != nil {
+	fi, err := os.Lstat(dir)
+	var created []string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		created = missingDirs(dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("install into %s: %w", dir, err)
+		}
+		fi, err = os.Lstat(dir)
+		if err != nil {
+			return created, fmt.Errorf("install into %s: %w", dir, err)
+		}
+	case err != nil:
 		return nil, fmt.Errorf("install into %s: %w", dir, err)
 	}
-	fi, err := os.Lstat(dir)
 	switch {
-	case err != nil:
-		return created, fmt.Errorf("install into %s: %w", dir, err)
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return created, fmt.Errorf("install into %s: %w", dir, ErrSymlinkOutput)
 	case !fi.IsDir():
@@ -182,12 +191,12 @@ func makeOutputDir(dir string) ([]string, error) {
 	return created, nil
 }
 
-// mkdirAll is os.MkdirAll that returns the directories it created,
-// deepest first. A symlink at dir is left for the caller to refuse.
-func mkdirAll(dir string) ([]string, error) {
+// missingDirs returns dir and those of its parents that do not exist,
+// deepest first.
+func missingDirs(dir string) []string {
 	var missing []string
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) {
 			break
 		}
 		missing = append(missing, d)
@@ -195,11 +204,5 @@ func mkdirAll(dir string) ([]string, error) {
 			break
 		}
 	}
-	if len(missing) == 0 {
-		return nil, nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return missing, nil
+	return missing
 }

@@ -123,6 +123,24 @@ func TestExportAllRefuses(t *testing.T) {
 	}
 }
 
+// A failed install leaves no trace: the directories it created for dir
+// are gone again, and an existing parent is left as it was.
+func TestExportAllFailureLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	bs := memBlockstore()
+	ok := mustImport(t, bs, makeTree(t, map[string]string{"index.html": "tts 1"}), Options{}).Root
+	missing := mustImport(t, memBlockstore(), makeTree(t, map[string]string{"x": "not in bs"}), Options{}).Root
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "web", "services")
+	err := ExportAll(ctx, bs, dir, map[string]cid.Cid{"tts": ok, "zz": missing})
+	if !errors.Is(err, registry.ErrBlockNotFound) {
+		t.Fatalf("ExportAll with a missing tree: %v, want ErrBlockNotFound", err)
+	}
+	if got := listDir(t, parent); len(got) != 0 {
+		t.Fatalf("a failed install left %v in %s", got, parent)
+	}
+}
+
 // An output root that is a symlink is refused, not followed: nothing is
 // written where it points.
 func TestExportAllRefusesSymlinkRoot(t *testing.T) {
@@ -156,23 +174,5 @@ func TestExportAllRefusesSymlinkRoot(t *testing.T) {
 	os.WriteFile(file, nil, 0o644)
 	if err := ExportAll(ctx, bs, file, map[string]cid.Cid{"tts": v1}); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("ExportAll into a file: %v, want fs.ErrExist", err)
-	}
-}
-
-// A failed install leaves no trace: the directories it created for dir
-// are gone again, and an existing parent is left as it was.
-func TestExportAllFailureLeavesNothing(t *testing.T) {
-	ctx := context.Background()
-	bs := memBlockstore()
-	ok := mustImport(t, bs, makeTree(t, map[string]string{"index.html": "tts 1"}), Options{}).Root
-	missing := mustImport(t, memBlockstore(), makeTree(t, map[string]string{"x": "not in bs"}), Options{}).Root
-	parent := t.TempDir()
-	dir := filepath.Join(parent, "web", "services")
-	err := ExportAll(ctx, bs, dir, map[string]cid.Cid{"tts": ok, "zz": missing})
-	if !errors.Is(err, registry.ErrBlockNotFound) {
-		t.Fatalf("ExportAll with a missing tree: %v, want ErrBlockNotFound", err)
-	}
-	if got := listDir(t, parent); len(got) != 0 {
-		t.Fatalf("a failed install left %v in %s", got, parent)
 	}
 }

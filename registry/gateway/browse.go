@@ -1,0 +1,229 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+)
+
+// browsePrefix starts the pages of the registry browser:
+// /browse/<registry>/ and /browse/<registry>/<service>/.
+const browsePrefix = "/browse/"
+
+// maxBrowseServices bounds the services listed on one page.
+const maxBrowseServices = 1000
+
+// BrowseIndex is the page at GET /: the registries this server serves.
+type BrowseIndex struct {
+	Registries []BrowseRegistry `json:"registries"`
+}
+
+// BrowseRegistry is one registry: its head, its services and, on its
+// own page, its history.
+type BrowseRegistry struct {
+	Name      string          `json:"name"`
+	URL       string          `json:"url"` // its page
+	Seq       uint64          `json:"seq"`
+	Root      string          `json:"root"`
+	Expires   time.Time       `json:"expires"` // the record's end of life
+	Live      bool            `json:"live"`    // the record is within its validity
+	Services  []BrowseService `json:"services"`
+	Truncated bool            `json:"truncated,omitempty"` // more services than listed
+	History   []BrowseState   `json:"history,omitempty"`
+}
+
+// BrowseState is one entry of a registry's history (svcreg log).
+type BrowseState struct {
+	Seq    uint64    `json:"seq"`
+	Root   string    `json:"root"`
+	Time   time.Time `json:"time"`
+	Change string    `json:"change"`
+}
+
+// BrowseService is one service: its latest version and tags and, on its
+// own page, every version.
+type BrowseService struct {
+	Name     string            `json:"name"`
+	URL      string            `json:"url"` // its page
+	Latest   string            `json:"latest,omitempty"`
+	Open     string            `json:"open,omitempty"` // the latest release in a browser
+	Tags     map[string]string `json:"tags"`
+	Versions []BrowseVersion   `json:"versions,omitempty"`
+}
+
+// BrowseVersion is one release.
+type BrowseVersion struct {
+	Version    string    `json:"version"`
+	CID        string    `json:"cid"`
+	Size       uint64    `json:"size"`
+	Published  time.Time `json:"published"`
+	Yanked     bool      `json:"yanked"`
+	YankReason string    `json:"yankReason,omitempty"`
+	Open       string    `json:"open"`  // the release in a browser (its own origin when configured)
+	Files      string    `json:"files"` // the release's file listing
+}
+
+// serveBrowse answers GET / and /browse/…: HTML for browsers, JSON for
+// Accept: application/json.
+func (s *Server) serveBrowse(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(w, fmt.Errorf("%w: method %s", ErrBadPath, r.Method))
+		return
+	}
+	page, err := s.browsePage(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Vary", "Accept")
+	if wantsJSON(r) {
+		writeJSON(w, page)
+		return
+	}
+	s.writeHTML(w, page)
+}
+
+// browsePage builds the data of the page r asks for.
+func (s *Server) browsePage(r *http.Request) (any, error) {
+	ctx := r.Context()
+	if r.URL.Path == "/" {
+		idx := BrowseIndex{Registries: []BrowseRegistry{}}
+		if s.reg != nil {
+			reg, err := s.browseRegistry(ctx, r, false)
+			switch {
+			case errors.Is(err, registry.ErrNoHead): // nothing published yet
+			case err != nil:
+				return nil, err
+			default:
+				idx.Registries = append(idx.Registries, reg)
+			}
+		}
+		return idx, nil
+	}
+	rest := strings.TrimPrefix(r.URL.Path, browsePrefix)
+	name, svc, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
+	if s.reg == nil || name != s.registry {
+		return nil, fmt.Errorf("%w: registry %q is not served here", ErrNoRegistry, name)
+	}
+	if svc == "" {
+		return s.browseRegistry(ctx, r, true)
+	}
+	n, err := manifest.ParseName(svc)
+	if err != nil {
+		return nil, err
+	}
+	return s.browseService(ctx, r, n, true)
+}
+
+// browseRegistry describes the served registry; with history, its log.
+func (s *Server) browseRegistry(ctx context.Context, r *http.Request, history bool) (BrowseRegistry, error) {
+	vh, err := s.heads.lookup(ctx, s.registry)
+	if err != nil {
+		return BrowseRegistry{}, err
+	}
+	out := BrowseRegistry{
+		Name: s.registry, URL: browsePrefix + s.registry + "/", Seq: vh.Seq, Root: vh.Root.String(),
+		Expires: vh.Record.Validity.UTC(), Live: vh.live(s.now()), Services: []BrowseService{},
+	}
+	names, err := s.reg.Services(ctx)
+	if err != nil {
+		return out, err
+	}
+	if len(names) > maxBrowseServices {
+		names, out.Truncated = names[:maxBrowseServices], true
+	}
+	for _, name := range names {
+		bs, err := s.browseService(ctx, r, manifest.Name(name), false)
+		if err != nil {
+			return out, err
+		}
+		out.Services = append(out.Services, bs)
+	}
+	if history {
+		log, err := s.reg.Log(ctx, 0)
+		for _, e := range log {
+			out.History = append(out.History, BrowseState{Seq: e.Seq, Root: e.Root.String(), Time: e.Time.UTC(), Change: e.Change})
+		}
+		if err != nil && len(log) == 0 {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// browseService describes one service; with versions, every release.
+func (s *Server) browseService(ctx context.Context, r *http.Request, name manifest.Name, versions bool) (BrowseService, error) {
+	svc, err := s.reg.Service(ctx, name)
+	if err != nil {
+		return BrowseService{}, err
+	}
+	out := BrowseService{Name: string(name), URL: browsePrefix + s.registry + "/" + url.PathEscape(string(name)) + "/", Tags: svc.Tags}
+	if out.Tags == nil {
+		out.Tags = map[string]string{}
+	}
+	vs := svc.Versions()
+	if v, _, err := svc.Resolve(manifest.Spec{Name: name}); err == nil {
+		out.Latest = v.String()
+	} else if len(vs) > 0 && !errors.Is(err, context.Canceled) {
+		out.Latest = vs[len(vs)-1].String() // only prereleases or yanked ones
+	}
+	if out.Latest != "" {
+		out.Open = s.openURL(r, name, manifest.MustParseVersion(out.Latest), svc.Releases[out.Latest])
+	}
+	if !versions {
+		return out, nil
+	}
+	for _, v := range slices.Backward(vs) {
+		rel := svc.Releases[v.String()]
+		bv := BrowseVersion{
+			Version: v.String(), CID: rel.Content.String(), Size: rel.Size, Published: rel.Published.UTC(),
+			Yanked: rel.Yanked(), Open: s.openURL(r, name, v, rel), Files: "/ipfs/" + rel.Content.String() + "/",
+		}
+		if rel.Yank != nil {
+			bv.YankReason = rel.Yank.Reason
+		}
+		out.Versions = append(out.Versions, bv)
+	}
+	return out, nil
+}
+
+// openURL is where a browser opens a release: its own origin when the
+// request came to a subdomain host, else its friendly path.
+func (s *Server) openURL(r *http.Request, name manifest.Name, v manifest.Version, rel manifest.Release) string {
+	if gw, ok := s.subdomainHost(r.Host); ok {
+		host, port := splitHost(gw)
+		o, ok := ReleaseHost(name, v, s.registry, host)
+		if !ok {
+			o = ContentHost(rel.Content, host)
+		}
+		if port != "" {
+			o += ":" + port
+		}
+		return schemeOf(r) + "://" + o + "/"
+	}
+	return svcPrefix + url.PathEscape(string(name)) + "@" + url.PathEscape(v.String()) + "/"
+}
+
+// wantsJSON reports whether the client asked for JSON rather than HTML.
+func wantsJSON(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.TrimSpace(mt) {
+		case "application/json":
+			return true
+		case "text/html":
+			return false
+		}
+	}
+	return r.URL.Query().Get("format") == "json"
+}

@@ -1,0 +1,135 @@
+package gateway_test
+
+import (
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/svcreg/svcreg/internal/browsertest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/gateway"
+)
+
+// browseHome publishes a small registry: two services, tags, a yanked
+// release, a prerelease.
+func browseHome(t *testing.T) *home {
+	h := newHome(t, 80)
+	h.init(t, h.key)
+	h.publish(t, h.key, "say@1.0.0", sayFiles)
+	h.publish(t, h.key, "say@1.1.0", map[string]string{"index.html": "<p>1.1</p>"})
+	h.publish(t, h.key, "say@2.0.0-rc.1", map[string]string{"index.html": "<p>2rc</p>"})
+	h.publish(t, h.key, "video-player@3.2.1", map[string]string{"index.html": "<video></video>", "big.bin": strings.Repeat("x", 300<<10)})
+	h.update(t, h.key, func(reg *registry.Registry) {
+		ctx := context.Background()
+		if _, _, err := reg.Tag(ctx, "say", mustVersion(t, "1.0.0"), "stable"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := reg.Yank(ctx, "say", mustVersion(t, "1.1.0"), "breaks <script> on Safari", false); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return h
+}
+
+// TestBrowseJSON reads the browse pages as JSON.
+func TestBrowseJSON(t *testing.T) {
+	h := browseHome(t)
+	srv := h.serve(t, nil)
+	var idx gateway.BrowseIndex
+	mustJSON(t, get(t, "GET", srv.URL+"/", nil, "Accept", "application/json"), &idx)
+	if len(idx.Registries) != 1 || idx.Registries[0].Name != h.key.Name() || idx.Registries[0].Seq != 7 || !idx.Registries[0].Live {
+		t.Fatalf("index: %+v", idx)
+	}
+	svcs := idx.Registries[0].Services
+	if len(svcs) != 2 || svcs[0].Name != "say" || svcs[0].Latest != "1.0.0" || svcs[0].Tags["stable"] != "1.0.0" ||
+		svcs[0].Open != "/svc/say@1.0.0/" || svcs[1].Latest != "3.2.1" {
+		t.Fatalf("services: %+v", svcs)
+	}
+	var reg gateway.BrowseRegistry
+	mustJSON(t, get(t, "GET", srv.URL+svcs[0].URL[:strings.LastIndex(svcs[0].URL[:len(svcs[0].URL)-1], "/")+1], nil, "Accept", "application/json"), &reg)
+	if len(reg.History) != 7 || reg.History[0].Seq != 7 || reg.History[6].Seq != 1 || reg.Expires.IsZero() {
+		t.Fatalf("registry page: %d states, expires %s", len(reg.History), reg.Expires)
+	}
+	var svc gateway.BrowseService
+	mustJSON(t, get(t, "GET", srv.URL+svcs[0].URL, nil, "Accept", "application/json"), &svc)
+	if len(svc.Versions) != 3 || svc.Versions[0].Version != "2.0.0-rc.1" || !svc.Versions[1].Yanked ||
+		svc.Versions[1].YankReason != "breaks <script> on Safari" || svc.Versions[2].Published.IsZero() ||
+		!strings.HasPrefix(svc.Versions[2].Files, "/ipfs/bafy") {
+		t.Fatalf("service page: %+v", svc.Versions)
+	}
+	for _, p := range []string{"/browse/" + h.key.Name() + "/nope/", "/browse/k51qzi5uqu5dlvj2baxnqndepeb86cbk3ng7n3i46uzyxzyqj2xjonzllnv0v8/"} {
+		if r := get(t, "GET", srv.URL+p, nil); r.code != 404 {
+			t.Errorf("%s: %d", p, r.code)
+		}
+	}
+	// On a subdomain host, releases open in their own origin.
+	srv2 := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"example.com"} })
+	mustJSON(t, get(t, "GET", srv2.URL+svcs[0].URL, nil, "Accept", "application/json", "Host", "example.com:8080"), &svc)
+	if want := "http://2-0-0--rc-1.say." + h.key.Name() + ".svc.example.com:8080/"; svc.Versions[0].Open != want {
+		t.Errorf("open on a subdomain host: %s, want %s", svc.Versions[0].Open, want)
+	}
+}
+
+func mustJSON(t *testing.T, r response, v any) {
+	t.Helper()
+	if r.code != 200 || r.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("%d %s: %.300s", r.code, r.header.Get("Content-Type"), r.body)
+	}
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowseHTML opens the browse pages in headless Chromium at a phone's
+// size and keeps screenshots as artifacts. The pages load nothing but
+// themselves: their one style is allowed by the Content-Security-Policy
+// (the header band is drawn in its colour), and no URL leaves the server.
+func TestBrowseHTML(t *testing.T) {
+	h := browseHome(t)
+	srv := h.serve(t, nil)
+	r := get(t, "GET", srv.URL+"/", nil, "Accept", "text/html")
+	csp := r.header.Get("Content-Security-Policy")
+	if r.code != 200 || !strings.Contains(csp, "default-src 'none'") || !strings.Contains(string(r.body), `name="viewport"`) {
+		t.Fatalf("index: %d CSP %q", r.code, csp)
+	}
+	external := regexp.MustCompile(`(?i)(src|href)="(https?:)?//`)
+	dir := browsertest.ArtifactDir(t)
+	for _, tt := range []struct{ path, shot, want string }{
+		{"/", "browse-index.png", "video-player"},
+		{"/browse/" + h.key.Name() + "/", "browse-registry.png", "seq 1"},
+		{"/browse/" + h.key.Name() + "/say/", "browse-service.png", "breaks &lt;script&gt; on Safari"},
+	} {
+		t.Run(tt.shot, func(t *testing.T) {
+			r := get(t, "GET", srv.URL+tt.path, nil)
+			if m := external.Find(r.body); m != nil {
+				t.Errorf("external URL %s", m)
+			}
+			dom := browsertest.Render(t, srv.URL+tt.path)
+			if !strings.Contains(dom, tt.want) {
+				t.Errorf("page lacks %q", tt.want)
+			}
+			file := filepath.Join(dir, tt.shot)
+			browsertest.ScreenshotSize(t, srv.URL+tt.path, file, 390, 844)
+			f, err := os.Open(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			img, err := png.Decode(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The header band is #24476b: the inline style was applied.
+			red, green, blue, _ := img.At(5, 5).RGBA()
+			if red>>8 != 0x24 || green>>8 != 0x47 || blue>>8 != 0x6b {
+				t.Errorf("pixel (5,5) is #%02x%02x%02x, want the header's #24476b: the style was blocked", red>>8, green>>8, blue>>8)
+			}
+			t.Logf("screenshot %s", file)
+		})
+	}
+}

@@ -1,0 +1,176 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	ipnsrec "github.com/ipfs/boxo/ipns"
+	"github.com/ipfs/boxo/namesys"
+	"github.com/ipfs/boxo/path"
+
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+// records keeps signed IPNS records of names this home does not follow,
+// one file per name (named by its k51… form) in a directory of their
+// own: they are served, never adopted as heads, and the index is not
+// involved. Every record is validated on the way in and again on the way
+// out (signature by the name's key, end of life).
+type records struct {
+	dir string
+	mu  sync.Mutex // orders compare-and-write of one process
+}
+
+// put stores raw for name if it validates and is better than the stored
+// record (higher sequence, then later end of life: boxo's rule). It wraps
+// ErrUnusableRecord or registry-style rollback errors.
+func (rs *records) put(name ipnsrec.Name, raw []byte) error {
+	if err := validateRecord(name, raw); err != nil {
+		return err
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	p := filepath.Join(rs.dir, name.String())
+	old, err := os.ReadFile(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("read stored record of %s: %w", name, err)
+	case bytes.Equal(old, raw):
+		return nil
+	default:
+		if best, err := (ipnsrec.Validator{}).Select(string(name.RoutingKey()), [][]byte{raw, old}); err == nil && best != 0 {
+			return fmt.Errorf("%w: the stored record of %s is newer", ErrOlderRecord, name)
+		}
+	}
+	if err := os.MkdirAll(rs.dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(rs.dir, ".put-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(raw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), p)
+}
+
+// get returns the stored record of name if it still validates, or wraps
+// routing.ErrNotFound-like ErrNoRecord.
+func (rs *records) get(name ipnsrec.Name) ([]byte, *ipnsrec.Record, error) {
+	raw, err := os.ReadFile(filepath.Join(rs.dir, name.String()))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%w: %s", ErrNoRecord, name)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if err := validateRecord(name, raw); err != nil {
+		return nil, nil, fmt.Errorf("stored record of %s: %w", name, err)
+	}
+	rec, err := ipnsrec.UnmarshalRecord(raw)
+	return raw, rec, err
+}
+
+// validateRecord checks raw as the record of name: size, signature, end
+// of life.
+func validateRecord(name ipnsrec.Name, raw []byte) error {
+	if err := (ipnsrec.Validator{}).Validate(string(name.RoutingKey()), raw); err != nil {
+		return fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+	}
+	return nil
+}
+
+// useRecords reports whether a lookup that failed with err should try
+// the records of names not followed: the index has no head for the name,
+// or the name is not one a registry could have (not ed25519).
+func (s *Server) useRecords(err error) bool {
+	return s.records != nil && (errors.Is(err, registry.ErrNoHead) || errors.Is(err, ErrUnsupportedName))
+}
+
+// acceptOther stores raw as a record of a name this home does not
+// follow, when that is what name is. It reports false when name is
+// followed (or that cannot be told without waiting), for acceptRecord.
+func (s *Server) acceptOther(ctx context.Context, name string, raw []byte) (bool, error) {
+	if s.records == nil {
+		return false, nil
+	}
+	n, err := ipnsrec.NameFromString(name)
+	if err != nil {
+		return false, nil
+	}
+	if canon, err := ipns.ParseName(name); err == nil {
+		if _, err := s.heads.lookup(ctx, canon); !errors.Is(err, registry.ErrNoHead) {
+			return false, nil
+		}
+	}
+	return true, s.records.put(n, raw)
+}
+
+// otherRecord returns the stored record of a name not followed.
+func (s *Server) otherRecord(name string) ([]byte, *ipnsrec.Record, error) {
+	n, err := ipnsrec.NameFromString(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrUnsupportedName, err)
+	}
+	return s.records.get(n)
+}
+
+// resolveOther resolves /ipns/<name>/<rest…> through the stored record of
+// a name not followed, following /ipns/ values up to maxOtherDepth.
+func (s *Server) resolveOther(ctx context.Context, name string, rest []string) (namesys.Result, error) {
+	ttl := time.Duration(math.MaxInt64)
+	for range maxOtherDepth {
+		_, rec, err := s.otherRecord(name)
+		if err != nil {
+			return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w", name, err))
+		}
+		v, err := rec.Value()
+		if err != nil {
+			return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w: %w", name, ErrUnusableRecord, err))
+		}
+		if t, err := rec.TTL(); err == nil {
+			ttl = min(ttl, t)
+		}
+		segs := v.Segments()
+		rest = append(segs[2:], rest...)
+		if v.Mutable() {
+			vh, err := s.liveHead(ctx, segs[1])
+			if s.useRecords(err) {
+				name = segs[1]
+				continue
+			}
+			if err != nil {
+				return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w", segs[1], err))
+			}
+			segs = []string{"ipfs", vh.Root.String()}
+		}
+		out, err := path.NewPathFromSegments(append(segs[:2:2], rest...)...)
+		if err != nil {
+			return namesys.Result{}, err
+		}
+		return namesys.Result{Path: out, TTL: ttl}, nil
+	}
+	return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w: more than %d links", name, ErrUnusableRecord, maxOtherDepth))
+}
+
+// maxOtherDepth bounds the /ipns/ links followed through stored records.
+const maxOtherDepth = 8

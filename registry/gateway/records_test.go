@@ -1,0 +1,141 @@
+package gateway_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	ipnsrec "github.com/ipfs/boxo/ipns"
+	"github.com/ipfs/boxo/path"
+	ic "github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/svcreg/svcreg/registry/bolt"
+)
+
+// mustRecord signs value with sk at seq, valid for an hour.
+func mustRecord(t *testing.T, sk ic.PrivKey, value string, seq uint64) (string, []byte) {
+	t.Helper()
+	p, err := path.NewPath(value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ipnsrec.NewRecord(sk, p, seq, time.Now().Add(time.Hour), time.Minute, ipnsrec.WithPublicKey(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := ipnsrec.MarshalRecord(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := peer.IDFromPrivateKey(sk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ipnsrec.NameFromPeer(pid).String(), raw
+}
+
+// TestOtherNames: records of names this home does not follow are
+// verified, stored as records only, and served, as kubo's offline
+// routing does; they never become heads in the index.
+func TestOtherNames(t *testing.T) {
+	h := newHome(t, 74)
+	h.init(t, h.key)
+	h.publish(t, h.key, "say@1.0.0", map[string]string{"index.html": "own"})
+	one := h.importFiles(t, map[string]string{"index.html": "one", "docs/a.txt": "doc a"})
+	two := h.importFiles(t, map[string]string{"index.html": "two"})
+	srv := h.serve(t, func(c *cfgT) { c.RecordsDir = filepath.Join(h.dir, "records") })
+
+	stranger := seedKey(t, 75).PrivKey()
+	secp, _, err := ic.GenerateSecp256k1Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, rec1 := mustRecord(t, stranger, "/ipfs/"+one.String(), 1)
+	_, rec2 := mustRecord(t, stranger, "/ipfs/"+two.String(), 2)
+	secpName, secpRec := mustRecord(t, secp, "/ipfs/"+one.String()+"/docs", 5)
+	linkName, linkRec := mustRecord(t, seedKey(t, 76).PrivKey(), "/ipns/"+h.key.Name()+"/services/say/versions/1.0.0/content", 1)
+	tamper := bytes.Clone(rec2)
+	tamper[len(tamper)-3] ^= 1
+
+	put := func(name string, rec []byte) int {
+		return get(t, "PUT", srv.URL+"/routing/v1/ipns/"+name, rec, "Content-Type", recordType).code
+	}
+	body := func(p string) string {
+		r := get(t, "GET", srv.URL+p, nil)
+		if r.code != 200 {
+			return http.StatusText(r.code)
+		}
+		return string(r.body)
+	}
+	if code := put(name, rec1); code != 200 {
+		t.Fatalf("put seq 1: %d", code)
+	}
+	if got := body("/ipns/" + name + "/"); got != "one" {
+		t.Errorf("after seq 1: %q", got)
+	}
+	if code := put(name, tamper); code != http.StatusBadRequest {
+		t.Errorf("tampered: %d", code)
+	}
+	if code := put(name, rec2); code != 200 {
+		t.Errorf("put seq 2: %d", code)
+	}
+	if code := put(name, rec1); code != http.StatusConflict {
+		t.Errorf("older record: %d", code)
+	}
+	if code := put(name, rec2); code != 200 {
+		t.Errorf("same record again: %d", code)
+	}
+	if got := body("/ipns/" + name + "/"); got != "two" {
+		t.Errorf("after seq 2: %q", got)
+	}
+	r := get(t, "GET", srv.URL+"/routing/v1/ipns/"+name, nil, "Accept", recordType)
+	if r.code != 200 || !bytes.Equal(r.body, rec2) {
+		t.Errorf("routing get: %d, same record %v", r.code, bytes.Equal(r.body, rec2))
+	}
+	r = get(t, "GET", srv.URL+"/ipns/"+name+"?format=ipns-record", nil)
+	if r.code != 200 || !bytes.Equal(r.body, rec2) {
+		t.Errorf("format=ipns-record: %d", r.code)
+	}
+	// Other key types, and values with paths and /ipns/ links.
+	if code := put(secpName, secpRec); code != 200 {
+		t.Fatalf("put secp256k1: %d", code)
+	}
+	if got := body("/ipns/" + secpName + "/a.txt"); got != "doc a" {
+		t.Errorf("secp256k1 name with a path: %q", got)
+	}
+	if code := put(linkName, linkRec); code != 200 {
+		t.Fatalf("put link: %d", code)
+	}
+	if got := body("/ipns/" + linkName + "/"); got != "own" {
+		t.Errorf("link to the registry: %q", got)
+	}
+	// Unknown names: not found (200 text/plain, as IPIP-0513 says).
+	if got := get(t, "GET", srv.URL+"/routing/v1/ipns/"+seedKeyName(t, 77), nil, "Accept", recordType); got.header.Get("Content-Type") == recordType {
+		t.Errorf("unknown name: %d %s", got.code, got.header.Get("Content-Type"))
+	}
+	// Records only: no head in the index.
+	if _, err := h.indexHead(t, name); err == nil {
+		t.Error("the record became a head")
+	}
+	// Stored without opening the index for writing.
+	reader, err := bolt.Open(h.index, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	_, rec3 := mustRecord(t, stranger, "/ipfs/"+one.String(), 3)
+	start := time.Now()
+	if code := put(name, rec3); code != 200 || time.Since(start) > time.Second {
+		t.Errorf("put while a reader holds the index: %d after %s", code, time.Since(start))
+	}
+	if strings.Contains(body("/ipns/"+name+"/"), "two") {
+		t.Error("seq 3 not served")
+	}
+}
+
+func seedKeyName(t *testing.T, b byte) string { return seedKey(t, b).Name() }
