@@ -98,6 +98,14 @@ add() {
 }
 
 for ((r = 1; r <= runs; r++)); do
+	SVCREG_HOME=$work/home-$r "$svcreg" init >/dev/null
+	cp -a "$cache/kubo-repo" "$work/kubo-$r"
+	[[ -n ${BASE:-} ]] && SVCREG_HOME=$work/base-$r "$BASE" init >/dev/null
+done
+sync
+sleep 5
+
+for ((r = 1; r <= runs; r++)); do
 	# hash only
 	add kubo_n_big "$(ms "$kubo" add -r -Q -n "$cache/big")"
 	add svc_n_big "$(ms env SVCREG_HOME="$work/nohome" "$svcreg" publish --dry-run x@1.0.0 "$cache/big")"
@@ -108,26 +116,22 @@ for ((r = 1; r <= runs; r++)); do
 		add base_n_many "$(ms $BASE_HASH "$cache/many")"
 	fi
 
-	# durable writes of the same 256 MiB, each from a clean page cache state
-	rm -rf "$work/dd.out" "$work/home" "$work/kubo"
-	SVCREG_HOME=$work/home "$svcreg" init >/dev/null
-	cp -a "$cache/kubo-repo" "$work/kubo"
+	# durable writes of the same 256 MiB into fresh targets made before the
+	# loop (deleting thousands of files just before creating some makes
+	# ext4's inode allocation slow, which would tax svcreg and kubo, not dd)
 	sync
-	add dd "$(ms dd if="$cache/big/big.bin" of="$work/dd.out" bs=1M conv=fdatasync)"
+	add dd "$(ms dd if="$cache/big/big.bin" of="$work/dd-$r.out" bs=1M conv=fdatasync)"
 	sync
-	add svc_pub "$(ms env SVCREG_HOME="$work/home" "$svcreg" publish big@1.0.0 "$cache/big")"
+	add svc_pub "$(ms env SVCREG_HOME="$work/home-$r" "$svcreg" publish big@1.0.0 "$cache/big")"
 	sync
-	add kubo_add "$(ms env IPFS_PATH="$work/kubo" "$kubo" add -r -Q "$cache/big")"
+	add kubo_add "$(ms env IPFS_PATH="$work/kubo-$r" "$kubo" add -r -Q "$cache/big")"
 	sync
-	add svc_repub "$(ms env SVCREG_HOME="$work/home" "$svcreg" publish big@1.0.0 "$cache/big")"
+	add svc_repub "$(ms env SVCREG_HOME="$work/home-$r" "$svcreg" publish big@1.0.0 "$cache/big")"
 	if [[ -n ${BASE:-} ]]; then
-		rm -rf "$work/home-base"
-		SVCREG_HOME=$work/home-base "$BASE" init >/dev/null
 		sync
-		add base_pub "$(ms env SVCREG_HOME="$work/home-base" "$BASE" publish big@1.0.0 "$cache/big")"
+		add base_pub "$(ms env SVCREG_HOME="$work/base-$r" "$BASE" publish big@1.0.0 "$cache/big")"
 		sync
-		add base_repub "$(ms env SVCREG_HOME="$work/home-base" "$BASE" publish big@1.0.0 "$cache/big")"
-		rm -rf "$work/home-base"
+		add base_repub "$(ms env SVCREG_HOME="$work/base-$r" "$BASE" publish big@1.0.0 "$cache/big")"
 	fi
 
 	# publish a new version into registries of different sizes: the cached
