@@ -3,4 +3,7 @@
 // compare svcreg with kubo in one run. `make bench` runs both and ends
 // with speed.sh: one table of ratios (svcreg vs kubo, vs dd, large vs
 // empty registries) measured interleaved.
+// conformance.sh (not part of `make bench`: it needs a local copy of the
+// gateway-conformance suite) runs that suite against `svcreg serve` and
+// kubo's gateway, configured alike (docs/NETWORK.md).
 package bench

@@ -102,6 +102,10 @@ func runCheck(c *cli.Context) error {
 	if out.OK {
 		return nil
 	}
+	if hint == "" && paths.domain != "" && l != nil && l.Registry != p.Registry {
+		hint = fmt.Sprintf("svcreg.json names the registry by %s, whose DNSLink record now gives %s; the lock was made for %s: "+
+			"run 'svcreg lock' only if the move is meant", paths.domain, p.Registry, l.Registry)
+	}
 	if hint == "" {
 		hint = checkHint(out.Exit, paths, out.Findings)
 	}

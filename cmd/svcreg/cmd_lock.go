@@ -16,6 +16,7 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/remote"
 )
@@ -176,6 +177,7 @@ func warn(c *cli.Context, msgs []string) {
 type projectPaths struct {
 	project, lock string
 	flags         string // the --project and --lock flags that name them, for hints
+	domain        string // the domain svcreg.json names the registry by, if it does
 }
 
 // lockPathFor returns the lock file of the project file p: p with its
@@ -217,6 +219,9 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	p, err := manifest.DecodeProject(f)
 	if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "docs/LOCKFILE.md describes "+projectFile)
+	}
+	if dnslink.IsDomain(p.Registry) {
+		paths.domain = p.Registry
 	}
 	name, err := resolveRegistry(c, p.Registry) // a k51… name, or a domain with DNSLink
 	var ce *cliError

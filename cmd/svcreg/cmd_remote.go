@@ -9,7 +9,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
@@ -63,7 +62,7 @@ func runRemoteAdd(c *cli.Context) error {
 	if err := checkRemoteName(name); err != nil {
 		return usageErr(err, "remote names are short words like main or acme")
 	}
-	reg, err := ipns.ParseName(c.Args().Get(1))
+	reg, err := resolveRegistry(c, c.Args().Get(1)) // a k51… name, or a domain with DNSLink: kept as its k51… name
 	if err != nil {
 		return err
 	}

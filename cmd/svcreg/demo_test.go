@@ -62,9 +62,9 @@ func TestDepsNotRoot(t *testing.T) {
 	if os.Getuid() != 0 || err != nil {
 		t.Skip("needs root and setpriv to run the script as another user")
 	}
-	for target, pkg := range map[string]string{"test": "chromium", "demo": "curl"} {
+	for target, pkg := range map[string]string{"test": "chromium nodejs npm", "demo": "curl"} {
 		cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/bash", "../../.ci/deps", target)
-		cmd.Env = []string{"PATH=/nonexistent"} // no browser, no curl
+		cmd.Env = []string{"PATH=/nonexistent"} // no browser, no node, no curl
 		out, err := cmd.CombinedOutput()
 		want := "make " + target + " needs " + pkg + ": install it (on Debian: sudo apt-get install -y " + pkg + ") and run make " + target + " again\n"
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || string(out) != want {

@@ -5,10 +5,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/svcreg/svcreg/registry/gateway"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -46,6 +48,33 @@ func BenchmarkServeFile(b *testing.B) {
 		resp.Body.Close()
 		if err != nil || n != int64(len(buf)) {
 			b.Fatalf("read %d bytes: %v", n, err)
+		}
+	}
+}
+
+// BenchmarkServeSmall serves a 1 KiB file in-process (no network): the
+// per-request cost of the handlers.
+func BenchmarkServeSmall(b *testing.B) {
+	h := newHome(b, 91)
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "small.txt"), make([]byte, 1024), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	res, err := unixfs.Import(context.Background(), h.store.Blockstore(), dir, unixfs.Options{Profile: unixfs.ProfileV1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := gateway.New(gateway.Config{Blocks: h.store, IndexPath: h.index, Registry: h.key.Name()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	target := "/ipfs/" + res.Root.String() + "/small.txt"
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
+		if w.Code != 200 || w.Body.Len() != 1024 {
+			b.Fatalf("%d %d", w.Code, w.Body.Len())
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // browsePrefix starts the pages of the registry browser:
@@ -97,60 +98,80 @@ func (s *Server) serveBrowse(w http.ResponseWriter, r *http.Request) {
 func (s *Server) browsePage(r *http.Request) (any, error) {
 	ctx := r.Context()
 	if r.URL.Path == "/" {
-		idx := BrowseIndex{Registries: []BrowseRegistry{}}
-		if s.reg != nil {
-			reg, err := s.browseRegistry(ctx, r, false)
-			switch {
-			case errors.Is(err, registry.ErrNoHead): // nothing published yet
-			case err != nil:
-				return nil, err
-			default:
-				idx.Registries = append(idx.Registries, reg)
-			}
-		}
-		return idx, nil
+		return s.browseIndex(ctx, r)
 	}
 	rest := strings.TrimPrefix(r.URL.Path, browsePrefix)
 	name, svc, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
-	if s.reg == nil || name != s.registry {
-		return nil, fmt.Errorf("%w: registry %q is not served here", ErrNoRegistry, name)
+	reg, canon, err := s.registryFor(name)
+	if err != nil {
+		return nil, err
 	}
 	if svc == "" {
-		return s.browseRegistry(ctx, r, true)
+		return s.browseRegistry(ctx, r, reg, canon, true)
 	}
 	n, err := manifest.ParseName(svc)
 	if err != nil {
 		return nil, err
 	}
-	return s.browseService(ctx, r, n, true)
+	return s.browseService(ctx, r, reg, canon, n, true)
 }
 
-// browseRegistry describes the served registry; with history, its log.
-func (s *Server) browseRegistry(ctx context.Context, r *http.Request, history bool) (BrowseRegistry, error) {
-	vh, err := s.heads.lookup(ctx, s.registry)
+// browseIndex lists the served registry first, then every other registry
+// with a verified head in the index (those this home follows).
+func (s *Server) browseIndex(ctx context.Context, r *http.Request) (BrowseIndex, error) {
+	idx := BrowseIndex{Registries: []BrowseRegistry{}}
+	names, err := s.heads.names(ctx)
+	if err != nil {
+		return idx, err
+	}
+	if s.registry != "" {
+		names = append([]string{s.registry}, slices.DeleteFunc(names, func(n string) bool { return n == s.registry })...)
+	}
+	for _, name := range names {
+		reg, canon, err := s.registryFor(name)
+		if err != nil {
+			continue // not a registry name this server reads
+		}
+		br, err := s.browseRegistry(ctx, r, reg, canon, false)
+		switch {
+		case err == nil:
+			idx.Registries = append(idx.Registries, br)
+		case errors.Is(err, registry.ErrNoHead), errors.Is(err, ipns.ErrInvalidRecord):
+			s.log.Info("browse: registry left out", "name", name, "err", err) // nothing verified to show
+		default:
+			return idx, err
+		}
+	}
+	return idx, nil
+}
+
+// browseRegistry describes the registry reg (named name); with history,
+// its log.
+func (s *Server) browseRegistry(ctx context.Context, r *http.Request, reg *registry.Registry, name string, history bool) (BrowseRegistry, error) {
+	vh, err := s.heads.lookup(ctx, name)
 	if err != nil {
 		return BrowseRegistry{}, err
 	}
 	out := BrowseRegistry{
-		Name: s.registry, URL: browsePrefix + s.registry + "/", Seq: vh.Seq, Root: vh.Root.String(),
+		Name: name, URL: browsePrefix + name + "/", Seq: vh.Seq, Root: vh.Root.String(),
 		Expires: vh.Record.Validity.UTC(), Live: vh.live(s.now()), Services: []BrowseService{},
 	}
-	names, err := s.reg.Services(ctx)
+	names, err := reg.Services(ctx)
 	if err != nil {
 		return out, err
 	}
 	if len(names) > maxBrowseServices {
 		names, out.Truncated = names[:maxBrowseServices], true
 	}
-	for _, name := range names {
-		bs, err := s.browseService(ctx, r, manifest.Name(name), false)
+	for _, svc := range names {
+		bs, err := s.browseService(ctx, r, reg, name, manifest.Name(svc), false)
 		if err != nil {
 			return out, err
 		}
 		out.Services = append(out.Services, bs)
 	}
 	if history {
-		log, err := s.reg.Log(ctx, 0)
+		log, err := reg.Log(ctx, 0)
 		for _, e := range log {
 			out.History = append(out.History, BrowseState{Seq: e.Seq, Root: e.Root.String(), Time: e.Time.UTC(), Change: e.Change})
 		}
@@ -161,24 +182,25 @@ func (s *Server) browseRegistry(ctx context.Context, r *http.Request, history bo
 	return out, nil
 }
 
-// browseService describes one service; with versions, every release.
-func (s *Server) browseService(ctx context.Context, r *http.Request, name manifest.Name, versions bool) (BrowseService, error) {
-	svc, err := s.reg.Service(ctx, name)
+// browseService describes one service of reg (named regName); with
+// versions, every release.
+func (s *Server) browseService(ctx context.Context, r *http.Request, reg *registry.Registry, regName string, name manifest.Name, versions bool) (BrowseService, error) {
+	svc, err := reg.Service(ctx, name)
 	if err != nil {
 		return BrowseService{}, err
 	}
-	out := BrowseService{Name: string(name), URL: browsePrefix + s.registry + "/" + url.PathEscape(string(name)) + "/", Tags: svc.Tags}
+	out := BrowseService{Name: string(name), URL: browsePrefix + regName + "/" + url.PathEscape(string(name)) + "/", Tags: svc.Tags}
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
 	vs := svc.Versions()
 	if v, _, err := svc.Resolve(manifest.Spec{Name: name}); err == nil {
 		out.Latest = v.String()
-	} else if len(vs) > 0 && !errors.Is(err, context.Canceled) {
+	} else if len(vs) > 0 {
 		out.Latest = vs[len(vs)-1].String() // only prereleases or yanked ones
 	}
 	if out.Latest != "" {
-		out.Open = s.openURL(r, name, manifest.MustParseVersion(out.Latest), svc.Releases[out.Latest])
+		out.Open = s.openURL(r, regName, name, manifest.MustParseVersion(out.Latest), svc.Releases[out.Latest])
 	}
 	if !versions {
 		return out, nil
@@ -187,7 +209,7 @@ func (s *Server) browseService(ctx context.Context, r *http.Request, name manife
 		rel := svc.Releases[v.String()]
 		bv := BrowseVersion{
 			Version: v.String(), CID: rel.Content.String(), Size: rel.Size, Published: rel.Published.UTC(),
-			Yanked: rel.Yanked(), Open: s.openURL(r, name, v, rel), Files: "/ipfs/" + rel.Content.String() + "/",
+			Yanked: rel.Yanked(), Open: s.openURL(r, regName, name, v, rel), Files: "/ipfs/" + rel.Content.String() + "/",
 		}
 		if rel.Yank != nil {
 			bv.YankReason = rel.Yank.Reason
@@ -197,12 +219,13 @@ func (s *Server) browseService(ctx context.Context, r *http.Request, name manife
 	return out, nil
 }
 
-// openURL is where a browser opens a release: its own origin when the
-// request came to a subdomain host, else its friendly path.
-func (s *Server) openURL(r *http.Request, name manifest.Name, v manifest.Version, rel manifest.Release) string {
+// openURL is where a browser opens a release of the registry regName: its
+// own origin when the request came to a subdomain host, else its friendly
+// path (the served registry) or its path under /ipns/ (another one).
+func (s *Server) openURL(r *http.Request, regName string, name manifest.Name, v manifest.Version, rel manifest.Release) string {
 	if gw, ok := s.subdomainHost(r.Host); ok {
 		host, port := splitHost(gw)
-		o, ok := ReleaseHost(name, v, s.registry, host)
+		o, ok := ReleaseHost(name, v, regName, host)
 		if !ok {
 			o = ContentHost(rel.Content, host)
 		}
@@ -210,6 +233,9 @@ func (s *Server) openURL(r *http.Request, name manifest.Name, v manifest.Version
 			o += ":" + port
 		}
 		return schemeOf(r) + "://" + o + "/"
+	}
+	if regName != s.registry {
+		return "/ipns/" + regName + "/services/" + url.PathEscape(string(name)) + "/versions/" + url.PathEscape(v.String()) + "/content/"
 	}
 	return svcPrefix + url.PathEscape(string(name)) + "@" + url.PathEscape(v.String()) + "/"
 }

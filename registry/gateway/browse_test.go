@@ -133,3 +133,56 @@ func TestBrowseHTML(t *testing.T) {
 		})
 	}
 }
+
+// TestReleaseOriginInBrowser opens a range URL on a subdomain host
+// (localhost, whose subdomains Chromium resolves to loopback itself) in
+// headless Chromium: it is redirected to the release's own origin, where
+// the page's relative script runs and reads its query string.
+func TestReleaseOriginInBrowser(t *testing.T) {
+	h := newHome(t, 81)
+	h.init(t, h.key)
+	h.publish(t, h.key, "say@1.0.0", sayFiles)
+	srv := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"localhost"} })
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	start := "http://localhost:" + port + "/svc/say@%5E1/?say=own%20origin"
+	r := get(t, "GET", start, nil)
+	want := "http://1-0-0.say." + h.key.Name() + ".svc.localhost:" + port + "/?say=own%20origin"
+	if r.code != 302 || r.header.Get("Location") != want {
+		t.Fatalf("range URL: %d Location %q, want 302 %q", r.code, r.header.Get("Location"), want)
+	}
+	dom := browsertest.Render(t, start)
+	if got, _ := browsertest.ElementText(dom, "text"); got != "own origin" {
+		t.Fatalf("#text %q after the redirect; DOM: %.400s", got, dom)
+	}
+	browsertest.Screenshot(t, start, filepath.Join(browsertest.ArtifactDir(t), "release-origin.png"))
+}
+
+// TestBrowseFollowed lists a followed registry (one whose head the index
+// holds) after the served one, and gives its releases origins too.
+func TestBrowseFollowed(t *testing.T) {
+	h := browseHome(t)
+	followed := seedKey(t, 82)
+	h.init(t, followed)
+	h.publish(t, followed, "tts@2.0.0", map[string]string{"index.html": "tts two"})
+	srv := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"example.com"} })
+	var idx gateway.BrowseIndex
+	mustJSON(t, get(t, "GET", srv.URL+"/", nil, "Accept", "application/json"), &idx)
+	if len(idx.Registries) != 2 || idx.Registries[0].Name != h.key.Name() || idx.Registries[1].Name != followed.Name() {
+		t.Fatalf("registries: %+v", idx.Registries)
+	}
+	tts := idx.Registries[1].Services[0]
+	if want := "/ipns/" + followed.Name() + "/services/tts/versions/2.0.0/content/"; tts.Open != want {
+		t.Errorf("open %q, want %q", tts.Open, want)
+	}
+	if r := get(t, "GET", srv.URL+tts.Open, nil); string(r.body) != "tts two" {
+		t.Errorf("open link: %d %q", r.code, r.body)
+	}
+	var svc gateway.BrowseService
+	mustJSON(t, get(t, "GET", srv.URL+tts.URL, nil, "Accept", "application/json"), &svc)
+	if len(svc.Versions) != 1 {
+		t.Fatalf("followed service page: %+v", svc)
+	}
+	if r := get(t, "GET", srv.URL+"/", nil, "Host", "2-0-0.tts."+followed.Name()+".svc.example.com"); string(r.body) != "tts two" {
+		t.Errorf("release origin of a followed registry: %d %q", r.code, r.body)
+	}
+}

@@ -19,6 +19,10 @@ const (
 	DefaultBodyTimeout = 10 * time.Second
 	// DefaultMaxBodySize bounds a request body: a record is at most 10 KiB.
 	DefaultMaxBodySize = 64 << 10
+	// DefaultMaxRecords bounds the records of names not followed that
+	// are kept (Config.RecordsDir): about 100 MB at the 10 KiB a record
+	// may have.
+	DefaultMaxRecords = 10000
 	// SvcCacheControl is the Cache-Control of /svc/ responses: the answer
 	// changes with the registry, so browsers revalidate it on every use.
 	SvcCacheControl = "no-cache"

@@ -43,6 +43,11 @@ func (s *Server) resolveDNSLink(ctx context.Context, domain string, rest []strin
 	ttl := dnslink.DefaultTTL
 	if segs[0] == "ipns" {
 		vh, err := s.liveHead(ctx, segs[1])
+		if s.useRecords(err) { // a name this home does not follow
+			res, err := s.resolveOther(ctx, segs[1], append(segs[2:], rest...))
+			res.TTL = min(res.TTL, ttl)
+			return res, err
+		}
 		if err != nil {
 			return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s (dnslink %s): %w", domain, p, err))
 		}

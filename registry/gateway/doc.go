@@ -28,7 +28,8 @@
 // and /ipns/<name>/ on HOST redirect to <cid>.ipfs.HOST and
 // <name>.ipns.HOST (CIDv0 converted to CIDv1 base32, base36 when base32
 // does not fit a DNS label, DNSLink names inlined into one label). It also
-// gives every release of the served registry an origin of its own:
+// gives every release of every registry with a head in the index (the
+// served one and those followed) an origin of its own:
 //
 //	http://<version>.<service>.<registry>.svc.HOST/
 //	http://1-2-0.say.k51qzi5uqu5d….svc.localhost:8080/
@@ -110,7 +111,8 @@
 // ?format=ipns-record and GET /routing/v1/ipns/<name> then serve it while
 // it is valid, its value followed through /ipfs/, /ipns/ and stored
 // records (up to 8 links). Such a record is never a head: svcreg commands
-// do not see it. Without RecordsDir such PUTs are refused with 403.
+// do not see it. At most Config.MaxRecords names are kept (507 past
+// that). Without RecordsDir such PUTs are refused with 403.
 //
 // # DNSLink
 //

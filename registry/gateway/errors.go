@@ -43,3 +43,7 @@ var ErrNoRecord = errors.New("no ipns record stored for this name")
 // ErrOlderRecord is returned when a record is offered for a name that is
 // not followed and the stored record is newer.
 var ErrOlderRecord = errors.New("record is older than the one stored")
+
+// ErrTooManyRecords is returned when a record of a new name not followed
+// is offered and Config.MaxRecords are kept already.
+var ErrTooManyRecords = errors.New("too many records of names not followed are kept")

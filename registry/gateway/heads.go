@@ -161,3 +161,19 @@ func recordEOL(raw []byte) (time.Time, error) {
 	}
 	return eol, nil
 }
+
+// names lists the registries with a head in the index, in one short
+// read-only open (none when there is no index).
+func (h *heads) names(ctx context.Context) ([]string, error) {
+	c, err := bolt.Open(h.path, &bolt.Options{ReadOnly: true, Timeout: h.readWait})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	names, err := c.Names(ctx)
+	if cerr := c.Close(); err == nil && cerr != nil {
+		return nil, cerr
+	}
+	return names, err
+}

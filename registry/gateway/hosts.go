@@ -135,15 +135,16 @@ func (s *Server) subdomainHost(host string) (string, bool) {
 // belongs to the release's content, which boxo serves as a subdomain
 // gateway root, so _redirects applies.
 func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request, o releaseOrigin) {
-	if s.reg == nil || !strings.EqualFold(o.registry, s.registry) {
-		writeError(w, fmt.Errorf("%w: registry %q is not served here", ErrNoRegistry, o.registry))
+	reg, _, err := s.registryFor(o.registry)
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	if err := checkSegments(strings.TrimPrefix(r.URL.EscapedPath(), "/")); err != nil {
 		writeError(w, err)
 		return
 	}
-	res, err := s.reg.Resolve(r.Context(), o.spec)
+	res, err := reg.Resolve(r.Context(), o.spec)
 	if err != nil {
 		writeError(w, err)
 		return

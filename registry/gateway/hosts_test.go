@@ -15,6 +15,7 @@ import (
 	mh "github.com/multiformats/go-multihash"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/gateway"
 )
 
@@ -118,8 +119,15 @@ func TestSubdomainDotSegments(t *testing.T) {
 	h.init(t, h.key)
 	a := h.importFiles(t, map[string]string{"index.html": "a"})
 	other := h.importFiles(t, map[string]string{"index.html": "secret"})
-	srv := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"example.com"} })
-	for _, host := range []string{a.String() + ".ipfs.example.com", a.String() + ".ipfs.localhost"} {
+	dl, err := dnslink.New(dnslink.Config{NSMap: "site.example.org:/ipfs/" + a.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"example.com"}; c.DNSLink = dl })
+	for _, host := range []string{a.String() + ".ipfs.example.com", a.String() + ".ipfs.localhost", "site.example.org"} {
+		if r := rawGetHost(t, srv.URL, host, "/"); r.code != 200 || string(r.body) != "a" {
+			t.Fatalf("%s/: %d %q", host, r.code, r.body)
+		}
 		for _, p := range []string{"/../../ipfs/" + other.String() + "/index.html", "/%2e%2e/%2e%2e/ipfs/" + other.String() + "/index.html"} {
 			r := rawGetHost(t, srv.URL, host, p)
 			if strings.Contains(string(r.body), "secret") || r.code == 200 {

@@ -26,13 +26,15 @@ import (
 // involved. Every record is validated on the way in and again on the way
 // out (signature by the name's key, end of life).
 type records struct {
-	dir string
-	mu  sync.Mutex // orders compare-and-write of one process
+	dir   string
+	max   int        // records kept at most
+	mu    sync.Mutex // orders compare-and-write of one process; guards count
+	count int        // records in dir, -1 until counted
 }
 
 // put stores raw for name if it validates and is better than the stored
 // record (higher sequence, then later end of life: boxo's rule). It wraps
-// ErrUnusableRecord or registry-style rollback errors.
+// ErrUnusableRecord, ErrOlderRecord or ErrTooManyRecords.
 func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 	if err := validateRecord(name, raw); err != nil {
 		return err
@@ -43,6 +45,9 @@ func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 	old, err := os.ReadFile(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		if err := rs.room(); err != nil {
+			return err
+		}
 	case err != nil:
 		return fmt.Errorf("read stored record of %s: %w", name, err)
 	case bytes.Equal(old, raw):
@@ -71,11 +76,33 @@ func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), p)
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return err
+	}
+	if len(old) == 0 {
+		rs.count++
+	}
+	return nil
+}
+
+// room fails with ErrTooManyRecords when a new name would take the
+// records past max; it counts the directory once.
+func (rs *records) room() error {
+	if rs.count < 0 {
+		es, err := os.ReadDir(rs.dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		rs.count = len(es)
+	}
+	if rs.count >= rs.max {
+		return fmt.Errorf("%w (%d)", ErrTooManyRecords, rs.max)
+	}
+	return nil
 }
 
 // get returns the stored record of name if it still validates, or wraps
-// routing.ErrNotFound-like ErrNoRecord.
+// ErrNoRecord when there is none.
 func (rs *records) get(name ipnsrec.Name) ([]byte, *ipnsrec.Record, error) {
 	raw, err := os.ReadFile(filepath.Join(rs.dir, name.String()))
 	if errors.Is(err, fs.ErrNotExist) {

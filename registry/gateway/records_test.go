@@ -15,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/dnslink"
 )
 
 // mustRecord signs value with sk at seq, valid for an hour.
@@ -114,6 +115,15 @@ func TestOtherNames(t *testing.T) {
 	if got := body("/ipns/" + linkName + "/"); got != "own" {
 		t.Errorf("link to the registry: %q", got)
 	}
+	// A DNSLink to a name not followed.
+	dl, err := dnslink.New(dnslink.Config{NSMap: "other.example.org:/ipns/" + name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvDNS := h.serve(t, func(c *cfgT) { c.RecordsDir = filepath.Join(h.dir, "records"); c.DNSLink = dl })
+	if r := get(t, "GET", srvDNS.URL+"/", nil, "Host", "other.example.org"); string(r.body) != "two" {
+		t.Errorf("dnslink to a record: %d %.100q", r.code, r.body)
+	}
 	// Unknown names: not found (200 text/plain, as IPIP-0513 says).
 	if got := get(t, "GET", srv.URL+"/routing/v1/ipns/"+seedKeyName(t, 77), nil, "Accept", recordType); got.header.Get("Content-Type") == recordType {
 		t.Errorf("unknown name: %d %s", got.code, got.header.Get("Content-Type"))
@@ -139,3 +149,25 @@ func TestOtherNames(t *testing.T) {
 }
 
 func seedKeyName(t *testing.T, b byte) string { return seedKey(t, b).Name() }
+
+// TestMaxRecords keeps at most MaxRecords names not followed: a new name
+// past it is refused (507), a known one can still move on.
+func TestMaxRecords(t *testing.T) {
+	h := newHome(t, 83)
+	h.init(t, h.key)
+	content := h.importFiles(t, map[string]string{"index.html": "x"})
+	srv := h.serve(t, func(c *cfgT) { c.RecordsDir = filepath.Join(h.dir, "records"); c.MaxRecords = 2 })
+	put := func(seed byte, seq uint64) int {
+		name, rec := mustRecord(t, seedKey(t, seed).PrivKey(), "/ipfs/"+content.String(), seq)
+		return get(t, "PUT", srv.URL+"/routing/v1/ipns/"+name, rec, "Content-Type", recordType).code
+	}
+	for _, tt := range []struct {
+		seed byte
+		seq  uint64
+		code int
+	}{{84, 1, 200}, {85, 1, 200}, {86, 1, http.StatusInsufficientStorage}, {84, 2, 200}} {
+		if code := put(tt.seed, tt.seq); code != tt.code {
+			t.Errorf("key %d seq %d: %d, want %d", tt.seed, tt.seq, code, tt.code)
+		}
+	}
+}

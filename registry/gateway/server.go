@@ -52,6 +52,9 @@ type Config struct {
 	// (PUT /routing/v1/ipns/NAME), served but never adopted as heads.
 	// Empty: such records are refused (403).
 	RecordsDir string
+	// MaxRecords bounds the records kept in RecordsDir; more names are
+	// refused with 507.
+	MaxRecords int
 	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
 	// is not served.
 	DNSLink *dnslink.Resolver
@@ -111,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 		s.subHosts = append(s.subHosts, h)
 	}
 	if cfg.RecordsDir != "" {
-		s.records = &records{dir: cfg.RecordsDir}
+		s.records = &records{dir: cfg.RecordsDir, max: cmp.Or(cfg.MaxRecords, DefaultMaxRecords), count: -1}
 	}
 	s.csp = browseCSP()
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),

@@ -23,6 +23,8 @@ func statusOf(err error) int {
 	switch {
 	case errors.Is(err, bolt.ErrLocked):
 		return http.StatusServiceUnavailable
+	case errors.Is(err, ErrTooManyRecords):
+		return http.StatusInsufficientStorage
 	case errors.Is(err, ErrNotFollowed):
 		return http.StatusForbidden
 	case isAny(err, registry.ErrRollback, ErrOlderRecord):

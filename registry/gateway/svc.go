@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // svcPrefix starts the friendly addresses /svc/<service>@<range>/<path>.
@@ -116,3 +118,18 @@ func (w *svcWriter) Flush() {
 }
 
 func (w *svcWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// registryFor returns a read-only registry for the IPNS name (any
+// accepted spelling) over the index's verified heads: the served one, or
+// any other whose head the index holds (a followed registry).
+func (s *Server) registryFor(name string) (*registry.Registry, string, error) {
+	canon, err := ipns.ParseName(name)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %w", ErrNoRegistry, err)
+	}
+	if canon == s.registry && s.reg != nil {
+		return s.reg, canon, nil
+	}
+	reg, err := registry.New(registry.Config{Name: canon, Blocks: s.blocks, Cache: &svcCache{heads: s.heads}, Logger: s.log})
+	return reg, canon, err
+}
