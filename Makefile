@@ -59,11 +59,14 @@ demo: build
 	@./.ci/deps demo
 	@./tools/demo.sh
 
+# Ends with bench/speed.sh: one table of svcreg/kubo, svcreg/dd and
+# large/empty registry ratios, measured interleaved in one run (inputs and
+# registry homes cached under .cache/bench).
 bench: build kubo
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
-	KUBO=$(abspath $(KUBO)) ./bench/import.sh
 	KUBO=$(abspath $(KUBO)) ./bench/resolve.sh
 	KUBO=$(abspath $(KUBO)) ./bench/serve.sh
+	KUBO=$(abspath $(KUBO)) ./bench/speed.sh
 
 clean:
 	rm -rf bin

@@ -92,6 +92,7 @@ func runPublish(c *cli.Context) error {
 	defer batch.Discard()
 	m, update := importMeter(c, "publishing", dir, opts.Hidden)
 	opts.Progress = update
+	opts.PutCopies = true // a batch writes each block to a file at once
 	res, err := unixfs.Import(c.Context, batch.Blockstore(), dir, opts)
 	m.finish()
 	if err == nil {

@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ipfs/boxo/blockstore"
-	"github.com/ipfs/go-datastore"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
@@ -32,11 +30,9 @@ type dryRunOut struct {
 // runPublishDryRun hashes dir without storing it and reports what a
 // publish would change. It creates nothing in the home and signs nothing.
 func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, dir string, opts unixfs.Options) error {
-	// Write-through: no existence check before each discarded Put.
-	bs := blockstore.NewBlockstore(datastore.NewNullDatastore(), blockstore.WriteThrough(true))
 	m, update := importMeter(c, "hashing", dir, opts.Hidden)
 	opts.Progress = update
-	res, err := unixfs.Import(c.Context, bs, dir, opts)
+	res, err := unixfs.Hash(c.Context, dir, opts)
 	m.finish()
 	if err != nil {
 		return err

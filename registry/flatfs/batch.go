@@ -35,6 +35,8 @@ const syncWorkers = 32
 // already stored intact is not written again (the stored bytes are
 // compared with the new ones, so a corrupt copy is replaced). A Batch is
 // safe for concurrent use; after Commit or Discard it must not be used.
+// Its temporary files live until Commit or Discard, as long as the import
+// that fills it: a cutoff given to Store.Temps must allow for that.
 type Batch struct {
 	s      *Store
 	syncFn func(path string) error // syncPath; tests observe it
@@ -42,7 +44,6 @@ type Batch struct {
 	mu      sync.Mutex
 	pending map[string]pendingBlock // final path → temporary file
 	dirs    map[string]bool         // shard directories that gain names
-	newDirs bool                    // a shard directory was created
 	done    bool
 }
 
@@ -75,8 +76,7 @@ func (b *Batch) Put(ctx context.Context, c cid.Cid, data []byte) error {
 	if queued || (storedIntact(file, data) && !touchGone(file)) {
 		return nil // stored, and touched for gc's grace period (maint.go)
 	}
-	created, err := mkdirNew(dir)
-	if err != nil {
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("put block %s: %w", c, err)
 	}
 	tmp, err := writeTemp(dir, data, b.s.ds.sync)
@@ -91,7 +91,6 @@ func (b *Batch) Put(ctx context.Context, c cid.Cid, data []byte) error {
 	}
 	b.pending[file] = pendingBlock{dir: dir, tmp: tmp}
 	b.dirs[dir] = true
-	b.newDirs = b.newDirs || created
 	return nil
 }
 
@@ -107,7 +106,7 @@ func (b *Batch) PutMany(ctx context.Context, blks []manifest.Block) error {
 
 // Commit makes every block of the batch durable and visible: it syncs the
 // temporary files, renames them into place and syncs their directories
-// (and the store's root when a shard directory was created). Without
+// and the store's root. Without
 // sync (Options.NoSync) it only renames.
 func (b *Batch) Commit(ctx context.Context) error {
 	b.mu.Lock()
@@ -139,13 +138,13 @@ func (b *Batch) Commit(ctx context.Context) error {
 	if !b.s.ds.sync {
 		return nil
 	}
+	// The root too, always: a shard directory that another process created
+	// just now may not be durable in it yet.
 	dirs := make([]string, 0, len(b.dirs)+1)
 	for d := range b.dirs {
 		dirs = append(dirs, d)
 	}
-	if b.newDirs {
-		dirs = append(dirs, b.s.ds.root)
-	}
+	dirs = append(dirs, b.s.ds.root)
 	if err := syncAll(ctx, dirs, b.syncFn); err != nil {
 		return fmt.Errorf("commit blocks: %w", err)
 	}
@@ -192,15 +191,6 @@ func storedIntact(file string, data []byte) bool {
 	}
 	old, err := os.ReadFile(file)
 	return err == nil && bytes.Equal(old, data)
-}
-
-// mkdirNew creates dir if needed and reports whether it did.
-func mkdirNew(dir string) (bool, error) {
-	err := os.Mkdir(dir, 0o755)
-	if errors.Is(err, fs.ErrExist) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // writeTemp writes data to a new temporary file in dir without syncing it

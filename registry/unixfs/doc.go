@@ -20,6 +20,8 @@
 // leaf's CID from the worker that hashed exactly those bytes (a
 // cid.Builder and chunk.Splitter pair; see leaves.go). Internal nodes and
 // directories are hashed by boxo as before, so the DAG is the same.
+// Hash computes the same Result storing nothing (like `ipfs add -n`); as
+// its nodes are dropped as soon as they are made, it reuses chunk buffers.
 //
 // # Profiles
 //

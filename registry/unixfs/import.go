@@ -35,6 +35,13 @@ type Options struct {
 	// Progress, if set, is called with the cumulative number of file bytes
 	// read: at most every 100ms while reading, and once more at the end.
 	Progress func(bytes int64)
+	// PutCopies promises that the block store copies a block's bytes
+	// before Put returns and keeps no reference to them (registry/flatfs
+	// does: it writes them to a file). Import then puts blocks one by one
+	// as they are made instead of buffering them, and reuses chunk
+	// buffers. A store that keeps the slices (an in-memory one) must not
+	// set it.
+	PutCopies bool
 }
 
 // Result describes an imported directory.
@@ -49,16 +56,37 @@ type importer struct {
 	ctx    context.Context
 	prof   uio.UnixFSProfile
 	cb     cid.Builder
-	dag    *ipld.BufferedDAG
+	dag    ipld.DAGService
 	hidden bool
-	prog   *progress
-	res    Result
+	// reuse lets the leaf hasher recycle chunk buffers: set only when dag
+	// drops every node as it is added (Hash).
+	reuse bool
+	prog  *progress
+	res   Result
 }
 
 // Import adds the directory dir into bs exactly as `ipfs add -r` of kubo
 // 0.43.1 with the profile opts.Profile does, and returns the root CID. A
 // symlink given as dir itself is followed; symlinks inside it never are.
 func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Options) (Result, error) {
+	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
+	if opts.PutCopies {
+		return run(ctx, dir, opts, dserv, func() error { return nil }, true)
+	}
+	buf := ipld.NewBufferedDAG(ctx, dserv)
+	return run(ctx, dir, opts, buf, buf.Commit, false)
+}
+
+// Hash returns what Import would return for dir, storing nothing, like
+// `ipfs add -n`. It uses less memory and time than Import into a
+// discarding block store: blocks are dropped as they are made, so chunk
+// buffers are reused.
+func Hash(ctx context.Context, dir string, opts Options) (Result, error) {
+	return run(ctx, dir, opts, discardDAG{}, func() error { return nil }, true)
+}
+
+// run imports dir into dag, then calls commit.
+func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, commit func() error, reuse bool) (Result, error) {
 	prof, err := settings(opts.Profile)
 	if err != nil {
 		return Result{}, fmt.Errorf("import %s: %w", dir, err)
@@ -75,18 +103,18 @@ func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Opti
 	defer importMu.Unlock()
 	applyGlobals(prof)
 
-	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
 	im := &importer{
 		ctx:    ctx,
 		prof:   prof,
 		cb:     prof.CidBuilder(),
-		dag:    ipld.NewBufferedDAG(ctx, dserv),
+		dag:    dag,
 		hidden: opts.Hidden,
+		reuse:  reuse,
 		prog:   newProgress(opts.Progress),
 	}
 	root, err := im.addDir(dir)
 	if err == nil {
-		err = im.dag.Commit()
+		err = commit()
 	}
 	if err != nil {
 		return Result{}, fmt.Errorf("import %s: %w", dir, err)
@@ -165,7 +193,7 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 	var spl chunk.Splitter
 	prefix, ok := im.cb.(cid.Prefix)
 	if fi, err := f.Stat(); ok && err == nil && fi.Size() > im.prof.ChunkSize {
-		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, func(c int) {
+		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, im.reuse, func(c int) {
 			n += int64(c)
 			im.prog.add(c)
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/ipfs/boxo/ipld/merkledag"
@@ -37,6 +38,13 @@ type leafHasher struct {
 	rawLeaf bool
 	onChunk func(n int) // called by NextBytes with each chunk's length
 
+	// free holds chunk buffers to reuse, when the caller's DAG service
+	// drops nodes as they are added; nil otherwise. handed holds the last
+	// chunks NextBytes returned: boxo is done with a chunk's bytes once it
+	// asks for the chunk two after it.
+	free   chan []byte
+	handed []*leaf
+
 	ordered chan *leaf    // chunks in file order, for NextBytes
 	work    chan *leaf    // chunks to read and hash
 	stop    chan struct{} // closed by close: the dispatcher and workers quit
@@ -68,7 +76,10 @@ type leaf struct {
 
 // newLeafHasher starts reading f in chunks of size. The caller must call
 // close when done with it.
-func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves bool, onChunk func(int)) *leafHasher {
+//
+// With reuse, chunk buffers are recycled once boxo has moved two chunks
+// further; only for a DAG service that keeps no node it is given.
+func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves, reuse bool, onChunk func(int)) *leafHasher {
 	n := runtime.GOMAXPROCS(0)
 	h := &leafHasher{
 		f: f, size: size, prefix: prefix, rawLeaf: rawLeaves, onChunk: onChunk,
@@ -76,6 +87,9 @@ func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves bool, o
 		work:    make(chan *leaf, n),
 		stop:    make(chan struct{}),
 		eof:     make(chan struct{}),
+	}
+	if reuse {
+		h.free = make(chan []byte, 4*n+8)
 	}
 	h.wg.Add(n + 1)
 	go h.dispatch()
@@ -112,7 +126,12 @@ func (h *leafHasher) dispatch() {
 func (h *leafHasher) hash() {
 	defer h.wg.Done()
 	for l := range h.work {
-		buf := make([]byte, h.size)
+		var buf []byte
+		select {
+		case buf = <-h.free: // nil channel without reuse: never ready
+		default:
+			buf = make([]byte, h.size)
+		}
 		n, err := h.f.ReadAt(buf, l.off)
 		l.data = buf[:n]
 		if n < h.size {
@@ -176,10 +195,35 @@ func (h *leafHasher) NextBytes() ([]byte, error) {
 	h.mu.Lock()
 	h.pending = append(h.pending, l)
 	h.mu.Unlock()
+	h.recycle(l)
 	if h.onChunk != nil {
 		h.onChunk(len(l.data))
 	}
 	return l.data, nil
+}
+
+// recycle records that l was handed to boxo and, with reuse, frees the
+// buffer of the chunk handed out two before it.
+func (h *leafHasher) recycle(l *leaf) {
+	if h.free == nil {
+		return
+	}
+	h.handed = append(h.handed, l)
+	if len(h.handed) <= 2 {
+		return
+	}
+	old := h.handed[0]
+	h.handed = h.handed[1:]
+	h.mu.Lock()
+	stillPending := slices.Contains(h.pending, old)
+	h.mu.Unlock()
+	if stillPending { // boxo never asked for its CID: keep it
+		return
+	}
+	select {
+	case h.free <- old.data[:cap(old.data)]:
+	default:
+	}
 }
 
 // close stops the dispatcher and the workers and waits for them.

@@ -9,11 +9,15 @@ import (
 	"testing"
 
 	"github.com/ipfs/boxo/blockservice"
+	"github.com/ipfs/boxo/blockstore"
 	chunk "github.com/ipfs/boxo/chunker"
 	"github.com/ipfs/boxo/ipld/merkledag"
 	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
 	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
+	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
+
+	"github.com/svcreg/svcreg/registry/unixfs/internal/fixtures"
 )
 
 // layoutFile builds data's file DAG with boxo's balanced layout, with the
@@ -38,7 +42,7 @@ func layoutFile(t *testing.T, data io.ReaderAt, size int64, profile string, para
 	var spl chunk.Splitter = chunk.NewSizeSplitter(io.NewSectionReader(data, 0, size), prof.ChunkSize)
 	var lh *leafHasher
 	if parallel {
-		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, nil)
+		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, false, nil)
 		defer lh.close()
 		spl, params.CidBuilder = lh, lh.builder()
 	}
@@ -116,7 +120,7 @@ func TestLeafHasherReadError(t *testing.T) {
 	prof, _ := settings(ProfileV1)
 	cs := int(prof.ChunkSize)
 	data := make([]byte, 8*cs)
-	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, nil)
+	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
 	var err error
 	for n := 0; n < 10 && err == nil; n++ {
 		_, err = lh.NextBytes()
@@ -127,6 +131,104 @@ func TestLeafHasherReadError(t *testing.T) {
 	}
 
 	// Closing early, before reading anything, must not hang.
-	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, nil)
+	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
 	lh.close()
+}
+
+// TestHashMatchesImport checks that Hash, which drops blocks and reuses
+// chunk buffers, gives kubo's CIDs and the same Result as Import for every
+// fixture tree in both profiles, and for a file of many chunks.
+func TestHashMatchesImport(t *testing.T) {
+	want := golden(t)
+	for _, c := range fixtures.Cases() {
+		if testing.Short() && c.Big {
+			continue
+		}
+		for _, p := range profiles {
+			res, err := Hash(context.Background(), fixtureDir(t, c.Tree), Options{Profile: p, Hidden: c.Hidden})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Root.Equals(want[c.Name][p]) {
+				t.Errorf("%s %s: Hash %s, kubo %s", c.Name, p, res.Root, want[c.Name][p])
+			}
+			if _, imp := importFixture(t, c.Tree, p, c.Hidden); res != imp {
+				t.Errorf("%s %s: Hash %+v, Import %+v", c.Name, p, res, imp)
+			}
+		}
+	}
+	dir := t.TempDir()
+	if err := fixtures.BigFile(dir, 40*fixtures.MiB+12345); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range profiles {
+		var last int64
+		res, err := Hash(context.Background(), dir, Options{Profile: p, Progress: func(n int64) { last = n }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if size := uint64(40*fixtures.MiB + 12345); res.Size != size || res.Files != 1 || last != int64(size) {
+			t.Errorf("40 MiB file %s: %d files, %d B, progress %d; want 1 file, %d B", p, res.Files, res.Size, last, size)
+		}
+		if imp := mustImport(t, memBlockstore(), dir, Options{Profile: p}); res != imp {
+			t.Errorf("40 MiB file %s: Hash %+v, Import %+v", p, res, imp)
+		}
+	}
+}
+
+// copyingBlockstore copies every block it is given, as Options.PutCopies
+// requires.
+type copyingBlockstore struct{ blockstore.Blockstore }
+
+func (c copyingBlockstore) Put(ctx context.Context, b blocks.Block) error {
+	nb, err := blocks.NewBlockWithCid(bytes.Clone(b.RawData()), b.Cid())
+	if err != nil {
+		return err
+	}
+	return c.Blockstore.Put(ctx, nb)
+}
+
+func (c copyingBlockstore) PutMany(ctx context.Context, bs []blocks.Block) error {
+	for _, b := range bs {
+		if err := c.Put(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestImportPutCopies checks that Import with PutCopies (blocks put one by
+// one, chunk buffers reused) stores the same, intact blocks as Import.
+func TestImportPutCopies(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := fixtures.BigFile(dir, 20*fixtures.MiB+777); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range profiles {
+		want := mustImport(t, memBlockstore(), dir, Options{Profile: p})
+		bs := copyingBlockstore{memBlockstore()}
+		got := mustImport(t, bs, dir, Options{Profile: p, PutCopies: true})
+		if got != want {
+			t.Errorf("%s: PutCopies %+v, Import %+v", p, got, want)
+		}
+		keys, err := bs.AllKeysChan(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for k := range keys {
+			b, err := bs.Get(ctx, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, err := k.Prefix().Sum(b.RawData()); err != nil || !bytes.Equal(c.Hash(), k.Hash()) {
+				t.Fatalf("%s: stored block %s does not hash to its CID", p, k)
+			}
+			n++
+		}
+		if n < 21 {
+			t.Errorf("%s: %d blocks stored", p, n)
+		}
+	}
 }

@@ -4,8 +4,8 @@
 //
 //	importbench [-profile unixfs-v1-2025] [-hidden] [-mem] DIR
 //
-// By default blocks are hashed and discarded; -mem keeps them in an
-// in-memory blockstore instead.
+// By default it calls unixfs.Hash (blocks are hashed and dropped); -mem
+// imports into an in-memory blockstore instead.
 package main
 
 import (
@@ -30,13 +30,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: importbench [-profile P] [-hidden] [-mem] DIR")
 		os.Exit(2)
 	}
-	ds := datastore.Batching(datastore.NewNullDatastore())
+	opts := unixfs.Options{Profile: *profile, Hidden: *hidden}
+	var res unixfs.Result
+	var err error
 	if *mem {
-		ds = dssync.MutexWrap(datastore.NewMapDatastore())
+		bs := blockstore.NewBlockstore(dssync.MutexWrap(datastore.NewMapDatastore()))
+		res, err = unixfs.Import(context.Background(), bs, flag.Arg(0), opts)
+	} else {
+		res, err = unixfs.Hash(context.Background(), flag.Arg(0), opts)
 	}
-	// Write-through skips the Has check before each Put, as kubo does for -n.
-	bs := blockstore.NewBlockstore(ds, blockstore.WriteThrough(true))
-	res, err := unixfs.Import(context.Background(), bs, flag.Arg(0), unixfs.Options{Profile: *profile, Hidden: *hidden})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "importbench:", err)
 		os.Exit(1)
