@@ -89,7 +89,8 @@ func runFsck(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
 	}
-	h, err := openBlocks(c)
+	// fsck reports corrupt blocks and moves them itself (--repair).
+	h, err := openBlocksWith(c, flatfs.Options{KeepCorrupt: true})
 	if err != nil {
 		return err
 	}

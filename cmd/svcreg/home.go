@@ -46,7 +46,11 @@ type home struct {
 
 // openBlocks opens only the block store, for work that needs no index lock
 // (importing a directory before publishing it).
-func openBlocks(c *cli.Context) (*home, error) {
+func openBlocks(c *cli.Context) (*home, error) { return openBlocksWith(c, flatfs.Options{}) }
+
+// openBlocksWith is openBlocks with block store options; a read-only home
+// keeps corrupt blocks in place (it may not move them).
+func openBlocksWith(c *cli.Context, opts flatfs.Options) (*home, error) {
 	dir, err := homeDir(c)
 	if err != nil {
 		return nil, err
@@ -57,7 +61,8 @@ func openBlocks(c *cli.Context) (*home, error) {
 			return nil, fmt.Errorf("create home %s: %w", dir, err)
 		}
 	}
-	bs, err := flatfs.Open(filepath.Join(dir, blocksDir), nil)
+	opts.KeepCorrupt = opts.KeepCorrupt || ro
+	bs, err := flatfs.Open(filepath.Join(dir, blocksDir), &opts)
 	if err != nil {
 		return nil, fmt.Errorf("open block store: %w", err)
 	}

@@ -83,8 +83,11 @@ func (s *Store) List(ctx context.Context, fn func(StoredBlock) error) error {
 // Check reads the stored block h and checks that its bytes hash to h. It
 // wraps registry.ErrBlockNotFound or registry.ErrCorruptBlock.
 func (s *Store) Check(ctx context.Context, h mh.Multihash) error {
-	// Any codec will do: only the multihash is compared.
-	_, err := s.Get(ctx, cid.NewCidV1(cid.Raw, h))
+	// Any codec will do: only the multihash is compared. get, not Get:
+	// a check leaves a corrupt block where it is (fsck --repair moves it).
+	c := cid.NewCidV1(cid.Raw, h)
+	blk, err := s.bs.get(ctx, c)
+	_, err = blockData(c, blk, err)
 	return err
 }
 
@@ -170,12 +173,17 @@ func (s *Store) RestoreTrash() (int, error) {
 // Quarantine moves the block file h out of the store (into .quarantine
 // in the store's directory), so that it is never served and a Put writes
 // a good copy.
-func (s *Store) Quarantine(h mh.Multihash) error {
-	_, file, err := s.ds.path(dshelp.MultihashToDsKey(h))
+func (s *Store) Quarantine(h mh.Multihash) error { return s.ds.quarantine(h) }
+
+// quarantine moves the file of block h into quarantineDir, where it is
+// never read again, so that the next Put writes an intact copy and no
+// read meets the damaged one twice. A file already gone is no error.
+func (d *dirStore) quarantine(h mh.Multihash) error {
+	_, file, err := d.path(dshelp.MultihashToDsKey(h))
 	if err != nil {
 		return err
 	}
-	q := filepath.Join(s.ds.root, quarantineDir)
+	q := filepath.Join(d.root, quarantineDir)
 	if err := os.MkdirAll(q, 0o755); err != nil {
 		return fmt.Errorf("quarantine block: %w", err)
 	}
@@ -184,6 +192,16 @@ func (s *Store) Quarantine(h mh.Multihash) error {
 		return fmt.Errorf("quarantine block: %w", err)
 	}
 	return nil
+}
+
+// quarantined reports whether a copy of block h was quarantined.
+func (d *dirStore) quarantined(h mh.Multihash) bool {
+	_, file, err := d.path(dshelp.MultihashToDsKey(h))
+	if err != nil {
+		return false
+	}
+	m, _ := filepath.Glob(filepath.Join(d.root, quarantineDir, filepath.Base(file)+".*"))
+	return len(m) > 0
 }
 
 // TempFile is a temporary file a writer left in the store.

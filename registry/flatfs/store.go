@@ -19,6 +19,11 @@ type Options struct {
 	// and benchmarks: a crash can leave truncated blocks (which reads then
 	// report as corrupt).
 	NoSync bool
+	// KeepCorrupt leaves a block that fails verification where it is
+	// instead of moving it into quarantine (.quarantine) on the read that
+	// finds it: for checks that must change nothing (fsck) and read-only
+	// homes.
+	KeepCorrupt bool
 }
 
 // Store is a registry.Blocks on a flatfs directory. It is safe for
@@ -46,6 +51,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 	}
 	bs := newVerifiedBlockstore(ds)
 	bs.dir = ds
+	bs.keepCorrupt = o.KeepCorrupt
 	return &Store{ds: ds, bs: bs}, nil
 }
 
@@ -71,13 +77,19 @@ func (s *Store) Blockstore() blockstore.Blockstore {
 // to c.
 func (s *Store) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
 	blk, err := s.bs.Get(ctx, c)
+	return blockData(c, blk, err)
+}
+
+// blockData returns the bytes of a block read for c, or the read's error
+// wrapping registry.ErrBlockNotFound or registry.ErrCorruptBlock.
+func blockData(c cid.Cid, blk blocks.Block, err error) ([]byte, error) {
 	switch {
 	case err == nil:
 		return blk.RawData(), nil
-	case ipld.IsNotFound(err):
-		return nil, fmt.Errorf("get block %s: %w (%w)", c, registry.ErrBlockNotFound, err)
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return nil, err // already names the block
+	case ipld.IsNotFound(err):
+		return nil, fmt.Errorf("get block %s: %w (%w)", c, registry.ErrBlockNotFound, err)
 	default:
 		return nil, fmt.Errorf("get block %s: %w", c, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,16 +147,32 @@ func TestCorruptBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	_, err = s.Get(ctx, c)
-	if !errors.Is(err, registry.ErrCorruptBlock) {
-		t.Fatalf("Get: got %v, want ErrCorruptBlock", err)
+	if err := s.Check(ctx, c.Hash()); !errors.Is(err, registry.ErrCorruptBlock) {
+		t.Fatalf("Check: got %v, want ErrCorruptBlock", err)
 	}
-	if !strings.Contains(err.Error(), c.String()) {
-		t.Errorf("error %q does not name the block", err)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("Check moved the block: %v", err)
 	}
 	_, err = s.Blockstore().Get(ctx, c)
 	if !errors.Is(err, registry.ErrCorruptBlock) || !errors.Is(err, blockstore.ErrHashMismatch) {
 		t.Fatalf("Blockstore().Get: got %v, want ErrCorruptBlock and ErrHashMismatch", err)
+	}
+	if !strings.Contains(err.Error(), c.String()) {
+		t.Errorf("error %q does not name the block", err)
+	}
+	// The corrupt copy is quarantined: never read again, the block is
+	// missing until an intact copy is put.
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("corrupt block still in place: %v", err)
+	}
+	if q, _ := os.ReadDir(filepath.Join(dir, quarantineDir)); len(q) != 1 {
+		t.Fatalf("quarantine holds %d files, want 1", len(q))
+	}
+	if _, err := s.Get(ctx, c); !errors.Is(err, registry.ErrCorruptBlock) || !ipld.IsNotFound(err) {
+		t.Fatalf("Get after quarantine: got %v, want ErrCorruptBlock and not found", err)
+	}
+	if has, err := s.Has(ctx, c); has || err != nil {
+		t.Fatalf("Has after quarantine: %v, %v", has, err)
 	}
 
 	// Putting the right bytes again repairs the copy.

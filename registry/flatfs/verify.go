@@ -27,6 +27,8 @@ type verifiedBlockstore struct {
 	// before (memo.go).
 	dir  *dirStore
 	memo *verifiedMemo
+	// keepCorrupt: Options.KeepCorrupt.
+	keepCorrupt bool
 }
 
 var (
@@ -44,8 +46,27 @@ func newVerifiedBlockstore(d *dirStore) *verifiedBlockstore {
 }
 
 // Get returns the block c after checking that its bytes hash to c: when
-// this version of its file was not verified before (memo.go).
+// this version of its file was not verified before (memo.go). A block
+// that fails the check is moved into quarantine (it is never served, and
+// the block counts as missing until an intact copy is fetched and put).
+// While it is missing, reads still say it was corrupt, wrapping both
+// registry.ErrCorruptBlock and ipld's not-found error (so that fetchers
+// fetch it again).
 func (v *verifiedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
+	blk, err := v.get(ctx, c)
+	switch {
+	case v.dir == nil || err == nil:
+	case errors.Is(err, registry.ErrCorruptBlock):
+		if !v.keepCorrupt {
+			v.dir.quarantine(c.Hash()) // best effort: the block is refused either way
+		}
+	case ipld.IsNotFound(err) && v.dir.quarantined(c.Hash()):
+		err = fmt.Errorf("verify block %s: %w: found corrupt and moved to %s (%w)", c, registry.ErrCorruptBlock, quarantineDir, err)
+	}
+	return blk, err
+}
+
+func (v *verifiedBlockstore) get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
 	if v.memo != nil && c.Defined() {
 		return v.getMemo(ctx, c)
 	}
