@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/dnslink"
@@ -111,7 +112,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 		if err := os.MkdirAll(filepath.Dir(paths.lock), 0o755); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(paths.lock, buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(paths.lock, buf.Bytes(), 0o644, true); err != nil {
 			return err
 		}
 	}
@@ -270,32 +271,6 @@ func lockErr(err error, paths projectPaths) error {
 		return withHint(err, "check the service names in "+paths.project+"; 'svcreg update NAME' takes names from it")
 	}
 	return err
-}
-
-// writeFileAtomic replaces path with data: a temporary file in the same
-// directory, synced, then renamed over it.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // openProjectRegistry opens, for reading, the registry a project names.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/kubo"
 	"github.com/svcreg/svcreg/registry/remote"
@@ -153,21 +154,7 @@ func (c *config) save(dir string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".config-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(append(data, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, configFile))
-	}
+	err = atomicfile.WriteFile(filepath.Join(dir, configFile), append(data, '\n'), 0o600, true)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", configFile, err)
 	}

@@ -2,8 +2,6 @@ package bolt
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/svcreg/svcreg/internal/atomicfile"
 )
 
 // HeadsDir returns the directory beside the index file at indexPath in
@@ -101,32 +101,8 @@ func writeHeadFile(dir, name string, seq uint64, record []byte, sync bool) error
 	if err := os.MkdirAll(rdir, 0o700); err != nil {
 		return fmt.Errorf("write head file: %w", err)
 	}
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(rdir, ".put-"+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(rdir, seqFile(seq)), record, 0o600, sync); err != nil {
 		return fmt.Errorf("write head file: %w", err)
-	}
-	_, err = f.Write(record)
-	if err == nil && sync {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(rdir, seqFile(seq)))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write head file: %w", err)
-	}
-	if sync {
-		if d, err := os.Open(rdir); err == nil {
-			d.Sync()
-			d.Close()
-		}
 	}
 	return nil
 }
@@ -200,7 +176,7 @@ func RemoveTempHeadFiles(dir string, cutoff time.Time, dryRun bool) ([]string, e
 		}
 		for _, f := range files {
 			fi, err := f.Info()
-			if err != nil || !strings.HasPrefix(f.Name(), ".put-") || !fi.ModTime().Before(cutoff) {
+			if err != nil || !strings.HasPrefix(f.Name(), atomicfile.TempPrefix) || !fi.ModTime().Before(cutoff) {
 				continue
 			}
 			p := filepath.Join(dir, n.Name(), f.Name())

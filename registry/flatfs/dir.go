@@ -2,8 +2,6 @@ package flatfs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +12,8 @@ import (
 	ds "github.com/ipfs/go-datastore"
 	"github.com/ipfs/go-datastore/query"
 	flatfs "github.com/ipfs/go-ds-flatfs"
+
+	"github.com/svcreg/svcreg/internal/atomicfile"
 )
 
 // Shard is the sharding of the block directory: kubo's default.
@@ -37,7 +37,7 @@ var _ ds.Batching = (*dirStore)(nil)
 
 const (
 	dataExt   = ".data"
-	tmpPrefix = ".put-"
+	tmpPrefix = atomicfile.TempPrefix
 )
 
 func openDir(root string, sync bool) (*dirStore, error) {
@@ -80,47 +80,7 @@ func checkEmpty(root string) error {
 // writeShardFile creates the SHARDING file atomically, so that processes
 // opening a new store at once all read a complete one.
 func writeShardFile(root string) error {
-	return atomicWrite(root, filepath.Join(root, flatfs.SHARDING_FN), []byte(Shard.String()+"\n"), true)
-}
-
-// atomicWrite writes data to a unique temporary file in dir and renames it
-// to path. Concurrent writers of the same path all succeed with one of the
-// (identical) copies.
-func atomicWrite(dir, path string, data []byte, sync bool) error {
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(dir, tmpPrefix+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil && sync {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if sync {
-		return syncDir(dir)
-	}
-	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.WriteFile(filepath.Join(root, flatfs.SHARDING_FN), []byte(Shard.String()+"\n"), 0o644, true)
 }
 
 // path returns the shard directory and file of key.
@@ -141,7 +101,7 @@ func (d *dirStore) Put(_ context.Context, key ds.Key, value []byte) error {
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return atomicWrite(dir, file, value, d.sync)
+	return atomicfile.WriteFile(file, value, 0o644, d.sync)
 }
 
 func (d *dirStore) Get(_ context.Context, key ds.Key) ([]byte, error) {

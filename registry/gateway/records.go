@@ -16,6 +16,7 @@ import (
 	"github.com/ipfs/boxo/namesys"
 	"github.com/ipfs/boxo/path"
 
+	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
@@ -60,23 +61,7 @@ func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 	if err := os.MkdirAll(rs.dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(rs.dir, ".put-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(raw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
+	if err := atomicfile.WriteFile(p, raw, 0o600, true); err != nil {
 		return err
 	}
 	if len(old) == 0 {
