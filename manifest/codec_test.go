@@ -53,6 +53,7 @@ func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
 var goldenManifests = map[string]*manifest.Manifest{
 	"manifest-seq1": {
+		Format:   1,
 		Registry: goldenRegistry,
 		Seq:      1,
 		Time:     unix(1767225600),
@@ -61,6 +62,7 @@ var goldenManifests = map[string]*manifest.Manifest{
 		Releases: 0,
 	},
 	"manifest-seq2": {
+		Format:   1,
 		Registry: goldenRegistry,
 		Seq:      2,
 		Prev:     cidManifestSeq1,
@@ -68,6 +70,14 @@ var goldenManifests = map[string]*manifest.Manifest{
 		Change:   "publish tts@1.0.0",
 		Services: cidIndexLeaf,
 		Releases: 12,
+	},
+	"manifest-format2": {
+		Format:   2,
+		Registry: goldenRegistry,
+		Seq:      1,
+		Time:     unix(1767225600),
+		Change:   "init",
+		Services: cidIndexEmpty,
 	},
 }
 
@@ -92,7 +102,29 @@ var goldenIndexes = map[string]map[string]cid.Cid{
 	},
 }
 
+var goldenVersionNodes = map[string]manifest.VersionNode{
+	"version-leaf": {Releases: map[string]manifest.Release{
+		"1.0.0": {Content: cidDirV1, Size: 18342, Profile: "unixfs-v1-2025", Published: unix(1767225600)},
+		"0.9.0": {
+			Content: cidDirV0, Size: 255, Profile: "unixfs-v0-2015", Hidden: true, Published: unix(-1),
+			Yank: &manifest.Yank{Reason: "breaks audio on Safari; use 1.0.0", Time: unix(1760086400)},
+		},
+		"10.0.0-rc.1": {
+			Content: cidRaw, Size: 1 << 32, Profile: "unixfs-v1-2025", Published: unix(1767312000),
+			Yank: &manifest.Yank{Reason: "", Time: unix(0)},
+		},
+		"2.0.0": {Content: cidDirEmpty, Size: 0, Profile: "unixfs-v1-2025", Published: unix(1767312000)},
+	}},
+	"version-branch": {Children: map[string]cid.Cid{"-00": cidOtherA, "-7f": cidOtherB, "-ff": cidOtherA}},
+}
+
 var goldenServices = map[string]*manifest.Service{
+	"service-sharded": {
+		Name:         "tts",
+		Releases:     map[string]manifest.Release{},
+		Tags:         map[string]string{"latest": "1.1.0", "beta": "2.0.0-beta.1"},
+		VersionIndex: cidOtherB,
+	},
 	"service-basic": {
 		Name: "tts",
 		Releases: map[string]manifest.Release{
@@ -188,12 +220,15 @@ func TestGoldenFixturesAllCovered(t *testing.T) {
 		if _, ok := goldenServices[name]; ok {
 			n++
 		}
+		if _, ok := goldenVersionNodes[name]; ok {
+			n++
+		}
 		if n != 1 {
 			t.Errorf("fixture %s has %d Go tables entries, want 1", name, n)
 		}
 		readGolden(t, name)
 	}
-	for _, table := range [][]string{keys(goldenManifests), keys(goldenIndexes), keys(goldenServices)} {
+	for _, table := range [][]string{keys(goldenManifests), keys(goldenIndexes), keys(goldenServices), keys(goldenVersionNodes)} {
 		for _, name := range table {
 			if !seen[name] {
 				t.Errorf("Go table entry %s has no %s.dag-json fixture", name, name)
@@ -285,8 +320,38 @@ func TestGoldenServices(t *testing.T) {
 	}
 }
 
+func TestGoldenVersionNodes(t *testing.T) {
+	for _, name := range keys(goldenVersionNodes) {
+		want := goldenVersionNodes[name]
+		t.Run(name, func(t *testing.T) {
+			data, c := readGolden(t, name)
+			got, err := manifest.DecodeVersionNode(data)
+			if err != nil {
+				t.Fatalf("DecodeVersionNode: %v", err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("DecodeVersionNode =\n %+v\nwant\n %+v", got, want)
+			}
+			if got.IsBranch() != strings.Contains(name, "branch") {
+				t.Errorf("IsBranch = %v", got.IsBranch())
+			}
+			if !got.IsBranch() && manifest.ReleasesSize(want.Releases) != len(data) {
+				t.Errorf("ReleasesSize = %d, the block is %d bytes", manifest.ReleasesSize(want.Releases), len(data))
+			}
+			b, err := manifest.EncodeVersionNode(want)
+			if err != nil {
+				t.Fatalf("EncodeVersionNode: %v", err)
+			}
+			checkBlock(t, b, data, c)
+		})
+	}
+}
+
 func compareService(t *testing.T, got, want *manifest.Service) {
 	t.Helper()
+	if !got.VersionIndex.Equals(want.VersionIndex) {
+		t.Errorf("VersionIndex = %v, want %v", got.VersionIndex, want.VersionIndex)
+	}
 	if got.Name != want.Name {
 		t.Errorf("Name = %q, want %q", got.Name, want.Name)
 	}
@@ -563,7 +628,7 @@ func TestDecodeManifestRejects(t *testing.T) {
 		{"link as untagged bytes", cborMap(replaceKV(canon, "services", cat(cborHead(2, uint64(len(cidIndexEmpty.Bytes())+1)), []byte{0}, cidIndexEmpty.Bytes()))...), manifest.ErrInvalidManifest, nil},
 		{"null prev", cborMap(insertKV(canon, 1, "prev", []byte{0xf6})...), manifest.ErrInvalidManifest, nil},
 		// Format rules.
-		{"format 2", cborMap(replaceKV(canon, "format", cborUint(2))...), manifest.ErrInvalidManifest, nil},
+		{"format 3", cborMap(replaceKV(canon, "format", cborUint(3))...), manifest.ErrInvalidManifest, nil},
 		{"format 0", cborMap(replaceKV(canon, "format", cborUint(0))...), manifest.ErrInvalidManifest, nil},
 		{"seq 0", cborMap(replaceKV(canon, "seq", cborUint(0))...), manifest.ErrInvalidManifest, nil},
 		{"seq -1", cborMap(replaceKV(canon, "seq", cborNeg(-1))...), manifest.ErrInvalidManifest, nil},

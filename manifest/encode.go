@@ -13,8 +13,12 @@ func EncodeManifest(m *Manifest) (Block, error) {
 	if err := m.validate(); err != nil {
 		return Block{}, err
 	}
+	format := m.Format
+	if format == 0 {
+		format = FormatVersion
+	}
 	w := wireManifest{
-		Format: FormatVersion, Registry: m.Registry, Seq: int64(m.Seq), Time: m.Time.Unix(),
+		Format: int64(format), Registry: m.Registry, Seq: int64(m.Seq), Time: m.Time.Unix(),
 		Change: m.Change, Services: link(m.Services), Releases: int64(m.Releases),
 	}
 	if m.Prev.Defined() {
@@ -30,14 +34,14 @@ func DecodeManifest(data []byte) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w.Format != FormatVersion {
-		return nil, fmt.Errorf("%w: format %d, this svcreg reads format %d", ErrInvalidManifest, w.Format, FormatVersion)
+	if w.Format < 1 || w.Format > FormatVersion {
+		return nil, fmt.Errorf("%w: format %d, this svcreg reads formats 1 to %d", ErrInvalidManifest, w.Format, FormatVersion)
 	}
 	if w.Seq < 1 || w.Releases < 0 {
 		return nil, fmt.Errorf("%w: seq %d, releases %d", ErrInvalidManifest, w.Seq, w.Releases)
 	}
 	m := &Manifest{
-		Registry: w.Registry, Seq: uint64(w.Seq), Time: time.Unix(w.Time, 0).UTC(),
+		Format: int(w.Format), Registry: w.Registry, Seq: uint64(w.Seq), Time: time.Unix(w.Time, 0).UTC(),
 		Change: w.Change, Services: unlink(w.Services), Releases: uint64(w.Releases),
 	}
 	if w.Prev != nil {
@@ -53,6 +57,8 @@ func DecodeManifest(data []byte) (*Manifest, error) {
 
 func (m *Manifest) validate() error {
 	switch {
+	case m.Format < 0 || m.Format > FormatVersion:
+		return fmt.Errorf("%w: format %d, this svcreg writes formats 1 to %d", ErrInvalidManifest, m.Format, FormatVersion)
 	case m.Registry == "":
 		return fmt.Errorf("%w: empty registry name", ErrInvalidManifest)
 	case m.Seq < 1:
@@ -73,15 +79,17 @@ func EncodeService(s *Service) (Block, error) {
 		return Block{}, err
 	}
 	w := wireService{
-		Name:     string(s.Name),
-		Versions: wireReleases{Keys: slices.Sorted(maps.Keys(s.Releases)), Values: map[string]wireRelease{}},
-		Tags:     wireTags{Keys: slices.Sorted(maps.Keys(s.Tags)), Values: maps.Clone(s.Tags)},
+		Name: string(s.Name),
+		Tags: wireTags{Keys: slices.Sorted(maps.Keys(s.Tags)), Values: maps.Clone(s.Tags)},
 	}
 	if w.Tags.Values == nil {
 		w.Tags.Values = map[string]string{}
 	}
-	for k, r := range s.Releases {
-		w.Versions.Values[k] = r.wire()
+	if s.Sharded() {
+		l := link(s.VersionIndex)
+		w.Versions.Link = &l
+	} else {
+		w.Versions.Releases = wireReleasesOf(s.Releases)
 	}
 	b, err := encode(&w, "Service")
 	if err != nil {
@@ -96,12 +104,19 @@ func DecodeService(data []byte) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Name: Name(w.Name), Releases: make(map[string]Release, len(w.Versions.Keys)), Tags: maps.Clone(w.Tags.Values)}
+	s := &Service{Name: Name(w.Name), Releases: map[string]Release{}, Tags: maps.Clone(w.Tags.Values)}
 	if s.Tags == nil {
 		s.Tags = map[string]string{}
 	}
-	for k, r := range w.Versions.Values {
-		s.Releases[k] = r.release()
+	switch v := w.Versions; {
+	case v.Link != nil:
+		if s.VersionIndex = unlink(*v.Link); !s.VersionIndex.Defined() {
+			return nil, fmt.Errorf("%w: service %s: versions is not a cid link", ErrInvalidManifest, s.Name)
+		}
+	case v.Releases != nil:
+		for k, r := range v.Releases.Values {
+			s.Releases[k] = r.release()
+		}
 	}
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -109,31 +124,55 @@ func DecodeService(data []byte) (*Service, error) {
 	return s, nil
 }
 
+// validate checks names, versions, releases and tags. The tags of a
+// sharded service are checked for form only: their versions are in the
+// VersionIndex.
 func (s *Service) validate() error {
 	if _, err := ParseName(string(s.Name)); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidManifest, err)
 	}
-	for k, r := range s.Releases {
-		v, err := ParseVersion(k)
-		if err != nil {
-			return fmt.Errorf("%w: service %s: %w", ErrInvalidManifest, s.Name, err)
-		}
-		if v.String() != k {
-			return fmt.Errorf("%w: service %s: version %q is not canonical", ErrInvalidManifest, s.Name, k)
-		}
-		if err := r.validate(); err != nil {
-			return fmt.Errorf("%w: %s@%s: %w", ErrInvalidManifest, s.Name, k, err)
-		}
+	if err := validateReleases(s.Releases); err != nil {
+		return fmt.Errorf("%w: service %s: %w", ErrInvalidManifest, s.Name, err)
 	}
 	for tag, v := range s.Tags {
 		if err := checkTagFormat(tag); err != nil {
 			return fmt.Errorf("%w: service %s: %w", ErrInvalidManifest, s.Name, err)
 		}
-		if _, ok := s.Releases[v]; !ok {
+		if s.Sharded() {
+			if _, err := ParseVersion(v); err != nil {
+				return fmt.Errorf("%w: service %s: tag %s: %w", ErrInvalidManifest, s.Name, tag, err)
+			}
+		} else if _, ok := s.Releases[v]; !ok {
 			return fmt.Errorf("%w: service %s: tag %s points at missing version %q", ErrInvalidManifest, s.Name, tag, v)
 		}
 	}
 	return nil
+}
+
+// validateReleases checks that every key is a canonical version and every
+// release is complete.
+func validateReleases(rs map[string]Release) error {
+	for k, r := range rs {
+		v, err := ParseVersion(k)
+		if err != nil {
+			return err
+		}
+		if v.String() != k {
+			return fmt.Errorf("version %q is not canonical", k)
+		}
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func wireReleasesOf(rs map[string]Release) *wireReleases {
+	w := &wireReleases{Keys: slices.Sorted(maps.Keys(rs)), Values: make(map[string]wireRelease, len(rs))}
+	for k, r := range rs {
+		w.Values[k] = r.wire()
+	}
+	return w
 }
 
 func (r Release) validate() error {

@@ -16,8 +16,8 @@ import (
 // (testdata/golden), shard keys from `printf NAME | sha256sum`, and
 // resolutions from the SemVer rules.
 
-// A registry's first state. Its CID is the one @ipld/dag-cbor gives for
-// testdata/golden/manifest-seq1.dag-json.
+// A registry's first state, in the current format (2). Its CID is the one
+// @ipld/dag-cbor gives for testdata/golden/manifest-format2.dag-json.
 func ExampleEncodeManifest() {
 	m := &manifest.Manifest{
 		Registry: "k51qzi5uqu5dkvlw96qo5an078oae3hglhzk1a81bijbifqli1l3qg3762f7bp",
@@ -35,7 +35,7 @@ func ExampleEncodeManifest() {
 	fmt.Println(b.CID)
 	fmt.Println(len(b.Data), "bytes")
 	// Output:
-	// bafyreidbmm7bptwk747kdukmfcgtawpab5wsuhsacgcn56bdjwd6ny6wia
+	// bafyreifdsnazamfd3b5a22nq7e5qoxilppkfumyyccaerh3pdy7axcuhre
 	// 169 bytes
 }
 

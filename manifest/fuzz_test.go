@@ -185,3 +185,33 @@ func validIndexKeys(m map[string]cid.Cid) bool {
 	}
 	return names == len(m) || shards == len(m)
 }
+
+// FuzzDecodeVersionNode checks the hand-written VersionIndex decoder: what
+// it accepts re-encodes to the same bytes, and go-ipld-prime's dagcbor
+// decoder reads those bytes and writes them back unchanged (so they are
+// canonical DAG-CBOR).
+func FuzzDecodeVersionNode(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := manifest.DecodeVersionNode(data)
+		if err != nil {
+			checkSentinel(t, err)
+			return
+		}
+		b, err := manifest.EncodeVersionNode(n)
+		if err != nil {
+			t.Fatalf("decoded node does not encode: %v", err)
+		}
+		if !bytes.Equal(b.Data, data) {
+			t.Fatalf("round trip changed the bytes:\n in %x\nout %x", data, b.Data)
+		}
+		nb := basicnode.Prototype.Any.NewBuilder()
+		if err := dagcbor.Decode(nb, bytes.NewReader(data)); err != nil {
+			t.Fatalf("DecodeVersionNode accepts what dagcbor refuses: %v\n%x", err, data)
+		}
+		var again bytes.Buffer
+		if err := dagcbor.Encode(nb.Build(), &again); err != nil || !bytes.Equal(again.Bytes(), data) {
+			t.Fatalf("dagcbor does not write the accepted bytes back (%v):\n in %x\nout %x", err, data, again.Bytes())
+		}
+	})
+}

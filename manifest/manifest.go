@@ -7,14 +7,18 @@ import (
 	"github.com/ipfs/go-cid"
 )
 
-// FormatVersion is the manifest format this package reads and writes.
-const FormatVersion = 1
+// FormatVersion is the manifest format this package writes. It reads
+// every format from 1 to FormatVersion: format 2 added the VersionIndex
+// and changed the leaf limit, so a format-1 block is a valid format-2
+// block in all but the manifest's format number.
+const FormatVersion = 2
 
 // MaxBlockSize is the largest manifest block, encoded, in bytes.
 const MaxBlockSize = 1 << 20
 
 // Manifest is one state of a registry: the block its IPNS record points at.
 type Manifest struct {
+	Format   int       // the format it was written in; 0 encodes as FormatVersion
 	Registry string    // the registry's IPNS name (k51…)
 	Seq      uint64    // 1 for the first state, +1 for each change
 	Prev     cid.Cid   // the previous state; undefined when Seq is 1
@@ -25,11 +29,21 @@ type Manifest struct {
 }
 
 // Service holds every release of one service and its tags.
+//
+// A small service holds its releases inline, in Releases. A large one
+// (see VersionLeafMax) keeps them in a VersionIndex whose root is
+// VersionIndex; its block then holds no releases, and Releases holds only
+// those a reader loaded from the index: the registry loads the ones a
+// change or a resolution needs, or all of them for a listing.
 type Service struct {
-	Name     Name
-	Releases map[string]Release // keyed by canonical version string
-	Tags     map[string]string  // tag -> canonical version string
+	Name         Name
+	Releases     map[string]Release // keyed by canonical version string
+	Tags         map[string]string  // tag -> canonical version string
+	VersionIndex cid.Cid            // defined when the versions are sharded
 }
+
+// Sharded reports whether the service's versions are in a VersionIndex.
+func (s *Service) Sharded() bool { return s.VersionIndex.Defined() }
 
 // Release is one immutable version of a service.
 type Release struct {

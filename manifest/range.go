@@ -61,6 +61,19 @@ func (r Range) Match(v Version) bool {
 	return slices.ContainsFunc(r.comparatorSets(), func(set []comparator) bool { return matchSet(set, v) })
 }
 
+// NamesPrerelease reports whether a comparator of r names a prerelease:
+// only then can a prerelease version match r.
+func (r Range) NamesPrerelease() bool {
+	for _, set := range r.sets {
+		for _, c := range set {
+			if !c.any && c.ver.IsPrerelease() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Exact returns the version r names when r is exactly one version written in
 // full, as "1.0.0", "=1.0.0" or "v1.0.0-rc.1" are (build metadata is
 // dropped, as npm drops it). Yanked versions resolve only when named so.

@@ -76,8 +76,36 @@ func (s *Service) resolveTag(tag string) (Version, Release, error) {
 	return v, r, nil
 }
 
+// Needs returns what resolving spec reads of a sharded service's versions:
+// one version (a tag's, an exact one, or the latest when it answers the
+// range), or all of them (all true) for ranges the latest does not answer.
+// version is empty when nothing needs loading (an unknown tag, or no
+// latest for a bare name).
+func (s *Service) Needs(spec Spec) (version string, all bool) {
+	if spec.Tag != "" && spec.Tag != LatestTag {
+		return s.Tags[spec.Tag], false
+	}
+	if v, ok := spec.Range.Exact(); ok {
+		return v.String(), false
+	}
+	latest, ok := s.Tags[LatestTag]
+	if spec.Tag != "" || spec.Range.String() == "" {
+		return latest, false
+	}
+	// Without prerelease comparators a range matches stable versions only,
+	// and the latest is the highest stable, non-yanked one: if it matches,
+	// it is the answer.
+	if v, err := ParseVersion(latest); ok && err == nil && !spec.Range.NamesPrerelease() && spec.Range.Match(v) {
+		return latest, false
+	}
+	return "", true
+}
+
 // summary lists up to the five highest versions, for error messages.
 func (s *Service) summary() string {
+	if s.Sharded() {
+		return "too many to list here; see svcreg ls " + string(s.Name)
+	}
 	vs := s.Versions()
 	if len(vs) == 0 {
 		return "none"

@@ -34,7 +34,7 @@ func (s *Service) Add(v Version, r Release) (changed bool, err error) {
 		return false, fmt.Errorf("%w: %s@%s is %s, not %s", ErrImmutable, s.Name, key, old.Content, r.Content)
 	}
 	s.Releases[key] = r
-	s.moveLatest()
+	s.raiseLatest(v)
 	return true, nil
 }
 
@@ -86,12 +86,37 @@ func (s *Service) SetYank(v Version, y *Yank) (bool, error) {
 		r.Yank = y
 	}
 	s.Releases[key] = r
-	s.moveLatest()
+	if r.Yanked() && s.Tags[LatestTag] == key {
+		s.moveLatest()
+	} else if !r.Yanked() {
+		s.raiseLatest(v)
+	}
 	return true, nil
 }
 
+// NeedsAllVersions reports whether yanking v needs every version of the
+// service at hand: when v is the latest, the next latest must be found.
+// Every other change reads only the version it changes and the latest.
+func (s *Service) NeedsAllVersions(v Version) bool { return s.Tags[LatestTag] == v.String() }
+
+// raiseLatest moves the latest tag to v, a non-yanked version, when v is
+// stable and higher than the current latest: the tag always names the
+// highest stable, non-yanked version, so nothing else needs comparing.
+func (s *Service) raiseLatest(v Version) {
+	if v.IsPrerelease() {
+		return
+	}
+	if cur, ok := s.Tags[LatestTag]; ok {
+		if l, err := ParseVersion(cur); err == nil && l.Compare(v) >= 0 {
+			return
+		}
+	}
+	s.Tags[LatestTag] = v.String()
+}
+
 // moveLatest points the latest tag at the highest stable, non-yanked
-// version, or removes it when there is none.
+// version, or removes it when there is none. It reads every release, so
+// a sharded service must have all of them loaded.
 func (s *Service) moveLatest() {
 	if v, ok := s.highestStable(); ok {
 		s.Tags[LatestTag] = v.String()

@@ -23,8 +23,27 @@ type wireManifest struct {
 
 type wireService struct {
 	Name     string
-	Versions wireReleases
+	Versions wireVersions
 	Tags     wireTags
+}
+
+// wireVersions is the kinded union Versions: inline releases or a link to
+// a VersionIndex. Exactly one field is set.
+type wireVersions struct {
+	Releases *wireReleases
+	Link     *datamodel.Link
+}
+
+type wireVersionIndex struct {
+	Keys   []string
+	Values map[string]wireVersionEntry
+}
+
+// wireVersionEntry is the kinded union VersionEntry: a release in a leaf,
+// a child link in a branch.
+type wireVersionEntry struct {
+	Release *wireRelease
+	Link    *datamodel.Link
 }
 
 type wireReleases struct {
