@@ -26,7 +26,8 @@ func (r *Registry) Services(ctx context.Context) ([]string, error) {
 	return names, err
 }
 
-// Service returns one service's releases and tags.
+// Service returns one service's releases and tags: all of them, read
+// from its VersionIndex when it has one.
 func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.Service, error) {
 	_, m, err := r.Manifest(ctx)
 	if err != nil {
@@ -39,7 +40,14 @@ func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.S
 	if !svc.Defined() {
 		return nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, r.name)
 	}
-	return loadService(ctx, r.blocks.Get, svc, string(name))
+	s, err := loadService(ctx, r.blocks.Get, svc, string(name))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := loadAllVersions(ctx, r.blocks.Get, s); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // LogEntry is one state in the manifest history.

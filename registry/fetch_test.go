@@ -405,14 +405,14 @@ func TestAdopt(t *testing.T) {
 	}
 }
 
-func TestServicePath(t *testing.T) {
+func TestReleasePath(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 200) // small leaves: a branch index
 	for i := range 20 {
 		f.publish(t, fmt.Sprintf("svc%02d@1.0.0", i), fmt.Sprint(i))
 	}
 	h, _ := f.reg.Head(ctx)
-	path, err := f.reg.ServicePath(ctx, "svc07")
+	path, err := f.reg.ReleasePath(ctx, "svc07", manifest.MustParseVersion("1.0.0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,8 +429,11 @@ func TestServicePath(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.resolve(t, "svc07@1")
-	if _, err := f.reg.ServicePath(ctx, "nope"); !errors.Is(err, registry.ErrServiceNotFound) {
+	if _, err := f.reg.ReleasePath(ctx, "nope", manifest.MustParseVersion("1.0.0")); !errors.Is(err, registry.ErrServiceNotFound) {
 		t.Fatalf("missing service: %v", err)
+	}
+	if _, err := f.reg.ReleasePath(ctx, "svc07", manifest.MustParseVersion("9.0.0")); !errors.Is(err, manifest.ErrVersionNotFound) {
+		t.Fatalf("missing version: %v", err)
 	}
 }
 

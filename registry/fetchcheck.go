@@ -11,7 +11,7 @@ import (
 // CheckFetched checks a block from an untrusted source, already known to
 // hash to c, before it may be stored: a DAG-CBOR block must decode, in
 // canonical form, as one of the registry's own blocks (a manifest, an
-// index node or a service). Release content (dag-pb, raw) is checked by
+// index node, a service or a version index node). Release content (dag-pb, raw) is checked by
 // its hash alone. A hash-valid block that is not a registry block wraps
 // manifest.ErrInvalidManifest and is never stored, so a source cannot
 // fill a home with junk that no head reaches.
@@ -29,5 +29,8 @@ func CheckFetched(c cid.Cid, data []byte) error {
 	if _, err := manifest.DecodeService(data); err == nil {
 		return nil
 	}
-	return fmt.Errorf("block %s: %w: not a manifest, index or service block", c, manifest.ErrInvalidManifest)
+	if _, err := manifest.DecodeVersionNode(data); err == nil {
+		return nil
+	}
+	return fmt.Errorf("block %s: %w: not a manifest, index, service or version index block", c, manifest.ErrInvalidManifest)
 }

@@ -86,7 +86,7 @@ func TestServiceUnderAnotherName(t *testing.T) {
 	if _, err := f.reg.Service(ctx, "alias"); !errors.Is(err, manifest.ErrInvalidManifest) {
 		t.Fatalf("service alias: %v, want ErrInvalidManifest", err)
 	}
-	if _, err := f.reg.ServicePath(ctx, "alias"); !errors.Is(err, manifest.ErrInvalidManifest) {
+	if _, err := f.reg.ReleasePath(ctx, "alias", manifest.MustParseVersion("1.0.0")); !errors.Is(err, manifest.ErrInvalidManifest) {
 		t.Fatalf("service path alias: %v, want ErrInvalidManifest", err)
 	}
 	if res, err := f.resolve(t, "other@1.0.0"); err != nil || res.Service != "other" {

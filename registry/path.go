@@ -9,12 +9,14 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 )
 
-// ServicePath returns the blocks that lead from the head to a service, in
-// order: the manifest root, the index nodes on the way and the service's
-// block. With them, a reader can resolve the service at this head; with
-// its releases' content, it can fetch them too. It wraps
-// ErrServiceNotFound when the service does not exist.
-func (r *Registry) ServicePath(ctx context.Context, name manifest.Name) ([]cid.Cid, error) {
+// ReleasePath returns the blocks that lead from the head to the release
+// name@v, in order: the manifest root, the index nodes on the way, the
+// service's block and, for a large service, the VersionIndex nodes on
+// the way to v. With them, a reader can resolve name@v at this head (and
+// name, or name@TAG, when they name v); with the release's content, it
+// can fetch it too. It wraps ErrServiceNotFound or
+// manifest.ErrVersionNotFound when there is no such release.
+func (r *Registry) ReleasePath(ctx context.Context, name manifest.Name, v manifest.Version) ([]cid.Cid, error) {
 	h, m, err := r.Manifest(ctx)
 	if err != nil {
 		return nil, err
@@ -31,8 +33,23 @@ func (r *Registry) ServicePath(ctx context.Context, name manifest.Name) ([]cid.C
 	if !svc.Defined() {
 		return nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, r.name)
 	}
-	if _, err := loadService(ctx, r.blocks.Get, svc, string(name)); err != nil {
+	s, err := loadService(ctx, r.blocks.Get, svc, string(name))
+	if err != nil {
 		return nil, err
 	}
-	return append(path, svc), nil
+	path = append(path, svc)
+	if !s.Sharded() {
+		if _, ok := s.Releases[v.String()]; !ok {
+			return nil, fmt.Errorf("%w: %s@%s in %s", manifest.ErrVersionNotFound, name, v, r.name)
+		}
+		return path, nil
+	}
+	_, ok, nodes, _, err := versionTree{get: r.blocks.Get}.lookup(ctx, s.VersionIndex, v.String())
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: %s@%s in %s", manifest.ErrVersionNotFound, name, v, r.name)
+	}
+	return append(path, nodes...), nil
 }

@@ -101,6 +101,9 @@ func (c *change) add(ctx context.Context, p Publication, now time.Time) error {
 	if s == nil {
 		s = manifest.NewService(p.Service)
 	}
+	if err := c.need(ctx, s, false, p.Version.String(), s.Tags[manifest.LatestTag]); err != nil {
+		return err
+	}
 	rel := manifest.Release{Content: p.Content, Size: p.Size, Profile: p.Profile, Hidden: p.Hidden, Published: now}
 	added, err := s.Add(p.Version, rel)
 	if err != nil || !added {
@@ -114,7 +117,7 @@ func (c *change) add(ctx context.Context, p Publication, now time.Time) error {
 // Tag points tag of service at version.
 func (r *Registry) Tag(ctx context.Context, service manifest.Name, v manifest.Version, tag string) (Head, bool, error) {
 	what := fmt.Sprintf("tag %s@%s %s", service, v, tag)
-	return r.modify(ctx, service, what, func(s *manifest.Service) (bool, error) { return s.SetTag(tag, v) })
+	return r.modify(ctx, service, v, what, func(s *manifest.Service) (bool, error) { return s.SetTag(tag, v) })
 }
 
 // Yank marks service@v yanked with reason, or restores it when undo.
@@ -126,10 +129,11 @@ func (r *Registry) Yank(ctx context.Context, service manifest.Name, v manifest.V
 	} else {
 		y = &manifest.Yank{Reason: reason, Time: r.now().UTC().Truncate(1e9)}
 	}
-	return r.modify(ctx, service, what, func(s *manifest.Service) (bool, error) { return s.SetYank(v, y) })
+	return r.modify(ctx, service, v, what, func(s *manifest.Service) (bool, error) { return s.SetYank(v, y) })
 }
 
-func (r *Registry) modify(ctx context.Context, name manifest.Name, what string, fn func(*manifest.Service) (bool, error)) (Head, bool, error) {
+// modify applies fn to the service name, whose version v it changes.
+func (r *Registry) modify(ctx context.Context, name manifest.Name, v manifest.Version, what string, fn func(*manifest.Service) (bool, error)) (Head, bool, error) {
 	return r.update(ctx, what, func(ctx context.Context, c *change) error {
 		s, err := c.service(ctx, name)
 		if err != nil {
@@ -137,6 +141,9 @@ func (r *Registry) modify(ctx context.Context, name manifest.Name, what string, 
 		}
 		if s == nil {
 			return fmt.Errorf("%w: %s", ErrServiceNotFound, name)
+		}
+		if err := c.need(ctx, s, s.NeedsAllVersions(v), v.String(), s.Tags[manifest.LatestTag]); err != nil {
+			return err
 		}
 		changed, err := fn(s)
 		if err != nil || !changed {

@@ -19,10 +19,11 @@ const (
 	KindIndex                     // a node of a state's service index
 	KindService                   // a Service block
 	KindContent                   // the root of a release's content (UnixFS)
+	KindVersions                  // a node of a large service's VersionIndex
 )
 
 func (k BlockKind) String() string {
-	return [...]string{"manifest", "index", "service", "content"}[k]
+	return [...]string{"manifest", "index", "service", "content", "version index"}[k]
 }
 
 // Reach lists the blocks that registry heads reach: each head's states
@@ -142,12 +143,19 @@ func (r *Reach) service(ctx context.Context, c cid.Cid, name string, visit Visit
 	if err := visit(c, KindService, nil); err != nil {
 		return err
 	}
-	for _, rel := range s.Releases {
+	content := func(_ string, rel manifest.Release) error {
 		if r.seen[rel.Content] {
-			continue
+			return nil
 		}
 		r.seen[rel.Content] = true
-		if err := visit(rel.Content, KindContent, nil); err != nil {
+		return visit(rel.Content, KindContent, nil)
+	}
+	if s.Sharded() {
+		nodes := func(c cid.Cid, err error) error { return visit(c, KindVersions, err) }
+		return versionTree{get: r.Blocks.Get}.walk(ctx, s.VersionIndex, r.seen, true, nodes, content)
+	}
+	for v, rel := range s.Releases {
+		if err := content(v, rel); err != nil {
 			return err
 		}
 	}

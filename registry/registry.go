@@ -25,6 +25,9 @@ type Config struct {
 	// IndexLeafMax overrides manifest.IndexLeafMax. It changes the shape of
 	// the index (and so CIDs) and exists for tests of sharding; leave zero.
 	IndexLeafMax int
+	// VersionLeafMax overrides manifest.VersionLeafMax, as IndexLeafMax
+	// does manifest.IndexLeafMax.
+	VersionLeafMax int
 }
 
 // Registry reads and changes one registry's manifest.
@@ -36,6 +39,8 @@ type Registry struct {
 	now     func() time.Time
 	log     *slog.Logger
 	leafMax int
+	// versionLeafMax is the largest inline Service block and VersionIndex leaf.
+	versionLeafMax int
 }
 
 // New returns a Registry for cfg.
@@ -54,6 +59,9 @@ func New(cfg Config) (*Registry, error) {
 	}
 	if r.leafMax = cfg.IndexLeafMax; r.leafMax <= 0 {
 		r.leafMax = manifest.IndexLeafMax
+	}
+	if r.versionLeafMax = cfg.VersionLeafMax; r.versionLeafMax <= 0 {
+		r.versionLeafMax = manifest.VersionLeafMax
 	}
 	if r.now == nil {
 		r.now = time.Now

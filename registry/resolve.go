@@ -76,11 +76,38 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
+	if s.Sharded() {
+		// Read only what the answer needs: one version, or for ranges the
+		// latest does not answer, all of them.
+		want, all := s.Needs(spec)
+		if all {
+			_, err = loadAllVersions(ctx, r.blocks.Get, s)
+		} else {
+			_, err = loadVersions(ctx, r.blocks.Get, s, want)
+		}
+		if err != nil {
+			return ReleaseInfo{}, err
+		}
+	}
 	v, rel, err := s.Resolve(spec)
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
+	vkeys, err := versionKeys(ctx, r.blocks.Get, s, v.String())
+	if err != nil {
+		return ReleaseInfo{}, err
+	}
 	p := path.Join(append([]string{"/ipns", r.name, "services"}, keys...)...)
-	p = path.Join(p, "versions", v.String(), "content") + "/"
+	p = path.Join(append(append([]string{p, "versions"}, vkeys...), v.String(), "content")...) + "/"
 	return ReleaseInfo{Service: s.Name, Version: v, Release: rel, Root: h.Root, Seq: h.Seq, Path: p}, nil
+}
+
+// versionKeys returns the shard keys on the way to version in a sharded
+// service's VersionIndex (none for an inline one), for gateway paths.
+func versionKeys(ctx context.Context, get getFunc, s *manifest.Service, version string) ([]string, error) {
+	if !s.Sharded() {
+		return nil, nil
+	}
+	_, _, _, keys, err := versionTree{get: get}.lookup(ctx, s.VersionIndex, version)
+	return keys, err
 }

@@ -96,12 +96,14 @@ func insert(ctx context.Context, t treeIO, node cid.Cid, depth int, entries map[
 	return putIndex(t.put, next)
 }
 
-func groupByShard(entries map[string]cid.Cid, depth int) map[string]map[string]cid.Cid {
-	groups := map[string]map[string]cid.Cid{}
+// groupByShard splits entries (keyed by service name or version) by
+// their shard key at depth.
+func groupByShard[V any](entries map[string]V, depth int) map[string]map[string]V {
+	groups := map[string]map[string]V{}
 	for n, c := range entries {
 		k := manifest.ShardKey(n, depth)
 		if groups[k] == nil {
-			groups[k] = map[string]cid.Cid{}
+			groups[k] = map[string]V{}
 		}
 		groups[k][n] = c
 	}
@@ -188,12 +190,12 @@ func (w *walker) node(ctx context.Context, c cid.Cid, path []string) error {
 	return nil
 }
 
-// checkFiled checks that the service name sits under the shard keys it
-// hashes to.
+// checkFiled checks that the service name (or version) sits under the
+// shard keys it hashes to.
 func checkFiled(name string, path []string) error {
 	for depth, key := range path {
 		if manifest.ShardKey(name, depth) != key {
-			return fmt.Errorf("%w: service %q is filed under shard %s at depth %d, it belongs under %s",
+			return fmt.Errorf("%w: %q is filed under shard %s at depth %d, it belongs under %s",
 				manifest.ErrInvalidManifest, name, key, depth, manifest.ShardKey(name, depth))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/ipfs/go-cid"
 
@@ -23,8 +24,11 @@ type change struct {
 	pending  map[cid.Cid]manifest.Block
 	order    []cid.Cid
 	dirty    map[manifest.Name]*manifest.Service // changed services, stored at flush
-	indexes  map[cid.Cid]manifest.Index          // index nodes decoded so far
-	changed  bool
+	// loaded holds, per sharded service, the releases read from its
+	// VersionIndex as they were: flush stores only those that differ.
+	loaded  map[manifest.Name]map[string]manifest.Release
+	indexes map[cid.Cid]manifest.Index // index nodes decoded so far
+	changed bool
 }
 
 // index loads an index node once per change: a lookup and the insert that
@@ -69,6 +73,29 @@ func (c *change) service(ctx context.Context, name manifest.Name) (*manifest.Ser
 	return loadService(ctx, c.get, svc, string(name))
 }
 
+// need loads into s.Releases, when s is sharded, what a change to it
+// reads: the versions named, or every version when all is set.
+func (c *change) need(ctx context.Context, s *manifest.Service, all bool, versions ...string) error {
+	var added map[string]manifest.Release
+	var err error
+	if all {
+		added, err = loadAllVersions(ctx, c.get, s)
+	} else {
+		added, err = loadVersions(ctx, c.get, s, versions...)
+	}
+	if err != nil || len(added) == 0 {
+		return err
+	}
+	if c.loaded == nil {
+		c.loaded = map[manifest.Name]map[string]manifest.Release{}
+	}
+	if c.loaded[s.Name] == nil {
+		c.loaded[s.Name] = map[string]manifest.Release{}
+	}
+	maps.Copy(c.loaded[s.Name], added)
+	return nil
+}
+
 // store marks s changed; flush writes it.
 func (c *change) store(s *manifest.Service) {
 	if c.dirty == nil {
@@ -83,7 +110,7 @@ func (c *change) store(s *manifest.Service) {
 func (c *change) flush(ctx context.Context) error {
 	entries := make(map[string]cid.Cid, len(c.dirty))
 	for name, s := range c.dirty {
-		b, err := manifest.EncodeService(s)
+		b, err := c.encodeService(ctx, s)
 		if err != nil {
 			return err
 		}
@@ -99,6 +126,40 @@ func (c *change) flush(ctx context.Context) error {
 	}
 	c.services = root
 	return nil
+}
+
+// encodeService stores what changed in a service's versions and returns
+// its block. A service keeps its versions inline while its block stays
+// within the leaf limit; past it they move to a VersionIndex, for good.
+func (c *change) encodeService(ctx context.Context, s *manifest.Service) (manifest.Block, error) {
+	t := versionTree{get: c.get, put: c.put, leafMax: c.r.versionLeafMax}
+	if !s.Sharded() {
+		if manifest.ReleasesSize(s.Releases) <= t.leafMax {
+			if b, err := manifest.EncodeService(s); err != nil || len(b.Data) <= t.leafMax {
+				return b, err
+			}
+		}
+		root, err := t.build(s.Releases, 0)
+		if err != nil {
+			return manifest.Block{}, fmt.Errorf("service %s: %w", s.Name, err)
+		}
+		s.VersionIndex = root
+		return manifest.EncodeService(s)
+	}
+	changed := map[string]manifest.Release{}
+	for v, r := range s.Releases {
+		if old, ok := c.loaded[s.Name][v]; !ok || !sameRelease(old, r) {
+			changed[v] = r
+		}
+	}
+	if len(changed) > 0 {
+		root, err := t.insert(ctx, s.VersionIndex, 0, changed)
+		if err != nil {
+			return manifest.Block{}, fmt.Errorf("service %s: %w", s.Name, err)
+		}
+		s.VersionIndex = root
+	}
+	return manifest.EncodeService(s)
 }
 
 // update applies fn to the current manifest and, if fn changed anything,
@@ -136,7 +197,7 @@ func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.
 
 func (r *Registry) commit(ctx context.Context, head Head, c *change, what string) (Head, error) {
 	next := &manifest.Manifest{
-		Registry: r.name, Seq: head.Seq + 1, Prev: head.Root, Time: r.now().UTC().Truncate(1e9),
+		Format: manifest.FormatVersion, Registry: r.name, Seq: head.Seq + 1, Prev: head.Root, Time: r.now().UTC().Truncate(1e9),
 		Change: what, Services: c.services, Releases: c.releases,
 	}
 	b, err := manifest.EncodeManifest(next)

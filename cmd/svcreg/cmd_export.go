@@ -129,7 +129,7 @@ func exportBlocks(c *cli.Context, reg *registry.Registry, cw *car.Writer, head r
 		if err != nil {
 			return err
 		}
-		path, err := reg.ServicePath(c.Context, info.Service)
+		path, err := reg.ReleasePath(c.Context, info.Service, info.Version)
 		if err != nil {
 			return err
 		}
