@@ -124,4 +124,3 @@ func intSize(v int64) int {
 	}
 	return headSize(uint64(v))
 }
-
