@@ -61,12 +61,14 @@ func (r Range) Match(v Version) bool {
 	return slices.ContainsFunc(r.comparatorSets(), func(set []comparator) bool { return matchSet(set, v) })
 }
 
-// NamesPrerelease reports whether a comparator of r names a prerelease:
-// only then can a prerelease version match r.
-func (r Range) NamesPrerelease() bool {
+// MayMatchPrerelease reports whether a prerelease version can match r:
+// only through a comparator that names a prerelease. The upper bound
+// "<X.Y.Z-0" that carets, tildes and x-ranges desugar to does not count:
+// a prerelease of X.Y.Z is never below X.Y.Z-0.
+func (r Range) MayMatchPrerelease() bool {
 	for _, set := range r.sets {
 		for _, c := range set {
-			if !c.any && c.ver.IsPrerelease() {
+			if !c.any && c.ver.IsPrerelease() && !(c.op == "<" && slices.Equal(c.ver.Pre, []PreID{"0"})) {
 				return true
 			}
 		}

@@ -95,7 +95,7 @@ func (s *Service) Needs(spec Spec) (version string, all bool) {
 	// Without prerelease comparators a range matches stable versions only,
 	// and the latest is the highest stable, non-yanked one: if it matches,
 	// it is the answer.
-	if v, err := ParseVersion(latest); ok && err == nil && !spec.Range.NamesPrerelease() && spec.Range.Match(v) {
+	if v, err := ParseVersion(latest); ok && err == nil && !spec.Range.MayMatchPrerelease() && spec.Range.Match(v) {
 		return latest, false
 	}
 	return "", true

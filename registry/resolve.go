@@ -76,38 +76,44 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
-	if s.Sharded() {
-		// Read only what the answer needs: one version, or for ranges the
-		// latest does not answer, all of them.
-		want, all := s.Needs(spec)
-		if all {
-			_, err = loadAllVersions(ctx, r.blocks.Get, s)
-		} else {
-			_, err = loadVersions(ctx, r.blocks.Get, s, want)
-		}
-		if err != nil {
-			return ReleaseInfo{}, err
-		}
+	loaded, err := loadForSpec(ctx, r.blocks.Get, s, spec)
+	if err != nil {
+		return ReleaseInfo{}, err
 	}
 	v, rel, err := s.Resolve(spec)
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
-	vkeys, err := versionKeys(ctx, r.blocks.Get, s, v.String())
-	if err != nil {
-		return ReleaseInfo{}, err
+	vkeys, ok := loaded[v.String()]
+	if !ok && s.Sharded() { // every version was read: find the way to this one
+		if _, _, _, vkeys, err = (versionTree{get: r.blocks.Get}).lookup(ctx, s.VersionIndex, v.String()); err != nil {
+			return ReleaseInfo{}, err
+		}
 	}
 	p := path.Join(append([]string{"/ipns", r.name, "services"}, keys...)...)
 	p = path.Join(append(append([]string{p, "versions"}, vkeys...), v.String(), "content")...) + "/"
 	return ReleaseInfo{Service: s.Name, Version: v, Release: rel, Root: h.Root, Seq: h.Seq, Path: p}, nil
 }
 
-// versionKeys returns the shard keys on the way to version in a sharded
-// service's VersionIndex (none for an inline one), for gateway paths.
-func versionKeys(ctx context.Context, get getFunc, s *manifest.Service, version string) ([]string, error) {
+// loadForSpec loads into a sharded service what resolving spec reads (see
+// manifest.Service.Needs): one version, returned with the shard keys on
+// its way (for the gateway path), or every version.
+func loadForSpec(ctx context.Context, get getFunc, s *manifest.Service, spec manifest.Spec) (map[string][]string, error) {
+	keys := map[string][]string{}
 	if !s.Sharded() {
-		return nil, nil
+		return keys, nil
 	}
-	_, _, _, keys, err := versionTree{get: get}.lookup(ctx, s.VersionIndex, version)
+	want, all := s.Needs(spec)
+	if all {
+		_, err := loadAllVersions(ctx, get, s)
+		return keys, err
+	}
+	if want == "" {
+		return keys, nil
+	}
+	rel, ok, _, k, err := versionTree{get: get}.lookup(ctx, s.VersionIndex, want)
+	if ok {
+		s.Releases[want], keys[want] = rel, k
+	}
 	return keys, err
 }

@@ -74,6 +74,19 @@ func (b *Blocks) Len() int {
 	return len(b.m)
 }
 
+// Each calls fn with the bytes of every stored block, in no order.
+func (b *Blocks) Each(fn func(data []byte)) {
+	b.mu.Lock()
+	all := make([][]byte, 0, len(b.m))
+	for _, d := range b.m {
+		all = append(all, d)
+	}
+	b.mu.Unlock()
+	for _, d := range all {
+		fn(d)
+	}
+}
+
 // Signer signs with a fake, deterministic "record": the root and sequence.
 // It is for registry tests only; registry/ipns has the real one.
 type Signer struct{ N string }
