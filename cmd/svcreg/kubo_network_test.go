@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ipfs/go-cid"
 
 	"github.com/svcreg/svcreg/internal/kubotest"
 )
@@ -78,6 +81,33 @@ func TestKubo(t *testing.T) {
 		}
 		// nothing new: the push is a no-op for kubo
 		must(t, pub, "push", "--kubo", node.API, "--pin")
+	})
+
+	// A service past 64 KiB keeps its versions in a VersionIndex; the path
+	// info gives, one shard key per level, is still one kubo's gateway
+	// walks.
+	t.Run("a large service through kubo's gateway", func(t *testing.T) {
+		home := filepath.Join(dir, "large")
+		large := must(t, home, "init")
+		content := cid.MustParse(cidOf(must(t, home, "publish", "many@1.0.0", site)))
+		addVersions(t, home, "many", content, 600)
+		must(t, home, "publish", "many@2.0.0", site)
+		var info struct{ Path, Version string }
+		mustJSON(t, &info, home, "info", "many@1.300.0", "--json")
+		if !regexp.MustCompile(`^/ipns/k51\w+/services/many/versions/(-[0-9a-f]{2}/)+1\.300\.0/content/$`).MatchString(info.Path) {
+			t.Fatalf("path %s: want a sharded version path", info.Path)
+		}
+		if ls := must(t, home, "ls", "many"); strings.Count(ls, "\n") < 600 {
+			t.Errorf("ls many: %d lines", strings.Count(ls, "\n"))
+		}
+		must(t, home, "push", "--kubo", node.API)
+		want, _ := os.ReadFile(filepath.Join(site, "index.html"))
+		if got := httpGet(t, node.Gateway+info.Path+"index.html"); !bytes.Equal(got, want) {
+			t.Errorf("kubo's gateway at %s: %q", info.Path, got)
+		}
+		if got := must(t, filepath.Join(dir, "large-client"), "resolve", "many@1.300.0", "--registry", large, "--gateway", node.Gateway); got != content.String() {
+			t.Errorf("cold resolve through kubo: %s, want %s", got, content)
+		}
 	})
 
 	t.Run("resolve and get through kubo's gateway", func(t *testing.T) {
