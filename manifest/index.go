@@ -12,9 +12,12 @@ import (
 
 // IndexLeafMax is the largest encoded ServiceIndex leaf. A leaf that would
 // grow past it becomes a branch of up to 256 children keyed by ShardKey.
-// At about 60 bytes an entry, registries of up to about 10,000 services
+// At about 60 bytes an entry, registries of up to about 1,000 services
 // keep one flat leaf, so their gateway paths stay services/<name>/….
-const IndexLeafMax = 768 << 10
+// Format 1 allowed 768 KiB; a publish rewrites the leaf it lands in, and
+// at 64 KiB that costs no more in a registry of a million releases than
+// in an empty one.
+const IndexLeafMax = 64 << 10
 
 // MaxIndexDepth bounds the branch depth: one level per byte of sha256.
 const MaxIndexDepth = sha256.Size
