@@ -221,7 +221,8 @@ func (s *Server) browseService(ctx context.Context, r *http.Request, reg *regist
 
 // openURL is where a browser opens a release of the registry regName: its
 // own origin when the request came to a subdomain host, else its friendly
-// path (the served registry) or its path under /ipns/ (another one).
+// path (the served registry) or its content's /ipfs/ path (another one:
+// its /ipns/ path depends on how deep that registry's trees are).
 func (s *Server) openURL(r *http.Request, regName string, name manifest.Name, v manifest.Version, rel manifest.Release) string {
 	if gw, ok := s.subdomainHost(r.Host); ok {
 		host, port := splitHost(gw)
@@ -235,7 +236,7 @@ func (s *Server) openURL(r *http.Request, regName string, name manifest.Name, v 
 		return schemeOf(r) + "://" + o + "/"
 	}
 	if regName != s.registry {
-		return "/ipns/" + regName + "/services/" + url.PathEscape(string(name)) + "/versions/" + url.PathEscape(v.String()) + "/content/"
+		return "/ipfs/" + rel.Content.String() + "/"
 	}
 	return svcPrefix + url.PathEscape(string(name)) + "@" + url.PathEscape(v.String()) + "/"
 }
