@@ -1,6 +1,7 @@
 package unixfs
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -139,14 +140,30 @@ func (im *importer) addDir(path string) (ipld.Node, error) {
 		return nil, err
 	}
 	d.SetHAMTShardingSize(im.prof.HAMTShardingSize)
-	for _, e := range entries {
+	paths := make([]string, len(entries))
+	for i, e := range entries {
+		paths[i] = filepath.Join(path, e.Name())
+	}
+	skip := func(i int) bool { return !im.hidden && strings.HasPrefix(entries[i].Name(), ".") }
+	ahead := prefetch(im.ctx, paths, func(i int) bool { return !skip(i) && entries[i].Type().IsRegular() }, int(im.prof.ChunkSize))
+	defer ahead.stop()
+	for i, e := range entries {
 		if err := im.ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !im.hidden && strings.HasPrefix(e.Name(), ".") {
+		if skip(i) {
 			continue
 		}
-		nd, err := im.addEntry(filepath.Join(path, e.Name()), e)
+		pre, ok, err := ahead.take(im.ctx, i)
+		if err != nil {
+			return nil, err
+		}
+		var nd ipld.Node
+		if ok && !pre.large {
+			nd, err = im.addSmallFile(pre)
+		} else {
+			nd, err = im.addEntry(paths[i], e)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -214,6 +231,32 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 	}
 	im.res.Files++
 	im.res.Size += uint64(n)
+	return nd, nil
+}
+
+// addSmallFile imports a regular file of at most one chunk, read ahead:
+// the same DAG as addFile makes of it, without opening it again.
+func (im *importer) addSmallFile(pre prefetched) (ipld.Node, error) {
+	if pre.err != nil {
+		return nil, pre.err
+	}
+	params := helpers.DagBuilderParams{
+		Dagserv:    im.dag,
+		RawLeaves:  im.prof.RawLeaves,
+		Maxlinks:   im.prof.FileDAGWidth,
+		CidBuilder: im.cb,
+	}
+	r := im.prog.reader(bytes.NewReader(pre.data))
+	db, err := params.New(chunk.NewSizeSplitter(r, im.prof.ChunkSize))
+	if err != nil {
+		return nil, err
+	}
+	nd, err := balanced.Layout(db)
+	if err != nil {
+		return nil, err
+	}
+	im.res.Files++
+	im.res.Size += uint64(r.n)
 	return nd, nil
 }
 

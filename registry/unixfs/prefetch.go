@@ -1,0 +1,111 @@
+package unixfs
+
+import (
+	"context"
+	"runtime"
+	"sync"
+)
+
+// prefetchWindow bounds how many files a directory's prefetcher keeps
+// read ahead of the import loop (at most one chunk each).
+const prefetchWindow = 32
+
+// prefetched is what reading one file ahead gave: its bytes when it fits
+// one chunk, large when it does not (the leaf hasher reads it then), or
+// the error.
+type prefetched struct {
+	data  []byte
+	large bool
+	err   error
+}
+
+// prefetcher reads the small regular files of one directory ahead of the
+// import loop, on every core. Importing many small files is bound by
+// system calls, not hashing, and the kernel serves reads of different
+// files in parallel; the loop still hashes and builds the DAG itself, in
+// order, so nothing else changes.
+type prefetcher struct {
+	results []chan prefetched // by entry index; nil for entries not read
+	tokens  chan struct{}     // one per file read ahead and not yet taken
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// prefetch starts reading, with at most chunk+1 bytes each, the files
+// among paths that want says to read.
+func prefetch(ctx context.Context, paths []string, want func(int) bool, chunk int) *prefetcher {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &prefetcher{results: make([]chan prefetched, len(paths)), tokens: make(chan struct{}, prefetchWindow), cancel: cancel}
+	jobs := make(chan int)
+	for i := range paths {
+		if want(i) {
+			p.results[i] = make(chan prefetched, 1)
+		}
+	}
+	p.wg.Add(1)
+	go func() { // hands out files in order, keeping the window
+		defer p.wg.Done()
+		defer close(jobs)
+		for i, ch := range p.results {
+			if ch == nil {
+				continue
+			}
+			select {
+			case p.tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range runtime.GOMAXPROCS(0) {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			buf := scratch(chunk + 1)
+			defer scratchPool.Put(buf)
+			for i := range jobs {
+				data, large, err := readSmall(paths[i], *buf)
+				p.results[i] <- prefetched{data: data, large: large, err: err}
+			}
+		}()
+	}
+	return p
+}
+
+// scratchPool keeps the workers' read buffers (one chunk and a byte)
+// between directories.
+var scratchPool sync.Pool
+
+func scratch(n int) *[]byte {
+	if b, ok := scratchPool.Get().(*[]byte); ok && len(*b) == n {
+		return b
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+// take waits for entry i's read; ok is false for entries not read ahead.
+func (p *prefetcher) take(ctx context.Context, i int) (prefetched, bool, error) {
+	ch := p.results[i]
+	if ch == nil {
+		return prefetched{}, false, nil
+	}
+	select {
+	case r := <-ch:
+		<-p.tokens
+		return r, true, nil
+	case <-ctx.Done():
+		return prefetched{}, false, ctx.Err()
+	}
+}
+
+// stop ends the reads ahead and waits for those under way.
+func (p *prefetcher) stop() {
+	p.cancel()
+	p.wg.Wait()
+}

@@ -1,0 +1,69 @@
+package unixfs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestReadSmall(t *testing.T) {
+	dir := t.TempDir()
+	buf := make([]byte, 101) // files of up to 100 bytes are small
+	for _, n := range []int{0, 1, 99, 100, 101, 5000} {
+		p := filepath.Join(dir, "f")
+		want := bytes.Repeat([]byte{'x'}, n)
+		if err := os.WriteFile(p, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		data, large, err := readSmall(p, buf)
+		switch {
+		case err != nil:
+			t.Errorf("%d bytes: %v", n, err)
+		case large != (n > 100):
+			t.Errorf("%d bytes: large = %v", n, large)
+		case !large && !bytes.Equal(data, want):
+			t.Errorf("%d bytes: read %d bytes", n, len(data))
+		}
+	}
+	// A symlink where a regular file was listed is refused, not followed.
+	if err := os.Symlink("f", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := readSmall(filepath.Join(dir, "link"), buf); err == nil {
+		t.Error("readSmall followed a symlink")
+	}
+	if _, _, err := readSmall(filepath.Join(dir, "missing"), buf); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// An import that fails part way through a large directory stops its
+// reads ahead: no goroutine is left behind.
+func TestPrefetchStopsOnError(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 300 {
+		if err := os.WriteFile(filepath.Join(dir, "f"+string(rune('a'+i%26))+string(rune('a'+i/26))), []byte("data"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fb-pipe"), 0o644); err != nil { // sorts among the first files
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	if _, err := Hash(context.Background(), dir, Options{}); !errors.Is(err, ErrSpecialFile) {
+		t.Fatalf("Hash: %v, want ErrSpecialFile", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the failed import, %d before", n, before)
+	}
+}
