@@ -100,6 +100,12 @@ func TestKubo(t *testing.T) {
 		if ls := must(t, home, "ls", "many"); strings.Count(ls, "\n") < 600 {
 			t.Errorf("ls many: %d lines", strings.Count(ls, "\n"))
 		}
+		// gc keeps the version index; fsck finds it whole
+		must(t, home, "gc")
+		must(t, home, "fsck")
+		if got := must(t, home, "resolve", "many@1.300.0", "--offline"); got != content.String() {
+			t.Errorf("after gc: %s", got)
+		}
 		must(t, home, "push", "--kubo", node.API)
 		want, _ := os.ReadFile(filepath.Join(site, "index.html"))
 		if got := httpGet(t, node.Gateway+info.Path+"index.html"); !bytes.Equal(got, want) {
