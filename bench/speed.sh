@@ -60,7 +60,8 @@ cp -a "$cache/kubo-repo" "$IPFS_PATH"
 # 1,000,000 versions. A home's directory names the manifest format that
 # built it, so a format change builds new homes.
 read -ra shapes <<<"${SHAPES:-1000000x1 100000x10 10000x100 1x100000,900x1000 1x1000000}"
-format=$(sed -n 's/^const FormatVersion = \([0-9]*\).*/\1/p' manifest/manifest.go)
+format=$(sed -nE 's/^[[:space:]]*(const[[:space:]]+)?FormatVersion[[:space:]]*=[[:space:]]*([0-9]+).*/\2/p' manifest/*.go | head -n1)
+[[ -n $format ]] || echo "speed.sh: manifest.FormatVersion not found; cached homes are not told apart by format" >&2
 declare -A home # shape -> cached home
 if [[ -z ${SKIP_REGISTRY:-} ]]; then
 	for sh in "${shapes[@]}"; do
