@@ -59,9 +59,11 @@ demo: build
 	@./.ci/deps demo
 	@./tools/demo.sh
 
-# Ends with bench/speed.sh: one table of svcreg/kubo, svcreg/dd and
-# large/empty registry ratios, measured interleaved in one run (inputs and
-# registry homes cached under .cache/bench).
+# Ends with bench/speed.sh, whose table of svcreg/kubo, svcreg/dd and
+# 1,000,000-release/empty registry ratios, measured interleaved in one run,
+# is the last thing printed. Inputs and registry homes are cached under
+# .cache/bench: the first run builds the homes (minutes each), later runs
+# only measure. `make test` uses none of them.
 bench: build kubo
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 	KUBO=$(abspath $(KUBO)) ./bench/resolve.sh

@@ -9,15 +9,23 @@
 #              vs dd conv=fdatasync of the same bytes on the same disk,
 #              and vs kubo add -r -Q storing (fresh repo each run)
 #   republish  the same publish again: nothing to write
-#   registry   publish of a small service into homes of 100,000 releases vs
-#              an empty one (homes built once, cached under .cache/bench;
-#              every run publishes one more version into each)
+#   registry   publish of a new version of service-0000000 (the files of
+#              examples/say) into homes of 1,000,000 releases vs a fresh
+#              empty home (where the publish creates the service). The
+#              homes, one per shape SxV[,SxV...] (S services of V versions,
+#              see bench/internal/mkhome), are built once and cached under
+#              .cache/bench/home-fFORMAT-SHAPE: the first run spends minutes
+#              per home, every run adds one version to each.
 #
 # All CIDs are checked equal to kubo's first. Inputs and homes are cached
 # under .cache/bench, so a rerun only measures.
 #
 # Usage: bench/speed.sh                 (from anywhere in the repository)
 #        RUNS=7 KUBO=/path/to/ipfs SKIP_REGISTRY=1 bench/speed.sh
+#        RUNS=1 SHAPES='1000x1 100x10 1x2000' bench/speed.sh
+# SHAPES replaces the default registry shapes (a space-separated list;
+# small ones try the script out in seconds). SKIP_REGISTRY=1 leaves the
+# registry rows out.
 # To compare with an older build in the same run, set BASE to its svcreg
 # binary (publish rows) and BASE_HASH to a hash-only command taking DIR
 # (e.g. an older registry/unixfs/internal/importbench); their rows are
@@ -46,17 +54,24 @@ fi
 export IPFS_PATH=$work/kubo-n
 cp -a "$cache/kubo-repo" "$IPFS_PATH"
 
-# Registry homes for the size rows, built once with bench/internal/mkhome.
-homes=(empty:0:0 flat100k:10000:10 sharded100k:100000:1)
+# Registry homes for the size rows, built once with bench/internal/mkhome:
+# 1,000,000 services of 1 version; 100,000 of 10; 10,000 of 100; one
+# service of 100,000 versions beside 900 of 1,000; one service of
+# 1,000,000 versions. A home's directory names the manifest format that
+# built it, so a format change builds new homes.
+read -ra shapes <<<"${SHAPES:-1000000x1 100000x10 10000x100 1x100000,900x1000 1x1000000}"
+format=$(sed -nE 's/^[[:space:]]*(const[[:space:]]+)?FormatVersion[[:space:]]*=[[:space:]]*([0-9]+).*/\2/p' manifest/*.go | head -n1)
+[[ -n $format ]] || echo "speed.sh: manifest.FormatVersion not found; cached homes are not told apart by format" >&2
+declare -A home # shape -> cached home
 if [[ -z ${SKIP_REGISTRY:-} ]]; then
-	for h in "${homes[@]}"; do
-		IFS=: read -r name services versions <<<"$h"
-		[[ -d $cache/home-$name ]] && continue
-		SVCREG_HOME=$cache/home-$name.tmp "$svcreg" init >/dev/null
-		if ((services > 0)); then
-			go run ./bench/internal/mkhome -home "$cache/home-$name.tmp" -services "$services" -versions "$versions" >/dev/null
-		fi
-		mv "$cache/home-$name.tmp" "$cache/home-$name"
+	for sh in "${shapes[@]}"; do
+		home[$sh]=$cache/home-f$format-${sh//,/+}
+		[[ -d ${home[$sh]} ]] && continue
+		echo "building registry home $sh (once; cached in ${home[$sh]#"$root"/})"
+		rm -rf "${home[$sh]}.tmp"
+		SVCREG_HOME=${home[$sh]}.tmp "$svcreg" init >/dev/null
+		go run ./bench/internal/mkhome -home "${home[$sh]}.tmp" -shape "$sh"
+		mv "${home[$sh]}.tmp" "${home[$sh]}"
 	done
 fi
 
@@ -99,6 +114,7 @@ add() {
 
 for ((r = 1; r <= runs; r++)); do
 	SVCREG_HOME=$work/home-$r "$svcreg" init >/dev/null
+	SVCREG_HOME=$work/empty-$r "$svcreg" init >/dev/null
 	cp -a "$cache/kubo-repo" "$work/kubo-$r"
 	[[ -n ${BASE:-} ]] && SVCREG_HOME=$work/base-$r "$BASE" init >/dev/null
 done
@@ -135,13 +151,14 @@ for ((r = 1; r <= runs; r++)); do
 	fi
 
 	# publish a new version into registries of different sizes: the cached
-	# homes themselves (copying 100,000 block files per run costs more than
-	# the bench), so each run adds one release to each
+	# homes themselves (copying a million block files per run costs more
+	# than the bench), so each run adds one release to each
 	if [[ -z ${SKIP_REGISTRY:-} ]]; then
-		for h in "${homes[@]}"; do
-			name=${h%%:*}
+		sync
+		add reg_empty "$(ms env SVCREG_HOME="$work/empty-$r" "$svcreg" publish "service-0000000@2.$stamp.$r" examples/say)"
+		for sh in "${shapes[@]}"; do
 			sync
-			add "reg_$name" "$(ms env SVCREG_HOME="$cache/home-$name" "$svcreg" publish "say@1.$stamp.$r" examples/say)"
+			add "reg_$sh" "$(ms env SVCREG_HOME="${home[$sh]}" "$svcreg" publish "service-0000000@2.$stamp.$r" examples/say)"
 		done
 	fi
 done
@@ -150,11 +167,19 @@ median() { tr ' ' '\n' | grep -v '^-*$' | sort -n | awk '{ a[NR] = $1 } END { if
 row() { # label svcreg-key other-key goal
 	awk -v l="$1" -v s="$(median <<<"${t[$2]}")" -v o="$(median <<<"${t[$3]}")" \
 		-v cs="$(median <<<"${c[$2]}")" -v co="$(median <<<"${c[$3]}")" -v g="$4" \
-		'BEGIN { printf "%-52s %9.0f %9.0f %7.2f %7.2f   %s\n", l, s, o, s / o, (co > 0 ? cs / co : 0), g }'
+		'BEGIN { printf "%-62s %9.0f %9.0f %7.2f %7.2f   %s\n", l, s, o, s / o, (co > 0 ? cs / co : 0), g }'
+}
+# releases SHAPE: "1M releases (1 x 100,000 + 900 x 1,000)" for 1x100000,900x1000
+releases() {
+	awk -v sh="$1" 'function n(x) { while (x ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", x); return x }
+		BEGIN { k = split(sh, p, ","); for (i = 1; i <= k; i++) { split(p[i], f, "x"); all += f[1] * f[2]; d = d (i > 1 ? " + " : "") n(f[1]) " x " n(f[2]) }
+		printf "%s releases (%s)", (all % 1000000 ? n(all "") : all / 1000000 "M"), d }'
 }
 
 echo
-printf '%-52s %9s %9s %7s %7s   %s\n' "measure (median of $runs)" "svcreg_ms" "other_ms" "ratio" "cpu" "goal"
+echo "ratio = svcreg wall time / other wall time, medians (below 1: svcreg faster); whole processes."
+echo "cpu = the same ratio of CPU time (user + system): what load from other processes does not skew."
+printf '%-62s %9s %9s %7s %7s   %s\n' "measure (median of $runs)" "svcreg_ms" "other_ms" "ratio" "cpu" "goal"
 row "hash-only 256 MiB: publish --dry-run / kubo add -n" svc_n_big kubo_n_big "<= 0.40 (2.5x faster)"
 row "hash-only 5,000 files: --dry-run / kubo add -n" svc_n_many kubo_n_many "<= 0.33 (3x faster)"
 row "publish 256 MiB (fsynced) / dd conv=fdatasync" svc_pub dd "<= 1.25"
@@ -170,9 +195,7 @@ if [[ -n ${BASE:-} ]]; then
 	row "before: re-publish 256 MiB / dd" base_repub dd ""
 fi
 if [[ -z ${SKIP_REGISTRY:-} ]]; then
-	row "publish into 100k releases (10,000 x 10) / empty" reg_flat100k reg_empty "<= 1.3"
-	row "publish into 100k releases (100,000 x 1) / empty" reg_sharded100k reg_empty "<= 1.3"
+	for sh in "${shapes[@]}"; do
+		row "publish into $(releases "$sh") / empty" "reg_$sh" reg_empty "<= 1.3"
+	done
 fi
-echo
-echo "ratio = svcreg wall time / other wall time, medians (below 1: svcreg faster); whole processes."
-echo "cpu = the same ratio of CPU time (user + system): what load from other processes does not skew."
