@@ -39,3 +39,7 @@ var ErrSpecialFile = errors.New("special file not supported")
 // ErrCorruptBlock is returned when a block read during Export does not hash
 // to its CID. It is registry.ErrCorruptBlock, so callers can test either.
 var ErrCorruptBlock = registry.ErrCorruptBlock
+
+// ErrChangedWhileReading is returned when a file shrinks while it is
+// imported.
+var ErrChangedWhileReading = errors.New("file changed while it was read")

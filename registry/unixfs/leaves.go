@@ -3,8 +3,10 @@ package unixfs
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 
@@ -33,6 +35,7 @@ import (
 // Anything else is hashed in place, so the CIDs cannot differ from boxo's.
 type leafHasher struct {
 	f       io.ReaderAt
+	mapped  []byte // the file mapped into memory, when it could be; read instead of f
 	size    int
 	prefix  cid.Prefix // the profile's builder; leaves use it with their codec
 	rawLeaf bool
@@ -79,16 +82,16 @@ type leaf struct {
 //
 // With reuse, chunk buffers are recycled once boxo has moved two chunks
 // further; only for a DAG service that keeps no node it is given.
-func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves, reuse bool, onChunk func(int)) *leafHasher {
+func newLeafHasher(f io.ReaderAt, mapped []byte, size int, prefix cid.Prefix, rawLeaves, reuse bool, onChunk func(int)) *leafHasher {
 	n := runtime.GOMAXPROCS(0)
 	h := &leafHasher{
-		f: f, size: size, prefix: prefix, rawLeaf: rawLeaves, onChunk: onChunk,
+		f: f, mapped: mapped, size: size, prefix: prefix, rawLeaf: rawLeaves, onChunk: onChunk,
 		ordered: make(chan *leaf, 2*n+2),
 		work:    make(chan *leaf, n),
 		stop:    make(chan struct{}),
 		eof:     make(chan struct{}),
 	}
-	if reuse {
+	if reuse && mapped == nil {
 		h.free = make(chan []byte, 4*n+8)
 	}
 	h.wg.Add(n + 1)
@@ -126,14 +129,7 @@ func (h *leafHasher) dispatch() {
 func (h *leafHasher) hash() {
 	defer h.wg.Done()
 	for l := range h.work {
-		var buf []byte
-		select {
-		case buf = <-h.free: // nil channel without reuse: never ready
-		default:
-			buf = make([]byte, h.size)
-		}
-		n, err := h.f.ReadAt(buf, l.off)
-		l.data = buf[:n]
+		n, err := h.read(l)
 		if n < h.size {
 			h.eofOnce.Do(func() { close(h.eof) })
 			if errors.Is(err, io.EOF) {
@@ -142,15 +138,51 @@ func (h *leafHasher) hash() {
 		}
 		l.err = err
 		block := l.data
-		if l.err == nil && n > 0 && !h.rawLeaf {
-			l.enc, l.err = encodeFileLeaf(l.data)
-			block = l.enc
-		}
 		if l.err == nil && n > 0 {
-			l.sum, l.err = mh.Sum(block, h.prefix.MhType, h.prefix.MhLength)
+			l.enc, l.sum, l.err = h.sum(block)
 		}
 		close(l.done)
 	}
+}
+
+// sum encodes (for dag-pb leaves) and hashes one chunk. A mapped file
+// that shrinks under the reader faults on access; that is turned into an
+// error here rather than a crash.
+func (h *leafHasher) sum(block []byte) (enc []byte, sum mh.Multihash, err error) {
+	if h.mapped != nil {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%w: the file shrank while it was read (%v)", ErrChangedWhileReading, r)
+			}
+		}()
+	}
+	if !h.rawLeaf {
+		if enc, err = encodeFileLeaf(block); err != nil {
+			return nil, nil, err
+		}
+		block = enc
+	}
+	sum, err = mh.Sum(block, h.prefix.MhType, h.prefix.MhLength)
+	return enc, sum, err
+}
+
+// read sets l.data to the chunk at l.off: a slice of the mapped file, or
+// read into a buffer. It returns its length and the read error.
+func (h *leafHasher) read(l *leaf) (int, error) {
+	if h.mapped != nil {
+		l.data = h.mapped[min(l.off, int64(len(h.mapped))):min(l.off+int64(h.size), int64(len(h.mapped)))]
+		return len(l.data), nil
+	}
+	var buf []byte
+	select {
+	case buf = <-h.free: // nil channel without reuse: never ready
+	default:
+		buf = make([]byte, h.size)
+	}
+	n, err := h.f.ReadAt(buf, l.off)
+	l.data = buf[:n]
+	return n, err
 }
 
 // encodeFileLeaf encodes data as boxo's balanced layout does for a dag-pb
