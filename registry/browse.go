@@ -44,7 +44,7 @@ func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.S
 	if err != nil {
 		return nil, err
 	}
-	if _, err := loadAllVersions(ctx, r.blocks.Get, s); err != nil {
+	if _, err := loadAllVersions(ctx, versionTree{get: r.blocks.Get}, s); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -76,7 +76,8 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
-	loaded, err := loadForSpec(ctx, r.blocks.Get, s, spec)
+	t := versionTree{get: r.blocks.Get, cache: map[cid.Cid]manifest.VersionNode{}}
+	loaded, err := loadForSpec(ctx, t, s, spec)
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
@@ -86,7 +87,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	}
 	vkeys, ok := loaded[v.String()]
 	if !ok && s.Sharded() { // every version was read: find the way to this one
-		if _, _, _, vkeys, err = (versionTree{get: r.blocks.Get}).lookup(ctx, s.VersionIndex, v.String()); err != nil {
+		if _, _, _, vkeys, err = t.lookup(ctx, s.VersionIndex, v.String()); err != nil {
 			return ReleaseInfo{}, err
 		}
 	}
@@ -98,20 +99,20 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 // loadForSpec loads into a sharded service what resolving spec reads (see
 // manifest.Service.Needs): one version, returned with the shard keys on
 // its way (for the gateway path), or every version.
-func loadForSpec(ctx context.Context, get getFunc, s *manifest.Service, spec manifest.Spec) (map[string][]string, error) {
+func loadForSpec(ctx context.Context, t versionTree, s *manifest.Service, spec manifest.Spec) (map[string][]string, error) {
 	keys := map[string][]string{}
 	if !s.Sharded() {
 		return keys, nil
 	}
 	want, all := s.Needs(spec)
 	if all {
-		_, err := loadAllVersions(ctx, get, s)
+		_, err := loadAllVersions(ctx, t, s)
 		return keys, err
 	}
 	if want == "" {
 		return keys, nil
 	}
-	rel, ok, _, k, err := versionTree{get: get}.lookup(ctx, s.VersionIndex, want)
+	rel, ok, _, k, err := t.lookup(ctx, s.VersionIndex, want)
 	if ok {
 		s.Releases[want], keys[want] = rel, k
 	}

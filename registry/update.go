@@ -27,7 +27,8 @@ type change struct {
 	// loaded holds, per sharded service, the releases read from its
 	// VersionIndex as they were: flush stores only those that differ.
 	loaded  map[manifest.Name]map[string]manifest.Release
-	indexes map[cid.Cid]manifest.Index // index nodes decoded so far
+	indexes map[cid.Cid]manifest.Index       // index nodes decoded so far
+	vnodes  map[cid.Cid]manifest.VersionNode // version index nodes decoded so far
 	changed bool
 }
 
@@ -73,15 +74,23 @@ func (c *change) service(ctx context.Context, name manifest.Name) (*manifest.Ser
 	return loadService(ctx, c.get, svc, string(name))
 }
 
+// versionTree reads and writes version indexes within the change.
+func (c *change) versionTree() versionTree {
+	if c.vnodes == nil {
+		c.vnodes = map[cid.Cid]manifest.VersionNode{}
+	}
+	return versionTree{get: c.get, put: c.put, leafMax: c.r.versionLeafMax, cache: c.vnodes}
+}
+
 // need loads into s.Releases, when s is sharded, what a change to it
 // reads: the versions named, or every version when all is set.
 func (c *change) need(ctx context.Context, s *manifest.Service, all bool, versions ...string) error {
 	var added map[string]manifest.Release
 	var err error
 	if all {
-		added, err = loadAllVersions(ctx, c.get, s)
+		added, err = loadAllVersions(ctx, c.versionTree(), s)
 	} else {
-		added, err = loadVersions(ctx, c.get, s, versions...)
+		added, err = loadVersions(ctx, c.versionTree(), s, versions...)
 	}
 	if err != nil || len(added) == 0 {
 		return err
@@ -132,7 +141,7 @@ func (c *change) flush(ctx context.Context) error {
 // its block. A service keeps its versions inline while its block stays
 // within the leaf limit; past it they move to a VersionIndex, for good.
 func (c *change) encodeService(ctx context.Context, s *manifest.Service) (manifest.Block, error) {
-	t := versionTree{get: c.get, put: c.put, leafMax: c.r.versionLeafMax}
+	t := c.versionTree()
 	if !s.Sharded() {
 		if manifest.ReleasesSize(s.Releases) <= t.leafMax {
 			if b, err := manifest.EncodeService(s); err != nil || len(b.Data) <= t.leafMax {

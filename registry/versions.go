@@ -18,9 +18,15 @@ type versionTree struct {
 	get     getFunc
 	put     func(manifest.Block) // nil for reads
 	leafMax int
+	// cache, when not nil, keeps the nodes decoded so far: a change looks
+	// up two versions and then inserts along the same paths.
+	cache map[cid.Cid]manifest.VersionNode
 }
 
 func (t versionTree) node(ctx context.Context, c cid.Cid) (manifest.VersionNode, error) {
+	if n, ok := t.cache[c]; ok {
+		return n, nil
+	}
 	data, err := t.get(ctx, c)
 	if err != nil {
 		return manifest.VersionNode{}, fmt.Errorf("load version index %s: %w", c, err)
@@ -28,6 +34,9 @@ func (t versionTree) node(ctx context.Context, c cid.Cid) (manifest.VersionNode,
 	n, err := manifest.DecodeVersionNode(data)
 	if err != nil {
 		return manifest.VersionNode{}, fmt.Errorf("load version index %s: %w", c, err)
+	}
+	if t.cache != nil {
+		t.cache[c] = n
 	}
 	return n, nil
 }
@@ -170,12 +179,11 @@ func (t versionTree) walk(ctx context.Context, root cid.Cid, seen map[cid.Cid]bo
 // loadVersions adds to s.Releases, for a sharded service, those of
 // versions that exist and are not there yet, and returns what it added.
 // Empty strings are skipped.
-func loadVersions(ctx context.Context, get getFunc, s *manifest.Service, versions ...string) (map[string]manifest.Release, error) {
+func loadVersions(ctx context.Context, t versionTree, s *manifest.Service, versions ...string) (map[string]manifest.Release, error) {
 	added := map[string]manifest.Release{}
 	if !s.Sharded() {
 		return added, nil
 	}
-	t := versionTree{get: get}
 	for _, v := range versions {
 		if _, ok := s.Releases[v]; ok || v == "" {
 			continue
@@ -194,12 +202,11 @@ func loadVersions(ctx context.Context, get getFunc, s *manifest.Service, version
 // loadAllVersions adds every release of a sharded service to s.Releases
 // (keeping those already there: they may be changes not yet stored) and
 // returns what it added.
-func loadAllVersions(ctx context.Context, get getFunc, s *manifest.Service) (map[string]manifest.Release, error) {
+func loadAllVersions(ctx context.Context, t versionTree, s *manifest.Service) (map[string]manifest.Release, error) {
 	added := map[string]manifest.Release{}
 	if !s.Sharded() {
 		return added, nil
 	}
-	t := versionTree{get: get}
 	err := t.walk(ctx, s.VersionIndex, map[cid.Cid]bool{}, false, nil, func(v string, r manifest.Release) error {
 		if _, ok := s.Releases[v]; !ok {
 			s.Releases[v], added[v] = r, r

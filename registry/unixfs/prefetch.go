@@ -66,27 +66,17 @@ func prefetch(ctx context.Context, paths []string, want func(int) bool, chunk in
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			buf := scratch(chunk + 1)
-			defer scratchPool.Put(buf)
+			var buf []byte // grown to the largest small file read
 			for i := range jobs {
-				data, large, err := readSmall(paths[i], *buf)
+				var data []byte
+				var large bool
+				var err error
+				data, large, buf, err = readSmall(paths[i], buf, chunk)
 				p.results[i] <- prefetched{data: data, large: large, err: err}
 			}
 		}()
 	}
 	return p
-}
-
-// scratchPool keeps the workers' read buffers (one chunk and a byte)
-// between directories.
-var scratchPool sync.Pool
-
-func scratch(n int) *[]byte {
-	if b, ok := scratchPool.Get().(*[]byte); ok && len(*b) == n {
-		return b
-	}
-	b := make([]byte, n)
-	return &b
 }
 
 // take waits for entry i's read; ok is false for entries not read ahead.

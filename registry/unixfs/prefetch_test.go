@@ -14,14 +14,15 @@ import (
 
 func TestReadSmall(t *testing.T) {
 	dir := t.TempDir()
-	buf := make([]byte, 101) // files of up to 100 bytes are small
-	for _, n := range []int{0, 1, 99, 100, 101, 5000} {
+	var buf []byte // files of up to 100 bytes are small
+	for _, n := range []int{0, 1, 99, 100, 101, 5000, 7} {
 		p := filepath.Join(dir, "f")
 		want := bytes.Repeat([]byte{'x'}, n)
 		if err := os.WriteFile(p, want, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		data, large, err := readSmall(p, buf)
+		data, large, scratch, err := readSmall(p, buf, 100)
+		buf = scratch
 		switch {
 		case err != nil:
 			t.Errorf("%d bytes: %v", n, err)
@@ -35,10 +36,10 @@ func TestReadSmall(t *testing.T) {
 	if err := os.Symlink("f", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := readSmall(filepath.Join(dir, "link"), buf); err == nil {
+	if _, _, _, err := readSmall(filepath.Join(dir, "link"), buf, 100); err == nil {
 		t.Error("readSmall followed a symlink")
 	}
-	if _, _, err := readSmall(filepath.Join(dir, "missing"), buf); !errors.Is(err, os.ErrNotExist) {
+	if _, _, _, err := readSmall(filepath.Join(dir, "missing"), buf, 100); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 }

@@ -7,21 +7,21 @@ import (
 	"os"
 )
 
-// readSmall reads the regular file at path when it holds fewer bytes
-// than buf and returns them; large reports a longer one.
-func readSmall(path string, buf []byte) (data []byte, large bool, err error) {
-	max := len(buf) - 1
+// readSmall reads the regular file at path when it holds at most max
+// bytes and returns them; large reports a longer one. buf is returned
+// unused.
+func readSmall(path string, buf []byte, max int) (data []byte, large bool, scratch []byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, false, err
+		return nil, false, buf, err
 	}
 	defer f.Close()
 	data, err = io.ReadAll(io.LimitReader(f, int64(max)+1))
 	if err != nil {
-		return nil, false, err
+		return nil, false, buf, err
 	}
 	if len(data) > max {
-		return nil, true, nil
+		return nil, true, buf, nil
 	}
-	return data, false, nil
+	return data, false, buf, nil
 }

@@ -8,33 +8,37 @@ import (
 	"syscall"
 )
 
-// readSmall reads the regular file at path when it holds fewer bytes
-// than buf (the caller's scratch space, reused between calls) and returns
-// a copy of them; large reports a longer one. It uses bare system calls:
-// os.Open would also register the descriptor with the network poller (two
-// more calls per file), which for thousands of small files costs more
-// than the reads. O_NOFOLLOW refuses a symlink swapped in since the
-// directory was listed, as the import never follows symlinks.
-func readSmall(path string, buf []byte) (data []byte, large bool, err error) {
+// readSmall reads the regular file at path when it holds at most max
+// bytes and returns a copy of them; large reports a longer one. buf is
+// the caller's scratch space, grown up to max+1 bytes as files need it
+// and returned for the next call. It uses bare system calls: os.Open
+// would also register the descriptor with the network poller (two more
+// calls per file), which for thousands of small files costs more than the
+// reads. O_NOFOLLOW refuses a symlink swapped in since the directory was
+// listed, as the import never follows symlinks.
+func readSmall(path string, buf []byte, max int) (data []byte, large bool, scratch []byte, err error) {
 	fd, err := ignoringEINTR(func() (int, error) {
 		return syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW, 0)
 	})
 	if err != nil {
-		return nil, false, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, false, buf, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
 	n := 0
-	for n < len(buf) {
+	for n <= max {
+		if n == len(buf) {
+			buf = append(buf, make([]byte, min(max+1, 2*len(buf)+4096)-len(buf))...)
+		}
 		m, err := ignoringEINTR(func() (int, error) { return syscall.Read(fd, buf[n:]) })
 		if err != nil {
-			return nil, false, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, false, buf, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		if m == 0 {
-			return bytes.Clone(buf[:n]), false, nil
+			return bytes.Clone(buf[:n]), false, buf, nil
 		}
 		n += m
 	}
-	return nil, true, nil
+	return nil, true, buf, nil
 }
 
 func ignoringEINTR(fn func() (int, error)) (int, error) {
