@@ -29,6 +29,18 @@ func (r *Registry) Services(ctx context.Context) ([]string, error) {
 // Service returns one service's releases and tags: all of them, read
 // from its VersionIndex when it has one.
 func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.Service, error) {
+	return r.service(ctx, name, true)
+}
+
+// ServiceLatest returns one service's tags and, of its releases, only the
+// one its latest tag names when its versions are in a VersionIndex (all of
+// them otherwise): what a list of services shows, without reading a
+// large service's every version.
+func (r *Registry) ServiceLatest(ctx context.Context, name manifest.Name) (*manifest.Service, error) {
+	return r.service(ctx, name, false)
+}
+
+func (r *Registry) service(ctx context.Context, name manifest.Name, all bool) (*manifest.Service, error) {
 	_, m, err := r.Manifest(ctx)
 	if err != nil {
 		return nil, err
@@ -44,7 +56,13 @@ func (r *Registry) Service(ctx context.Context, name manifest.Name) (*manifest.S
 	if err != nil {
 		return nil, err
 	}
-	if _, err := loadAllVersions(ctx, versionTree{get: r.blocks.Get}, s); err != nil {
+	t := versionTree{get: r.blocks.Get}
+	if all {
+		_, err = loadAllVersions(ctx, t, s)
+	} else {
+		_, err = loadVersions(ctx, t, s, s.Tags[manifest.LatestTag])
+	}
+	if err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -206,3 +206,38 @@ func TestShardedResolvesAsInline(t *testing.T) {
 		}
 	}
 }
+
+// Listing a large service's latest release reads its path only; its full
+// listing reads every version.
+func TestServiceLatestReadsOnePath(t *testing.T) {
+	ctx := context.Background()
+	blocks := registrytest.NewBlocks()
+	reg := shardedRegistry(t, blocks, registrytest.NewCache(), 0, 1024)
+	if _, err := reg.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := reg.PublishAll(ctx, publications(rawContent(t, blocks), 1, 2000)); err != nil {
+		t.Fatal(err)
+	}
+	counted := &countingBlocks{Blocks: blocks}
+	cache := registrytest.NewCache()
+	h, _ := reg.Head(ctx)
+	if err := cache.SwapHead(ctx, 0, h); err != nil {
+		t.Fatal(err)
+	}
+	cold := shardedRegistry(t, counted, cache, 0, 1024)
+	s, err := cold.ServiceLatest(ctx, "service-0000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := counted.gets.Load(); n > 7 || len(s.Releases) != 1 || s.Tags[manifest.LatestTag] != "1.1999.0" {
+		t.Errorf("ServiceLatest: %d blocks read, releases %d, tags %v", n, len(s.Releases), s.Tags)
+	}
+	if _, ok := s.Releases["1.1999.0"]; !ok {
+		t.Errorf("the latest release is not loaded: %v", s.Releases)
+	}
+	all, err := cold.Service(ctx, "service-0000")
+	if err != nil || len(all.Releases) != 2000 {
+		t.Fatalf("Service: %d releases, %v", len(all.Releases), err)
+	}
+}

@@ -185,7 +185,11 @@ func (s *Server) browseRegistry(ctx context.Context, r *http.Request, reg *regis
 // browseService describes one service of reg (named regName); with
 // versions, every release.
 func (s *Server) browseService(ctx context.Context, r *http.Request, reg *registry.Registry, regName string, name manifest.Name, versions bool) (BrowseService, error) {
-	svc, err := reg.Service(ctx, name)
+	load := reg.ServiceLatest // a list shows the latest only
+	if versions {
+		load = reg.Service
+	}
+	svc, err := load(ctx, name)
 	if err != nil {
 		return BrowseService{}, err
 	}
