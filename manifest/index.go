@@ -44,6 +44,15 @@ func ShardKey(name string, depth int) string {
 	return "-" + hex.EncodeToString(sum[depth:depth+1])
 }
 
+// validShardKey reports whether k is a branch key: "-" and two lower-case
+// hex digits.
+func validShardKey(k string) bool {
+	if len(k) != 3 || k[0] != '-' {
+		return false
+	}
+	return strings.IndexFunc(k[1:], func(r rune) bool { return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') }) < 0
+}
+
 // EncodeIndex returns the canonical DAG-CBOR block of ix. It does not check
 // IndexLeafMax; callers split leaves that outgrow it.
 func EncodeIndex(ix Index) (Block, error) {
@@ -85,10 +94,7 @@ func (ix Index) validate() error {
 			return fmt.Errorf("%w: index node mixes shard keys and names", ErrInvalidManifest)
 		}
 		if branch {
-			if len(k) != 3 || strings.ToLower(k) != k {
-				return fmt.Errorf("%w: bad shard key %q", ErrInvalidManifest, k)
-			}
-			if _, err := hex.DecodeString(k[1:]); err != nil {
+			if !validShardKey(k) {
 				return fmt.Errorf("%w: bad shard key %q", ErrInvalidManifest, k)
 			}
 		} else if _, err := ParseName(k); err != nil {

@@ -61,6 +61,16 @@ type Yank struct {
 	Time   time.Time
 }
 
+// Equal reports whether r and o are the same release as the manifest
+// records it (times to the second).
+func (r Release) Equal(o Release) bool {
+	if (r.Yank == nil) != (o.Yank == nil) || r.Yank != nil && (r.Yank.Reason != o.Yank.Reason || r.Yank.Time.Unix() != o.Yank.Time.Unix()) {
+		return false
+	}
+	return r.Content.Equals(o.Content) && r.Size == o.Size && r.Profile == o.Profile && r.Hidden == o.Hidden &&
+		r.Published.Unix() == o.Published.Unix()
+}
+
 // Yanked reports whether the release is yanked.
 func (r Release) Yanked() bool { return r.Yank != nil }
 

@@ -3,7 +3,6 @@ package manifest
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ipfs/go-cid"
 )
@@ -77,13 +76,6 @@ func (n VersionNode) validate() error {
 	return nil
 }
 
-// validShardKey reports whether k is "-" and two lower-case hex digits.
-func validShardKey(k string) bool {
-	if len(k) != 3 || k[0] != '-' {
-		return false
-	}
-	return strings.IndexFunc(k[1:], func(r rune) bool { return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') }) < 0
-}
 
 // ReleaseEntrySize returns the exact number of bytes that the entry
 // version → r adds to an encoded VersionIndex leaf or inline Releases map,

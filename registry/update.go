@@ -157,7 +157,7 @@ func (c *change) encodeService(ctx context.Context, s *manifest.Service) (manife
 	}
 	changed := map[string]manifest.Release{}
 	for v, r := range s.Releases {
-		if old, ok := c.loaded[s.Name][v]; !ok || !sameRelease(old, r) {
+		if old, ok := c.loaded[s.Name][v]; !ok || !old.Equal(r) {
 			changed[v] = r
 		}
 	}

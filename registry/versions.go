@@ -215,11 +215,3 @@ func loadAllVersions(ctx context.Context, t versionTree, s *manifest.Service) (m
 	})
 	return added, err
 }
-
-// sameRelease reports whether a and b encode alike.
-func sameRelease(a, b manifest.Release) bool {
-	ya, yb := a.Yank, b.Yank
-	return a.Content.Equals(b.Content) && a.Size == b.Size && a.Profile == b.Profile && a.Hidden == b.Hidden &&
-		a.Published.Unix() == b.Published.Unix() && (ya == nil) == (yb == nil) &&
-		(ya == nil || ya.Reason == yb.Reason && ya.Time.Unix() == yb.Time.Unix())
-}
