@@ -56,7 +56,7 @@ func (r *Registry) service(ctx context.Context, name manifest.Name, all bool) (*
 	if err != nil {
 		return nil, err
 	}
-	t := versionTree{get: r.blocks.Get}
+	t := versionReader(r.blocks.Get)
 	if all {
 		_, err = loadAllVersions(ctx, t, s)
 	} else {

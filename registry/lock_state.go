@@ -63,7 +63,7 @@ func (st *snapshot) service(ctx context.Context, name manifest.Name) (*manifest.
 func (st *snapshot) release(ctx context.Context, name manifest.Name, v manifest.Version) (manifest.Release, error) {
 	s, err := st.service(ctx, name)
 	if err == nil {
-		_, err = loadVersions(ctx, versionTree{get: st.r.blocks.Get}, s, v.String())
+		_, err = loadVersions(ctx, versionReader(st.r.blocks.Get), s, v.String())
 	}
 	if err == nil {
 		rel, ok := s.Releases[v.String()]

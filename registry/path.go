@@ -44,7 +44,7 @@ func (r *Registry) ReleasePath(ctx context.Context, name manifest.Name, v manife
 		}
 		return path, nil
 	}
-	_, ok, nodes, _, err := versionTree{get: r.blocks.Get}.lookup(ctx, s.VersionIndex, v.String())
+	_, ok, nodes, _, err := versionReader(r.blocks.Get).lookup(ctx, s.VersionIndex, v.String())
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func (r *Reach) Walk(ctx context.Context, h Head, visit Visit) error {
 		if err := visit(c, KindManifest, nil); err != nil {
 			return err
 		}
-		if err := r.index(ctx, m.Services, nil, visit); err != nil {
+		if err := r.index(ctx, m.Services, visit); err != nil {
 			return err
 		}
 		c, want = m.Prev, want-1
@@ -96,39 +96,15 @@ func (r *Reach) manifest(ctx context.Context, c cid.Cid, name string, seq uint64
 	return m, nil
 }
 
-// index visits the index node c, reached through the shard keys path,
-// and what it links.
-func (r *Reach) index(ctx context.Context, c cid.Cid, path []string, visit Visit) error {
-	if r.seen[c] {
-		return nil
-	}
-	r.seen[c] = true
-	if len(path) > maxBranchDepth {
-		return visit(c, KindIndex, errTooDeep(c))
-	}
-	ix, err := loadIndex(ctx, r.Blocks.Get, c)
-	if err != nil {
-		return visit(c, KindIndex, err)
-	}
-	if err := visit(c, KindIndex, nil); err != nil {
-		return err
-	}
-	for k, child := range ix.Entries {
-		if err := ctx.Err(); err != nil {
-			return err
+// index visits the index tree under c and the services it links.
+func (r *Reach) index(ctx context.Context, c cid.Cid, visit Visit) error {
+	nodes := func(c cid.Cid, err error) error { return visit(c, KindIndex, err) }
+	return indexTree(loader(r.Blocks.Get), nil, 0).walk(ctx, c, r.seen, true, nodes, func(name string, svc cid.Cid, misfiled error) error {
+		if misfiled != nil {
+			return visit(svc, KindService, misfiled)
 		}
-		if ix.IsBranch() {
-			err = r.index(ctx, child, append(path[:len(path):len(path)], k), visit)
-		} else if err = checkFiled(k, path); err != nil {
-			err = visit(child, KindService, err)
-		} else {
-			err = r.service(ctx, child, k, visit)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return r.service(ctx, svc, name, visit)
+	})
 }
 
 func (r *Reach) service(ctx context.Context, c cid.Cid, name string, visit Visit) error {
@@ -143,7 +119,10 @@ func (r *Reach) service(ctx context.Context, c cid.Cid, name string, visit Visit
 	if err := visit(c, KindService, nil); err != nil {
 		return err
 	}
-	content := func(_ string, rel manifest.Release) error {
+	content := func(_ string, rel manifest.Release, misfiled error) error {
+		if misfiled != nil {
+			return visit(rel.Content, KindVersions, misfiled)
+		}
 		if r.seen[rel.Content] {
 			return nil
 		}
@@ -152,10 +131,10 @@ func (r *Reach) service(ctx context.Context, c cid.Cid, name string, visit Visit
 	}
 	if s.Sharded() {
 		nodes := func(c cid.Cid, err error) error { return visit(c, KindVersions, err) }
-		return versionTree{get: r.Blocks.Get}.walk(ctx, s.VersionIndex, r.seen, true, nodes, content)
+		return versionReader(r.Blocks.Get).walk(ctx, s.VersionIndex, r.seen, true, nodes, content)
 	}
 	for v, rel := range s.Releases {
-		if err := content(v, rel); err != nil {
+		if err := content(v, rel, nil); err != nil {
 			return err
 		}
 	}

@@ -76,7 +76,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
-	t := versionTree{get: r.blocks.Get, cache: map[cid.Cid]manifest.VersionNode{}}
+	t := versionTree(r.blocks.Get, nil, 0, map[cid.Cid]manifest.VersionNode{})
 	loaded, err := loadForSpec(ctx, t, s, spec)
 	if err != nil {
 		return ReleaseInfo{}, err
@@ -99,7 +99,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 // loadForSpec loads into a sharded service what resolving spec reads (see
 // manifest.Service.Needs): one version, returned with the shard keys on
 // its way (for the gateway path), or every version.
-func loadForSpec(ctx context.Context, t versionTree, s *manifest.Service, spec manifest.Spec) (map[string][]string, error) {
+func loadForSpec(ctx context.Context, t shardTree[manifest.Release], s *manifest.Service, spec manifest.Spec) (map[string][]string, error) {
 	keys := map[string][]string{}
 	if !s.Sharded() {
 		return keys, nil

@@ -75,11 +75,11 @@ func (c *change) service(ctx context.Context, name manifest.Name) (*manifest.Ser
 }
 
 // versionTree reads and writes version indexes within the change.
-func (c *change) versionTree() versionTree {
+func (c *change) versionTree() shardTree[manifest.Release] {
 	if c.vnodes == nil {
 		c.vnodes = map[cid.Cid]manifest.VersionNode{}
 	}
-	return versionTree{get: c.get, put: c.put, leafMax: c.r.versionLeafMax, cache: c.vnodes}
+	return versionTree(c.get, c.put, c.r.versionLeafMax, c.vnodes)
 }
 
 // need loads into s.Releases, when s is sharded, what a change to it
@@ -129,7 +129,7 @@ func (c *change) flush(ctx context.Context) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	root, err := insert(ctx, treeIO{load: c.index, put: c.put, leafMax: c.r.leafMax}, c.services, 0, entries)
+	root, err := indexTree(c.index, c.put, c.r.leafMax).insert(ctx, c.services, 0, entries)
 	if err != nil {
 		return err
 	}
