@@ -4,64 +4,20 @@ import "strings"
 
 // oneLine makes an error message one line that says each thing once.
 // Errors wrapped on their way up repeat what the layers below already
-// said: Go's HTTP client quotes the URL the gateway code named, the dialer
-// names the address again, and every layer names the registry. oneLine
-// drops those repeats:
+// said: a source names its gateway, the request under it the gateway's
+// URL, and every layer names the registry. (What net/http and the dialer
+// repeat is left out where the HTTP clients make their errors, by
+// internal/neterr.) oneLine drops those repeats:
 //
 //   - line breaks (errors.Join) become "; ", and identical parts are kept once;
-//   - `Get "URL": ` of net/http, and `dial tcp ADDR: connect: ` of net;
 //   - `GET URL: ` when the URL's origin was named before it;
 //   - a long name or CID (40 or more letters and digits) named before is
 //     shortened to its first and last characters.
 func oneLine(msg string) string {
 	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "; ")
-	msg = dropQuotedRequests(msg)
-	msg = dropDials(msg)
 	msg = dropRepeatedRequests(msg)
 	msg = shortenRepeats(msg)
 	return dedupeParts(msg)
-}
-
-// dropQuotedRequests removes net/http's `Get "URL": ` prefixes.
-func dropQuotedRequests(msg string) string {
-	for _, m := range []string{"Get", "Head", "Post", "Put", "Delete", "Patch"} {
-		for {
-			i := strings.Index(msg, m+` "`)
-			if i < 0 || i > 0 && msg[i-1] != ' ' {
-				break
-			}
-			rest := msg[i+len(m)+2:]
-			j := strings.Index(rest, `": `)
-			if j < 0 {
-				break
-			}
-			msg = msg[:i] + rest[j+3:]
-		}
-	}
-	return msg
-}
-
-// dropDials removes the "dial tcp ADDR: connect: " that net puts before
-// "connection refused", "i/o timeout" or "lookup HOST: no such host".
-func dropDials(msg string) string {
-	for _, p := range []string{"dial tcp ", "dial tcp4 ", "dial tcp6 ", "dial tcp: ", "dial udp "} {
-		for {
-			i := strings.Index(msg, p)
-			if i < 0 {
-				break
-			}
-			rest := msg[i+len(p):]
-			if !strings.HasSuffix(p, ": ") {
-				j := strings.Index(rest, ": ")
-				if j < 0 {
-					break
-				}
-				rest = rest[j+2:]
-			}
-			msg = msg[:i] + strings.TrimPrefix(rest, "connect: ")
-		}
-	}
-	return msg
 }
 
 // dropRepeatedRequests removes "GET URL: " where the URL's origin was

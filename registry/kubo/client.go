@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/svcreg/svcreg/internal/neterr"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -89,7 +90,7 @@ func (c *Client) call(ctx context.Context, cmd string, args url.Values, body *fi
 		if ctx.Err() != nil && !short {
 			return ctx.Err()
 		}
-		return fmt.Errorf("kubo %s at %s: %w: %w", cmd, c.base, registry.ErrUnreachable, err)
+		return fmt.Errorf("kubo %s at %s: %w: %w", cmd, c.base, registry.ErrUnreachable, neterr.Brief(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

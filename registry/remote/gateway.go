@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/svcreg/svcreg/internal/neterr"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -123,7 +124,7 @@ func (g *Gateway) get(ctx context.Context, path, accept string, perByte time.Dur
 			return nil, fmt.Errorf("GET %s: %w: no response within %s", u, registry.ErrUnreachable, g.timeout)
 		}
 		if attempt >= g.retries {
-			return nil, fmt.Errorf("GET %s: %w: %w", u, registry.ErrUnreachable, err)
+			return nil, fmt.Errorf("GET %s: %w: %w", u, registry.ErrUnreachable, neterr.Brief(err))
 		}
 		select {
 		case <-ctx.Done():
