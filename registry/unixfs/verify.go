@@ -2,12 +2,14 @@ package unixfs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/ipfs/boxo/blockstore"
 	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
 )
 
 // verifyingBlockstore rehashes every block it returns and refuses those that
@@ -19,12 +21,16 @@ type verifyingBlockstore struct {
 
 	mu      sync.Mutex
 	corrupt error // the first verification failure
+	// damaged and missing are the first failures of the store below:
+	// a block it found damaged itself, a block it does not have.
+	damaged, missing error
 }
 
 // Get returns the block c after checking that its bytes hash to c.
 func (v *verifyingBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
 	b, err := v.Blockstore.Get(ctx, c)
 	if err != nil {
+		v.note(err)
 		return nil, err
 	}
 	sum, err := c.Prefix().Sum(b.RawData())
@@ -43,14 +49,37 @@ func (v *verifyingBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block,
 	return b, nil
 }
 
-// explain returns the first verification failure if there was one, else err.
-// boxo's batched reads (GetBlocks) turn a failed Get into a plain miss, so
-// the error that reaches the caller may only say "not found".
+// note remembers err, a failed read of the store below, when it is the
+// first damaged or the first missing block.
+func (v *verifyingBlockstore) note(err error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	switch {
+	case errors.Is(err, ErrCorruptBlock):
+		if v.damaged == nil {
+			v.damaged = err
+		}
+	case ipld.IsNotFound(err):
+		if v.missing == nil {
+			v.missing = err
+		}
+	}
+}
+
+// explain returns the first verification failure if there was one (its
+// own; the store's when err does not name one), else err, naming the
+// first block not found when err does not: boxo's batched reads (GetBlocks) turn a failed Get into a
+// plain miss and the whole read into "failed to fetch all nodes".
 func (v *verifyingBlockstore) explain(err error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.corrupt != nil {
+	switch {
+	case v.corrupt != nil:
 		return v.corrupt
+	case v.damaged != nil && !errors.Is(err, ErrCorruptBlock):
+		return v.damaged
+	case v.missing != nil && !ipld.IsNotFound(err):
+		return fmt.Errorf("%w: %w", err, v.missing)
 	}
 	return err
 }
