@@ -27,9 +27,14 @@ type LocalStore interface {
 // Concurrent reads of one missing block fetch it once. It serves the
 // followed registries' releases before they are mirrored (--mirror none
 // is a pure read-through cache).
+//
+// A stored block that fails its hash check is healed the same way (see
+// NewHealing): the local store has moved it into quarantine, and a
+// verified copy fetched from the upstreams replaces it.
 type ReadThrough struct {
 	local     LocalStore
 	followers []*Follower
+	misses    bool // fetch blocks that are missing, not only damaged ones
 	mu        sync.Mutex
 	calls     map[cid.Cid]*call
 }
@@ -42,13 +47,28 @@ type call struct {
 
 // NewReadThrough returns a ReadThrough over local for followers.
 func NewReadThrough(local LocalStore, followers ...*Follower) *ReadThrough {
+	return &ReadThrough{local: local, followers: followers, misses: true, calls: map[cid.Cid]*call{}}
+}
+
+// NewHealing returns a ReadThrough over local that fetches only the
+// blocks it finds damaged: a stored block that fails its hash check
+// (registry/flatfs moves it into quarantine as it reads it) is fetched
+// from the followers' upstreams, checked against its CID, stored in place
+// of the damaged copy and returned, and the reader goes on. A block that
+// is simply missing stays missing (ipld.ErrNotFound): readers of whole
+// DAGs fetch those as one CAR (Follower.FetchDAG).
+//
+// When no follower has upstreams to ask, or none gave a good copy, the
+// error wraps registry.ErrCorruptBlock, and the fetch's error too when
+// there was one (registry.ErrUnavailable, say).
+func NewHealing(local LocalStore, followers ...*Follower) *ReadThrough {
 	return &ReadThrough{local: local, followers: followers, calls: map[cid.Cid]*call{}}
 }
 
 // Get implements registry.Blocks.
 func (r *ReadThrough) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
 	data, err := r.local.Get(ctx, c)
-	if err == nil || !(errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock)) || len(r.followers) == 0 {
+	if err == nil || !r.fetches(err) {
 		return data, err
 	}
 	r.mu.Lock()
@@ -56,7 +76,7 @@ func (r *ReadThrough) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
 	if !ok {
 		cl = &call{done: make(chan struct{})}
 		r.calls[c] = cl
-		go r.fetch(context.WithoutCancel(ctx), c, cl)
+		go r.fetch(context.WithoutCancel(ctx), c, err, cl)
 	}
 	r.mu.Unlock()
 	select {
@@ -67,9 +87,25 @@ func (r *ReadThrough) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
 	}
 }
 
-// fetch asks each follower's upstreams in turn; the result is shared by
-// every caller waiting for c.
-func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, cl *call) {
+// fetches reports whether a local read that failed with err is answered
+// from the upstreams: a damaged block always, a missing one when r
+// fetches misses; neither when no follower has upstreams.
+func (r *ReadThrough) fetches(err error) bool {
+	if !errors.Is(err, registry.ErrCorruptBlock) && !(r.misses && errors.Is(err, registry.ErrBlockNotFound)) {
+		return false
+	}
+	for _, f := range r.followers {
+		if f.Online() {
+			return true
+		}
+	}
+	return false
+}
+
+// fetch asks each follower's upstreams in turn for c, which the local
+// store failed to give with local; the result is shared by every caller
+// waiting for c.
+func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, local error, cl *call) {
 	defer func() {
 		r.mu.Lock()
 		delete(r.calls, c)
@@ -87,6 +123,10 @@ func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, cl *call) {
 			return
 		}
 		errs = append(errs, err)
+	}
+	if errors.Is(local, registry.ErrCorruptBlock) {
+		cl.err = fmt.Errorf("%w; no upstream gave a good copy: %w", local, errors.Join(errs...))
+		return
 	}
 	cl.err = fmt.Errorf("read through %s: %w: %w", c, registry.ErrBlockNotFound, errors.Join(errs...))
 }
@@ -115,7 +155,11 @@ func (b readThroughBS) Get(ctx context.Context, c cid.Cid) (blocks.Block, error)
 		return blk, err
 	}
 	data, err := b.r.Get(ctx, c)
-	if err != nil {
+	switch {
+	case errors.Is(err, registry.ErrCorruptBlock):
+		// still not found for boxo, with the damage named for the reader
+		return nil, fmt.Errorf("%w: %w", ipld.ErrNotFound{Cid: c}, err)
+	case err != nil:
 		return nil, ipld.ErrNotFound{Cid: c}
 	}
 	return blocks.NewBlockWithCid(data, c)
