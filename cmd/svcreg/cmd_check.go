@@ -238,7 +238,7 @@ func checkHint(code int, paths projectPaths, findings []findingOut) string {
 	case exitLockYanked:
 		return "run '" + paths.cmd("update", findingServices(findings, string(registry.FindingYanked))...) + "' to move off the yanked versions"
 	case exitContent:
-		return "the release's blocks in SVCREG_HOME are missing or damaged; fetch them again"
+		return "the release's blocks in SVCREG_HOME are missing or damaged; fetch them again from a gateway (--gateway URL), or run 'svcreg fsck --repair'"
 	case exitUnverifiable:
 		return "SVCREG_HOME has no (recent enough) copy of the registry " + paths.project + " names; fetch it, or check where one is cached"
 	}

@@ -99,7 +99,7 @@ func runInstall(c *cli.Context) error {
 		total += e.Size
 	}
 	m.setTotal(0, int64(total))
-	err = unixfs.ExportAllSized(c.Context, meterBlocks(h.blocks.Blockstore(), m), dir, trees, sizes)
+	err = unixfs.ExportAllSized(c.Context, meterBlocks(h.contentBlocks(), m), dir, trees, sizes)
 	m.finish()
 	if err != nil {
 		switch {
@@ -121,10 +121,11 @@ func runInstall(c *cli.Context) error {
 
 // ensureContent checks that every block of root is in the home, fetching
 // the DAG from the gateways (each block verified) when part of it is
-// missing and the home is online. What is still missing or corrupt comes
-// back as CheckDAG's error, with why the fetch failed.
+// missing and the home is online (a damaged block is fetched again as it
+// is read: contentBlocks). What is still missing or corrupt comes back as
+// CheckDAG's error, with why the fetch failed.
 func ensureContent(c *cli.Context, h *home, root cid.Cid) error {
-	bs := h.blocks.Blockstore()
+	bs := h.contentBlocks()
 	_, err := unixfs.CheckDAG(c.Context, bs, root)
 	if err == nil || !errors.Is(err, registry.ErrBlockNotFound) || !h.online() {
 		return err

@@ -233,7 +233,7 @@ func hintFor(err error) string {
 	case errors.Is(err, bolt.ErrCorruptIndex):
 		return "the index (index.db) is damaged: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
 	case errors.Is(err, registry.ErrCorruptBlock):
-		return "the local block store is damaged; restore SVCREG_HOME from a backup or fetch the blocks again"
+		return "the local block store is damaged and no gateway gave a good copy: run 'svcreg fsck --repair' (with --gateway URL to fetch good copies), or restore SVCREG_HOME from a backup"
 	case errors.Is(err, bolt.ErrLocked):
 		return "another svcreg process is using this registry; wait for it or check for a stuck process"
 	case isAny(err, manifest.ErrInvalidSpec, manifest.ErrInvalidRange):

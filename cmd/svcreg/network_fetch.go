@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -42,7 +44,7 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 	m := newMeter(c, "writing", "blocks")
 	m.setTotal(0, int64(size))
 	defer m.finish()
-	bs := meterBlocks(h.blocks.Blockstore(), m)
+	bs := meterBlocks(h.contentBlocks(), m)
 	fetched := false
 	if h.online() {
 		if ok, err := h.blocks.Has(c.Context, root); err != nil {
@@ -55,16 +57,27 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 		}
 	}
 	err := unixfs.ExportSize(c.Context, bs, root, dst, size)
-	if err != nil && (ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) && h.online() && !fetched {
-		// Only part of it was here, or a stored block is damaged: fetch
-		// the DAG again; verified copies replace damaged ones.
+	if err != nil && ipld.IsNotFound(err) && !errors.Is(err, registry.ErrCorruptBlock) && h.online() && !fetched {
+		// Only part of it was here: fetch the DAG again. (A damaged block
+		// was fetched again as it was read: contentBlocks.)
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
 		err = unixfs.ExportSize(c.Context, bs, root, dst, size)
 	}
-	if err != nil && ipld.IsNotFound(err) && h.net != nil && !h.online() {
+	if err != nil && ipld.IsNotFound(err) && !errors.Is(err, registry.ErrCorruptBlock) && h.net != nil && !h.online() {
 		return fmt.Errorf("%w: content %s: %w", registry.ErrOffline, root, err)
 	}
 	return err
+}
+
+// contentBlocks returns the store release content is read from: the
+// local store, which heals when the home follows a registry online
+// (follow.NewHealing): a block found damaged is quarantined, fetched
+// again from the gateways, checked and kept, and the read goes on.
+func (h *home) contentBlocks() blockstore.Blockstore {
+	if h.online() {
+		return follow.NewHealing(h.blocks, h.net.follower).Blockstore()
+	}
+	return h.blocks.Blockstore()
 }
