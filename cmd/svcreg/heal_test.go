@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/svcreg/svcreg/internal/kubotest"
 )
 
 // healSite writes smallService's files and big.bin, a file of several
@@ -187,4 +189,34 @@ func TestHealServe(t *testing.T) {
 		t.Fatalf("after damage: %d, %d bytes\n%s", code, len(body), m.stderr)
 	}
 	healed(t, home, p, intact)
+}
+
+// TestHealPush: replication reads through the same fetcher: a push to a
+// real kubo node from a home with a damaged block fetches a good copy
+// from the gateway and the node gets the intact release; without a source
+// the push fails with the integrity class.
+func TestHealPush(t *testing.T) {
+	node := kubotest.Start(t)
+	pub, name, _, big, g := healPublisher(t)
+	client := filepath.Join(t.TempDir(), "client")
+	reg := []string{"--registry", name, "--gateway", g.URL}
+	must(t, client, append([]string{"get", "tts@1.0.0", "-o", filepath.Join(t.TempDir(), "out")}, reg...)...)
+
+	p, _ := flipByte(t, pub, "big line 00000000 ")
+	r := fails(t, exitIntegrity, "block does not match its cid", pub, "push", "--kubo", node.API)
+	if !strings.Contains(r.stderr, "svcreg fsck --repair") {
+		t.Errorf("no fsck hint:\n%s", r.stderr)
+	}
+	if _, err := os.Stat(p); err == nil {
+		t.Error("the damaged block was not quarantined")
+	}
+
+	p, intact := flipByte(t, client, "big line 00000000 ")
+	must(t, client, append([]string{"push", "--kubo", node.API}, reg...)...)
+	healed(t, client, p, intact)
+	var info struct{ Path string }
+	mustJSON(t, &info, client, "info", "tts@1.0.0", "--json", "--registry", name, "--offline")
+	if got := httpGet(t, node.Gateway+info.Path+"big.bin"); !bytes.Equal(got, big) {
+		t.Fatalf("kubo serves %d bytes of big.bin, want %d", len(got), len(big))
+	}
 }
