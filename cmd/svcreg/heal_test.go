@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,7 +93,8 @@ func sameFile(t testing.TB, p string, want []byte) {
 // TestHealGet: a block of a client's home that fails its hash check (one
 // byte flipped on disk) is quarantined, fetched again from the gateway,
 // checked and kept, and get goes on; without a source get fails with the
-// integrity class and the hint to run fsck --repair.
+// integrity class and the hint to run fsck --repair, and with only an
+// unreachable gateway with the network class.
 func TestHealGet(t *testing.T) {
 	pub, name, _, big, g := healPublisher(t)
 	reg := []string{"--registry", name, "--gateway", g.URL}
@@ -109,6 +111,10 @@ func TestHealGet(t *testing.T) {
 		if _, err := os.Lstat(out); err == nil {
 			t.Error("a failed get left its output behind")
 		}
+		// a gateway that cannot be reached: the network class
+		dead := httptest.NewServer(nil)
+		dead.Close()
+		fails(t, exitNetwork, "block does not match its cid", client, "get", "tts@1.0.0", "-o", out, "--registry", name, "--gateway", dead.URL)
 		// quarantined by the read that found it: the next read with a
 		// gateway fetches it
 		must(t, client, append([]string{"get", "tts@1.0.0", "-o", out}, reg...)...)
