@@ -26,7 +26,7 @@ same registry, canonical form) and against the registry's signed manifest
 (every locked version has exactly the locked CID, size and profile; the
 lock's root is in the registry's history). Prints one line per finding and
 never changes a file. The exit code says what failed; when several classes
-fail, the first of 12, 14, 11, 13, 15 wins:
+fail, the first of 12, 18, 14, 11, 13, 15 wins:
 
    10  svcreg.lock is missing
    11  svcreg.lock is stale: out of date with svcreg.json, not canonical, unreadable
@@ -34,6 +34,7 @@ fail, the first of 12, 14, 11, 13, 15 wins:
    13  a locked version is yanked (only with --strict; else a warning)
    14  locked content is missing from SVCREG_HOME or corrupt (with --content)
    15  nothing to verify against: no copy of the registry here
+   18  svcreg.lock was edited by hand: its seq is not its root's
 
 Examples:
    svcreg check
@@ -170,9 +171,9 @@ func printCheck(w io.Writer, out checkOut) {
 
 // checkExit returns the exit code for a check's findings: 0 when there
 // are only warnings, else the code of the first class found in the order
-// missing, mismatch, content, stale, yanked, unverifiable: a security
-// problem first, then broken content, then what a developer must redo,
-// and last "could not tell".
+// missing, mismatch, tampered, content, stale, yanked, unverifiable: a
+// security problem first, then broken content, then what a developer must
+// redo, and last "could not tell".
 func checkExit(findings []findingOut) int {
 	order := []struct {
 		kind string
@@ -180,6 +181,7 @@ func checkExit(findings []findingOut) int {
 	}{
 		{findingMissing, exitLockMissing},
 		{string(registry.FindingMismatch), exitLockMismatch},
+		{string(registry.FindingTampered), exitLockTampered},
 		{string(registry.FindingContent), exitContent},
 		{string(registry.FindingStale), exitLockStale},
 		{string(registry.FindingYanked), exitLockYanked},
@@ -235,6 +237,8 @@ func checkHint(code int, paths projectPaths, findings []findingOut) string {
 			fix = "'" + paths.cmd("update", names...) + "' re-resolves what disagrees; review the diff"
 		}
 		return "the lock disagrees with the registry's signed manifest: restore " + paths.lock + " from version control if it was edited, else " + fix
+	case exitLockTampered:
+		return paths.lock + " was edited by hand: restore it from version control, or run '" + paths.cmd("lock") + "' to record the registry's signed state in it"
 	case exitLockYanked:
 		return "run '" + paths.cmd("update", findingServices(findings, string(registry.FindingYanked))...) + "' to move off the yanked versions"
 	case exitContent:

@@ -42,6 +42,7 @@ const (
 	exitContent       = 14 // locked content is missing from the block store or corrupt
 	exitUnverifiable  = 15 // no copy of the registry to check against
 	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
+	exitLockTampered  = 18 // svcreg.lock was edited by hand: its seq is not its root's
 )
 
 // exitClasses names each exit code. With --json a failure carries the name
@@ -63,6 +64,7 @@ var exitClasses = map[int]string{
 	exitContent:       "content",
 	exitUnverifiable:  "unverifiable",
 	exitVerifyDiffers: "differs",
+	exitLockTampered:  "lock_tampered",
 	exitCanceled:      "interrupted",
 }
 
