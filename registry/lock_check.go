@@ -49,8 +49,10 @@ type Finding struct {
 }
 
 // ContentCheck reads every block of the UnixFS DAG under root from the
-// local store and checks it against its CID. Its errors wrap
-// ErrBlockNotFound for a missing block and ErrCorruptBlock for a bad one.
+// local store and checks it against its CID, and that every entry of the
+// tree would be written out. Its errors wrap ErrBlockNotFound for a
+// missing block, ErrCorruptBlock for a bad one and ErrUnsafeContent for
+// entries that installing would refuse.
 type ContentCheck func(ctx context.Context, root cid.Cid) error
 
 // CheckOptions configure Check.
@@ -235,6 +237,8 @@ func checkContent(ctx context.Context, l *manifest.Lock, check ContentCheck, rep
 		switch {
 		case errors.Is(err, ErrCorruptBlock):
 			what = "content is corrupt"
+		case errors.Is(err, ErrUnsafeContent):
+			what = "install would refuse it"
 		case unavailable(err):
 			what = "content is missing"
 		}

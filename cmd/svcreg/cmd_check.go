@@ -15,6 +15,7 @@ import (
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
 func newCheckCommand() *cli.Command {
@@ -131,7 +132,12 @@ func checkLock(c *cli.Context, p *manifest.Project, l *manifest.Lock, data []byt
 	defer h.Close()
 	opts := registry.CheckOptions{Strict: c.Bool("strict")}
 	if c.Bool("content") {
-		opts.Content = func(_ context.Context, root cid.Cid) error { return ensureContent(c, h, root) }
+		opts.Content = func(ctx context.Context, root cid.Cid) error {
+			if err := ensureContent(c, h, root); err != nil {
+				return err
+			}
+			return unixfs.CheckTree(ctx, h.blocks.Blockstore(), root)
+		}
 	}
 	rep, err := h.reg.Check(c.Context, p, l, opts)
 	if err != nil {
@@ -242,11 +248,21 @@ func checkHint(code int, paths projectPaths, findings []findingOut) string {
 	case exitLockYanked:
 		return "run '" + paths.cmd("update", findingServices(findings, string(registry.FindingYanked))...) + "' to move off the yanked versions"
 	case exitContent:
+		if findingsSay(findings, string(registry.FindingContent), "install would refuse it") {
+			return unsafeContentHint + "; lock another version meanwhile"
+		}
 		return "the release's blocks in SVCREG_HOME are missing or damaged; fetch them again"
 	case exitUnverifiable:
 		return "SVCREG_HOME has no (recent enough) copy of the registry " + paths.project + " names; fetch it, or check where one is cached"
 	}
 	return ""
+}
+
+// findingsSay reports whether a failing finding of kind says what.
+func findingsSay(findings []findingOut, kind, what string) bool {
+	return slices.ContainsFunc(findings, func(f findingOut) bool {
+		return f.Kind == kind && f.Severity == "error" && strings.Contains(f.Message, what)
+	})
 }
 
 // findingServices returns the services of the failing findings of kind,

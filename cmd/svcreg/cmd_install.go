@@ -103,6 +103,8 @@ func runInstall(c *cli.Context) error {
 	m.finish()
 	if err != nil {
 		switch {
+		case isAny(err, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
+			return &cliError{err: err, code: exitContent, hint: unsafeContentHint + "; lock another version meanwhile; " + dir + " was not changed"}
 		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock) || errors.Is(err, unixfs.ErrSizeMismatch):
 			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
 		case errors.Is(err, unixfs.ErrSymlinkOutput):

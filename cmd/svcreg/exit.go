@@ -234,6 +234,8 @@ func hintFor(err error) string {
 		return "a published version never changes: publish a new version instead"
 	case errors.Is(err, bolt.ErrCorruptIndex):
 		return "the index (index.db) is damaged: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
+	case isAny(err, registry.ErrUnsafeContent, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
+		return unsafeContentHint
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return "the local block store is damaged; restore SVCREG_HOME from a backup or fetch the blocks again"
 	case errors.Is(err, bolt.ErrLocked):
@@ -261,6 +263,11 @@ func hintFor(err error) string {
 	}
 	return ""
 }
+
+// unsafeContentHint is the hint for a release that holds entries svcreg
+// never writes out.
+const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
+	"its publisher must publish a fixed version"
 
 func isAny(err error, targets ...error) bool {
 	for _, t := range targets {

@@ -181,8 +181,8 @@ func (e *exporter) writeDir(d files.Directory, rel string, depth int) error {
 // writeEntry writes the node n named name into the directory rel.
 func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) error {
 	defer n.Close()
-	if !safeName(name) {
-		return fmt.Errorf("write %q in %q: %w", name, rel, ErrUnsafeName)
+	if err := unsafeEntry(rel, name, n, depth); err != nil {
+		return fmt.Errorf("write %w", err)
 	}
 	rel = filepath.Join(rel, name)
 	p := filepath.Join(e.root, rel)
@@ -193,9 +193,6 @@ func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) 
 		}
 		return e.writeDir(n, rel, depth+1)
 	case *files.Symlink:
-		if !safeSymlink(n.Target, depth) {
-			return fmt.Errorf("write symlink %s -> %q: %w", rel, n.Target, ErrUnsafeSymlink)
-		}
 		if err := os.Symlink(n.Target, p); err != nil {
 			return fmt.Errorf("write symlink %s: %w", rel, err)
 		}
@@ -237,30 +234,4 @@ func writeFile(f files.File, p string) error {
 func safeName(name string) bool {
 	return name != "" && name != "." && name != ".." &&
 		!strings.ContainsAny(name, "/\x00")
-}
-
-// safeSymlink reports whether a symlink with this target, stored depth
-// directories below the export root, resolves inside the root whatever the
-// other symlinks in the tree point to: the target must be relative, and ".."
-// may appear only as leading elements (which climb real directories) and no
-// more than depth times. A ".." after a named element could climb out of a
-// directory reached through another symlink, so it is refused.
-func safeSymlink(target string, depth int) bool {
-	if target == "" || strings.HasPrefix(target, "/") || strings.ContainsRune(target, 0) {
-		return false
-	}
-	up, named := 0, false
-	for _, el := range strings.Split(target, "/") {
-		switch el {
-		case "", ".":
-		case "..":
-			if named {
-				return false
-			}
-			up++
-		default:
-			named = true
-		}
-	}
-	return up <= depth
 }
