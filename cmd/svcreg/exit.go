@@ -233,7 +233,7 @@ func hintFor(err error) string {
 	case errors.Is(err, manifest.ErrImmutable):
 		return "a published version never changes: publish a new version instead"
 	case errors.Is(err, bolt.ErrCorruptIndex):
-		return "the index (index.db) is damaged: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
+		return "the index (index.db) is damaged or missing: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
 	case isAny(err, registry.ErrUnsafeContent, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
 		return unsafeContentHint
 	case errors.Is(err, registry.ErrCorruptBlock):
