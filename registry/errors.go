@@ -53,6 +53,16 @@ var ErrUnsafeContent = errors.New("unsafe content")
 // local store and the network may not be used.
 var ErrOffline = errors.New("not in the local cache and offline")
 
+// ErrNoGateway is returned in place of ErrOffline when the data is not
+// stored here and no source is configured to fetch it from (the network
+// was not ruled out). It matches ErrOffline too.
+var ErrNoGateway error = noGateway{}
+
+type noGateway struct{}
+
+func (noGateway) Error() string     { return "not stored here, and no gateway configured" }
+func (noGateway) Is(err error) bool { return err == ErrOffline }
+
 // ErrLockMismatch is returned when a lock entry disagrees with the
 // registry's signed manifest: the version has another CID, size, profile
 // or hidden flag there, or the registry has no such version or service.

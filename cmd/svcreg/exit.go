@@ -214,6 +214,8 @@ func hintFor(err error) string {
 		return "run 'svcreg init' to create a registry here, follow one with --registry k51… --gateway URL (or 'svcreg remote add'), or pass --home DIR"
 	case errors.Is(err, registry.ErrRollback):
 		return "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"
+	case errors.Is(err, registry.ErrNoGateway):
+		return "add one with 'svcreg remote add NAME K51… --gateway URL' (the registry's name and a gateway that has it), or pass --gateway URL"
 	case errors.Is(err, registry.ErrOffline):
 		return "run without --offline to fetch it from the gateways"
 	case isAny(err, registry.ErrUnavailable, registry.ErrUnreachable):

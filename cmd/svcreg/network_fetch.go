@@ -64,7 +64,7 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 		err = unixfs.ExportSize(c.Context, bs, root, dst, size)
 	}
 	if err != nil && ipld.IsNotFound(err) && h.net != nil && !h.online() {
-		return fmt.Errorf("%w: content %s: %w", registry.ErrOffline, root, err)
+		return fmt.Errorf("%w: content %s: %w", h.net.follower.Unasked(), root, err)
 	}
 	return err
 }
