@@ -93,13 +93,13 @@ func runInstall(c *cli.Context) error {
 			}
 		}
 	}
-	m := newMeter(c, "installing", "blocks")
+	m := newMeter(c, "installing", "files")
 	var total uint64
 	for _, e := range l.Services {
 		total += e.Size
 	}
 	m.setTotal(0, int64(total))
-	err = unixfs.ExportAllSized(c.Context, meterBlocks(h.blocks.Blockstore(), m), dir, trees, sizes)
+	err = unixfs.ExportAllSizedProgress(c.Context, h.blocks.Blockstore(), dir, trees, sizes, m.filesUpdate())
 	m.finish()
 	if err != nil {
 		switch {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
 	"github.com/urfave/cli/v2"
@@ -39,10 +40,7 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 // followed registry with gateways, content not stored here is fetched
 // first.
 func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst string) error {
-	m := newMeter(c, "writing", "blocks")
-	m.setTotal(0, int64(size))
-	defer m.finish()
-	bs := meterBlocks(h.blocks.Blockstore(), m)
+	bs := h.blocks.Blockstore()
 	fetched := false
 	if h.online() {
 		if ok, err := h.blocks.Has(c.Context, root); err != nil {
@@ -54,17 +52,26 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 			fetched = true
 		}
 	}
-	err := unixfs.ExportSize(c.Context, bs, root, dst, size)
+	err := writeContent(c, bs, root, dst, size)
 	if err != nil && (ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) && h.online() && !fetched {
 		// Only part of it was here, or a stored block is damaged: fetch
 		// the DAG again; verified copies replace damaged ones.
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
-		err = unixfs.ExportSize(c.Context, bs, root, dst, size)
+		err = writeContent(c, bs, root, dst, size)
 	}
 	if err != nil && ipld.IsNotFound(err) && h.net != nil && !h.online() {
 		return fmt.Errorf("%w: content %s: %w", h.net.follower.Unasked(), root, err)
 	}
 	return err
+}
+
+// writeContent writes the release root of size bytes to dst, showing the
+// files and bytes written against the release's size.
+func writeContent(c *cli.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64) error {
+	m := newMeter(c, "writing", "files")
+	m.setTotal(0, int64(size))
+	defer m.finish()
+	return unixfs.ExportSizeProgress(c.Context, bs, root, dst, size, m.filesUpdate())
 }
