@@ -88,6 +88,9 @@ func runPublish(c *cli.Context) error {
 	if err := h.requireWritable(); err != nil {
 		return err
 	}
+	if _, err := loadKey(h.dir); err != nil {
+		return err // before any block is stored: a failed publish changes nothing
+	}
 	// Write every block unsynced, then sync them all at once (flatfs.Batch)
 	// before the registry, which syncs its own few blocks, moves the head.
 	batch := h.blocks.NewBatch()
