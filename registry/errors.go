@@ -44,9 +44,24 @@ var ErrUnreachable = errors.New("source unreachable")
 // block: each was unreachable or did not have it.
 var ErrUnavailable = errors.New("not available from any source")
 
+// ErrUnsafeContent is returned when a release's tree holds an entry that
+// is never written out: a symlink whose target is absolute or could leave
+// the release's directory, or a name that is not a single path element.
+var ErrUnsafeContent = errors.New("unsafe content")
+
 // ErrOffline is returned when an answer needs data that is not in the
 // local store and the network may not be used.
 var ErrOffline = errors.New("not in the local cache and offline")
+
+// ErrNoGateway is returned in place of ErrOffline when the data is not
+// stored here and no source is configured to fetch it from (the network
+// was not ruled out). It matches ErrOffline too.
+var ErrNoGateway error = noGateway{}
+
+type noGateway struct{}
+
+func (noGateway) Error() string     { return "not stored here, and no gateway configured" }
+func (noGateway) Is(err error) bool { return err == ErrOffline }
 
 // ErrLockMismatch is returned when a lock entry disagrees with the
 // registry's signed manifest: the version has another CID, size, profile

@@ -28,6 +28,10 @@ type FetcherConfig struct {
 	// Hedge is how long a block fetch waits for one source before it asks
 	// the next one too (0: DefaultHedge).
 	Hedge time.Duration
+	// Offline says Sources is empty because the network may not be used:
+	// a miss then wraps ErrOffline, else (no source configured)
+	// ErrNoGateway.
+	Offline bool
 }
 
 // Defaults of FetcherConfig.
@@ -107,12 +111,13 @@ type offer struct {
 // Errors: ErrRollback when every valid record is older than a state seen
 // before; ErrRecordNotFound when no source has a record; the verifier's
 // error when records were served but none verifies; ErrUnavailable when
-// the sources could not be asked; ErrOffline without sources. A source
+// the sources could not be asked; without sources, ErrOffline or
+// ErrNoGateway (FetcherConfig.Offline). A source
 // serving an old, invalid or no record while another gives a newer valid
 // one is only listed in Problems.
 func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 	if !f.Online() {
-		return Refresh{}, fmt.Errorf("refresh %s: %w", f.cfg.Name, ErrOffline)
+		return Refresh{}, fmt.Errorf("refresh %s: %w", f.cfg.Name, f.Unasked())
 	}
 	cur, err := f.cfg.Cache.Head(ctx, f.cfg.Name)
 	if err != nil && !errors.Is(err, ErrNoHead) {

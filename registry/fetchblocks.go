@@ -14,7 +14,8 @@ import (
 
 // Blocks returns a Blocks that reads the local store first and, on a
 // miss, fetches the block from the sources, checks that it hashes to its
-// CID, stores it and returns it. Without sources a miss wraps ErrOffline.
+// CID, stores it and returns it. Without sources a miss wraps Unasked's
+// error.
 // Put and Has use the local store only.
 func (f *Fetcher) Blocks() Blocks { return fetchingBlocks{f} }
 
@@ -44,7 +45,7 @@ func (f *Fetcher) get(ctx context.Context, c cid.Cid, prefer int) ([]byte, error
 	case !errors.Is(err, ErrBlockNotFound):
 		return nil, err
 	case !f.Online():
-		return nil, fmt.Errorf("block %s: %w", c, ErrOffline)
+		return nil, fmt.Errorf("block %s: %w", c, f.Unasked())
 	}
 	data, problems, err := f.race(ctx, c, f.order(prefer))
 	if err != nil {
@@ -201,3 +202,13 @@ type textError struct {
 
 func (e *textError) Error() string { return e.msg }
 func (e *textError) Unwrap() error { return e.err }
+
+// Unasked returns why data not stored here is not fetched: ErrOffline
+// when the network may not be used (FetcherConfig.Offline), else
+// ErrNoGateway.
+func (f *Fetcher) Unasked() error {
+	if f.cfg.Offline {
+		return ErrOffline
+	}
+	return ErrNoGateway
+}

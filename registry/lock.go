@@ -48,8 +48,8 @@ type LockResult struct {
 // resolved again. When no entry changes, the result is old itself, root
 // and sequence included, so running Lock again rewrites nothing, unless
 // old's root is not the registry's state at old's sequence (the lock was
-// edited): then the result records the head's state, with a warning
-// finding, and Check accepts it again.
+// edited, its seq even beyond the head's): then the result records the
+// head's state, with a warning finding, and Check accepts it again.
 //
 // Errors wrap ErrUnverifiable when the head is unknown or older than
 // old's state; an entry that cannot be kept or resolved is a
@@ -72,7 +72,7 @@ func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.
 	if err != nil {
 		return LockResult{}, err
 	}
-	if old != nil && old.Seq > st.head.Seq {
+	if old != nil && old.Seq > st.head.Seq && !st.seqEdited(ctx, old) {
 		return LockResult{}, fmt.Errorf("%w: the lock was made at seq %d of %s, the newest state known here is seq %d",
 			ErrUnverifiable, old.Seq, r.name, st.head.Seq)
 	}
@@ -116,6 +116,9 @@ func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.
 // cannot be told (the history is not all here, or too long to walk), it
 // reports true: Check warns about those cases instead.
 func (st *snapshot) isState(ctx context.Context, root cid.Cid, seq uint64) (bool, error) {
+	if seq > st.head.Seq {
+		return false, nil // only a lock whose seq was edited gets here
+	}
 	c, err := st.stateAt(ctx, seq)
 	switch {
 	case errors.Is(err, errHistoryTooLong), err != nil && unavailable(err):
@@ -124,6 +127,13 @@ func (st *snapshot) isState(ctx context.Context, root cid.Cid, seq uint64) (bool
 		return false, err
 	}
 	return c.Equals(root), nil
+}
+
+// seqEdited reports whether l's seq is not the one its root's manifest
+// carries: the lock was edited by hand, and its seq says nothing.
+func (st *snapshot) seqEdited(ctx context.Context, l *manifest.Lock) bool {
+	seq, ok := st.rootSeq(ctx, l.Root)
+	return ok && seq != l.Seq
 }
 
 // lockEntry returns l's entry for n; l may be nil.

@@ -26,6 +26,10 @@ const (
 	// registry does not have): the lock was edited or the registry's
 	// history was rewritten.
 	FindingMismatch FindingKind = "mismatch"
+	// FindingTampered: the lock contradicts itself: the manifest at its
+	// root carries another sequence than its seq (the seq or root line
+	// was edited by hand).
+	FindingTampered FindingKind = "tampered"
 	// FindingYanked: a locked version has been yanked.
 	FindingYanked FindingKind = "yanked"
 	// FindingContent: a locked release's blocks are missing from the local
@@ -45,8 +49,10 @@ type Finding struct {
 }
 
 // ContentCheck reads every block of the UnixFS DAG under root from the
-// local store and checks it against its CID. Its errors wrap
-// ErrBlockNotFound for a missing block and ErrCorruptBlock for a bad one.
+// local store and checks it against its CID, and that every entry of the
+// tree would be written out. Its errors wrap ErrBlockNotFound for a
+// missing block, ErrCorruptBlock for a bad one and ErrUnsafeContent for
+// entries that installing would refuse.
 type ContentCheck func(ctx context.Context, root cid.Cid) error
 
 // CheckOptions configure Check.
@@ -106,10 +112,11 @@ func (r *Registry) checkRegistry(ctx context.Context, l *manifest.Lock, opts Che
 		return err
 	}
 	rep.Head = st.head
-	ahead := l.Seq > st.head.Seq
-	if err := st.checkRoot(ctx, l, rep); err != nil {
+	tampered, err := st.checkRoot(ctx, l, rep)
+	if err != nil {
 		return err
 	}
+	ahead := l.Seq > st.head.Seq && !tampered
 	for _, n := range slices.Sorted(maps.Keys(l.Services)) {
 		e := l.Services[n]
 		f := Finding{Service: n, Version: e.Version.String()}
@@ -136,12 +143,22 @@ func (r *Registry) checkRegistry(ctx context.Context, l *manifest.Lock, opts Che
 }
 
 // checkRoot checks that the lock's root is the registry's state l.Seq, by
-// walking back from the head. It only warns when that cannot be done.
-func (st *snapshot) checkRoot(ctx context.Context, l *manifest.Lock, rep *Report) error {
-	warn := func(format string, args ...any) error {
+// walking back from the head. A root whose manifest carries another
+// sequence than l.Seq is FindingTampered (and reported as true). It only
+// warns when the root cannot be checked.
+func (st *snapshot) checkRoot(ctx context.Context, l *manifest.Lock, rep *Report) (bool, error) {
+	warn := func(format string, args ...any) (bool, error) {
 		rep.Findings = append(rep.Findings, Finding{Kind: FindingUnverifiable, Warning: true,
 			Message: fmt.Sprintf("cannot check the lock's root %s (seq %d): ", l.Root, l.Seq) + fmt.Sprintf(format, args...)})
-		return nil
+		return false, nil
+	}
+	if seq, ok := st.rootSeq(ctx, l.Root); ok && seq != l.Seq {
+		rep.Findings = append(rep.Findings, Finding{Kind: FindingTampered,
+			Message: fmt.Sprintf("the lock's seq %d is not its root's: %s is seq %d of %s (the lock was edited)", l.Seq, l.Root, seq, st.r.name)})
+		return true, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
 	}
 	if l.Seq > st.head.Seq {
 		return warn("the newest state of %s known here is seq %d", st.r.name, st.head.Seq)
@@ -153,13 +170,28 @@ func (st *snapshot) checkRoot(ctx context.Context, l *manifest.Lock, rep *Report
 	case err != nil && unavailable(err):
 		return warn("the registry's history is not all here: %v", err)
 	case err != nil:
-		return err
+		return false, err
 	}
 	if !c.Equals(l.Root) {
 		rep.Findings = append(rep.Findings, Finding{Kind: FindingMismatch,
 			Message: fmt.Sprintf("the lock's root %s is not seq %d of %s; the registry's signed history has %s", l.Root, l.Seq, st.r.name, c)})
 	}
-	return nil
+	return false, nil
+}
+
+// rootSeq returns the sequence the manifest at root carries, when that
+// block is stored here (it is not fetched) and is a state of this
+// registry. It says nothing of whether the state is in the registry's
+// signed history (stateAt does).
+func (st *snapshot) rootSeq(ctx context.Context, root cid.Cid) (uint64, bool) {
+	if ok, err := st.r.blocks.Has(ctx, root); err != nil || !ok {
+		return 0, false
+	}
+	m, err := st.r.loadManifest(ctx, st.r.blocks.Get, root)
+	if err != nil || m.Registry != st.r.name {
+		return 0, false
+	}
+	return m.Seq, true
 }
 
 // errHistoryTooLong is returned by stateAt for a state more than
@@ -205,6 +237,8 @@ func checkContent(ctx context.Context, l *manifest.Lock, check ContentCheck, rep
 		switch {
 		case errors.Is(err, ErrCorruptBlock):
 			what = "content is corrupt"
+		case errors.Is(err, ErrUnsafeContent):
+			what = "install would refuse it"
 		case unavailable(err):
 			what = "content is missing"
 		}

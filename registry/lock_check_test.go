@@ -80,9 +80,11 @@ func TestCheck(t *testing.T) {
 		{name: "tampered root", project: p, edit: func(l *manifest.Lock) { l.Root = evil2(t) },
 			want: []string{"mismatch! : the lock's root " + evil2(t).String() + " is not seq 7 of " + regName + "; the registry's signed history has " + first.Root.String()}},
 		{name: "tampered seq", project: p, edit: func(l *manifest.Lock) { l.Seq = 3 },
-			want: []string{"mismatch! : the lock's root " + first.Root.String() + " is not seq 3"}},
-		{name: "lock ahead of the head", project: p, edit: func(l *manifest.Lock) { l.Seq = 99 },
-			want: []string{"unverifiable : cannot check the lock's root " + first.Root.String() + " (seq 99): the newest state of " + regName + " known here is seq 8"}},
+			want: []string{"tampered! : the lock's seq 3 is not its root's: " + first.Root.String() + " is seq 7 of " + regName}},
+		{name: "tampered seq past the head", project: p, edit: func(l *manifest.Lock) { l.Seq = 99 },
+			want: []string{"tampered! : the lock's seq 99 is not its root's: " + first.Root.String() + " is seq 7 of " + regName}},
+		{name: "lock ahead of the head", project: p, edit: func(l *manifest.Lock) { l.Root, l.Seq = evil2(t), 99 },
+			want: []string{"unverifiable : cannot check the lock's root " + evil2(t).String() + " (seq 99): the newest state of " + regName + " known here is seq 8"}},
 		{name: "content missing", project: p, opts: registry.CheckOptions{Content: func(_ context.Context, c cid.Cid) error {
 			if c.Equals(good.Services["player"].CID) {
 				return fmt.Errorf("block %s: %w", c, registry.ErrBlockNotFound)

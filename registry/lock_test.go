@@ -207,9 +207,14 @@ func TestLockRefuses(t *testing.T) {
 	}
 
 	ahead := *good
-	ahead.Seq += 5
+	ahead.Root, ahead.Seq = f.content(t, "a state made elsewhere"), good.Seq+5
 	if _, err := f.reg.Lock(ctx, p, &ahead, registry.LockOptions{}); !errors.Is(err, registry.ErrUnverifiable) {
 		t.Errorf("lock made at a newer state: %v, want ErrUnverifiable", err)
+	}
+	edited := *good
+	edited.Seq += 5 // its root is here and says otherwise: repaired
+	if res, err := f.reg.Lock(ctx, p, &edited, registry.LockOptions{}); err != nil || !res.Changed || res.Lock.Seq != good.Seq {
+		t.Errorf("lock over an edited seq: changed %v, seq %d, %v; want the head's seq %d", res.Changed, res.Lock.Seq, err, good.Seq)
 	}
 
 	other, err := registry.New(registry.Config{Name: "k51other", Blocks: f.blocks, Cache: registrytest.NewCache()})

@@ -79,7 +79,7 @@ func (r *Registry) Name() string { return r.name }
 func (r *Registry) Head(ctx context.Context) (Head, error) {
 	h, err := r.cache.Head(ctx, r.name)
 	if errors.Is(err, ErrNoHead) {
-		return Head{}, fmt.Errorf("%w: %s (run 'svcreg init' or fetch it from a gateway)", ErrNoHead, r.name)
+		return Head{}, fmt.Errorf("%w: %s", ErrNoHead, r.name)
 	}
 	return h, err
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
 func newCheckCommand() *cli.Command {
@@ -26,7 +27,7 @@ same registry, canonical form) and against the registry's signed manifest
 (every locked version has exactly the locked CID, size and profile; the
 lock's root is in the registry's history). Prints one line per finding and
 never changes a file. The exit code says what failed; when several classes
-fail, the first of 12, 14, 11, 13, 15 wins:
+fail, the first of 12, 18, 14, 11, 13, 15 wins:
 
    10  svcreg.lock is missing
    11  svcreg.lock is stale: out of date with svcreg.json, not canonical, unreadable
@@ -34,6 +35,7 @@ fail, the first of 12, 14, 11, 13, 15 wins:
    13  a locked version is yanked (only with --strict; else a warning)
    14  locked content is missing from SVCREG_HOME or corrupt (with --content)
    15  nothing to verify against: no copy of the registry here
+   18  svcreg.lock was edited by hand: its seq is not its root's
 
 Examples:
    svcreg check
@@ -130,7 +132,12 @@ func checkLock(c *cli.Context, p *manifest.Project, l *manifest.Lock, data []byt
 	defer h.Close()
 	opts := registry.CheckOptions{Strict: c.Bool("strict")}
 	if c.Bool("content") {
-		opts.Content = func(_ context.Context, root cid.Cid) error { return ensureContent(c, h, root) }
+		opts.Content = func(ctx context.Context, root cid.Cid) error {
+			if err := ensureContent(c, h, root); err != nil {
+				return err
+			}
+			return unixfs.CheckTree(ctx, h.blocks.Blockstore(), root)
+		}
 	}
 	rep, err := h.reg.Check(c.Context, p, l, opts)
 	if err != nil {
@@ -170,9 +177,9 @@ func printCheck(w io.Writer, out checkOut) {
 
 // checkExit returns the exit code for a check's findings: 0 when there
 // are only warnings, else the code of the first class found in the order
-// missing, mismatch, content, stale, yanked, unverifiable: a security
-// problem first, then broken content, then what a developer must redo,
-// and last "could not tell".
+// missing, mismatch, tampered, content, stale, yanked, unverifiable: a
+// security problem first, then broken content, then what a developer must
+// redo, and last "could not tell".
 func checkExit(findings []findingOut) int {
 	order := []struct {
 		kind string
@@ -180,6 +187,7 @@ func checkExit(findings []findingOut) int {
 	}{
 		{findingMissing, exitLockMissing},
 		{string(registry.FindingMismatch), exitLockMismatch},
+		{string(registry.FindingTampered), exitLockTampered},
 		{string(registry.FindingContent), exitContent},
 		{string(registry.FindingStale), exitLockStale},
 		{string(registry.FindingYanked), exitLockYanked},
@@ -235,14 +243,26 @@ func checkHint(code int, paths projectPaths, findings []findingOut) string {
 			fix = "'" + paths.cmd("update", names...) + "' re-resolves what disagrees; review the diff"
 		}
 		return "the lock disagrees with the registry's signed manifest: restore " + paths.lock + " from version control if it was edited, else " + fix
+	case exitLockTampered:
+		return paths.lock + " was edited by hand: restore it from version control, or run '" + paths.cmd("lock") + "' to record the registry's signed state in it"
 	case exitLockYanked:
 		return "run '" + paths.cmd("update", findingServices(findings, string(registry.FindingYanked))...) + "' to move off the yanked versions"
 	case exitContent:
+		if findingsSay(findings, string(registry.FindingContent), "install would refuse it") {
+			return unsafeContentHint + "; lock another version meanwhile"
+		}
 		return "the release's blocks in SVCREG_HOME are missing or damaged; fetch them again from a gateway (--gateway URL), or run 'svcreg fsck --repair'"
 	case exitUnverifiable:
 		return "SVCREG_HOME has no (recent enough) copy of the registry " + paths.project + " names; fetch it, or check where one is cached"
 	}
 	return ""
+}
+
+// findingsSay reports whether a failing finding of kind says what.
+func findingsSay(findings []findingOut, kind, what string) bool {
+	return slices.ContainsFunc(findings, func(f findingOut) bool {
+		return f.Kind == kind && f.Severity == "error" && strings.Contains(f.Message, what)
+	})
 }
 
 // findingServices returns the services of the failing findings of kind,

@@ -93,16 +93,18 @@ func runInstall(c *cli.Context) error {
 			}
 		}
 	}
-	m := newMeter(c, "installing", "blocks")
+	m := newMeter(c, "installing", "files")
 	var total uint64
 	for _, e := range l.Services {
 		total += e.Size
 	}
 	m.setTotal(0, int64(total))
-	err = unixfs.ExportAllSized(c.Context, meterBlocks(h.contentBlocks(), m), dir, trees, sizes)
+	err = unixfs.ExportAllSizedProgress(c.Context, h.contentBlocks(), dir, trees, sizes, m.filesUpdate())
 	m.finish()
 	if err != nil {
 		switch {
+		case isAny(err, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
+			return &cliError{err: err, code: exitContent, hint: unsafeContentHint + "; lock another version meanwhile; " + dir + " was not changed"}
 		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock) || errors.Is(err, unixfs.ErrSizeMismatch):
 			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
 		case errors.Is(err, unixfs.ErrSymlinkOutput):

@@ -264,7 +264,8 @@ func lockErr(err error, paths projectPaths) error {
 	case errors.Is(err, registry.ErrLockMismatch):
 		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run '"+paths.cmd("update")+"' to re-resolve")
 	case errors.Is(err, registry.ErrUnverifiable):
-		return withHint(err, "this home has no copy of the registry svcreg.json names, or an older one; fetch it first")
+		return withHint(err, "this home has no copy of the registry "+paths.project+" names, or an older one: list a gateway that has it under \"gateways\" in "+
+			paths.project+" (or pass --gateway URL), or 'svcreg import' a CAR of it; a consumer needs no key and no 'svcreg init'")
 	case errors.Is(err, manifest.ErrYanked):
 		return withHint(err, "pick another version in "+paths.project)
 	case errors.Is(err, registry.ErrServiceNotFound):

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -23,7 +24,8 @@ NAME@VERSION -> CID in a new signed manifest state and prints
 content for a published version is refused (exit 4).
 
 Dotfiles are skipped unless --hidden; symlinks are stored as symlinks and
-never followed.
+never followed. A symlink whose target is absolute or leaves DIR is refused
+(exit 6): svcreg get and install would never write it.
 
 The blocks are written first and synced together, once, before the
 registry's head moves; content already stored is not written again.
@@ -74,7 +76,7 @@ func runPublish(c *cli.Context) error {
 	if dir == "" {
 		dir = "."
 	}
-	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden")}
+	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden"), SafeSymlinks: true}
 	if c.Bool("dry-run") {
 		return runPublishDryRun(c, name, v, dir, opts)
 	}
@@ -85,6 +87,9 @@ func runPublish(c *cli.Context) error {
 	defer h.Close()
 	if err := h.requireWritable(); err != nil {
 		return err
+	}
+	if _, err := loadKey(h.dir); err != nil {
+		return err // before any block is stored: a failed publish changes nothing
 	}
 	// Write every block unsynced, then sync them all at once (flatfs.Batch)
 	// before the registry, which syncs its own few blocks, moves the head.
@@ -99,7 +104,7 @@ func runPublish(c *cli.Context) error {
 		err = batch.Commit(c.Context)
 	}
 	if err != nil {
-		return err
+		return importErr(err)
 	}
 	if err := h.open(c, true); err != nil {
 		return err
@@ -118,4 +123,14 @@ func runPublish(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already published with this content; nothing changed\n", name, v)
 		}
 	})
+}
+
+// importErr gives an import error its exit code: a symlink that svcreg
+// get and install would refuse to write is the input's fault (exit 6).
+func importErr(err error) error {
+	if errors.Is(err, unixfs.ErrUnsafeSymlink) {
+		return &cliError{err: err, code: exitInput,
+			hint: "make the link relative and pointing inside the directory, or remove it (or make it a copy of what it points to)"}
+	}
+	return err
 }

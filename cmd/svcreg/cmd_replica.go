@@ -73,7 +73,7 @@ func runReplicaAdd(c *cli.Context) error {
 	}
 	k, err := kubo.New(c.String("kubo"), nil)
 	if err != nil {
-		return usageErr(err, "pass --kubo http://HOST:PORT, the node's API address (Addresses.API)")
+		return usageErr(err, "pass --kubo http://HOST:PORT, the node's API address (Addresses.API); URLs follow the rule of 'svcreg remote add --gateway'")
 	}
 	dir, cfg, err := openConfig(c)
 	if err != nil {

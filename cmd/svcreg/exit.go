@@ -42,6 +42,7 @@ const (
 	exitContent       = 14 // locked content is missing from the block store or corrupt
 	exitUnverifiable  = 15 // no copy of the registry to check against
 	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
+	exitLockTampered  = 18 // svcreg.lock was edited by hand: its seq is not its root's
 )
 
 // exitClasses names each exit code. With --json a failure carries the name
@@ -63,6 +64,7 @@ var exitClasses = map[int]string{
 	exitContent:       "content",
 	exitUnverifiable:  "unverifiable",
 	exitVerifyDiffers: "differs",
+	exitLockTampered:  "lock_tampered",
 	exitCanceled:      "interrupted",
 }
 
@@ -212,6 +214,8 @@ func hintFor(err error) string {
 		return "run 'svcreg init' to create a registry here, follow one with --registry k51… --gateway URL (or 'svcreg remote add'), or pass --home DIR"
 	case errors.Is(err, registry.ErrRollback):
 		return "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"
+	case errors.Is(err, registry.ErrNoGateway):
+		return "add one with 'svcreg remote add NAME K51… --gateway URL' (the registry's name and a gateway that has it), or pass --gateway URL"
 	case errors.Is(err, registry.ErrOffline):
 		return "run without --offline to fetch it from the gateways"
 	case isAny(err, registry.ErrUnavailable, registry.ErrUnreachable):
@@ -231,7 +235,9 @@ func hintFor(err error) string {
 	case errors.Is(err, manifest.ErrImmutable):
 		return "a published version never changes: publish a new version instead"
 	case errors.Is(err, bolt.ErrCorruptIndex):
-		return "the index (index.db) is damaged: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
+		return "the index (index.db) is damaged or missing: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
+	case isAny(err, registry.ErrUnsafeContent, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
+		return unsafeContentHint
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return "the local block store is damaged and no gateway gave a good copy: run 'svcreg fsck --repair' (with --gateway URL to fetch good copies), or restore SVCREG_HOME from a backup"
 	case errors.Is(err, bolt.ErrLocked):
@@ -259,6 +265,11 @@ func hintFor(err error) string {
 	}
 	return ""
 }
+
+// unsafeContentHint is the hint for a release that holds entries svcreg
+// never writes out.
+const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
+	"its publisher must publish a fixed version"
 
 func isAny(err error, targets ...error) bool {
 	for _, t := range targets {

@@ -57,6 +57,9 @@ func openBlocksWith(c *cli.Context, opts flatfs.Options) (*home, error) {
 	}
 	ro := readOnlyHome(dir)
 	if !ro {
+		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+			markNewHome(c, dir) // removed again if the command fails
+		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create home %s: %w", dir, err)
 		}

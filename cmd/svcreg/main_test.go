@@ -48,6 +48,9 @@ func TestScript(t *testing.T) {
 				}
 				dns.SetTXT(args[0], args[1:]...)
 			},
+			// publish-unchecked NAME@VERSION DIR publishes DIR without
+			// svcreg publish's checks (unchecked_test.go).
+			"publish-unchecked": publishUnchecked,
 			// stdoutenv NAME sets $NAME to the last command's standard
 			// output, without surrounding space (e.g. a registry name).
 			"stdoutenv": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -122,7 +122,7 @@ func rebuildIndex(ctx context.Context, dir string, heads []registry.Head) (strin
 	path := filepath.Join(dir, indexFile)
 	tmp := path + ".rebuild"
 	os.Remove(tmp)
-	c, err := bolt.Open(tmp, nil)
+	c, err := bolt.Open(tmp, &bolt.Options{Rebuild: true})
 	if err != nil {
 		return "", err
 	}

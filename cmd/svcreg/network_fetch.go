@@ -41,10 +41,7 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 // followed registry with gateways, content not stored here is fetched
 // first.
 func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst string) error {
-	m := newMeter(c, "writing", "blocks")
-	m.setTotal(0, int64(size))
-	defer m.finish()
-	bs := meterBlocks(h.contentBlocks(), m)
+	bs := h.contentBlocks()
 	fetched := false
 	if h.online() {
 		if ok, err := h.blocks.Has(c.Context, root); err != nil {
@@ -56,17 +53,17 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 			fetched = true
 		}
 	}
-	err := unixfs.ExportSize(c.Context, bs, root, dst, size)
+	err := writeContent(c, bs, root, dst, size)
 	if err != nil && ipld.IsNotFound(err) && !errors.Is(err, registry.ErrCorruptBlock) && h.online() && !fetched {
 		// Only part of it was here: fetch the DAG again. (A damaged block
 		// was fetched again as it was read: contentBlocks.)
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
-		err = unixfs.ExportSize(c.Context, bs, root, dst, size)
+		err = writeContent(c, bs, root, dst, size)
 	}
 	if err != nil && ipld.IsNotFound(err) && !errors.Is(err, registry.ErrCorruptBlock) && h.net != nil && !h.online() {
-		return fmt.Errorf("%w: content %s: %w", registry.ErrOffline, root, err)
+		return fmt.Errorf("%w: content %s: %w", h.net.follower.Unasked(), root, err)
 	}
 	return err
 }
@@ -80,4 +77,13 @@ func (h *home) contentBlocks() blockstore.Blockstore {
 		return follow.NewHealing(h.blocks, h.net.follower).Blockstore()
 	}
 	return h.blocks.Blockstore()
+}
+
+// writeContent writes the release root of size bytes to dst, showing the
+// files and bytes written against the release's size.
+func writeContent(c *cli.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64) error {
+	m := newMeter(c, "writing", "files")
+	m.setTotal(0, int64(size))
+	defer m.finish()
+	return unixfs.ExportSizeProgress(c.Context, bs, root, dst, size, m.filesUpdate())
 }

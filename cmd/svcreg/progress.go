@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,10 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ipfs/boxo/blockstore"
-	blocks "github.com/ipfs/go-block-format"
-	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
 // meterInterval is the shortest time between two progress lines.
@@ -145,6 +143,15 @@ func (m *meter) blocksUpdate() func(blocks int, bytes int64) {
 	return m.set
 }
 
+// filesUpdate is a callback for unixfs.ExportSizeProgress and
+// ExportAllSizedProgress: files and bytes written (get, install).
+func (m *meter) filesUpdate() unixfs.ExportProgress {
+	if m == nil {
+		return nil
+	}
+	return m.set
+}
+
 // progress is a meter for a block transfer (export, push, fetch): the
 // update callback the car package calls, and done to end the line.
 func progress(c *cli.Context, verb string) (update func(blocks int, bytes int64), done func()) {
@@ -163,29 +170,6 @@ func (r countingReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	r.m.add(0, int64(n))
 	return n, err
-}
-
-// meteredBlockstore counts each block read into a meter (get, install:
-// the blocks a UnixFS export reads).
-type meteredBlockstore struct {
-	blockstore.Blockstore
-	m *meter
-}
-
-// meterBlocks returns bs counting its reads into m, or bs when m is nil.
-func meterBlocks(bs blockstore.Blockstore, m *meter) blockstore.Blockstore {
-	if m == nil {
-		return bs
-	}
-	return meteredBlockstore{bs, m}
-}
-
-func (b meteredBlockstore) Get(ctx context.Context, k cid.Cid) (blocks.Block, error) {
-	blk, err := b.Blockstore.Get(ctx, k)
-	if err == nil {
-		b.m.add(1, int64(len(blk.RawData())))
-	}
-	return blk, err
 }
 
 // importMeter starts a meter for importing dir (publish): it walks dir

@@ -35,7 +35,7 @@ func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, di
 	res, err := unixfs.Hash(c.Context, dir, opts)
 	m.finish()
 	if err != nil {
-		return err
+		return importErr(err)
 	}
 	out := dryRunOut{DryRun: true, Service: string(name), Version: v.String(), CID: res.Root.String(),
 		Size: res.Size, Profile: opts.Profile}

@@ -26,6 +26,10 @@ type Options struct {
 	// use it at once; writes then fail with ErrReadOnly. The file must
 	// already exist.
 	ReadOnly bool
+	// Rebuild creates a missing file even though HeadsDir holds records
+	// (which otherwise say the index was lost: ErrCorruptIndex). Only for
+	// building a new index from those records (svcreg fsck --repair).
+	Rebuild bool
 	// NoSync skips fsync after each write. Only for tests and benchmarks:
 	// a crash can lose or corrupt the index.
 	NoSync bool
@@ -54,6 +58,11 @@ func Open(path string, opts *Options) (*Cache, error) {
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if !o.Rebuild {
+		if err := checkLost(path); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkFile(path, o.Timeout); err != nil {
 		return nil, err

@@ -19,7 +19,8 @@ const checkLockTimeout = 30 * time.Second
 // (bbolt maps as many pages as its meta page says, whatever the file's
 // size) or a silent re-initialisation (bbolt treats an empty file as new).
 // It checks the file's size against the newest valid meta page and the
-// page numbers that meta names. A missing file is fine: Open creates it.
+// page numbers that meta names. A missing file is fine: Open creates it
+// (checkLost has refused one that held heads).
 // An empty file is treated as new only when no head file (HeadsDir) says
 // the index held heads.
 //
@@ -41,6 +42,16 @@ func checkFile(path string, timeout time.Duration) error {
 	}
 	defer funlock(f)
 	return checkFileOnce(path)
+}
+
+// checkLost fails with ErrCorruptIndex when the index file at path is
+// missing but HeadsDir holds records: the index held heads and was lost,
+// and a new, empty one would forget them (and their rollback floors).
+func checkLost(path string) error {
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) || !hasHeadFiles(HeadsDir(path)) {
+		return nil
+	}
+	return fmt.Errorf("open index %s: %w: the file is missing, but %s holds registry heads", path, ErrCorruptIndex, HeadsDir(path))
 }
 
 func checkFileOnce(path string) error {

@@ -30,7 +30,7 @@ const DefaultDAGHedge = time.Second
 // error, when an upstream served bad data and none good data).
 func (f *Follower) FetchDAG(ctx context.Context, root cid.Cid, progress func(blocks int, bytes int64)) ([]registry.SourceError, error) {
 	if !f.Online() {
-		return nil, fmt.Errorf("fetch %s: %w", root, registry.ErrOffline)
+		return nil, fmt.Errorf("fetch %s: %w", root, f.Unasked())
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()

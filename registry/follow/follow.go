@@ -99,6 +99,7 @@ func New(cfg Config) (*Follower, error) {
 	var err error
 	f.fetcher, err = registry.NewFetcher(registry.FetcherConfig{
 		Name: f.name, Blocks: cfg.Blocks, Cache: cfg.Index, Sources: sources, Verifier: Verifier{}, Logger: f.log,
+		Offline: cfg.Offline,
 	})
 	if err != nil {
 		return nil, err
@@ -115,6 +116,11 @@ func (f *Follower) Name() ipnsrec.Name { return f.cfg.Name }
 
 // Online reports whether there are upstreams to ask.
 func (f *Follower) Online() bool { return len(f.gateways) > 0 }
+
+// Unasked returns why, when not Online, nothing is fetched:
+// registry.ErrOffline when the network may not be used, else
+// registry.ErrNoGateway (no upstream configured).
+func (f *Follower) Unasked() error { return f.fetcher.Unasked() }
 
 // Registry returns the registry as read through the Follower: blocks
 // missing locally are fetched from the upstreams, verified and kept.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/svcreg/svcreg/internal/baseurl"
 	"github.com/svcreg/svcreg/internal/neterr"
 	"github.com/svcreg/svcreg/registry"
 )
@@ -34,15 +35,15 @@ type Client struct {
 
 // New returns a client for the RPC API at apiURL (http://127.0.0.1:5001).
 func New(apiURL string, opts *Options) (*Client, error) {
-	u, err := url.Parse(apiURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("kubo API URL %q: want http://host:port", apiURL)
+	base, err := baseurl.Parse("kubo API", apiURL)
+	if err != nil {
+		return nil, err
 	}
 	var o Options
 	if opts != nil {
 		o = *opts
 	}
-	c := &Client{base: strings.TrimRight(u.String(), "/"), client: o.Client, timeout: o.Timeout}
+	c := &Client{base: base, client: o.Client, timeout: o.Timeout}
 	if c.client == nil {
 		c.client = http.DefaultClient
 	}

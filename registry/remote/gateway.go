@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/svcreg/svcreg/internal/baseurl"
 	"github.com/svcreg/svcreg/internal/neterr"
 	"github.com/svcreg/svcreg/registry"
 )
@@ -81,22 +81,10 @@ func New(base string, opts *Options) (*Gateway, error) {
 	return g, nil
 }
 
-// ParseURL checks that s is an http or https URL with a host and no query
-// or fragment, and returns it without a trailing slash.
-func ParseURL(s string) (string, error) {
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("gateway URL %q: %w", s, err)
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("gateway URL %q: scheme must be http or https", s)
-	case u.Host == "":
-		return "", fmt.Errorf("gateway URL %q: no host", s)
-	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
-		return "", fmt.Errorf("gateway URL %q: must not have a query, fragment or user", s)
-	}
-	return strings.TrimRight(u.String(), "/"), nil
-}
+// ParseURL checks s by the rule every base URL follows (internal/baseurl:
+// http or https written out, a host, no query, fragment or user) and
+// returns it without a trailing slash.
+func ParseURL(s string) (string, error) { return baseurl.Parse("gateway", s) }
 
 // String returns the gateway's base URL.
 func (g *Gateway) String() string { return g.base }

@@ -67,4 +67,7 @@
 // less the umask. Symlinks with an absolute target, or whose ".." elements
 // could leave the destination, are refused with ErrUnsafeSymlink, and
 // entry names that are not a single path element with ErrUnsafeName.
+// CheckTree lists every such entry of a stored tree by the same rule,
+// writing nothing, and Import with Options.SafeSymlinks refuses such
+// symlinks before they are stored.
 package unixfs

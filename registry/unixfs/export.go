@@ -27,7 +27,7 @@ import (
 // umask); symlinks are recreated as they are stored, unless their target is
 // unsafe (ErrUnsafeSymlink).
 func Export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string) error {
-	return export(ctx, bs, root, dst, -1)
+	return export(ctx, bs, root, dst, -1, nil)
 }
 
 // ExportSize is Export for a release that declares size bytes of file
@@ -39,7 +39,7 @@ func Export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst str
 // declared as small write without bound. A tree of more than
 // MaxExportEntries entries wraps ErrSizeMismatch too.
 func ExportSize(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64) error {
-	return export(ctx, bs, root, dst, int64(min(size, math.MaxInt64)))
+	return export(ctx, bs, root, dst, int64(min(size, math.MaxInt64)), nil)
 }
 
 // MaxExportEntries bounds the directory entries ExportSize walks: empty
@@ -47,7 +47,7 @@ func ExportSize(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst
 const MaxExportEntries = 1 << 24
 
 // export is Export, checking sizes against want when want >= 0.
-func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, want int64) (err error) {
+func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, want int64, prog *writeCounter) (err error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return fmt.Errorf("export %s: %w", dst, fs.ErrExist)
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -89,7 +89,7 @@ func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst str
 		}
 		dir = top.(files.Directory)
 	}
-	return writeTree(ctx, dir, dst)
+	return writeTree(ctx, dir, dst, prog)
 }
 
 // declaredSize adds up the sizes the file nodes under d declare, counting
@@ -131,7 +131,7 @@ func declaredSize(ctx context.Context, d files.Directory, limit uint64, entries 
 }
 
 // writeTree writes dir into a temporary sibling of dst and renames it to dst.
-func writeTree(ctx context.Context, dir files.Directory, dst string) error {
+func writeTree(ctx context.Context, dir files.Directory, dst string, prog *writeCounter) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-")
 	if err != nil {
 		return err
@@ -145,7 +145,7 @@ func writeTree(ctx context.Context, dir files.Directory, dst string) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	e := &exporter{ctx: ctx, root: tmp}
+	e := &exporter{ctx: ctx, root: tmp, prog: prog}
 	if err := e.writeDir(dir, ".", 0); err != nil {
 		return err
 	}
@@ -161,6 +161,7 @@ func writeTree(ctx context.Context, dir files.Directory, dst string) error {
 type exporter struct {
 	ctx  context.Context
 	root string
+	prog *writeCounter // nil: no progress reported
 }
 
 // writeDir writes the entries of d into the existing directory rel, which
@@ -181,8 +182,8 @@ func (e *exporter) writeDir(d files.Directory, rel string, depth int) error {
 // writeEntry writes the node n named name into the directory rel.
 func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) error {
 	defer n.Close()
-	if !safeName(name) {
-		return fmt.Errorf("write %q in %q: %w", name, rel, ErrUnsafeName)
+	if err := unsafeEntry(rel, name, n, depth); err != nil {
+		return fmt.Errorf("write %w", err)
 	}
 	rel = filepath.Join(rel, name)
 	p := filepath.Join(e.root, rel)
@@ -193,17 +194,15 @@ func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) 
 		}
 		return e.writeDir(n, rel, depth+1)
 	case *files.Symlink:
-		if !safeSymlink(n.Target, depth) {
-			return fmt.Errorf("write symlink %s -> %q: %w", rel, n.Target, ErrUnsafeSymlink)
-		}
 		if err := os.Symlink(n.Target, p); err != nil {
 			return fmt.Errorf("write symlink %s: %w", rel, err)
 		}
 		return nil
 	case files.File:
-		if err := writeFile(n, p); err != nil {
+		if err := writeFile(n, p, e.prog); err != nil {
 			return fmt.Errorf("write file %s: %w", rel, err)
 		}
+		e.prog.fileDone()
 		return nil
 	default:
 		return fmt.Errorf("write %s: unknown node type %T", rel, n)
@@ -214,7 +213,7 @@ func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) 
 // existing entry.
 // The file must yield exactly the bytes its node declares (else
 // ErrSizeMismatch); at most one byte more is read.
-func writeFile(f files.File, p string) error {
+func writeFile(f files.File, p string, prog *writeCounter) error {
 	size, err := f.Size()
 	if err != nil {
 		return err
@@ -223,7 +222,7 @@ func writeFile(f files.File, p string) error {
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(out, io.LimitReader(f, size+1))
+	n, err := io.Copy(prog.wrap(out), io.LimitReader(f, size+1))
 	if err == nil && n != size {
 		err = fmt.Errorf("%w: the file declares %d bytes, its blocks hold %d or more", ErrSizeMismatch, size, n)
 	}
@@ -237,30 +236,4 @@ func writeFile(f files.File, p string) error {
 func safeName(name string) bool {
 	return name != "" && name != "." && name != ".." &&
 		!strings.ContainsAny(name, "/\x00")
-}
-
-// safeSymlink reports whether a symlink with this target, stored depth
-// directories below the export root, resolves inside the root whatever the
-// other symlinks in the tree point to: the target must be relative, and ".."
-// may appear only as leading elements (which climb real directories) and no
-// more than depth times. A ".." after a named element could climb out of a
-// directory reached through another symlink, so it is refused.
-func safeSymlink(target string, depth int) bool {
-	if target == "" || strings.HasPrefix(target, "/") || strings.ContainsRune(target, 0) {
-		return false
-	}
-	up, named := 0, false
-	for _, el := range strings.Split(target, "/") {
-		switch el {
-		case "", ".":
-		case "..":
-			if named {
-				return false
-			}
-			up++
-		default:
-			named = true
-		}
-	}
-	return up <= depth
 }

@@ -33,6 +33,10 @@ type Options struct {
 	// Hidden includes files and directories whose name starts with '.'
 	// (kubo's --hidden). By default they are skipped at every depth.
 	Hidden bool
+	// SafeSymlinks refuses (ErrUnsafeSymlink) a symlink that Export would
+	// refuse to write: an absolute target, or one that could leave the
+	// directory. svcreg publish sets it.
+	SafeSymlinks bool
 	// Progress, if set, is called with the cumulative number of file bytes
 	// read: at most every 100ms while reading, and once more at the end.
 	Progress func(bytes int64)
@@ -55,6 +59,8 @@ type Result struct {
 // importer holds the state of one Import call.
 type importer struct {
 	ctx    context.Context
+	root   string // the directory imported
+	safe   bool   // Options.SafeSymlinks
 	prof   uio.UnixFSProfile
 	cb     cid.Builder
 	dag    ipld.DAGService
@@ -106,6 +112,8 @@ func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, com
 
 	im := &importer{
 		ctx:    ctx,
+		root:   dir,
+		safe:   opts.SafeSymlinks,
 		prof:   prof,
 		cb:     prof.CidBuilder(),
 		dag:    dag,
@@ -273,6 +281,11 @@ func (im *importer) addSymlink(path string) (ipld.Node, error) {
 	target, err := os.Readlink(path)
 	if err != nil {
 		return nil, err
+	}
+	if im.safe {
+		if err := checkImportSymlink(im.root, path, target); err != nil {
+			return nil, err
+		}
 	}
 	data, err := ft.SymlinkData(target)
 	if err != nil {

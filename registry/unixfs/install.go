@@ -46,7 +46,15 @@ func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees 
 // tree named n is exported with ExportSize and sizes[n] when sizes has n,
 // so a tree whose files do not add up to it (ErrSizeMismatch) is refused
 // before anything is written.
-func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64) (err error) {
+func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64) error {
+	return ExportAllSizedProgress(ctx, bs, dir, trees, sizes, nil)
+}
+
+// ExportAllSizedProgress is ExportAllSized calling progress, when not
+// nil, with the files and bytes of file content written so far, over all
+// trees.
+func ExportAllSizedProgress(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64, progress ExportProgress) (err error) {
+	prog := newWriteCounter(progress)
 	names := slices.Sorted(maps.Keys(trees))
 	for _, n := range names {
 		if !safeName(n) || strings.HasPrefix(n, ".") {
@@ -75,7 +83,7 @@ func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, t
 		if sz, ok := sizes[n]; ok {
 			size = int64(min(sz, math.MaxInt64))
 		}
-		s, serr := stage(ctx, bs, dir, n, trees[n], size)
+		s, serr := stage(ctx, bs, dir, n, trees[n], size, prog)
 		if serr != nil {
 			return serr
 		}
@@ -100,7 +108,7 @@ func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, t
 
 // stage exports root into a new hidden directory in dir, after checking
 // that dir/name may be replaced.
-func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root cid.Cid, size int64) (*slot, error) {
+func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root cid.Cid, size int64, prog *writeCounter) (*slot, error) {
 	s := &slot{final: filepath.Join(dir, name)}
 	if fi, err := os.Lstat(s.final); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("install %s: %w and is not a directory; remove it first", s.final, fs.ErrExist)
@@ -111,7 +119,7 @@ func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root
 	if err != nil {
 		return nil, err
 	}
-	if err := export(ctx, bs, root, staged, size); err != nil {
+	if err := export(ctx, bs, root, staged, size, prog); err != nil {
 		return nil, fmt.Errorf("install %s: %w", s.final, notFound(err))
 	}
 	s.staged = staged
