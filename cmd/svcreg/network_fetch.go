@@ -35,10 +35,14 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 }
 
 // exportContent writes the UnixFS directory root, a release of size bytes
-// of file content, to dst (unixfs.ExportSize checks the size first). For a
-// followed registry with gateways, content not stored here is fetched
-// first.
-func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst string) error {
+// of file content, to dst within lim (unixfs.ExportSize checks the size
+// and the expansion first; a size beyond lim is refused before anything
+// is fetched). For a followed registry with gateways, content not stored
+// here is fetched first.
+func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, lim unixfs.Limits, dst string) error {
+	if err := lim.CheckSize(size); err != nil {
+		return fmt.Errorf("get %s: %w", root, err)
+	}
 	m := newMeter(c, "writing", "blocks")
 	m.setTotal(0, int64(size))
 	defer m.finish()
@@ -54,14 +58,14 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 			fetched = true
 		}
 	}
-	err := unixfs.ExportSize(c.Context, bs, root, dst, size)
+	err := unixfs.ExportSize(c.Context, bs, root, dst, size, lim)
 	if err != nil && (ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) && h.online() && !fetched {
 		// Only part of it was here, or a stored block is damaged: fetch
 		// the DAG again; verified copies replace damaged ones.
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
-		err = unixfs.ExportSize(c.Context, bs, root, dst, size)
+		err = unixfs.ExportSize(c.Context, bs, root, dst, size, lim)
 	}
 	if err != nil && ipld.IsNotFound(err) && h.net != nil && !h.online() {
 		return fmt.Errorf("%w: content %s: %w", registry.ErrOffline, root, err)
