@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -196,4 +198,29 @@ func TestPublishLimits(t *testing.T) {
 	}
 	fails(t, exitUsage, "--max-size", home, "publish", "site@1.0.0", site, "--max-size", "lots")
 	must(t, home, "publish", "site@1.0.0", site, "--max-files", "3", "--max-size", "15")
+}
+
+// TestServeCapsResponse: svcreg serve --max-response 1MiB stops the tar
+// of a 41-block directory bomb (1 TiB) at 1 MiB, the connection aborted
+// so the client sees a truncated stream.
+func TestServeCapsResponse(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	must(t, home, "init")
+	root, _ := storeBomb(t, home, 40, 1)
+	url := startServe(t, home, "--max-response", "1MiB")
+	ctx, cancel := context.WithTimeout(context.Background(), bombTimeout)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/ipfs/"+root.String()+"?format=tar", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, 32<<20))
+	switch {
+	case n > 1<<20:
+		t.Fatalf("streamed %d bytes of a tar past --max-response 1MiB", n)
+	case err == nil:
+		t.Fatalf("a tar of %d bytes that ends cleanly: the client cannot tell it was cut", n)
+	}
 }

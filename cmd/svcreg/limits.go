@@ -20,6 +20,9 @@ func limitFlags() []cli.Flag {
 	}
 }
 
+// sizeHint is the hint for a size flag that does not parse.
+const sizeHint = "write a size such as 16GiB, 500MiB or 1048576"
+
 // limitHint is the hint for a release beyond the limits (ErrTooLarge).
 const limitHint = "the release expands beyond --max-size or --max-files; raise them only if you trust what it expands to"
 
@@ -27,7 +30,7 @@ const limitHint = "the release expands beyond --max-size or --max-files; raise t
 func exportLimits(c *cli.Context) (unixfs.Limits, error) {
 	size, err := parseSize(c.String("max-size"))
 	if err != nil {
-		return unixfs.Limits{}, usageErr(fmt.Errorf("--max-size: %w", err), "write a size such as 16GiB, 500MiB or 1048576")
+		return unixfs.Limits{}, usageErr(fmt.Errorf("--max-size: %w", err), sizeHint)
 	}
 	files := c.Uint64("max-files")
 	if files == 0 {
