@@ -224,3 +224,22 @@ func TestServeCapsResponse(t *testing.T) {
 		t.Fatalf("a tar of %d bytes that ends cleanly: the client cannot tell it was cut", n)
 	}
 }
+
+// TestImportRefusesBomb: a CAR whose signed registry state records a
+// release that expands to 1 TiB (41 blocks) is refused at import (exit 5):
+// the head is not adopted, so nothing in the home resolves to it.
+func TestImportRefusesBomb(t *testing.T) {
+	pub := filepath.Join(t.TempDir(), "pub")
+	name := must(t, pub, "init")
+	root, size := storeBomb(t, pub, 40, 1)
+	recordRelease(t, pub, "bomb", "1.0.0", root, size)
+	file := filepath.Join(t.TempDir(), "reg.car")
+	must(t, pub, "export", "-o", file)
+
+	home := filepath.Join(t.TempDir(), "home")
+	r := svcregBounded(t, home, t.TempDir(), "import", file)
+	if r.code != exitIntegrity || !strings.Contains(r.stderr, "bomb@1.0.0") || !strings.Contains(r.stderr, "beyond the limits") {
+		t.Fatalf("import: exit %d, want %d\n%s", r.code, exitIntegrity, r.stderr)
+	}
+	fails(t, exitNetwork, "not in the local cache", home, "resolve", "bomb@1.0.0", "--registry", name, "--offline")
+}
