@@ -38,7 +38,11 @@ type Reach struct {
 	// KeepHistory states; older states and what only they reach are not
 	// visited.
 	KeepHistory int
-	seen        map[cid.Cid]bool
+	// Release, when set, is called with each release whose content root
+	// is visited (once per content root), before visit is: its service,
+	// version and record. When it returns an error, the walk stops with it.
+	Release func(service, version string, rel manifest.Release) error
+	seen    map[cid.Cid]bool
 }
 
 // Visit is called by Reach.Walk once for each block: its CID, its kind,
@@ -119,7 +123,7 @@ func (r *Reach) service(ctx context.Context, c cid.Cid, name string, visit Visit
 	if err := visit(c, KindService, nil); err != nil {
 		return err
 	}
-	content := func(_ string, rel manifest.Release, misfiled error) error {
+	content := func(v string, rel manifest.Release, misfiled error) error {
 		if misfiled != nil {
 			return visit(rel.Content, KindVersions, misfiled)
 		}
@@ -127,6 +131,11 @@ func (r *Reach) service(ctx context.Context, c cid.Cid, name string, visit Visit
 			return nil
 		}
 		r.seen[rel.Content] = true
+		if r.Release != nil {
+			if err := r.Release(name, v, rel); err != nil {
+				return err
+			}
+		}
 		return visit(rel.Content, KindContent, nil)
 	}
 	if s.Sharded() {

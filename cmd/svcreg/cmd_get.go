@@ -22,12 +22,17 @@ Examples:
    svcreg get 'tts@^1' -o ./out
    svcreg get tts@1.0.0 --output ./tts-1.0.0
    svcreg get tts@1 --registry main -o ./tts   # fetched from the remote's gateways`,
-		Flags:  withCommon(append(readFlags(), &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output directory (default: ./NAME)"})...),
+		Flags: withCommon(append(append(readFlags(), &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output directory (default: ./NAME)"}),
+			limitFlags()...)...),
 		Action: runGet,
 	}
 }
 
 func runGet(c *cli.Context) error {
+	lim, err := exportLimits(c)
+	if err != nil {
+		return err
+	}
 	spec, h, err := openSpec(c)
 	if err != nil {
 		return err
@@ -48,7 +53,7 @@ func runGet(c *cli.Context) error {
 	if y := info.Release.Yank; y != nil {
 		warnYanked(c, string(info.Service), info.Version.String(), y.Reason)
 	}
-	if err := h.exportContent(c, info.Release.Content, info.Release.Size, dst); err != nil {
+	if err := h.exportContent(c, info.Release.Content, info.Release.Size, lim, dst); err != nil {
 		return err
 	}
 	out := infoJSON(h.reg.Name(), info)

@@ -162,6 +162,10 @@ func adoptState(c *cli.Context, h *home, root cid.Cid, m *manifest.Manifest, rec
 		if !claims(raw, root) {
 			continue
 		}
+		if err := checkExpansions(c.Context, h.blocks, h.blocks.Blockstore(), registry.Head{Name: m.Registry, Root: root, Seq: m.Seq}); err != nil {
+			return ih, withHint(fmt.Errorf("import %s: %w", m.Registry, err),
+				"a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
+		}
 		head, changed, err := f.Adopt(c.Context, raw)
 		switch {
 		case err == nil && changed:

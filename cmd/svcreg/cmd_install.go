@@ -32,8 +32,9 @@ services/ next to svcreg.json.
 Examples:
    svcreg install
    svcreg install -o public/services --offline`,
-		Flags: lockFlags(&cli.StringFlag{Name: "output", Aliases: []string{"o"},
-			Usage: "directory to install into, one DIR/NAME per service (default: services/ next to svcreg.json)"}),
+		Flags: lockFlags(append([]cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"},
+			Usage: "directory to install into, one DIR/NAME per service (default: services/ next to svcreg.json)"}},
+			limitFlags()...)...),
 		Action: runInstall,
 	}
 }
@@ -47,6 +48,10 @@ type installOut struct {
 
 func runInstall(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	lim, err := exportLimits(c)
+	if err != nil {
 		return err
 	}
 	p, paths, err := loadProject(c)
@@ -86,6 +91,11 @@ func runInstall(c *cli.Context) error {
 		trees[string(n)], sizes[string(n)] = e.CID, e.Size
 		out = append(out, installOut{Service: string(n), Version: e.Version.String(), CID: e.CID.String(), Path: filepath.Join(dir, string(n))})
 	}
+	for _, o := range out {
+		if err := lim.CheckSize(sizes[o.Service]); err != nil {
+			return withHint(fmt.Errorf("install %s: %w", o.Service, err), limitHint+"; "+dir+" was not changed")
+		}
+	}
 	if h.online() {
 		for _, o := range out {
 			if err := ensureContent(c, h, trees[o.Service]); err != nil {
@@ -99,7 +109,7 @@ func runInstall(c *cli.Context) error {
 		total += e.Size
 	}
 	m.setTotal(0, int64(total))
-	err = unixfs.ExportAllSizedProgress(c.Context, h.contentBlocks(), dir, trees, sizes, m.filesUpdate())
+	err = unixfs.ExportAllSizedProgress(c.Context, h.contentBlocks(), dir, trees, sizes, lim, m.filesUpdate())
 	m.finish()
 	if err != nil {
 		switch {
@@ -107,6 +117,8 @@ func runInstall(c *cli.Context) error {
 			return &cliError{err: err, code: exitContent, hint: unsafeContentHint + "; lock another version meanwhile; " + dir + " was not changed"}
 		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock) || errors.Is(err, unixfs.ErrSizeMismatch):
 			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
+		case errors.Is(err, unixfs.ErrTooLarge):
+			return withHint(err, limitHint+"; "+dir+" was not changed")
 		case errors.Is(err, unixfs.ErrSymlinkOutput):
 			return &cliError{err: err, code: exitInput, hint: "name the directory the symlink points to with -o, or remove the symlink; nothing was changed"}
 		case errors.Is(err, fs.ErrExist):

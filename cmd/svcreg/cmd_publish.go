@@ -40,11 +40,11 @@ Examples:
    svcreg publish tts@1.1.0-beta.1 ./tts --profile unixfs-v0-2015
    svcreg publish tts@1.0.1 --json
    svcreg publish --dry-run tts@1.0.2 ./tts`,
-		Flags: withCommon(append(signFlags(),
+		Flags: withCommon(append(append(signFlags(),
 			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
 			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "hash only: print the CID and what would change; store and sign nothing"},
-		)...),
+		), limitFlags()...)...),
 		Action: runPublish,
 	}
 }
@@ -76,6 +76,10 @@ func runPublish(c *cli.Context) error {
 	if dir == "" {
 		dir = "."
 	}
+	lim, err := exportLimits(c)
+	if err != nil {
+		return err
+	}
 	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden"), SafeSymlinks: true}
 	if c.Bool("dry-run") {
 		return runPublishDryRun(c, name, v, dir, opts)
@@ -100,6 +104,10 @@ func runPublish(c *cli.Context) error {
 	opts.PutCopies = true // a batch writes each block to a file at once
 	res, err := unixfs.Import(c.Context, batch.Blockstore(), dir, opts)
 	m.finish()
+	if err == nil {
+		// What consumers will expand, checked before anything is stored.
+		_, err = unixfs.CheckRelease(c.Context, batch.Blockstore(), res.Root, res.Size, lim)
+	}
 	if err == nil {
 		err = batch.Commit(c.Context)
 	}

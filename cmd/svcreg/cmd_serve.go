@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -61,6 +62,7 @@ Examples:
 			&cli.StringFlag{Name: "mirror", Value: "all", Usage: "what to keep of followed registries: all (history and every release), latest, none (read-through only)"},
 			&cli.StringFlag{Name: "log", Value: "text", Usage: "log format on stderr: text or json (one line per event)"},
 			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "overall deadline of each request to an upstream"},
+			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
 		),
 		Action: runServe,
 	}
@@ -73,6 +75,10 @@ func runServe(c *cli.Context) error {
 	mirror, err := follow.ParseMirror(c.String("mirror"))
 	if err != nil {
 		return usageErr(err, "--mirror all|latest|none")
+	}
+	maxResponse, err := parseSize(c.String("max-response"))
+	if err != nil {
+		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)
 	}
 	dir, err := homeDir(c)
 	if err != nil {
@@ -143,7 +149,7 @@ func runServe(c *cli.Context) error {
 	srv, err := gateway.New(gateway.Config{
 		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
 		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, RecordsDir: filepath.Join(dir, recordsDir),
-		Logger: logger, Metrics: metrics, Provider: provider,
+		Logger: logger, Metrics: metrics, Provider: provider, MaxResponseSize: int64(min(maxResponse, math.MaxInt64)),
 	})
 	if err != nil {
 		return err

@@ -191,7 +191,7 @@ func classify(err error) int {
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, car.ErrInvalidCAR):
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, unixfs.ErrTooLarge, car.ErrInvalidCAR):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
 		return exitInput
@@ -238,6 +238,8 @@ func hintFor(err error) string {
 		return "the index (index.db) is damaged or missing: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
 	case isAny(err, registry.ErrUnsafeContent, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
 		return unsafeContentHint
+	case errors.Is(err, unixfs.ErrTooLarge):
+		return limitHint
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return "the local block store is damaged and no gateway gave a good copy: run 'svcreg fsck --repair' (with --gateway URL to fetch good copies), or restore SVCREG_HOME from a backup"
 	case errors.Is(err, bolt.ErrLocked):

@@ -37,10 +37,14 @@ func (h *home) fetchDAG(c *cli.Context, root cid.Cid) error {
 }
 
 // exportContent writes the UnixFS directory root, a release of size bytes
-// of file content, to dst (unixfs.ExportSize checks the size first). For a
-// followed registry with gateways, content not stored here is fetched
-// first.
-func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst string) error {
+// of file content, to dst within lim (unixfs.ExportSize checks the size
+// and the expansion first; a size beyond lim is refused before anything
+// is fetched). For a followed registry with gateways, content not stored
+// here is fetched first.
+func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, lim unixfs.Limits, dst string) error {
+	if err := lim.CheckSize(size); err != nil {
+		return fmt.Errorf("get %s: %w", root, err)
+	}
 	bs := h.contentBlocks()
 	fetched := false
 	if h.online() {
@@ -53,14 +57,14 @@ func (h *home) exportContent(c *cli.Context, root cid.Cid, size uint64, dst stri
 			fetched = true
 		}
 	}
-	err := writeContent(c, bs, root, dst, size)
+	err := writeContent(c, bs, root, dst, size, lim)
 	if err != nil && ipld.IsNotFound(err) && !errors.Is(err, registry.ErrCorruptBlock) && h.online() && !fetched {
 		// Only part of it was here: fetch the DAG again. (A damaged block
 		// was fetched again as it was read: contentBlocks.)
 		if err := h.fetchDAG(c, root); err != nil {
 			return err
 		}
-		err = writeContent(c, bs, root, dst, size)
+		err = writeContent(c, bs, root, dst, size, lim)
 	}
 	if err != nil && ipld.IsNotFound(err) && !errors.Is(err, registry.ErrCorruptBlock) && h.net != nil && !h.online() {
 		return fmt.Errorf("%w: content %s: %w", h.net.follower.Unasked(), root, err)
@@ -81,9 +85,9 @@ func (h *home) contentBlocks() blockstore.Blockstore {
 
 // writeContent writes the release root of size bytes to dst, showing the
 // files and bytes written against the release's size.
-func writeContent(c *cli.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64) error {
+func writeContent(c *cli.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64, lim unixfs.Limits) error {
 	m := newMeter(c, "writing", "files")
 	m.setTotal(0, int64(size))
 	defer m.finish()
-	return unixfs.ExportSizeProgress(c.Context, bs, root, dst, size, m.filesUpdate())
+	return unixfs.ExportSizeProgress(c.Context, bs, root, dst, size, lim, m.filesUpdate())
 }

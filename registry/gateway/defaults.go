@@ -23,6 +23,10 @@ const (
 	// are kept (Config.RecordsDir): about 100 MB at the 10 KiB a record
 	// may have.
 	DefaultMaxRecords = 10000
+	// DefaultMaxResponseSize bounds the body of one response of the
+	// gateway (a file, a ?format=tar or car stream): 16 GiB, what a
+	// consumer's svcreg get accepts of a release by default.
+	DefaultMaxResponseSize = 16 << 30
 	// SvcCacheControl is the Cache-Control of /svc/ responses: the answer
 	// changes with the registry, so browsers revalidate it on every use.
 	SvcCacheControl = "no-cache"

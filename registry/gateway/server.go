@@ -68,6 +68,10 @@ type Config struct {
 	// for the blocks this server holds, and in /routing/v1/peers for its
 	// own ID, so that verifying clients (Helia's verified-fetch) find it.
 	Provider *Provider
+	// MaxResponseSize bounds the body bytes of one response (a file, a
+	// ?format=tar or car stream): a small DAG can expand into any number
+	// of bytes. Past it the connection is aborted.
+	MaxResponseSize int64
 	// Metrics receives boxo's Prometheus metrics; nil means a private
 	// registry, so that several servers can live in one process.
 	Metrics prometheus.Registerer
@@ -90,8 +94,9 @@ type Server struct {
 	provider  *Provider
 	subHosts  []string // Config.SubdomainHosts, lower case
 	dnslink   *dnslink.Resolver
-	records   *records // nil without Config.RecordsDir
-	csp       string   // of the browse pages
+	records   *records     // nil without Config.RecordsDir
+	csp       string       // of the browse pages
+	capped    http.Handler // serve, its responses capped (stream.go)
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -125,6 +130,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.capped = streamCap{next: http.HandlerFunc(s.serve), max: cmp.Or(cfg.MaxResponseSize, DefaultMaxResponseSize), log: s.log}
 	s.heads = &heads{
 		path: cfg.IndexPath, maxStale: orDefault(cfg.MaxStale, DefaultMaxStale), readWait: orDefault(cfg.ReadWait, DefaultReadWait),
 		now: s.now, log: s.log, m: map[string]*headEntry{},
@@ -180,7 +186,10 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.capped.ServeHTTP(w, r) }
+
+// serve answers r.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect {
 		// As kubo: a client that uses this server as an HTTP proxy opens a
 		// tunnel to it, then sends its requests (with their Host) through.

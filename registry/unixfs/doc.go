@@ -70,4 +70,17 @@
 // CheckTree lists every such entry of a stored tree by the same rule,
 // writing nothing, and Import with Options.SafeSymlinks refuses such
 // symlinks before they are stored.
+//
+// # Expansion
+//
+// A directory may link one subtree any number of times, so a DAG of a few
+// blocks can stand for terabytes in billions of files. Before writing,
+// Export expands the tree as it would be written (CheckRelease, a
+// memoised walk: each distinct directory block and file root is read
+// once, however often it is linked) and refuses, with ErrTooLarge, a tree
+// beyond its Limits: DefaultMaxSize bytes of files, DefaultMaxFiles
+// entries, DefaultMaxDepth levels unless the caller sets others.
+// ExportSize also holds the tree to the size its release records
+// (ErrSizeMismatch). While writing, each file must yield the bytes its
+// node declares and the totals are counted against the Limits again.
 package unixfs

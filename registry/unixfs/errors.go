@@ -32,6 +32,13 @@ var ErrSymlinkOutput = errors.New("output directory is a symlink")
 // hold the bytes its node declares.
 var ErrSizeMismatch = errors.New("content size does not match")
 
+// ErrTooLarge is returned when a tree expands beyond the Limits it is
+// checked or exported with: more bytes of files, more entries or more
+// directory levels than allowed. A DAG of a few blocks whose directories
+// link the same subtree many times is refused this way before anything
+// is written.
+var ErrTooLarge = errors.New("content expands beyond the limits")
+
 // ErrSpecialFile is returned when Import meets a socket, device, fifo or any
 // other file that is neither regular, a directory nor a symlink.
 var ErrSpecialFile = errors.New("special file not supported")

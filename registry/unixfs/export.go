@@ -25,29 +25,29 @@ import (
 // sibling of dst that is renamed into place at the end, so a failure leaves
 // nothing behind. Files are created 0644 and directories 0755 (less the
 // umask); symlinks are recreated as they are stored, unless their target is
-// unsafe (ErrUnsafeSymlink).
+// unsafe (ErrUnsafeSymlink). A tree that expands beyond the default Limits
+// is refused before anything is written (ErrTooLarge).
 func Export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string) error {
-	return export(ctx, bs, root, dst, -1, nil)
+	return export(ctx, bs, root, dst, -1, Limits{}, nil)
 }
 
 // ExportSize is Export for a release that declares size bytes of file
-// content. Before anything is written, the sizes the DAG declares for its
-// files are added up, once per directory entry as they would be written,
-// and must equal size; while writing, each file must yield exactly the
-// bytes its node declares. Either mismatch wraps ErrSizeMismatch, so a
-// small DAG that links one large block many times cannot make a release
-// declared as small write without bound. A tree of more than
-// MaxExportEntries entries wraps ErrSizeMismatch too.
-func ExportSize(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64) error {
-	return export(ctx, bs, root, dst, int64(min(size, math.MaxInt64)), nil)
+// content, within lim. Before anything is written, the tree is expanded
+// as it would be written (CheckRelease: each distinct directory block
+// read once, however often it is linked): its files must declare exactly
+// size bytes (else ErrSizeMismatch), and its bytes, entries and depth
+// must be within lim (else ErrTooLarge). While writing, each file must
+// yield exactly the bytes its node declares, and the bytes and entries
+// written are counted against lim again. So a small DAG that links one
+// block or one directory many times cannot make a release write without
+// bound.
+func ExportSize(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64, lim Limits) error {
+	return export(ctx, bs, root, dst, int64(min(size, math.MaxInt64)), lim, nil)
 }
 
-// MaxExportEntries bounds the directory entries ExportSize walks: empty
-// files add nothing to a release's size, so the count is bounded apart.
-const MaxExportEntries = 1 << 24
-
-// export is Export, checking sizes against want when want >= 0.
-func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, want int64, prog *writeCounter) (err error) {
+// export is Export, checking sizes against want when want >= 0, and the
+// expansion against lim.
+func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, want int64, lim Limits, prog *writeCounter) (err error) {
 	if _, err := os.Lstat(dst); err == nil {
 		return fmt.Errorf("export %s: %w", dst, fs.ErrExist)
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -64,6 +64,10 @@ func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst str
 	if err != nil {
 		return err
 	}
+	lim = lim.withDefaults()
+	if _, err := checkRelease(ctx, vbs, root, want, lim); err != nil {
+		return err
+	}
 	top, err := unixfile.NewUnixfsFile(ctx, dserv, nd)
 	if err != nil {
 		return err
@@ -73,65 +77,11 @@ func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst str
 	if !ok {
 		return ErrNotDirectory
 	}
-	if want >= 0 {
-		entries := 0
-		got, err := declaredSize(ctx, dir, uint64(want), &entries)
-		if err != nil {
-			return err
-		}
-		if got != uint64(want) {
-			return fmt.Errorf("%w: the release declares %d bytes, its files declare %d", ErrSizeMismatch, want, got)
-		}
-		// Iterate afresh for writing.
-		top.Close()
-		if top, err = unixfile.NewUnixfsFile(ctx, dserv, nd); err != nil {
-			return err
-		}
-		dir = top.(files.Directory)
-	}
-	return writeTree(ctx, dir, dst, prog)
-}
-
-// declaredSize adds up the sizes the file nodes under d declare, counting
-// a node once per entry that links it, and stops early once the sum is
-// above limit or more than MaxExportEntries entries were seen (counted in
-// *entries).
-func declaredSize(ctx context.Context, d files.Directory, limit uint64, entries *int) (uint64, error) {
-	var total uint64
-	it := d.Entries()
-	for it.Next() {
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		if *entries++; *entries > MaxExportEntries {
-			return 0, fmt.Errorf("%w: more than %d entries", ErrSizeMismatch, MaxExportEntries)
-		}
-		var n uint64
-		switch nd := it.Node().(type) {
-		case files.Directory:
-			var err error
-			if n, err = declaredSize(ctx, nd, limit-total, entries); err != nil {
-				return 0, err
-			}
-		case *files.Symlink:
-			// a link's target is not file content
-		case files.File:
-			s, err := nd.Size()
-			if err != nil {
-				return 0, err
-			}
-			n = uint64(s)
-		}
-		if n > limit-total {
-			return 0, fmt.Errorf("%w: the release declares %d bytes, its files declare more", ErrSizeMismatch, limit)
-		}
-		total += n
-	}
-	return total, it.Err()
+	return writeTree(ctx, dir, dst, lim, prog)
 }
 
 // writeTree writes dir into a temporary sibling of dst and renames it to dst.
-func writeTree(ctx context.Context, dir files.Directory, dst string, prog *writeCounter) error {
+func writeTree(ctx context.Context, dir files.Directory, dst string, lim Limits, prog *writeCounter) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-")
 	if err != nil {
 		return err
@@ -145,7 +95,7 @@ func writeTree(ctx context.Context, dir files.Directory, dst string, prog *write
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	e := &exporter{ctx: ctx, root: tmp, prog: prog}
+	e := &exporter{ctx: ctx, root: tmp, lim: lim, prog: prog}
 	if err := e.writeDir(dir, ".", 0); err != nil {
 		return err
 	}
@@ -157,11 +107,15 @@ func writeTree(ctx context.Context, dir files.Directory, dst string, prog *write
 }
 
 // exporter writes one tree into root; the paths it reports are relative to
-// root, which is a temporary directory.
+// root, which is a temporary directory. It counts what it wrote against
+// lim (written, entries).
 type exporter struct {
-	ctx  context.Context
-	root string
-	prog *writeCounter // nil: no progress reported
+	ctx     context.Context
+	root    string
+	lim     Limits
+	prog    *writeCounter // nil: no progress reported
+	written uint64
+	entries uint64
 }
 
 // writeDir writes the entries of d into the existing directory rel, which
@@ -186,6 +140,9 @@ func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) 
 		return fmt.Errorf("write %w", err)
 	}
 	rel = filepath.Join(rel, name)
+	if err := e.count(n, depth); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
 	p := filepath.Join(e.root, rel)
 	switch n := n.(type) {
 	case files.Directory:
@@ -207,6 +164,32 @@ func (e *exporter) writeEntry(name string, n files.Node, rel string, depth int) 
 	default:
 		return fmt.Errorf("write %s: unknown node type %T", rel, n)
 	}
+}
+
+// count adds the entry n, depth levels below the export root, to what
+// was written, refusing it (ErrTooLarge) when that goes beyond e.lim. A
+// file counts with the size its node declares, which writeFile holds it
+// to.
+func (e *exporter) count(n files.Node, depth int) error {
+	if e.entries++; e.entries > e.lim.MaxFiles {
+		return fmt.Errorf("%w: more than %d entries", ErrTooLarge, e.lim.MaxFiles)
+	}
+	if depth+1 > e.lim.MaxDepth {
+		return fmt.Errorf("%w: more than %d directories deep", ErrTooLarge, e.lim.MaxDepth)
+	}
+	switch n := n.(type) {
+	case files.Directory, *files.Symlink:
+	case files.File:
+		s, err := n.Size()
+		if err != nil {
+			return err
+		}
+		if uint64(s) > e.lim.MaxSize-e.written {
+			return fmt.Errorf("%w: more than %d bytes of files", ErrTooLarge, e.lim.MaxSize)
+		}
+		e.written += uint64(s)
+	}
+	return nil
 }
 
 // writeFile copies f into a new file p; it never overwrites or follows an

@@ -17,8 +17,8 @@ type ExportProgress func(files int, bytes int64)
 
 // ExportSizeProgress is ExportSize calling progress, when not nil, as
 // files are written.
-func ExportSizeProgress(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64, progress ExportProgress) error {
-	return export(ctx, bs, root, dst, int64(min(size, math.MaxInt64)), newWriteCounter(progress))
+func ExportSizeProgress(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64, lim Limits, progress ExportProgress) error {
+	return export(ctx, bs, root, dst, int64(min(size, math.MaxInt64)), lim, newWriteCounter(progress))
 }
 
 // writeCounter counts the files and bytes an export writes and reports

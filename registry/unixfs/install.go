@@ -39,21 +39,22 @@ type slot struct {
 // registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock. On failure,
 // the directories ExportAll created for dir are removed again.
 func ExportAll(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid) error {
-	return ExportAllSized(ctx, bs, dir, trees, nil)
+	return ExportAllSized(ctx, bs, dir, trees, nil, Limits{})
 }
 
 // ExportAllSized is ExportAll for releases that declare their sizes: the
-// tree named n is exported with ExportSize and sizes[n] when sizes has n,
-// so a tree whose files do not add up to it (ErrSizeMismatch) is refused
-// before anything is written.
-func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64) error {
-	return ExportAllSizedProgress(ctx, bs, dir, trees, sizes, nil)
+// tree named n is exported with ExportSize, sizes[n] (when sizes has n)
+// and lim, so a tree whose files do not add up to its size
+// (ErrSizeMismatch) or that expands beyond lim (ErrTooLarge) is refused
+// before anything of it is written. lim applies to each tree on its own.
+func ExportAllSized(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64, lim Limits) error {
+	return ExportAllSizedProgress(ctx, bs, dir, trees, sizes, lim, nil)
 }
 
 // ExportAllSizedProgress is ExportAllSized calling progress, when not
 // nil, with the files and bytes of file content written so far, over all
 // trees.
-func ExportAllSizedProgress(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64, progress ExportProgress) (err error) {
+func ExportAllSizedProgress(ctx context.Context, bs blockstore.Blockstore, dir string, trees map[string]cid.Cid, sizes map[string]uint64, lim Limits, progress ExportProgress) (err error) {
 	prog := newWriteCounter(progress)
 	names := slices.Sorted(maps.Keys(trees))
 	for _, n := range names {
@@ -83,7 +84,7 @@ func ExportAllSizedProgress(ctx context.Context, bs blockstore.Blockstore, dir s
 		if sz, ok := sizes[n]; ok {
 			size = int64(min(sz, math.MaxInt64))
 		}
-		s, serr := stage(ctx, bs, dir, n, trees[n], size, prog)
+		s, serr := stage(ctx, bs, dir, n, trees[n], size, lim, prog)
 		if serr != nil {
 			return serr
 		}
@@ -108,7 +109,7 @@ func ExportAllSizedProgress(ctx context.Context, bs blockstore.Blockstore, dir s
 
 // stage exports root into a new hidden directory in dir, after checking
 // that dir/name may be replaced.
-func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root cid.Cid, size int64, prog *writeCounter) (*slot, error) {
+func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root cid.Cid, size int64, lim Limits, prog *writeCounter) (*slot, error) {
 	s := &slot{final: filepath.Join(dir, name)}
 	if fi, err := os.Lstat(s.final); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("install %s: %w and is not a directory; remove it first", s.final, fs.ErrExist)
@@ -119,7 +120,7 @@ func stage(ctx context.Context, bs blockstore.Blockstore, dir, name string, root
 	if err != nil {
 		return nil, err
 	}
-	if err := export(ctx, bs, root, staged, size, prog); err != nil {
+	if err := export(ctx, bs, root, staged, size, lim, prog); err != nil {
 		return nil, fmt.Errorf("install %s: %w", s.final, notFound(err))
 	}
 	s.staged = staged

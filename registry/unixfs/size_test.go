@@ -23,11 +23,11 @@ func TestExportSizeRoundTrip(t *testing.T) {
 		t.Run(tree, func(t *testing.T) {
 			bs, res := importFixture(t, tree, ProfileV1, false)
 			dst := filepath.Join(t.TempDir(), "out")
-			if err := ExportSize(context.Background(), bs, res.Root, dst, res.Size); err != nil {
+			if err := ExportSize(context.Background(), bs, res.Root, dst, res.Size, Limits{}); err != nil {
 				t.Fatal(err)
 			}
 			bad := filepath.Join(t.TempDir(), "bad")
-			err := ExportSize(context.Background(), bs, res.Root, bad, res.Size+1)
+			err := ExportSize(context.Background(), bs, res.Root, bad, res.Size+1, Limits{})
 			if !errors.Is(err, ErrSizeMismatch) {
 				t.Fatalf("size+1: %v, want ErrSizeMismatch", err)
 			}
@@ -62,7 +62,7 @@ func TestExportSizeRefusesAmplification(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(t.TempDir(), "out")
-	err := ExportSize(ctx, bs, dir.Cid(), dst, 1)
+	err := ExportSize(ctx, bs, dir.Cid(), dst, 1, Limits{})
 	if !errors.Is(err, ErrSizeMismatch) {
 		t.Fatalf("ExportSize: %v, want ErrSizeMismatch", err)
 	}
@@ -103,7 +103,7 @@ func TestExportRefusesFileLargerThanDeclared(t *testing.T) {
 	}
 	for name, export := range map[string]func(dst string) error{
 		"Export":     func(dst string) error { return Export(ctx, bs, dir.Cid(), dst) },
-		"ExportSize": func(dst string) error { return ExportSize(ctx, bs, dir.Cid(), dst, 1) },
+		"ExportSize": func(dst string) error { return ExportSize(ctx, bs, dir.Cid(), dst, 1, Limits{}) },
 	} {
 		dst := filepath.Join(t.TempDir(), "out")
 		if err := export(dst); !errors.Is(err, ErrSizeMismatch) {
@@ -122,14 +122,14 @@ func TestExportAllSized(t *testing.T) {
 	bs, res := importFixture(t, "nested", ProfileV1, false)
 	dir := filepath.Join(t.TempDir(), "services")
 	trees := map[string]cid.Cid{"tts": res.Root}
-	err := ExportAllSized(ctx, bs, dir, trees, map[string]uint64{"tts": 1})
+	err := ExportAllSized(ctx, bs, dir, trees, map[string]uint64{"tts": 1}, Limits{})
 	if !errors.Is(err, ErrSizeMismatch) {
 		t.Fatalf("ExportAllSized with a wrong size: %v, want ErrSizeMismatch", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("left %d entries in dir", len(entries))
 	}
-	if err := ExportAllSized(ctx, bs, dir, trees, map[string]uint64{"tts": res.Size}); err != nil {
+	if err := ExportAllSized(ctx, bs, dir, trees, map[string]uint64{"tts": res.Size}, Limits{}); err != nil {
 		t.Fatal(err)
 	}
 }
