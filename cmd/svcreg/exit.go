@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
@@ -191,7 +192,7 @@ func classify(err error) int {
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
 		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, car.ErrInvalidCAR):
 		return exitIntegrity
-	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
+	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile, atomicfile.ErrIsDir):
 		return exitInput
 	case errors.Is(err, bolt.ErrLocked):
 		return exitLocked
@@ -250,6 +251,8 @@ func hintFor(err error) string {
 		return "a registry name is a k51… IPNS name, as 'svcreg name' prints it"
 	case errors.Is(err, unixfs.ErrNotDirectory):
 		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
+	case errors.Is(err, atomicfile.ErrIsDir):
+		return "name a file to write, not a directory (-o DIR/FILE), or - for standard output"
 	case errors.Is(err, fs.ErrNotExist):
 		return "check the path"
 	case errors.As(err, new(*net.AddrError)):

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
@@ -62,4 +63,50 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 	if strings.Join(got, ",") != strings.Join(names, ",") {
 		t.Fatalf("%s holds %v, want %v", dir, got, names)
 	}
+}
+
+// A FIFO (like a device) is written in place, never renamed over: that
+// would replace it with a regular file (as root, /dev/null). A directory
+// is ErrIsDir.
+func TestWriteSpecialInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("fifo", link); err != nil {
+		t.Fatal(err)
+	}
+	// A reader that does not block opening, so the writer's open succeeds.
+	r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, p := range []string{fifo, link} {
+		if err := atomicfile.WriteFile(p, []byte("data;"), 0o644, true); err != nil {
+			t.Fatalf("write %s: %v", p, err)
+		}
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode().Type() != os.ModeNamedPipe {
+		t.Fatalf("the FIFO was replaced: %v, %v", fi.Mode(), err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode().Type() != os.ModeSymlink {
+		t.Fatalf("the symlink to the FIFO was replaced: %v, %v", fi.Mode(), err)
+	}
+	buf := make([]byte, 64)
+	if n, _ := r.Read(buf); string(buf[:n]) != "data;data;" {
+		t.Fatalf("read from the FIFO: %q", buf[:n])
+	}
+	assertOnly(t, dir, "fifo", "link")
+
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := atomicfile.WriteFile(sub, []byte("x"), 0o644, true); !errors.Is(err, atomicfile.ErrIsDir) {
+		t.Fatalf("write over a directory: %v, want ErrIsDir", err)
+	}
+	assertOnly(t, sub)
 }
