@@ -43,6 +43,7 @@ const (
 	exitContent       = 14 // locked content is missing from the block store or corrupt
 	exitUnverifiable  = 15 // no copy of the registry to check against
 	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
+	exitUnsafeTree    = 17 // publish, verify: the directory holds a svcreg home or key file
 )
 
 // exitClasses names each exit code. With --json a failure carries the name
@@ -64,6 +65,7 @@ var exitClasses = map[int]string{
 	exitContent:       "content",
 	exitUnverifiable:  "unverifiable",
 	exitVerifyDiffers: "differs",
+	exitUnsafeTree:    "unsafe_tree",
 	exitCanceled:      "interrupted",
 }
 
@@ -176,10 +178,13 @@ func classify(err error) int {
 		return exitLockStale
 	case isAny(err, registry.ErrUnavailable, registry.ErrOffline, registry.ErrUnreachable):
 		return exitNetwork
+	case errors.Is(err, unixfs.ErrUnsafeTree):
+		return exitUnsafeTree
 	case isAny(err, manifest.ErrInvalidProject, errInvalidConfig):
 		return exitUsage
 	case isAny(err, manifest.ErrInvalidName, manifest.ErrInvalidVersion, manifest.ErrInvalidRange,
-		manifest.ErrInvalidSpec, manifest.ErrInvalidTag, unixfs.ErrUnknownProfile, ipns.ErrInvalidName):
+		manifest.ErrInvalidSpec, manifest.ErrInvalidTag, unixfs.ErrUnknownProfile, ipns.ErrInvalidName,
+		unixfs.ErrInvalidPattern):
 		return exitUsage
 	case isAny(err, registry.ErrNoHead, registry.ErrServiceNotFound, manifest.ErrVersionNotFound,
 		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey,
@@ -249,6 +254,10 @@ func hintFor(err error) string {
 		return "profiles are unixfs-v1-2025 (the default) and unixfs-v0-2015"
 	case errors.Is(err, ipns.ErrInvalidName):
 		return "a registry name is a k51… IPNS name, as 'svcreg name' prints it"
+	case errors.Is(err, unixfs.ErrUnsafeTree):
+		return unsafeTreeHint(err)
+	case errors.Is(err, unixfs.ErrInvalidPattern):
+		return "patterns use gitignore syntax: NAME, /PATH, DIR/, *.log, **/cache, !KEEP"
 	case errors.Is(err, unixfs.ErrNotDirectory):
 		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
 	case errors.Is(err, atomicfile.ErrIsDir):
@@ -270,4 +279,22 @@ func isAny(err error, targets ...error) bool {
 		}
 	}
 	return false
+}
+
+// unsafeTreeHint says how to publish a directory that holds a svcreg home
+// or key file without them.
+func unsafeTreeHint(err error) string {
+	var ue *unixfs.UnsafeTreeError
+	if !errors.As(err, &ue) || len(ue.Entries) == 0 {
+		return ""
+	}
+	p := ue.Entries[0].Path
+	if p == "." {
+		return "this directory is a svcreg home: publish the directory of the service instead"
+	}
+	pattern := "/" + p
+	if ue.Entries[0].Kind != unixfs.UnsafeKey {
+		pattern += "/"
+	}
+	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, pattern, unixfs.IgnoreFile)
 }
