@@ -7,10 +7,13 @@
 // svcreg: lockfiles, config.json, CAR exports, record files, the block
 // store's files.
 //
-// A target that exists and is not a regular file — a device such as
-// /dev/null, a FIFO, a socket — is written in place, never renamed over:
-// replacing /dev/null with a regular file would break the machine. A
-// target that is a directory is ErrIsDir.
+// WriteOutput is for paths a user names (-o FILE, --lock FILE): a target
+// that exists and is not a regular file — a device such as /dev/null, a
+// FIFO — is written in place, never renamed over (replacing /dev/null
+// with a regular file would break the machine), and a directory is
+// ErrIsDir. Write and WriteFile, for the files svcreg keeps in its home,
+// always replace: a device or symlink planted there is never written
+// through.
 package atomicfile
 
 import (
@@ -43,14 +46,7 @@ func WriteFile(path string, data []byte, perm fs.FileMode, sync bool) error {
 // Write replaces path with what fn writes, as WriteFile does. When fn or
 // any step fails, path is unchanged and the temporary file removed.
 // Concurrent writers of one path all succeed; the last rename wins.
-// A path that is a device, FIFO or socket is written in place instead
-// (WriteInPlace).
 func Write(path string, perm fs.FileMode, sync bool, fn func(io.Writer) error) error {
-	if special, err := Special(path); err != nil {
-		return err
-	} else if special {
-		return WriteInPlace(path, fn)
-	}
 	dir := filepath.Dir(path)
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
@@ -77,6 +73,18 @@ func Write(path string, perm fs.FileMode, sync bool, fn func(io.Writer) error) e
 		return SyncDir(dir)
 	}
 	return nil
+}
+
+// WriteOutput writes what fn writes to path, a file a user named: in
+// place when path is a device, FIFO or socket (Special), else replacing
+// it as Write does, synced. A directory is ErrIsDir.
+func WriteOutput(path string, perm fs.FileMode, fn func(io.Writer) error) error {
+	if special, err := Special(path); err != nil {
+		return err
+	} else if special {
+		return WriteInPlace(path, fn)
+	}
+	return Write(path, perm, true, fn)
 }
 
 // Special reports whether path exists and is neither a regular file nor a

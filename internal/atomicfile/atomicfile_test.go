@@ -65,10 +65,10 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 	}
 }
 
-// A FIFO (like a device) is written in place, never renamed over: that
-// would replace it with a regular file (as root, /dev/null). A directory
-// is ErrIsDir.
-func TestWriteSpecialInPlace(t *testing.T) {
+// WriteOutput writes a FIFO (like a device) in place, never renamed
+// over: that would replace it with a regular file (as root, /dev/null).
+// A directory is ErrIsDir.
+func TestWriteOutputSpecialInPlace(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -85,7 +85,7 @@ func TestWriteSpecialInPlace(t *testing.T) {
 	}
 	defer r.Close()
 	for _, p := range []string{fifo, link} {
-		if err := atomicfile.WriteFile(p, []byte("data;"), 0o644, true); err != nil {
+		if err := atomicfile.WriteOutput(p, 0o644, func(w io.Writer) error { _, err := io.WriteString(w, "data;"); return err }); err != nil {
 			t.Fatalf("write %s: %v", p, err)
 		}
 	}
@@ -105,8 +105,28 @@ func TestWriteSpecialInPlace(t *testing.T) {
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := atomicfile.WriteFile(sub, []byte("x"), 0o644, true); !errors.Is(err, atomicfile.ErrIsDir) {
+	if err := atomicfile.WriteOutput(sub, 0o644, func(io.Writer) error { return nil }); !errors.Is(err, atomicfile.ErrIsDir) {
 		t.Fatalf("write over a directory: %v, want ErrIsDir", err)
 	}
 	assertOnly(t, sub)
+}
+
+// Write (the home's own files) replaces a FIFO or a symlink planted at its
+// path and never writes through it.
+func TestWriteReplacesSpecial(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	p := filepath.Join(dir, "f")
+	if err := os.Symlink("fifo", p); err != nil {
+		t.Fatal(err)
+	}
+	if err := atomicfile.WriteFile(p, []byte("x"), 0o600, true); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("%s: %v, %v; want a regular file", p, fi.Mode(), err)
+	}
 }
