@@ -34,7 +34,7 @@ standard output, written only when it is not a terminal (or with --force).
 Examples:
    svcreg key export -o registry.key
    svcreg key export -o registry.key --home /srv/svcreg
-   svcreg key export -o - | ssh host svcreg key import /dev/stdin`,
+   svcreg key export -o - | ssh host svcreg key import -`,
 				Flags: withCommon(
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create (\"-\": standard output)"},
 					&cli.BoolFlag{Name: "force", Usage: "write the key to a terminal too"},
