@@ -146,10 +146,11 @@ func exportBlocks(c *cli.Context, reg *registry.Registry, cw *car.Writer, head r
 }
 
 // writeFile writes through fn to path atomically (a temporary sibling
-// renamed into place), or to stdout when path is "-".
+// renamed into place; a device or FIFO in place), or to stdout when path
+// is "-".
 func writeFile(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "-" {
 		return fn(stdout)
 	}
-	return atomicfile.Write(path, 0o644, true, fn)
+	return atomicfile.WriteOutput(path, 0o644, fn)
 }

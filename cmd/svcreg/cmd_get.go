@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +30,10 @@ Examples:
 }
 
 func runGet(c *cli.Context) error {
+	if c.String("output") == "-" {
+		return usageErr(errors.New("get: -o - would be standard output, but get writes a directory"),
+			"name a directory that does not exist: -o DIR; 'svcreg export NAME@VERSION -o -' writes a release to standard output as a CAR")
+	}
 	lim, err := exportLimits(c)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -31,6 +32,10 @@ to start a second history at seq 1, which would fork the first: it says
 what it found (blocks of the registry's states here, remotes that follow
 it). Bring the head here with 'svcreg import FILE.car', or start anew with
 --force.
+
+A home whose key file is gone but whose index holds a registry of its own
+(made here, or imported from a CAR) is refused too (exit 4): put the key
+back with 'svcreg key import FILE', or make a new registry with --force.
 
 Examples:
    SVCREG_HOME=/tmp/reg svcreg init
@@ -53,6 +58,11 @@ func runInit(c *cli.Context) error {
 	defer h.Close()
 	if err := h.requireWritable(); err != nil {
 		return err
+	}
+	if !c.Bool("force") {
+		if err := h.refuseLostKey(c); err != nil {
+			return err
+		}
 	}
 	created, err := ensureKey(filepath.Join(h.dir, keyFile))
 	if err != nil {
@@ -116,6 +126,69 @@ func (h *home) refuseFork(c *cli.Context) error {
 		code: exitConflict,
 		hint: "bring the head here with 'svcreg import FILE.car' (made by 'svcreg export' where the registry lives) or 'svcreg ls --registry " + name + " --gateway URL'; 'svcreg init --force' starts a new history anyway",
 	}
+}
+
+// refuseLostKey fails (exit 4) when the home has no key file but its
+// index holds a registry that may be the home's own: one that is neither
+// a remote nor ever checked against gateways (as every followed registry
+// is), so its head was made here or imported from a CAR. Its key was lost
+// or deleted, or not yet imported; a new key would silently start a
+// second registry beside it.
+func (h *home) refuseLostKey(c *cli.Context) error {
+	keyPath := filepath.Join(h.dir, keyFile)
+	if _, err := os.Lstat(keyPath); !errors.Is(err, fs.ErrNotExist) {
+		return nil // a key (or an error that ensureKey reports)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, indexFile)); err != nil {
+		return nil // no index: a new home
+	}
+	if err := h.openIndex(); err != nil {
+		return err
+	}
+	orphans, err := keylessHeads(c, h.cache.(*bolt.Cache), h.dir)
+	if err != nil || len(orphans) == 0 {
+		return err
+	}
+	var names []string
+	for _, hd := range orphans {
+		names = append(names, fmt.Sprintf("%s (seq %d)", hd.Name, hd.Seq))
+	}
+	return &cliError{
+		err: fmt.Errorf("init: the index of %s holds the registry %s but not its key (%s is missing); a new key would start another registry beside it",
+			h.dir, strings.Join(names, " and "), keyPath),
+		code: exitConflict,
+		hint: "put the registry's key back with 'svcreg key import FILE' (from 'svcreg key export' or a backup); 'svcreg init --force' makes a new registry anyway",
+	}
+}
+
+// keylessHeads returns the heads in the index of registries that are
+// neither a remote in config.json nor ever checked against their
+// gateways: candidates for the home's own registry.
+func keylessHeads(c *cli.Context, idx *bolt.Cache, dir string) ([]registry.Head, error) {
+	heads, err := idx.Heads(c.Context)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	followed := map[string]bool{}
+	for _, r := range cfg.Remotes {
+		followed[r.Registry] = true
+	}
+	var out []registry.Head
+	for _, hd := range heads {
+		if followed[hd.Name] {
+			continue
+		}
+		if t, err := idx.Checked(c.Context, hd.Name); err != nil {
+			return nil, err
+		} else if t.IsZero() {
+			out = append(out, hd)
+		}
+	}
+	return out, nil
 }
 
 // ensureKey creates a new key at path unless one exists, and reports

@@ -112,7 +112,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 		if err := os.MkdirAll(filepath.Dir(paths.lock), 0o755); err != nil {
 			return err
 		}
-		if err := atomicfile.WriteFile(paths.lock, buf.Bytes(), 0o644, true); err != nil {
+		if err := atomicfile.WriteOutput(paths.lock, 0o644, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 			return err
 		}
 	}

@@ -23,9 +23,17 @@ NAME@VERSION -> CID in a new signed manifest state and prints
 "NAME@VERSION CID". Publishing the same content again is a no-op; other
 content for a published version is refused (exit 4).
 
-Dotfiles are skipped unless --hidden; symlinks are stored as symlinks and
-never followed. A symlink whose target is absolute or leaves DIR is refused
-(exit 6): svcreg get and install would never write it.
+Dotfiles are left out unless --hidden; so are paths that match a rule of
+DIR/.svcregignore or an --exclude pattern (gitignore syntax, the command
+line's patterns last). Stderr says how many were left out and why;
+--verbose (and --dry-run) lists them. Empty directories are kept, as kubo
+keeps them. Symlinks are stored as symlinks and never followed. A symlink
+whose target is absolute or leaves DIR is refused (exit 6): svcreg get and
+install would never write it.
+
+A directory that holds the home in use, anything laid out as a svcreg home
+or a svcreg private key file is refused (exit 17) before a block is
+stored, naming the path: move it out, or leave it out with --exclude.
 
 The blocks are written first and synced together, once, before the
 registry's head moves; content already stored is not written again.
@@ -39,11 +47,14 @@ Examples:
    svcreg publish tts@1.0.0 ./tts
    svcreg publish tts@1.1.0-beta.1 ./tts --profile unixfs-v0-2015
    svcreg publish tts@1.0.1 --json
-   svcreg publish --dry-run tts@1.0.2 ./tts`,
+   svcreg publish --dry-run tts@1.0.2 ./tts
+   svcreg publish app@1.0.0 . --exclude /state/ --exclude '*.log'`,
 		Flags: withCommon(append(append(signFlags(),
 			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
 			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},
-			&cli.BoolFlag{Name: "dry-run", Usage: "hash only: print the CID and what would change; store and sign nothing"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "hash only: print the CID, what would change and what is left out; store and sign nothing"},
+			excludeFlag(),
+			&cli.BoolFlag{Name: "verbose", Usage: "list every path left out and why"},
 		), limitFlags()...)...),
 		Action: runPublish,
 	}
@@ -58,6 +69,8 @@ type publishOut struct {
 	Changed bool   `json:"changed"`
 	Root    string `json:"root"`
 	Seq     uint64 `json:"seq"`
+	// Skipped lists what was left out: dotfiles, .svcregignore, --exclude.
+	Skipped []skippedOut `json:"skipped"`
 }
 
 func runPublish(c *cli.Context) error {
@@ -80,9 +93,15 @@ func runPublish(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := unixfs.Options{Profile: profile, Hidden: c.Bool("hidden"), SafeSymlinks: true}
+	home, err := homeDir(c)
+	if err != nil {
+		return err
+	}
+	var skipped []unixfs.Skipped
+	opts := importOptions(c, home, profile, c.Bool("hidden"), &skipped)
+	opts.SafeSymlinks = true
 	if c.Bool("dry-run") {
-		return runPublishDryRun(c, name, v, dir, opts)
+		return runPublishDryRun(c, name, v, dir, opts, &skipped)
 	}
 	h, err := openBlocks(c)
 	if err != nil {
@@ -124,9 +143,10 @@ func runPublish(c *cli.Context) error {
 		return err
 	}
 	out := publishOut{Service: string(name), Version: v.String(), CID: res.Root.String(), Size: res.Size,
-		Profile: profile, Changed: changed, Root: head.Root.String(), Seq: head.Seq}
+		Profile: profile, Changed: changed, Root: head.Root.String(), Seq: head.Seq, Skipped: skippedJSON(skipped)}
 	return emit(c, out, func(w io.Writer) {
 		fmt.Fprintf(w, "%s@%s %s\n", name, v, res.Root)
+		reportSkipped(c, skipped, c.Bool("verbose"))
 		if !changed {
 			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already published with this content; nothing changed\n", name, v)
 		}

@@ -25,13 +25,17 @@ is stored. Exit 0 when they are identical; otherwise exit 16 and a list of
 the paths that differ (added, removed, modified), found by comparing the two
 trees hash by hash; that needs the release's blocks in SVCREG_HOME.
 
+DIR/.svcregignore applies as it does to publish; give the same --exclude
+patterns the release was published with. A DIR that holds the home in use,
+a svcreg home or key file is refused (exit 17), as publish refuses it.
+
 The release is looked up in the registry svcreg.json names when there is
 one (see --project), else in this home's own registry.
 
 Examples:
    npm run build && svcreg verify ./dist web@2.3.1
    svcreg verify ./dist 'web@^2' --json`,
-		Flags:  lockFlags(),
+		Flags:  append(lockFlags(), excludeFlag()),
 		Action: runVerify,
 	}
 }
@@ -76,7 +80,8 @@ func runVerify(c *cli.Context) error {
 	}
 	rel := info.Release
 	mem := unixfs.NewMemoryBlockstore()
-	res, err := unixfs.Import(c.Context, mem, dir, unixfs.Options{Profile: rel.Profile, Hidden: rel.Hidden})
+	var skipped []unixfs.Skipped
+	res, err := unixfs.Import(c.Context, mem, dir, importOptions(c, h.dir, rel.Profile, rel.Hidden, &skipped))
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
@@ -42,6 +43,7 @@ const (
 	exitContent       = 14 // locked content is missing from the block store or corrupt
 	exitUnverifiable  = 15 // no copy of the registry to check against
 	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
+	exitUnsafeTree    = 17 // publish, verify: the directory holds a svcreg home or key file
 	exitLockTampered  = 18 // svcreg.lock was edited by hand: its seq is not its root's
 )
 
@@ -64,6 +66,7 @@ var exitClasses = map[int]string{
 	exitContent:       "content",
 	exitUnverifiable:  "unverifiable",
 	exitVerifyDiffers: "differs",
+	exitUnsafeTree:    "unsafe_tree",
 	exitLockTampered:  "lock_tampered",
 	exitCanceled:      "interrupted",
 }
@@ -177,10 +180,13 @@ func classify(err error) int {
 		return exitLockStale
 	case isAny(err, registry.ErrUnavailable, registry.ErrOffline, registry.ErrUnreachable):
 		return exitNetwork
+	case errors.Is(err, unixfs.ErrUnsafeTree):
+		return exitUnsafeTree
 	case isAny(err, manifest.ErrInvalidProject, errInvalidConfig):
 		return exitUsage
 	case isAny(err, manifest.ErrInvalidName, manifest.ErrInvalidVersion, manifest.ErrInvalidRange,
-		manifest.ErrInvalidSpec, manifest.ErrInvalidTag, unixfs.ErrUnknownProfile, ipns.ErrInvalidName):
+		manifest.ErrInvalidSpec, manifest.ErrInvalidTag, unixfs.ErrUnknownProfile, ipns.ErrInvalidName,
+		unixfs.ErrInvalidPattern):
 		return exitUsage
 	case isAny(err, registry.ErrNoHead, registry.ErrServiceNotFound, manifest.ErrVersionNotFound,
 		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey,
@@ -193,7 +199,7 @@ func classify(err error) int {
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
 		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, unixfs.ErrTooLarge, car.ErrInvalidCAR):
 		return exitIntegrity
-	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
+	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile, atomicfile.ErrIsDir):
 		return exitInput
 	case errors.Is(err, bolt.ErrLocked):
 		return exitLocked
@@ -256,8 +262,14 @@ func hintFor(err error) string {
 		return "profiles are unixfs-v1-2025 (the default) and unixfs-v0-2015"
 	case errors.Is(err, ipns.ErrInvalidName):
 		return "a registry name is a k51… IPNS name, as 'svcreg name' prints it"
+	case errors.Is(err, unixfs.ErrUnsafeTree):
+		return unsafeTreeHint(err)
+	case errors.Is(err, unixfs.ErrInvalidPattern):
+		return "patterns use gitignore syntax: NAME, /PATH, DIR/, *.log, **/cache, !KEEP"
 	case errors.Is(err, unixfs.ErrNotDirectory):
 		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
+	case errors.Is(err, atomicfile.ErrIsDir):
+		return "name a file to write, not a directory (-o DIR/FILE), or - for standard output"
 	case errors.Is(err, fs.ErrNotExist):
 		return "check the path"
 	case errors.As(err, new(*net.AddrError)):
@@ -280,4 +292,22 @@ func isAny(err error, targets ...error) bool {
 		}
 	}
 	return false
+}
+
+// unsafeTreeHint says how to publish a directory that holds a svcreg home
+// or key file without them.
+func unsafeTreeHint(err error) string {
+	var ue *unixfs.UnsafeTreeError
+	if !errors.As(err, &ue) || len(ue.Entries) == 0 {
+		return ""
+	}
+	p := ue.Entries[0].Path
+	if p == "." {
+		return "this directory is a svcreg home: publish the directory of the service instead"
+	}
+	pattern := "/" + p
+	if ue.Entries[0].Kind != unixfs.UnsafeKey {
+		pattern += "/"
+	}
+	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, pattern, unixfs.IgnoreFile)
 }

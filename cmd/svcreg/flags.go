@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -46,6 +47,10 @@ func homeDir(c *cli.Context) (string, error) {
 
 func homeDirPath(c *cli.Context) (string, error) {
 	if h := c.String("home"); h != "" {
+		h, err := expandTilde(h)
+		if err != nil {
+			return "", err
+		}
 		return filepath.Abs(h)
 	}
 	u, err := os.UserHomeDir()
@@ -53,4 +58,23 @@ func homeDirPath(c *cli.Context) (string, error) {
 		return "", usageErr(err, "set SVCREG_HOME or pass --home DIR")
 	}
 	return filepath.Join(u, ".svcreg"), nil
+}
+
+// expandTilde expands a leading "~" or "~/" in p to the user's home
+// directory, as a shell (and git, for paths in its config) does: a quoted
+// SVCREG_HOME='~/reg' or --home=~/reg means the home, never a directory
+// named "~". Another user's "~name/" is refused.
+func expandTilde(p string) (string, error) {
+	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, "~"+string(filepath.Separator)) {
+		if strings.HasPrefix(p, "~") {
+			return "", usageErr(fmt.Errorf("home %s: only ~ and ~/ are expanded", p),
+				"give the home as an absolute path, e.g. --home /home/NAME/reg")
+		}
+		return p, nil
+	}
+	u, err := os.UserHomeDir()
+	if err != nil {
+		return "", usageErr(fmt.Errorf("home %s: %w", p, err), "give the home as an absolute path")
+	}
+	return filepath.Join(u, p[1:]), nil
 }

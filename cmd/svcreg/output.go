@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 
 	"github.com/svcreg/svcreg/manifest"
 )
@@ -31,6 +32,20 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// isTTY reports whether w is a terminal (not just any character device,
+// as /dev/null is): whether a secret written to it would be on screen.
+func isTTY(w io.Writer) bool {
+	if cw, ok := w.(*countingWriter); ok {
+		w = cw.w
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	return err == nil
 }
 
 // needArgs checks the number of positional arguments.

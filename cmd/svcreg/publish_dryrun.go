@@ -25,11 +25,13 @@ type dryRunOut struct {
 	Registry string `json:"registry"` // empty: the home has no registry
 	Changed  bool   `json:"changed"`  // a publish would record a new release
 	Seq      uint64 `json:"seq"`      // the state a publish would create
+	// Skipped lists what a publish would leave out and why.
+	Skipped []skippedOut `json:"skipped"`
 }
 
 // runPublishDryRun hashes dir without storing it and reports what a
 // publish would change. It creates nothing in the home and signs nothing.
-func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, dir string, opts unixfs.Options) error {
+func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, dir string, opts unixfs.Options, skipped *[]unixfs.Skipped) error {
 	m, update := importMeter(c, "hashing", dir, opts.Hidden)
 	opts.Progress = update
 	res, err := unixfs.Hash(c.Context, dir, opts)
@@ -38,7 +40,7 @@ func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, di
 		return importErr(err)
 	}
 	out := dryRunOut{DryRun: true, Service: string(name), Version: v.String(), CID: res.Root.String(),
-		Size: res.Size, Profile: opts.Profile}
+		Size: res.Size, Profile: opts.Profile, Skipped: skippedJSON(*skipped)}
 	note, err := planPublish(c, &out, registry.Publication{
 		Service: name, Version: v, Content: res.Root, Size: res.Size, Profile: opts.Profile, Hidden: opts.Hidden,
 	})
@@ -47,6 +49,7 @@ func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, di
 	}
 	return emit(c, out, func(w io.Writer) {
 		fmt.Fprintf(w, "%s@%s %s\n", name, v, res.Root)
+		reportSkipped(c, *skipped, true)
 		fmt.Fprintf(c.App.ErrWriter, "svcreg: dry run: %s; nothing was stored or signed\n", note)
 	})
 }

@@ -6,17 +6,29 @@
 // rename itself survives a crash. It is the one helper for this job in
 // svcreg: lockfiles, config.json, CAR exports, record files, the block
 // store's files.
+//
+// WriteOutput is for paths a user names (-o FILE, --lock FILE): a target
+// that exists and is not a regular file — a device such as /dev/null, a
+// FIFO — is written in place, never renamed over (replacing /dev/null
+// with a regular file would break the machine), and a directory is
+// ErrIsDir. Write and WriteFile, for the files svcreg keeps in its home,
+// always replace: a device or symlink planted there is never written
+// through.
 package atomicfile
 
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 )
+
+// ErrIsDir is returned when the path to write is a directory.
+var ErrIsDir = errors.New("is a directory")
 
 // TempPrefix starts the name of every temporary file Write creates.
 const TempPrefix = ".put-"
@@ -61,6 +73,47 @@ func Write(path string, perm fs.FileMode, sync bool, fn func(io.Writer) error) e
 		return SyncDir(dir)
 	}
 	return nil
+}
+
+// WriteOutput writes what fn writes to path, a file a user named: in
+// place when path is a device, FIFO or socket (Special), else replacing
+// it as Write does, synced. A directory is ErrIsDir.
+func WriteOutput(path string, perm fs.FileMode, fn func(io.Writer) error) error {
+	if special, err := Special(path); err != nil {
+		return err
+	} else if special {
+		return WriteInPlace(path, fn)
+	}
+	return Write(path, perm, true, fn)
+}
+
+// Special reports whether path exists and is neither a regular file nor a
+// directory (a device, FIFO or socket; symlinks are followed): such a
+// target is written in place, never replaced. A directory is ErrIsDir.
+func Special(path string) (bool, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return false, nil // missing (or unreadable: the write says why)
+	case fi.IsDir():
+		return false, fmt.Errorf("write %s: %w", path, ErrIsDir)
+	}
+	return !fi.Mode().IsRegular(), nil
+}
+
+// WriteInPlace writes what fn writes to the existing file at path, opened
+// for writing without creating or truncating it: for devices and FIFOs,
+// where there is nothing to replace atomically.
+func WriteInPlace(path string, fn func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	err = fn(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // SyncDir fsyncs the directory dir, making the names in it durable.

@@ -47,6 +47,14 @@
 //
 //   - Hidden files: names starting with '.' are skipped at every depth
 //     unless Options.Hidden is set, like kubo without --hidden.
+//   - Paths matching a rule of the directory's IgnoreFile (.svcregignore)
+//     or a pattern of Options.Exclude, in gitignore syntax, are skipped
+//     (kubo's --ignore-rules-path and --ignore, matched against the whole
+//     relative path). Options.Skipped hears of every entry left out.
+//   - A tree that still holds a directory of Options.Homes, a directory
+//     laid out as a svcreg home or a svcreg private key file is refused
+//     with an UnsafeTreeError (ErrUnsafeTree), after one walk of the tree
+//     and before anything is imported.
 //   - Symlinks are stored as UnixFS symlink nodes holding the target as
 //     written, and are never followed (the walk uses lstat semantics), like
 //     kubo's default. Only the directory passed to Import is resolved if it

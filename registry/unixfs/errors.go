@@ -50,3 +50,13 @@ var ErrCorruptBlock = registry.ErrCorruptBlock
 // ErrChangedWhileReading is returned when a file shrinks while it is
 // imported.
 var ErrChangedWhileReading = errors.New("file changed while it was read")
+
+// ErrUnsafeTree is returned (as an UnsafeTreeError) when Import or Hash
+// is given a directory that holds a svcreg home or a private key file:
+// publishing it would publish the key.
+var ErrUnsafeTree = errors.New("the directory holds a svcreg home or private key")
+
+// ErrInvalidPattern is returned when a pattern of Options.Exclude or a
+// rule of IgnoreFile is malformed, or IgnoreFile is not a small regular
+// file.
+var ErrInvalidPattern = errors.New("invalid ignore pattern")

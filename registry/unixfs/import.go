@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/ipfs/boxo/blockservice"
@@ -37,6 +36,18 @@ type Options struct {
 	// refuse to write: an absolute target, or one that could leave the
 	// directory. svcreg publish sets it.
 	SafeSymlinks bool
+	// Exclude lists gitignore-style patterns of paths, relative to the
+	// directory, to leave out; they follow the rules of the directory's
+	// IgnoreFile, so they win over them.
+	Exclude []string
+	// Homes lists directories the tree must not contain (the svcreg home
+	// in use), compared by identity: Import refuses such a tree with
+	// ErrUnsafeTree, as it refuses any svcreg home or key file in it.
+	Homes []string
+	// Skipped, if set, is called with each entry left out (dotfiles,
+	// IgnoreFile, Exclude), in walk order, before the import starts; a
+	// directory stands for everything under it.
+	Skipped func(Skipped)
 	// Progress, if set, is called with the cumulative number of file bytes
 	// read: at most every 100ms while reading, and once more at the end.
 	Progress func(bytes int64)
@@ -64,7 +75,7 @@ type importer struct {
 	prof   uio.UnixFSProfile
 	cb     cid.Builder
 	dag    ipld.DAGService
-	hidden bool
+	filter *filter
 	// reuse lets the leaf hasher recycle chunk buffers: set only when dag
 	// drops every node as it is added (Hash).
 	reuse bool
@@ -75,6 +86,9 @@ type importer struct {
 // Import adds the directory dir into bs exactly as `ipfs add -r` of kubo
 // 0.43.1 with the profile opts.Profile does, and returns the root CID. A
 // symlink given as dir itself is followed; symlinks inside it never are.
+// Entries are left out as opts and dir's IgnoreFile say. Before anything
+// is imported the tree is walked once: one that holds a svcreg home or
+// private key file is refused (UnsafeTreeError) without a block stored.
 func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Options) (Result, error) {
 	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
 	if opts.PutCopies {
@@ -105,6 +119,19 @@ func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, com
 	if !fi.IsDir() {
 		return Result{}, fmt.Errorf("import %s: %w", dir, ErrNotDirectory)
 	}
+	f, err := newFilter(dir, opts)
+	if err != nil {
+		return Result{}, fmt.Errorf("import %s: %w", dir, err)
+	}
+	skipped, err := runSurvey(ctx, dir, f, opts.Homes)
+	if err != nil {
+		return Result{}, fmt.Errorf("import %s: %w", dir, err)
+	}
+	if opts.Skipped != nil {
+		for _, sk := range skipped {
+			opts.Skipped(sk)
+		}
+	}
 
 	importMu.Lock()
 	defer importMu.Unlock()
@@ -117,11 +144,11 @@ func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, com
 		prof:   prof,
 		cb:     prof.CidBuilder(),
 		dag:    dag,
-		hidden: opts.Hidden,
+		filter: f,
 		reuse:  reuse,
 		prog:   newProgress(opts.Progress),
 	}
-	root, err := im.addDir(dir)
+	root, err := im.addDir(dir, "")
 	if err == nil {
 		err = commit()
 	}
@@ -133,8 +160,9 @@ func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, com
 	return im.res, nil
 }
 
-// addDir imports the directory at path and returns its node.
-func (im *importer) addDir(path string) (ipld.Node, error) {
+// addDir imports the directory at path (rel inside the imported one) and
+// returns its node.
+func (im *importer) addDir(path, rel string) (ipld.Node, error) {
 	entries, err := os.ReadDir(path) // sorted by name
 	if err != nil {
 		return nil, err
@@ -152,7 +180,10 @@ func (im *importer) addDir(path string) (ipld.Node, error) {
 	for i, e := range entries {
 		paths[i] = filepath.Join(path, e.Name())
 	}
-	skip := func(i int) bool { return !im.hidden && strings.HasPrefix(entries[i].Name(), ".") }
+	skip := func(i int) bool {
+		_, skip := im.filter.skip(joinRel(rel, entries[i].Name()), entries[i].IsDir())
+		return skip
+	}
 	ahead := prefetch(im.ctx, paths, func(i int) bool { return !skip(i) && entries[i].Type().IsRegular() }, int(im.prof.ChunkSize))
 	defer ahead.stop()
 	for i, e := range entries {
@@ -170,7 +201,7 @@ func (im *importer) addDir(path string) (ipld.Node, error) {
 		if ok && !pre.large {
 			nd, err = im.addSmallFile(pre)
 		} else {
-			nd, err = im.addEntry(paths[i], e)
+			nd, err = im.addEntry(paths[i], joinRel(rel, e.Name()), e)
 		}
 		if err != nil {
 			return nil, err
@@ -187,10 +218,10 @@ func (im *importer) addDir(path string) (ipld.Node, error) {
 }
 
 // addEntry imports one directory entry without following symlinks.
-func (im *importer) addEntry(path string, e fs.DirEntry) (ipld.Node, error) {
+func (im *importer) addEntry(path, rel string, e fs.DirEntry) (ipld.Node, error) {
 	switch t := e.Type(); {
 	case t.IsDir():
-		return im.addDir(path)
+		return im.addDir(path, rel)
 	case t.IsRegular():
 		return im.addFile(path)
 	case t&fs.ModeSymlink != 0:

@@ -94,6 +94,9 @@ func parse(args []string) (spec, home string, ok bool) {
 	if home == "" {
 		home = os.Getenv("SVCREG_HOME")
 	}
+	if strings.HasPrefix(home, "~") {
+		return "", "", false // the full program expands or refuses it
+	}
 	if home == "" {
 		u, err := os.UserHomeDir()
 		if err != nil {
