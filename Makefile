@@ -6,7 +6,7 @@ KUBO_VER  := v0.43.1
 FUZZTIME  ?= 20000x
 GOFILES   := $(shell find . -name '*.go' -not -path './.cache/*' -not -path './tools/*')
 
-.PHONY: build test deps unit fuzz check demo bench kubo clean
+.PHONY: build test deps fmt unit fuzz check demo bench kubo clean
 
 build: $(BIN)
 
@@ -22,7 +22,12 @@ $(KUBO): tools/kubo/go.mod tools/kubo/go.sum
 	cd tools/kubo && $(GO) build -o ../../$(KUBO) github.com/ipfs/kubo/cmd/ipfs
 	$(KUBO) version | grep -q 0.43.1
 
-test: deps build kubo unit fuzz
+# fmt fails on any file gofmt would change, and unit on any go vet finding,
+# so neither can land.
+test: fmt deps build kubo unit fuzz
+
+fmt:
+	@test -z "$$(gofmt -l $(GOFILES))" || { echo "gofmt -l: not formatted (run gofmt -w):" >&2; gofmt -l $(GOFILES) >&2; exit 1; }
 
 # What the tests need from the system (Chromium): installed with apt-get
 # as root, else one line saying what to install.
@@ -51,8 +56,7 @@ fuzz:
 	  done; \
 	done
 
-check:
-	@test -z "$$(gofmt -l $(GOFILES))" || { gofmt -l $(GOFILES); exit 1; }
+check: fmt
 	$(MAKE) unit
 
 # Build, make a registry in a temporary home, publish the example service,

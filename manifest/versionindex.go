@@ -76,7 +76,6 @@ func (n VersionNode) validate() error {
 	return nil
 }
 
-
 // ReleaseEntrySize returns the exact number of bytes that the entry
 // version → r adds to an encoded VersionIndex leaf or inline Releases map,
 // so that the leaf limit can be checked without encoding.

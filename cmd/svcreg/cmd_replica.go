@@ -36,7 +36,7 @@ Examples:
    svcreg replica rm backup`,
 		Subcommands: []*cli.Command{
 			{
-				Name: "add", Usage: "push the registry to a kubo node from now on", ArgsUsage: "NAME",
+				Name: "add", Usage: "push the registry to a kubo node from now on", ArgsUsage: "NAME --kubo URL",
 				Description: "Examples:\n   svcreg replica add backup --kubo http://kubo-1.internal:5001 --pin",
 				Flags: withCommon(
 					&cli.StringFlag{Name: "kubo", Required: true, Usage: "the node's RPC API `URL`"},

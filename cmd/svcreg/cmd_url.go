@@ -88,7 +88,10 @@ func runURL(c *cli.Context) error {
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + p
 	if c.Bool("subdomain") {
-		u.Host, u.Path = subdomainOrigin(base.Host, h.reg.Name(), info, c.Bool("immutable")), "/"
+		if u.Host, err = subdomainOrigin(base, h.reg.Name(), info, c.Bool("immutable")); err != nil {
+			return err
+		}
+		u.Path = "/"
 	}
 	u.RawPath, u.RawQuery = "", query
 	u.Fragment = strings.TrimPrefix(c.String("fragment"), "#")
@@ -97,13 +100,19 @@ func runURL(c *cli.Context) error {
 }
 
 // subdomainOrigin is the host (with port) of the release's origin on the
-// subdomain gateway at host: VERSION.NAME.REGISTRY.svc.HOST, or, with
+// subdomain gateway at base: VERSION.NAME.REGISTRY.svc.HOST, or, with
 // immutable or for a release without such a name, its content's
-// CID.ipfs.HOST.
-func subdomainOrigin(host, registryName string, info registry.ReleaseInfo, immutable bool) string {
-	name, port, err := net.SplitHostPort(host)
-	if err != nil {
-		name, port = host, ""
+// CID.ipfs.HOST. A loopback address is written localhost, as kubo does
+// (browsers resolve *.localhost to the machine itself); another IP address
+// has no subdomains: a usage error.
+func subdomainOrigin(base *url.URL, registryName string, info registry.ReleaseInfo, immutable bool) (string, error) {
+	name, port := base.Hostname(), base.Port()
+	if ip := net.ParseIP(name); ip != nil {
+		if !ip.IsLoopback() {
+			return "", usageErr(fmt.Errorf("url: --subdomain needs a host name, and %s is an IP address: no browser resolves names under it", name),
+				"pass the gateway by a name whose subdomains reach it: --gateway http://localhost:PORT, or a host the server runs with --subdomain-host")
+		}
+		name = "localhost"
 	}
 	o, ok := gateway.ReleaseHost(info.Service, info.Version, registryName, name)
 	if immutable || !ok {
@@ -112,7 +121,7 @@ func subdomainOrigin(host, registryName string, info registry.ReleaseInfo, immut
 	if port != "" {
 		o = net.JoinHostPort(o, port)
 	}
-	return o
+	return o, nil
 }
 
 // urlTargetFlags are the flags that pick the registry (--registry, with

@@ -98,7 +98,7 @@ func complete(app *cli.App, words []string, w io.Writer) {
 		cur, words = words[len(words)-1], words[:len(words)-1]
 	}
 	l := splitLine(app, words)
-	if l.dashdash || l.pending || len(l.args) > 0 {
+	if l.dashdash || l.pending && !isFlag(cur) || l.cmd == nil && len(l.args) > 0 {
 		return // an argument, or a flag's value: the shell completes file names
 	}
 	cmd, cmds := l.cmd, app.Commands
@@ -106,7 +106,7 @@ func complete(app *cli.App, words []string, w io.Writer) {
 		cmds = cmd.Subcommands
 	}
 	switch {
-	case strings.HasPrefix(cur, "-"):
+	case strings.HasPrefix(cur, "-"): // flags stand anywhere, after arguments too
 		flags := append(commonFlags(), cli.HelpFlag, cli.VersionFlag)
 		if cmd != nil {
 			flags = append(slices.Clone(cmd.Flags), cli.HelpFlag)
@@ -120,7 +120,7 @@ func complete(app *cli.App, words []string, w io.Writer) {
 				fmt.Fprintf(w, "%s\t%s\n", name, usage)
 			}
 		}
-	case cmd == nil || len(cmd.Subcommands) > 0:
+	case len(l.args) == 0 && (cmd == nil || len(cmd.Subcommands) > 0):
 		for _, c := range cmds {
 			if !c.Hidden && c.Name != "help" && strings.HasPrefix(c.Name, cur) {
 				fmt.Fprintf(w, "%s\t%s\n", c.Name, c.Usage)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // commonFlags are accepted by every command, before or after its arguments.
@@ -24,9 +26,25 @@ func commonFlags() []cli.Flag {
 // signFlags are accepted by commands that sign a new manifest state.
 func signFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.DurationFlag{Name: "lifetime", Value: 48 * time.Hour, Usage: "validity of the new IPNS record"},
+		&cli.DurationFlag{Name: "lifetime", Value: ipns.DefaultLifetime, Action: checkLifetime,
+			Usage: "validity of the new IPNS record: more than 0, " + lifetimeRange()},
 		&cli.DurationFlag{Name: "ttl", Value: 5 * time.Minute, Usage: "cache TTL of the new IPNS record"},
 	}
+}
+
+// checkLifetime refuses a --lifetime outside (0, ipns.MaxLifetime]: a
+// record that is never valid, or valid for longer than svcreg signs.
+func checkLifetime(c *cli.Context, d time.Duration) error {
+	if d > 0 && d <= ipns.MaxLifetime {
+		return nil
+	}
+	return usageErr(fmt.Errorf("%s: --lifetime %s is out of range: it must be more than 0 and %s",
+		commandPath(c), d, lifetimeRange()), fmt.Sprintf("write a duration such as --lifetime 168h (the default is %dh)", ipns.DefaultLifetime/time.Hour))
+}
+
+// lifetimeRange words the upper bound of --lifetime.
+func lifetimeRange() string {
+	return fmt.Sprintf("at most %dh (%d days)", ipns.MaxLifetime/time.Hour, ipns.MaxLifetime/(24*time.Hour))
 }
 
 func withCommon(fs ...cli.Flag) []cli.Flag { return append(commonFlags(), fs...) }

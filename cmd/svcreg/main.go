@@ -37,7 +37,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		complete(app, args[2:], stdout)
 		return exitOK
 	}
-	err := app.RunContext(ctx, normalizeArgs(app, args))
+	line, err := normalizeArgs(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, line)
+	}
 	if err != nil && ctx.Err() != nil {
 		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
 	}

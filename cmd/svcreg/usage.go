@@ -19,6 +19,8 @@ import (
 func strictUsage(app *cli.App) {
 	app.OnUsageError = onUsageError
 	app.HideHelpCommand = true // replaced by newHelpCommand
+	// urfave/cli gives the app --help only along with its own help command
+	app.Flags = append(app.Flags, cli.HelpFlag)
 	app.Commands = append(app.Commands, newHelpCommand())
 	walkCommands(app.Commands, "", func(cmd *cli.Command, parent string) {
 		cmd.OnUsageError = onUsageError
@@ -41,8 +43,9 @@ func walkCommands(cmds []*cli.Command, parent string, fn func(cmd *cli.Command, 
 	}
 }
 
-// newHelpCommand is `svcreg help [COMMAND [SUBCOMMAND]]`: urfave/cli's
-// own shows only the first name's help and exits 0 for an unknown one.
+// newHelpCommand is `svcreg help [COMMAND [SUBCOMMAND]]`, the same as
+// `svcreg COMMAND [SUBCOMMAND] --help`: urfave/cli's own shows only the
+// first name's help and exits 0 for an unknown one.
 func newHelpCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "help",
@@ -57,23 +60,17 @@ func newHelpCommand() *cli.Command {
 			if c.NArg() == 0 {
 				return cli.ShowAppHelp(c)
 			}
-			var cmd *cli.Command
-			cmds, path := c.App.Commands, ""
+			cmds, path := c.App.Commands, []string{c.App.Name}
 			for _, name := range c.Args().Slice() {
-				if cmd = findCommand(cmds, name); cmd == nil {
-					return unknownCommandIn(cmds, path, name)
+				cmd := findCommand(cmds, name)
+				if cmd == nil {
+					return unknownCommandIn(cmds, strings.Join(path[1:], " "), name)
 				}
-				cmds, path = cmd.Subcommands, strings.TrimSpace(path+" "+cmd.Name)
+				cmds, path = cmd.Subcommands, append(path, cmd.Name)
 			}
-			tmpl := cli.CommandHelpTemplate
-			if len(cmd.Subcommands) > 0 {
-				tmpl = cli.SubcommandHelpTemplate
-			}
-			if !slices.Contains(cmd.Flags, cli.HelpFlag) {
-				cmd.Flags = append(cmd.Flags, cli.HelpFlag)
-			}
-			cli.HelpPrinter(c.App.Writer, tmpl, cmd)
-			return nil
+			// `svcreg PATH --help`, where urfave/cli sets the command up
+			// first (a group's help lists its subcommands only then)
+			return c.App.RunContext(c.Context, append(path, "--help"))
 		},
 	}
 }
@@ -105,13 +102,7 @@ func commandOf(app *cli.App, args []string) string {
 	if len(args) < 2 {
 		return ""
 	}
-	var names []string
-	cmds := app.Commands
-	for _, a := range splitLine(app, args[1:]).path {
-		c := findCommand(cmds, a)
-		names, cmds = append(names, c.Name), c.Subcommands
-	}
-	return strings.Join(names, " ")
+	return splitLine(app, args[1:]).name()
 }
 
 // onUsageError turns urfave/cli's flag errors into usage errors.

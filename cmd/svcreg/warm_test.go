@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,6 +60,28 @@ func TestWarmAgreesWithFullPath(t *testing.T) {
 				t.Errorf("svcreg %q: warm %d %q %q, full %d %q %q", args, code, out, errOut, fullCode, fullOut, fullErr)
 			}
 		}
+	}
+}
+
+// TestWarmDashValue: --home followed by a word starting with "-" has no
+// value, a usage error on the full path, so the warm path does not answer
+// from a home of that name; --home=-x names it.
+func TestWarmDashValue(t *testing.T) {
+	home := warmHome(t)
+	cid := strings.TrimSpace(mustSvcreg(t, home, "resolve", "say")) // caches the answer
+	dir := filepath.Dir(home)
+	if err := os.Rename(home, filepath.Join(dir, "-home")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if got, ok := warm.Answer([]string{"resolve", "say", "--home=-home"}); !ok || got != cid {
+		t.Fatalf("--home=-home: warm answer %q, %v; want %s", got, ok, cid)
+	}
+	if got, ok := warm.Answer([]string{"resolve", "say", "--home", "-home"}); ok {
+		t.Fatalf("--home -home: warm answer %q", got)
+	}
+	if code := run(t.Context(), []string{"svcreg", "resolve", "say", "--home", "-home"}, io.Discard, io.Discard); code != exitUsage {
+		t.Fatalf("--home -home: full path exit %d, want %d", code, exitUsage)
 	}
 }
 

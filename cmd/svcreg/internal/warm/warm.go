@@ -75,8 +75,8 @@ func parse(args []string) (spec, home string, ok bool) {
 	for i := 0; i < len(args); i++ {
 		switch t := args[i]; {
 		case t == "--home" || t == "-home":
-			if i+1 >= len(args) {
-				return "", "", false
+			if i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") && args[i+1] != "-" {
+				return "", "", false // no value: a usage error on the full path
 			}
 			i++
 			home = args[i]
