@@ -182,7 +182,7 @@ func classify(err error) int {
 		return exitUsage
 	case isAny(err, registry.ErrNoHead, registry.ErrServiceNotFound, manifest.ErrVersionNotFound,
 		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey,
-		registry.ErrRecordNotFound, errRemoteNotFound):
+		registry.ErrRecordNotFound, errRemoteNotFound, errReplicaNotFound):
 		return exitNotFound
 	case isAny(err, manifest.ErrImmutable, ipns.ErrKeyExists, errRemoteExists, errKuboAhead):
 		return exitConflict
