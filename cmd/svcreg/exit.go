@@ -232,6 +232,8 @@ func hintFor(err error) string {
 		return "a published version never changes: publish a new version instead"
 	case errors.Is(err, bolt.ErrCorruptIndex):
 		return "the index (index.db) is damaged: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
+	case errors.Is(err, registry.ErrBlockNotFound):
+		return "blocks are missing from SVCREG_HOME: 'svcreg fsck' lists them, 'svcreg fsck --repair --gateway URL' fetches them"
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return "the local block store is damaged; restore SVCREG_HOME from a backup or fetch the blocks again"
 	case errors.Is(err, bolt.ErrLocked):
