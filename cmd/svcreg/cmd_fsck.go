@@ -43,8 +43,9 @@ corrupt blocks to blocks/.quarantine, and fetches missing or corrupt
 blocks from the followed registries' gateways and any --gateway.
 
 Exit status: 0 when nothing is wrong (after --repair: nothing is left
-wrong), 5 when problems remain, 8 when the only problems left are blocks
-no gateway could be asked for.
+wrong), 5 when problems remain (always without --repair, which fetches
+nothing); with --repair, 8 when the only problems left are blocks whose
+fetch failed because no gateway answered.
 
 Examples:
    svcreg fsck
