@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -77,8 +78,8 @@ type LogEntry struct {
 }
 
 // Log returns up to n states (all when n <= 0), newest first, following
-// prev links from the head. A missing older block ends the log early with
-// an error saying so.
+// prev links from the head. A missing older state ends the log early: the
+// newer states come with a *HistoryError.
 func (r *Registry) Log(ctx context.Context, n int) ([]LogEntry, error) {
 	h, err := r.Head(ctx)
 	if err != nil {
@@ -90,7 +91,9 @@ func (r *Registry) Log(ctx context.Context, n int) ([]LogEntry, error) {
 			return out, err
 		}
 		m, err := r.loadManifest(ctx, r.blocks.Get, c)
-		if err != nil {
+		if errors.Is(err, ErrBlockNotFound) && len(out) > 0 {
+			return out, &HistoryError{Seq: h.Seq - uint64(len(out)), Root: c, Err: err}
+		} else if err != nil {
 			return out, err
 		}
 		// Each step goes one sequence down, so a prev link that loops

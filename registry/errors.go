@@ -2,6 +2,9 @@ package registry
 
 import (
 	"errors"
+	"fmt"
+
+	"github.com/ipfs/go-cid"
 
 	"github.com/svcreg/svcreg/manifest"
 )
@@ -83,3 +86,22 @@ type LockEntryError struct {
 
 func (e *LockEntryError) Error() string { return e.Err.Error() }
 func (e *LockEntryError) Unwrap() error { return e.Err }
+
+// HistoryError is returned by Registry.Log when a state older than the
+// head is not stored (gc --keep-history removed it, or it was never
+// fetched): that state and every older one cannot be read. It wraps the
+// read's error (ErrBlockNotFound).
+type HistoryError struct {
+	Seq  uint64  // the newest state that is not stored
+	Root cid.Cid // its manifest block
+	Err  error
+}
+
+func (e *HistoryError) Error() string {
+	if e.Seq == 1 {
+		return fmt.Sprintf("state 1 of the history (%s) is no longer in this home", e.Root)
+	}
+	return fmt.Sprintf("states 1-%d of the history are no longer in this home (state %d is %s)", e.Seq, e.Seq, e.Root)
+}
+
+func (e *HistoryError) Unwrap() error { return e.Err }

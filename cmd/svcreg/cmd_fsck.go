@@ -43,8 +43,9 @@ corrupt blocks to blocks/.quarantine, and fetches missing or corrupt
 blocks from the followed registries' gateways and any --gateway.
 
 Exit status: 0 when nothing is wrong (after --repair: nothing is left
-wrong), 5 when problems remain, 8 when the only problems left are blocks
-no gateway could be asked for.
+wrong), 5 when problems remain (always without --repair, which fetches
+nothing); with --repair, 8 when the only problems left are blocks whose
+fetch failed because no gateway answered.
 
 Examples:
    svcreg fsck
@@ -322,12 +323,28 @@ func fsckExit(c *cli.Context, rep *fsckReport) error {
 	}
 	err := fmt.Errorf("fsck: %d problem(s), the first: %s", len(rep.Problems), rep.Problems[0])
 	switch {
-	case rep.network:
+	case rep.network && fsckOnlyBlocksLeft(rep):
 		return &cliError{err: err, code: exitNetwork, hint: "the missing blocks could not be fetched: check the gateways (svcreg remote ls, --gateway URL)"}
 	case c.Bool("repair"):
 		return &cliError{err: err, code: exitIntegrity, hint: "what is left could not be repaired here: fetch it with --gateway URL, or restore SVCREG_HOME from a backup"}
 	}
 	return &cliError{err: err, code: exitIntegrity, hint: "run 'svcreg fsck --repair'"}
+}
+
+// fsckOnlyBlocksLeft reports whether every problem left is a registry's
+// missing or corrupt blocks (one line each, from fsckWalk): then a
+// gateway that answers could repair them all.
+func fsckOnlyBlocksLeft(rep *fsckReport) bool {
+	lines := 0
+	for _, r := range rep.Registries {
+		if r.Corrupt > 0 {
+			lines++
+		}
+		if r.Own && r.Missing > 0 {
+			lines++
+		}
+	}
+	return lines == len(rep.Problems)
 }
 
 func printFsck(w io.Writer, rep *fsckReport) {

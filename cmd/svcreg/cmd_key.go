@@ -115,7 +115,8 @@ func runKeyImport(c *cli.Context) error {
 	}
 	k, err := ipns.ParseKey(data)
 	if err != nil {
-		return err
+		return usageErr(fmt.Errorf("%s is not a registry key: %w", c.Args().First(), err),
+			"key import takes a file written by 'svcreg key export' or 'ipfs key export' (an ed25519 key)")
 	}
 	dir, err := homeDir(c)
 	if err != nil {

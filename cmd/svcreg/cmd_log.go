@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry"
 )
 
 func newLogCommand() *cli.Command {
@@ -14,10 +17,17 @@ func newLogCommand() *cli.Command {
 		Usage: "show the manifest history, newest first",
 		Description: `Each line: sequence, manifest root CID, time (UTC), what changed.
 
+After 'svcreg gc --keep-history N' the older states are no longer in the
+home: log fails there (exit 5) and says so; --local-only shows the kept
+states and notes the rest on stderr.
+
 Examples:
    svcreg log
-   svcreg log -n 5 --json`,
-		Flags:  withCommon(append(readFlags(), &cli.IntFlag{Name: "n", Usage: "show at most N states (0: all)"})...),
+   svcreg log -n 5 --json
+   svcreg log --local-only`,
+		Flags: withCommon(append(readFlags(),
+			&cli.IntFlag{Name: "n", Usage: "show at most N states (0: all)"},
+			&cli.BoolFlag{Name: "local-only", Usage: "show the states this home keeps, without failing on older ones it no longer has"})...),
 		Action: runLog,
 	}
 }
@@ -39,7 +49,13 @@ func runLog(c *cli.Context) error {
 	}
 	defer h.Close()
 	entries, err := h.reg.Log(c.Context, c.Int("n"))
-	if err != nil {
+	var he *registry.HistoryError
+	switch {
+	case errors.As(err, &he) && c.Bool("local-only"):
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: note: %v\n", err)
+	case errors.As(err, &he):
+		return withHint(err, fmt.Sprintf("'svcreg log --local-only' lists the %d states kept here; the older ones come back with 'svcreg import' of a CAR from a home that has them", len(entries)))
+	case err != nil:
 		return err
 	}
 	out := make([]logOut, 0, len(entries))

@@ -56,11 +56,11 @@ type replicaOut struct {
 	Name        string `json:"name"`
 	Kubo        string `json:"kubo"`
 	Pin         bool   `json:"pin"`
-	LastSuccess string `json:"last_success,omitempty"`
-	LastFailure string `json:"last_failure,omitempty"`
-	LastError   string `json:"last_error,omitempty"`
-	Seq         uint64 `json:"seq,omitempty"` // the sequence it last took
-	Lag         uint64 `json:"lag"`           // sequences behind the head
+	LastSuccess string `json:"last_success"` // RFC 3339, "" when never
+	LastFailure string `json:"last_failure"` // RFC 3339, "" when never
+	LastError   string `json:"last_error"`
+	Seq         uint64 `json:"seq"` // the sequence it last took, 0 when none
+	Lag         uint64 `json:"lag"` // sequences behind the head
 }
 
 func runReplicaAdd(c *cli.Context) error {
@@ -77,6 +77,9 @@ func runReplicaAdd(c *cli.Context) error {
 	}
 	dir, cfg, err := openConfig(c)
 	if err != nil {
+		return err
+	}
+	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
 		return err
 	}
 	if cfg.Replicas == nil {
@@ -138,6 +141,9 @@ func runReplicaRemove(c *cli.Context) error {
 	name := c.Args().First()
 	dir, cfg, err := openConfig(c)
 	if err != nil {
+		return err
+	}
+	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
 		return err
 	}
 	if _, ok := cfg.Replicas[name]; !ok {

@@ -51,8 +51,8 @@ type replicaPush struct {
 	Kubo     string `json:"kubo"`
 	Attempts int    `json:"attempts"`
 	Blocks   uint64 `json:"blocks"`
-	Record   string `json:"record,omitempty"`
-	Error    string `json:"error,omitempty"`
+	Record   string `json:"record"` // stored, unchanged, refused, unreachable or failed (follow.Push*)
+	Error    string `json:"error"`  // why, when not stored or unchanged
 }
 
 func runRepublish(c *cli.Context) error {
@@ -64,6 +64,9 @@ func runRepublish(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if err := h.requireWritable(); err != nil {
+		return err // re-signing stores a record in the index
+	}
 	cfg, err := loadConfig(h.dir)
 	if err != nil {
 		return err
@@ -89,7 +92,7 @@ func runRepublish(c *cli.Context) error {
 	var errs []error
 	for _, rep := range f.Replicate(c.Context, replicas, follow.Retry{}) {
 		p := replicaPush{Name: rep.Replica.Name, Kubo: rep.Replica.Kubo.String(), Attempts: rep.Attempts,
-			Blocks: rep.Result.Blocks, Record: rep.Result.Record}
+			Blocks: rep.Result.Blocks, Record: rep.Outcome()}
 		if rep.Err != nil {
 			p.Error = rep.Err.Error()
 			errs = append(errs, fmt.Errorf("replica %s: %w", rep.Replica.Name, rep.Err))

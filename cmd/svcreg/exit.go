@@ -190,7 +190,7 @@ func classify(err error) int {
 		return exitUsage
 	case isAny(err, registry.ErrNoHead, registry.ErrServiceNotFound, manifest.ErrVersionNotFound,
 		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey,
-		registry.ErrRecordNotFound, errRemoteNotFound):
+		registry.ErrRecordNotFound, errRemoteNotFound, errReplicaNotFound):
 		return exitNotFound
 	case isAny(err, manifest.ErrImmutable, ipns.ErrKeyExists, errRemoteExists, errKuboAhead):
 		return exitConflict
@@ -246,6 +246,8 @@ func hintFor(err error) string {
 		return unsafeContentHint
 	case errors.Is(err, unixfs.ErrTooLarge):
 		return limitHint
+	case errors.Is(err, registry.ErrBlockNotFound):
+		return "blocks are missing from SVCREG_HOME: 'svcreg fsck' lists them, 'svcreg fsck --repair --gateway URL' fetches them"
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return "the local block store is damaged and no gateway gave a good copy: run 'svcreg fsck --repair' (with --gateway URL to fetch good copies), or restore SVCREG_HOME from a backup"
 	case errors.Is(err, bolt.ErrLocked):

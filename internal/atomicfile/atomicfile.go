@@ -52,7 +52,9 @@ func Write(path string, perm fs.FileMode, sync bool, fn func(io.Writer) error) e
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(dir, TempPrefix+hex.EncodeToString(rnd[:]))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return &fs.PathError{Op: "write", Path: path, Err: pe.Err} // path, not the temporary file's name
+	} else if err != nil {
 		return err
 	}
 	err = fn(f)

@@ -52,6 +52,18 @@ func (m *Metrics) head(name string, seq uint64, eol, at time.Time, synced bool) 
 	}
 }
 
+// track makes the error counters of registry name and its replicas
+// exist at 0, so that they are served before the first error.
+func (m *Metrics) track(name string, replicas []Replica) {
+	if m == nil {
+		return
+	}
+	m.syncErrors.WithLabelValues(name)
+	for _, r := range replicas {
+		m.pushErrors.WithLabelValues(name, r.Name)
+	}
+}
+
 func (m *Metrics) syncError(name string) {
 	if m != nil {
 		m.syncErrors.WithLabelValues(name).Inc()

@@ -2,6 +2,7 @@ package follow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
@@ -63,16 +64,40 @@ type Node struct {
 	status map[string]*Status
 }
 
-// Status is what a Node reports about one registry (GET /healthz).
+// Status is what a Node reports about one registry (GET /healthz). Its
+// JSON form has every key: "", false and 0 when empty, and null for a
+// time not known yet.
 type Status struct {
-	Registry string    `json:"registry"`
-	Own      bool      `json:"own,omitempty"`
-	Seq      uint64    `json:"seq"`
-	Root     string    `json:"root,omitempty"`
-	Expires  time.Time `json:"expires,omitzero"`
-	LastSync time.Time `json:"last_sync,omitzero"`
-	LastErr  string    `json:"last_error,omitempty"`
-	Mirrored uint64    `json:"mirrored_seq,omitempty"`
+	Registry string
+	Own      bool
+	Seq      uint64
+	Root     string
+	Expires  time.Time
+	LastSync time.Time
+	LastErr  string
+	Mirrored uint64
+}
+
+// MarshalJSON writes the status with every key (see Status).
+func (s Status) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Registry string     `json:"registry"`
+		Own      bool       `json:"own"`
+		Seq      uint64     `json:"seq"`
+		Root     string     `json:"root"`
+		Expires  *time.Time `json:"expires"`
+		LastSync *time.Time `json:"last_sync"`
+		LastErr  string     `json:"last_error"`
+		Mirrored uint64     `json:"mirrored_seq"`
+	}{s.Registry, s.Own, s.Seq, s.Root, knownTime(s.Expires), knownTime(s.LastSync), s.LastErr, s.Mirrored})
+}
+
+// knownTime is t, or nil when t is zero (not known yet).
+func knownTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // Statuses returns the status of every registry the node keeps.
@@ -109,9 +134,11 @@ func (n *Node) Run(ctx context.Context) {
 	}
 	var wg sync.WaitGroup
 	for _, f := range n.Follow {
+		n.Metrics.track(f.name, n.Replicas)
 		wg.Go(func() { n.follow(ctx, f) })
 	}
 	if n.Own != nil && n.Key != nil {
+		n.Metrics.track(n.Own.name, n.Replicas)
 		wg.Go(func() { n.keep(ctx) })
 	}
 	wg.Wait()
@@ -239,6 +266,7 @@ func (n *Node) keep(ctx context.Context) {
 			return
 		case err != nil:
 			n.Logger.Warn("re-sign failed", "registry", name, "err", err)
+			n.Metrics.syncError(name)
 			n.update(name, func(st *Status) { st.Own, st.LastErr = true, err.Error() })
 		default:
 			if r.Resigned {

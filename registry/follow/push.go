@@ -29,7 +29,7 @@ type PushResult struct {
 	Incremental bool          // only the blocks new since the node's pinned state were sent
 	From        uint64        // the node's seq before, when known
 	Pinned      bool
-	Record      string // "stored" or "unchanged"
+	Record      string // PushStored or PushUnchanged once the node took the record; "" before
 	Notes       []string
 }
 
@@ -52,7 +52,7 @@ func (f *Follower) Push(ctx context.Context, k *kubo.Client, opts PushOptions) (
 	if _, err := ipns.VerifyHead(head, f.cfg.Now()); err != nil {
 		return PushResult{}, fmt.Errorf("push seq %d of %s: %w: %w", head.Seq, head.Name, ErrNotLive, err)
 	}
-	res := PushResult{Head: head, Record: "stored"}
+	res := PushResult{Head: head}
 	base, baseSeq := f.nodeState(ctx, k)
 	switch {
 	case baseSeq > head.Seq:
@@ -181,9 +181,10 @@ func putRecord(ctx context.Context, k *kubo.Client, head registry.Head, res *Pus
 	var se *kubo.SeqError
 	switch {
 	case err == nil:
+		res.Record = PushStored
 		return nil
 	case errors.As(err, &se) && se.Have == head.Seq:
-		res.Record = "unchanged"
+		res.Record = PushUnchanged
 		return nil
 	case errors.As(err, &se):
 		return fmt.Errorf("%w: %s holds seq %d of %s, this home has seq %d", ErrNodeAhead, k, se.Have, head.Name, head.Seq)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/kubo"
 )
 
@@ -31,6 +32,31 @@ type ReplicaReport struct {
 	Result   PushResult
 	Attempts int
 	Err      error // nil: pushed
+}
+
+// What a replica did with a push, as ReplicaReport.Outcome says it.
+const (
+	PushStored      = "stored"      // the node took the record
+	PushUnchanged   = "unchanged"   // the node held the record's sequence already
+	PushRefused     = "refused"     // the node answered and refused (newer state, or an error of its own)
+	PushUnreachable = "unreachable" // the node could not be reached
+	PushFailed      = "failed"      // nothing reached the node: a problem on this side
+)
+
+// Outcome says what the replica did with the push: PushStored or
+// PushUnchanged when it took it, else PushRefused, PushUnreachable or
+// PushFailed, and Err says why.
+func (r ReplicaReport) Outcome() string {
+	var ke *kubo.Error
+	switch {
+	case r.Err == nil:
+		return r.Result.Record
+	case errors.Is(r.Err, registry.ErrUnreachable):
+		return PushUnreachable
+	case errors.Is(r.Err, ErrNodeAhead), errors.As(r.Err, &ke):
+		return PushRefused
+	}
+	return PushFailed
 }
 
 // Retry says how often and how patiently Replicate pushes to a replica

@@ -54,8 +54,8 @@ type BrowseState struct {
 type BrowseService struct {
 	Name     string            `json:"name"`
 	URL      string            `json:"url"` // its page
-	Latest   string            `json:"latest,omitempty"`
-	Open     string            `json:"open,omitempty"` // the latest release in a browser
+	Latest   string            `json:"latest"`
+	Open     string            `json:"open"` // the latest release in a browser, "" when none
 	Tags     map[string]string `json:"tags"`
 	Versions []BrowseVersion   `json:"versions,omitempty"`
 }
@@ -67,7 +67,7 @@ type BrowseVersion struct {
 	Size       uint64    `json:"size"`
 	Published  time.Time `json:"published"`
 	Yanked     bool      `json:"yanked"`
-	YankReason string    `json:"yankReason,omitempty"`
+	YankReason string    `json:"yankReason"`
 	Open       string    `json:"open"`  // the release in a browser (its own origin when configured)
 	Files      string    `json:"files"` // the release's file listing
 }

@@ -120,6 +120,9 @@ func (k *Key) Save(path string) error {
 	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".key-*.tmp") // mode 0600
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err // path, not the temporary file's name
+	}
 	if err != nil {
 		return fmt.Errorf("save key %s: %w", path, err)
 	}

@@ -56,7 +56,7 @@ func export(ctx context.Context, bs blockstore.Blockstore, root cid.Cid, dst str
 	vbs := &verifyingBlockstore{Blockstore: bs}
 	defer func() {
 		if err != nil {
-			err = fmt.Errorf("export %s to %s: %w", root, dst, vbs.explain(err))
+			err = fmt.Errorf("export %s to %s: %w", root, dst, notFound(vbs.explain(err)))
 		}
 	}()
 	dserv := merkledag.NewDAGService(blockservice.New(vbs, nil))

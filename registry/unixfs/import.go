@@ -3,6 +3,7 @@ package unixfs
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -113,6 +114,9 @@ func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, com
 		return Result{}, fmt.Errorf("import %s: %w", dir, err)
 	}
 	fi, err := os.Stat(dir)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err // the path is named once, below
+	}
 	if err != nil {
 		return Result{}, fmt.Errorf("import %s: %w", dir, err)
 	}
