@@ -18,6 +18,7 @@ import (
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -232,6 +233,8 @@ func hintFor(err error) string {
 		return "a published version never changes: publish a new version instead"
 	case errors.Is(err, bolt.ErrCorruptIndex):
 		return "the index (index.db) is damaged: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
+	case errors.As(err, new(*ipnsname.HomePermissionError)):
+		return homePermissionHint(err)
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return "the local block store is damaged; restore SVCREG_HOME from a backup or fetch the blocks again"
 	case errors.Is(err, bolt.ErrLocked):
@@ -258,6 +261,13 @@ func hintFor(err error) string {
 		return "another program listens on that address: pick another, or port 0 for any free one"
 	}
 	return ""
+}
+
+// homePermissionHint says how to close a home that others may write.
+func homePermissionHint(err error) string {
+	var pe *ipnsname.HomePermissionError
+	errors.As(err, &pe)
+	return fmt.Sprintf("whoever may write there can make svcreg's index lie; if only you should, run: chmod go-w %s", pe.Path)
 }
 
 func isAny(err error, targets ...error) bool {
