@@ -86,6 +86,9 @@ func runPublish(c *cli.Context) error {
 	if err := h.requireWritable(); err != nil {
 		return err
 	}
+	if err := h.startLease(); err != nil { // gc keeps the blocks until the head moves
+		return err
+	}
 	// Write every block unsynced, then sync them all at once (flatfs.Batch)
 	// before the registry, which syncs its own few blocks, moves the head.
 	batch := h.blocks.NewBatch()
