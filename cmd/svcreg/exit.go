@@ -19,6 +19,7 @@ import (
 	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
+	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -190,7 +191,8 @@ func classify(err error) int {
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, car.ErrInvalidCAR):
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, car.ErrInvalidCAR,
+		remote.ErrInvalidData):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile):
 		return exitInput
