@@ -152,9 +152,9 @@ func report(stdout, stderr io.Writer, err error, asJSON bool) int {
 		return exitOK
 	}
 	f := explain(err)
-	fmt.Fprintf(stderr, "svcreg: error: %s\n", f.message)
+	fmt.Fprintf(stderr, "svcreg: error: %s\n", escapeControls(f.message))
 	if f.hint != "" {
-		fmt.Fprintf(stderr, "svcreg: hint: %s\n", f.hint)
+		fmt.Fprintf(stderr, "svcreg: hint: %s\n", escapeControls(f.hint))
 	}
 	if cw, ok := stdout.(*countingWriter); asJSON && (!ok || cw.n == 0) {
 		enc := json.NewEncoder(stdout)
