@@ -29,6 +29,11 @@ var ErrRollback = errors.New("sequence is not above the highest seen")
 // without its signing key.
 var ErrReadOnly = errors.New("registry is read-only without its key")
 
+// ErrDamagedResolution is returned by Cache.Resolution when the answer
+// stored for a query fails its check: the index was damaged. Resolve then
+// answers from the manifest and stores the answer again.
+var ErrDamagedResolution = errors.New("cached resolution is damaged")
+
 // ErrServiceNotFound is returned when a service is not in the registry.
 var ErrServiceNotFound = errors.New("service not found")
 

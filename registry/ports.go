@@ -50,6 +50,10 @@ type Resolution struct {
 	CID        cid.Cid
 	Yanked     bool
 	YankReason string
+	// Damaged, set by Registry.Resolve only, is why the cached answer was
+	// not used: it failed its check (wraps ErrDamagedResolution). The
+	// answer then comes from the manifest.
+	Damaged error
 }
 
 // Cache is the local index of heads, rollback floors and resolutions.
@@ -65,7 +69,9 @@ type Cache interface {
 	SwapHead(ctx context.Context, prevSeq uint64, h Head) error
 	// Floor returns the highest sequence ever accepted for name (0: none).
 	Floor(ctx context.Context, name string) (uint64, error)
-	// Resolution returns the cached answer for query at root, if any.
+	// Resolution returns the cached answer for query at root, if any. It
+	// wraps ErrDamagedResolution when the stored answer fails its check
+	// (and drops it, where the cache can write).
 	Resolution(ctx context.Context, name string, root cid.Cid, query string) (Resolution, bool, error)
 	// PutResolution caches an answer for query at root. It is a no-op when
 	// root is no longer the head of name.

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 
@@ -12,22 +13,26 @@ import (
 
 // Resolve answers spec at the current head: from the cache when this head
 // answered it before, else from the manifest (and caches the answer,
-// unless it is a yanked version named exactly: see Resolution).
+// unless it is a yanked version named exactly: see Resolution). A cached
+// answer that fails its check is not used: the answer comes from the
+// manifest, with Resolution.Damaged set.
 func (r *Registry) Resolve(ctx context.Context, spec manifest.Spec) (Resolution, error) {
 	h, err := r.Head(ctx)
 	if err != nil {
 		return Resolution{}, err
 	}
-	if res, ok, err := r.cache.Resolution(ctx, r.name, h.Root, spec.String()); err != nil {
-		return Resolution{}, err
-	} else if ok {
+	res, ok, damaged := r.cachedResolution(ctx, h, spec)
+	if ok {
 		return res, nil
+	}
+	if damaged != nil && !errors.Is(damaged, ErrDamagedResolution) {
+		return Resolution{}, damaged
 	}
 	info, err := r.resolveAt(ctx, h, spec)
 	if err != nil {
 		return Resolution{}, err
 	}
-	res := Resolution{Service: string(info.Service), Version: info.Version.String(), CID: info.Release.Content}
+	res = Resolution{Service: string(info.Service), Version: info.Version.String(), CID: info.Release.Content, Damaged: damaged}
 	if y := info.Release.Yank; y != nil {
 		// Not cached: whoever resolves it again must hear that it is yanked.
 		res.Yanked, res.YankReason = true, y.Reason
@@ -37,6 +42,16 @@ func (r *Registry) Resolve(ctx context.Context, spec manifest.Spec) (Resolution,
 		r.log.Warn("cache resolution", "spec", spec.String(), "err", err)
 	}
 	return res, nil
+}
+
+// cachedResolution returns the answer the cache holds for spec at h, or
+// the cache's error; a damaged answer is logged.
+func (r *Registry) cachedResolution(ctx context.Context, h Head, spec manifest.Spec) (Resolution, bool, error) {
+	res, ok, err := r.cache.Resolution(ctx, r.name, h.Root, spec.String())
+	if errors.Is(err, ErrDamagedResolution) {
+		r.log.Warn("cached resolution damaged", "spec", spec.String(), "err", err)
+	}
+	return res, ok && err == nil, err
 }
 
 // ReleaseInfo describes one release as of a manifest state.

@@ -33,7 +33,10 @@ behind (blocks/**/.put-*, heads/*/.put-*).
 gc is safe while publishers, fetches and a server run. Only blocks and
 files last written more than --grace ago are removed; a publish writes or
 touches every block it links before it moves the head, so none of them is
-that old. Before removing anything gc takes the index lock, which a head
+that old. Whatever --grace (0s included), nothing is removed that was
+written since the start of a publish, tag, yank or other change of the
+home's own registry still in progress (each marks itself in
+blocks/.writers/ while it runs). Before removing anything gc takes the index lock, which a head
 needs to move, and walks any head that moved since it looked; a block a
 publish touches after gc removed it is written again.
 
@@ -93,7 +96,10 @@ func runGC(c *cli.Context) error {
 	if _, err := h.blocks.RestoreTrash(); err != nil {
 		return err
 	}
-	cutoff := time.Now().Add(-c.Duration("grace"))
+	cutoff, err := gcCutoff(h, c.Duration("grace"), out.DryRun)
+	if err != nil {
+		return err
+	}
 	m := newMarker(h.blocks, c.Int("keep-history"))
 	keep, err := gcKeep(c, h.dir)
 	if err != nil {
@@ -141,6 +147,31 @@ func runGC(c *cli.Context) error {
 		}
 		fmt.Fprintln(w)
 	})
+}
+
+// gcCutoff returns the time before which gc may remove what no head
+// reaches: grace before now, and never after the start of the oldest
+// lease a writer still holds (flatfs.Lease), so that nothing a publish in
+// progress wrote or touched goes. gc takes a lease itself to read "now"
+// on the clock that stamps the files: a writer that starts later writes
+// nothing older. A dry run reads the clock and writes nothing.
+func gcCutoff(h *home, grace time.Duration, dry bool) (time.Time, error) {
+	now := time.Now()
+	if !dry {
+		if err := h.startLease(); err != nil {
+			return time.Time{}, err
+		}
+		now = h.lease.Start
+	}
+	cutoff := now.Add(-grace)
+	oldest, ok, err := h.blocks.OldestLease(dry)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && oldest.Before(cutoff) {
+		cutoff = oldest
+	}
+	return cutoff, nil
 }
 
 // gcMark marks what heads reach. A block of a registry that is stored

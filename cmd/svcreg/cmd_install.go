@@ -128,7 +128,7 @@ func runInstall(c *cli.Context) error {
 	}
 	return emit(c, out, func(w io.Writer) {
 		for _, o := range out {
-			fmt.Fprintf(w, "%s@%s %s -> %s\n", o.Service, o.Version, o.CID, o.Path)
+			fmt.Fprintf(w, "%s@%s %s -> %s\n", o.Service, o.Version, o.CID, quoteName(o.Path))
 		}
 	})
 }

@@ -114,6 +114,9 @@ func runPublish(c *cli.Context) error {
 	if _, err := loadKey(h.dir); err != nil {
 		return err // before any block is stored: a failed publish changes nothing
 	}
+	if err := h.startLease(); err != nil { // gc keeps the blocks until the head moves
+		return err
+	}
 	// Write every block unsynced, then sync them all at once (flatfs.Batch)
 	// before the registry, which syncs its own few blocks, moves the head.
 	batch := h.blocks.NewBatch()

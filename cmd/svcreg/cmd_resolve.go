@@ -46,6 +46,9 @@ func runResolve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if res.Damaged != nil {
+		warnf(c, "index: %v; resolved from the manifest instead", res.Damaged)
+	}
 	if res.Yanked {
 		warnYanked(c, res.Service, res.Version, res.YankReason)
 	}

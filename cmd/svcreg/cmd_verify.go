@@ -108,20 +108,20 @@ func runVerify(c *cli.Context) error {
 
 func printVerify(w io.Writer, out verifyOut) {
 	if out.Identical {
-		fmt.Fprintf(w, "%s@%s %s: %s rebuilds it exactly (%s, hidden %t)\n", out.Service, out.Version, out.Want, out.Dir, out.Profile, out.Hidden)
+		fmt.Fprintf(w, "%s@%s %s: %s rebuilds it exactly (%s, hidden %t)\n", out.Service, out.Version, out.Want, quoteName(out.Dir), out.Profile, out.Hidden)
 		return
 	}
-	fmt.Fprintf(w, "%s@%s is %s; %s rebuilds to %s (%s, hidden %t)\n", out.Service, out.Version, out.Want, out.Dir, out.Got, out.Profile, out.Hidden)
+	fmt.Fprintf(w, "%s@%s is %s; %s rebuilds to %s (%s, hidden %t)\n", out.Service, out.Version, out.Want, quoteName(out.Dir), out.Got, out.Profile, out.Hidden)
 	for _, ch := range out.Changes {
 		switch ch.Change {
 		case string(unixfs.Modified):
-			fmt.Fprintf(w, "modified %s (%s -> %s)\n", ch.Path, ch.Old, ch.New)
+			fmt.Fprintf(w, "modified %s (%s -> %s)\n", quoteName(ch.Path), ch.Old, ch.New)
 		default:
-			fmt.Fprintf(w, "%-8s %s\n", ch.Change, ch.Path)
+			fmt.Fprintf(w, "%-8s %s\n", ch.Change, quoteName(ch.Path))
 		}
 	}
 	if out.DiffError != "" {
-		fmt.Fprintf(w, "cannot list the differences: %s\n", out.DiffError)
+		fmt.Fprintf(w, "cannot list the differences: %s\n", escapeControls(out.DiffError))
 	}
 }
 

@@ -19,6 +19,8 @@ import (
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
+	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -155,9 +157,9 @@ func report(stdout, stderr io.Writer, err error, asJSON bool) int {
 		return exitOK
 	}
 	f := explain(err)
-	fmt.Fprintf(stderr, "svcreg: error: %s\n", f.message)
+	fmt.Fprintf(stderr, "svcreg: error: %s\n", escapeControls(f.message))
 	if f.hint != "" {
-		fmt.Fprintf(stderr, "svcreg: hint: %s\n", f.hint)
+		fmt.Fprintf(stderr, "svcreg: hint: %s\n", escapeControls(f.hint))
 	}
 	if cw, ok := stdout.(*countingWriter); asJSON && (!ok || cw.n == 0) {
 		enc := json.NewEncoder(stdout)
@@ -197,7 +199,8 @@ func classify(err error) int {
 	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, unixfs.ErrTooLarge, car.ErrInvalidCAR):
+		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, unixfs.ErrTooLarge, car.ErrInvalidCAR,
+		remote.ErrInvalidData):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile, atomicfile.ErrIsDir):
 		return exitInput
@@ -242,6 +245,8 @@ func hintFor(err error) string {
 		return "a published version never changes: publish a new version instead"
 	case errors.Is(err, bolt.ErrCorruptIndex):
 		return "the index (index.db) is damaged or missing: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
+	case errors.As(err, new(*ipnsname.HomePermissionError)):
+		return homePermissionHint(err)
 	case isAny(err, registry.ErrUnsafeContent, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
 		return unsafeContentHint
 	case errors.Is(err, unixfs.ErrTooLarge):
@@ -286,6 +291,12 @@ func hintFor(err error) string {
 // never writes out.
 const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
 	"its publisher must publish a fixed version"
+// homePermissionHint says how to close a home that others may write.
+func homePermissionHint(err error) string {
+	var pe *ipnsname.HomePermissionError
+	errors.As(err, &pe)
+	return fmt.Sprintf("whoever may write there can make svcreg's index lie; if only you should, run: chmod go-w %s", pe.Path)
+}
 
 func isAny(err error, targets ...error) bool {
 	for _, t := range targets {

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
 
 // commonFlags are accepted by every command, before or after its arguments.
@@ -50,7 +51,9 @@ func lifetimeRange() string {
 func withCommon(fs ...cli.Flag) []cli.Flag { return append(commonFlags(), fs...) }
 
 // homeDir returns --home, $SVCREG_HOME or ~/.svcreg as an absolute path.
-// A path that exists but is not a directory is an input error (exit 6).
+// A path that exists but is not a directory is an input error (exit 6); a
+// home its group or others may write is refused (ipnsname.CheckHome, the
+// rule the warm path applies too).
 func homeDir(c *cli.Context) (string, error) {
 	dir, err := homeDirPath(c)
 	if err != nil {
@@ -59,6 +62,9 @@ func homeDir(c *cli.Context) (string, error) {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() || errors.Is(err, syscall.ENOTDIR) {
 		return "", &cliError{err: fmt.Errorf("home %s is not a directory", dir), code: exitInput,
 			hint: "point SVCREG_HOME (or --home) at a directory; svcreg creates it when it does not exist"}
+	}
+	if err := ipnsname.CheckHome(dir); err != nil {
+		return "", err
 	}
 	return dir, nil
 }

@@ -66,6 +66,10 @@ func badResolutions(ctx context.Context, idx *bolt.Cache, blocks registry.Blocks
 	}
 	var bad []string
 	for _, r := range cached {
+		if r.Damaged != nil {
+			bad = append(bad, fmt.Sprintf("%q fails its check (%v)", r.Query, r.Damaged))
+			continue
+		}
 		if !r.Root.Equals(hd.Root) {
 			bad = append(bad, fmt.Sprintf("%q is cached for %s, not the head %s", r.Query, r.Root, hd.Root))
 			continue

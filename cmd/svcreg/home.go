@@ -42,6 +42,7 @@ type home struct {
 	key      *ipns.Key
 	reg      *registry.Registry
 	net      *network // set when reading a followed registry (network.go)
+	lease    *flatfs.Lease
 }
 
 // openBlocks opens only the block store, for work that needs no index lock
@@ -96,6 +97,9 @@ func (h *home) open(c *cli.Context, sign bool) error {
 		if err := h.requireWritable(); err != nil {
 			return err
 		}
+		if err := h.startLease(); err != nil {
+			return err
+		}
 	}
 	if h.cache == nil {
 		if err = h.openIndex(); err != nil {
@@ -132,8 +136,24 @@ func (h *home) indexOptions() *bolt.Options {
 	return nil
 }
 
-// Close releases the index lock and the block store.
+// startLease marks this process as a writer of the block store until
+// Close (flatfs.Lease), so that gc keeps what it writes before its head
+// moves, whatever gc's grace. It does nothing when a lease is held.
+func (h *home) startLease() error {
+	if h.lease != nil {
+		return nil
+	}
+	l, err := h.blocks.Lease()
+	if err != nil {
+		return err
+	}
+	h.lease = l
+	return nil
+}
+
+// Close releases the index lock, the lease and the block store.
 func (h *home) Close() {
+	defer h.lease.Release() // after the head moved and the index is closed
 	if h.cache != nil {
 		h.cache.Close()
 	}

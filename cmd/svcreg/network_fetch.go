@@ -16,7 +16,7 @@ import (
 
 // warnf prints a warning on standard error.
 func warnf(c *cli.Context, format string, args ...any) {
-	fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: "+format+"\n", args...)
+	fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", escapeControls(fmt.Sprintf(format, args...)))
 }
 
 // fetchDAG brings the whole DAG under root into the local store through

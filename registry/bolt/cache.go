@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt/internal/layout"
 	bbolt "go.etcd.io/bbolt"
 	bbolterrors "go.etcd.io/bbolt/errors"
 )
@@ -228,14 +230,19 @@ func (c *Cache) Floor(ctx context.Context, name string) (uint64, error) {
 	return floor, nil
 }
 
-// Resolution returns the cached answer for query at root, if any.
+// Resolution returns the cached answer for query at root, if any. An
+// answer stored without a check (an older svcreg) is a miss, so that it is
+// resolved and stored again. One that fails its check is dropped (unless
+// the cache is read-only) and reported as an error wrapping
+// registry.ErrDamagedResolution.
 func (c *Cache) Resolution(ctx context.Context, name string, root cid.Cid, query string) (registry.Resolution, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return registry.Resolution{}, false, err
 	}
 	var (
-		r     registry.Resolution
-		found bool
+		r       registry.Resolution
+		found   bool
+		damaged []byte
 	)
 	key := resolutionKey(root, query)
 	err := c.view(func(tx *bbolt.Tx) error {
@@ -248,14 +255,44 @@ func (c *Cache) Resolution(ctx context.Context, name string, root cid.Cid, query
 			return nil
 		}
 		var err error
-		r, err = decodeResolution(v)
+		r, err = decodeResolution(name, key, v)
+		switch {
+		case errors.Is(err, layout.ErrUnchecked):
+			return nil
+		case errors.Is(err, layout.ErrCheckMismatch):
+			damaged = bytes.Clone(v)
+			return nil
+		}
 		found = err == nil
 		return err
 	})
 	if err != nil {
 		return registry.Resolution{}, false, fmt.Errorf("read resolution %s %q: %w", name, query, err)
 	}
+	if damaged != nil {
+		return registry.Resolution{}, false, c.dropDamaged(name, key, query, damaged)
+	}
 	return r, found, nil
+}
+
+// dropDamaged deletes the resolution stored under key if it still holds
+// the damaged value v, and returns the error that reports it.
+func (c *Cache) dropDamaged(name string, key []byte, query string, v []byte) error {
+	damaged := fmt.Errorf("cached answer for %q in %s: %w", query, name, registry.ErrDamagedResolution)
+	if c.readOnly {
+		return damaged
+	}
+	err := c.update(func(tx *bbolt.Tx) error {
+		b := resolutionBucket(tx, name)
+		if b == nil || !bytes.Equal(b.Get(key), v) {
+			return nil
+		}
+		return b.Delete(key)
+	})
+	if err != nil {
+		return errors.Join(damaged, fmt.Errorf("drop it: %w", err))
+	}
+	return fmt.Errorf("%w (dropped)", damaged)
 }
 
 // PutResolution caches r for query at root. It does nothing when root is
@@ -282,7 +319,8 @@ func (c *Cache) PutResolution(ctx context.Context, name string, root cid.Cid, qu
 		if err != nil {
 			return fmt.Errorf("create resolutions bucket: %w", err)
 		}
-		return b.Put(resolutionKey(root, query), encodeResolution(r))
+		key := resolutionKey(root, query)
+		return b.Put(key, encodeResolution(name, key, r))
 	})
 	if err != nil {
 		return fmt.Errorf("put resolution %s %q: %w", name, query, err)

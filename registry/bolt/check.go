@@ -9,6 +9,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt/internal/layout"
 	bbolt "go.etcd.io/bbolt"
 	bbolterrors "go.etcd.io/bbolt/errors"
 )
@@ -164,7 +165,9 @@ func checkValues(ctx context.Context, tx *bbolt.Tx) error {
 	}
 	return tx.Bucket(bucketResolutions).ForEachBucket(func(name []byte) error {
 		return tx.Bucket(bucketResolutions).Bucket(name).ForEach(func(k, v []byte) error {
-			if _, err := decodeResolution(v); err != nil {
+			// A damaged or unchecked answer is the cache's to drop, not
+			// damage to the index: Resolutions reports it.
+			if _, err := decodeResolution(string(name), k, v); err != nil && !uncheckedOrDamaged(err) {
 				return fmt.Errorf("resolution %s: %w", name, err)
 			}
 			return nil
@@ -176,7 +179,16 @@ func checkValues(ctx context.Context, tx *bbolt.Tx) error {
 type CachedResolution struct {
 	Root  cid.Cid // the manifest root it was answered at
 	Query string  // the spec it answers
+	// Damaged, when set, is why the answer is never given: it fails its
+	// check (wraps registry.ErrDamagedResolution).
+	Damaged error
 	registry.Resolution
+}
+
+// uncheckedOrDamaged reports whether err is decodeResolution's for an
+// answer without a check or one that fails it.
+func uncheckedOrDamaged(err error) bool {
+	return errors.Is(err, layout.ErrUnchecked) || errors.Is(err, layout.ErrCheckMismatch)
 }
 
 // Resolutions returns every resolution cached for the registry name.
@@ -195,11 +207,15 @@ func (c *Cache) Resolutions(ctx context.Context, name string) ([]CachedResolutio
 			if err != nil {
 				return err
 			}
-			r, err := decodeResolution(v)
-			if err != nil {
+			r, err := decodeResolution(name, k, v)
+			var damaged error
+			switch {
+			case errors.Is(err, layout.ErrCheckMismatch):
+				damaged = fmt.Errorf("%w: %w", registry.ErrDamagedResolution, err)
+			case err != nil && !errors.Is(err, layout.ErrUnchecked):
 				return err
 			}
-			out = append(out, CachedResolution{Root: root, Query: rest, Resolution: r})
+			out = append(out, CachedResolution{Root: root, Query: rest, Damaged: damaged, Resolution: r})
 			return nil
 		})
 	})

@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/ipfs/go-cid"
@@ -43,23 +44,28 @@ func decodeHead(b []byte) (registry.Head, error) {
 	return registry.Head{Root: root, Seq: raw.Seq, Record: clone(raw.Record)}, nil
 }
 
-// encodeResolution returns the stored form of r.
-func encodeResolution(r registry.Resolution) []byte {
-	return layout.EncodeResolution(layout.Resolution{Service: []byte(r.Service), Version: []byte(r.Version), CID: r.CID.Bytes()})
+// encodeResolution returns the stored form of r, cached for the registry
+// name under key, with its check.
+func encodeResolution(name string, key []byte, r registry.Resolution) []byte {
+	raw := layout.Resolution{Service: []byte(r.Service), Version: []byte(r.Version), CID: r.CID.Bytes()}
+	return layout.EncodeResolution(name, key, raw)
 }
 
-// decodeResolution parses a value written by encodeResolution. The result
-// does not alias b.
-func decodeResolution(b []byte) (registry.Resolution, error) {
-	raw, err := layout.DecodeResolution(b)
-	if err != nil {
+// decodeResolution parses a value written by encodeResolution for name
+// under key and verifies its check. A value without a check (the old
+// format) gives layout.ErrUnchecked, one whose check fails
+// layout.ErrCheckMismatch; both come with the decoded fields, which are
+// no answer. The result does not alias b.
+func decodeResolution(name string, key, b []byte) (registry.Resolution, error) {
+	raw, err := layout.DecodeResolution(name, key, b)
+	if err != nil && !errors.Is(err, layout.ErrUnchecked) && !errors.Is(err, layout.ErrCheckMismatch) {
 		return registry.Resolution{}, err
 	}
-	c, err := decodeCid(raw.CID)
-	if err != nil {
-		return registry.Resolution{}, fmt.Errorf("decode resolution: %w", err)
+	c, cerr := decodeCid(raw.CID)
+	if cerr != nil {
+		return registry.Resolution{}, fmt.Errorf("decode resolution: %w", cerr)
 	}
-	return registry.Resolution{Service: string(raw.Service), Version: string(raw.Version), CID: c}, nil
+	return registry.Resolution{Service: string(raw.Service), Version: string(raw.Version), CID: c}, err
 }
 
 // encodeFloor returns the stored form of a floor.

@@ -40,7 +40,7 @@ func TestResolutionCodec(t *testing.T) {
 		{Service: "a\x00b", Version: "", CID: cid.Undef},
 	}
 	for _, r := range tests {
-		got, err := decodeResolution(encodeResolution(r))
+		got, err := decodeResolution("k51name", testKey, encodeResolution("k51name", testKey, r))
 		if err != nil || got != r {
 			t.Fatalf("round trip of %+v: got %+v, %v", r, got, err)
 		}
@@ -49,7 +49,7 @@ func TestResolutionCodec(t *testing.T) {
 
 func TestDecodeCorrupt(t *testing.T) {
 	good := encodeHead(registry.Head{Root: testCid("a"), Seq: 1, Record: []byte("r")})
-	goodRes := encodeResolution(registry.Resolution{Service: "s", CID: testCid("a")})
+	goodRes := encodeResolution("k51name", testKey, registry.Resolution{Service: "s", CID: testCid("a")})
 	tests := []struct {
 		desc   string
 		decode func([]byte) error
@@ -67,6 +67,7 @@ func TestDecodeCorrupt(t *testing.T) {
 		{"resolution empty", decodeResolutionErr, nil},
 		{"resolution truncated", decodeResolutionErr, goodRes[:len(goodRes)-3]},
 		{"resolution bad cid", decodeResolutionErr, []byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0x01, 0x55}},
+		{"resolution unknown format", decodeResolutionErr, append([]byte{9}, goodRes[1:]...)},
 		{"floor short", func(b []byte) error { _, err := decodeFloor(b); return err }, []byte{1, 2, 3}},
 	}
 	for _, tt := range tests {
@@ -85,8 +86,14 @@ func rawHead(root []byte, seq uint64, record []byte) []byte {
 	return appendField(b, record)
 }
 
-func decodeHeadErr(b []byte) error       { _, err := decodeHead(b); return err }
-func decodeResolutionErr(b []byte) error { _, err := decodeResolution(b); return err }
+func decodeHeadErr(b []byte) error { _, err := decodeHead(b); return err }
+func decodeResolutionErr(b []byte) error {
+	_, err := decodeResolution("k51name", testKey, b)
+	return err
+}
+
+// testKey is a resolution key for the codec tests.
+var testKey = resolutionKey(testCid("root"), "tts@^1")
 
 func FuzzDecodeHead(f *testing.F) {
 	f.Add(encodeHead(registry.Head{Root: testCid("a"), Seq: 1, Record: []byte("rec")}))
@@ -107,17 +114,17 @@ func FuzzDecodeHead(f *testing.F) {
 }
 
 func FuzzDecodeResolution(f *testing.F) {
-	f.Add(encodeResolution(registry.Resolution{Service: "tts", Version: "1.0.0", CID: testCid("x")}))
-	f.Add(encodeResolution(registry.Resolution{}))
+	f.Add(encodeResolution("k51name", testKey, registry.Resolution{Service: "tts", Version: "1.0.0", CID: testCid("x")}))
+	f.Add(encodeResolution("k51name", testKey, registry.Resolution{}))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeResolution(b)
+		r, err := decodeResolution("k51name", testKey, b)
 		if err != nil {
-			if !errors.Is(err, ErrCorruptIndex) {
+			if !errors.Is(err, ErrCorruptIndex) && !uncheckedOrDamaged(err) {
 				t.Fatalf("error does not wrap ErrCorruptIndex: %v", err)
 			}
 			return
 		}
-		if enc := encodeResolution(r); !bytes.Equal(enc, b) {
+		if enc := encodeResolution("k51name", testKey, r); !bytes.Equal(enc, b) {
 			t.Fatalf("not canonical: decoded %+v re-encodes to %x, input %x", r, enc, b)
 		}
 	})

@@ -70,14 +70,15 @@ var carV2Pragma = []byte{0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0
 // since its data may start anywhere (2^50 bytes in) after padding that
 // no check can bound.
 func readDAG(r io.Reader, root cid.Cid, put func(c cid.Cid, data []byte) error) error {
-	bufr := bufio.NewReader(r)
+	body := &watchedBody{r: r}
+	bufr := bufio.NewReader(body)
 	if head, _ := bufr.Peek(len(carV2Pragma)); bytes.Equal(head, carV2Pragma) {
 		return fmt.Errorf("%w: a CARv2 stream, asked for CARv1", ErrUnexpectedResponse)
 	}
 	br, err := carv2.NewBlockReader(bufr, carv2.WithTrustedCAR(true),
 		carv2.MaxAllowedHeaderSize(64<<10), carv2.MaxAllowedSectionSize(MaxBlockSize+128))
 	if err != nil {
-		return wrapRead(err)
+		return wrapRead(err, body.err)
 	}
 	wanted := map[cid.Cid]bool{root: true} // true: wanted, false: received
 	missing := 1
@@ -86,11 +87,11 @@ func readDAG(r io.Reader, root cid.Cid, put func(c cid.Cid, data []byte) error) 
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return wrapRead(err)
+			return wrapRead(err, body.err)
 		}
 		c, data := blk.Cid(), blk.RawData()
 		if want, ok := wanted[c]; !ok || !want {
-			return fmt.Errorf("unexpected block %s: not linked from the blocks before it", c)
+			return fmt.Errorf("%w: unexpected block %s: not linked from the blocks before it", ErrInvalidData, c)
 		}
 		if err := manifest.CheckBlock(c, data); err != nil {
 			return err
@@ -117,15 +118,37 @@ func readDAG(r io.Reader, root cid.Cid, put func(c cid.Cid, data []byte) error) 
 	return nil
 }
 
-// wrapRead marks a stream failure as the gateway's.
-func wrapRead(err error) error {
-	if errors.Is(err, registry.ErrUnreachable) {
+// wrapRead classes a failure to read a CAR: the network's when reading
+// the body failed (ioErr) or it ended early, else the gateway's data's
+// (ErrInvalidData: a header or section that does not parse).
+func wrapRead(err, ioErr error) error {
+	switch {
+	case errors.Is(err, registry.ErrUnreachable):
 		return err
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	case ioErr != nil && errors.Is(ioErr, registry.ErrUnreachable):
+		return fmt.Errorf("read CAR: %w", ioErr)
+	case ioErr != nil:
+		return fmt.Errorf("read CAR: %w: %w", registry.ErrUnreachable, ioErr)
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("%w: truncated CAR: %w", registry.ErrUnreachable, err)
 	}
-	return fmt.Errorf("read CAR: %w", err)
+	return fmt.Errorf("read CAR: %w: %w", ErrInvalidData, err)
+}
+
+// watchedBody remembers the first error reading a response body gave
+// other than io.EOF, so that a broken connection is never taken for
+// malformed data whatever the CAR reader makes of it.
+type watchedBody struct {
+	r   io.Reader
+	err error
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if err != nil && err != io.EOF && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // links decodes a block with the codec its CID names and returns its links.

@@ -214,7 +214,7 @@ func readAll(resp *http.Response, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", resp.Request.URL, err)
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("read %s: response larger than %d bytes", resp.Request.URL, limit)
+		return nil, fmt.Errorf("read %s: %w: response larger than %d bytes", resp.Request.URL, ErrInvalidData, limit)
 	}
 	return b, nil
 }

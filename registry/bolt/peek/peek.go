@@ -3,7 +3,9 @@
 // library and bbolt alone. svcreg's warm resolve runs it before the rest
 // of the program is initialised (cmd/svcreg/internal/warm), so it may link
 // nothing heavier. It never writes, and it reports "no answer" on any
-// doubt, leaving the question to the full implementation (registry/bolt).
+// doubt, leaving the question to the full implementation (registry/bolt):
+// an answer is given only when its check (a SHA-256 over the registry
+// name, the root, the query and the answer) matches.
 package peek
 
 import (
@@ -79,11 +81,14 @@ func lookup(tx *bbolt.Tx, name, query string) (Answer, bool) {
 	if b == nil {
 		return Answer{}, false
 	}
-	v := b.Get(layout.ResolutionKey(string(h.Root), query))
+	key := layout.ResolutionKey(string(h.Root), query)
+	v := b.Get(key)
 	if v == nil {
 		return Answer{}, false
 	}
-	r, err := layout.DecodeResolution(v)
+	// An answer without a check, or one failing it, is left to the full
+	// program, which drops or replaces it (and says so).
+	r, err := layout.DecodeResolution(name, key, v)
 	if err != nil || len(r.Service) == 0 || len(r.Version) == 0 {
 		return Answer{}, false
 	}

@@ -1,6 +1,7 @@
 package peek_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 	"github.com/multiformats/go-multihash"
+	bbolt "go.etcd.io/bbolt"
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
@@ -127,4 +129,36 @@ func TestNoAnswerFromTruncatedFile(t *testing.T) {
 		return
 	}
 	t.Fatal("no truncation made the file damaged: the test proved nothing")
+}
+
+// A cached answer with one bit flipped, or without a check (written by an
+// older svcreg), is no answer: the full program decides.
+func TestNoAnswerFromDamagedOrUnchecked(t *testing.T) {
+	for _, tc := range []struct {
+		desc string
+		edit func(v []byte) []byte
+	}{
+		{"flipped", func(v []byte) []byte { v[len(v)-40] ^= 1; return v }},
+		{"unchecked", func(v []byte) []byte { v[0] = 1; return v[:len(v)-32] }},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			path, _ := writeIndex(t, "k51name", "say@^1")
+			db, err := bbolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.Update(func(tx *bbolt.Tx) error {
+				b := tx.Bucket([]byte("resolutions")).Bucket([]byte("k51name"))
+				k, v := b.Cursor().First()
+				return b.Put(bytes.Clone(k), tc.edit(bytes.Clone(v)))
+			})
+			db.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, ok := peek.Resolution(path, "k51name", "say@^1", time.Second); ok {
+				t.Errorf("peek answered %+v", a)
+			}
+		})
+	}
 }

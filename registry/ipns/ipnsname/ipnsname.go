@@ -3,7 +3,9 @@
 // before the rest of the program is initialised (cmd/svcreg/internal/warm)
 // and may link nothing heavier; registry/ipns, the full implementation,
 // reads key files through ReadKeyFile too, so one rule holds for every
-// command, and a test checks that both derive the same names.
+// command, and a test checks that both derive the same names. CheckHome
+// is the one rule for the home around the key: no part of it may be
+// writable by the group or others.
 package ipnsname
 
 import (

@@ -10,7 +10,7 @@
 // before go-cid, multihash and everything built on them (a test checks
 // this with GODEBUG=inittrace=1). On any doubt — other flags, a home that
 // follows other registries, no cached answer, a locked or doubtful index,
-// a key file with loose permissions — it returns and the full command line
+// a home or key file with loose permissions — it returns and the full command line
 // runs as usual, giving the same answer or the proper error.
 package warm
 
@@ -52,6 +52,9 @@ func Answer(args []string) (string, bool) {
 	}
 	if _, err := os.Lstat(filepath.Join(home, "config.json")); err == nil {
 		return "", false // remotes configured: the full path picks the registry
+	}
+	if ipnsname.CheckHome(home) != nil {
+		return "", false // the full path refuses it, with a hint
 	}
 	key, err := ipnsname.ReadKeyFile(filepath.Join(home, "key"))
 	if err != nil {

@@ -24,12 +24,22 @@
 //
 //	Head, format 1 (the name is the key and is not stored):
 //	  0x01 | u32 len | root CID bytes | u64 seq | u32 len | record bytes
-//	Resolution, format 1 (an empty CID field is no CID):
-//	  0x01 | u32 len | service | u32 len | version | u32 len | CID bytes
+//	Resolution, format 2 (an empty CID field is no CID):
+//	  0x02 | u32 len | service | u32 len | version | u32 len | CID bytes
+//	       | 32-byte check
 //	Floor: u64 seq (no version byte; its width is its format).
+//
+// A resolution's check is SHA-256 over "svcreg resolution\x00", the
+// registry name (u32 len | name), the key (u32 len | key: root and query)
+// and the value before the check. It is verified on every read, so a
+// damaged answer, or one moved under another registry, root or query, is
+// never given. Format 1 (the same without the check) is still read, as
+// ErrUnchecked: callers treat it as a miss and store the answer again.
 package layout
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -53,8 +63,19 @@ const Version byte = 1
 // Value format bytes.
 const (
 	HeadFormat       byte = 1
-	ResolutionFormat byte = 1
+	ResolutionFormat byte = 2
+
+	// uncheckedResolutionFormat is the resolution format before values
+	// carried a check; DecodeResolution reads it as ErrUnchecked.
+	uncheckedResolutionFormat byte = 1
 )
+
+// resolutionCheckSize is the size of a resolution's check (SHA-256).
+const resolutionCheckSize = sha256.Size
+
+// resolutionDomain starts the input of every resolution check, so that
+// the check is never the hash of anything else svcreg stores.
+const resolutionDomain = "svcreg resolution\x00"
 
 // resolutionKeySep separates the root CID bytes from the query in a
 // resolution key. CIDs are self-delimiting, so the key is unambiguous even
@@ -63,6 +84,15 @@ const resolutionKeySep byte = 0x00
 
 // ErrCorrupt is returned when a value cannot be decoded.
 var ErrCorrupt = errors.New("index is corrupt")
+
+// ErrUnchecked is returned by DecodeResolution for a value written before
+// resolutions carried a check (format 1), along with its fields.
+var ErrUnchecked = errors.New("cached resolution has no check (old format)")
+
+// ErrCheckMismatch is returned by DecodeResolution, along with the fields,
+// when a value's check does not match the registry name, the key and the
+// fields it is stored with: the value was damaged or moved.
+var ErrCheckMismatch = errors.New("cached resolution fails its check")
 
 // Corrupt returns an error wrapping ErrCorrupt.
 func Corrupt(format string, args ...any) error {
@@ -112,26 +142,55 @@ type Resolution struct {
 	Service, Version, CID []byte
 }
 
-// EncodeResolution returns the stored form of a resolution.
-func EncodeResolution(r Resolution) []byte {
-	b := make([]byte, 0, 1+12+len(r.Service)+len(r.Version)+len(r.CID))
+// EncodeResolution returns the stored form of a resolution of the
+// registry name, stored under key (ResolutionKey), with its check.
+func EncodeResolution(name string, key []byte, r Resolution) []byte {
+	b := make([]byte, 0, 1+12+len(r.Service)+len(r.Version)+len(r.CID)+resolutionCheckSize)
 	b = append(b, ResolutionFormat)
 	b = AppendField(b, r.Service)
 	b = AppendField(b, r.Version)
-	return AppendField(b, r.CID)
+	b = AppendField(b, r.CID)
+	sum := resolutionCheck(name, key, b)
+	return append(b, sum[:]...)
 }
 
-// DecodeResolution parses a value written by EncodeResolution.
-func DecodeResolution(b []byte) (Resolution, error) {
+// DecodeResolution parses a value written by EncodeResolution for the
+// registry name under key and verifies its check. A value of the old
+// format without a check gives its fields and ErrUnchecked; a value whose
+// check fails gives its fields and ErrCheckMismatch.
+// Either way the fields must not be used as an answer.
+func DecodeResolution(name string, key, b []byte) (Resolution, error) {
 	d := Decoder{b: b}
-	if v := d.Byte(); d.err == nil && v != ResolutionFormat {
-		return Resolution{}, Corrupt("resolution: unknown format %d", v)
+	format := d.Byte()
+	if d.err == nil && format != ResolutionFormat && format != uncheckedResolutionFormat {
+		return Resolution{}, Corrupt("resolution: unknown format %d", format)
 	}
 	r := Resolution{Service: d.Field(), Version: d.Field(), CID: d.Field()}
+	var sum []byte
+	if format == ResolutionFormat {
+		sum = d.take(resolutionCheckSize)
+	}
 	if err := d.Finish(); err != nil {
 		return Resolution{}, fmt.Errorf("decode resolution: %w", err)
 	}
+	if format == uncheckedResolutionFormat {
+		return r, ErrUnchecked
+	}
+	want := resolutionCheck(name, key, b[:len(b)-resolutionCheckSize])
+	if subtle.ConstantTimeCompare(sum, want[:]) != 1 {
+		return r, ErrCheckMismatch
+	}
 	return r, nil
+}
+
+// resolutionCheck returns the check of a resolution value whose bytes
+// before the check are body, stored for the registry name under key.
+func resolutionCheck(name string, key, body []byte) [resolutionCheckSize]byte {
+	in := make([]byte, 0, len(resolutionDomain)+8+len(name)+len(key)+len(body))
+	in = append(in, resolutionDomain...)
+	in = AppendField(in, []byte(name))
+	in = AppendField(in, key)
+	return sha256.Sum256(append(in, body...))
 }
 
 // AppendField appends field with its u32 length.
