@@ -16,13 +16,15 @@ import (
 )
 
 // browsePrefix starts the pages of the registry browser:
-// /browse/<registry>/ and /browse/<registry>/<service>/.
+// /browse/<registry>/ and /browse/<registry>/<service>/; /browse/ alone
+// is the page at /.
 const browsePrefix = "/browse/"
 
 // maxBrowseServices bounds the services listed on one page.
 const maxBrowseServices = 1000
 
-// BrowseIndex is the page at GET /: the registries this server serves.
+// BrowseIndex is the page at GET / and /browse/: the registries this
+// server serves.
 type BrowseIndex struct {
 	Registries []BrowseRegistry `json:"registries"`
 }
@@ -97,7 +99,7 @@ func (s *Server) serveBrowse(w http.ResponseWriter, r *http.Request) {
 // browsePage builds the data of the page r asks for.
 func (s *Server) browsePage(r *http.Request) (any, error) {
 	ctx := r.Context()
-	if r.URL.Path == "/" {
+	if r.URL.Path == "/" || r.URL.Path == browsePrefix {
 		return s.browseIndex(ctx, r)
 	}
 	rest := strings.TrimPrefix(r.URL.Path, browsePrefix)

@@ -25,10 +25,10 @@ main{max-width:60rem;margin:0 auto;padding:1rem}
 h1{font-size:1.35rem;margin:.2rem 0 .8rem;overflow-wrap:anywhere}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 a{color:#0b5cad}
-.card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem;margin:.6rem 0}
+.card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem;margin:.6rem 0;overflow-wrap:anywhere}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere}
 .muted{color:#57606a;font-size:.9rem}
-.tag{display:inline-block;background:#ddf4ff;color:#0a3069;border-radius:1rem;padding:0 .55rem;margin:.1rem .2rem .1rem 0;font-size:.85rem}
+.tag{display:inline-block;max-width:100%;overflow-wrap:anywhere;background:#ddf4ff;color:#0a3069;border-radius:1rem;padding:0 .55rem;margin:.1rem .2rem .1rem 0;font-size:.85rem}
 .yanked{background:#ffebe9;color:#82071e}
 .row{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:baseline}
 .row .grow{flex:1 1 12rem;min-width:0}

@@ -186,3 +186,20 @@ func TestBrowseFollowed(t *testing.T) {
 		t.Errorf("release origin of a followed registry: %d %q", r.code, r.body)
 	}
 }
+
+// TestBrowseNoName opens /browse/ without a registry name: it lists the
+// registries this node serves, as / does, rather than answering 400.
+func TestBrowseNoName(t *testing.T) {
+	h := browseHome(t)
+	srv := h.serve(t, nil)
+	var want, got gateway.BrowseIndex
+	mustJSON(t, get(t, "GET", srv.URL+"/", nil, "Accept", "application/json"), &want)
+	mustJSON(t, get(t, "GET", srv.URL+"/browse/", nil, "Accept", "application/json"), &got)
+	if len(got.Registries) != 1 || got.Registries[0].Name != h.key.Name() || len(got.Registries[0].Services) != len(want.Registries[0].Services) {
+		t.Fatalf("/browse/: %+v, want the registries of /: %+v", got, want)
+	}
+	r := get(t, "GET", srv.URL+"/browse/", nil, "Accept", "text/html")
+	if r.code != 200 || !strings.Contains(string(r.body), `<h1 id="title">Registries</h1>`) || !strings.Contains(string(r.body), h.key.Name()) {
+		t.Fatalf("/browse/ as HTML: %d %.300s", r.code, r.body)
+	}
+}

@@ -10,9 +10,9 @@
 //	GET  /ipns/<name>/…             the same, through <name>'s verified record
 //	GET  /ipns/<name>?format=ipns-record   the signed record itself
 //	GET  /svc/<service>@<range>/…   the release the range resolves to (see below)
-//	GET  /                          the browse page (HTML, or JSON for Accept: application/json)
+//	GET  /                          the browse page (HTML, or JSON for Accept: application/json); /browse/ too
 //	GET  /browse/<registry>/[<service>/]   a registry's and a service's pages
-//	GET  /routing/v1/ipns/<name>    the signed record (IPIP-0379)
+//	GET  /routing/v1/ipns/<name>    the signed record (IPIP-0379); 404 when there is no live one
 //	PUT  /routing/v1/ipns/<name>    a newer record: a followed registry's head, or any other name's record
 //
 // As in kubo, 127.0.0.1 (and any other host) is a path gateway and
@@ -88,8 +88,18 @@
 // Svcreg-Release header naming the release. A page loaded this way may
 // fetch its assets after a newer release appeared; publish a new major
 // range, or link /ipfs/<cid>/ (svcreg url --immutable), when that matters.
+// A tag that points at a yanked version answers 410 Gone with the yank
+// reason and the version's own address, where it is still served.
 // A friendly URL keeps working after the record's end of life, as
 // `svcreg resolve` does, because the record's signature is still checked.
+//
+// # Browsers on other origins
+//
+// Pages and service workers of any origin may read GET and HEAD answers:
+// /ipfs/ and /ipns/ (boxo's CORS headers) and /routing/v1/ (errors too)
+// carry Access-Control-Allow-Origin: *, and OPTIONS on /routing/v1/
+// answers a preflight with 204, allowing GET, HEAD and OPTIONS. PUTs of
+// records carry no CORS headers, so no page can send one.
 //
 // # Slow and large requests
 //

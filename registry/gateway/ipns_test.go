@@ -85,14 +85,16 @@ func TestRoutingGet(t *testing.T) {
 	if v, err := rec.Value(); err != nil || v.String() != "/ipfs/"+head.Root.String() {
 		t.Fatalf("record value %v, %v; want /ipfs/%s", v, err, head.Root)
 	}
-	// No record: IPIP-0513's 200 text/plain, which clients read as not found.
+	// No record: 404, as the delegated routing spec says for IPNS.
 	other, _ := ipnsrec.NameFromString(seedKey(t, 13).Name())
 	if _, err := c.GetIPNS(context.Background(), other); err == nil {
 		t.Fatal("GetIPNS of an unknown name succeeded")
 	}
-	r := get(t, "GET", srv.URL+"/routing/v1/ipns/"+other.String(), nil)
-	if r.code != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain") {
-		t.Fatalf("unknown name: %d %s", r.code, r.header.Get("Content-Type"))
+	for _, accept := range []string{"", "application/vnd.ipfs.ipns-record"} {
+		r := get(t, "GET", srv.URL+"/routing/v1/ipns/"+other.String(), nil, "Accept", accept)
+		if r.code != http.StatusNotFound || r.header.Get("Content-Type") == "application/vnd.ipfs.ipns-record" {
+			t.Fatalf("unknown name (Accept %q): %d %s, want 404", accept, r.code, r.header.Get("Content-Type"))
+		}
 	}
 	if r := get(t, "GET", srv.URL+"/routing/v1/providers/"+head.Root.String(), nil); r.code != 200 || bytes.Contains(r.body, []byte("Addrs")) {
 		t.Fatalf("providers: %d %s, want 200 and none", r.code, r.body)
@@ -169,8 +171,8 @@ func TestExpiredRecord(t *testing.T) {
 	if r := get(t, "GET", srv.URL+"/ipns/"+h.key.Name()+"?format=ipns-record", nil); r.code == 200 {
 		t.Fatal("an expired record was served")
 	}
-	if r := get(t, "GET", srv.URL+"/routing/v1/ipns/"+h.key.Name(), nil); r.header.Get("Content-Type") == "application/vnd.ipfs.ipns-record" {
-		t.Fatal("an expired record was served on /routing/v1")
+	if r := get(t, "GET", srv.URL+"/routing/v1/ipns/"+h.key.Name(), nil); r.code != http.StatusNotFound || r.header.Get("Content-Type") == "application/vnd.ipfs.ipns-record" {
+		t.Fatalf("an expired record on /routing/v1: %d %s, want 404", r.code, r.header.Get("Content-Type"))
 	}
 	if r := get(t, "GET", srv.URL+"/svc/say/", nil); r.code != 200 {
 		t.Fatalf("/svc/ after end of life: %d %s", r.code, r.body)

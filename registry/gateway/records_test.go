@@ -124,9 +124,9 @@ func TestOtherNames(t *testing.T) {
 	if r := get(t, "GET", srvDNS.URL+"/", nil, "Host", "other.example.org"); string(r.body) != "two" {
 		t.Errorf("dnslink to a record: %d %.100q", r.code, r.body)
 	}
-	// Unknown names: not found (200 text/plain, as IPIP-0513 says).
-	if got := get(t, "GET", srv.URL+"/routing/v1/ipns/"+seedKeyName(t, 77), nil, "Accept", recordType); got.header.Get("Content-Type") == recordType {
-		t.Errorf("unknown name: %d %s", got.code, got.header.Get("Content-Type"))
+	// Unknown names: 404, as the delegated routing spec says for IPNS.
+	if got := get(t, "GET", srv.URL+"/routing/v1/ipns/"+seedKeyName(t, 77), nil, "Accept", recordType); got.code != http.StatusNotFound || got.header.Get("Content-Type") == recordType {
+		t.Errorf("unknown name: %d %s, want 404", got.code, got.header.Get("Content-Type"))
 	}
 	// Records only: no head in the index.
 	if _, err := h.indexHead(t, name); err == nil {

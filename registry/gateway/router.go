@@ -20,13 +20,16 @@ type router struct{ s *Server }
 
 var _ server.DelegatedRouter = router{}
 
-// GetIPNS returns the live record stored for name, or routing.ErrNotFound
-// (which the server answers with 200 text/plain, as IPIP-0513 says).
+// GetIPNS returns the live record stored for name, or an error wrapping
+// routing.ErrNotFound, which the client is told with 404 (boxo's server
+// would answer 200 text/plain, as IPIP-0513 says for lists; the
+// delegated routing spec answers a missing record with 404).
 func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record, error) {
 	vh, err := r.s.liveHead(ctx, name.String())
 	if r.s.useRecords(err) {
 		_, rec, err := r.s.otherRecord(name.String())
 		if err != nil {
+			chooseStatus(ctx, http.StatusNotFound)
 			return nil, fmt.Errorf("%w: %w", routing.ErrNotFound, err)
 		}
 		return rec, nil
@@ -35,25 +38,25 @@ func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record
 	case err == nil:
 		return ipnsrec.UnmarshalRecord(vh.Head.Record)
 	case code == http.StatusServiceUnavailable:
+		chooseStatus(ctx, code)
 		return nil, err
 	case code != http.StatusNotFound:
 		r.s.log.Info("no usable ipns record", "name", name.String(), "err", err)
 	}
+	chooseStatus(ctx, http.StatusNotFound)
 	return nil, fmt.Errorf("%w: %w", routing.ErrNotFound, err)
 }
 
 // PutIPNS stores record as the new head of name under the rules in the
 // package documentation. The HTTP status of a refusal is passed to
-// withPutStatus through ctx.
+// withRouteStatus through ctx.
 func (r router) PutIPNS(ctx context.Context, name ipnsrec.Name, record *ipnsrec.Record) error {
 	raw, err := ipnsrec.MarshalRecord(record)
 	if err == nil {
 		err = r.s.acceptRecord(ctx, name.String(), raw)
 	}
 	if err != nil {
-		if st, ok := ctx.Value(putStatusKey{}).(*putStatus); ok {
-			st.code = statusOf(err)
-		}
+		chooseStatus(ctx, statusOf(err))
 		r.s.log.Info("put ipns record refused", "name", name.String(), "err", err)
 	}
 	return err
@@ -69,35 +72,40 @@ func (router) GetClosestPeers(context.Context, cid.Cid) (iter.ResultIter[*types.
 	return nil, routing.ErrNotFound
 }
 
-// putStatusKey carries a *putStatus from withPutStatus to PutIPNS.
-type putStatusKey struct{}
+// routeStatusKey carries a *routeStatus from withRouteStatus to the
+// router's methods.
+type routeStatusKey struct{}
 
-// putStatus is the status PutIPNS chose for its refusal.
-type putStatus struct{ code int }
+// routeStatus is the status GetIPNS or PutIPNS chose for its error.
+type routeStatus struct{ code int }
 
-// withPutStatus lets PutIPNS choose the status of a refusal: boxo's
-// server answers every delegate error with 500, which would tell a client
-// to retry what will never succeed.
-func withPutStatus(next http.Handler) http.Handler {
+// chooseStatus makes code the status of the answer to the request of ctx,
+// which is about an error the router returns.
+func chooseStatus(ctx context.Context, code int) {
+	if st, ok := ctx.Value(routeStatusKey{}).(*routeStatus); ok {
+		st.code = code
+	}
+}
+
+// withRouteStatus lets the router choose the status of an error: boxo's
+// server answers a missing record with 200 and every other delegate error
+// with 500, which would tell a client to retry what will never succeed.
+func withRouteStatus(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPut {
-			next.ServeHTTP(w, r)
-			return
-		}
-		st := &putStatus{}
-		r = r.WithContext(context.WithValue(r.Context(), putStatusKey{}, st))
+		st := &routeStatus{}
+		r = r.WithContext(context.WithValue(r.Context(), routeStatusKey{}, st))
 		next.ServeHTTP(&statusWriter{ResponseWriter: w, st: st}, r)
 	})
 }
 
-// statusWriter replaces a 500 with the status in st.
+// statusWriter replaces the status of an error answer with the one in st.
 type statusWriter struct {
 	http.ResponseWriter
-	st *putStatus
+	st *routeStatus
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if code == http.StatusInternalServerError && w.st.code != 0 {
+	if (code == http.StatusInternalServerError || code == http.StatusOK) && w.st.code != 0 {
 		code = w.st.code
 		if code == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", "1")
@@ -107,3 +115,9 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -181,7 +181,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	mux.Handle("/ipns/", s.gw)
 	mux.HandleFunc("/{$}", s.serveBrowse)
 	s.host = gateway.NewHostnameHandler(conf, backend, mux)
-	s.routing = withPutStatus(server.Handler(router{s}, server.WithPrometheusRegistry(metrics)))
+	s.routing = withRoutingCORS(withRouteStatus(server.Handler(router{s}, server.WithPrometheusRegistry(metrics))))
 	return nil
 }
 

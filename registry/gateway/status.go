@@ -29,6 +29,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case isAny(err, registry.ErrRollback, ErrOlderRecord):
 		return http.StatusConflict
+	case errors.Is(err, manifest.ErrYanked):
+		return http.StatusGone
 	case isAny(err, ErrMissingBlocks, ErrUnusableRecord):
 		return http.StatusUnprocessableEntity
 	case isAny(err, ErrBadPath, ErrUnsupportedName, ipns.ErrInvalidName, manifest.ErrInvalidSpec, manifest.ErrInvalidName,

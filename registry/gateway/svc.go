@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -47,6 +49,9 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.reg.Resolve(r.Context(), spec)
+	if errors.Is(err, manifest.ErrYanked) {
+		err = s.explainYanked(r.Context(), spec, err)
+	}
 	if err != nil {
 		writeError(w, err)
 		return
@@ -67,6 +72,33 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 	// directory listing links from it.
 	release := res.Service + "@" + res.Version + " " + res.CID.String()
 	s.gw.ServeHTTP(&svcWriter{ResponseWriter: w, release: release}, r2)
+}
+
+// explainYanked adds to err, a tag of spec pointing at a yanked version,
+// what the service's browse page shows: the version, why it was yanked,
+// and where it is still served (a yanked version resolves when named
+// exactly, as with svcreg resolve).
+func (s *Server) explainYanked(ctx context.Context, spec manifest.Spec, err error) error {
+	svc, lerr := s.reg.ServiceLatest(ctx, spec.Name)
+	if lerr != nil {
+		return err
+	}
+	v := svc.Tags[spec.Tag]
+	exact, lerr := manifest.ParseSpec(string(spec.Name) + "@" + v)
+	if lerr != nil {
+		return err
+	}
+	res, lerr := s.reg.Resolve(ctx, exact)
+	if lerr != nil || !res.Yanked {
+		return err
+	}
+	reason := res.YankReason
+	if reason == "" {
+		reason = "(none given)"
+	}
+	esc := url.PathEscape(string(spec.Name))
+	return fmt.Errorf("%w\nreason: %s\na tag never resolves to a yanked version: %s@%s is still served at %s%s@%s/ when named exactly; its service's versions and tags are at %s%s/%s/",
+		err, reason, spec.Name, v, svcPrefix, esc, url.PathEscape(v), browsePrefix, s.registry, esc)
 }
 
 // checkSegments refuses a path below /svc/<spec>/ with a segment that

@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -114,5 +115,44 @@ func TestSvcWithoutRegistry(t *testing.T) {
 	r := get(t, "GET", srv.URL+"/svc/say/", nil)
 	if r.code != 404 || !strings.Contains(string(r.body), "no registry") {
 		t.Fatalf("%d %s", r.code, r.body)
+	}
+}
+
+// TestSvcYankedTag opens a tag that points at a yanked version: 410 Gone
+// with what the service's browse page says (the version, the reason) and
+// where the version is still served, never a 500.
+func TestSvcYankedTag(t *testing.T) {
+	h := newHome(t, 23)
+	h.init(t, h.key)
+	h.publish(t, h.key, "say@1.0.0", sayFiles)
+	h.publish(t, h.key, "say@1.1.0", map[string]string{"index.html": "<p>1.1</p>"})
+	h.update(t, h.key, func(reg *registry.Registry) {
+		ctx := context.Background()
+		if _, _, err := reg.Tag(ctx, "say", mustVersion(t, "1.1.0"), "stable"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := reg.Yank(ctx, "say", mustVersion(t, "1.1.0"), "leaks the session cookie", false); err != nil {
+			t.Fatal(err)
+		}
+	})
+	srv := h.serve(t, func(c *cfgT) { c.SubdomainHosts = []string{"example.com"} })
+	for _, host := range []string{"", "example.com"} { // a path gateway, and a subdomain one (no redirect)
+		r := get(t, "GET", srv.URL+"/svc/say@stable/", nil, "Host", host)
+		if r.code != http.StatusGone {
+			t.Fatalf("Host %q: status %d, want 410: %.300s", host, r.code, r.body)
+		}
+		for _, want := range []string{"tag stable of say points at yanked 1.1.0", "leaks the session cookie",
+			"/svc/say@1.1.0/", "/browse/" + h.key.Name() + "/say/"} {
+			if !bytes.Contains(r.body, []byte(want)) {
+				t.Errorf("Host %q: body lacks %q:\n%s", host, want, r.body)
+			}
+		}
+		if cc := r.header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("Cache-Control %q, want no-store: the tag may move", cc)
+		}
+	}
+	// Named exactly, the yanked version is still served, as resolve does.
+	if r := get(t, "GET", srv.URL+"/svc/say@1.1.0/", nil); r.code != 200 || string(r.body) != "<p>1.1</p>" {
+		t.Fatalf("yanked version named exactly: %d %.100s", r.code, r.body)
 	}
 }
