@@ -291,6 +291,7 @@ func hintFor(err error) string {
 // never writes out.
 const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
 	"its publisher must publish a fixed version"
+
 // homePermissionHint says how to close a home that others may write.
 func homePermissionHint(err error) string {
 	var pe *ipnsname.HomePermissionError
