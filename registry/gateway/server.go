@@ -118,9 +118,6 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.subHosts = append(s.subHosts, h)
 	}
-	if cfg.RecordsDir != "" {
-		s.records = &records{dir: cfg.RecordsDir, max: cmp.Or(cfg.MaxRecords, DefaultMaxRecords), count: -1}
-	}
 	s.csp = browseCSP()
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
 		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
@@ -129,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RecordsDir != "" {
+		s.records = &records{dir: cfg.RecordsDir, max: cmp.Or(cfg.MaxRecords, DefaultMaxRecords), now: s.now}
 	}
 	s.capped = streamCap{next: http.HandlerFunc(s.serve), max: cmp.Or(cfg.MaxResponseSize, DefaultMaxResponseSize), log: s.log}
 	s.heads = &heads{
