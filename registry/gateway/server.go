@@ -58,12 +58,18 @@ type Config struct {
 	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
 	// is not served.
 	DNSLink *dnslink.Resolver
-	// MaxBodies, BodyTimeout and MaxBodySize bound requests with a body
-	// (PUTs of records): how many are read at once, how long reading one
-	// may take and how large it may be.
-	MaxBodies   int
-	BodyTimeout time.Duration
-	MaxBodySize int64
+	// MaxBodies, MaxClientBodies, BodyTimeout and MaxBodySize bound
+	// requests with a body (PUTs of records): how many are read at once,
+	// how many of them from one client address, how long reading one may
+	// take and how large it may be.
+	MaxBodies       int
+	MaxClientBodies int
+	BodyTimeout     time.Duration
+	MaxBodySize     int64
+	// PutRate and PutBurst bound the PUTs of one client address: PutBurst
+	// at once, then PutRate a second; more are answered 429.
+	PutRate  float64
+	PutBurst int
 	// Provider, when set, is announced in /routing/v1/providers answers
 	// for the blocks this server holds, and in /routing/v1/peers for its
 	// own ID, so that verifying clients (Helia's verified-fetch) find it.
@@ -91,6 +97,7 @@ type Server struct {
 	routing   http.Handler
 	registry  string
 	bodies    *bodyLimits
+	puts      *rateLimits
 	provider  *Provider
 	subHosts  []string // Config.SubdomainHosts, lower case
 	dnslink   *dnslink.Resolver
@@ -119,8 +126,9 @@ func New(cfg Config) (*Server, error) {
 		s.subHosts = append(s.subHosts, h)
 	}
 	s.csp = browseCSP()
-	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
-		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
+	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), cmp.Or(cfg.MaxClientBodies, DefaultMaxClientBodies),
+		orDefault(cfg.BodyTimeout, DefaultBodyTimeout), cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
+	s.puts = newRateLimits(cmp.Or(cfg.PutRate, DefaultPutRate), cmp.Or(cfg.PutBurst, DefaultPutBurst))
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -194,6 +202,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		// As kubo: a client that uses this server as an HTTP proxy opens a
 		// tunnel to it, then sends its requests (with their Host) through.
 		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if !s.limitPuts(w, r) {
 		return
 	}
 	r, ok := s.bodies.read(w, r)
