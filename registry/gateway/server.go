@@ -58,6 +58,10 @@ type Config struct {
 	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
 	// is not served.
 	DNSLink *dnslink.Resolver
+	// NoDNSLink, as kubo's Gateway.NoDNSLink, never looks up the Host of
+	// a request: every host is a path gateway (or a subdomain one), and
+	// DNSLink is served only as /ipns/<domain>.
+	NoDNSLink bool
 	// MaxBodies, MaxClientBodies, BodyTimeout and MaxBodySize bound
 	// requests with a body (PUTs of records): how many are read at once,
 	// how many of them from one client address, how long reading one may
@@ -101,6 +105,7 @@ type Server struct {
 	provider  *Provider
 	subHosts  []string // Config.SubdomainHosts, lower case
 	dnslink   *dnslink.Resolver
+	noDNSHost bool         // Config.NoDNSLink
 	records   *records     // nil without Config.RecordsDir
 	csp       string       // of the browse pages
 	capped    http.Handler // serve, its responses capped (stream.go)
@@ -116,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, provider: cfg.Provider,
+		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, noDNSHost: cfg.NoDNSLink, provider: cfg.Provider,
 	}
 	for _, h := range cfg.SubdomainHosts {
 		h = strings.ToLower(strings.TrimSuffix(h, "."))
@@ -175,7 +180,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	}
 	conf := gateway.Config{
 		DeserializedResponses: true,
-		NoDNSLink:             s.dnslink == nil,
+		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
 		// As kubo: localhost is a subdomain gateway, other hosts are path gateways.
 		PublicGateways:        s.publicGateways(),
 		MaxConcurrentRequests: gateway.DefaultMaxConcurrentRequests,
