@@ -52,8 +52,9 @@ type Config struct {
 	// (PUT /routing/v1/ipns/NAME), served but never adopted as heads.
 	// Empty: such records are refused (403).
 	RecordsDir string
-	// MaxRecords bounds the records kept in RecordsDir; more names are
-	// refused with 507.
+	// MaxRecords bounds the records kept in RecordsDir: past it, expired
+	// ones go, then the one closest to its end of life; a new name that
+	// would be that one is refused with 507.
 	MaxRecords int
 	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
 	// is not served.
