@@ -14,6 +14,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/flatfs"
+	"github.com/svcreg/svcreg/registry/gateway"
 )
 
 // defaultGrace is how old an unreachable block or a temporary file must
@@ -28,7 +29,8 @@ func newGCCommand() *cli.Command {
 		Description: `Removes the blocks that no registry head in the index reaches — own and
 followed, every state of the history unless --keep-history N, every
 release's content — and temporary files that writers killed mid-write left
-behind (blocks/**/.put-*, heads/*/.put-*).
+behind (blocks/**/.put-*, heads/*/.put-*), and the IPNS records of names
+not followed that svcreg serve keeps (records/) once past their end of life.
 
 gc is safe while publishers, fetches and a server run. Only blocks and
 files last written more than --grace ago are removed; a publish writes or
@@ -69,6 +71,7 @@ type gcOut struct {
 	TempBytes   int64 `json:"temp_bytes"`   // their size
 	Kept        int   `json:"kept_blocks"`  // stored blocks kept
 	YoungBlocks int   `json:"young_blocks"` // unreachable, but younger than --grace
+	Records     int   `json:"records"`      // expired records of names not followed removed (or that would be)
 }
 
 func runGC(c *cli.Context) error {
@@ -135,6 +138,9 @@ func runGC(c *cli.Context) error {
 	if err := gcTemps(h, cutoff, &out); err != nil {
 		return err
 	}
+	if out.Records, err = gateway.PruneRecords(filepath.Join(h.dir, recordsDir), time.Now(), out.DryRun); err != nil {
+		return err
+	}
 	verb := "removed"
 	if out.DryRun {
 		verb = "would remove"
@@ -144,6 +150,9 @@ func runGC(c *cli.Context) error {
 			verb, out.Blocks, out.Bytes, out.Temps, out.TempBytes, out.Kept)
 		if out.YoungBlocks > 0 {
 			fmt.Fprintf(w, ", %d of them unreachable but younger than --grace", out.YoungBlocks)
+		}
+		if out.Records > 0 {
+			fmt.Fprintf(w, "; %s %d expired records of names not followed", verb, out.Records)
 		}
 		fmt.Fprintln(w)
 	})

@@ -62,6 +62,8 @@ Examples:
 			&cli.StringFlag{Name: "mirror", Value: "all", Usage: "what to keep of followed registries: all (history and every release), latest, none (read-through only)"},
 			&cli.StringFlag{Name: "log", Value: "text", Usage: "log format on stderr: text or json (one line per event)"},
 			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "overall deadline of each request to an upstream"},
+			&cli.IntFlag{Name: "max-conns", Usage: "serve at most `N` connections at once; more wait to be accepted (default: half the open-file limit)"},
+			&cli.BoolFlag{Name: "no-dnslink", Usage: "never look up DNSLink for the Host of a request (as kubo's Gateway.NoDNSLink); /ipns/DOMAIN/ still resolves"},
 			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
 		),
 		Action: runServe,
@@ -79,6 +81,10 @@ func runServe(c *cli.Context) error {
 	maxResponse, err := parseSize(c.String("max-response"))
 	if err != nil {
 		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)
+	}
+	conns, err := maxConns(c)
+	if err != nil {
+		return err
 	}
 	dir, err := homeDir(c)
 	if err != nil {
@@ -141,6 +147,7 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	ln = limitConns(ln, conns)
 	defer ln.Close()
 	provider, err := nodeProvider(dir, c.String("public-url"), ln.Addr())
 	if err != nil {
@@ -148,7 +155,7 @@ func runServe(c *cli.Context) error {
 	}
 	srv, err := gateway.New(gateway.Config{
 		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, RecordsDir: filepath.Join(dir, recordsDir),
+		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), RecordsDir: filepath.Join(dir, recordsDir),
 		Logger: logger, Metrics: metrics, Provider: provider, MaxResponseSize: int64(min(maxResponse, math.MaxInt64)),
 	})
 	if err != nil {

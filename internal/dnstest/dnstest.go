@@ -5,6 +5,8 @@
 //	srv := dnstest.Start(t)
 //	srv.SetTXT("_dnslink.registry.example.com", "dnslink=/ipns/k51…")
 //	r, _ := dnslink.New(dnslink.Config{Server: srv.Addr})
+//
+// StartSilent runs one that never answers, for the timeouts of clients.
 package dnstest
 
 import (

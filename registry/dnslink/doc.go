@@ -15,7 +15,11 @@
 // Config.Server (HOST:PORT; svcreg's SVCREG_DNS_RESOLVER and
 // --dns-resolver), asked over UDP with a TCP retry for long answers.
 // Answers, and the absence of a record, are kept for Config.TTL
-// (DefaultTTL); other failures are not kept.
+// (DefaultTTL); failures (no answer within Config.Timeout, a server
+// error, an invalid record) for Config.FailTTL (DefaultFailTTL), so a
+// DNS server that never answers costs one Timeout per domain and
+// FailTTL, however many requests ask meanwhile: concurrent lookups of a
+// domain share one question. At most a few thousand domains are kept.
 //
 // # Rules
 //

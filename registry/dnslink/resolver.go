@@ -14,6 +14,7 @@ import (
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/go-cid"
 	"github.com/miekg/dns"
+	"golang.org/x/sync/singleflight"
 )
 
 // Config configures New. The zero value resolves through the system's
@@ -23,8 +24,13 @@ type Config struct {
 	// before DNS.
 	NSMap string
 	// Server is a DNS server (HOST:PORT) to ask instead of the system's.
-	Server  string
+	Server string
+	// TTL is how long an answer (a record, or the absence of one) is
+	// kept; FailTTL how long a failure (a timeout, a server error, an
+	// invalid record) is.
 	TTL     time.Duration
+	FailTTL time.Duration
+	// Timeout bounds one lookup, however many callers wait for it.
 	Timeout time.Duration
 	Now     func() time.Time
 }
@@ -35,8 +41,10 @@ type Resolver struct {
 	static  map[string]string
 	dns     *net.Resolver
 	ttl     time.Duration
+	failTTL time.Duration
 	timeout time.Duration
 	now     func() time.Time
+	flight  singleflight.Group // one lookup of a domain at a time
 
 	mu    sync.Mutex
 	cache map[string]entry
@@ -44,7 +52,7 @@ type Resolver struct {
 
 type entry struct {
 	value   string
-	err     error // ErrNotFound: a domain without a record is kept too
+	err     error // a domain without a record, or a failed lookup, is kept too
 	expires time.Time
 }
 
@@ -56,7 +64,7 @@ func New(cfg Config) (*Resolver, error) {
 		return nil, err
 	}
 	r := &Resolver{
-		static: static, dns: net.DefaultResolver, ttl: cmp.Or(cfg.TTL, DefaultTTL),
+		static: static, dns: net.DefaultResolver, ttl: cmp.Or(cfg.TTL, DefaultTTL), failTTL: cmp.Or(cfg.FailTTL, DefaultFailTTL),
 		timeout: cmp.Or(cfg.Timeout, DefaultTimeout), now: cfg.Now, cache: map[string]entry{},
 	}
 	if r.now == nil {
@@ -111,6 +119,9 @@ func canonical(domain string) string { return strings.ToLower(strings.TrimSuffix
 
 // Lookup returns the path in domain's DNSLink record (one link, not
 // followed). It wraps ErrInvalidDomain, ErrNotFound or ErrInvalidRecord.
+// Concurrent lookups of one domain share one question to DNS, which
+// takes at most Config.Timeout; its answer is kept (see Config.TTL and
+// Config.FailTTL). A caller whose ctx ends stops waiting for it.
 func (r *Resolver) Lookup(ctx context.Context, domain string) (string, error) {
 	if !IsDomain(domain) {
 		return "", fmt.Errorf("dnslink %q: %w", domain, ErrInvalidDomain)
@@ -119,24 +130,48 @@ func (r *Resolver) Lookup(ctx context.Context, domain string) (string, error) {
 	if p, ok := r.static[d]; ok {
 		return p, nil
 	}
-	now := r.now()
 	r.mu.Lock()
 	e, ok := r.cache[d]
 	r.mu.Unlock()
-	if ok && now.Before(e.expires) {
+	if ok && r.now().Before(e.expires) {
 		return e.value, e.err
 	}
-	p, err := r.lookupDNS(ctx, d)
+	ch := r.flight.DoChan(d, func() (any, error) {
+		p, err := r.lookupDNS(context.WithoutCancel(ctx), d)
+		r.keep(d, p, err)
+		return p, err
+	})
+	select {
+	case res := <-ch:
+		p, _ := res.Val.(string)
+		return p, res.Err
+	case <-ctx.Done():
+		return "", fmt.Errorf("dnslink %s: %w", d, ctx.Err())
+	}
+}
+
+// keep caches the answer for d: a record or its absence for the TTL, a
+// failure for the shorter FailTTL. Past maxEntries, expired answers go
+// first, then all.
+func (r *Resolver) keep(d, p string, err error) {
+	now := r.now()
+	ttl := r.ttl
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return "", err
+		ttl = r.failTTL
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if len(r.cache) >= maxEntries {
-		clear(r.cache)
+		for k, e := range r.cache {
+			if !now.Before(e.expires) {
+				delete(r.cache, k)
+			}
+		}
+		if len(r.cache) >= maxEntries {
+			clear(r.cache)
+		}
 	}
-	r.cache[d] = entry{value: p, err: err, expires: now.Add(r.ttl)}
-	r.mu.Unlock()
-	return p, err
+	r.cache[d] = entry{value: p, err: err, expires: now.Add(ttl)}
 }
 
 // lookupDNS asks DNS for the TXT records at _dnslink.<d>.

@@ -15,10 +15,19 @@ const (
 	// DefaultMaxBodies is how many request bodies (PUTs of records) are
 	// read at once; more are answered 503 with Retry-After.
 	DefaultMaxBodies = 32
-	// DefaultBodyTimeout is how long reading one request body may take.
-	DefaultBodyTimeout = 10 * time.Second
+	// DefaultMaxClientBodies is how many of those one client address
+	// (an IPv6 /64) may send at once.
+	DefaultMaxClientBodies = 4
+	// DefaultBodyTimeout is how long reading one request body may take:
+	// a record is small, so a client that takes longer is stalling.
+	DefaultBodyTimeout = 2 * time.Second
 	// DefaultMaxBodySize bounds a request body: a record is at most 10 KiB.
 	DefaultMaxBodySize = 64 << 10
+	// DefaultPutRate is how many PUTs a second one client address (an
+	// IPv6 /64) may send after a burst of DefaultPutBurst.
+	DefaultPutRate = 10
+	// DefaultPutBurst is how many PUTs one client address may send at once.
+	DefaultPutBurst = 100
 	// DefaultMaxRecords bounds the records of names not followed that
 	// are kept (Config.RecordsDir): about 100 MB at the 10 KiB a record
 	// may have.

@@ -14,9 +14,10 @@ import (
 // isDNSLinkHost reports whether host (a Host header) is a domain with a
 // DNSLink record that this server should serve as a DNSLink gateway:
 // not an IP address, not localhost or a subdomain host (nor a name
-// under one). Without Config.DNSLink it is always false.
+// under one). Without Config.DNSLink, or with Config.NoDNSLink, it is
+// always false.
 func (s *Server) isDNSLinkHost(ctx context.Context, host string) bool {
-	if s.dnslink == nil {
+	if s.dnslink == nil || s.noDNSHost {
 		return false
 	}
 	name, _ := splitHost(host)

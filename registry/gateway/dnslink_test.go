@@ -2,7 +2,9 @@ package gateway_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/svcreg/svcreg/internal/dnstest"
 	"github.com/svcreg/svcreg/registry/dnslink"
@@ -53,5 +55,71 @@ func TestDNSLink(t *testing.T) {
 				t.Fatalf("%d Location %q %.200q; want %d %q %q", res.code, res.header.Get("Location"), res.body, tt.code, tt.location, tt.body)
 			}
 		})
+	}
+}
+
+// TestDNSLinkSilentDNS sends requests with a Host that is a domain while
+// the DNS server never answers: the first ones wait for one lookup (at
+// most its timeout) and are served as a path gateway; later ones are
+// answered at once from the kept failure, without asking DNS again.
+func TestDNSLinkSilentDNS(t *testing.T) {
+	h := newHome(t, 78)
+	h.init(t, h.key)
+	content := h.importFiles(t, map[string]string{"index.html": "hello"})
+	dns := dnstest.StartSilent(t)
+	const timeout = 500 * time.Millisecond
+	r, err := dnslink.New(dnslink.Config{Server: dns.Addr, Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := h.serve(t, func(c *cfgT) { c.DNSLink = r })
+	path := "/ipfs/" + content.String() + "/index.html"
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if res := get(t, "GET", srv.URL+path, nil, "Host", "stalled.example.com"); res.code != 200 || string(res.body) != "hello" {
+				t.Errorf("first requests: %d %.100q", res.code, res.body)
+			}
+		})
+	}
+	wg.Wait()
+	if took := time.Since(start); took > 4*timeout {
+		t.Errorf("10 concurrent requests took %s; the lookup times out after %s", took, timeout)
+	}
+	asked := dns.Queries()
+	for range 10 {
+		start := time.Now()
+		if res := get(t, "GET", srv.URL+path, nil, "Host", "stalled.example.com:8080"); res.code != 200 || string(res.body) != "hello" {
+			t.Errorf("later request: %d %.100q", res.code, res.body)
+		}
+		if took := time.Since(start); took >= timeout {
+			t.Errorf("a later request took %s: it waited for DNS again", took)
+		}
+	}
+	if n := dns.Queries(); n != asked {
+		t.Errorf("later requests asked DNS %d more times, want none", n-asked)
+	}
+}
+
+// TestNoDNSLink: with NoDNSLink (svcreg serve --no-dnslink, kubo's
+// Gateway.NoDNSLink) no Host is looked up, while /ipns/DOMAIN/ still
+// resolves.
+func TestNoDNSLink(t *testing.T) {
+	h := newHome(t, 79)
+	h.init(t, h.key)
+	spa := h.publish(t, h.key, "spa@1.0.0", spaFiles)
+	dns := dnstest.Start(t)
+	dns.SetTXT("_dnslink.spa.example.com", "dnslink=/ipfs/"+spa.String())
+	r, err := dnslink.New(dnslink.Config{Server: dns.Addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := h.serve(t, func(c *cfgT) { c.DNSLink, c.NoDNSLink = r, true })
+	if res := get(t, "GET", srv.URL+"/svc/spa@1/", nil, "Host", "spa.example.com"); res.code != 200 || dns.Queries() != 0 {
+		t.Errorf("Host with a DNSLink record: %d, %d DNS questions; want a path gateway's 200 and none", res.code, dns.Queries())
+	}
+	if res := get(t, "GET", srv.URL+"/ipns/spa.example.com/", nil); res.code != 200 || !strings.Contains(string(res.body), "<p>spa</p>") {
+		t.Errorf("/ipns/DOMAIN/: %d %.100q", res.code, res.body)
 	}
 }

@@ -104,12 +104,17 @@
 // # Slow and large requests
 //
 // Request bodies (PUTs of records) are read into memory before anything
-// else is done with them: at most Config.MaxBodies at once (more are
-// answered 503 with Retry-After and their connection closed), each within
-// Config.BodyTimeout (else 408) and up to Config.MaxBodySize bytes (else
-// 413). Clients that send a body slowly therefore hold at most MaxBodies
-// connections for at most BodyTimeout each, and requests without a body
-// never wait for them. svcreg serve also bounds headers (10 s, 64 KiB).
+// else is done with them: at most Config.MaxBodies at once and
+// Config.MaxClientBodies of them from one client address (an IPv4
+// address, or an IPv6 /64; more are answered 503 with Retry-After and
+// their connection closed), each within Config.BodyTimeout (else 408) and
+// up to Config.MaxBodySize bytes (else 413). Clients that send a body
+// slowly therefore hold at most MaxBodies connections for at most
+// BodyTimeout each, one address no more than MaxClientBodies of them, and
+// requests without a body never wait for them. PUTs are rationed per
+// client address by a token bucket (Config.PutBurst at once, then
+// Config.PutRate a second; more are answered 429 with Retry-After).
+// svcreg serve also bounds headers (10 s, 64 KiB) and connections.
 //
 // # Names not followed
 //
@@ -121,8 +126,13 @@
 // ?format=ipns-record and GET /routing/v1/ipns/<name> then serve it while
 // it is valid, its value followed through /ipfs/, /ipns/ and stored
 // records (up to 8 links). Such a record is never a head: svcreg commands
-// do not see it. At most Config.MaxRecords names are kept (507 past
-// that). Without RecordsDir such PUTs are refused with 403.
+// do not see it. At most Config.MaxRecords names are kept, each only
+// until its end of life (by Config.Now): expired records are removed when
+// room is needed and when the directory is first read (PruneRecords, for
+// svcreg gc, removes them too); when the live ones fill it, a record of a
+// new name evicts the one closest to its end of life if it ends later,
+// and is refused with 507 otherwise. Without RecordsDir such PUTs are
+// refused with 403.
 //
 // # DNSLink
 //
@@ -130,6 +140,11 @@
 // DNSLink record (registry/dnslink), and a request whose Host is a domain
 // with a record (not localhost, not a subdomain host) is served as a
 // DNSLink gateway: the whole path belongs to the site, with _redirects.
+// The resolver keeps answers and failures and asks DNS once per domain at
+// a time, so a DNS server that never answers holds up requests for a
+// domain once per failure TTL. Config.NoDNSLink (kubo's
+// Gateway.NoDNSLink) never looks up the Host: DNSLink is then served
+// only as /ipns/<domain>.
 //
 // # Accepting records
 //

@@ -45,5 +45,6 @@ var ErrNoRecord = errors.New("no ipns record stored for this name")
 var ErrOlderRecord = errors.New("record is older than the one stored")
 
 // ErrTooManyRecords is returned when a record of a new name not followed
-// is offered and Config.MaxRecords are kept already.
+// is offered while Config.MaxRecords live records are kept, none of which
+// ends before it.
 var ErrTooManyRecords = errors.New("too many records of names not followed are kept")

@@ -5,24 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 )
 
 // bodyLimits bounds what clients that send request bodies (PUTs of
-// records) can hold: at most max bodies are read at once, each within
-// timeout and up to size bytes. A request over the count is answered 503
-// at once and its connection closed, so slow senders cannot pile up
-// connections; requests without a body never wait for them.
+// records) can hold: at most max bodies are read at once, at most
+// perClient of them from one client, each within timeout and up to size
+// bytes. A request over a count is answered 503 at once and its
+// connection closed, so slow senders cannot pile up connections, nor one
+// client take every slot; requests without a body never wait for them.
 type bodyLimits struct {
 	slots   chan struct{}
+	clients *counts
 	timeout time.Duration
 	size    int64
 }
 
-func newBodyLimits(max int, timeout time.Duration, size int64) *bodyLimits {
-	return &bodyLimits{slots: make(chan struct{}, max), timeout: timeout, size: size}
+func newBodyLimits(max, perClient int, timeout time.Duration, size int64) *bodyLimits {
+	return &bodyLimits{slots: make(chan struct{}, max), clients: newCounts(perClient), timeout: timeout, size: size}
 }
 
 // read reads r's body into memory under the limits and returns r with
@@ -35,6 +39,13 @@ func (l *bodyLimits) read(w http.ResponseWriter, r *http.Request) (*http.Request
 		refuse(w, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes is over the limit of %d", r.ContentLength, l.size))
 		return nil, false
 	}
+	c := clientOf(r)
+	if !l.clients.take(c) {
+		w.Header().Set("Retry-After", "1")
+		refuse(w, http.StatusServiceUnavailable, errors.New("too many request bodies being received from this address; retry"))
+		return nil, false
+	}
+	defer l.clients.release(c)
 	select {
 	case l.slots <- struct{}{}:
 	default:
@@ -65,6 +76,17 @@ func (l *bodyLimits) read(w http.ResponseWriter, r *http.Request) (*http.Request
 	r2 := r.Clone(r.Context())
 	r2.Body, r2.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 	return r2, true
+}
+
+// limitPuts answers 429 with Retry-After, and reports false, when r is a
+// PUT beyond its client's share (Config.PutRate, Config.PutBurst).
+func (s *Server) limitPuts(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPut || s.puts.allow(clientOf(r), s.now()) {
+		return true
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(1/s.puts.rate)))))
+	refuse(w, http.StatusTooManyRequests, errors.New("too many PUTs from this address; retry later"))
+	return false
 }
 
 // refuse answers with code and closes the connection, which may still

@@ -25,28 +25,37 @@ import (
 // one file per name (named by its k51… form) in a directory of their
 // own: they are served, never adopted as heads, and the index is not
 // involved. Every record is validated on the way in and again on the way
-// out (signature by the name's key, end of life).
+// out (signature by the name's key, end of life). Room is kept as
+// records_space.go says: expired records go first, then the one closest
+// to its end of life.
 type records struct {
-	dir   string
-	max   int        // records kept at most
-	mu    sync.Mutex // orders compare-and-write of one process; guards count
-	count int        // records in dir, -1 until counted
+	dir string
+	max int // records kept at most
+	now func() time.Time
+	mu  sync.Mutex // orders compare-and-write of one process; guards eols
+	// eols is the end of life of each stored record by name, read from
+	// dir on first use; nil until then.
+	eols map[string]time.Time
 }
 
 // put stores raw for name if it validates and is better than the stored
 // record (higher sequence, then later end of life: boxo's rule). It wraps
 // ErrUnusableRecord, ErrOlderRecord or ErrTooManyRecords.
 func (rs *records) put(name ipnsrec.Name, raw []byte) error {
-	if err := validateRecord(name, raw); err != nil {
+	eol, err := validateRecord(name, raw, rs.now())
+	if err != nil {
 		return err
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
+	if err := rs.load(); err != nil {
+		return err
+	}
 	p := filepath.Join(rs.dir, name.String())
 	old, err := os.ReadFile(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := rs.room(); err != nil {
+		if err := rs.room(eol); err != nil {
 			return err
 		}
 	case err != nil:
@@ -64,25 +73,7 @@ func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 	if err := atomicfile.WriteFile(p, raw, 0o600, true); err != nil {
 		return err
 	}
-	if len(old) == 0 {
-		rs.count++
-	}
-	return nil
-}
-
-// room fails with ErrTooManyRecords when a new name would take the
-// records past max; it counts the directory once.
-func (rs *records) room() error {
-	if rs.count < 0 {
-		es, err := os.ReadDir(rs.dir)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		rs.count = len(es)
-	}
-	if rs.count >= rs.max {
-		return fmt.Errorf("%w (%d)", ErrTooManyRecords, rs.max)
-	}
+	rs.eols[name.String()] = eol
 	return nil
 }
 
@@ -95,7 +86,7 @@ func (rs *records) get(name ipnsrec.Name) ([]byte, *ipnsrec.Record, error) {
 	} else if err != nil {
 		return nil, nil, err
 	}
-	if err := validateRecord(name, raw); err != nil {
+	if _, err := validateRecord(name, raw, rs.now()); err != nil {
 		return nil, nil, fmt.Errorf("stored record of %s: %w", name, err)
 	}
 	rec, err := ipnsrec.UnmarshalRecord(raw)
@@ -103,12 +94,24 @@ func (rs *records) get(name ipnsrec.Name) ([]byte, *ipnsrec.Record, error) {
 }
 
 // validateRecord checks raw as the record of name: size, signature, end
-// of life.
-func validateRecord(name ipnsrec.Name, raw []byte) error {
+// of life (also against now, the server's clock). It returns the end of
+// life.
+func validateRecord(name ipnsrec.Name, raw []byte, now time.Time) (time.Time, error) {
 	if err := (ipnsrec.Validator{}).Validate(string(name.RoutingKey()), raw); err != nil {
-		return fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, err)
 	}
-	return nil
+	rec, err := ipnsrec.UnmarshalRecord(raw)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+	}
+	eol, err := rec.Validity()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+	}
+	if now.After(eol) {
+		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, ipnsrec.ErrExpiredRecord)
+	}
+	return eol, nil
 }
 
 // useRecords reports whether a lookup that failed with err should try

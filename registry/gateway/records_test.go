@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/rand"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,16 +18,23 @@ import (
 
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/dnslink"
+	"github.com/svcreg/svcreg/registry/gateway"
 )
 
 // mustRecord signs value with sk at seq, valid for an hour.
 func mustRecord(t *testing.T, sk ic.PrivKey, value string, seq uint64) (string, []byte) {
 	t.Helper()
+	return mustRecordEOL(t, sk, value, seq, time.Now().Add(time.Hour))
+}
+
+// mustRecordEOL signs value with sk at seq, valid until eol.
+func mustRecordEOL(t *testing.T, sk ic.PrivKey, value string, seq uint64, eol time.Time) (string, []byte) {
+	t.Helper()
 	p, err := path.NewPath(value)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := ipnsrec.NewRecord(sk, p, seq, time.Now().Add(time.Hour), time.Minute, ipnsrec.WithPublicKey(true))
+	rec, err := ipnsrec.NewRecord(sk, p, seq, eol, time.Minute, ipnsrec.WithPublicKey(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,24 +159,112 @@ func TestOtherNames(t *testing.T) {
 
 func seedKeyName(t *testing.T, b byte) string { return seedKey(t, b).Name() }
 
-// TestMaxRecords keeps at most MaxRecords names not followed: a new name
-// past it is refused (507), a known one can still move on.
+// TestMaxRecords keeps at most MaxRecords names not followed: when they
+// are all live, a new name evicts the record closest to its end of life
+// if it ends later itself, and is refused (507) if it would be the first
+// to go; a known name can always move on.
 func TestMaxRecords(t *testing.T) {
 	h := newHome(t, 83)
 	h.init(t, h.key)
 	content := h.importFiles(t, map[string]string{"index.html": "x"})
 	srv := h.serve(t, func(c *cfgT) { c.RecordsDir = filepath.Join(h.dir, "records"); c.MaxRecords = 2 })
-	put := func(seed byte, seq uint64) int {
-		name, rec := mustRecord(t, seedKey(t, seed).PrivKey(), "/ipfs/"+content.String(), seq)
+	start := time.Now()
+	put := func(seed byte, seq uint64, life time.Duration) int {
+		name, rec := mustRecordEOL(t, seedKey(t, seed).PrivKey(), "/ipfs/"+content.String(), seq, start.Add(life))
 		return get(t, "PUT", srv.URL+"/routing/v1/ipns/"+name, rec, "Content-Type", recordType).code
 	}
 	for _, tt := range []struct {
 		seed byte
 		seq  uint64
+		life time.Duration
 		code int
-	}{{84, 1, 200}, {85, 1, 200}, {86, 1, http.StatusInsufficientStorage}, {84, 2, 200}} {
-		if code := put(tt.seed, tt.seq); code != tt.code {
+	}{
+		{84, 1, time.Hour, 200},
+		{85, 1, 2 * time.Hour, 200},
+		{86, 1, 30 * time.Minute, http.StatusInsufficientStorage}, // would be the first to go
+		{84, 2, time.Hour, 200},                                   // a known name
+		{87, 1, 3 * time.Hour, 200},                               // evicts 84, the closest to its end
+	} {
+		if code := put(tt.seed, tt.seq, tt.life); code != tt.code {
 			t.Errorf("key %d seq %d: %d, want %d", tt.seed, tt.seq, code, tt.code)
 		}
+	}
+	for seed, want := range map[byte]int{84: http.StatusNotFound, 85: 200, 87: 200} {
+		if r := get(t, "GET", srv.URL+"/routing/v1/ipns/"+seedKeyName(t, seed), nil, "Accept", recordType); r.code != want {
+			t.Errorf("key %d after the eviction: %d, want %d", seed, r.code, want)
+		}
+	}
+}
+
+// TestRecordsExpire fills the records of names not followed with
+// short-lived records of throwaway keys: once they are past their end of
+// life, a fresh record of a new name is stored (in a server started over
+// the full directory too: a restart), the expired ones are removed, and
+// PruneRecords (svcreg gc) removes what is left of them.
+func TestRecordsExpire(t *testing.T) {
+	h := newHome(t, 88)
+	h.init(t, h.key)
+	content := h.importFiles(t, map[string]string{"index.html": "x"})
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	dir := filepath.Join(h.dir, "records")
+	const max = 20
+	serve := func() string {
+		return h.serve(t, func(c *cfgT) { c.RecordsDir, c.MaxRecords, c.Now = dir, max, now }).URL
+	}
+	put := func(url string, seed byte, life time.Duration) int {
+		name, rec := mustRecordEOL(t, seedKey(t, seed).PrivKey(), "/ipfs/"+content.String(), 1, now().Add(life))
+		return get(t, "PUT", url+"/routing/v1/ipns/"+name, rec, "Content-Type", recordType).code
+	}
+	stored := func() int {
+		es, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	first := serve()
+	for i := range byte(max) {
+		if code := put(first, 100+i, time.Minute); code != 200 {
+			t.Fatalf("short-lived record %d: %d", i, code)
+		}
+	}
+	clock.Add(int64(2 * time.Minute)) // every one of them is past its end of life
+	if code := put(first, 130, time.Hour); code != 200 {
+		t.Errorf("fresh record while the store is full of expired ones: %d, want 200", code)
+	}
+	if n := stored(); n != 1 {
+		t.Errorf("%d records stored, want 1: the expired ones are removed", n)
+	}
+	for i := range byte(max - 1) {
+		if code := put(first, 140+i, time.Minute); code != 200 {
+			t.Fatalf("short-lived record %d: %d", i, code)
+		}
+	}
+	clock.Add(int64(2 * time.Minute))
+	restarted := serve()
+	if code := put(restarted, 170, time.Hour); code != 200 {
+		t.Errorf("fresh record after a restart over expired ones: %d, want 200", code)
+	}
+	if n := stored(); n != 2 {
+		t.Errorf("%d records stored after the restart, want 2", n)
+	}
+	// What a server has not removed yet, PruneRecords (svcreg gc) does;
+	// other files stay.
+	for i := range byte(3) {
+		if code := put(restarted, 180+i, time.Minute); code != 200 {
+			t.Fatalf("short-lived record %d: %d", i, code)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	later := now().Add(2 * time.Minute)
+	if n, err := gateway.PruneRecords(dir, later, true); n != 3 || err != nil || stored() != 6 {
+		t.Errorf("dry run: %d, %v, %d files; want 3 to remove and nothing removed", n, err, stored())
+	}
+	if n, err := gateway.PruneRecords(dir, later, false); n != 3 || err != nil || stored() != 3 {
+		t.Errorf("prune: %d, %v, %d files left; want 3 removed and 3 files left", n, err, stored())
 	}
 }

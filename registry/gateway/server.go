@@ -52,18 +52,29 @@ type Config struct {
 	// (PUT /routing/v1/ipns/NAME), served but never adopted as heads.
 	// Empty: such records are refused (403).
 	RecordsDir string
-	// MaxRecords bounds the records kept in RecordsDir; more names are
-	// refused with 507.
+	// MaxRecords bounds the records kept in RecordsDir: past it, expired
+	// ones go, then the one closest to its end of life; a new name that
+	// would be that one is refused with 507.
 	MaxRecords int
 	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
 	// is not served.
 	DNSLink *dnslink.Resolver
-	// MaxBodies, BodyTimeout and MaxBodySize bound requests with a body
-	// (PUTs of records): how many are read at once, how long reading one
-	// may take and how large it may be.
-	MaxBodies   int
-	BodyTimeout time.Duration
-	MaxBodySize int64
+	// NoDNSLink, as kubo's Gateway.NoDNSLink, never looks up the Host of
+	// a request: every host is a path gateway (or a subdomain one), and
+	// DNSLink is served only as /ipns/<domain>.
+	NoDNSLink bool
+	// MaxBodies, MaxClientBodies, BodyTimeout and MaxBodySize bound
+	// requests with a body (PUTs of records): how many are read at once,
+	// how many of them from one client address, how long reading one may
+	// take and how large it may be.
+	MaxBodies       int
+	MaxClientBodies int
+	BodyTimeout     time.Duration
+	MaxBodySize     int64
+	// PutRate and PutBurst bound the PUTs of one client address: PutBurst
+	// at once, then PutRate a second; more are answered 429.
+	PutRate  float64
+	PutBurst int
 	// Provider, when set, is announced in /routing/v1/providers answers
 	// for the blocks this server holds, and in /routing/v1/peers for its
 	// own ID, so that verifying clients (Helia's verified-fetch) find it.
@@ -91,9 +102,11 @@ type Server struct {
 	routing   http.Handler
 	registry  string
 	bodies    *bodyLimits
+	puts      *rateLimits
 	provider  *Provider
 	subHosts  []string // Config.SubdomainHosts, lower case
 	dnslink   *dnslink.Resolver
+	noDNSHost bool         // Config.NoDNSLink
 	records   *records     // nil without Config.RecordsDir
 	csp       string       // of the browse pages
 	capped    http.Handler // serve, its responses capped (stream.go)
@@ -109,7 +122,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, provider: cfg.Provider,
+		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, noDNSHost: cfg.NoDNSLink, provider: cfg.Provider,
 	}
 	for _, h := range cfg.SubdomainHosts {
 		h = strings.ToLower(strings.TrimSuffix(h, "."))
@@ -118,17 +131,18 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.subHosts = append(s.subHosts, h)
 	}
-	if cfg.RecordsDir != "" {
-		s.records = &records{dir: cfg.RecordsDir, max: cmp.Or(cfg.MaxRecords, DefaultMaxRecords), count: -1}
-	}
 	s.csp = browseCSP()
-	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), orDefault(cfg.BodyTimeout, DefaultBodyTimeout),
-		cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
+	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), cmp.Or(cfg.MaxClientBodies, DefaultMaxClientBodies),
+		orDefault(cfg.BodyTimeout, DefaultBodyTimeout), cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
+	s.puts = newRateLimits(cmp.Or(cfg.PutRate, DefaultPutRate), cmp.Or(cfg.PutBurst, DefaultPutBurst))
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RecordsDir != "" {
+		s.records = &records{dir: cfg.RecordsDir, max: cmp.Or(cfg.MaxRecords, DefaultMaxRecords), now: s.now}
 	}
 	s.capped = streamCap{next: http.HandlerFunc(s.serve), max: cmp.Or(cfg.MaxResponseSize, DefaultMaxResponseSize), log: s.log}
 	s.heads = &heads{
@@ -167,7 +181,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	}
 	conf := gateway.Config{
 		DeserializedResponses: true,
-		NoDNSLink:             s.dnslink == nil,
+		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
 		// As kubo: localhost is a subdomain gateway, other hosts are path gateways.
 		PublicGateways:        s.publicGateways(),
 		MaxConcurrentRequests: gateway.DefaultMaxConcurrentRequests,
@@ -194,6 +208,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		// As kubo: a client that uses this server as an HTTP proxy opens a
 		// tunnel to it, then sends its requests (with their Host) through.
 		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if !s.limitPuts(w, r) {
 		return
 	}
 	r, ok := s.bodies.read(w, r)
