@@ -29,9 +29,9 @@ type Metrics struct {
 //
 // The lag of a mirror is time() - svcreg_last_sync_seconds; a record about
 // to expire shows in svcreg_record_expiry_seconds - time(). Every metric
-// but svcreg_last_sync_seconds exists from the start: the sequence and
-// the end of life are 0 until a head is known, so that an expiry alert
-// fires for a registry the node has no record of. Releases are counted,
+// exists from the start: the sequence, the end of life and the last sync
+// are 0 until known, so that expiry and lag alerts fire for a registry
+// the node has no record of. Releases are counted,
 // never labelled, so the series stay few whatever an upstream does.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
@@ -70,6 +70,7 @@ func (m *Metrics) track(name string, replicas []Replica) {
 	}
 	m.seq.WithLabelValues(name)
 	m.expires.WithLabelValues(name)
+	m.lastSync.WithLabelValues(name)
 	m.unmirrored.WithLabelValues(name)
 	m.mirrorErrs.WithLabelValues(name)
 	m.syncErrors.WithLabelValues(name)
