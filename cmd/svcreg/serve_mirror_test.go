@@ -144,7 +144,7 @@ func TestMirrorSkipsBadRelease(t *testing.T) {
 	if h.Status != "degraded" || r.Status != "degraded" || r.Seq != head.Seq || r.Unmirrored != 1 || len(r.Releases) != 1 {
 		t.Fatalf("/healthz: %+v", h)
 	}
-	if !strings.Contains(strings.Join(r.Reasons, "\n"), "1 release(s) not mirrored") {
+	if !strings.Contains(strings.Join(r.Reasons, "\n"), "1 release not mirrored") {
 		t.Errorf("reasons: %q", r.Reasons)
 	}
 	u := r.Releases[0]

@@ -136,7 +136,11 @@ func (s Status) problems(now time.Time) []string {
 		out = append(out, "mirroring failed: "+s.MirrorErr)
 	}
 	if s.Unmirrored > 0 {
-		out = append(out, fmt.Sprintf("%d release(s) not mirrored", s.Unmirrored))
+		plural := "s"
+		if s.Unmirrored == 1 {
+			plural = ""
+		}
+		out = append(out, fmt.Sprintf("%d release%s not mirrored", s.Unmirrored, plural))
 	}
 	return out
 }

@@ -31,8 +31,8 @@ type Metrics struct {
 // to expire shows in svcreg_record_expiry_seconds - time(). Every metric
 // exists from the start: the sequence, the end of life and the last sync
 // are 0 until known, so that expiry and lag alerts fire for a registry
-// the node has no record of. Releases are counted,
-// never labelled, so the series stay few whatever an upstream does.
+// the node has no record of. Releases are counted, never labelled, so
+// the series stay few whatever an upstream does.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		seq:        prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "svcreg_head_seq", Help: "Sequence of the head kept, per registry."}, []string{"registry"}),

@@ -155,7 +155,7 @@ func (m *mirrorer) record(c cid.Cid, release string, err error) {
 	if release != "" {
 		u.Release = release
 	}
-	u.Err, u.Attempts = err.Error(), u.Attempts+1
+	u.Err, u.Attempts = brief(err), u.Attempts+1
 	u.RetryAt = now.Add(retryDelay(u.Attempts))
 	m.n.Logger.Warn("release not mirrored", "registry", name, "release", u.Release, "cid", c.String(),
 		"attempts", u.Attempts, "retry_at", u.RetryAt, "err", err)
@@ -280,6 +280,19 @@ func (m *mirrorer) unmirrored() (int, []Unmirrored) {
 		return strings.Compare(a.Content.String(), b.Content.String())
 	})
 	return len(list), list[:min(len(list), MaxListedUnmirrored)]
+}
+
+// maxErrLen bounds an error message kept for /healthz: an upstream
+// decides much of what it says.
+const maxErrLen = 512
+
+// brief returns err's message, cut at maxErrLen bytes.
+func brief(err error) string {
+	s := err.Error()
+	if len(s) <= maxErrLen {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxErrLen], "") + "…"
 }
 
 // isRegistryBlock reports whether c is one of a registry's own blocks

@@ -57,7 +57,7 @@ func TestNodeMirrorLatestSkips(t *testing.T) {
 		return st.Mirrored == seq
 	})
 	if st.Health != follow.HealthDegraded || st.Unmirrored != 1 || len(st.UnmirroredReleases) != 1 ||
-		!strings.Contains(strings.Join(st.Reasons, "\n"), "1 release(s) not mirrored") {
+		!strings.Contains(strings.Join(st.Reasons, "\n"), "1 release not mirrored") {
 		t.Fatalf("status: %+v", st)
 	}
 	if u := st.UnmirroredReleases[0]; u.Release != "web@1.0.0" || !u.Content.Equals(web) || u.Attempts != 1 ||

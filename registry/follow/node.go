@@ -199,7 +199,7 @@ func (n *Node) mirror(ctx context.Context, m *mirrorer, head registry.Head) {
 	n.update(name, func(st *Status) {
 		st.Mirrored, st.MirrorErr = m.mirrored, ""
 		if m.err != nil {
-			st.MirrorErr = m.err.Error()
+			st.MirrorErr = brief(m.err)
 		}
 		st.Unmirrored, st.UnmirroredReleases = count, listed
 	})
