@@ -139,6 +139,7 @@ func runServe(c *cli.Context) error {
 	if node.Metrics, err = follow.NewMetrics(metrics); err != nil {
 		return err
 	}
+	node.Restore(c.Context) // /healthz and /metrics tell the stored state from the first request
 	var blocks gateway.Store = h.blocks
 	if len(node.Follow) > 0 {
 		blocks = follow.NewReadThrough(h.blocks, node.Follow...)

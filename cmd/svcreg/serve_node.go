@@ -117,7 +117,7 @@ func nodeHandler(srv http.Handler, node *follow.Node, metrics *prometheus.Regist
 			case "/healthz":
 				w.Header().Set("Content-Type", "application/json")
 				w.Header().Set("Cache-Control", "no-store")
-				json.NewEncoder(w).Encode(map[string]any{"status": "ok", "registries": node.Statuses()})
+				json.NewEncoder(w).Encode(node.Health())
 				return
 			case "/metrics":
 				prom.ServeHTTP(w, r)

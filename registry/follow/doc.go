@@ -33,6 +33,18 @@
 // operation at a time: no request and no push runs while the index is
 // locked.
 //
+// # Mirroring and health
+//
+// A Node mirrors a followed registry release by release: the registry's
+// own blocks first, then each release's content on its own. A release
+// the upstreams cannot deliver is skipped, reported (Status, Metrics) and
+// tried again after MinMirrorRetry, doubling up to MaxMirrorRetry; the
+// rest is kept. Node.Health says a registry is degraded, and why, when it
+// has no record, its record is past its end of life, its last sync or
+// re-signing failed or releases are not mirrored. Node.Restore reports
+// the stored heads before any upstream is asked, so a restarted node
+// tells its real state at once.
+//
 // # Example
 //
 //	name, _ := ipns.ParseRegistryName("k51…") // once, at the edge

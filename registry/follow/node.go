@@ -2,19 +2,13 @@ package follow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/ipfs/go-cid"
-
-	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -64,54 +58,6 @@ type Node struct {
 	status map[string]*Status
 }
 
-// Status is what a Node reports about one registry (GET /healthz). Its
-// JSON form has every key: "", false and 0 when empty, and null for a
-// time not known yet.
-type Status struct {
-	Registry string
-	Own      bool
-	Seq      uint64
-	Root     string
-	Expires  time.Time
-	LastSync time.Time
-	LastErr  string
-	Mirrored uint64
-}
-
-// MarshalJSON writes the status with every key (see Status).
-func (s Status) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Registry string     `json:"registry"`
-		Own      bool       `json:"own"`
-		Seq      uint64     `json:"seq"`
-		Root     string     `json:"root"`
-		Expires  *time.Time `json:"expires"`
-		LastSync *time.Time `json:"last_sync"`
-		LastErr  string     `json:"last_error"`
-		Mirrored uint64     `json:"mirrored_seq"`
-	}{s.Registry, s.Own, s.Seq, s.Root, knownTime(s.Expires), knownTime(s.LastSync), s.LastErr, s.Mirrored})
-}
-
-// knownTime is t, or nil when t is zero (not known yet).
-func knownTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
-// Statuses returns the status of every registry the node keeps.
-func (n *Node) Statuses() []Status {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	out := []Status{}
-	for _, s := range n.status {
-		out = append(out, *s)
-	}
-	slices.SortFunc(out, func(a, b Status) int { return strings.Compare(a.Registry, b.Registry) })
-	return out
-}
-
 func (n *Node) update(name string, fn func(*Status)) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -129,25 +75,71 @@ func (n *Node) update(name string, fn func(*Status)) {
 // Run runs the node's loops until ctx ends. Work in progress is cut off
 // by ctx; everything stored before is complete (blocks before heads).
 func (n *Node) Run(ctx context.Context) {
-	if n.Logger == nil {
-		n.Logger = slog.New(slog.DiscardHandler)
-	}
+	n.Restore(ctx)
 	var wg sync.WaitGroup
 	for _, f := range n.Follow {
-		n.Metrics.track(f.name, n.Replicas)
 		wg.Go(func() { n.follow(ctx, f) })
 	}
 	if n.Own != nil && n.Key != nil {
-		n.Metrics.track(n.Own.name, n.Replicas)
 		wg.Go(func() { n.keep(ctx) })
 	}
 	wg.Wait()
 }
 
+// Restore reports what the index holds of every registry the node keeps
+// (head, sequence, end of life) in the status and the metrics, before any
+// upstream is asked: call it before serving GET /healthz and /metrics, so
+// that a restarted node reports its real state from the first request.
+// Run calls it too.
+func (n *Node) Restore(ctx context.Context) {
+	if n.Logger == nil {
+		n.Logger = slog.New(slog.DiscardHandler)
+	}
+	for _, f := range n.registries() {
+		n.Metrics.track(f.name, n.Replicas)
+		n.restore(ctx, f)
+	}
+}
+
+// registries returns the followed registries and the own one, if any.
+func (n *Node) registries() []*Follower {
+	fs := slices.Clone(n.Follow)
+	if n.Own != nil && n.Key != nil {
+		fs = append(fs, n.Own)
+	}
+	return fs
+}
+
+// restore reports the head stored for f, whatever the upstreams answer:
+// a head the node cannot refresh (upstreams gone, lying or past its end
+// of life) is still the one it serves.
+func (n *Node) restore(ctx context.Context, f *Follower) {
+	own := f == n.Own
+	head, err := f.cfg.Index.Head(ctx, f.name)
+	if err != nil {
+		if !errors.Is(err, registry.ErrNoHead) {
+			n.Logger.Debug("read stored head", "registry", f.name, "err", err)
+		}
+		n.update(f.name, func(st *Status) { st.Own = own })
+		return
+	}
+	rec, err := ipns.VerifyHead(head, time.Time{})
+	if err != nil && !errors.Is(err, ipns.ErrExpiredRecord) {
+		n.Logger.Debug("verify stored head", "registry", f.name, "err", err)
+		n.update(f.name, func(st *Status) { st.Own = own })
+		return
+	}
+	n.update(f.name, func(st *Status) {
+		st.Own, st.Seq, st.Root, st.Expires = own, head.Seq, head.Root.String(), rec.Validity
+	})
+	n.Metrics.head(f.name, head.Seq, rec.Validity, time.Time{}, false)
+}
+
 // follow polls one followed registry.
 func (n *Node) follow(ctx context.Context, f *Follower) {
 	name := f.name
-	var pushed, mirrored uint64
+	m := &mirrorer{n: n, f: f}
+	var pushed uint64
 	for ctx.Err() == nil {
 		wait := MinPoll
 		s, err := f.Sync(ctx, true)
@@ -158,6 +150,7 @@ func (n *Node) follow(ctx context.Context, f *Follower) {
 			n.Logger.Warn("sync failed", "registry", name, "err", err)
 			n.Metrics.syncError(name)
 			n.update(name, func(st *Status) { st.LastErr = err.Error() })
+			n.restore(ctx, f)
 		default:
 			if s.Stale != nil {
 				n.Logger.Warn("upstreams gave no answer; serving the stored head", "registry", name, "seq", s.Head.Seq, "err", s.Stale)
@@ -168,16 +161,11 @@ func (n *Node) follow(ctx context.Context, f *Follower) {
 			rec, _ := ipns.VerifyHead(s.Head, time.Time{})
 			wait = min(max(rec.TTL, MinPoll), MaxPoll)
 			n.report(name, s, rec)
-			if s.Head.Seq > mirrored {
-				if err := n.mirror(ctx, f, s.Head); err != nil {
-					n.Logger.Warn("mirror failed", "registry", name, "seq", s.Head.Seq, "err", err)
-					n.Metrics.syncError(name)
-					wait = MinPoll
-				} else {
-					mirrored = s.Head.Seq
-					n.update(name, func(st *Status) { st.Mirrored = mirrored })
-					n.Logger.Info("mirrored", "registry", name, "seq", mirrored, "mode", string(n.Mirror))
-				}
+			if m.due(s.Head.Seq, time.Now()) {
+				n.mirror(ctx, m, s.Head)
+			}
+			if next := m.next(); !next.IsZero() {
+				wait = min(wait, max(time.Until(next), MinPoll))
 			}
 			if len(n.Replicas) > 0 && (s.Head.Seq > pushed || s.Changed) {
 				if n.replicate(ctx, f) {
@@ -193,6 +181,31 @@ func (n *Node) follow(ctx context.Context, f *Follower) {
 	}
 }
 
+// mirror runs one mirroring pass and reports it.
+func (n *Node) mirror(ctx context.Context, m *mirrorer, head registry.Head) {
+	name := m.f.name
+	err := m.pass(ctx, head)
+	if ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		n.Logger.Warn("mirror failed", "registry", name, "seq", head.Seq, "retry_at", m.retryAt, "err", err)
+		n.Metrics.syncError(name)
+	}
+	count, listed := m.unmirrored()
+	if err == nil {
+		n.Logger.Info("mirrored", "registry", name, "seq", head.Seq, "mode", string(n.Mirror), "unmirrored", count)
+	}
+	n.update(name, func(st *Status) {
+		st.Mirrored, st.MirrorErr = m.mirrored, ""
+		if m.err != nil {
+			st.MirrorErr = brief(m.err)
+		}
+		st.Unmirrored, st.UnmirroredReleases = count, listed
+	})
+	n.Metrics.unmirroredReleases(name, count)
+}
+
 // report records a sync's outcome in the status and metrics.
 func (n *Node) report(name string, s Sync, rec ipns.Record) {
 	now := time.Now()
@@ -200,57 +213,11 @@ func (n *Node) report(name string, s Sync, rec ipns.Record) {
 		st.Seq, st.Root, st.Expires = s.Head.Seq, s.Head.Root.String(), rec.Validity
 		if s.Stale == nil {
 			st.LastSync, st.LastErr = now, ""
+		} else {
+			st.LastErr = s.Stale.Error()
 		}
 	})
 	n.Metrics.head(name, s.Head.Seq, rec.Validity, now, s.Stale == nil)
-}
-
-// mirror fetches what the mirror mode keeps of head.
-func (n *Node) mirror(ctx context.Context, f *Follower, head registry.Head) error {
-	switch n.Mirror {
-	case MirrorNone:
-		return nil
-	case MirrorLatest:
-		return n.mirrorLatest(ctx, f)
-	}
-	if _, err := car.Reachable(ctx, f.cfg.Blocks, head.Root, everything); err == nil {
-		return nil // complete already
-	}
-	_, err := f.FetchDAG(ctx, head.Root, nil)
-	return err
-}
-
-// mirrorLatest fetches, for every service, the path to it and the
-// content of its latest release.
-func (n *Node) mirrorLatest(ctx context.Context, f *Follower) error {
-	names, err := f.reg.Services(ctx)
-	if err != nil {
-		return err
-	}
-	for _, s := range names {
-		spec, err := manifest.ParseSpec(s)
-		if err != nil {
-			return err
-		}
-		info, err := f.reg.Info(ctx, spec)
-		if errors.Is(err, manifest.ErrNoMatch) || errors.Is(err, manifest.ErrVersionNotFound) {
-			continue // nothing released (or all yanked)
-		} else if err != nil {
-			return err
-		}
-		if err := n.fetchContent(ctx, f, info.Release.Content); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (n *Node) fetchContent(ctx context.Context, f *Follower, root cid.Cid) error {
-	if _, err := car.Reachable(ctx, f.cfg.Blocks, root, everything); err == nil {
-		return nil
-	}
-	_, err := f.FetchDAG(ctx, root, nil)
-	return err
 }
 
 // keep re-signs the own registry when due and pushes every change.
@@ -268,6 +235,7 @@ func (n *Node) keep(ctx context.Context) {
 			n.Logger.Warn("re-sign failed", "registry", name, "err", err)
 			n.Metrics.syncError(name)
 			n.update(name, func(st *Status) { st.Own, st.LastErr = true, err.Error() })
+			n.restore(ctx, f)
 		default:
 			if r.Resigned {
 				n.Logger.Info("re-signed", "registry", name, "seq", r.Head.Seq, "expires", r.EOL)
@@ -302,6 +270,3 @@ func (n *Node) replicate(ctx context.Context, f *Follower) bool {
 	}
 	return ok
 }
-
-// everything follows every link in car.Reachable.
-func everything(cid.Cid) bool { return true }
