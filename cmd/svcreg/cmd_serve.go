@@ -60,6 +60,8 @@ Examples:
 			&cli.StringSliceFlag{Name: "follow", Usage: "follow, mirror and serve the registry `NAME` (a k51… name or a remote's NAME); repeatable"},
 			&cli.StringSliceFlag{Name: "upstream", Usage: "gateway or svcreg node `URL` to follow from (repeatable; default: the remote's gateways)"},
 			&cli.StringFlag{Name: "mirror", Value: "all", Usage: "what to keep of followed registries: all (history and every release), latest, none (read-through only)"},
+			&cli.BoolFlag{Name: "fetch-any", Usage: "fetch any CID the upstreams have, not only what the followed registries reach (an open cache)"},
+			&cli.IntFlag{Name: "max-fetches", Value: follow.DefaultMaxFetches, Usage: "blocks fetched from the upstreams at once"},
 			&cli.StringFlag{Name: "log", Value: "text", Usage: "log format on stderr: text or json (one line per event)"},
 			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "overall deadline of each request to an upstream"},
 			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
@@ -135,7 +137,7 @@ func runServe(c *cli.Context) error {
 	}
 	var blocks gateway.Store = h.blocks
 	if len(node.Follow) > 0 {
-		blocks = follow.NewReadThrough(h.blocks, node.Follow...)
+		blocks = follow.NewReadThrough(h.blocks, follow.ReadThroughConfig{FetchAny: c.Bool("fetch-any"), MaxFetches: c.Int("max-fetches")}, node.Follow...)
 	}
 	ln, err := net.Listen("tcp", c.String("listen"))
 	if err != nil {

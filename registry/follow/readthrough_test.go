@@ -11,6 +11,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/multiformats/go-multihash"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/registrytest"
@@ -40,7 +41,13 @@ func TestReadThrough(t *testing.T) {
 	g := newGW(t, p)
 	h := newHome(t)
 	f := h.follower(t, p, false, g.URL)
-	rt := follow.NewReadThrough(localOnly{h.blocks}, f)
+	if _, err := f.Sync(t.Context(), true); err != nil { // the head says what may be fetched
+		t.Fatal(err)
+	}
+	rt := follow.NewReadThrough(localOnly{h.blocks}, follow.ReadThroughConfig{}, f)
+	if _, err := f.Registry().Resolve(t.Context(), mustSpec(t, "say")); err != nil { // the registry's blocks, read first
+		t.Fatal(err)
+	}
 	before := g.hits.Load()
 	var wg sync.WaitGroup
 	var bad atomic.Int32
@@ -97,4 +104,13 @@ func TestHealing(t *testing.T) {
 	if g.hits.Load() != before {
 		t.Fatal("a missing block was fetched")
 	}
+}
+
+func mustSpec(t testing.TB, s string) manifest.Spec {
+	t.Helper()
+	spec, err := manifest.ParseSpec(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
 }
