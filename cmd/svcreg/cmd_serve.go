@@ -78,6 +78,9 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return usageErr(err, "--mirror all|latest|none")
 	}
+	if c.Int("max-fetches") < 1 {
+		return usageErr(fmt.Errorf("--max-fetches %d: want at least 1", c.Int("max-fetches")), "--max-fetches N")
+	}
 	maxResponse, err := parseSize(c.String("max-response"))
 	if err != nil {
 		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)

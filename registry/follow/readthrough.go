@@ -206,7 +206,9 @@ func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, local error, cl *cal
 	case r.slots <- struct{}{}:
 		defer func() { <-r.slots }()
 	case <-ctx.Done():
-		cl.err = ctx.Err()
+	}
+	if err := ctx.Err(); err != nil { // the readers went while it waited
+		cl.err = err
 		return
 	}
 	var errs []error
