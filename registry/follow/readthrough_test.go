@@ -114,3 +114,46 @@ func mustSpec(t testing.TB, s string) manifest.Spec {
 	}
 	return spec
 }
+
+// TestReadThroughScope: a missing block that no followed registry
+// reaches is not fetched, though the upstream has it (it is with
+// FetchAny); a release published later is, once the follower synced.
+func TestReadThroughScope(t *testing.T) {
+	p := newPub(t, time.Hour)
+	first := p.publish(t, "say@1.0.0", "hello")
+	unrelated := rawCid(t, "unrelated")
+	if err := p.blocks.Put(t.Context(), unrelated, []byte("unrelated")); err != nil {
+		t.Fatal(err)
+	}
+	g := newGW(t, p)
+	h := newHome(t)
+	f := h.follower(t, p, false, g.URL)
+	if _, err := f.Sync(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
+	rt := follow.NewReadThrough(localOnly{h.blocks}, follow.ReadThroughConfig{}, f)
+	if data, err := rt.Get(t.Context(), first); err != nil || string(data) != "hello" {
+		t.Fatalf("a release's content: %q, %v", data, err)
+	}
+	before := g.hits.Load()
+	_, err := rt.Get(t.Context(), unrelated)
+	if !errors.Is(err, follow.ErrNotReached) || !errors.Is(err, registry.ErrBlockNotFound) {
+		t.Fatalf("a block no followed registry reaches: %v, want ErrNotReached and ErrBlockNotFound", err)
+	}
+	if n := g.hits.Load() - before; n != 0 {
+		t.Fatalf("the upstream was asked %d times for it", n)
+	}
+
+	later := p.publish(t, "say@1.1.0", "hello again")
+	if _, err := f.Sync(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := rt.Get(t.Context(), later); err != nil || string(data) != "hello again" {
+		t.Fatalf("a release published later: %q, %v", data, err)
+	}
+
+	anyRT := follow.NewReadThrough(localOnly{h.blocks}, follow.ReadThroughConfig{FetchAny: true}, f)
+	if data, err := anyRT.Get(t.Context(), unrelated); err != nil || string(data) != "unrelated" {
+		t.Fatalf("FetchAny: %q, %v", data, err)
+	}
+}
