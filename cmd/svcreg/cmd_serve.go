@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,6 +65,7 @@ Examples:
 			&cli.IntFlag{Name: "max-fetches", Value: follow.DefaultMaxFetches, Usage: "blocks fetched from the upstreams at once"},
 			&cli.StringFlag{Name: "log", Value: "text", Usage: "log format on stderr: text or json (one line per event)"},
 			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "overall deadline of each request to an upstream"},
+			&cli.StringFlag{Name: "storage-max", Usage: "run gc of what no head reaches when the blocks take more than `SIZE` (bytes, or with KiB, MiB, GiB, TiB; default: never)"},
 			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
 		),
 		Action: runServe,
@@ -84,6 +86,12 @@ func runServe(c *cli.Context) error {
 	maxResponse, err := parseSize(c.String("max-response"))
 	if err != nil {
 		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)
+	}
+	var storageMax uint64
+	if v := c.String("storage-max"); v != "" {
+		if storageMax, err = parseSize(v); err != nil {
+			return usageErr(fmt.Errorf("--storage-max: %w", err), sizeHint)
+		}
 	}
 	dir, err := homeDir(c)
 	if err != nil {
@@ -117,6 +125,11 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if storageMax > 0 {
+		if err := h.requireWritable(); err != nil {
+			return err
+		}
+	}
 	node, err := serveNode(c, h, mirror, logger)
 	if err != nil {
 		return err
@@ -164,11 +177,14 @@ func runServe(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
-	done := make(chan struct{})
-	go func() { node.Run(ctx); close(done) }()
+	var wg sync.WaitGroup
+	wg.Go(func() { node.Run(ctx) })
+	if storageMax > 0 {
+		wg.Go(func() { keepStorage(ctx, h, int64(min(storageMax, math.MaxInt64)), logger) })
+	}
 	err = serveListener(ctx, ln, nodeHandler(srv, node, metrics), name, c.App.Writer)
 	cancel()
-	<-done
+	wg.Wait()
 	return err
 }
 
