@@ -152,9 +152,6 @@ func (r *ReadThrough) shared(ctx context.Context, c cid.Cid, local error) ([]byt
 	r.mu.Unlock()
 	select {
 	case <-cl.done:
-		if cl.err == nil {
-			r.saw(c, cl.data)
-		}
 		return cl.data, cl.err
 	case <-ctx.Done():
 		r.leave(c, cl)
@@ -218,6 +215,7 @@ func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, local error, cl *cal
 		}
 		data, err := f.Blocks().Get(ctx, c)
 		if err == nil {
+			r.saw(c, data)
 			cl.data = data
 			return
 		}

@@ -80,25 +80,34 @@ func (s *scope) saw(c cid.Cid, data []byte) {
 // reaches reports whether a followed registry reaches c, walking heads
 // that were not walked yet with get (which must read through, unchecked).
 func (s *scope) reaches(ctx context.Context, c cid.Cid, get getter) (bool, error) {
-	if s.lookup(c) {
+	if s.lookup(c, nil) {
+		return true, nil
+	}
+	heads := s.currentHeads(ctx)
+	roots := map[cid.Cid]bool{}
+	for _, h := range heads {
+		roots[h.Root] = true
+	}
+	if s.lookup(c, roots) { // read from a head down: no walk needed
 		return true, nil
 	}
 	var errs []error
-	for _, h := range s.currentHeads(ctx) {
+	for _, h := range heads {
 		if err := s.walk(ctx, h, get); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return s.lookup(c), errors.Join(errs...)
+	return s.lookup(c, nil), errors.Join(errs...)
 }
 
-// lookup reports whether c is reached by what is known now.
-func (s *scope) lookup(c cid.Cid) bool {
+// lookup reports whether c is reached by what is known now, or through
+// its parents from one of roots.
+func (s *scope) lookup(c cid.Cid, roots map[cid.Cid]bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	x := c
 	for range maxChain {
-		if s.known[x] || s.inHeads(x) {
+		if s.known[x] || roots[x] || s.inHeads(x) {
 			if x != c {
 				if len(s.known) >= s.max {
 					forgetOne(s.known)
