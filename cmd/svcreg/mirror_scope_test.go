@@ -157,6 +157,9 @@ func TestMirrorFetchesOnlyReach(t *testing.T) {
 	if n := answered.Load(); n != 0 {
 		t.Fatalf("%d requests were answered although the upstream hangs", n)
 	}
+	if up.requests.Load() == 0 {
+		t.Fatal("the release's files, which it reaches, were never asked for")
+	}
 	waitFor(t, 5*time.Second, "the upstream requests end when their clients have gone", func() bool { return up.inflight.Load() == 0 })
 	// The upstream sees a request end a little after the mirror cancelled
 	// it and gave its turn to the next one.
