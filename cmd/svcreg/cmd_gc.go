@@ -94,48 +94,14 @@ func runGC(c *cli.Context) error {
 			return err
 		}
 	}
-	ctx := c.Context
-	out := gcOut{DryRun: c.Bool("dry-run")}
-	if _, err := h.blocks.RestoreTrash(); err != nil {
-		return err
-	}
-	cutoff, err := gcCutoff(h, c.Duration("grace"), out.DryRun)
-	if err != nil {
-		return err
-	}
-	m := newMarker(h.blocks, c.Int("keep-history"))
 	keep, err := gcKeep(c, h.dir)
 	if err != nil {
 		return err
 	}
-	heads, err := indexHeads(ctx, h.dir, false)
+	out, err := collectGarbage(c.Context, h, gcOptions{
+		dryRun: c.Bool("dry-run"), keepHistory: c.Int("keep-history"), grace: c.Duration("grace"), keep: keep,
+	})
 	if err != nil {
-		return withHint(err, "gc never runs on a damaged index: run 'svcreg fsck --repair'")
-	}
-	heads = keep(heads)
-	// The records beside the blocks name heads too (an index restored
-	// from a backup may be behind them): keep what they reach as well.
-	fromFiles, _, err := fileHeads(ctx, h.dir, h.blocks)
-	if err != nil {
-		return err
-	}
-	if err := gcMark(ctx, m, append(heads, keep(fromFiles)...)); err != nil {
-		return err
-	}
-	candidates, err := gcCandidates(ctx, h.blocks, m, cutoff, &out)
-	if err != nil {
-		return err
-	}
-	if !out.DryRun {
-		if candidates, err = gcSweep(ctx, h, m, heads, keep, candidates, cutoff); err != nil {
-			return err
-		}
-	}
-	for _, b := range candidates {
-		out.Blocks++
-		out.Bytes += b.Size
-	}
-	if err := gcTemps(h, cutoff, &out); err != nil {
 		return err
 	}
 	if out.Records, err = gateway.PruneRecords(filepath.Join(h.dir, recordsDir), time.Now(), out.DryRun); err != nil {
@@ -156,6 +122,63 @@ func runGC(c *cli.Context) error {
 		}
 		fmt.Fprintln(w)
 	})
+}
+
+// gcOptions say what one gc run keeps (see the gc command).
+type gcOptions struct {
+	dryRun      bool
+	keepHistory int                                   // 0: every state
+	grace       time.Duration                         // remove only what was last written longer ago
+	keep        func([]registry.Head) []registry.Head // the heads kept; nil: all
+}
+
+// collectGarbage removes the blocks no kept head reaches and the
+// temporary files killed writers left, both last written before the
+// grace (and before the oldest lease): the one gc of a home, run by
+// 'svcreg gc' and by 'svcreg serve --storage-max'.
+func collectGarbage(ctx context.Context, h *home, opt gcOptions) (gcOut, error) {
+	out := gcOut{DryRun: opt.dryRun}
+	if _, err := h.blocks.RestoreTrash(); err != nil {
+		return out, err
+	}
+	cutoff, err := gcCutoff(h, opt.grace, out.DryRun)
+	if err != nil {
+		return out, err
+	}
+	m := newMarker(h.blocks, opt.keepHistory)
+	keep := opt.keep
+	if keep == nil {
+		keep = func(hs []registry.Head) []registry.Head { return hs }
+	}
+	heads, err := indexHeads(ctx, h.dir, false)
+	if err != nil {
+		return out, withHint(err, "gc never runs on a damaged index: run 'svcreg fsck --repair'")
+	}
+	heads = keep(heads)
+	// The records beside the blocks name heads too (an index restored
+	// from a backup may be behind them): keep what they reach as well.
+	fromFiles, _, err := fileHeads(ctx, h.dir, h.blocks)
+	if err != nil {
+		return out, err
+	}
+	if err := gcMark(ctx, m, append(heads, keep(fromFiles)...)); err != nil {
+		return out, err
+	}
+	candidates, err := gcCandidates(ctx, h.blocks, m, cutoff, &out)
+	if err != nil {
+		return out, err
+	}
+	if !out.DryRun {
+		if candidates, err = gcSweep(ctx, h, m, heads, keep, candidates, cutoff); err != nil {
+			return out, err
+		}
+	}
+	for _, b := range candidates {
+		out.Blocks++
+		out.Bytes += b.Size
+	}
+	err = gcTemps(h, cutoff, &out)
+	return out, err
 }
 
 // gcCutoff returns the time before which gc may remove what no head

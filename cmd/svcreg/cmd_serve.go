@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -60,10 +61,13 @@ Examples:
 			&cli.StringSliceFlag{Name: "follow", Usage: "follow, mirror and serve the registry `NAME` (a k51… name or a remote's NAME); repeatable"},
 			&cli.StringSliceFlag{Name: "upstream", Usage: "gateway or svcreg node `URL` to follow from (repeatable; default: the remote's gateways)"},
 			&cli.StringFlag{Name: "mirror", Value: "all", Usage: "what to keep of followed registries: all (history and every release), latest, none (read-through only)"},
+			&cli.BoolFlag{Name: "fetch-any", Usage: "fetch any CID the upstreams have, not only what the followed registries reach (an open cache)"},
+			&cli.IntFlag{Name: "max-fetches", Value: follow.DefaultMaxFetches, Usage: "blocks fetched from the upstreams at once"},
 			&cli.StringFlag{Name: "log", Value: "text", Usage: "log format on stderr: text or json (one line per event)"},
 			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "overall deadline of each request to an upstream"},
 			&cli.IntFlag{Name: "max-conns", Usage: "serve at most `N` connections at once; more wait to be accepted (default: half the open-file limit)"},
 			&cli.BoolFlag{Name: "no-dnslink", Usage: "never look up DNSLink for the Host of a request (as kubo's Gateway.NoDNSLink); /ipns/DOMAIN/ still resolves"},
+			&cli.StringFlag{Name: "storage-max", Usage: "run gc of what no head reaches when the blocks take more than `SIZE` (bytes, or with KiB, MiB, GiB, TiB; default: never)"},
 			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
 		),
 		Action: runServe,
@@ -78,6 +82,9 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return usageErr(err, "--mirror all|latest|none")
 	}
+	if c.Int("max-fetches") < 1 {
+		return usageErr(fmt.Errorf("--max-fetches %d: want at least 1", c.Int("max-fetches")), "--max-fetches N")
+	}
 	maxResponse, err := parseSize(c.String("max-response"))
 	if err != nil {
 		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)
@@ -85,6 +92,12 @@ func runServe(c *cli.Context) error {
 	conns, err := maxConns(c)
 	if err != nil {
 		return err
+	}
+	var storageMax uint64
+	if v := c.String("storage-max"); v != "" {
+		if storageMax, err = parseSize(v); err != nil {
+			return usageErr(fmt.Errorf("--storage-max: %w", err), sizeHint)
+		}
 	}
 	dir, err := homeDir(c)
 	if err != nil {
@@ -118,6 +131,11 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
+	if storageMax > 0 {
+		if err := h.requireWritable(); err != nil {
+			return err
+		}
+	}
 	node, err := serveNode(c, h, mirror, logger)
 	if err != nil {
 		return err
@@ -142,7 +160,7 @@ func runServe(c *cli.Context) error {
 	node.Restore(c.Context) // /healthz and /metrics tell the stored state from the first request
 	var blocks gateway.Store = h.blocks
 	if len(node.Follow) > 0 {
-		blocks = follow.NewReadThrough(h.blocks, node.Follow...)
+		blocks = follow.NewReadThrough(h.blocks, follow.ReadThroughConfig{FetchAny: c.Bool("fetch-any"), MaxFetches: c.Int("max-fetches")}, node.Follow...)
 	}
 	ln, err := net.Listen("tcp", c.String("listen"))
 	if err != nil {
@@ -167,11 +185,14 @@ func runServe(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
-	done := make(chan struct{})
-	go func() { node.Run(ctx); close(done) }()
+	var wg sync.WaitGroup
+	wg.Go(func() { node.Run(ctx) })
+	if storageMax > 0 {
+		wg.Go(func() { keepStorage(ctx, h, int64(min(storageMax, math.MaxInt64)), logger) })
+	}
 	err = serveListener(ctx, ln, nodeHandler(srv, node, metrics), name, c.App.Writer)
 	cancel()
-	<-done
+	wg.Wait()
 	return err
 }
 

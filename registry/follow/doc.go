@@ -45,6 +45,14 @@
 // the stored heads before any upstream is asked, so a restarted node
 // tells its real state at once.
 //
+// # Serving
+//
+// A server's block store is a ReadThrough: a block missing here is
+// fetched from the upstreams in the request, but only when a followed
+// registry reaches it (ReadThroughConfig.FetchAny lifts that), one fetch
+// per block shared by its readers and cancelled when they have all gone,
+// at most ReadThroughConfig.MaxFetches at once.
+//
 // # Example
 //
 //	name, _ := ipns.ParseRegistryName("k51…") // once, at the edge

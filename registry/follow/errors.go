@@ -17,3 +17,8 @@ var ErrNotLive = errors.New("the head's record is no longer valid")
 // ErrNotKeyHolder is returned by Resign when the key given is not the
 // registry's.
 var ErrNotKeyHolder = errors.New("the key is not the registry's")
+
+// ErrNotReached is returned (with registry.ErrBlockNotFound) by a
+// ReadThrough for a missing block that no followed registry reaches: it
+// is not fetched.
+var ErrNotReached = errors.New("no followed registry reaches it")

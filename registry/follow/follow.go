@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
@@ -70,6 +71,7 @@ type Follower struct {
 	gateways []*remote.Gateway
 	fetcher  *registry.Fetcher
 	reg      *registry.Registry
+	latest   atomic.Pointer[registry.Head] // the head the last Sync ended with
 }
 
 // New returns a Follower for cfg. It fails with ErrBadUpstream when a

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,10 +24,20 @@ type LocalStore interface {
 
 // ReadThrough is a LocalStore that, on a miss, fetches the block from
 // the upstreams of the followers (first verified answer wins, see
-// registry.Fetcher), stores it and returns it, within the same call.
-// Concurrent reads of one missing block fetch it once. It serves the
-// followed registries' releases before they are mirrored (--mirror none
-// is a pure read-through cache).
+// registry.Fetcher), stores it and returns it, within the same call. It
+// serves the followed registries' releases before they are mirrored
+// (--mirror none is a pure read-through cache).
+//
+// It fetches only what the followed registries reach (see
+// ReadThroughConfig.FetchAny): a block their heads' latest states reach
+// (manifest, index, services, release roots), or a link of such a block
+// read through it before (how a gateway reads a DAG, root first). Any
+// other missing block is not found, as in kubo with Gateway.NoFetch.
+//
+// Upstream fetches are shared: concurrent reads of one missing block
+// make one fetch, which is cancelled when every reader waiting for it
+// has gone (a client that disconnects), and at most MaxFetches run at
+// once; the others wait for their turn, or until their reader goes.
 //
 // A stored block that fails its hash check is healed the same way (see
 // NewHealing): the local store has moved it into quarantine, and a
@@ -34,20 +45,45 @@ type LocalStore interface {
 type ReadThrough struct {
 	local     LocalStore
 	followers []*Follower
-	misses    bool // fetch blocks that are missing, not only damaged ones
+	misses    bool   // fetch blocks that are missing, not only damaged ones
+	scope     *scope // what may be fetched; nil: anything
+	slots     chan struct{}
 	mu        sync.Mutex
 	calls     map[cid.Cid]*call
 }
 
+// ReadThroughConfig configures NewReadThrough; the zero value means the
+// defaults.
+type ReadThroughConfig struct {
+	// FetchAny fetches any block an upstream has, not only what the
+	// followed registries reach: the node is then an open cache.
+	FetchAny bool
+	// MaxFetches bounds the blocks fetched from the upstreams at once
+	// (0: DefaultMaxFetches). Each fetch asks one upstream, and the next
+	// ones too when it is slow (registry.FetcherConfig.Hedge).
+	MaxFetches int
+	// MaxLinks bounds the links remembered to decide what is reached
+	// (0: DefaultMaxLinks).
+	MaxLinks int
+}
+
+// call is one upstream fetch, shared by the readers waiting for it.
 type call struct {
-	done chan struct{}
-	data []byte
-	err  error
+	done    chan struct{}
+	cancel  context.CancelFunc
+	waiters int
+	data    []byte
+	err     error
 }
 
 // NewReadThrough returns a ReadThrough over local for followers.
-func NewReadThrough(local LocalStore, followers ...*Follower) *ReadThrough {
-	return &ReadThrough{local: local, followers: followers, misses: true, calls: map[cid.Cid]*call{}}
+func NewReadThrough(local LocalStore, cfg ReadThroughConfig, followers ...*Follower) *ReadThrough {
+	r := &ReadThrough{local: local, followers: followers, misses: true, calls: map[cid.Cid]*call{},
+		slots: make(chan struct{}, cmp.Or(cfg.MaxFetches, DefaultMaxFetches))}
+	if !cfg.FetchAny {
+		r.scope = newScope(followers, cmp.Or(cfg.MaxLinks, DefaultMaxLinks))
+	}
+	return r
 }
 
 // NewHealing returns a ReadThrough over local that fetches only the
@@ -62,28 +98,76 @@ func NewReadThrough(local LocalStore, followers ...*Follower) *ReadThrough {
 // error wraps registry.ErrCorruptBlock, and the fetch's error too when
 // there was one (registry.ErrUnavailable, say).
 func NewHealing(local LocalStore, followers ...*Follower) *ReadThrough {
-	return &ReadThrough{local: local, followers: followers, calls: map[cid.Cid]*call{}}
+	return &ReadThrough{local: local, followers: followers, calls: map[cid.Cid]*call{},
+		slots: make(chan struct{}, DefaultMaxFetches)}
 }
 
 // Get implements registry.Blocks.
 func (r *ReadThrough) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
 	data, err := r.local.Get(ctx, c)
+	switch {
+	case err == nil:
+		r.saw(c, data)
+		return data, nil
+	case !r.fetches(err):
+		return nil, err
+	case r.scope != nil && errors.Is(err, registry.ErrBlockNotFound):
+		ok, werr := r.scope.reaches(ctx, c, r.get)
+		if !ok {
+			return nil, fmt.Errorf("read through %s: %w: %w", c, registry.ErrBlockNotFound, errors.Join(ErrNotReached, werr))
+		}
+	}
+	return r.shared(ctx, c, err)
+}
+
+// get reads c from the local store or, failing that, the upstreams,
+// whether or not a followed registry reaches it.
+func (r *ReadThrough) get(ctx context.Context, c cid.Cid) ([]byte, error) {
+	data, err := r.local.Get(ctx, c)
 	if err == nil || !r.fetches(err) {
 		return data, err
 	}
+	return r.shared(ctx, c, err)
+}
+
+// saw notes the links of c, read and verified, for the scope.
+func (r *ReadThrough) saw(c cid.Cid, data []byte) {
+	if r.scope != nil {
+		r.scope.saw(c, data)
+	}
+}
+
+// shared waits for the one fetch of c, starting it when none runs. When
+// ctx ends before it is done and no other reader waits, it is cancelled.
+func (r *ReadThrough) shared(ctx context.Context, c cid.Cid, local error) ([]byte, error) {
 	r.mu.Lock()
 	cl, ok := r.calls[c]
 	if !ok {
-		cl = &call{done: make(chan struct{})}
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		cl = &call{done: make(chan struct{}), cancel: cancel}
 		r.calls[c] = cl
-		go r.fetch(context.WithoutCancel(ctx), c, err, cl)
+		go r.fetch(fctx, c, local, cl)
 	}
+	cl.waiters++
 	r.mu.Unlock()
 	select {
 	case <-cl.done:
 		return cl.data, cl.err
 	case <-ctx.Done():
+		r.leave(c, cl)
 		return nil, ctx.Err()
+	}
+}
+
+// leave takes a reader off cl, cancelling it when it was the last one.
+func (r *ReadThrough) leave(c cid.Cid, cl *call) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cl.waiters--; cl.waiters == 0 {
+		cl.cancel()
+		if r.calls[c] == cl {
+			delete(r.calls, c) // the next reader starts a new fetch
+		}
 	}
 }
 
@@ -103,15 +187,27 @@ func (r *ReadThrough) fetches(err error) bool {
 }
 
 // fetch asks each follower's upstreams in turn for c, which the local
-// store failed to give with local; the result is shared by every caller
-// waiting for c.
+// store failed to give with local, once a slot is free; the result is
+// shared by every reader waiting for c.
 func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, local error, cl *call) {
 	defer func() {
 		r.mu.Lock()
-		delete(r.calls, c)
+		if r.calls[c] == cl {
+			delete(r.calls, c)
+		}
 		r.mu.Unlock()
+		cl.cancel()
 		close(cl.done)
 	}()
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+	}
+	if err := ctx.Err(); err != nil { // the readers went while it waited
+		cl.err = err
+		return
+	}
 	var errs []error
 	for _, f := range r.followers {
 		if !f.Online() {
@@ -119,6 +215,7 @@ func (r *ReadThrough) fetch(ctx context.Context, c cid.Cid, local error, cl *cal
 		}
 		data, err := f.Blocks().Get(ctx, c)
 		if err == nil {
+			r.saw(c, data)
 			cl.data = data
 			return
 		}
@@ -151,7 +248,11 @@ type readThroughBS struct {
 
 func (b readThroughBS) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
 	blk, err := b.Blockstore.Get(ctx, c)
-	if err == nil || !(ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) {
+	if err == nil {
+		b.r.saw(c, blk.RawData())
+		return blk, nil
+	}
+	if !(ipld.IsNotFound(err) || errors.Is(err, registry.ErrCorruptBlock)) {
 		return blk, err
 	}
 	data, err := b.r.Get(ctx, c)

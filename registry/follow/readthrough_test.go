@@ -11,6 +11,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/multiformats/go-multihash"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/registrytest"
@@ -40,7 +41,13 @@ func TestReadThrough(t *testing.T) {
 	g := newGW(t, p)
 	h := newHome(t)
 	f := h.follower(t, p, false, g.URL)
-	rt := follow.NewReadThrough(localOnly{h.blocks}, f)
+	if _, err := f.Sync(t.Context(), true); err != nil { // the head says what may be fetched
+		t.Fatal(err)
+	}
+	rt := follow.NewReadThrough(localOnly{h.blocks}, follow.ReadThroughConfig{}, f)
+	if _, err := f.Registry().Resolve(t.Context(), mustSpec(t, "say")); err != nil { // the registry's blocks, read first
+		t.Fatal(err)
+	}
 	before := g.hits.Load()
 	var wg sync.WaitGroup
 	var bad atomic.Int32
@@ -96,5 +103,57 @@ func TestHealing(t *testing.T) {
 	}
 	if g.hits.Load() != before {
 		t.Fatal("a missing block was fetched")
+	}
+}
+
+func mustSpec(t testing.TB, s string) manifest.Spec {
+	t.Helper()
+	spec, err := manifest.ParseSpec(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+// TestReadThroughScope: a missing block that no followed registry
+// reaches is not fetched, though the upstream has it (it is with
+// FetchAny); a release published later is, once the follower synced.
+func TestReadThroughScope(t *testing.T) {
+	p := newPub(t, time.Hour)
+	first := p.publish(t, "say@1.0.0", "hello")
+	unrelated := rawCid(t, "unrelated")
+	if err := p.blocks.Put(t.Context(), unrelated, []byte("unrelated")); err != nil {
+		t.Fatal(err)
+	}
+	g := newGW(t, p)
+	h := newHome(t)
+	f := h.follower(t, p, false, g.URL)
+	if _, err := f.Sync(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
+	rt := follow.NewReadThrough(localOnly{h.blocks}, follow.ReadThroughConfig{}, f)
+	if data, err := rt.Get(t.Context(), first); err != nil || string(data) != "hello" {
+		t.Fatalf("a release's content: %q, %v", data, err)
+	}
+	before := g.hits.Load()
+	_, err := rt.Get(t.Context(), unrelated)
+	if !errors.Is(err, follow.ErrNotReached) || !errors.Is(err, registry.ErrBlockNotFound) {
+		t.Fatalf("a block no followed registry reaches: %v, want ErrNotReached and ErrBlockNotFound", err)
+	}
+	if n := g.hits.Load() - before; n != 0 {
+		t.Fatalf("the upstream was asked %d times for it", n)
+	}
+
+	later := p.publish(t, "say@1.1.0", "hello again")
+	if _, err := f.Sync(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := rt.Get(t.Context(), later); err != nil || string(data) != "hello again" {
+		t.Fatalf("a release published later: %q, %v", data, err)
+	}
+
+	anyRT := follow.NewReadThrough(localOnly{h.blocks}, follow.ReadThroughConfig{FetchAny: true}, f)
+	if data, err := anyRT.Get(t.Context(), unrelated); err != nil || string(data) != "unrelated" {
+		t.Fatalf("FetchAny: %q, %v", data, err)
 	}
 }

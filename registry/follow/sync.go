@@ -40,6 +40,15 @@ type Sync struct {
 // registry.Fetcher.Refresh's, and without a stored head: ErrOffline when
 // Offline, ErrNoHead without upstreams.
 func (f *Follower) Sync(ctx context.Context, refresh bool) (Sync, error) {
+	s, err := f.sync(ctx, refresh)
+	if s.Head.Root.Defined() {
+		f.latest.Store(&s.Head)
+	}
+	return s, err
+}
+
+// sync is Sync without noting the head it ends with.
+func (f *Follower) sync(ctx context.Context, refresh bool) (Sync, error) {
 	head, err := f.cfg.Index.Head(ctx, f.name)
 	if err != nil && !errors.Is(err, registry.ErrNoHead) {
 		return Sync{}, err
