@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -51,8 +49,8 @@ func TestFailedCommandsLeaveHome(t *testing.T) {
 	}
 
 	withRegistry := filepath.Join(tmp, "registry")
-	svcregIn(t, withRegistry, 0, "init")
-	svcregIn(t, withRegistry, 0, "publish", "tts@1.0.0", site)
+	must(t, withRegistry, "init")
+	must(t, withRegistry, "publish", "tts@1.0.0", site)
 	empty := filepath.Join(tmp, "empty")
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		t.Fatal(err)
@@ -61,9 +59,9 @@ func TestFailedCommandsLeaveHome(t *testing.T) {
 		for _, args := range commands {
 			name := filepath.Base(home) + "/" + strings.Join(args, " ")
 			before := homeTree(t, home)
-			code, stderr := runIn(home, args...)
+			r := svcreg(t, home, args...)
 			if after := homeTree(t, home); after != before {
-				t.Errorf("%s (exit %d: %s) changed the home:\nbefore:\n%safter:\n%s", name, code, stderr, before, after)
+				t.Errorf("%s (exit %d: %s) changed the home:\nbefore:\n%safter:\n%s", name, r.code, r.stderr, before, after)
 			}
 		}
 	}
@@ -79,23 +77,6 @@ func writeTextSite(t *testing.T, dir, text string) string {
 		t.Fatal(err)
 	}
 	return dir
-}
-
-// runIn runs svcreg in this process with --home home and returns its
-// exit code and standard error.
-func runIn(home string, args ...string) (int, string) {
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), append([]string{"svcreg", "--home", home}, args...), &stdout, &stderr)
-	return code, stderr.String()
-}
-
-// svcregIn runs svcreg with --home home and fails the test unless it
-// exits with want.
-func svcregIn(t *testing.T, home string, want int, args ...string) {
-	t.Helper()
-	if code, stderr := runIn(home, args...); code != want {
-		t.Fatalf("svcreg %s: exit %d, want %d\n%s", strings.Join(args, " "), code, want, stderr)
-	}
 }
 
 // homeTree describes the tree at dir, one line per entry: its path, mode
