@@ -63,7 +63,7 @@ func openBlocksWith(c *cli.Context, opts flatfs.Options) (*home, error) {
 	opts.KeepCorrupt = opts.KeepCorrupt || ro
 	bs, err := flatfs.Open(filepath.Join(dir, blocksDir), &opts)
 	if err != nil {
-		return nil, fmt.Errorf("open block store: %w", err)
+		return nil, err // names the store
 	}
 	return &home{dir: dir, blocks: bs, readOnly: ro}, nil
 }
