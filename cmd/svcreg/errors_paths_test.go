@@ -32,6 +32,8 @@ func TestPathErrorsOneLine(t *testing.T) {
 	project := writeTestFile(t, filepath.Join(tmp, "svcreg.json"), `{"registry": "`+name+`", "services": {"tts": "^1"}}`)
 	badProject := writeTestFile(t, filepath.Join(tmp, "bad.json"), `{"registry": `)
 	badLock := writeTestFile(t, filepath.Join(tmp, "bad.lock"), `{"lockfileVersion": `)
+	goodLock := filepath.Join(tmp, "good.lock")
+	must(t, home, "lock", "--project", project, "--lock", goodLock)
 
 	// homes with one part of the layout damaged
 	damaged := func(name string, damage func(h string)) string {
@@ -86,6 +88,8 @@ func TestPathErrorsOneLine(t *testing.T) {
 		{home, file + "/x.lock", []string{"lock", "--project", project, "--lock", file + "/x.lock"}},
 		{home, dir, []string{"lock", "--project", project, "--lock", dir}},
 		{home, badLock, []string{"check", "--project", project, "--lock", badLock}},
+		{home, dir, []string{"check", "--project", project, "--lock", dir}},
+		{home, file + "/x", []string{"install", "--project", project, "--lock", goodLock, "-o", file + "/x"}},
 		{home, missing, []string{"check", "--project", missing}},
 		{home, missing, []string{"install", "--project", missing}},
 		{home, missing, []string{"update", "--project", missing}},
