@@ -11,9 +11,10 @@ import "strings"
 //
 //   - line breaks (errors.Join) become "; ", and identical parts are kept once;
 //   - `GET URL: ` when the URL's origin was named before it;
-//   - a Go file operation's `OP PATH: ` (`stat /a: `, `open /a/b: `, as
-//     *fs.PathError words it) when PATH, a directory above it or a path
-//     under it was named before: the layer above already said which file;
+//   - a Go file operation's `OP PATH: ` (`stat /a: `, `open a/b.json: `,
+//     as *fs.PathError words it; PATH holds a slash or a dot) when PATH, a
+//     directory above it or a path under it was named before: the layer
+//     above already said which file;
 //   - a long name or CID (40 or more letters and digits) named before is
 //     shortened to its first and last characters.
 func oneLine(msg string) string {
@@ -67,7 +68,7 @@ func dropRepeatedPathOps(msg string) string {
 			i += from
 			rest := msg[i+len(op)+1:]
 			j := strings.Index(rest, ": ")
-			if (i > 0 && msg[i-1] != ' ') || j <= 0 || strings.ContainsAny(rest[:j], " ;") || !namedBefore(msg[:i], rest[:j]) {
+			if (i > 0 && msg[i-1] != ' ') || j <= 0 || !looksLikePath(rest[:j]) || !namedBefore(msg[:i], rest[:j]) {
 				from = i + len(op) + 1
 				continue
 			}
@@ -76,6 +77,12 @@ func dropRepeatedPathOps(msg string) string {
 		}
 	}
 	return msg
+}
+
+// looksLikePath reports whether s reads as a file's path (a slash or a
+// dot in one word), not as a word such as the "CAR" of "read CAR: ".
+func looksLikePath(s string) bool {
+	return strings.ContainsAny(s, "/.") && !strings.ContainsAny(s, " ;")
 }
 
 // namedBefore reports whether text names path, a directory above it or a

@@ -137,7 +137,8 @@ func TestOneLine(t *testing.T) {
 		{"export bafy to /no/x: stat /no: no such file or directory", "export bafy to /no/x: no such file or directory"},
 		{"export out/x: lstat out/x: not a directory", "export out/x: not a directory"},
 		{"open block store /h/blocks: open /h/blocks/SHARDING: not a directory", "open block store /h/blocks: not a directory"},
-		{"adir: read project file: read adir: is a directory", "adir: read project file: is a directory"},
+		{"p/adir: read project file: read p/adir: is a directory", "p/adir: read project file: is a directory"},
+		{"fetch x as CAR from g: read CAR: bad header", "fetch x as CAR from g: read CAR: bad header"},
 		{"read CAR header: unexpected EOF", "read CAR header: unexpected EOF"},
 		{"import a: open b: permission denied", "import a: open b: permission denied"},
 	} {
