@@ -10,8 +10,8 @@ import (
 )
 
 // TestFailedCommandsLeaveHome runs commands that only read, and commands
-// that fail, against a home path that does not exist, an empty home and
-// a home with a registry, and checks that the home's tree (names, sizes,
+// that fail, against a home path that does not exist (nor its parent),
+// an empty home and a home with a registry, and checks that the home's tree (names, sizes,
 // modes) is what it was before: no home, block store, index or config
 // appears. Verified blocks stored in the cache (a publish that conflicts
 // stores its content first) are the one exception, as docs/CLI.md says.
@@ -55,12 +55,17 @@ func TestFailedCommandsLeaveHome(t *testing.T) {
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, home := range []string{filepath.Join(tmp, "fresh"), empty, withRegistry} {
+	fresh := filepath.Join(tmp, "fresh") // does not exist, nor does its home below
+	for _, home := range []string{fresh, filepath.Join(fresh, "home"), empty, withRegistry} {
+		watch := home // the tree compared
+		if strings.HasPrefix(home, fresh) {
+			watch = fresh
+		}
 		for _, args := range commands {
-			name := filepath.Base(home) + "/" + strings.Join(args, " ")
-			before := homeTree(t, home)
+			name := strings.TrimPrefix(home, tmp) + " " + strings.Join(args, " ")
+			before := homeTree(t, watch)
 			r := svcreg(t, home, args...)
-			if after := homeTree(t, home); after != before {
+			if after := homeTree(t, watch); after != before {
 				t.Errorf("%s (exit %d: %s) changed the home:\nbefore:\n%safter:\n%s", name, r.code, r.stderr, before, after)
 			}
 		}
