@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 
 	"github.com/libp2p/go-libp2p/core/peer"
