@@ -187,9 +187,12 @@ func collectGarbage(ctx context.Context, h *home, opt gcOptions) (gcOut, error) 
 // progress wrote or touched goes. gc takes a lease itself to read "now"
 // on the clock that stamps the files: a writer that starts later writes
 // nothing older. A dry run reads the clock and writes nothing.
+//
+// Without a block store there is nothing to remove and no lease to take:
+// gc then creates nothing.
 func gcCutoff(h *home, grace time.Duration, dry bool) (time.Time, error) {
 	now := time.Now()
-	if !dry {
+	if !dry && fileExists(filepath.Join(h.dir, blocksDir)) {
 		if err := h.startLease(); err != nil {
 			return time.Time{}, err
 		}
@@ -245,7 +248,11 @@ func gcCandidates(ctx context.Context, blocks *flatfs.Store, m *marker, cutoff t
 // gcSweep removes the candidates under the index lock, after marking what
 // heads that moved since gcMark reach. It returns what it removed.
 func gcSweep(ctx context.Context, h *home, m *marker, before []registry.Head, keep func([]registry.Head) []registry.Head, cands []flatfs.StoredBlock, cutoff time.Time) ([]flatfs.StoredBlock, error) {
-	idx, err := bolt.Open(filepath.Join(h.dir, indexFile), nil)
+	path := filepath.Join(h.dir, indexFile)
+	if len(cands) == 0 && !fileExists(path) {
+		return nil, bolt.CheckLost(path) // nothing to remove, nothing to create
+	}
+	idx, err := bolt.Open(path, nil)
 	if err != nil {
 		return nil, err
 	}

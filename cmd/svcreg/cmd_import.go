@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/boxo/path"
@@ -68,7 +70,9 @@ func runImport(c *cli.Context) error {
 			return err
 		}
 		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return &fs.PathError{Op: "import", Path: file, Err: syscall.EISDIR}
+		} else if err == nil && fi.Mode().IsRegular() {
 			m.setTotal(0, fi.Size())
 		}
 		r = f
@@ -91,7 +95,7 @@ func runImport(c *cli.Context) error {
 	contents, err := car.Read(c.Context, r, h.blocks, blocks)
 	m.finish()
 	if err != nil {
-		return err
+		return fmt.Errorf("import %s: %w", file, err)
 	}
 	// The index is locked only now, after the long read.
 	if err = h.openIndex(); err != nil {

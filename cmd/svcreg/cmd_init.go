@@ -64,6 +64,9 @@ func runInit(c *cli.Context) error {
 			return err
 		}
 	}
+	if err := os.MkdirAll(h.dir, 0o700); err != nil {
+		return fmt.Errorf("create home %s: %w", h.dir, err)
+	}
 	created, err := ensureKey(filepath.Join(h.dir, keyFile))
 	if err != nil {
 		return err

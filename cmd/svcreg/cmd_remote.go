@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strings"
 
@@ -143,14 +142,11 @@ func runRemoteRemove(c *cli.Context) error {
 	return emit(c, map[string]string{"removed": name}, func(w io.Writer) { fmt.Fprintf(w, "removed %s\n", name) })
 }
 
-// openConfig returns the home directory (created if need be) and its
-// config.
+// openConfig returns the home directory and its config; config.save
+// creates the home when there is none.
 func openConfig(c *cli.Context) (string, *config, error) {
 	dir, err := homeDir(c)
 	if err != nil {
-		return "", nil, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, err
 	}
 	cfg, err := loadConfig(dir)

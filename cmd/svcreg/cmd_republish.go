@@ -93,6 +93,9 @@ func runRepublish(c *cli.Context) error {
 	for _, rep := range f.Replicate(c.Context, replicas, follow.Retry{}) {
 		p := replicaPush{Name: rep.Replica.Name, Kubo: rep.Replica.Kubo.String(), Attempts: rep.Attempts,
 			Blocks: rep.Result.Blocks, Record: rep.Outcome()}
+		for _, n := range rep.Result.Notes {
+			warnf(c, "replica %s: %s", rep.Replica.Name, n)
+		}
 		if rep.Err != nil {
 			p.Error = rep.Err.Error()
 			errs = append(errs, fmt.Errorf("replica %s: %w", rep.Replica.Name, rep.Err))

@@ -148,11 +148,15 @@ func loadConfig(dir string) (*config, error) {
 	return cfg, nil
 }
 
-// save writes the config file atomically (temporary file and rename).
+// save writes the config file atomically (temporary file and rename),
+// creating the home (mode 0700) when there is none.
 func (c *config) save(dir string) error {
 	data, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create home %s: %w", dir, err)
 	}
 	err = atomicfile.WriteFile(filepath.Join(dir, configFile), append(data, '\n'), 0o600, true)
 	if err != nil {

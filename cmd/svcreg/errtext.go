@@ -11,11 +11,16 @@ import "strings"
 //
 //   - line breaks (errors.Join) become "; ", and identical parts are kept once;
 //   - `GET URL: ` when the URL's origin was named before it;
+//   - a Go file operation's `OP PATH: ` (`stat /a: `, `open a/b.json: `,
+//     as *fs.PathError words it; PATH holds a slash or a dot) when PATH, a
+//     directory above it or a path under it was named before: the layer
+//     above already said which file;
 //   - a long name or CID (40 or more letters and digits) named before is
 //     shortened to its first and last characters.
 func oneLine(msg string) string {
 	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "; ")
 	msg = dropRepeatedRequests(msg)
+	msg = dropRepeatedPathOps(msg)
 	msg = shortenRepeats(msg)
 	return dedupeParts(msg)
 }
@@ -45,6 +50,51 @@ func dropRepeatedRequests(msg string) string {
 		}
 	}
 	return msg
+}
+
+// pathOps are the operations *fs.PathError and *os.LinkError name.
+var pathOps = []string{"open", "stat", "lstat", "read", "write", "mkdir", "remove", "readdirent", "close", "sync", "chmod", "readlink", "rename"}
+
+// dropRepeatedPathOps removes "OP PATH: " where a path related to PATH
+// (itself, one above it, one under it) was named before in msg.
+func dropRepeatedPathOps(msg string) string {
+	for _, op := range pathOps {
+		from := 0
+		for {
+			i := strings.Index(msg[from:], op+" ")
+			if i < 0 {
+				break
+			}
+			i += from
+			rest := msg[i+len(op)+1:]
+			j := strings.Index(rest, ": ")
+			if (i > 0 && msg[i-1] != ' ') || j <= 0 || !looksLikePath(rest[:j]) || !namedBefore(msg[:i], rest[:j]) {
+				from = i + len(op) + 1
+				continue
+			}
+			msg = msg[:i] + rest[j+2:]
+			from = i
+		}
+	}
+	return msg
+}
+
+// looksLikePath reports whether s reads as a file's path (a slash or a
+// dot in one word), not as a word such as the "CAR" of "read CAR: ".
+func looksLikePath(s string) bool {
+	return strings.ContainsAny(s, "/.") && !strings.ContainsAny(s, " ;")
+}
+
+// namedBefore reports whether text names path, a directory above it or a
+// path under it, as a word of its own.
+func namedBefore(text, path string) bool {
+	for _, w := range strings.Fields(text) {
+		w = strings.Trim(w, `:;,()"'`)
+		if w != "" && (w == path || strings.HasPrefix(w, path+"/") || strings.HasPrefix(path, w+"/")) {
+			return true
+		}
+	}
+	return false
 }
 
 // origin returns scheme://host of an http(s) URL, else "".

@@ -202,7 +202,7 @@ func classify(err error) int {
 		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, unixfs.ErrTooLarge, car.ErrInvalidCAR,
 		remote.ErrInvalidData):
 		return exitIntegrity
-	case isAny(err, fs.ErrNotExist, fs.ErrPermission, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile, atomicfile.ErrIsDir):
+	case isAny(err, fs.ErrNotExist, fs.ErrPermission, syscall.ENOTDIR, syscall.EISDIR, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile, atomicfile.ErrIsDir):
 		return exitInput
 	case errors.Is(err, bolt.ErrLocked):
 		return exitLocked
@@ -279,6 +279,16 @@ func hintFor(err error) string {
 		return "name a file to write, not a directory (-o DIR/FILE), or - for standard output"
 	case errors.Is(err, fs.ErrNotExist):
 		return "check the path"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "a file stands where the path needs a directory: check the path"
+	case errors.Is(err, syscall.EISDIR):
+		return "a directory stands where the path needs a file: check the path"
+	case errors.Is(err, fs.ErrPermission):
+		return "check the permissions of the path and the directories above it"
+	case errors.Is(err, car.ErrInvalidCAR):
+		return "import takes a CAR file written by 'svcreg export' (or 'ipfs dag export')"
+	case errors.Is(err, ipns.ErrInvalidKey):
+		return "the home's key file is not a registry key: put it back with 'svcreg key import FILE' (from 'svcreg key export' or a backup)"
 	case errors.As(err, new(*net.AddrError)):
 		return "addresses are HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)"
 	case errors.Is(err, syscall.EADDRINUSE):

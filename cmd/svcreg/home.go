@@ -46,7 +46,10 @@ type home struct {
 }
 
 // openBlocks opens only the block store, for work that needs no index lock
-// (importing a directory before publishing it).
+// (importing a directory before publishing it). Opening the home writes
+// nothing: the home, its block store and its index are created by the
+// first write (flatfs.Open, bolt.Transient), so a command that only reads,
+// or fails before it writes, leaves the home as it was.
 func openBlocks(c *cli.Context) (*home, error) { return openBlocksWith(c, flatfs.Options{}) }
 
 // openBlocksWith is openBlocks with block store options; a read-only home
@@ -57,18 +60,10 @@ func openBlocksWith(c *cli.Context, opts flatfs.Options) (*home, error) {
 		return nil, err
 	}
 	ro := readOnlyHome(dir)
-	if !ro {
-		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
-			markNewHome(c, dir) // removed again if the command fails
-		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("create home %s: %w", dir, err)
-		}
-	}
 	opts.KeepCorrupt = opts.KeepCorrupt || ro
 	bs, err := flatfs.Open(filepath.Join(dir, blocksDir), &opts)
 	if err != nil {
-		return nil, fmt.Errorf("open block store: %w", err)
+		return nil, err // names the store
 	}
 	return &home{dir: dir, blocks: bs, readOnly: ro}, nil
 }
@@ -117,9 +112,16 @@ func (h *home) open(c *cli.Context, sign bool) error {
 }
 
 // openIndex opens the index and holds it (and its file lock) until Close;
-// in a read-only home, read-only (nothing is cached then).
+// in a read-only home, read-only (nothing is cached then). An index that
+// does not exist is not created here: it is opened per operation
+// (bolt.Transient), reads as empty and is created by the first write.
 func (h *home) openIndex() error {
-	c, err := bolt.Open(filepath.Join(h.dir, indexFile), h.indexOptions())
+	path := filepath.Join(h.dir, indexFile)
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		h.cache = bolt.NewTransient(path, h.indexOptions())
+		return nil
+	}
+	c, err := bolt.Open(path, h.indexOptions())
 	if err != nil {
 		return err // h.cache stays a nil interface, so Close skips it
 	}

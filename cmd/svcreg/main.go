@@ -44,9 +44,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil && ctx.Err() != nil {
 		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
 	}
-	if err != nil {
-		undoNewHome(app)
-	}
 	return report(out, stderr, withFallbackHint(err, commandOf(app, args)), jsonRequested(args))
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -26,7 +27,10 @@ func nodeID(dir string) (peer.ID, error) {
 	path := filepath.Join(dir, nodeKeyFile)
 	k, err := ipns.LoadKey(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		if k, err = ipns.GenerateKey(nil); err == nil {
+		if err = os.MkdirAll(dir, 0o700); err == nil { // a server that only follows may start in a new home
+			k, err = ipns.GenerateKey(nil)
+		}
+		if err == nil {
 			err = k.Save(path)
 		}
 		if errors.Is(err, ipns.ErrKeyExists) { // another server made it first

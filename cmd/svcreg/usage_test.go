@@ -134,6 +134,13 @@ func TestOneLine(t *testing.T) {
 		{"a\nb\na", "a; b"},
 		{"seq 3 of " + k + " and again " + k, "seq 3 of " + k + " and again k51qzi…4p6pus"},
 		{"GET http://a.example/x: HTTP 500", "GET http://a.example/x: HTTP 500"},
+		{"export bafy to /no/x: stat /no: no such file or directory", "export bafy to /no/x: no such file or directory"},
+		{"export out/x: lstat out/x: not a directory", "export out/x: not a directory"},
+		{"open block store /h/blocks: open /h/blocks/SHARDING: not a directory", "open block store /h/blocks: not a directory"},
+		{"p/adir: read project file: read p/adir: is a directory", "p/adir: read project file: is a directory"},
+		{"fetch x as CAR from g: read CAR: bad header", "fetch x as CAR from g: read CAR: bad header"},
+		{"read CAR header: unexpected EOF", "read CAR header: unexpected EOF"},
+		{"import a: open b: permission denied", "import a: open b: permission denied"},
 	} {
 		if got := oneLine(tc.in); got != tc.want {
 			t.Errorf("oneLine(%q)\n got %q\nwant %q", tc.in, got, tc.want)

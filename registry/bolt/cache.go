@@ -62,7 +62,7 @@ func Open(path string, opts *Options) (*Cache, error) {
 		o.Timeout = DefaultTimeout
 	}
 	if !o.Rebuild {
-		if err := checkLost(path); err != nil {
+		if err := CheckLost(path); err != nil {
 			return nil, err
 		}
 	}

@@ -69,7 +69,7 @@ func (c *Cache) MarkChecked(ctx context.Context, name string, t time.Time) error
 
 // Checked implements Cache.Checked, opening the file for the call.
 func (t *Transient) Checked(ctx context.Context, name string) (at time.Time, err error) {
-	err = t.with(func(c *Cache) error { at, err = c.Checked(ctx, name); return err })
+	_, err = t.read(func(c *Cache) error { at, err = c.Checked(ctx, name); return err })
 	return at, err
 }
 

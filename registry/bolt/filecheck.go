@@ -20,7 +20,7 @@ const checkLockTimeout = 30 * time.Second
 // size) or a silent re-initialisation (bbolt treats an empty file as new).
 // It checks the file's size against the newest valid meta page and the
 // page numbers that meta names. A missing file is fine: Open creates it
-// (checkLost has refused one that held heads).
+// (CheckLost has refused one that held heads).
 // An empty file is treated as new only when no head file (HeadsDir) says
 // the index held heads.
 //
@@ -44,10 +44,12 @@ func checkFile(path string, timeout time.Duration) error {
 	return checkFileOnce(path)
 }
 
-// checkLost fails with ErrCorruptIndex when the index file at path is
+// CheckLost fails with ErrCorruptIndex when the index file at path is
 // missing but HeadsDir holds records: the index held heads and was lost,
 // and a new, empty one would forget them (and their rollback floors).
-func checkLost(path string) error {
+// Open checks it (unless Options.Rebuild); a caller that does not open a
+// missing file can ask it alone.
+func CheckLost(path string) error {
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) || !hasHeadFiles(HeadsDir(path)) {
 		return nil
 	}

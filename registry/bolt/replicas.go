@@ -58,7 +58,7 @@ func (c *Cache) PutReplicaState(ctx context.Context, name, replica string, v []b
 
 // ReplicaState is Cache.ReplicaState, opening the file for the call.
 func (t *Transient) ReplicaState(ctx context.Context, name, replica string) (v []byte, err error) {
-	err = t.with(func(c *Cache) error { v, err = c.ReplicaState(ctx, name, replica); return err })
+	_, err = t.read(func(c *Cache) error { v, err = c.ReplicaState(ctx, name, replica); return err })
 	return v, err
 }
 

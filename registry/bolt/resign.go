@@ -110,7 +110,7 @@ func (t *Transient) RefreshRecord(ctx context.Context, old []byte, h registry.He
 
 // Signing is Cache.Signing, opening the file for the call.
 func (t *Transient) Signing(ctx context.Context, name string, seq uint64) (lifetime, ttl time.Duration, ok bool, err error) {
-	err = t.with(func(c *Cache) error { lifetime, ttl, ok, err = c.Signing(ctx, name, seq); return err })
+	_, err = t.read(func(c *Cache) error { lifetime, ttl, ok, err = c.Signing(ctx, name, seq); return err })
 	return lifetime, ttl, ok, err
 }
 

@@ -2,6 +2,11 @@ package bolt
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/ipfs/go-cid"
 
@@ -15,6 +20,11 @@ import (
 // should use Transient: other svcreg processes then wait only for single
 // index operations, never for a gateway. Each call is atomic on its own,
 // as every registry.Cache call is.
+//
+// The file is created by the first call that writes. Until then calls
+// that read answer as an empty index does (no head, floor 0, no cached
+// resolution), so a process that only reads, or fails before it writes,
+// leaves no file behind.
 type Transient struct {
 	path string
 	opts *Options
@@ -23,12 +33,17 @@ type Transient struct {
 var _ registry.Cache = (*Transient)(nil)
 
 // NewTransient returns a Transient cache over the index file at path. The
-// file is created on first use.
+// file (and a missing parent directory, mode 0700) is created by the
+// first write.
 func NewTransient(path string, opts *Options) *Transient {
 	return &Transient{path: path, opts: opts}
 }
 
+// with runs fn on the file, opened (or created) for the call.
 func (t *Transient) with(fn func(*Cache) error) error {
+	if err := os.MkdirAll(filepath.Dir(t.path), 0o700); err != nil {
+		return fmt.Errorf("open index %s: %w", t.path, err)
+	}
 	c, err := Open(t.path, t.opts)
 	if err != nil {
 		return err
@@ -40,9 +55,22 @@ func (t *Transient) with(fn func(*Cache) error) error {
 	return err
 }
 
+// read is with for a call that only reads. A file that does not exist
+// reads as empty and is not created: read reports it missing and fn does
+// not run (unless the file was lost: CheckLost).
+func (t *Transient) read(fn func(*Cache) error) (missing bool, err error) {
+	if _, err := os.Lstat(t.path); errors.Is(err, fs.ErrNotExist) {
+		return true, CheckLost(t.path)
+	}
+	return false, t.with(fn)
+}
+
 // Head implements registry.Cache.
 func (t *Transient) Head(ctx context.Context, name string) (h registry.Head, err error) {
-	err = t.with(func(c *Cache) error { h, err = c.Head(ctx, name); return err })
+	missing, err := t.read(func(c *Cache) error { h, err = c.Head(ctx, name); return err })
+	if missing && err == nil {
+		err = fmt.Errorf("read head %s: %w", name, registry.ErrNoHead)
+	}
 	return h, err
 }
 
@@ -53,13 +81,13 @@ func (t *Transient) SwapHead(ctx context.Context, prevSeq uint64, h registry.Hea
 
 // Floor implements registry.Cache.
 func (t *Transient) Floor(ctx context.Context, name string) (seq uint64, err error) {
-	err = t.with(func(c *Cache) error { seq, err = c.Floor(ctx, name); return err })
+	_, err = t.read(func(c *Cache) error { seq, err = c.Floor(ctx, name); return err })
 	return seq, err
 }
 
 // Resolution implements registry.Cache.
 func (t *Transient) Resolution(ctx context.Context, name string, root cid.Cid, query string) (r registry.Resolution, ok bool, err error) {
-	err = t.with(func(c *Cache) error { r, ok, err = c.Resolution(ctx, name, root, query); return err })
+	_, err = t.read(func(c *Cache) error { r, ok, err = c.Resolution(ctx, name, root, query); return err })
 	return r, ok, err
 }
 

@@ -3,6 +3,8 @@ package bolt_test
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -46,5 +48,41 @@ func TestTransientReleasesTheLock(t *testing.T) {
 	}
 	if f, err := tc.Floor(ctx, "k51x"); err != nil || f != 1 {
 		t.Fatalf("Floor = %d, %v", f, err)
+	}
+}
+
+// TestTransientReadsCreateNothing checks that reads of an index that does
+// not exist answer as an empty one and create neither the file nor its
+// directory, and that the first write creates both.
+func TestTransientReadsCreateNothing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "home", "index.db")
+	tc := bolt.NewTransient(path, nil)
+	if _, err := tc.Head(ctx, "k51x"); !errors.Is(err, registry.ErrNoHead) {
+		t.Fatalf("Head = %v, want ErrNoHead", err)
+	}
+	if f, err := tc.Floor(ctx, "k51x"); err != nil || f != 0 {
+		t.Fatalf("Floor = %d, %v", f, err)
+	}
+	if _, ok, err := tc.Resolution(ctx, "k51x", cid.Undef, "tts"); err != nil || ok {
+		t.Fatalf("Resolution = %v, %v", ok, err)
+	}
+	if at, err := tc.Checked(ctx, "k51x"); err != nil || !at.IsZero() {
+		t.Fatalf("Checked = %v, %v", at, err)
+	}
+	if _, _, ok, err := tc.Signing(ctx, "k51x", 1); err != nil || ok {
+		t.Fatalf("Signing = %v, %v", ok, err)
+	}
+	if v, err := tc.ReplicaState(ctx, "k51x", "r"); err != nil || v != nil {
+		t.Fatalf("ReplicaState = %q, %v", v, err)
+	}
+	if _, err := os.Lstat(filepath.Dir(path)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("reads created %s: %v", filepath.Dir(path), err)
+	}
+	if err := tc.MarkChecked(ctx, "k51x", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the first write did not create the file: %v", err)
 	}
 }

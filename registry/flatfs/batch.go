@@ -76,6 +76,9 @@ func (b *Batch) Put(ctx context.Context, c cid.Cid, data []byte) error {
 	if queued || (storedIntact(file, data) && !touchGone(file)) {
 		return nil // stored, and touched for gc's grace period (maint.go)
 	}
+	if err := b.s.ds.ensure(); err != nil {
+		return fmt.Errorf("put block %s: %w", c, err)
+	}
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("put block %s: %w", c, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	ds "github.com/ipfs/go-datastore"
 	"github.com/ipfs/go-datastore/query"
@@ -27,10 +28,17 @@ var Shard = flatfs.NextToLast(2)
 // writers are using. Here each write goes to a unique temporary file in the
 // block's own shard directory and is renamed into place; nothing is
 // removed at open.
+//
+// The directory is made a store by the first write (ensure), not by
+// opening it, so a process that only reads, or fails before it writes,
+// leaves no trace.
 type dirStore struct {
 	root   string
 	getDir flatfs.ShardFunc
 	sync   bool
+
+	mu    sync.Mutex
+	ready bool // root exists and holds the SHARDING file
 }
 
 var _ ds.Batching = (*dirStore)(nil)
@@ -40,18 +48,18 @@ const (
 	tmpPrefix = atomicfile.TempPrefix
 )
 
+// openDir opens the block directory root. A root that does not exist, or
+// is empty, reads as an empty store until the first write creates it
+// (ensure); one that holds files without a SHARDING file, or has another
+// sharding, is refused.
 func openDir(root string, sync bool) (*dirStore, error) {
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return nil, err
-	}
+	d := &dirStore{root: root, getDir: Shard.Func(), sync: sync}
 	id, err := flatfs.ReadShardFunc(root)
 	if errors.Is(err, flatfs.ErrShardingFileMissing) {
-		if err = checkEmpty(root); err != nil {
+		if err := checkEmpty(root); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
-		if err = writeShardFile(root); err == nil {
-			id, err = flatfs.ReadShardFunc(root)
-		}
+		return d, nil
 	}
 	if err != nil {
 		return nil, err
@@ -59,7 +67,51 @@ func openDir(root string, sync bool) (*dirStore, error) {
 	if id.String() != Shard.String() {
 		return nil, fmt.Errorf("%s is sharded %s, want %s", root, id, Shard)
 	}
-	return &dirStore{root: root, getDir: id.Func(), sync: sync}, nil
+	d.ready = true
+	return d, nil
+}
+
+// ensure makes root a block store before the first write: it creates
+// root (and a missing parent, private, mode 0700, as a home is) and the
+// SHARDING file. Every write calls it.
+func (d *dirStore) ensure() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ready {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(d.root), 0o700); err != nil {
+		return err
+	}
+	if err := os.Mkdir(d.root, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	id, err := flatfs.ReadShardFunc(d.root)
+	if errors.Is(err, flatfs.ErrShardingFileMissing) {
+		if err = checkEmpty(d.root); err != nil {
+			return err
+		}
+		if err = writeShardFile(d.root); err == nil {
+			id, err = flatfs.ReadShardFunc(d.root)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if id.String() != Shard.String() {
+		return fmt.Errorf("%s is sharded %s, want %s", d.root, id, Shard)
+	}
+	d.ready = true
+	return nil
+}
+
+// readRoot lists root; a root not created yet is empty.
+func (d *dirStore) readRoot() ([]os.DirEntry, error) {
+	es, err := os.ReadDir(d.root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return es, err
 }
 
 // checkEmpty refuses to turn a directory with other files into a store.
@@ -96,6 +148,9 @@ func (d *dirStore) path(key ds.Key) (dir, file string, err error) {
 func (d *dirStore) Put(_ context.Context, key ds.Key, value []byte) error {
 	dir, file, err := d.path(key)
 	if err != nil {
+		return err
+	}
+	if err := d.ensure(); err != nil {
 		return err
 	}
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -156,7 +211,7 @@ func (d *dirStore) Delete(_ context.Context, key ds.Key) error {
 // Query lists the stored blocks; it reads values only when asked to.
 func (d *dirStore) Query(ctx context.Context, q query.Query) (query.Results, error) {
 	var entries []query.Entry
-	shards, err := os.ReadDir(d.root)
+	shards, err := d.readRoot()
 	if err != nil {
 		return nil, err
 	}

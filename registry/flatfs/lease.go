@@ -36,6 +36,9 @@ type Lease struct {
 // Lease starts a lease on the store; the caller releases it once what it
 // wrote is linked from a head (or abandoned).
 func (s *Store) Lease() (*Lease, error) {
+	if err := s.ds.ensure(); err != nil {
+		return nil, fmt.Errorf("start lease: %w", err)
+	}
 	dir := filepath.Join(s.ds.root, leaseDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("start lease: %w", err)

@@ -42,7 +42,7 @@ func Key(h mh.Multihash) string { return string(h) }
 
 // List calls fn for every stored block, in no particular order.
 func (s *Store) List(ctx context.Context, fn func(StoredBlock) error) error {
-	shards, err := os.ReadDir(s.ds.root)
+	shards, err := s.ds.readRoot()
 	if err != nil {
 		return fmt.Errorf("list blocks: %w", err)
 	}
@@ -142,7 +142,7 @@ const trashPrefix = ".gc-"
 // renaming them aside and deciding left behind, so that gc decides about
 // them again. It returns how many it put back.
 func (s *Store) RestoreTrash() (int, error) {
-	shards, err := os.ReadDir(s.ds.root)
+	shards, err := s.ds.readRoot()
 	if err != nil {
 		return 0, fmt.Errorf("restore blocks: %w", err)
 	}
@@ -219,7 +219,9 @@ func (s *Store) Temps(cutoff time.Time) ([]TempFile, error) {
 	var out []TempFile
 	add := func(dir string) error {
 		es, err := os.ReadDir(dir)
-		if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && dir == s.ds.root {
+			return nil // not created yet
+		} else if err != nil {
 			return err
 		}
 		for _, e := range es {
@@ -237,7 +239,7 @@ func (s *Store) Temps(cutoff time.Time) ([]TempFile, error) {
 	if err := add(s.ds.root); err != nil {
 		return nil, fmt.Errorf("list temporary files: %w", err)
 	}
-	shards, err := os.ReadDir(s.ds.root)
+	shards, err := s.ds.readRoot()
 	if err != nil {
 		return nil, fmt.Errorf("list temporary files: %w", err)
 	}

@@ -38,8 +38,11 @@ var (
 	_ registry.BlockBatcher = (*Store)(nil)
 )
 
-// Open opens the block directory dir, creating it with kubo's sharding
-// when it does not exist. It fails if dir has another sharding function.
+// Open opens the block directory dir. Opening writes nothing: a dir that
+// does not exist (or is empty) reads as an empty store, and the first
+// write creates it with kubo's sharding (and a missing parent directory,
+// mode 0700). It fails if dir has another sharding function, or holds
+// files but no SHARDING file.
 func Open(dir string, opts *Options) (*Store, error) {
 	var o Options
 	if opts != nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/boxo/datastore/dshelp"
@@ -253,5 +254,46 @@ func TestOpenRefusesForeignDir(t *testing.T) {
 	if s, err := Open(dir, nil); err == nil {
 		s.Close()
 		t.Fatal("Open of a non-empty non-flatfs directory succeeded")
+	}
+}
+
+// TestOpenWritesNothing: opening and reading a store that does not exist
+// creates nothing; the first write creates it with its SHARDING file.
+func TestOpenWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "home", "blocks")
+	data := []byte("lazy")
+	c := sum(t, 1, cid.Raw, data)
+	s := openTest(t, dir)
+	if ok, err := s.Has(ctx, c); err != nil || ok {
+		t.Fatalf("Has: %v, %v", ok, err)
+	}
+	if _, err := s.Get(ctx, c); !errors.Is(err, registry.ErrBlockNotFound) {
+		t.Fatalf("Get: %v, want ErrBlockNotFound", err)
+	}
+	if err := s.List(ctx, func(StoredBlock) error { return errors.New("a block listed") }); err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if tmps, err := s.Temps(time.Now()); err != nil || len(tmps) != 0 {
+		t.Fatalf("Temps: %v, %v", tmps, err)
+	}
+	if _, err := s.RestoreTrash(); err != nil {
+		t.Fatalf("RestoreTrash: %v", err)
+	}
+	if _, ok, err := s.OldestLease(false); err != nil || ok {
+		t.Fatalf("OldestLease: %v, %v", ok, err)
+	}
+	if _, err := os.Lstat(filepath.Dir(dir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("reading created %s: %v", filepath.Dir(dir), err)
+	}
+	if err := s.Put(ctx, c, data); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Dir(dir))
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("parent after Put: %v, %v; want mode 0700", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "SHARDING")); err != nil {
+		t.Fatalf("SHARDING after Put: %v", err)
 	}
 }

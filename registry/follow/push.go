@@ -53,6 +53,10 @@ func (f *Follower) Push(ctx context.Context, k *kubo.Client, opts PushOptions) (
 		return PushResult{}, fmt.Errorf("push seq %d of %s: %w: %w", head.Seq, head.Name, ErrNotLive, err)
 	}
 	res := PushResult{Head: head}
+	kept, err := f.keptHistory(ctx, head)
+	if err != nil {
+		return res, fmt.Errorf("push %s: %w", head.Root, err)
+	}
 	base, baseSeq := f.nodeState(ctx, k)
 	switch {
 	case baseSeq > head.Seq:
@@ -66,11 +70,11 @@ func (f *Follower) Push(ctx context.Context, k *kubo.Client, opts PushOptions) (
 			return res, err
 		}
 	}
-	if err := f.sendBlocks(ctx, k, head, base, incremental, opts.Progress, &res); err != nil {
+	if err := f.sendBlocks(ctx, k, head, kept, base, incremental, opts.Progress, &res); err != nil {
 		return res, err
 	}
 	if opts.Pin {
-		if err := f.pinHead(ctx, k, head, base, incremental, opts.Progress, &res); err != nil {
+		if err := f.pinHead(ctx, k, head, kept, base, incremental, opts.Progress, &res); err != nil {
 			return res, err
 		}
 	}
@@ -109,17 +113,18 @@ func (f *Follower) inHistory(ctx context.Context, root cid.Cid, seq uint64) bool
 }
 
 // sendBlocks streams the DAG under the head to the node's dag/import,
-// leaving out, when incremental, every block of the base state.
-func (f *Follower) sendBlocks(ctx context.Context, k *kubo.Client, head registry.Head, base cid.Cid, incremental bool,
+// leaving out the history beyond the kept states and, when incremental,
+// every block of the base state.
+func (f *Follower) sendBlocks(ctx context.Context, k *kubo.Client, head registry.Head, kept keptHistory, base cid.Cid, incremental bool,
 	progress func(int, int64), res *PushResult) error {
 	blocks := f.Blocks()
-	var skip func(cid.Cid) bool
+	skip := kept.skips
 	if incremental {
-		have, err := car.Reachable(ctx, blocks, base, func(k cid.Cid) bool { return k.Prefix().Codec == cid.DagCBOR })
+		have, err := car.Reachable(ctx, blocks, base, func(k cid.Cid) bool { return k.Prefix().Codec == cid.DagCBOR && !kept.skips(k) })
 		if err != nil {
 			return err
 		}
-		skip = func(k cid.Cid) bool { return have[k] }
+		skip = func(k cid.Cid) bool { return have[k] || kept.skips(k) }
 	}
 	pr, pw := io.Pipe()
 	werr := make(chan error, 1)
@@ -148,9 +153,19 @@ func (f *Follower) sendBlocks(ctx context.Context, k *kubo.Client, head registry
 
 // pinHead pins the head's root: it moves the pin from the base state when
 // that one was pinned, else pins afresh. If an incremental push left the
-// node without every block, it sends the whole DAG and pins again.
-func (f *Follower) pinHead(ctx context.Context, k *kubo.Client, head registry.Head, base cid.Cid, incremental bool,
+// node without every block, it sends the whole DAG and pins again. When
+// the history beyond the kept states is not stored here, a fresh pin
+// covers what the kept states reach (pinKept), and a note says so.
+func (f *Follower) pinHead(ctx context.Context, k *kubo.Client, head registry.Head, kept keptHistory, base cid.Cid, incremental bool,
 	progress func(int, int64), res *PushResult) error {
+	pin := func() error {
+		if !kept.cut.Defined() {
+			return k.Pin(ctx, head.Root, "svcreg "+head.Name)
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("the history before seq %d is not stored here (gc --keep-history): pinned seq %d to %d without it",
+			kept.oldest(), kept.oldest(), head.Seq))
+		return pinKept(ctx, k, head, kept)
+	}
 	var err error
 	switch {
 	case incremental && base.Equals(head.Root):
@@ -158,13 +173,13 @@ func (f *Follower) pinHead(ctx context.Context, k *kubo.Client, head registry.He
 	case incremental:
 		err = k.UpdatePin(ctx, base, head.Root)
 	default:
-		err = k.Pin(ctx, head.Root, "svcreg "+head.Name)
+		err = pin()
 	}
 	if err != nil && incremental {
 		res.Notes = append(res.Notes, fmt.Sprintf("pin update failed (%v); sending the whole DAG", err))
 		f.log.Warn("pin update failed", "registry", f.name, "node", k.String(), "err", err)
-		if err = f.sendBlocks(ctx, k, head, base, false, progress, res); err == nil {
-			err = k.Pin(ctx, head.Root, "svcreg "+head.Name)
+		if err = f.sendBlocks(ctx, k, head, kept, base, false, progress, res); err == nil {
+			err = pin()
 		}
 	}
 	if err != nil {

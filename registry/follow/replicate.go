@@ -74,7 +74,8 @@ var DefaultRetry = Retry{Attempts: 3, Backoff: time.Second}
 // dead replica never holds back the others. It records each replica's
 // last success or failure and the sequence it took in the index, and
 // returns a report per replica, in order. A node that is ahead
-// (ErrNodeAhead) is not tried again.
+// (ErrNodeAhead) is not tried again, nor a push that failed on this side
+// (PushFailed: trying again would fail the same way).
 func (f *Follower) Replicate(ctx context.Context, replicas []Replica, retry Retry) []ReplicaReport {
 	if retry.Attempts <= 0 {
 		retry.Attempts = DefaultRetry.Attempts
@@ -98,7 +99,7 @@ func (f *Follower) replicate(ctx context.Context, r Replica, retry Retry) Replic
 		rep.Attempts++
 		rep.Result, rep.Err = f.Push(ctx, r.Kubo, PushOptions{Pin: r.Pin})
 		if rep.Err == nil || ctx.Err() != nil || errors.Is(rep.Err, ErrNodeAhead) || errors.Is(rep.Err, ErrNotLive) ||
-			rep.Attempts == retry.Attempts {
+			rep.Outcome() == PushFailed || rep.Attempts == retry.Attempts {
 			break
 		}
 		f.log.Warn("replica push failed", "registry", f.name, "replica", r.Name, "attempt", rep.Attempts, "err", rep.Err)

@@ -42,6 +42,15 @@ func (c *Client) Pin(ctx context.Context, root cid.Cid, name string) error {
 	return c.call(ctx, "pin/add", args, nil, nil, false)
 }
 
+// PinDirect pins the block root alone (not what it links) under name.
+func (c *Client) PinDirect(ctx context.Context, root cid.Cid, name string) error {
+	args := url.Values{"arg": {root.String()}, "recursive": {"false"}}
+	if name != "" {
+		args.Set("name", name)
+	}
+	return c.call(ctx, "pin/add", args, nil, nil, false)
+}
+
 // UpdatePin moves a recursive pin from one root to another and unpins
 // the old root; kubo walks only what differs.
 func (c *Client) UpdatePin(ctx context.Context, from, to cid.Cid) error {
