@@ -168,7 +168,7 @@ func printCheck(w io.Writer, out checkOut) {
 		if f.Severity == "warning" {
 			label += " (warning)"
 		}
-		fmt.Fprintf(w, "%s: %s\n", label, f.Message)
+		fmt.Fprintf(w, "%s: %s\n", label, escapeControls(f.Message))
 	}
 	if out.OK {
 		fmt.Fprintf(w, "%s: ok: %s, true to %s at seq %d\n", out.Lockfile, services(out.Services), out.Registry, out.Seq)

@@ -63,5 +63,7 @@ func runGet(c *cli.Context) error {
 	}
 	out := infoJSON(h.reg.Name(), info)
 	return emit(c, map[string]any{"service": out.Service, "version": out.Version, "cid": out.CID, "output": dst},
-		func(w io.Writer) { fmt.Fprintf(w, "%s@%s %s -> %s\n", out.Service, out.Version, out.CID, dst) })
+		func(w io.Writer) {
+			fmt.Fprintf(w, "%s@%s %s -> %s\n", out.Service, out.Version, out.CID, quoteName(dst))
+		})
 }

@@ -66,7 +66,7 @@ func reportSkipped(c *cli.Context, skipped []unixfs.Skipped, list bool) {
 	counts := map[string]int{}
 	for _, s := range skipped {
 		if list {
-			fmt.Fprintf(c.App.ErrWriter, "svcreg: left out %s (%s)\n", skippedPath(s), whySkipped(s))
+			fmt.Fprintf(c.App.ErrWriter, "svcreg: left out %s (%s)\n", quoteName(skippedPath(s)), escapeControls(whySkipped(s)))
 		}
 		counts[s.Reason]++
 	}
