@@ -16,7 +16,6 @@ package warm
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -50,13 +49,13 @@ func Answer(args []string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if _, err := os.Lstat(filepath.Join(home, "config.json")); err == nil {
+	if _, err := os.Lstat(inHome(home, "config.json")); err == nil {
 		return "", false // remotes configured: the full path picks the registry
 	}
 	if ipnsname.CheckHome(home) != nil {
 		return "", false // the full path refuses it, with a hint
 	}
-	key, err := ipnsname.ReadKeyFile(filepath.Join(home, "key"))
+	key, err := ipnsname.ReadKeyFile(inHome(home, "key"))
 	if err != nil {
 		return "", false
 	}
@@ -68,7 +67,7 @@ func Answer(args []string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	a, ok := peek.Resolution(filepath.Join(home, "index.db"), name, q, lockWait)
+	a, ok := peek.Resolution(inHome(home, "index.db"), name, q, lockWait)
 	return a.CID, ok
 }
 
@@ -105,9 +104,17 @@ func parse(args []string) (spec, home string, ok bool) {
 		if err != nil {
 			return "", "", false
 		}
-		home = filepath.Join(u, ".svcreg")
+		home = inHome(u, ".svcreg")
 	}
 	return pos[1], home, home != ""
+}
+
+// inHome returns the path of name in dir. It does not clean dir as
+// filepath.Join would: the warm path only opens these files, and
+// path/filepath is among the packages Go initialises late (see the
+// package comment), so importing it would make the answer wait.
+func inHome(dir, name string) string {
+	return dir + string(os.PathSeparator) + name
 }
 
 // query returns the key under which the index caches spec: the form
