@@ -11,7 +11,7 @@ GOFILES   := $(shell find . -name '*.go' -not -path './.cache/*' -not -path './t
 build: $(BIN)
 
 # Without cgo, svcreg is a static binary: no dynamic loader or C runtime
-# to start, about 1 ms off every command (docs/ARCHITECTURE.md). `go
+# to start, 1–2 ms off every command (docs/ARCHITECTURE.md). `go
 # install` builds the same program with cgo where a C compiler is found.
 $(BIN): $(GOFILES) go.mod go.sum
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/svcreg

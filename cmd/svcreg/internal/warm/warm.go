@@ -4,14 +4,21 @@
 //
 // svcreg is one binary, and every package it links runs its init before
 // main: boxo's gateway assets alone take several milliseconds, libp2p and
-// protobuf more. Go initialises packages in import-path order as soon as
-// their imports are initialised; this package imports only the standard
-// library, bbolt and two small readers of svcreg's own files, so it runs
-// before go-cid, multihash and everything built on them (a test checks
-// this with GODEBUG=inittrace=1). On any doubt — other flags, a home that
-// follows other registries, no cached answer, a locked or doubtful index,
-// a home or key file with loose permissions — it returns and the full command line
-// runs as usual, giving the same answer or the proper error.
+// protobuf more. Go initialises next the first package in import-path
+// order whose imports are initialised, and github.com/svcreg/… sorts after
+// github.com/ipfs/…, github.com/ipld/… and github.com/libp2p/…, so while
+// this package waits for one of its imports, every ready package that
+// sorts before it goes first. It therefore imports nothing that Go
+// initialises late: no crypto/ed25519 (ipnsname derives the key another
+// way) and no path/filepath; what bbolt and SHA-256 bring remains (about
+// 100 packages, none of go-cid, boxo, protobuf's registry or
+// go-ipld-prime's schema; a test checks this on the built binary with
+// GODEBUG=inittrace=1, and docs/ARCHITECTURE.md has the figures).
+//
+// On any doubt — other flags, a home that follows other registries, no
+// cached answer, a locked or doubtful index, a home or key file with
+// loose permissions — it returns and the full command line runs as usual,
+// giving the same answer or the proper error.
 package warm
 
 import (
