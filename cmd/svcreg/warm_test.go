@@ -140,3 +140,82 @@ func TestWarmStaleHead(t *testing.T) {
 		t.Fatalf("resolve after publish: %q, want %s", out, cid)
 	}
 }
+
+// maxWarmInits bounds how many packages with init work Go may initialise
+// before a warm answer in the binary `go build` makes (104 when this was
+// written, 184 before internal/warm stopped importing crypto/ed25519 and
+// path/filepath; docs/ARCHITECTURE.md).
+const maxWarmInits = 125
+
+// heavyInits are packages whose init costs the most of what runs before
+// the full program; none may run before a warm answer. Each entry is a
+// package path or, ending in "/", a prefix.
+var heavyInits = []string{
+	"github.com/ipfs/", // boxo (its gateway assets), go-cid
+	"github.com/ipld/go-ipld-prime/schema/dmt",
+	"github.com/ipld/go-ipld-prime/traversal/",
+	"github.com/libp2p/go-libp2p/",
+	"github.com/multiformats/go-multiaddr",
+	"github.com/prometheus/",
+	"github.com/russross/blackfriday/v2", // urfave/cli's docs
+	"google.golang.org/protobuf/reflect/",
+	"google.golang.org/protobuf/internal/impl",
+	"github.com/svcreg/svcreg/manifest",
+	"github.com/svcreg/svcreg/schema",
+}
+
+// TestWarmBinaryInitOrder checks the warm path on the program users run,
+// not on this test binary (which links more, and in another order): it
+// builds svcreg as `make build` and `go install` do and reads, with
+// GODEBUG=inittrace=1, the packages Go initialised before the answer.
+func TestWarmBinaryInitOrder(t *testing.T) {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build svcreg with")
+	}
+	bin := filepath.Join(t.TempDir(), "svcreg")
+	if out, err := exec.Command(goCmd, "build", "-trimpath", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	home := warmHome(t)
+	want := mustSvcreg(t, home, "resolve", "say@^1") // caches the answer
+	cmd := exec.Command(bin, "resolve", "say@^1")
+	cmd.Env = append(os.Environ(), "SVCREG_HOME="+home, "GODEBUG=inittrace=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil || stdout.String() != want {
+		t.Fatalf("svcreg resolve: %v, %q, want %q\n%s", err, stdout.String(), want, stderr.String())
+	}
+	inits := initialised(stderr.String())
+	if len(inits) > maxWarmInits {
+		t.Errorf("%d packages initialised before the warm answer, want at most %d:\n%s", len(inits), maxWarmInits, strings.Join(inits, "\n"))
+	}
+	for _, p := range inits {
+		for _, h := range heavyInits {
+			if p == h || strings.HasSuffix(h, "/") && strings.HasPrefix(p, h) || strings.HasPrefix(p, h+"/") {
+				t.Errorf("%s initialised before the warm answer", p)
+			}
+		}
+	}
+	// The warm package exits inside its own init, so inittrace lists it
+	// only when it leaves the question to the full program, as it must
+	// for a cold answer (nothing cached).
+	cmd = exec.Command(bin, "resolve", "say@~1.0")
+	cmd.Env = append(os.Environ(), "SVCREG_HOME="+home, "GODEBUG=inittrace=1")
+	stderr.Reset()
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil || !strings.Contains(stderr.String(), "init github.com/svcreg/svcreg/cmd/svcreg/internal/warm ") {
+		t.Errorf("a cold resolve did not run the full program: %v\n%s", err, stderr.String())
+	}
+}
+
+// initialised returns the packages an inittrace lists, in order.
+func initialised(trace string) []string {
+	var pkgs []string
+	for _, line := range strings.Split(trace, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "init" {
+			pkgs = append(pkgs, f[1])
+		}
+	}
+	return pkgs
+}

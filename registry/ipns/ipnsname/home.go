@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 )
 
@@ -51,7 +50,7 @@ func CheckHome(dir string) error {
 		return nil // unreadable: opening what is in it says why
 	}
 	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
+		p := join(dir, e.Name())
 		fi, err := os.Stat(p) // a link's target
 		if err != nil {
 			continue // gone, or a dangling link: nothing to trust
@@ -68,4 +67,15 @@ func notWritableByOthers(path string, fi fs.FileInfo) error {
 		return &HomePermissionError{Path: path, Mode: fi.Mode()}
 	}
 	return nil
+}
+
+// join is filepath.Join(dir, name) for a clean dir and a plain name, the
+// form CheckHome is given them in: path/filepath is among the packages Go
+// initialises late (docs/ARCHITECTURE.md), and the warm resolve, which
+// calls CheckHome, must not wait for it.
+func join(dir, name string) string {
+	if dir != "" && os.IsPathSeparator(dir[len(dir)-1]) {
+		return dir + name
+	}
+	return dir + string(os.PathSeparator) + name
 }

@@ -1,7 +1,8 @@
 // Package ipnsname reads a registry's key file and derives its IPNS name
-// (k51…) with the standard library alone. svcreg's warm resolve runs
-// before the rest of the program is initialised (cmd/svcreg/internal/warm)
-// and may link nothing heavier; registry/ipns, the full implementation,
+// (k51…) with the standard library and filippo.io/edwards25519 alone.
+// svcreg's warm resolve runs before the rest of the program is
+// initialised (cmd/svcreg/internal/warm) and may link nothing heavier, nor
+// anything Go initialises late; registry/ipns, the full implementation,
 // reads key files through ReadKeyFile too, so one rule holds for every
 // command, and a test checks that both derive the same names. CheckHome
 // is the one rule for the home around the key: no part of it may be
@@ -9,13 +10,14 @@
 package ipnsname
 
 import (
-	"crypto/ed25519"
+	"crypto/sha512"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
 
+	"filippo.io/edwards25519"
 	"github.com/multiformats/go-base36"
 )
 
@@ -80,7 +82,7 @@ func FromKeyFile(b []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	pub := ed25519.NewKeyFromSeed(data[:ed25519.SeedSize]).Public().(ed25519.PublicKey)
+	pub := data[seedSize:]
 	// The public key protobuf {1: 1, 2: pub} is short enough (36 bytes) to
 	// inline in an identity multihash, whose one-byte varint length it fits.
 	pb := append([]byte{0x08, 0x01, 0x12, byte(len(pub))}, pub...)
@@ -90,16 +92,40 @@ func FromKeyFile(b []byte) (string, error) {
 
 // ed25519Data parses the two protobuf fields and returns the key data.
 func ed25519Data(b []byte) ([]byte, error) {
-	const dataLen = ed25519.PrivateKeySize
+	const dataLen = seedSize + publicKeySize
 	// field 1, varint 1 (Ed25519); field 2, length-delimited, 64 bytes
 	want := []byte{0x08, 0x01, 0x12, dataLen}
 	if len(b) != len(want)+dataLen || string(b[:len(want)]) != string(want) {
 		return nil, fmt.Errorf("%w (%d bytes)", ErrUnsupported, len(b))
 	}
 	data := b[len(want):]
-	seedPub := ed25519.NewKeyFromSeed(data[:ed25519.SeedSize])
-	if string(seedPub) != string(data) {
+	if string(publicKey(data[:seedSize])) != string(data[seedSize:]) {
 		return nil, fmt.Errorf("%w: public key does not match seed", ErrUnsupported)
 	}
 	return data, nil
+}
+
+// Sizes of an ed25519 seed and public key (RFC 8032).
+const (
+	seedSize      = 32
+	publicKeySize = 32
+)
+
+// publicKey returns the ed25519 public key of seed as RFC 8032 §5.1.5
+// derives it (what crypto/ed25519.NewKeyFromSeed does): the clamped first
+// half of SHA-512(seed) times the base point. It uses filippo.io/edwards25519
+// rather than crypto/ed25519, whose imports (crypto/rand, math/big, weak)
+// Go initialises only after most of what svcreg links, which would make
+// the warm resolve wait for them (docs/ARCHITECTURE.md). A test checks it
+// against crypto/ed25519.
+func publicKey(seed []byte) []byte {
+	h := sha512.Sum512(seed)
+	s, err := edwards25519.NewScalar().SetBytesWithClamping(h[:32])
+	if err != nil {
+		panic(err) // unreachable: the input is 32 bytes
+	}
+	// ScalarMult rather than ScalarBaseMult: the latter builds a table of
+	// multiples of the base point on its first call, which costs more than
+	// the one multiplication a process needs (~1 ms against 0.1 ms).
+	return new(edwards25519.Point).ScalarMult(s, edwards25519.NewGeneratorPoint()).Bytes()
 }

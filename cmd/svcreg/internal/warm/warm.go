@@ -4,19 +4,25 @@
 //
 // svcreg is one binary, and every package it links runs its init before
 // main: boxo's gateway assets alone take several milliseconds, libp2p and
-// protobuf more. Go initialises packages in import-path order as soon as
-// their imports are initialised; this package imports only the standard
-// library, bbolt and two small readers of svcreg's own files, so it runs
-// before go-cid, multihash and everything built on them (a test checks
-// this with GODEBUG=inittrace=1). On any doubt — other flags, a home that
-// follows other registries, no cached answer, a locked or doubtful index,
-// a home or key file with loose permissions — it returns and the full command line
-// runs as usual, giving the same answer or the proper error.
+// protobuf more. Go initialises next the first package in import-path
+// order whose imports are initialised, and github.com/svcreg/… sorts after
+// github.com/ipfs/…, github.com/ipld/… and github.com/libp2p/…, so while
+// this package waits for one of its imports, every ready package that
+// sorts before it goes first. It therefore imports nothing that Go
+// initialises late: no crypto/ed25519 (ipnsname derives the key another
+// way) and no path/filepath; what bbolt and SHA-256 bring remains (about
+// 100 packages, none of go-cid, boxo, protobuf's registry or
+// go-ipld-prime's schema; a test checks this on the built binary with
+// GODEBUG=inittrace=1, and docs/ARCHITECTURE.md has the figures).
+//
+// On any doubt — other flags, a home that follows other registries, no
+// cached answer, a locked or doubtful index, a home or key file with
+// loose permissions — it returns and the full command line runs as usual,
+// giving the same answer or the proper error.
 package warm
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -50,13 +56,13 @@ func Answer(args []string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if _, err := os.Lstat(filepath.Join(home, "config.json")); err == nil {
+	if _, err := os.Lstat(inHome(home, "config.json")); err == nil {
 		return "", false // remotes configured: the full path picks the registry
 	}
 	if ipnsname.CheckHome(home) != nil {
 		return "", false // the full path refuses it, with a hint
 	}
-	key, err := ipnsname.ReadKeyFile(filepath.Join(home, "key"))
+	key, err := ipnsname.ReadKeyFile(inHome(home, "key"))
 	if err != nil {
 		return "", false
 	}
@@ -68,7 +74,7 @@ func Answer(args []string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	a, ok := peek.Resolution(filepath.Join(home, "index.db"), name, q, lockWait)
+	a, ok := peek.Resolution(inHome(home, "index.db"), name, q, lockWait)
 	return a.CID, ok
 }
 
@@ -105,9 +111,17 @@ func parse(args []string) (spec, home string, ok bool) {
 		if err != nil {
 			return "", "", false
 		}
-		home = filepath.Join(u, ".svcreg")
+		home = inHome(u, ".svcreg")
 	}
 	return pos[1], home, home != ""
+}
+
+// inHome returns the path of name in dir. It does not clean dir as
+// filepath.Join would: the warm path only opens these files, and
+// path/filepath is among the packages Go initialises late (see the
+// package comment), so importing it would make the answer wait.
+func inHome(dir, name string) string {
+	return dir + string(os.PathSeparator) + name
 }
 
 // query returns the key under which the index caches spec: the form
