@@ -150,6 +150,7 @@ func runServe(c *cli.Context) error {
 		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
 		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, RecordsDir: filepath.Join(dir, recordsDir),
 		Logger: logger, Metrics: metrics, Provider: provider, MaxResponseSize: int64(min(maxResponse, math.MaxInt64)),
+		NodePaths: nodePaths(node, metrics),
 	})
 	if err != nil {
 		return err
@@ -161,7 +162,7 @@ func runServe(c *cli.Context) error {
 	defer cancel()
 	done := make(chan struct{})
 	go func() { node.Run(ctx); close(done) }()
-	err = serveListener(ctx, ln, nodeHandler(srv, node, metrics), name, c.App.Writer)
+	err = serveListener(ctx, ln, srv, name, c.App.Writer)
 	cancel()
 	<-done
 	return err
