@@ -42,14 +42,19 @@ func newServeCommand() *cli.Command {
    /routing/v1/ipns/NAME           GET the record; PUT a newer one (any name:
                                    names not followed are kept as records only)
 
+Every release has an origin of its own, VERSION.NAME.REGISTRY.svc.HOST:
+localhost is a subdomain gateway out of the box, and a browser that opens a
+release on 127.0.0.1 is sent to its origin under localhost. /healthz and
+/metrics answer on the node's own host only.
+
 The index is never kept open, so other svcreg commands keep working while
 it runs; changes show on the next request. SIGINT or SIGTERM stops it after
 in-flight requests finish.
 
 Examples:
-   svcreg serve
+   svcreg serve                                 # http://1-0-0.say.k51….svc.localhost:8080/
    svcreg serve --listen 127.0.0.1:9090
-   svcreg serve --subdomain-host localhost   # http://1-0-0.say.k51….svc.localhost:8080/
+   svcreg serve --subdomain-host reg.example    # http://1-0-0.say.k51….svc.reg.example/
    open "$(svcreg url 'say@^1' --query say=hello)"`,
 		Flags: withCommon(
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
@@ -176,6 +181,7 @@ func runServe(c *cli.Context) error {
 		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
 		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), RecordsDir: filepath.Join(dir, recordsDir),
 		Logger: logger, Metrics: metrics, Provider: provider, MaxResponseSize: int64(min(maxResponse, math.MaxInt64)),
+		NodePaths: nodePaths(node, metrics),
 	})
 	if err != nil {
 		return err
@@ -190,7 +196,7 @@ func runServe(c *cli.Context) error {
 	if storageMax > 0 {
 		wg.Go(func() { keepStorage(ctx, h, int64(min(storageMax, math.MaxInt64)), logger) })
 	}
-	err = serveListener(ctx, ln, nodeHandler(srv, node, metrics), name, c.App.Writer)
+	err = serveListener(ctx, ln, srv, name, c.App.Writer)
 	cancel()
 	wg.Wait()
 	return err

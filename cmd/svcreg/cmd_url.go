@@ -23,24 +23,29 @@ func newURLCommand() *cli.Command {
 		Usage:     "print the address that opens a release in a browser",
 		ArgsUsage: "NAME[@RANGE|@TAG]",
 		Description: `Resolves NAME[@RANGE|@TAG] as svcreg info does and prints its address on a
-gateway: by default the release's path under the registry's IPNS name, which
-any IPFS gateway serves (svcreg serve, kubo), with --immutable the content's
-/ipfs/CID/ path, which never changes. For this home's registry it is computed
-from the local index alone; --registry names a followed one (whose remote's
-gateways are asked only when its cached state is older than its TTL).
+gateway: by default the release's own origin on svcreg serve,
+VERSION.NAME.REGISTRY.svc.HOST (a loopback gateway is written localhost), so
+that no other release shares its storage; with --immutable the content's
+origin, CID.ipfs.HOST (kubo's subdomain gateway serves it too). --path prints
+the path form instead, which any IPFS gateway serves but every release on it
+shares: /ipns/REGISTRY/services/…/content/, or /ipfs/CID/ with --immutable.
+For this home's registry it is computed from the local index alone;
+--registry names a followed one (whose remote's gateways are asked only when
+its cached state is older than its TTL).
 
 Examples:
    svcreg url 'say@^1' --query say=hello
-   svcreg url say@1.0.0 --immutable --gateway http://localhost:8080
+   svcreg url say@1.0.0 --immutable
    svcreg url say --query 'say=hello wörld' --fragment /intro --json
-   svcreg url say@^1 --subdomain --gateway http://localhost:8080
+   svcreg url say@^1 --path --gateway https://ipfs.example
    svcreg url tts@^1 --registry main --gateway https://gateway.example`,
 		Flags: withCommon(append(urlTargetFlags(),
 			&cli.StringFlag{Name: "gateway", Value: defaultGateway, EnvVars: []string{"SVCREG_GATEWAY"}, Usage: "base `URL` of the gateway the address is for"},
 			&cli.GenericFlag{Name: "query", Value: &repeated{}, Usage: "add `K=V` to the query string (repeatable, escaped for you)"},
 			&cli.StringFlag{Name: "fragment", Usage: "the part after '#', e.g. /ipfs/CID"},
-			&cli.BoolFlag{Name: "immutable", Usage: "address the content (/ipfs/CID/) instead of the version (/ipns/…)"},
-			&cli.BoolFlag{Name: "subdomain", EnvVars: []string{"SVCREG_SUBDOMAIN"}, Usage: "the release's own origin on a gateway run with --subdomain-host (VERSION.NAME.REGISTRY.svc.HOST)"},
+			&cli.BoolFlag{Name: "immutable", Usage: "address the content (CID.ipfs.HOST, or /ipfs/CID/ with --path) instead of the version"},
+			&cli.BoolFlag{Name: "path", Usage: "the path form (/ipns/REGISTRY/…/content/), which shares one origin with every release on the gateway"},
+			&cli.BoolFlag{Name: "subdomain", EnvVars: []string{"SVCREG_SUBDOMAIN"}, Usage: "the release's own origin (the default; kept for scripts that pass it)"},
 		)...),
 		Action: runURL,
 	}
@@ -87,7 +92,7 @@ func runURL(c *cli.Context) error {
 	}
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + p
-	if c.Bool("subdomain") {
+	if !c.Bool("path") {
 		if u.Host, err = subdomainOrigin(base, h.reg.Name(), info, c.Bool("immutable")); err != nil {
 			return err
 		}
@@ -104,15 +109,19 @@ func runURL(c *cli.Context) error {
 // immutable or for a release without such a name, its content's
 // CID.ipfs.HOST. A loopback address is written localhost, as kubo does
 // (browsers resolve *.localhost to the machine itself); another IP address
-// has no subdomains: a usage error.
+// has no subdomains, nor has a gateway below a path: usage errors.
 func subdomainOrigin(base *url.URL, registryName string, info registry.ReleaseInfo, immutable bool) (string, error) {
 	name, port := base.Hostname(), base.Port()
 	if ip := net.ParseIP(name); ip != nil {
 		if !ip.IsLoopback() {
-			return "", usageErr(fmt.Errorf("url: --subdomain needs a host name, and %s is an IP address: no browser resolves names under it", name),
-				"pass the gateway by a name whose subdomains reach it: --gateway http://localhost:PORT, or a host the server runs with --subdomain-host")
+			return "", usageErr(fmt.Errorf("url: a release's origin needs a host name, and %s is an IP address: no browser resolves names under it", name),
+				"pass the gateway by a name whose subdomains reach it (--gateway http://localhost:PORT, or a host the server runs with --subdomain-host), or --path for the path form, which every release on the gateway shares")
 		}
 		name = "localhost"
+	}
+	if strings.Trim(base.Path, "/") != "" {
+		return "", usageErr(fmt.Errorf("url: a release's origin is a host of its own, and gateway %s is below a path", base),
+			"pass --path for the path form, or the gateway's host without a path")
 	}
 	o, ok := gateway.ReleaseHost(info.Service, info.Version, registryName, name)
 	if immutable || !ok {

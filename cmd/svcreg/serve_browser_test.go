@@ -16,8 +16,9 @@ import (
 const say = "hello wörld"
 
 // TestBrowserSay publishes examples/say, serves it with `svcreg serve` and
-// opens it in headless Chromium by its friendly URL and by its /ipns/
-// path, then pushes it to a kubo daemon and opens it through kubo's
+// opens it in headless Chromium by its friendly URL, by its /ipns/ path
+// (both on 127.0.0.1, which sends the browser on to the release's origin)
+// and by the origin svcreg url prints, then pushes it to a kubo daemon and opens it through kubo's
 // gateway. The page's script must have put the say parameter in #text,
 // which needs the relative say.js to load. Screenshots go to the
 // artifacts directory.
@@ -39,8 +40,9 @@ func TestBrowserSay(t *testing.T) {
 		// style.css and say.js resolve under the release.
 		{"friendly URL", base + "/svc/say@%5E1" + q, "say-svc.png"},
 		{"friendly URL with slash", base + "/svc/say@^1/" + q, ""},
-		{"ipns path", svcregProc(t, home, "url", "say@1.0.0", "--gateway", base, "--query", "say="+say), "say-ipns.png"},
-		{"immutable path", svcregProc(t, home, "url", "say@^1", "--immutable", "--gateway", base, "--query", "say="+say), ""},
+		{"ipns path", svcregProc(t, home, "url", "say@1.0.0", "--path", "--gateway", base, "--query", "say="+say), "say-ipns.png"},
+		{"immutable path", svcregProc(t, home, "url", "say@^1", "--immutable", "--path", "--gateway", base, "--query", "say="+say), ""},
+		{"release origin", svcregProc(t, home, "url", "say@^1", "--gateway", base, "--query", "say="+say), "say-origin.png"},
 	}
 	wantIPNS := base + "/ipns/" + head.Name + "/services/say/versions/1.0.0/content/?say=hello%20w%C3%B6rld"
 	if tests[2].url != wantIPNS {
@@ -60,7 +62,7 @@ func TestBrowserSay(t *testing.T) {
 	t.Run("kubo gateway", func(t *testing.T) {
 		node := kubotest.Start(t)
 		svcregProc(t, home, "push", "--kubo", node.API)
-		u := svcregProc(t, home, "url", "say@^1", "--gateway", node.Gateway, "--query", "say="+say)
+		u := svcregProc(t, home, "url", "say@^1", "--path", "--gateway", node.Gateway, "--query", "say="+say)
 		if want := node.Gateway + "/ipns/" + head.Name + "/services/say/versions/1.0.0/content/?say=hello%20w%C3%B6rld"; u != want {
 			t.Fatalf("svcreg url printed %s, want %s", u, want)
 		}

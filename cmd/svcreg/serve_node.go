@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -107,23 +106,13 @@ func followTarget(dir string, cfg *config, spec string, upstreams []string) (tar
 	return target{name: name, gateways: upstreams}, nil
 }
 
-// nodeHandler adds GET /healthz and /metrics to the gateway; every other
-// request goes to the gateway untouched.
-func nodeHandler(srv http.Handler, node *follow.Node, metrics *prometheus.Registry) http.Handler {
-	prom := promhttp.HandlerFor(metrics, promhttp.HandlerOpts{})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && !strings.Contains(r.Host, ".ipfs.") && !strings.Contains(r.Host, ".ipns.") {
-			switch r.URL.Path {
-			case "/healthz":
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Cache-Control", "no-store")
-				json.NewEncoder(w).Encode(node.Health())
-				return
-			case "/metrics":
-				prom.ServeHTTP(w, r)
-				return
-			}
-		}
-		srv.ServeHTTP(w, r)
+// nodePaths are the node's own answers beside the gateway, GET /healthz
+// and /metrics, which the gateway serves on the node's own host only.
+func nodePaths(node *follow.Node, metrics *prometheus.Registry) map[string]http.Handler {
+	health := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		json.NewEncoder(w).Encode(node.Health())
 	})
+	return map[string]http.Handler{"/healthz": health, "/metrics": promhttp.HandlerFor(metrics, promhttp.HandlerOpts{})}
 }

@@ -61,7 +61,7 @@ func TestServeAsSource(t *testing.T) {
 
 	fol := filepath.Join(t.TempDir(), "follower")
 	svcregProc(t, fol, "remote", "add", "main", name, "--gateway", src)
-	got := svcregProc(t, fol, "url", "say@^1", "--registry", "main", "--gateway", "http://gw.example", "--query", "say=hi")
+	got := svcregProc(t, fol, "url", "say@^1", "--path", "--registry", "main", "--gateway", "http://gw.example", "--query", "say=hi")
 	if want := "http://gw.example/ipns/" + name + "/services/say/versions/1.0.0/content/?say=hi"; got != want {
 		t.Fatalf("svcreg url --registry main: %s, want %s", got, want)
 	}

@@ -226,11 +226,12 @@ func (s *Server) browseService(ctx context.Context, r *http.Request, reg *regist
 }
 
 // openURL is where a browser opens a release of the registry regName: its
-// own origin when the request came to a subdomain host, else its friendly
-// path (the served registry) or its content's /ipfs/ path (another one:
-// its /ipns/ path depends on how deep that registry's trees are).
+// own origin when the request came to a subdomain host or a loopback
+// address, else its friendly path (the served registry) or its content's
+// /ipfs/ path (another one: its /ipns/ path depends on how deep that
+// registry's trees are).
 func (s *Server) openURL(r *http.Request, regName string, name manifest.Name, v manifest.Version, rel manifest.Release) string {
-	if gw, ok := s.subdomainHost(r.Host); ok {
+	if gw, ok := s.originGateway(r); ok {
 		host, port := splitHost(gw)
 		o, ok := ReleaseHost(name, v, regName, host)
 		if !ok {

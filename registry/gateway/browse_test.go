@@ -47,7 +47,7 @@ func TestBrowseJSON(t *testing.T) {
 	}
 	svcs := idx.Registries[0].Services
 	if len(svcs) != 2 || svcs[0].Name != "say" || svcs[0].Latest != "1.0.0" || svcs[0].Tags["stable"] != "1.0.0" ||
-		svcs[0].Open != "/svc/say@1.0.0/" || svcs[1].Latest != "3.2.1" {
+		svcs[0].Open != "http://1-0-0.say."+h.key.Name()+".svc.localhost:"+srv.URL[strings.LastIndex(srv.URL, ":")+1:]+"/" || svcs[1].Latest != "3.2.1" {
 		t.Fatalf("services: %+v", svcs)
 	}
 	var reg gateway.BrowseRegistry
@@ -88,7 +88,8 @@ func mustJSON(t *testing.T, r response, v any) {
 // TestBrowseHTML opens the browse pages in headless Chromium at a phone's
 // size and keeps screenshots as artifacts. The pages load nothing but
 // themselves: their one style is allowed by the Content-Security-Policy
-// (the header band is drawn in its colour), and no URL leaves the server.
+// (the header band is drawn in its colour), and no URL leaves the server
+// (links to releases go to their origins on it, under localhost).
 func TestBrowseHTML(t *testing.T) {
 	h := browseHome(t)
 	srv := h.serve(t, nil)
@@ -97,7 +98,8 @@ func TestBrowseHTML(t *testing.T) {
 	if r.code != 200 || !strings.Contains(csp, "default-src 'none'") || !strings.Contains(string(r.body), `name="viewport"`) {
 		t.Fatalf("index: %d CSP %q", r.code, csp)
 	}
-	external := regexp.MustCompile(`(?i)(src|href)="(https?:)?//`)
+	external := regexp.MustCompile(`(?i)(src|href)="(https?:)?//([^/"]*)`)
+	origins := regexp.MustCompile(`^[a-z0-9.-]+\.localhost:` + srv.URL[strings.LastIndex(srv.URL, ":")+1:] + `$`)
 	dir := browsertest.ArtifactDir(t)
 	for _, tt := range []struct{ path, shot, want string }{
 		{"/", "browse-index.png", "video-player"},
@@ -106,8 +108,10 @@ func TestBrowseHTML(t *testing.T) {
 	} {
 		t.Run(tt.shot, func(t *testing.T) {
 			r := get(t, "GET", srv.URL+tt.path, nil)
-			if m := external.Find(r.body); m != nil {
-				t.Errorf("external URL %s", m)
+			for _, m := range external.FindAllSubmatch(r.body, -1) {
+				if !origins.Match(m[3]) {
+					t.Errorf("external URL %s", m[0])
+				}
 			}
 			dom := browsertest.Render(t, srv.URL+tt.path)
 			if !strings.Contains(dom, tt.want) {
@@ -171,10 +175,11 @@ func TestBrowseFollowed(t *testing.T) {
 		t.Fatalf("registries: %+v", idx.Registries)
 	}
 	tts := idx.Registries[1].Services[0]
-	if !regexp.MustCompile(`^/ipfs/bafy\w+/$`).MatchString(tts.Open) {
-		t.Errorf("open %q, want the content's /ipfs/ path", tts.Open)
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	if want := "http://2-0-0.tts." + followed.Name() + ".svc.localhost:" + port + "/"; tts.Open != want {
+		t.Errorf("open %q, want the release's origin %q", tts.Open, want)
 	}
-	if r := get(t, "GET", srv.URL+tts.Open, nil); string(r.body) != "tts two" {
+	if r := get(t, "GET", srv.URL+"/", nil, "Host", strings.TrimSuffix(strings.TrimPrefix(tts.Open, "http://"), "/")); string(r.body) != "tts two" {
 		t.Errorf("open link: %d %q", r.code, r.body)
 	}
 	var svc gateway.BrowseService

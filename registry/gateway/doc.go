@@ -15,16 +15,16 @@
 //	GET  /routing/v1/ipns/<name>    the signed record (IPIP-0379); 404 when there is no live one
 //	PUT  /routing/v1/ipns/<name>    a newer record: a followed registry's head, or any other name's record
 //
-// As in kubo, 127.0.0.1 (and any other host) is a path gateway and
-// "localhost" a subdomain gateway: http://localhost:8080/ipfs/<cid>/
-// redirects to http://<cid>.ipfs.localhost:8080/, which gives each root its
-// own origin (and _redirects support). Both return deserialized responses
+// As in kubo, "localhost" is a subdomain gateway and 127.0.0.1 (and any
+// other host) a path gateway: http://localhost:8080/ipfs/<cid>/ redirects
+// to http://<cid>.ipfs.localhost:8080/, which gives each root its own
+// origin (and _redirects support). Both return deserialized responses
 // (files, HTML) as well as the trustless ones (raw blocks, CAR, records).
 //
 // # An origin per release
 //
-// Each host in Config.SubdomainHosts is a subdomain gateway the way kubo's
-// Gateway.PublicGateways makes one (boxo's hostname handler): /ipfs/<cid>/
+// localhost and each host in Config.SubdomainHosts are subdomain gateways
+// the way kubo's Gateway.PublicGateways makes one (boxo's hostname handler): /ipfs/<cid>/
 // and /ipns/<name>/ on HOST redirect to <cid>.ipfs.HOST and
 // <name>.ipns.HOST (CIDv0 converted to CIDv1 base32, base36 when base32
 // does not fit a DNS label, DNSLink names inlined into one label). It also
@@ -38,9 +38,21 @@
 // /svc/<service>@<range>/<path> on HOST answers 302 to <path> on the
 // origin of the release the range resolves to now, so a bookmarked range
 // follows new releases while each release keeps its own storage, cookies
-// and service workers. A release origin serves its content the way a
-// subdomain gateway serves a root: _redirects applies, dot segments are
-// refused.
+// and service workers. A browser's page load of a release's path there
+// (/ipns/<registry>/services/…/content/…, or …/services/…/content/… on
+// <registry>.ipns.HOST) goes to the release's origin too. A release origin
+// serves its content the way a subdomain gateway serves a root: _redirects
+// applies, dot segments are refused, and every path is the release's
+// (Config.NodePaths, /browse/, /svc/ and /routing/v1/ answer only on the
+// node's own hosts).
+//
+// On a loopback address (127.0.0.1, [::1]) /svc/ and release paths stay a
+// path gateway for programs, but a browser loading one as a page (by
+// Sec-Fetch-Dest, or an Accept naming text/html; never a ?format=
+// request) is redirected to the release's origin under localhost on the
+// same port, so no release runs in an origin it shares with another, and
+// the browse pages there link each release to its origin. A request that a
+// proxy forwarded (X-Forwarded-Host, Forwarded) is not sent to localhost.
 //
 // Blocks are read through the store's verified blockstore: a block that does
 // not hash to its CID is an error, never served. The server never writes

@@ -162,12 +162,14 @@ func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request, o releaseO
 	s.gw.ServeHTTP(w, r2)
 }
 
-// redirectToRelease answers a /svc/ request on a subdomain host with a
-// redirect to the release's origin (by way of /ipfs/<cid>/, its content's
-// origin, when the release has no name there). The redirect is temporary: the range may move.
-func (s *Server) redirectToRelease(w http.ResponseWriter, r *http.Request, gwHost string, service manifest.Name, v manifest.Version, content string, rest string) {
+// redirectToRelease answers a request for rest (escaped) of a release of
+// the registry regName with a redirect to rest on the release's origin
+// under the subdomain gateway gwHost (by way of /ipfs/<cid>/, its
+// content's origin, when the release has no name there). The redirect is
+// temporary: a range may move.
+func (s *Server) redirectToRelease(w http.ResponseWriter, r *http.Request, gwHost, regName string, service manifest.Name, v manifest.Version, content string, rest string) {
 	name, port := splitHost(gwHost)
-	host, ok := ReleaseHost(service, v, s.registry, name)
+	host, ok := ReleaseHost(service, v, regName, name)
 	prefix := ""
 	if !ok {
 		// boxo redirects /ipfs/<cid>/ on to the content's own origin.
@@ -200,11 +202,11 @@ func splitHost(host string) (string, string) {
 	return strings.ToLower(host), ""
 }
 
-// publicGateways is boxo's configuration of the hosts: localhost and each
-// subdomain host are subdomain gateways.
+// publicGateways is boxo's configuration of the hosts: each subdomain
+// host (localhost always) is a subdomain gateway.
 func (s *Server) publicGateways() map[string]*gateway.PublicGateway {
 	out := map[string]*gateway.PublicGateway{}
-	for _, h := range append([]string{"localhost"}, s.subHosts...) {
+	for _, h := range s.subHosts {
 		out[h] = &gateway.PublicGateway{
 			Paths: []string{"/ipfs", "/ipns"}, UseSubdomains: true, NoDNSLink: s.dnslink == nil,
 			InlineDNSLink: true, DeserializedResponses: true,
@@ -213,8 +215,8 @@ func (s *Server) publicGateways() map[string]*gateway.PublicGateway {
 	return out
 }
 
-// redirectSvc redirects a /svc/ request on a subdomain host to the origin
-// of the release res.
+// redirectSvc redirects a /svc/ request to the origin of the release res
+// under the subdomain gateway gwHost.
 func (s *Server) redirectSvc(w http.ResponseWriter, r *http.Request, gwHost string, res registry.Resolution, rest string) {
 	svc, err := manifest.ParseName(res.Service)
 	if err != nil {
@@ -226,7 +228,7 @@ func (s *Server) redirectSvc(w http.ResponseWriter, r *http.Request, gwHost stri
 		writeError(w, err)
 		return
 	}
-	s.redirectToRelease(w, r, gwHost, svc, v, res.CID.String(), rest)
+	s.redirectToRelease(w, r, gwHost, s.registry, svc, v, res.CID.String(), rest)
 }
 
 // ContentHost returns the host name of the origin of content c on the

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,9 +46,15 @@ type Config struct {
 	// SubdomainHosts are host names (no port) served as kubo's subdomain
 	// gateways: <cid>.ipfs.HOST, <name>.ipns.HOST and the release origins
 	// <version>.<service>.<registry>.svc.HOST, with /ipfs/, /ipns/ and
-	// /svc/ requests on HOST redirected there. "localhost" is always a
-	// subdomain gateway for /ipfs/ and /ipns/, as in kubo.
+	// /svc/ requests on HOST redirected there. "localhost" always is one,
+	// as in kubo, and a browser's page loads of a release on a loopback
+	// address are redirected to its origin under localhost.
 	SubdomainHosts []string
+	// NodePaths are answered (GET and HEAD, the path exactly) on the
+	// node's own host only: never on a release's, a root's or a DNSLink
+	// site's origin, whose own files of those names they would hide.
+	// svcreg serve puts /healthz and /metrics here.
+	NodePaths map[string]http.Handler
 	// RecordsDir keeps the records of names this home does not follow
 	// (PUT /routing/v1/ipns/NAME), served but never adopted as heads.
 	// Empty: such records are refused (403).
@@ -104,7 +111,8 @@ type Server struct {
 	bodies    *bodyLimits
 	puts      *rateLimits
 	provider  *Provider
-	subHosts  []string // Config.SubdomainHosts, lower case
+	subHosts  []string // localhost and Config.SubdomainHosts, lower case
+	nodePaths map[string]http.Handler
 	dnslink   *dnslink.Resolver
 	noDNSHost bool         // Config.NoDNSLink
 	records   *records     // nil without Config.RecordsDir
@@ -122,14 +130,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
-		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, noDNSHost: cfg.NoDNSLink, provider: cfg.Provider,
+		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, noDNSHost: cfg.NoDNSLink, provider: cfg.Provider, nodePaths: cfg.NodePaths,
+		subHosts: []string{localhost},
 	}
 	for _, h := range cfg.SubdomainHosts {
 		h = strings.ToLower(strings.TrimSuffix(h, "."))
 		if h == "" || strings.ContainsAny(h, ":/") {
 			return nil, fmt.Errorf("new gateway: subdomain host %q: want a host name without port", h)
 		}
-		s.subHosts = append(s.subHosts, h)
+		if !slices.Contains(s.subHosts, h) {
+			s.subHosts = append(s.subHosts, h)
+		}
 	}
 	s.csp = browseCSP()
 	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), cmp.Or(cfg.MaxClientBodies, DefaultMaxClientBodies),
@@ -225,7 +236,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveRelease(w, r, o)
 		return
 	}
+	if s.redirectReleasePath(w, r) {
+		return
+	}
 	if !isSubdomainHost(r.Host) && !s.isDNSLinkHost(r.Context(), r.Host) {
+		if h, ok := s.nodePaths[r.URL.Path]; ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			h.ServeHTTP(w, r)
+			return
+		}
 		switch {
 		case strings.HasPrefix(r.URL.Path, svcPrefix):
 			s.serveSvc(w, r)

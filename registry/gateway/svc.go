@@ -56,7 +56,7 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if gw, ok := s.subdomainHost(r.Host); ok {
+	if gw, ok := s.redirectGateway(r); ok {
 		s.redirectSvc(w, r, gw, res, rest)
 		return
 	}
