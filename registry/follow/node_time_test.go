@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -339,81 +340,101 @@ func TestNodePollsAtTTL(t *testing.T) {
 
 // TestNodeMirrorRetryBackoff: a release whose content the upstream lacks
 // is tried again after MinMirrorRetry, then after twice as long each time
-// up to MaxMirrorRetry, while the node keeps the rest and reports it; once
-// the content is there, the next retry mirrors it and the node is healthy.
+// up to MaxMirrorRetry, and not at the polls in between, while the node
+// keeps the rest and reports it; once the content is there, the next
+// retry mirrors it and the node is healthy.
 func TestNodeMirrorRetryBackoff(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		p := newPub(t, time.Hour)
-		p.signer.Lifetime = 48 * time.Hour
-		p.publish(t, "say@1.0.0", "kept")
-		web := p.publish(t, "web@1.0.0", "withheld")
-		g := newGWHandler(p)
-		var withhold atomic.Bool
-		withhold.Store(true)
-		var mu sync.Mutex
-		var tries []time.Time
-		var net memNet
-		up := net.serve("upstream", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, "/ipfs/"+web.String()) {
-				mu.Lock()
-				if n := len(tries); n == 0 || !tries[n-1].Equal(time.Now()) {
-					tries = append(tries, time.Now())
-				}
-				mu.Unlock()
-				if withhold.Load() {
-					http.NotFound(w, r)
-					return
-				}
-			}
-			g.ServeHTTP(w, r)
-		}))
-		h := newHome(t)
-		n := &follow.Node{Follow: []*follow.Follower{h.memFollower(t, p, &net, up)}, Mirror: follow.MirrorLatest}
-		run(t, n)
+	for _, tc := range []struct {
+		ttl   time.Duration // polls every max(ttl, MinPoll)
+		tries int
+	}{
+		{time.Second, 5}, // many polls between two tries
+		{time.Hour, 10},  // up to MaxMirrorRetry
+	} {
+		t.Run(tc.ttl.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { testMirrorRetryBackoff(t, tc.ttl, tc.tries) })
+		})
+	}
+}
 
-		start := time.Now()
-		want := []time.Duration{0}
-		for i, d := 0, follow.MinMirrorRetry; i < 9; i++ {
-			want = append(want, want[len(want)-1]+d)
-			d = min(2*d, follow.MaxMirrorRetry)
-		}
-		time.Sleep(want[len(want)-1] - time.Second)
-		synctest.Wait()
-		st := status(t, n)
-		if st.Health != follow.HealthDegraded || len(st.UnmirroredReleases) != 1 {
-			t.Fatalf("status while withheld: %+v", st)
-		}
-		if u := st.UnmirroredReleases[0]; u.Release != "web@1.0.0" || u.Attempts != len(want)-1 ||
-			!u.Since.Equal(start) || !u.RetryAt.Equal(start.Add(want[len(want)-1])) {
-			t.Errorf("unmirrored: %+v", u)
-		}
-		if ok, _ := h.blocks.Has(t.Context(), rawCid(t, "kept")); !ok {
-			t.Error("the other release was not mirrored")
-		}
-		withhold.Store(false)
-		time.Sleep(2 * time.Second)
-		synctest.Wait()
+func testMirrorRetryBackoff(t *testing.T, ttl time.Duration, tries int) {
+	p := newPub(t, ttl)
+	p.signer.Lifetime = 48 * time.Hour
+	p.publish(t, "say@1.0.0", "kept")
+	web := p.publish(t, "web@1.0.0", "withheld")
+	g := newGWHandler(p)
+	var withhold atomic.Bool
+	withhold.Store(true)
+	var mu sync.Mutex
+	var tried []time.Time
+	polls := map[time.Time]bool{}
+	var net memNet
+	up := net.serve("upstream", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		got := make([]time.Duration, len(tries))
-		for i, at := range tries {
-			got[i] = at.Sub(start)
+		if strings.HasPrefix(r.URL.Path, "/ipns/") {
+			polls[time.Now()] = true
+		}
+		web := strings.HasPrefix(r.URL.Path, "/ipfs/"+web.String())
+		if n := len(tried); web && (n == 0 || !tried[n-1].Equal(time.Now())) {
+			tried = append(tried, time.Now())
 		}
 		mu.Unlock()
-		if len(got) != len(want) {
-			t.Fatalf("tries at %v, want %v", got, want)
+		if web && withhold.Load() {
+			http.NotFound(w, r)
+			return
 		}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("tries at %v, want %v", got, want)
-			}
+		g.ServeHTTP(w, r)
+	}))
+	h := newHome(t)
+	n := &follow.Node{Follow: []*follow.Follower{h.memFollower(t, p, &net, up)}, Mirror: follow.MirrorLatest}
+	run(t, n)
+
+	start := time.Now()
+	want := []time.Duration{0}
+	for d := follow.MinMirrorRetry; len(want) < tries; d = min(2*d, follow.MaxMirrorRetry) {
+		want = append(want, want[len(want)-1]+d)
+	}
+	last := want[len(want)-1]
+	time.Sleep(last - time.Second)
+	synctest.Wait()
+	st := status(t, n)
+	if st.Health != follow.HealthDegraded || len(st.UnmirroredReleases) != 1 {
+		t.Fatalf("status while withheld: %+v", st)
+	}
+	if u := st.UnmirroredReleases[0]; u.Release != "web@1.0.0" || u.Attempts != len(want)-1 ||
+		!u.Since.Equal(start) || !u.RetryAt.Equal(start.Add(last)) {
+		t.Errorf("unmirrored: %+v", u)
+	}
+	if ok, _ := h.blocks.Has(t.Context(), rawCid(t, "kept")); !ok {
+		t.Error("the other release was not mirrored")
+	}
+	withhold.Store(false)
+	time.Sleep(2 * time.Second)
+	synctest.Wait()
+	mu.Lock()
+	got := make([]time.Duration, len(tried))
+	for i, at := range tried {
+		got[i] = at.Sub(start)
+	}
+	between := 0 // polls between the first two tries
+	for at := range polls {
+		if at.After(start) && at.Before(start.Add(want[1])) {
+			between++
 		}
-		if st := status(t, n); st.Health != follow.HealthOK || st.Unmirrored != 0 {
-			t.Fatalf("status once the content is there: %+v", st)
-		}
-		if ok, _ := h.blocks.Has(t.Context(), web); !ok {
-			t.Error("the release was not mirrored once the upstream had it")
-		}
-	})
+	}
+	mu.Unlock()
+	if !slices.Equal(got, want) {
+		t.Fatalf("tries at %v, want %v", got, want)
+	}
+	if wantPolls := int(min(want[1]-1, follow.MaxPoll) / max(ttl, follow.MinPoll)); between != wantPolls {
+		t.Errorf("%d polls between the first two tries, want %d", between, wantPolls)
+	}
+	if st := status(t, n); st.Health != follow.HealthOK || st.Unmirrored != 0 {
+		t.Fatalf("status once the content is there: %+v", st)
+	}
+	if ok, _ := h.blocks.Has(t.Context(), web); !ok {
+		t.Error("the release was not mirrored once the upstream had it")
+	}
 }
 
 // newGWHandler returns the handler of a gateway serving p's registry.
