@@ -166,8 +166,9 @@ func liar(t *testing.T) *httptest.Server {
 // registry/follow (TestNodeResignsAtHalfLife: a follower of a node that
 // re-signs stays live lifetime after lifetime, and carries the last
 // record until its end of life and not after) and registry/gateway
-// (TestIPNS: an expired record is not served); TestMirrorAfterEndOfLife
-// watches one real end of life go by in a process.
+// (TestRecordLiveUntilEndOfLife: a record is served up to its end of
+// life, not a second later); TestMirrorAfterEndOfLife watches one real
+// end of life go by in a process.
 func TestNodeAvailability(t *testing.T) {
 	const lifetime = 24 * time.Second
 	node := kubotest.Start(t)
