@@ -34,7 +34,8 @@ func TestRepublish(t *testing.T) {
 	must(t, pub, "replica", "add", "good", "--kubo", node.API, "--pin")
 	must(t, pub, "replica", "add", "dead", "--kubo", "http://127.0.0.1:1")
 
-	time.Sleep(1100 * time.Millisecond) // a later end of life, to the second
+	// a later end of life, to the second: republish in the next second
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 	start := time.Now()
 	r = svcreg(t, pub, "republish", "--force", "--json")
 	if r.code != exitNetwork || !strings.Contains(r.stderr, "replica dead") || time.Since(start) > 10*time.Second {

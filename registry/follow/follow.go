@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -53,6 +54,7 @@ type Config struct {
 	Offline   bool
 	Timeout   time.Duration    // per upstream request (0: remote.DefaultTimeout)
 	UserAgent string           // sent with every request when set
+	Client    *http.Client     // makes the requests to the upstreams (nil: remote's own)
 	Logger    *slog.Logger     // nil: discard
 	Now       func() time.Time // nil: time.Now
 }
@@ -90,7 +92,7 @@ func New(cfg Config) (*Follower, error) {
 	var sources []registry.Source
 	if !cfg.Offline {
 		for _, u := range cfg.Gateways {
-			g, err := remote.New(u, &remote.Options{Timeout: cfg.Timeout, UserAgent: cfg.UserAgent})
+			g, err := remote.New(u, &remote.Options{Timeout: cfg.Timeout, UserAgent: cfg.UserAgent, Client: cfg.Client})
 			if err != nil {
 				return nil, fmt.Errorf("%w: %w", ErrBadUpstream, err)
 			}

@@ -178,3 +178,33 @@ func TestExpiredRecord(t *testing.T) {
 		t.Fatalf("/svc/ after end of life: %d %s", r.code, r.body)
 	}
 }
+
+// TestRecordLiveUntilEndOfLife: a record is served up to and including
+// its end of life, and not a second later.
+func TestRecordLiveUntilEndOfLife(t *testing.T) {
+	h := newHome(t, 16)
+	h.init(t, h.key)
+	h.publish(t, h.key, "say@1.0.0", sayFiles)
+	routing := "/routing/v1/ipns/" + h.key.Name()
+	r := get(t, "GET", h.serve(t, nil).URL+routing, nil)
+	rec, err := ipns.Verify(h.key.Name(), r.body, h.now)
+	if err != nil {
+		t.Fatalf("record: %d %v", r.code, err)
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		code int
+	}{
+		{rec.Validity.Add(-time.Second), http.StatusOK},
+		{rec.Validity, http.StatusOK},
+		{rec.Validity.Add(time.Second), http.StatusNotFound},
+	} {
+		srv := h.serve(t, func(c *cfgT) { c.Now = func() time.Time { return tc.at } })
+		if r := get(t, "GET", srv.URL+routing, nil); r.code != tc.code {
+			t.Errorf("%s at %s from the end of life: %d, want %d", routing, tc.at.Sub(rec.Validity), r.code, tc.code)
+		}
+		if r := get(t, "GET", srv.URL+"/ipns/"+h.key.Name()+"?format=ipns-record", nil); (r.code == 200) != (tc.code == 200) {
+			t.Errorf("/ipns/?format=ipns-record at %s from the end of life: %d", tc.at.Sub(rec.Validity), r.code)
+		}
+	}
+}
