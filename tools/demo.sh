@@ -24,6 +24,7 @@ $bin info say@1.0.0
 
 # Serve on a free port: svcreg prints "svcreg serve: http://ADDR/ registry
 # k51…" once it listens. Wait at most 10 s for that line.
+: >"$home/serve.out"  # exists before the server (a child) opens it
 $bin serve --listen "${LISTEN:-127.0.0.1:0}" >"$home/serve.out" 2>"$home/serve.err" &
 pid=$!
 base=
