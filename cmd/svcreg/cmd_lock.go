@@ -19,6 +19,7 @@ import (
 	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/remote"
+	"github.com/svcreg/svcreg/registry/target"
 )
 
 // The files of a consuming project; docs/LOCKFILE.md describes them.
@@ -223,14 +224,13 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	if dnslink.IsDomain(p.Registry) {
 		paths.domain = p.Registry
 	}
-	name, err := resolveRegistry(c, p.Registry) // a k51… name, or a domain with DNSLink
-	var ce *cliError
-	if errors.As(err, &ce) {
+	name, err := target.New(target.Config{DNSLink: dnsLinkConfig(c)}).Name(c.Context, p.Registry) // a k51… name, or a domain with DNSLink
+	if err := dnsLinkErr(err); errors.As(err, new(*cliError)) {
 		return nil, paths, err
 	} else if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
 	}
-	p.Registry = name
+	p.Registry = name.String()
 	return p, paths, nil
 }
 
@@ -309,7 +309,7 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry
 		return nil, nil, err
 	}
 	own := key != nil && key.Name() == name.String()
-	if err := h.follow(c, target{name: name, gateways: gateways, own: own}); err != nil {
+	if err := h.follow(c, target.Target{Name: name, Gateways: gateways, Own: own}); err != nil {
 		return nil, nil, err
 	}
 	notes, err := refreshProject(c, h)
@@ -334,7 +334,7 @@ func refreshProject(c *cli.Context, h *home) ([]registry.Finding, error) {
 		notes = append(notes, registry.Finding{Kind: registry.FindingUnverifiable, Warning: true, Message: fmt.Sprintf(format, args...)})
 	}
 	s, err := h.net.follower.Sync(c.Context, c.Bool("refresh"))
-	name := h.net.name.String()
+	name := h.net.target.Name.String()
 	switch {
 	case err == nil && s.Stale != nil:
 		note("no gateway gave a newer state of %s; using the copy here, seq %d: %v", name, s.Head.Seq, s.Stale)
