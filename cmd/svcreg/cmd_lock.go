@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
@@ -92,7 +93,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return lockErr(err, paths)
 	}
-	h, notes, err := openProjectRegistry(c, p)
+	h, notes, err := openProjectRegistry(c, p, paths.registry)
 	if err != nil {
 		return err
 	}
@@ -177,8 +178,9 @@ func warn(c *cli.Context, msgs []string) {
 // projectPaths are where a project's files are.
 type projectPaths struct {
 	project, lock string
-	flags         string // the --project and --lock flags that name them, for hints
-	domain        string // the domain svcreg.json names the registry by, if it does
+	flags         string       // the --project and --lock flags that name them, for hints
+	domain        string       // the domain svcreg.json names the registry by, if it does
+	registry      ipnsrec.Name // the registry svcreg.json names, resolved once by loadProject
 }
 
 // lockPathFor returns the lock file of the project file p: p with its
@@ -230,7 +232,7 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	} else if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
 	}
-	p.Registry = name.String()
+	p.Registry, paths.registry = name.String(), name
 	return p, paths, nil
 }
 
@@ -285,7 +287,7 @@ func lockErr(err error, paths projectPaths) error {
 // Problems that leave a usable copy (a gateway down, an expired record)
 // come back as warnings; having no copy at all is left to the caller,
 // where Registry.Lock and Registry.Check report ErrUnverifiable.
-func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry.Finding, error) {
+func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name) (*home, []registry.Finding, error) {
 	h, err := openBlocks(c)
 	if err != nil {
 		return nil, nil, err
@@ -299,10 +301,6 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry
 	gateways := p.Gateways
 	if c.IsSet("gateway") {
 		gateways = c.StringSlice("gateway")
-	}
-	name, err := ipns.ParseRegistryName(p.Registry)
-	if err != nil {
-		return nil, nil, err
 	}
 	key, err := loadKey(h.dir)
 	if err != nil && !errors.Is(err, errNoKey) {
