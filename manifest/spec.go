@@ -82,6 +82,12 @@ func ParseExact(s string) (Name, Version, error) {
 	return name, v, nil
 }
 
+// SpecOf returns the spec "name" (its latest release) for a name already
+// parsed: what ParseSpec(string(name)) returns, without parsing it again.
+func SpecOf(name Name) Spec {
+	return Spec{Name: name, Range: Range{sets: anySets}}
+}
+
 // Query returns the part after "@" as given ("" when absent): the key under
 // which a resolution of this spec is cached.
 func (s Spec) Query() string { return s.raw }

@@ -12,15 +12,17 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 )
 
-// Services returns the names of all services, sorted.
-func (r *Registry) Services(ctx context.Context) ([]string, error) {
+// Services returns the names of all services, sorted. They are the names
+// the index files the services under, each checked on decoding, so a
+// caller passes them on as they are.
+func (r *Registry) Services(ctx context.Context) ([]manifest.Name, error) {
 	_, m, err := r.Manifest(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	var names []manifest.Name
 	err = walk(ctx, loader(r.blocks.Get), m.Services, func(name string, _ cid.Cid) error {
-		names = append(names, name)
+		names = append(names, manifest.Name(name))
 		return nil
 	})
 	slices.Sort(names)

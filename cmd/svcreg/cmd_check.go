@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
@@ -92,7 +93,7 @@ func runCheck(c *cli.Context) error {
 		return err
 	default:
 		out.Services = len(l.Services)
-		if err := checkLock(c, p, l, data, &out); err != nil {
+		if err := checkLock(c, p, paths.registry, l, data, &out); err != nil {
 			return err
 		}
 	}
@@ -115,7 +116,7 @@ func runCheck(c *cli.Context) error {
 }
 
 // checkLock adds the findings about a lockfile that could be read.
-func checkLock(c *cli.Context, p *manifest.Project, l *manifest.Lock, data []byte, out *checkOut) error {
+func checkLock(c *cli.Context, p *manifest.Project, reg ipnsrec.Name, l *manifest.Lock, data []byte, out *checkOut) error {
 	var canon bytes.Buffer
 	if err := manifest.EncodeLock(&canon, l); err != nil {
 		return err
@@ -125,7 +126,7 @@ func checkLock(c *cli.Context, p *manifest.Project, l *manifest.Lock, data []byt
 		extra = append(extra, registry.Finding{Kind: registry.FindingStale,
 			Message: out.Lockfile + " is not in canonical form (edited by hand or by another tool); 'svcreg lock' rewrites it"})
 	}
-	h, notes, err := openProjectRegistry(c, p)
+	h, notes, err := openProjectRegistry(c, p, reg)
 	if err != nil {
 		return err
 	}

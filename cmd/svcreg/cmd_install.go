@@ -64,7 +64,7 @@ func runInstall(c *cli.Context) error {
 	} else if err != nil {
 		return lockErr(err, paths)
 	}
-	h, notes, err := openProjectRegistry(c, p)
+	h, notes, err := openProjectRegistry(c, p, paths.registry)
 	if err != nil {
 		return err
 	}

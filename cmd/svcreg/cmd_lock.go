@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
@@ -19,6 +20,7 @@ import (
 	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/remote"
+	"github.com/svcreg/svcreg/registry/target"
 )
 
 // The files of a consuming project; docs/LOCKFILE.md describes them.
@@ -91,7 +93,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return lockErr(err, paths)
 	}
-	h, notes, err := openProjectRegistry(c, p)
+	h, notes, err := openProjectRegistry(c, p, paths.registry)
 	if err != nil {
 		return err
 	}
@@ -176,8 +178,9 @@ func warn(c *cli.Context, msgs []string) {
 // projectPaths are where a project's files are.
 type projectPaths struct {
 	project, lock string
-	flags         string // the --project and --lock flags that name them, for hints
-	domain        string // the domain svcreg.json names the registry by, if it does
+	flags         string       // the --project and --lock flags that name them, for hints
+	domain        string       // the domain svcreg.json names the registry by, if it does
+	registry      ipnsrec.Name // the registry svcreg.json names, resolved once by loadProject
 }
 
 // lockPathFor returns the lock file of the project file p: p with its
@@ -223,14 +226,13 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	if dnslink.IsDomain(p.Registry) {
 		paths.domain = p.Registry
 	}
-	name, err := resolveRegistry(c, p.Registry) // a k51… name, or a domain with DNSLink
-	var ce *cliError
-	if errors.As(err, &ce) {
+	name, err := target.New(target.Config{DNSLink: dnsLinkConfig(c)}).Name(c.Context, p.Registry) // a k51… name, or a domain with DNSLink
+	if err := dnsLinkErr(err); errors.As(err, new(*cliError)) {
 		return nil, paths, err
 	} else if err != nil {
 		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
 	}
-	p.Registry = name
+	p.Registry, paths.registry = name.String(), name
 	return p, paths, nil
 }
 
@@ -285,7 +287,7 @@ func lockErr(err error, paths projectPaths) error {
 // Problems that leave a usable copy (a gateway down, an expired record)
 // come back as warnings; having no copy at all is left to the caller,
 // where Registry.Lock and Registry.Check report ErrUnverifiable.
-func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry.Finding, error) {
+func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name) (*home, []registry.Finding, error) {
 	h, err := openBlocks(c)
 	if err != nil {
 		return nil, nil, err
@@ -300,16 +302,12 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project) (*home, []registry
 	if c.IsSet("gateway") {
 		gateways = c.StringSlice("gateway")
 	}
-	name, err := ipns.ParseRegistryName(p.Registry)
-	if err != nil {
-		return nil, nil, err
-	}
 	key, err := loadKey(h.dir)
 	if err != nil && !errors.Is(err, errNoKey) {
 		return nil, nil, err
 	}
 	own := key != nil && key.Name() == name.String()
-	if err := h.follow(c, target{name: name, gateways: gateways, own: own}); err != nil {
+	if err := h.follow(c, target.Target{Name: name, Gateways: gateways, Own: own}); err != nil {
 		return nil, nil, err
 	}
 	notes, err := refreshProject(c, h)
@@ -334,7 +332,7 @@ func refreshProject(c *cli.Context, h *home) ([]registry.Finding, error) {
 		notes = append(notes, registry.Finding{Kind: registry.FindingUnverifiable, Warning: true, Message: fmt.Sprintf(format, args...)})
 	}
 	s, err := h.net.follower.Sync(c.Context, c.Bool("refresh"))
-	name := h.net.name.String()
+	name := h.net.target.Name.String()
 	switch {
 	case err == nil && s.Stale != nil:
 		note("no gateway gave a newer state of %s; using the copy here, seq %d: %v", name, s.Head.Seq, s.Stale)

@@ -48,7 +48,7 @@ func runList(c *cli.Context) error {
 			return err
 		}
 		if names == nil {
-			names = []string{}
+			names = []manifest.Name{}
 		}
 		return emit(c, names, func(w io.Writer) {
 			for _, n := range names {

@@ -69,7 +69,7 @@ func runPush(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	t, err := selectTarget(c, h.dir)
+	t, err := selectedTarget(c, h.dir)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry/remote"
+	"github.com/svcreg/svcreg/registry/target"
 )
 
 func newRemoteCommand() *cli.Command {
@@ -61,11 +62,12 @@ func runRemoteAdd(c *cli.Context) error {
 	if err := checkRemoteName(name); err != nil {
 		return usageErr(err, "remote names are short words like main or acme")
 	}
-	reg, err := resolveRegistry(c, c.Args().Get(1)) // a k51… name, or a domain with DNSLink: kept as its k51… name
+	// a k51… name, or a domain with DNSLink: kept as its k51… name
+	reg, err := target.New(target.Config{DNSLink: dnsLinkConfig(c)}).Name(c.Context, c.Args().Get(1))
 	if err != nil {
-		return err
+		return dnsLinkErr(err)
 	}
-	r := remoteConfig{Registry: reg}
+	r := remoteConfig{Registry: reg.String()}
 	for _, g := range c.StringSlice("gateway") {
 		u, err := remote.ParseURL(g)
 		if err != nil {
@@ -87,13 +89,14 @@ func runRemoteAdd(c *cli.Context) error {
 		cfg.Remotes = map[string]remoteConfig{}
 	}
 	cfg.Remotes[name] = r
+	cfg.setName(name, reg)
 	if c.Bool("default") {
 		cfg.Default = name
 	}
 	if err := cfg.save(dir); err != nil {
 		return err
 	}
-	out := remoteOut{Name: name, Registry: reg, Gateways: nonNil(r.Gateways), Default: cfg.Default == name}
+	out := remoteOut{Name: name, Registry: r.Registry, Gateways: nonNil(r.Gateways), Default: cfg.Default == name}
 	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, remoteLine(out)) })
 }
 

@@ -8,12 +8,11 @@ import (
 	"slices"
 	"time"
 
-	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry/follow"
-	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/kubo"
+	"github.com/svcreg/svcreg/registry/target"
 )
 
 // errReplicaNotFound is returned for a replica NAME that is not configured.
@@ -185,10 +184,7 @@ func openOwnFollower(c *cli.Context) (*home, error) {
 	key, err := loadKey(h.dir)
 	if err == nil {
 		h.key = key
-		var name ipnsrec.Name
-		if name, err = ipns.ParseRegistryName(key.Name()); err == nil {
-			err = h.follow(c, target{name: name, own: true})
-		}
+		err = h.follow(c, target.Target{Name: key.RegistryName(), Own: true})
 	}
 	if err != nil {
 		h.Close()

@@ -58,12 +58,12 @@ Examples:
    open "$(svcreg url 'say@^1' --query say=hello)"`,
 		Flags: withCommon(
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
-			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name or a remote's NAME (default: this home's own)"},
+			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name, a domain with DNSLink or a remote's NAME (default: this home's own)"},
 			&cli.DurationFlag{Name: "max-stale", Value: gateway.DefaultMaxStale, Usage: "longest use of a head read from the index without re-reading it"},
 			&cli.StringFlag{Name: "public-url", Usage: "the URL clients reach this server at, announced in /routing/v1/providers (default: the listen address)"},
 			&cli.StringSliceFlag{Name: "subdomain-host", Usage: "serve `HOST` as a subdomain gateway: an origin per release (repeatable)"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log refused records and index waits to stderr"},
-			&cli.StringSliceFlag{Name: "follow", Usage: "follow, mirror and serve the registry `NAME` (a k51… name or a remote's NAME); repeatable"},
+			&cli.StringSliceFlag{Name: "follow", Usage: "follow, mirror and serve the registry `NAME` (a k51… name, a domain with DNSLink or a remote's NAME); repeatable"},
 			&cli.StringSliceFlag{Name: "upstream", Usage: "gateway or svcreg node `URL` to follow from (repeatable; default: the remote's gateways)"},
 			&cli.StringFlag{Name: "mirror", Value: "all", Usage: "what to keep of followed registries: all (history and every release), latest, none (read-through only)"},
 			&cli.BoolFlag{Name: "fetch-any", Usage: "fetch any CID the upstreams have, not only what the followed registries reach (an open cache)"},
@@ -148,11 +148,11 @@ func runServe(c *cli.Context) error {
 	name := ""
 	switch {
 	case c.String("registry") != "":
-		t, err := selectTarget(c, dir) // a remote's NAME or a k51… name
+		t, err := selectedTarget(c, dir)
 		if err != nil {
 			return err
 		}
-		name = t.name.String()
+		name = t.Name.String()
 	case node.Own != nil:
 		name = node.Own.Name().String()
 	case len(node.Follow) == 1:

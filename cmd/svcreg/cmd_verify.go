@@ -131,11 +131,11 @@ func openVerifyRegistry(c *cli.Context) (*home, error) {
 	if _, err := os.Stat(c.String("project")); errors.Is(err, fs.ErrNotExist) && !c.IsSet("project") {
 		return openHome(c, false)
 	}
-	p, _, err := loadProject(c)
+	p, paths, err := loadProject(c)
 	if err != nil {
 		return nil, err
 	}
-	h, notes, err := openProjectRegistry(c, p)
+	h, notes, err := openProjectRegistry(c, p, paths.registry)
 	if err != nil {
 		return nil, err
 	}

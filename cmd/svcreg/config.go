@@ -11,10 +11,14 @@ import (
 	"path/filepath"
 	"slices"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
+
 	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/kubo"
 	"github.com/svcreg/svcreg/registry/remote"
+	"github.com/svcreg/svcreg/registry/target"
 )
 
 // configFile is the name, in SVCREG_HOME, of the file `svcreg remote`
@@ -46,8 +50,11 @@ type config struct {
 	Remotes  map[string]remoteConfig  `json:"remotes,omitempty"`
 	Replicas map[string]replicaConfig `json:"replicas,omitempty"`
 	// Follow lists the registries 'svcreg serve' follows besides its
-	// --follow flags: remote NAMEs or k51… names.
+	// --follow flags: remote NAMEs, k51… names or domains with DNSLink.
 	Follow []string `json:"follow,omitempty"`
+
+	// parsed holds each remote's Registry as parsed once, by parseConfig.
+	parsed map[string]ipnsrec.Name
 }
 
 // replicaConfig is one kubo node that keeps a copy of this home's
@@ -93,11 +100,12 @@ func parseConfig(data []byte) (*config, error) {
 		if err := checkRemoteName(name); err != nil {
 			return nil, fmt.Errorf("%w: %w", errInvalidConfig, err)
 		}
-		canon, err := ipns.ParseName(r.Registry)
+		reg, err := ipns.ParseRegistryName(r.Registry)
 		if err != nil {
 			return nil, fmt.Errorf("%w: remote %s: %w", errInvalidConfig, name, err)
 		}
-		r.Registry = canon
+		cfg.setName(name, reg)
+		r.Registry = reg.String()
 		for i, g := range r.Gateways {
 			if r.Gateways[i], err = remote.ParseURL(g); err != nil {
 				return nil, fmt.Errorf("%w: remote %s: %w", errInvalidConfig, name, err)
@@ -114,9 +122,9 @@ func parseConfig(data []byte) (*config, error) {
 		}
 	}
 	for _, f := range cfg.Follow {
-		if _, ok := cfg.Remotes[f]; !ok {
+		if _, ok := cfg.Remotes[f]; !ok && !dnslink.IsDomain(f) {
 			if _, err := ipns.ParseName(f); err != nil {
-				return nil, fmt.Errorf("%w: follow %q is neither a remote nor a registry name", errInvalidConfig, f)
+				return nil, fmt.Errorf("%w: follow %q is neither a remote, a registry name nor a domain", errInvalidConfig, f)
 			}
 		}
 	}
@@ -182,6 +190,23 @@ func isRemoteName(s string) bool {
 		}
 	}
 	return true
+}
+
+// targets returns the remotes as the resolver of targets takes them.
+func (c *config) targets() target.Remotes {
+	rs := target.Remotes{Default: c.Default, Named: make(map[string]target.Remote, len(c.Remotes))}
+	for n, r := range c.Remotes {
+		rs.Named[n] = target.Remote{Name: c.parsed[n], Gateways: r.Gateways}
+	}
+	return rs
+}
+
+// setName records the parsed registry of the remote name.
+func (c *config) setName(name string, reg ipnsrec.Name) {
+	if c.parsed == nil {
+		c.parsed = map[string]ipnsrec.Name{}
+	}
+	c.parsed[name] = reg
 }
 
 // names returns the remote names, sorted.

@@ -20,6 +20,7 @@ import (
 	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
+	"github.com/svcreg/svcreg/registry/maint"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
@@ -200,7 +201,7 @@ func classify(err error) int {
 		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
 		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
 		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, unixfs.ErrTooLarge, car.ErrInvalidCAR,
-		remote.ErrInvalidData):
+		remote.ErrInvalidData, maint.ErrProblems):
 		return exitIntegrity
 	case isAny(err, fs.ErrNotExist, fs.ErrPermission, syscall.ENOTDIR, syscall.EISDIR, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile, atomicfile.ErrIsDir):
 		return exitInput
@@ -218,7 +219,14 @@ func classify(err error) int {
 }
 
 func hintFor(err error) string {
+	var pe *maint.ProblemsError
 	switch {
+	case errors.As(err, &pe):
+		return fsckHint(pe)
+	case errors.As(err, new(*maint.IndexError)):
+		return "gc never runs on a damaged index: run 'svcreg fsck --repair'"
+	case errors.As(err, new(*maint.ReachError)):
+		return "gc removes nothing while a reachable block is damaged: run 'svcreg fsck --repair'"
 	case errors.Is(err, registry.ErrNoHead), errors.Is(err, errNoKey):
 		return "run 'svcreg init' to create a registry here, follow one with --registry k51… --gateway URL (or 'svcreg remote add'), or pass --home DIR"
 	case errors.Is(err, registry.ErrRollback):
@@ -301,6 +309,17 @@ func hintFor(err error) string {
 // never writes out.
 const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
 	"its publisher must publish a fixed version"
+
+// fsckHint is the hint of a fsck that left problems.
+func fsckHint(pe *maint.ProblemsError) string {
+	switch {
+	case pe.Unreachable:
+		return "the missing blocks could not be fetched: check the gateways (svcreg remote ls, --gateway URL)"
+	case pe.Repaired:
+		return "what is left could not be repaired here: fetch it with --gateway URL, or restore SVCREG_HOME from a backup"
+	}
+	return "run 'svcreg fsck --repair'"
+}
 
 // homePermissionHint says how to close a home that others may write.
 func homePermissionHint(err error) string {

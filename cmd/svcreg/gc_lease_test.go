@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/svcreg/svcreg/registry/maint"
 )
 
 // TestGCGraceZeroWhilePublishing runs 'gc --grace 0s' in a loop while
@@ -43,7 +45,7 @@ func TestGCGraceZeroWhilePublishing(t *testing.T) {
 				t.Errorf("gc: %v", err)
 				return
 			}
-			var res gcOut
+			var res maint.GCReport
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Errorf("gc output %q: %v", out, err)
 				return

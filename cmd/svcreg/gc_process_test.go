@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/svcreg/svcreg/registry/flatfs"
+	"github.com/svcreg/svcreg/registry/maint"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -89,7 +90,7 @@ func TestGCWhilePublishing(t *testing.T) {
 				t.Errorf("gc: %v", err)
 				return
 			}
-			var res gcOut
+			var res maint.GCReport
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Errorf("gc output %q: %v", out, err)
 				return

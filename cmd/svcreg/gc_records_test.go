@@ -13,6 +13,8 @@ import (
 	"github.com/ipfs/boxo/path"
 	ic "github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/svcreg/svcreg/registry/maint"
 )
 
 // writeOtherRecord stores, as svcreg serve does, a record of a throwaway
@@ -59,7 +61,7 @@ func TestGCPrunesRecords(t *testing.T) {
 	live := writeOtherRecord(t, home, time.Now().Add(time.Hour))
 	exists := func(f string) bool { _, err := os.Stat(f); return err == nil }
 
-	var res gcOut
+	var res maint.GCReport
 	if err := json.Unmarshal([]byte(mustSvcreg(t, home, "gc", "--dry-run", "--json")), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/follow"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // serveLogger returns the server's logger: text or JSON lines on stderr.
@@ -44,12 +43,8 @@ func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logge
 	key, err := loadKey(h.dir)
 	switch {
 	case err == nil:
-		name, err := ipns.ParseRegistryName(key.Name())
-		if err != nil {
-			return nil, err
-		}
 		node.Key = key
-		if node.Own, err = follow.New(follow.Config{Name: name, Own: true, Blocks: h.blocks, Index: index, Logger: logger}); err != nil {
+		if node.Own, err = follow.New(follow.Config{Name: key.RegistryName(), Own: true, Blocks: h.blocks, Index: index, Logger: logger}); err != nil {
 			return nil, err
 		}
 	case !errors.Is(err, errNoKey):
@@ -62,18 +57,25 @@ func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logge
 	if node.Replicas, err = cfg.replicas(); err != nil {
 		return nil, err
 	}
+	targets, err := newTargets(c, h.dir, c.StringSlice("upstream"))
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for _, spec := range append(c.StringSlice("follow"), cfg.Follow...) {
 		if seen[spec] {
 			continue
 		}
 		seen[spec] = true
-		t, err := followTarget(h.dir, cfg, spec, c.StringSlice("upstream"))
+		if spec == "" {
+			return nil, usageErr(errors.New("--follow: empty"), "pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
+		}
+		t, err := targets.Resolve(c.Context, spec) // as --registry: a remote's NAME, a k51… name, a domain with DNSLink
 		if err != nil {
-			return nil, err
+			return nil, targetErr(err, "--follow", h.dir)
 		}
 		f, err := follow.New(follow.Config{
-			Name: t.name, Blocks: h.blocks, Index: index, Gateways: t.gateways, Timeout: c.Duration("timeout"),
+			Name: t.Name, Blocks: h.blocks, Index: index, Gateways: t.Gateways, Timeout: c.Duration("timeout"),
 			UserAgent: "svcreg/" + versionString(), Logger: logger,
 		})
 		if errors.Is(err, follow.ErrBadUpstream) {
@@ -87,23 +89,6 @@ func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logge
 		node.Follow = append(node.Follow, f)
 	}
 	return node, nil
-}
-
-// followTarget resolves a --follow value: a remote's NAME or a k51… name.
-func followTarget(dir string, cfg *config, spec string, upstreams []string) (target, error) {
-	if r, ok := cfg.Remotes[spec]; ok {
-		name, err := ipns.ParseRegistryName(r.Registry)
-		if len(upstreams) == 0 {
-			upstreams = r.Gateways
-		}
-		return target{name: name, remote: spec, gateways: upstreams}, err
-	}
-	name, err := ipns.ParseRegistryName(spec)
-	if err != nil {
-		return target{}, withHint(fmt.Errorf("--follow %q is neither a remote nor a registry name: %w", spec, err),
-			"pass a k51… name or the NAME of a remote ('svcreg remote ls')")
-	}
-	return target{name: name, gateways: upstreams}, nil
 }
 
 // nodePaths are the node's own answers beside the gateway, GET /healthz

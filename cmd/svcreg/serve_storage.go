@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"time"
 
-	"github.com/svcreg/svcreg/registry/flatfs"
+	"github.com/svcreg/svcreg/registry/maint"
 )
 
 // storageCheck is how often svcreg serve compares what the block store
@@ -19,7 +20,7 @@ const storageCheck = time.Minute
 func keepStorage(ctx context.Context, h *home, max int64, log *slog.Logger) {
 	var over int64 // what the store held after a gc that left it above max
 	for {
-		used, err := storageUsed(ctx, h.blocks)
+		used, err := maint.StorageUsed(ctx, h.blocks)
 		switch {
 		case ctx.Err() != nil:
 			return
@@ -39,9 +40,7 @@ func keepStorage(ctx context.Context, h *home, max int64, log *slog.Logger) {
 // storageGC runs one gc of the home for keepStorage and returns what the
 // store holds after it when that is still above max, else 0.
 func storageGC(ctx context.Context, h *home, used, max int64, log *slog.Logger) int64 {
-	run := &home{dir: h.dir, blocks: h.blocks} // its own lease, released after the run
-	out, err := collectGarbage(ctx, run, gcOptions{grace: defaultGrace})
-	run.lease.Release()
+	out, err := maint.GC(ctx, maint.GCOptions{Blocks: h.blocks, IndexPath: filepath.Join(h.dir, indexFile), Grace: maint.DefaultGrace})
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Warn("storage: gc failed", "used", used, "storage_max", max, "err", err)
@@ -55,11 +54,4 @@ func storageGC(ctx context.Context, h *home, used, max int64, log *slog.Logger) 
 		return left
 	}
 	return 0
-}
-
-// storageUsed returns the bytes of the blocks stored.
-func storageUsed(ctx context.Context, blocks *flatfs.Store) (int64, error) {
-	var n int64
-	err := blocks.List(ctx, func(b flatfs.StoredBlock) error { n += b.Size; return nil })
-	return n, err
 }

@@ -36,6 +36,9 @@ type StoredBlock struct {
 	ModTime time.Time // the last write or touch (Put of a stored block)
 }
 
+// Dir returns the store's directory; it need not exist yet (Open).
+func (s *Store) Dir() string { return s.ds.root }
+
 // Key returns the string by which a block is named in sets: its
 // multihash bytes. Key(c) of a CID equals Key of its StoredBlock.
 func Key(h mh.Multihash) string { return string(h) }

@@ -218,11 +218,7 @@ func (m *mirrorer) latest(ctx context.Context) (map[cid.Cid]string, error) {
 	}
 	out := map[cid.Cid]string{}
 	for _, s := range names {
-		spec, err := manifest.ParseSpec(s)
-		if err != nil {
-			return nil, err
-		}
-		info, err := m.f.reg.Info(ctx, spec)
+		info, err := m.f.reg.Info(ctx, manifest.SpecOf(s))
 		if errors.Is(err, manifest.ErrNoMatch) || errors.Is(err, manifest.ErrVersionNotFound) {
 			continue // nothing released (or all yanked)
 		} else if err != nil {
@@ -252,13 +248,13 @@ func (m *mirrorer) nameFailed(ctx context.Context) {
 		return
 	}
 	for _, s := range names {
-		svc, err := m.f.reg.Service(ctx, manifest.Name(s))
+		svc, err := m.f.reg.Service(ctx, s)
 		if err != nil {
 			continue
 		}
 		for v, r := range svc.Releases {
 			if u := want[r.Content]; u != nil {
-				if rel := s + "@" + v; u.Release == "" || rel < u.Release {
+				if rel := string(s) + "@" + v; u.Release == "" || rel < u.Release {
 					u.Release = rel
 				}
 			}

@@ -166,7 +166,7 @@ func (s *Server) browseRegistry(ctx context.Context, r *http.Request, reg *regis
 		names, out.Truncated = names[:maxBrowseServices], true
 	}
 	for _, svc := range names {
-		bs, err := s.browseService(ctx, r, reg, name, manifest.Name(svc), false)
+		bs, err := s.browseService(ctx, r, reg, name, svc, false)
 		if err != nil {
 			return out, err
 		}

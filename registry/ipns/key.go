@@ -23,7 +23,8 @@ import (
 // Key is a registry's ed25519 signing key.
 type Key struct {
 	sk   crypto.PrivKey
-	name string // k51…
+	reg  ipnsrec.Name
+	name string // reg's k51… form
 }
 
 func newKey(sk crypto.PrivKey) (*Key, error) {
@@ -31,7 +32,8 @@ func newKey(sk crypto.PrivKey) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("derive peer id: %w", err)
 	}
-	return &Key{sk: sk, name: ipnsrec.NameFromPeer(pid).String()}, nil
+	reg := ipnsrec.NameFromPeer(pid)
+	return &Key{sk: sk, reg: reg, name: reg.String()}, nil
 }
 
 // GenerateKey returns a new ed25519 key read from r (crypto/rand when r
@@ -87,6 +89,10 @@ func (k *Key) Marshal() ([]byte, error) {
 
 // Name returns the registry's IPNS name (k51…).
 func (k *Key) Name() string { return k.name }
+
+// RegistryName returns the registry's IPNS name as boxo's typed name, the
+// form the library passes on (see ParseRegistryName).
+func (k *Key) RegistryName() ipnsrec.Name { return k.reg }
 
 // PrivKey returns the libp2p private key, for boxo APIs that publish.
 func (k *Key) PrivKey() crypto.PrivKey { return k.sk }

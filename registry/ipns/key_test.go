@@ -23,6 +23,9 @@ func TestFixedSeedName(t *testing.T) {
 	if k.Name() != want {
 		t.Fatalf("Name() = %s, want %s", k.Name(), want)
 	}
+	if n := k.RegistryName(); n.String() != want {
+		t.Fatalf("RegistryName() = %s, want %s", n, want)
+	}
 	if got, err := ParseName("12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"); err != nil || got != want {
 		t.Fatalf("ParseName(peer id) = %s, %v; want %s", got, err, want)
 	}

@@ -1,47 +1,44 @@
-package main
+package maint
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/ipfs/go-cid"
-	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 )
 
-// fsckResolutions checks every cached resolution against the manifest:
+// checkResolutions checks every cached resolution against the manifest:
 // an answer for another root than the head, or one the manifest does not
-// give, is a problem (resolve would answer it); --repair drops the
+// give, is a problem (resolve would answer it); Repair drops the
 // registry's cached answers. Answers that need blocks a followed registry
 // never fetched are not judged.
-func fsckResolutions(c *cli.Context, h *home, heads []registry.Head, rep *fsckReport) error {
-	path := filepath.Join(h.dir, indexFile)
-	if !fileExists(path) {
+func checkResolutions(ctx context.Context, opt CheckOptions, heads []registry.Head, rep *Report) error {
+	if !fileExists(opt.IndexPath) {
 		return nil
 	}
-	idx, err := bolt.Open(path, &bolt.Options{ReadOnly: !c.Bool("repair")})
+	idx, err := bolt.Open(opt.IndexPath, &bolt.Options{ReadOnly: !opt.Repair})
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
 	for _, hd := range heads {
-		bad, err := badResolutions(c.Context, idx, h.blocks, hd)
+		bad, err := badResolutions(ctx, idx, opt.Blocks, hd)
 		if err != nil {
 			return err
 		}
 		if len(bad) == 0 {
 			continue
 		}
-		if c.Bool("repair") {
-			if err := idx.DropResolutions(c.Context, hd.Name); err != nil {
+		if opt.Repair {
+			if err := idx.DropResolutions(ctx, hd.Name); err != nil {
 				return err
 			}
-			rep.Repaired = append(rep.Repaired, fmt.Sprintf("registry %s: cached resolutions dropped (%d were wrong)", hd.Name, len(bad)))
+			rep.repaired("registry %s: cached resolutions dropped (%d were wrong)", hd.Name, len(bad))
 			continue
 		}
 		for _, b := range bad {
@@ -66,36 +63,44 @@ func badResolutions(ctx context.Context, idx *bolt.Cache, blocks registry.Blocks
 	}
 	var bad []string
 	for _, r := range cached {
-		if r.Damaged != nil {
-			bad = append(bad, fmt.Sprintf("%q fails its check (%v)", r.Query, r.Damaged))
-			continue
-		}
-		if !r.Root.Equals(hd.Root) {
-			bad = append(bad, fmt.Sprintf("%q is cached for %s, not the head %s", r.Query, r.Root, hd.Root))
-			continue
-		}
-		spec, err := manifest.ParseSpec(r.Query)
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("%q is not a spec", r.Query))
-			continue
-		}
-		info, err := reg.Info(ctx, spec)
-		switch {
-		case errors.Is(err, registry.ErrBlockNotFound):
-			continue // not mirrored here: nothing to compare with
-		case err != nil:
-			bad = append(bad, fmt.Sprintf("%q is cached as %s@%s, but the manifest says: %v", r.Query, r.Service, r.Version, err))
-		case string(info.Service) != r.Service || info.Version.String() != r.Version || !info.Release.Content.Equals(r.CID):
-			bad = append(bad, fmt.Sprintf("%q is cached as %s@%s %s, the manifest says %s@%s %s",
-				r.Query, r.Service, r.Version, r.CID, info.Service, info.Version, info.Release.Content))
+		if why, ok := badResolution(ctx, reg, hd, r); !ok {
+			bad = append(bad, why)
 		}
 	}
 	return bad, nil
 }
 
+// badResolution checks one cached answer against the manifest of hd and
+// says what is wrong with it.
+func badResolution(ctx context.Context, reg *registry.Registry, hd registry.Head, r bolt.CachedResolution) (string, bool) {
+	if r.Damaged != nil {
+		return fmt.Sprintf("%q fails its check (%v)", r.Query, r.Damaged), false
+	}
+	if !r.Root.Equals(hd.Root) {
+		return fmt.Sprintf("%q is cached for %s, not the head %s", r.Query, r.Root, hd.Root), false
+	}
+	spec, err := manifest.ParseSpec(r.Query)
+	if err != nil {
+		return fmt.Sprintf("%q is not a spec", r.Query), false
+	}
+	info, err := reg.Info(ctx, spec)
+	switch {
+	case errors.Is(err, registry.ErrBlockNotFound):
+		return "", true // not mirrored here: nothing to compare with
+	case err != nil:
+		return fmt.Sprintf("%q is cached as %s@%s, but the manifest says: %v", r.Query, r.Service, r.Version, err), false
+	case string(info.Service) != r.Service || info.Version.String() != r.Version || !info.Release.Content.Equals(r.CID):
+		return fmt.Sprintf("%q is cached as %s@%s %s, the manifest says %s@%s %s",
+			r.Query, r.Service, r.Version, r.CID, info.Service, info.Version, info.Release.Content), false
+	}
+	return "", true
+}
+
 // fixedHead is a registry.Cache that knows one head and caches nothing:
-// fsck resolves from the manifest with it.
+// Check resolves from the manifest with it.
 type fixedHead struct{ h registry.Head }
+
+var _ registry.Cache = fixedHead{}
 
 func (f fixedHead) Head(_ context.Context, name string) (registry.Head, error) {
 	if name != f.h.Name {

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/dnslink"
+	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/target"
+)
+
+// dnsLinkConfig is the DNSLink setting: --dns-resolver
+// ($SVCREG_DNS_RESOLVER) and $SVCREG_NS_MAP (kubo's IPFS_NS_MAP format).
+func dnsLinkConfig(c *cli.Context) dnslink.Config {
+	return dnslink.Config{NSMap: os.Getenv("SVCREG_NS_MAP"), Server: c.String("dns-resolver")}
+}
+
+// newTargets wires the library's resolver of "which registry" to the home
+// dir: its key, the remotes of its config file and the registries its
+// index holds (each read only when the answer depends on it), and
+// DNSLink. gateways (--gateway, --upstream) replace a remote's.
+func newTargets(c *cli.Context, dir string, gateways []string) (*target.Resolver, error) {
+	cfg := target.Config{
+		DNSLink:  dnsLinkConfig(c),
+		Gateways: gateways,
+		Remotes: func() (target.Remotes, error) {
+			cfg, err := loadConfig(dir)
+			if err != nil {
+				return target.Remotes{}, err
+			}
+			return cfg.targets(), nil
+		},
+		Heads: func(ctx context.Context) ([]string, error) { return heldRegistries(ctx, dir) },
+	}
+	key, err := loadKey(dir)
+	if err == nil {
+		cfg.Own = key.RegistryName()
+	} else if !errors.Is(err, errNoKey) {
+		return nil, err
+	}
+	return target.New(cfg), nil
+}
+
+// resolveTarget returns the registry spec names (what the user gave as
+// flag; "" for none), with the resolver's errors given their exit code
+// and hint.
+func resolveTarget(c *cli.Context, dir, flag, spec string, gateways []string) (target.Target, error) {
+	r, err := newTargets(c, dir, gateways)
+	if err != nil {
+		return target.Target{}, err
+	}
+	t, err := r.Resolve(c.Context, spec)
+	return t, targetErr(err, flag, dir)
+}
+
+// heldRegistries returns the registries whose heads the index of dir holds
+// (none when there is no index).
+func heldRegistries(ctx context.Context, dir string) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(dir, indexFile)); err != nil {
+		return nil, nil
+	}
+	ix, err := bolt.Open(filepath.Join(dir, indexFile), &bolt.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	return ix.Names(ctx)
+}
+
+// targetErr gives a resolver's error its exit code and hint; flag names
+// where the user wrote it (--registry, --follow).
+func targetErr(err error, flag, dir string) error {
+	var nt *target.NoTargetError
+	switch {
+	case errors.As(err, &nt) && len(nt.Heads) == 0:
+		return fmt.Errorf("%w in %s, no default remote, and no registry's state", errNoKey, dir)
+	case errors.As(err, &nt):
+		return withHint(fmt.Errorf("%w in %s and no default remote, but the states of %d registries: %s", errNoKey, dir, len(nt.Heads), strings.Join(nt.Heads, ", ")),
+			"name one with --registry k51…, or make one the default with 'svcreg remote add NAME k51… --default'")
+	case errors.Is(err, target.ErrInvalidTarget):
+		return withHint(fmt.Errorf("%s %w", flag, err),
+			"pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
+	}
+	return dnsLinkErr(err)
+}
+
+// dnsLinkErr gives a DNSLink failure its exit code and hint; other errors
+// pass unchanged.
+func dnsLinkErr(err error) error {
+	var de *target.DNSLinkError
+	switch {
+	case errors.Is(err, target.ErrDNSConfig):
+		return usageErr(err, "SVCREG_NS_MAP is DOMAIN:/ipns/NAME[,…]; --dns-resolver is HOST:PORT")
+	case !errors.As(err, &de):
+		return err
+	}
+	code := exitNetwork // the DNS server did not answer
+	switch {
+	case errors.Is(err, dnslink.ErrNotFound):
+		code = exitNotFound
+	case isAny(err, dnslink.ErrInvalidRecord, dnslink.ErrNotRegistry, ipns.ErrInvalidName):
+		code = exitUsage
+	}
+	return &cliError{err: err, code: code,
+		hint: "a registry domain needs the TXT record _dnslink." + de.Domain + " \"dnslink=/ipns/k51…\" (or an entry in SVCREG_NS_MAP)"}
+}
