@@ -33,7 +33,7 @@ func newRegistry(tb testing.TB, dir string, noSync bool) (*registry.Registry, *f
 	if err != nil {
 		tb.Fatal(err)
 	}
-	reg, err := registry.New(registry.Config{Blocks: bs, Cache: cache, Signer: ipns.NewSigner(key)})
+	reg, err := registry.New(registry.Config{Blocks: bs, Index: cache, Signer: ipns.NewSigner(key)})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 //
 // It orchestrates only. Storage and crypto come in through interfaces
 // defined here and implemented by adapter subpackages named for what they
-// wrap: [Blocks] (registry/flatfs), [Cache] (registry/bolt), [Signer]
+// wrap: [Blocks] (registry/flatfs), [Index] (registry/bolt), [Signer]
 // (registry/ipns); the UnixFS importer lives in registry/unixfs. This
 // package imports neither bbolt nor boxo.
 //
@@ -41,6 +41,6 @@
 // [Registry.Check] compares a lock with the signed manifest and reports
 // each finding with its class.
 //
-//	reg, _ := registry.New(registry.Config{Blocks: store, Cache: cache, Signer: signer})
+//	reg, _ := registry.New(registry.Config{Blocks: store, Index: cache, Signer: signer})
 //	head, changed, err := reg.Publish(ctx, registry.Publication{Service: "tts", Version: v, Content: root, Profile: "unixfs-v1-2025"})
 package registry

@@ -39,7 +39,7 @@ func (b *batchBlocks) PutMany(ctx context.Context, blks []manifest.Block) error 
 // watchCache checks, at every head swap, that the new root block is
 // durable already.
 type watchCache struct {
-	*registrytest.Cache
+	*registrytest.Index
 	t      *testing.T
 	blocks *batchBlocks
 	swaps  int
@@ -50,7 +50,7 @@ func (c *watchCache) SwapHead(ctx context.Context, prevSeq uint64, h registry.He
 	if !c.blocks.synced[h.Root] {
 		c.t.Errorf("head moved to %s before PutMany stored it", h.Root)
 	}
-	return c.Cache.SwapHead(ctx, prevSeq, h)
+	return c.Index.SwapHead(ctx, prevSeq, h)
 }
 
 // TestHeadMovesAfterSync checks that a registry whose Blocks batch their
@@ -59,9 +59,9 @@ func (c *watchCache) SwapHead(ctx context.Context, prevSeq uint64, h registry.He
 func TestHeadMovesAfterSync(t *testing.T) {
 	ctx := context.Background()
 	blocks := &batchBlocks{Blocks: registrytest.NewBlocks(), synced: map[cid.Cid]bool{}}
-	cache := &watchCache{Cache: registrytest.NewCache(), t: t, blocks: blocks}
+	cache := &watchCache{Index: registrytest.NewIndex(), t: t, blocks: blocks}
 	reg, err := registry.New(registry.Config{
-		Blocks: blocks, Cache: cache, Signer: registrytest.Signer{N: regName},
+		Blocks: blocks, Index: cache, Signer: registrytest.Signer{N: regName},
 		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 	})
 	if err != nil {

@@ -29,7 +29,7 @@ var ErrRollback = errors.New("sequence is not above the highest seen")
 // without its signing key.
 var ErrReadOnly = errors.New("registry is read-only without its key")
 
-// ErrDamagedResolution is returned by Cache.Resolution when the answer
+// ErrDamagedResolution is returned by Index.Resolution when the answer
 // stored for a query fails its check: the index was damaged. Resolve then
 // answers from the manifest and stores the answer again.
 var ErrDamagedResolution = errors.New("cached resolution is damaged")

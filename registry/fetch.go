@@ -13,12 +13,12 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 )
 
-// FetcherConfig wires a Fetcher. Name, Blocks, Cache and Verifier are
+// FetcherConfig wires a Fetcher. Name, Blocks, Index and Verifier are
 // required. No Sources means offline: only the local store answers.
 type FetcherConfig struct {
 	Name     string         // the registry's IPNS name (k51…)
 	Blocks   Blocks         // the local store; verified blocks are kept here
-	Cache    Cache          // heads and rollback floors
+	Index    Index          // heads and rollback floors
 	Sources  []Source       // where to fetch from, in order of preference
 	Verifier RecordVerifier // checks IPNS records
 	Logger   *slog.Logger   // nil: discard
@@ -57,7 +57,7 @@ type Fetcher struct {
 
 // NewFetcher returns a Fetcher for cfg.
 func NewFetcher(cfg FetcherConfig) (*Fetcher, error) {
-	if cfg.Name == "" || cfg.Blocks == nil || cfg.Cache == nil || cfg.Verifier == nil {
+	if cfg.Name == "" || cfg.Blocks == nil || cfg.Index == nil || cfg.Verifier == nil {
 		return nil, errors.New("new fetcher: name, blocks, cache and verifier are required")
 	}
 	if cfg.RecordGrace <= 0 {
@@ -119,11 +119,11 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 	if !f.Online() {
 		return Refresh{}, fmt.Errorf("refresh %s: %w", f.cfg.Name, f.Unasked())
 	}
-	cur, err := f.cfg.Cache.Head(ctx, f.cfg.Name)
+	cur, err := f.cfg.Index.Head(ctx, f.cfg.Name)
 	if err != nil && !errors.Is(err, ErrNoHead) {
 		return Refresh{}, err
 	}
-	floor, err := f.cfg.Cache.Floor(ctx, f.cfg.Name)
+	floor, err := f.cfg.Index.Floor(ctx, f.cfg.Name)
 	if err != nil {
 		return Refresh{}, err
 	}
@@ -261,11 +261,11 @@ func (f *Fetcher) Adopt(ctx context.Context, raw []byte) (Head, bool, error) {
 	if err != nil {
 		return Head{}, false, fmt.Errorf("adopt record of %s: %w", f.cfg.Name, err)
 	}
-	cur, err := f.cfg.Cache.Head(ctx, f.cfg.Name)
+	cur, err := f.cfg.Index.Head(ctx, f.cfg.Name)
 	if err != nil && !errors.Is(err, ErrNoHead) {
 		return Head{}, false, err
 	}
-	floor, err := f.cfg.Cache.Floor(ctx, f.cfg.Name)
+	floor, err := f.cfg.Index.Floor(ctx, f.cfg.Name)
 	if err != nil {
 		return Head{}, false, err
 	}
@@ -295,7 +295,7 @@ func (f *Fetcher) laterEOL(rec Record, cur Head) bool {
 // record when the cache can (RecordRefresher). It returns the head and
 // whether the record was replaced.
 func (f *Fetcher) refreshRecord(ctx context.Context, cur Head, raw []byte) (Head, bool) {
-	rr, ok := f.cfg.Cache.(RecordRefresher)
+	rr, ok := f.cfg.Index.(RecordRefresher)
 	if !ok {
 		return cur, false
 	}
@@ -325,7 +325,7 @@ func (f *Fetcher) adopt(ctx context.Context, cur Head, raw []byte, rec Record, p
 			manifest.ErrInvalidManifest, f.cfg.Name, rec.Seq, rec.Root, m.Seq, m.Registry)
 	}
 	h := Head{Name: f.cfg.Name, Root: rec.Root, Seq: rec.Seq, Record: raw}
-	if err := f.cfg.Cache.SwapHead(ctx, cur.Seq, h); err != nil {
+	if err := f.cfg.Index.SwapHead(ctx, cur.Seq, h); err != nil {
 		return Head{}, err
 	}
 	f.log.Debug("head moved", "registry", f.cfg.Name, "seq", h.Seq, "root", h.Root)

@@ -101,12 +101,12 @@ func (f *fixture) serve(t testing.TB, name string) *source {
 // client is a home that follows regName through a Fetcher.
 type client struct {
 	blocks  *registrytest.Blocks
-	cache   *registrytest.Cache
+	cache   *registrytest.Index
 	fetcher *registry.Fetcher
 	reg     *registry.Registry
 }
 
-func newClient(t testing.TB, cache *registrytest.Cache, srcs ...*source) *client {
+func newClient(t testing.TB, cache *registrytest.Index, srcs ...*source) *client {
 	t.Helper()
 	var ss []registry.Source
 	for _, s := range srcs {
@@ -115,20 +115,20 @@ func newClient(t testing.TB, cache *registrytest.Cache, srcs ...*source) *client
 	return newClientSources(t, cache, ss...)
 }
 
-func newClientSources(t testing.TB, cache *registrytest.Cache, ss ...registry.Source) *client {
+func newClientSources(t testing.TB, cache *registrytest.Index, ss ...registry.Source) *client {
 	t.Helper()
 	c := &client{blocks: registrytest.NewBlocks(), cache: cache}
 	if c.cache == nil {
-		c.cache = registrytest.NewCache()
+		c.cache = registrytest.NewIndex()
 	}
 	var err error
 	c.fetcher, err = registry.NewFetcher(registry.FetcherConfig{
-		Name: regName, Blocks: c.blocks, Cache: c.cache, Sources: ss, Verifier: fakeVerifier{},
+		Name: regName, Blocks: c.blocks, Index: c.cache, Sources: ss, Verifier: fakeVerifier{},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.reg, err = registry.New(registry.Config{Name: regName, Blocks: c.fetcher.Blocks(), Cache: c.cache})
+	c.reg, err = registry.New(registry.Config{Name: regName, Blocks: c.fetcher.Blocks(), Index: c.cache})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestFetchRollback(t *testing.T) {
 	pub.publish(t, "tts@1.0.0", "one")
 	old := pub.serve(t, "old")
 	pub.publish(t, "tts@1.0.1", "two")
-	cache := registrytest.NewCache()
+	cache := registrytest.NewIndex()
 	c := newClient(t, cache, pub.serve(t, "new"))
 	if _, err := c.fetcher.Refresh(ctx); err != nil {
 		t.Fatal(err)
@@ -440,8 +440,8 @@ func TestReleasePath(t *testing.T) {
 // newFixtureNamed is newFixture for a registry with another name.
 func newFixtureNamed(t testing.TB, name string) *fixture {
 	t.Helper()
-	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewCache()}
-	reg, err := registry.New(registry.Config{Blocks: f.blocks, Cache: f.cache, Signer: registrytest.Signer{N: name}})
+	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewIndex()}
+	reg, err := registry.New(registry.Config{Blocks: f.blocks, Index: f.cache, Signer: registrytest.Signer{N: name}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,14 +39,14 @@ func openFormat1(t *testing.T) (*registry.Registry, *registrytest.Blocks) {
 	if len(got.Roots) != 1 || !got.Roots[0].Equals(format1Root) {
 		t.Fatalf("fixture roots %v", got.Roots)
 	}
-	cache := registrytest.NewCache()
+	cache := registrytest.NewIndex()
 	signer := registrytest.Signer{N: format1Name}
 	rec, _ := signer.Sign(format1Root, 8)
 	if err := cache.SwapHead(ctx, 0, registry.Head{Name: format1Name, Root: format1Root, Seq: 8, Record: rec}); err != nil {
 		t.Fatal(err)
 	}
 	clock := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	reg, err := registry.New(registry.Config{Blocks: blocks, Cache: cache, Signer: signer, Now: func() time.Time { return clock }})
+	reg, err := registry.New(registry.Config{Blocks: blocks, Index: cache, Signer: signer, Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,7 +167,7 @@ func TestCheckUnverifiable(t *testing.T) {
 	l := mustLock(t, f, p, nil, registry.LockOptions{}).Lock
 
 	// Another home with no copy of the registry.
-	empty, err := registry.New(registry.Config{Name: regName, Blocks: registrytest.NewBlocks(), Cache: registrytest.NewCache()})
+	empty, err := registry.New(registry.Config{Name: regName, Blocks: registrytest.NewBlocks(), Index: registrytest.NewIndex()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,11 +192,11 @@ func TestCheckUnverifiable(t *testing.T) {
 	if err := partial.Put(ctx, head.Root, data); err != nil {
 		t.Fatal(err)
 	}
-	cache := registrytest.NewCache()
+	cache := registrytest.NewIndex()
 	if err := cache.SwapHead(ctx, 0, head); err != nil {
 		t.Fatal(err)
 	}
-	reg, err := registry.New(registry.Config{Name: regName, Blocks: partial, Cache: cache})
+	reg, err := registry.New(registry.Config{Name: regName, Blocks: partial, Index: cache})
 	if err != nil {
 		t.Fatal(err)
 	}

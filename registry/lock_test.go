@@ -217,7 +217,7 @@ func TestLockRefuses(t *testing.T) {
 		t.Errorf("lock over an edited seq: changed %v, seq %d, %v; want the head's seq %d", res.Changed, res.Lock.Seq, err, good.Seq)
 	}
 
-	other, err := registry.New(registry.Config{Name: "k51other", Blocks: f.blocks, Cache: registrytest.NewCache()})
+	other, err := registry.New(registry.Config{Name: "k51other", Blocks: f.blocks, Index: registrytest.NewIndex()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ type Head struct {
 
 // Resolution is one answer to "which release does name@query pick at this
 // manifest root". Only a yanked version named exactly resolves with Yanked
-// set, and Registry.Resolve never caches such an answer, so a Cache need
+// set, and Registry.Resolve never caches such an answer, so a Index need
 // not store Yanked and YankReason.
 type Resolution struct {
 	Service    string
@@ -56,8 +56,8 @@ type Resolution struct {
 	Damaged error
 }
 
-// Cache is the local index of heads, rollback floors and resolutions.
-type Cache interface {
+// Index is the local index of heads, rollback floors and resolutions.
+type Index interface {
 	// Head returns the stored head of the registry name. It wraps ErrNoHead
 	// when none is stored.
 	Head(ctx context.Context, name string) (Head, error)
@@ -78,7 +78,7 @@ type Cache interface {
 	PutResolution(ctx context.Context, name string, root cid.Cid, query string, r Resolution) error
 }
 
-// RecordRefresher is implemented by a Cache that can replace the head's
+// RecordRefresher is implemented by a Index that can replace the head's
 // record by a fresher one for the same state (a re-signed record: same
 // sequence and root, later end of life).
 type RecordRefresher interface {

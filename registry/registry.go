@@ -12,13 +12,13 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 )
 
-// Config wires a Registry to its storage. Blocks and Cache are required;
+// Config wires a Registry to its storage. Blocks and Index are required;
 // Signer is needed only to change the registry; zero Now and Logger mean
 // time.Now and a discarding logger.
 type Config struct {
 	Name   string // the registry's IPNS name; defaults to Signer.Name()
 	Blocks Blocks
-	Cache  Cache
+	Index  Index
 	Signer Signer
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -34,7 +34,7 @@ type Config struct {
 type Registry struct {
 	name    string
 	blocks  Blocks
-	cache   Cache
+	cache   Index
 	signer  Signer
 	now     func() time.Time
 	log     *slog.Logger
@@ -45,7 +45,7 @@ type Registry struct {
 
 // New returns a Registry for cfg.
 func New(cfg Config) (*Registry, error) {
-	r := &Registry{name: cfg.Name, blocks: cfg.Blocks, cache: cfg.Cache, signer: cfg.Signer, now: cfg.Now, log: cfg.Logger}
+	r := &Registry{name: cfg.Name, blocks: cfg.Blocks, cache: cfg.Index, signer: cfg.Signer, now: cfg.Now, log: cfg.Logger}
 	if r.name == "" && r.signer != nil {
 		r.name = r.signer.Name()
 	}

@@ -23,15 +23,15 @@ const regName = "k51qzi5uqu5dtestregistry"
 type fixture struct {
 	reg    *registry.Registry
 	blocks *registrytest.Blocks
-	cache  *registrytest.Cache
+	cache  *registrytest.Index
 }
 
 func newFixture(t testing.TB, leafMax int) *fixture {
 	t.Helper()
-	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewCache()}
+	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewIndex()}
 	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	reg, err := registry.New(registry.Config{
-		Blocks: f.blocks, Cache: f.cache, Signer: registrytest.Signer{N: regName},
+		Blocks: f.blocks, Index: f.cache, Signer: registrytest.Signer{N: regName},
 		Now: func() time.Time { return clock }, IndexLeafMax: leafMax,
 	})
 	if err != nil {

@@ -19,11 +19,11 @@ import (
 
 // shardedRegistry is a registry with small leaf limits, so that a few
 // thousand releases make the trees several levels deep.
-func shardedRegistry(t testing.TB, blocks registry.Blocks, cache registry.Cache, indexMax, versionMax int) *registry.Registry {
+func shardedRegistry(t testing.TB, blocks registry.Blocks, cache registry.Index, indexMax, versionMax int) *registry.Registry {
 	t.Helper()
 	clock := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	reg, err := registry.New(registry.Config{
-		Blocks: blocks, Cache: cache, Signer: registrytest.Signer{N: regName},
+		Blocks: blocks, Index: cache, Signer: registrytest.Signer{N: regName},
 		Now: func() time.Time { return clock }, IndexLeafMax: indexMax, VersionLeafMax: versionMax,
 	})
 	if err != nil {
@@ -59,7 +59,7 @@ func TestVersionIndexShapeIsAFunctionOfTheSet(t *testing.T) {
 	paths := map[string][]cid.Cid{}
 	for _, batches := range []int{1, 7} {
 		blocks := registrytest.NewBlocks()
-		reg := shardedRegistry(t, blocks, registrytest.NewCache(), 0, 2048)
+		reg := shardedRegistry(t, blocks, registrytest.NewIndex(), 0, 2048)
 		if _, err := reg.Init(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +126,7 @@ func TestColdResolveReadsLogBlocks(t *testing.T) {
 	for _, shape := range [][2]int{{4000, 1}, {400, 10}, {40, 100}, {1, 4000}} {
 		t.Run(fmt.Sprintf("%dx%d", shape[0], shape[1]), func(t *testing.T) {
 			blocks := registrytest.NewBlocks()
-			reg := shardedRegistry(t, blocks, registrytest.NewCache(), 1024, 1024)
+			reg := shardedRegistry(t, blocks, registrytest.NewIndex(), 1024, 1024)
 			if _, err := reg.Init(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func TestColdResolveReadsLogBlocks(t *testing.T) {
 			checkBlockSizes(t, blocks, 1024)
 			for _, spec := range []string{"service-0000", fmt.Sprintf("service-0000@1.%d.0", shape[1]/2), "service-0000@^1"} {
 				counted := &countingBlocks{Blocks: blocks}
-				cache := registrytest.NewCache()
+				cache := registrytest.NewIndex()
 				if err := cache.SwapHead(ctx, 0, h); err != nil {
 					t.Fatal(err)
 				}
@@ -167,7 +167,7 @@ func TestShardedResolvesAsInline(t *testing.T) {
 	regs := map[string]*registry.Registry{}
 	for name, max := range map[string]int{"inline": 1 << 20, "sharded": 1024} {
 		blocks := registrytest.NewBlocks()
-		reg := shardedRegistry(t, blocks, registrytest.NewCache(), 0, max)
+		reg := shardedRegistry(t, blocks, registrytest.NewIndex(), 0, max)
 		if _, err := reg.Init(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -212,7 +212,7 @@ func TestShardedResolvesAsInline(t *testing.T) {
 func TestServiceLatestReadsOnePath(t *testing.T) {
 	ctx := context.Background()
 	blocks := registrytest.NewBlocks()
-	reg := shardedRegistry(t, blocks, registrytest.NewCache(), 0, 1024)
+	reg := shardedRegistry(t, blocks, registrytest.NewIndex(), 0, 1024)
 	if _, err := reg.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestServiceLatestReadsOnePath(t *testing.T) {
 		t.Fatal(err)
 	}
 	counted := &countingBlocks{Blocks: blocks}
-	cache := registrytest.NewCache()
+	cache := registrytest.NewIndex()
 	h, _ := reg.Head(ctx)
 	if err := cache.SwapHead(ctx, 0, h); err != nil {
 		t.Fatal(err)

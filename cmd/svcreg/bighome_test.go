@@ -35,7 +35,7 @@ func addVersions(t *testing.T, dir, name string, content cid.Cid, n int) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	reg, err := registry.New(registry.Config{Blocks: bs, Cache: idx, Signer: ipns.NewSigner(key)})
+	reg, err := registry.New(registry.Config{Blocks: bs, Index: idx, Signer: ipns.NewSigner(key)})
 	if err != nil {
 		t.Fatal(err)
 	}

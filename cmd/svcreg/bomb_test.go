@@ -80,7 +80,7 @@ func recordRelease(t testing.TB, dir, name, version string, content cid.Cid, siz
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	reg, err := registry.New(registry.Config{Blocks: bs, Cache: idx, Signer: ipns.NewSigner(key)})
+	reg, err := registry.New(registry.Config{Blocks: bs, Index: idx, Signer: ipns.NewSigner(key)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -157,7 +157,7 @@ func adoptHeads(c *cli.Context, h *home, roots []cid.Cid) ([]importedHead, error
 // its valid record.
 func adoptState(c *cli.Context, h *home, root cid.Cid, m *manifest.Manifest, records [][]byte) (importedHead, error) {
 	ih := importedHead{Registry: m.Registry, Root: root.String(), Seq: m.Seq}
-	f, err := registry.NewFetcher(registry.FetcherConfig{Name: m.Registry, Blocks: h.blocks, Cache: h.cache, Verifier: follow.Verifier{}})
+	f, err := registry.NewFetcher(registry.FetcherConfig{Name: m.Registry, Blocks: h.blocks, Index: h.cache, Verifier: follow.Verifier{}})
 	if err != nil {
 		return ih, err
 	}

@@ -148,7 +148,7 @@ func (h *home) refuseLostKey(c *cli.Context) error {
 	if err := h.openIndex(); err != nil {
 		return err
 	}
-	orphans, err := keylessHeads(c, h.cache.(*bolt.Cache), h.dir)
+	orphans, err := keylessHeads(c, h.cache.(*bolt.Index), h.dir)
 	if err != nil || len(orphans) == 0 {
 		return err
 	}
@@ -167,7 +167,7 @@ func (h *home) refuseLostKey(c *cli.Context) error {
 // keylessHeads returns the heads in the index of registries that are
 // neither a remote in config.json nor ever checked against their
 // gateways: candidates for the home's own registry.
-func keylessHeads(c *cli.Context, idx *bolt.Cache, dir string) ([]registry.Head, error) {
+func keylessHeads(c *cli.Context, idx *bolt.Index, dir string) ([]registry.Head, error) {
 	heads, err := idx.Heads(c.Context)
 	if err != nil {
 		return nil, err

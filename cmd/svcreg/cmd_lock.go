@@ -353,7 +353,7 @@ func refreshProject(c *cli.Context, h *home) ([]registry.Finding, error) {
 // verifyHeadRecord checks the signed record of the stored head of name, if
 // there is one: an invalid record is an error, an expired one a warning
 // (the copy is authentic, but newer states may exist).
-func verifyHeadRecord(c *cli.Context, cache registry.Cache, name string) ([]registry.Finding, error) {
+func verifyHeadRecord(c *cli.Context, cache registry.Index, name string) ([]registry.Finding, error) {
 	head, err := cache.Head(c.Context, name)
 	if errors.Is(err, registry.ErrNoHead) {
 		return nil, nil

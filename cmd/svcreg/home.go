@@ -15,11 +15,11 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
-// index is the registry index as home uses it: a registry.Cache to close.
-// Local work holds one open *bolt.Cache; work that waits on the network
+// index is the registry index as home uses it: a registry.Index to close.
+// Local work holds one open *bolt.Index; work that waits on the network
 // uses a *bolt.Transient, which holds the file lock only per operation.
 type index interface {
-	registry.Cache
+	registry.Index
 	Close() error
 }
 
@@ -101,7 +101,7 @@ func (h *home) open(c *cli.Context, sign bool) error {
 			return err
 		}
 	}
-	cfg := registry.Config{Name: key.Name(), Blocks: h.blocks, Cache: h.cache}
+	cfg := registry.Config{Name: key.Name(), Blocks: h.blocks, Index: h.cache}
 	if sign {
 		s := ipns.NewSigner(key)
 		s.Lifetime, s.TTL = c.Duration("lifetime"), c.Duration("ttl")

@@ -37,7 +37,7 @@ func publishUnchecked(ts *testscript.TestScript, neg bool, args []string) {
 	defer idx.Close()
 	key, err := loadKey(home)
 	ts.Check(err)
-	reg, err := registry.New(registry.Config{Name: key.Name(), Blocks: bs, Cache: idx, Signer: ipns.NewSigner(key)})
+	reg, err := registry.New(registry.Config{Name: key.Name(), Blocks: bs, Index: idx, Signer: ipns.NewSigner(key)})
 	ts.Check(err)
 	_, _, err = reg.Publish(ctx, registry.Publication{Service: name, Version: v, Content: res.Root, Size: res.Size, Profile: unixfs.ProfileV1})
 	ts.Check(err)

@@ -23,7 +23,7 @@ import (
 // is refused before the transaction starts: bbolt reads its meta pages
 // when a transaction begins, and a fault there would leave its locks
 // held. A fault inside fn is rolled back by bbolt.
-func (c *Cache) view(fn func(*bbolt.Tx) error) (err error) {
+func (c *Index) view(fn func(*bbolt.Tx) error) (err error) {
 	if err := c.checkSize(); err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (c *Cache) view(fn func(*bbolt.Tx) error) (err error) {
 }
 
 // update is view for a read-write transaction.
-func (c *Cache) update(fn func(*bbolt.Tx) error) (err error) {
+func (c *Index) update(fn func(*bbolt.Tx) error) (err error) {
 	if err := c.checkSize(); err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (c *Cache) update(fn func(*bbolt.Tx) error) (err error) {
 
 // checkSize refuses a file shorter than it was at Open or at the last
 // check.
-func (c *Cache) checkSize() error {
+func (c *Index) checkSize() error {
 	if c.broken.Load() {
 		return fmt.Errorf("%w: an earlier read failed", ErrCorruptIndex)
 	}
@@ -70,7 +70,7 @@ func (c *Cache) checkSize() error {
 // panic inside the transaction's function is rolled back by bbolt; one
 // before it began (began false) may have left bbolt's locks held, so the
 // cache is marked broken and Close does not wait for them.
-func (c *Cache) recoverCorrupt(err *error, began *bool) {
+func (c *Index) recoverCorrupt(err *error, began *bool) {
 	if r := recover(); r != nil {
 		if !*began {
 			c.broken.Store(true)
@@ -79,7 +79,7 @@ func (c *Cache) recoverCorrupt(err *error, began *bool) {
 	}
 }
 
-// recoverOpen is recoverCorrupt for Open, before there is a Cache.
+// recoverOpen is recoverCorrupt for Open, before there is a Index.
 func recoverOpen(err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("%w: %v", ErrCorruptIndex, r)
@@ -95,7 +95,7 @@ func openDB(path string, o *bbolt.Options) (db *bbolt.DB, err error) {
 }
 
 // Heads returns the head of every registry in the index.
-func (c *Cache) Heads(ctx context.Context) ([]registry.Head, error) {
+func (c *Index) Heads(ctx context.Context) ([]registry.Head, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (c *Cache) Heads(ctx context.Context) ([]registry.Head, error) {
 // Check runs bbolt's consistency check over the whole file (every page
 // reachable once, no page both used and free) and decodes every stored
 // value. Problems wrap ErrCorruptIndex. It reads the whole file.
-func (c *Cache) Check(ctx context.Context) error {
+func (c *Index) Check(ctx context.Context) error {
 	return c.view(func(tx *bbolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() { // drained: the check runs in a goroutine on tx
@@ -192,7 +192,7 @@ func uncheckedOrDamaged(err error) bool {
 }
 
 // Resolutions returns every resolution cached for the registry name.
-func (c *Cache) Resolutions(ctx context.Context, name string) ([]CachedResolution, error) {
+func (c *Index) Resolutions(ctx context.Context, name string) ([]CachedResolution, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func splitResolutionKey(k []byte) (cid.Cid, string, error) {
 }
 
 // DropResolutions deletes every resolution cached for the registry name.
-func (c *Cache) DropResolutions(ctx context.Context, name string) error {
+func (c *Index) DropResolutions(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ var bucketChecked = []byte("checked")
 
 // Checked returns when MarkChecked was last called for name; the zero
 // time when never.
-func (c *Cache) Checked(ctx context.Context, name string) (time.Time, error) {
+func (c *Index) Checked(ctx context.Context, name string) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
 	}
@@ -44,7 +44,7 @@ func (c *Cache) Checked(ctx context.Context, name string) (time.Time, error) {
 
 // MarkChecked records t as when the upstreams of name last gave a valid
 // answer. A later call with an earlier t is ignored.
-func (c *Cache) MarkChecked(ctx context.Context, name string, t time.Time) error {
+func (c *Index) MarkChecked(ctx context.Context, name string, t time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -67,13 +67,13 @@ func (c *Cache) MarkChecked(ctx context.Context, name string, t time.Time) error
 	return nil
 }
 
-// Checked implements Cache.Checked, opening the file for the call.
+// Checked implements Index.Checked, opening the file for the call.
 func (t *Transient) Checked(ctx context.Context, name string) (at time.Time, err error) {
-	_, err = t.read(func(c *Cache) error { at, err = c.Checked(ctx, name); return err })
+	_, err = t.read(func(c *Index) error { at, err = c.Checked(ctx, name); return err })
 	return at, err
 }
 
-// MarkChecked implements Cache.MarkChecked, opening the file for the call.
+// MarkChecked implements Index.MarkChecked, opening the file for the call.
 func (t *Transient) MarkChecked(ctx context.Context, name string, at time.Time) error {
-	return t.with(func(c *Cache) error { return c.MarkChecked(ctx, name, at) })
+	return t.with(func(c *Index) error { return c.MarkChecked(ctx, name, at) })
 }

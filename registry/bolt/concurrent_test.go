@@ -24,7 +24,7 @@ const (
 
 // bump raises the head of name by one with a read-head → SwapHead retry
 // loop and returns how many swaps lost the race.
-func bump(ctx context.Context, c *Cache) (conflicts int, err error) {
+func bump(ctx context.Context, c *Index) (conflicts int, err error) {
 	for {
 		var prev uint64
 		h, err := c.Head(ctx, name)
@@ -137,7 +137,7 @@ func runChild(t *testing.T, v string) {
 	}
 	ctx := context.Background()
 	opts := &Options{Timeout: 2 * time.Minute}
-	open := func() *Cache {
+	open := func() *Index {
 		c, err := Open(path, opts)
 		if err != nil {
 			t.Fatal(err)

@@ -1,9 +1,9 @@
-// Package bolt implements registry.Cache, svcreg's local index of registry
+// Package bolt implements registry.Index, svcreg's local index of registry
 // heads, rollback floors and cached resolutions, on a single bbolt file.
 //
 // The file holds bbolt's flock for as long as it is open: a read-write
-// Cache excludes every other process (readers included), and a ReadOnly
-// Cache shares the lock with other readers. Open waits up to
+// Index excludes every other process (readers included), and a ReadOnly
+// Index shares the lock with other readers. Open waits up to
 // Options.Timeout for the lock and then fails with an error wrapping
 // ErrLocked.
 //
@@ -19,7 +19,7 @@
 // would crash the process with SIGBUS, and it silently re-initialises an
 // empty file); a damaged file is an error wrapping ErrCorruptIndex. Each
 // transaction refuses a file that shrank while open, and bbolt's panics
-// and memory faults become ErrCorruptIndex. [Cache.Check] runs bbolt's
+// and memory faults become ErrCorruptIndex. [Index.Check] runs bbolt's
 // full consistency check and decodes every value.
 //
 // # Head files

@@ -14,7 +14,7 @@ var ErrCorruptIndex = layout.ErrCorrupt
 // Options.Timeout because another process holds it.
 var ErrLocked = errors.New("index is locked by another svcreg process")
 
-// ErrReadOnly is returned when a write is attempted on a Cache opened with
+// ErrReadOnly is returned when a write is attempted on a Index opened with
 // Options.ReadOnly.
 var ErrReadOnly = errors.New("index is open read-only")
 

@@ -129,7 +129,7 @@ func hasHeadFiles(dir string) bool {
 // SaveHeadFiles writes the record file of every head that has none at
 // its sequence (an index from before head files, or one rebuilt). It
 // returns the names of the registries whose file it wrote.
-func (c *Cache) SaveHeadFiles(ctx context.Context) ([]string, error) {
+func (c *Index) SaveHeadFiles(ctx context.Context) ([]string, error) {
 	if c.readOnly {
 		return nil, fmt.Errorf("save head files: %w", ErrReadOnly)
 	}

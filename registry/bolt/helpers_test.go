@@ -32,7 +32,7 @@ func testHead(t testing.TB, name string, seq uint64) registry.Head {
 }
 
 // openTest opens a fresh index in a temporary directory.
-func openTest(t testing.TB) (*Cache, string) {
+func openTest(t testing.TB) (*Index, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "index.db")
 	c, err := Open(path, &Options{NoSync: true})
@@ -44,7 +44,7 @@ func openTest(t testing.TB) (*Cache, string) {
 }
 
 // mustSwap moves the head or fails the test.
-func mustSwap(t testing.TB, c *Cache, prev uint64, h registry.Head) {
+func mustSwap(t testing.TB, c *Index, prev uint64, h registry.Head) {
 	t.Helper()
 	if err := c.SwapHead(context.Background(), prev, h); err != nil {
 		t.Fatalf("SwapHead(%d, seq %d): %v", prev, h.Seq, err)

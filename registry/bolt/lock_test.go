@@ -35,7 +35,7 @@ func TestReadOnly(t *testing.T) {
 		t.Fatalf("second reader: %v", err)
 	}
 	defer r2.Close()
-	for _, r := range []*Cache{r1, r2} {
+	for _, r := range []*Index{r1, r2} {
 		if got, err := r.Head(ctx, name); err != nil || !equalHead(got, h) {
 			t.Fatalf("Head: %+v, %v", got, err)
 		}

@@ -13,7 +13,7 @@ import (
 var bucketReplicas = []byte("replicas")
 
 // ReplicaState returns the stored state of replica of name; nil if none.
-func (c *Cache) ReplicaState(ctx context.Context, name, replica string) ([]byte, error) {
+func (c *Index) ReplicaState(ctx context.Context, name, replica string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (c *Cache) ReplicaState(ctx context.Context, name, replica string) ([]byte,
 }
 
 // PutReplicaState stores the state of replica of name; nil deletes it.
-func (c *Cache) PutReplicaState(ctx context.Context, name, replica string, v []byte) error {
+func (c *Index) PutReplicaState(ctx context.Context, name, replica string, v []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -56,13 +56,13 @@ func (c *Cache) PutReplicaState(ctx context.Context, name, replica string, v []b
 	return nil
 }
 
-// ReplicaState is Cache.ReplicaState, opening the file for the call.
+// ReplicaState is Index.ReplicaState, opening the file for the call.
 func (t *Transient) ReplicaState(ctx context.Context, name, replica string) (v []byte, err error) {
-	_, err = t.read(func(c *Cache) error { v, err = c.ReplicaState(ctx, name, replica); return err })
+	_, err = t.read(func(c *Index) error { v, err = c.ReplicaState(ctx, name, replica); return err })
 	return v, err
 }
 
-// PutReplicaState is Cache.PutReplicaState, opening the file for the call.
+// PutReplicaState is Index.PutReplicaState, opening the file for the call.
 func (t *Transient) PutReplicaState(ctx context.Context, name, replica string, v []byte) error {
-	return t.with(func(c *Cache) error { return c.PutReplicaState(ctx, name, replica, v) })
+	return t.with(func(c *Index) error { return c.PutReplicaState(ctx, name, replica, v) })
 }

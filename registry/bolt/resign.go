@@ -16,14 +16,14 @@ import (
 // big-endian; durations in nanoseconds). Created on first use.
 var bucketSigning = []byte("signing")
 
-var _ registry.RecordRefresher = (*Cache)(nil)
+var _ registry.RecordRefresher = (*Index)(nil)
 
 // RefreshRecord implements registry.RecordRefresher: it replaces the
 // record of h.Name's head by h.Record when the stored head still has h's
 // sequence and root and the record old. It wraps registry.ErrHeadMoved
 // otherwise. Nothing else about the head changes; the floor and the
 // cached resolutions stay.
-func (c *Cache) RefreshRecord(ctx context.Context, old []byte, h registry.Head) error {
+func (c *Index) RefreshRecord(ctx context.Context, old []byte, h registry.Head) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (c *Cache) RefreshRecord(ctx context.Context, old []byte, h registry.Head) 
 
 // Signing returns the lifetime and TTL that seq of name was first signed
 // with, as stored by SetSigning; ok is false when none is stored for seq.
-func (c *Cache) Signing(ctx context.Context, name string, seq uint64) (lifetime, ttl time.Duration, ok bool, err error) {
+func (c *Index) Signing(ctx context.Context, name string, seq uint64) (lifetime, ttl time.Duration, ok bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return 0, 0, false, err
 	}
@@ -79,7 +79,7 @@ func (c *Cache) Signing(ctx context.Context, name string, seq uint64) (lifetime,
 }
 
 // SetSigning stores the lifetime and TTL that seq of name was signed with.
-func (c *Cache) SetSigning(ctx context.Context, name string, seq uint64, lifetime, ttl time.Duration) error {
+func (c *Index) SetSigning(ctx context.Context, name string, seq uint64, lifetime, ttl time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -105,16 +105,16 @@ func (c *Cache) SetSigning(ctx context.Context, name string, seq uint64, lifetim
 // RefreshRecord implements registry.RecordRefresher, opening the file for
 // the call.
 func (t *Transient) RefreshRecord(ctx context.Context, old []byte, h registry.Head) error {
-	return t.with(func(c *Cache) error { return c.RefreshRecord(ctx, old, h) })
+	return t.with(func(c *Index) error { return c.RefreshRecord(ctx, old, h) })
 }
 
-// Signing is Cache.Signing, opening the file for the call.
+// Signing is Index.Signing, opening the file for the call.
 func (t *Transient) Signing(ctx context.Context, name string, seq uint64) (lifetime, ttl time.Duration, ok bool, err error) {
-	_, err = t.read(func(c *Cache) error { lifetime, ttl, ok, err = c.Signing(ctx, name, seq); return err })
+	_, err = t.read(func(c *Index) error { lifetime, ttl, ok, err = c.Signing(ctx, name, seq); return err })
 	return lifetime, ttl, ok, err
 }
 
-// SetSigning is Cache.SetSigning, opening the file for the call.
+// SetSigning is Index.SetSigning, opening the file for the call.
 func (t *Transient) SetSigning(ctx context.Context, name string, seq uint64, lifetime, ttl time.Duration) error {
-	return t.with(func(c *Cache) error { return c.SetSigning(ctx, name, seq, lifetime, ttl) })
+	return t.with(func(c *Index) error { return c.SetSigning(ctx, name, seq, lifetime, ttl) })
 }

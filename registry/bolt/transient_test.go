@@ -34,7 +34,7 @@ func TestTransientReleasesTheLock(t *testing.T) {
 	got, err := other.Head(ctx, "k51x")
 	other.Close()
 	if err != nil || got.Seq != 1 || !got.Root.Equals(root) {
-		t.Fatalf("Head through a plain Cache = %+v, %v", got, err)
+		t.Fatalf("Head through a plain Index = %+v, %v", got, err)
 	}
 	if err := tc.SwapHead(ctx, 0, h); !errors.Is(err, registry.ErrHeadMoved) {
 		t.Fatalf("stale SwapHead: %v, want ErrHeadMoved", err)

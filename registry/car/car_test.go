@@ -64,7 +64,7 @@ func newFixture(t testing.TB) *fixture {
 	ctx := context.Background()
 	f := &fixture{blocks: registrytest.NewBlocks()}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	reg, err := registry.New(registry.Config{Blocks: f.blocks, Cache: registrytest.NewCache(),
+	reg, err := registry.New(registry.Config{Blocks: f.blocks, Index: registrytest.NewIndex(),
 		Signer: registrytest.Signer{N: regName}, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)

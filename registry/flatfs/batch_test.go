@@ -220,7 +220,7 @@ func TestPublishNeedsCommittedBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	reg, err := registry.New(registry.Config{Blocks: s, Cache: registrytest.NewCache(), Signer: registrytest.Signer{N: "k51test"}})
+	reg, err := registry.New(registry.Config{Blocks: s, Index: registrytest.NewIndex(), Signer: registrytest.Signer{N: "k51test"}})
 	if err != nil {
 		t.Fatal(err)
 	}

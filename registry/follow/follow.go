@@ -17,13 +17,13 @@ import (
 )
 
 // Index is the local index a Follower keeps its state in: heads and
-// floors (registry.Cache) and when each registry's upstreams last gave a
-// valid answer. *bolt.Cache and *bolt.Transient implement it; a Follower
+// floors (registry.Index) and when each registry's upstreams last gave a
+// valid answer. *bolt.Index and *bolt.Transient implement it; a Follower
 // that waits on the network should get a *bolt.Transient, so that the
 // index's file lock is held for one operation at a time, never across a
 // request.
 type Index interface {
-	registry.Cache
+	registry.Index
 	// Checked returns when MarkChecked was last called for name (zero:
 	// never).
 	Checked(ctx context.Context, name string) (time.Time, error)
@@ -102,13 +102,13 @@ func New(cfg Config) (*Follower, error) {
 	}
 	var err error
 	f.fetcher, err = registry.NewFetcher(registry.FetcherConfig{
-		Name: f.name, Blocks: cfg.Blocks, Cache: cfg.Index, Sources: sources, Verifier: Verifier{}, Logger: f.log,
+		Name: f.name, Blocks: cfg.Blocks, Index: cfg.Index, Sources: sources, Verifier: Verifier{}, Logger: f.log,
 		Offline: cfg.Offline,
 	})
 	if err != nil {
 		return nil, err
 	}
-	f.reg, err = registry.New(registry.Config{Name: f.name, Blocks: f.fetcher.Blocks(), Cache: cfg.Index})
+	f.reg, err = registry.New(registry.Config{Name: f.name, Blocks: f.fetcher.Blocks(), Index: cfg.Index})
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func newPub(t testing.TB, ttl time.Duration) *pub {
 	if p.name, err = ipns.ParseRegistryName(k.Name()); err != nil {
 		t.Fatal(err)
 	}
-	if p.reg, err = registry.New(registry.Config{Blocks: p.blocks, Cache: registrytest.NewCache(), Signer: p.signer}); err != nil {
+	if p.reg, err = registry.New(registry.Config{Blocks: p.blocks, Index: registrytest.NewIndex(), Signer: p.signer}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.reg.Init(t.Context()); err != nil {

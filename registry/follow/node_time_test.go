@@ -104,7 +104,7 @@ func ownPub(t *testing.T, lifetime, ttl time.Duration) (*pub, *ipns.Key, *follow
 	if p.name, err = ipns.ParseRegistryName(k.Name()); err != nil {
 		t.Fatal(err)
 	}
-	if p.reg, err = registry.New(registry.Config{Blocks: blocks, Cache: index, Signer: p.signer}); err != nil {
+	if p.reg, err = registry.New(registry.Config{Blocks: blocks, Index: index, Signer: p.signer}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.reg.Init(t.Context()); err != nil {

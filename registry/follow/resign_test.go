@@ -29,7 +29,7 @@ func TestResign(t *testing.T) {
 	blocks := registrytest.NewBlocks()
 	index := bolt.NewTransient(filepath.Join(t.TempDir(), "index.db"), nil)
 	signer := &ipns.Signer{Key: k, Lifetime: time.Hour, TTL: 7 * time.Second, Now: now}
-	reg, err := registry.New(registry.Config{Blocks: blocks, Cache: index, Signer: signer, Now: now})
+	reg, err := registry.New(registry.Config{Blocks: blocks, Index: index, Signer: signer, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
-// svcCache is the read-only registry.Cache behind /svc/: heads come from
+// svcCache is the read-only registry.Index behind /svc/: heads come from
 // heads.lookup (verified, end of life not enforced; see the package
 // documentation) and resolutions are kept in memory for the current root.
 type svcCache struct {
@@ -22,9 +22,9 @@ type svcCache struct {
 	res  map[string]registry.Resolution
 }
 
-var _ registry.Cache = (*svcCache)(nil)
+var _ registry.Index = (*svcCache)(nil)
 
-// Head implements registry.Cache.
+// Head implements registry.Index.
 func (c *svcCache) Head(ctx context.Context, name string) (registry.Head, error) {
 	canon, err := ipns.ParseName(name)
 	if err != nil {
@@ -37,12 +37,12 @@ func (c *svcCache) Head(ctx context.Context, name string) (registry.Head, error)
 	return vh.Head, nil
 }
 
-// SwapHead implements registry.Cache; the gateway never moves heads this way.
+// SwapHead implements registry.Index; the gateway never moves heads this way.
 func (c *svcCache) SwapHead(context.Context, uint64, registry.Head) error {
 	return fmt.Errorf("swap head: %w", ErrReadOnly)
 }
 
-// Floor implements registry.Cache with the sequence of the head.
+// Floor implements registry.Index with the sequence of the head.
 func (c *svcCache) Floor(ctx context.Context, name string) (uint64, error) {
 	h, err := c.Head(ctx, name)
 	if err != nil {
@@ -51,7 +51,7 @@ func (c *svcCache) Floor(ctx context.Context, name string) (uint64, error) {
 	return h.Seq, nil
 }
 
-// Resolution implements registry.Cache.
+// Resolution implements registry.Index.
 func (c *svcCache) Resolution(_ context.Context, _ string, root cid.Cid, query string) (registry.Resolution, bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -62,7 +62,7 @@ func (c *svcCache) Resolution(_ context.Context, _ string, root cid.Cid, query s
 	return r, ok, nil
 }
 
-// PutResolution implements registry.Cache. Answers for a new root replace
+// PutResolution implements registry.Index. Answers for a new root replace
 // those of the old one.
 func (c *svcCache) PutResolution(_ context.Context, _ string, root cid.Cid, query string, r registry.Resolution) error {
 	c.mu.Lock()

@@ -163,7 +163,7 @@
 // PUT /routing/v1/ipns/<name> stores a record only if the index already
 // has a head for <name> (this home's own registry or one it follows), the
 // record verifies, its sequence is above the registry's rollback floor
-// (registry.Cache.SwapHead), and its manifest root block is already in the
+// (registry.Index.SwapHead), and its manifest root block is already in the
 // block store and is that registry's state at that sequence. Record-only
 // heads are refused with 422: a head always points at blocks this home
 // has, so svcreg resolve, ls and this gateway keep working; push the blocks

@@ -76,7 +76,7 @@ func (h *home) update(t *testing.T, key *ipns.Key, fn func(*registry.Registry)) 
 		t.Fatal(err)
 	}
 	defer c.Close()
-	reg, err := registry.New(registry.Config{Blocks: h.store, Cache: c, Signer: h.signer(key, 0), Now: func() time.Time { return h.now }})
+	reg, err := registry.New(registry.Config{Blocks: h.store, Index: c, Signer: h.signer(key, 0), Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func (h *home) detachedState(t *testing.T, key *ipns.Key, p registry.Publication
 	if err != nil {
 		t.Fatal(err)
 	}
-	mem := registrytest.NewCache()
+	mem := registrytest.NewIndex()
 	if err := mem.SwapHead(context.Background(), 0, cur); err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func (h *home) detachedState(t *testing.T, key *ipns.Key, p registry.Publication
 	if !blocks {
 		bs = overlay{base: h.store, mem: registrytest.NewBlocks()}
 	}
-	reg, err := registry.New(registry.Config{Blocks: bs, Cache: mem, Signer: h.signer(key, 0), Now: func() time.Time { return h.now }})
+	reg, err := registry.New(registry.Config{Blocks: bs, Index: mem, Signer: h.signer(key, 0), Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ type cfgT = gateway.Config
 // follow.
 func (h *home) detachedInit(t *testing.T, key *ipns.Key) registry.Head {
 	t.Helper()
-	reg, err := registry.New(registry.Config{Blocks: h.store, Cache: registrytest.NewCache(), Signer: h.signer(key, 0), Now: func() time.Time { return h.now }})
+	reg, err := registry.New(registry.Config{Blocks: h.store, Index: registrytest.NewIndex(), Signer: h.signer(key, 0), Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
 	}

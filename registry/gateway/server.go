@@ -166,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("new gateway: %w", err)
 		}
 		s.registry = name
-		s.reg, err = registry.New(registry.Config{Name: name, Blocks: cfg.Blocks, Cache: &svcCache{heads: s.heads}, Logger: s.log})
+		s.reg, err = registry.New(registry.Config{Name: name, Blocks: cfg.Blocks, Index: &svcCache{heads: s.heads}, Logger: s.log})
 		if err != nil {
 			return nil, fmt.Errorf("new gateway: %w", err)
 		}

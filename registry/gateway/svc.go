@@ -162,6 +162,6 @@ func (s *Server) registryFor(name string) (*registry.Registry, string, error) {
 	if canon == s.registry && s.reg != nil {
 		return s.reg, canon, nil
 	}
-	reg, err := registry.New(registry.Config{Name: canon, Blocks: s.blocks, Cache: &svcCache{heads: s.heads}, Logger: s.log})
+	reg, err := registry.New(registry.Config{Name: canon, Blocks: s.blocks, Index: &svcCache{heads: s.heads}, Logger: s.log})
 	return reg, canon, err
 }

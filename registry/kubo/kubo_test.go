@@ -32,7 +32,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{blocks: registrytest.NewBlocks(), name: key.Name()}
-	f.reg, err = registry.New(registry.Config{Blocks: f.blocks, Cache: registrytest.NewCache(), Signer: ipns.NewSigner(key)})
+	f.reg, err = registry.New(registry.Config{Blocks: f.blocks, Index: registrytest.NewIndex(), Signer: ipns.NewSigner(key)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func mustHome(tb testing.TB, content string) *home {
 		tb.Fatal(err)
 	}
 	defer idx.Close()
-	reg, err := registry.New(registry.Config{Blocks: bs, Cache: idx, Signer: ipns.NewSigner(key)})
+	reg, err := registry.New(registry.Config{Blocks: bs, Index: idx, Signer: ipns.NewSigner(key)})
 	if err != nil {
 		tb.Fatal(err)
 	}

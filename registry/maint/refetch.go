@@ -50,7 +50,7 @@ func refetch(ctx context.Context, opt CheckOptions, regs []*RegistryReport, rep 
 func refetchRegistry(ctx context.Context, opt CheckOptions, r *RegistryReport, srcs []registry.Source, rep *Report) (int, error) {
 	f, err := registry.NewFetcher(registry.FetcherConfig{
 		Name: r.Name, Blocks: opt.Blocks, Sources: srcs, Verifier: liveVerifier{},
-		Cache: bolt.NewTransient(opt.IndexPath, nil), // unused by block reads
+		Index: bolt.NewTransient(opt.IndexPath, nil), // unused by block reads
 	})
 	if err != nil {
 		return 0, err

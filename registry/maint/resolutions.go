@@ -49,7 +49,7 @@ func checkResolutions(ctx context.Context, opt CheckOptions, heads []registry.He
 }
 
 // badResolutions returns what is wrong with the answers cached for hd.
-func badResolutions(ctx context.Context, idx *bolt.Cache, blocks registry.Blocks, hd registry.Head) ([]string, error) {
+func badResolutions(ctx context.Context, idx *bolt.Index, blocks registry.Blocks, hd registry.Head) ([]string, error) {
 	cached, err := idx.Resolutions(ctx, hd.Name)
 	if err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func badResolutions(ctx context.Context, idx *bolt.Cache, blocks registry.Blocks
 	if len(cached) == 0 {
 		return nil, nil
 	}
-	reg, err := registry.New(registry.Config{Name: hd.Name, Blocks: blocks, Cache: fixedHead{hd}})
+	reg, err := registry.New(registry.Config{Name: hd.Name, Blocks: blocks, Index: fixedHead{hd}})
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +96,11 @@ func badResolution(ctx context.Context, reg *registry.Registry, hd registry.Head
 	return "", true
 }
 
-// fixedHead is a registry.Cache that knows one head and caches nothing:
+// fixedHead is a registry.Index that knows one head and caches nothing:
 // Check resolves from the manifest with it.
 type fixedHead struct{ h registry.Head }
 
-var _ registry.Cache = fixedHead{}
+var _ registry.Index = fixedHead{}
 
 func (f fixedHead) Head(_ context.Context, name string) (registry.Head, error) {
 	if name != f.h.Name {

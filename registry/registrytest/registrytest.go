@@ -1,5 +1,5 @@
 // Package registrytest provides in-memory implementations of the registry
-// interfaces for tests: [Blocks], [Cache] and [Signer]. They keep the
+// interfaces for tests: [Blocks], [Index] and [Signer]. They keep the
 // contracts the real adapters keep (hash checks, compare-and-swap, the
 // rollback floor) so registry tests exercise the same rules.
 package registrytest
@@ -17,7 +17,7 @@ import (
 
 var (
 	_ registry.Blocks = (*Blocks)(nil)
-	_ registry.Cache  = (*Cache)(nil)
+	_ registry.Index  = (*Index)(nil)
 	_ registry.Signer = (*Signer)(nil)
 )
 

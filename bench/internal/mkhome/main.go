@@ -97,7 +97,7 @@ func fill(ctx context.Context, home string, sh shapes, chunk int) error {
 		return err
 	}
 	defer cache.Close()
-	reg, err := registry.New(registry.Config{Blocks: bs, Cache: cache, Signer: ipns.NewSigner(key)})
+	reg, err := registry.New(registry.Config{Blocks: bs, Index: cache, Signer: ipns.NewSigner(key)})
 	if err != nil {
 		return err
 	}

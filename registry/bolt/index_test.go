@@ -182,20 +182,20 @@ func TestCorruptValue(t *testing.T) {
 		desc   string
 		bucket []byte
 		nested bool // the key lives in the registry's resolution bucket
-		check  func(c *Cache, root cid.Cid) error
+		check  func(c *Index, root cid.Cid) error
 	}{
-		{"head", bucketHeads, false, func(c *Cache, _ cid.Cid) error {
+		{"head", bucketHeads, false, func(c *Index, _ cid.Cid) error {
 			_, err := c.Head(ctx, name)
 			return err
 		}},
-		{"head on swap", bucketHeads, false, func(c *Cache, _ cid.Cid) error {
+		{"head on swap", bucketHeads, false, func(c *Index, _ cid.Cid) error {
 			return c.SwapHead(ctx, 1, testHead(t, name, 2))
 		}},
-		{"floor", bucketFloors, false, func(c *Cache, _ cid.Cid) error {
+		{"floor", bucketFloors, false, func(c *Index, _ cid.Cid) error {
 			_, err := c.Floor(ctx, name)
 			return err
 		}},
-		{"resolution", bucketResolutions, true, func(c *Cache, root cid.Cid) error {
+		{"resolution", bucketResolutions, true, func(c *Index, root cid.Cid) error {
 			_, _, err := c.Resolution(ctx, name, root, "q")
 			return err
 		}},

@@ -37,9 +37,9 @@ type Options struct {
 	NoSync bool
 }
 
-// Cache is a registry.Cache stored in one bbolt file. It is safe for
+// Index is a registry.Index stored in one bbolt file. It is safe for
 // concurrent use.
-type Cache struct {
+type Index struct {
 	db       *bbolt.DB
 	readOnly bool
 	heads    string // HeadsDir of the file
@@ -48,12 +48,12 @@ type Cache struct {
 	broken   atomic.Bool  // a transaction faulted: bbolt's state is unknown
 }
 
-var _ registry.Cache = (*Cache)(nil)
+var _ registry.Index = (*Index)(nil)
 
 // Open opens or creates (mode 0600) the index file at path and its
 // buckets. It fails with an error wrapping ErrLocked when another process
 // keeps the file locked for longer than opts.Timeout.
-func Open(path string, opts *Options) (*Cache, error) {
+func Open(path string, opts *Options) (*Index, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -80,7 +80,7 @@ func Open(path string, opts *Options) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	c := &Cache{db: db, readOnly: o.ReadOnly, heads: HeadsDir(path), sync: !o.NoSync}
+	c := &Index{db: db, readOnly: o.ReadOnly, heads: HeadsDir(path), sync: !o.NoSync}
 	if err := c.init(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", path, err)
@@ -89,7 +89,7 @@ func Open(path string, opts *Options) (*Cache, error) {
 }
 
 // init creates the buckets (read-write) and checks the layout version.
-func (c *Cache) init() error {
+func (c *Index) init() error {
 	check := func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
@@ -123,7 +123,7 @@ func (c *Cache) init() error {
 }
 
 // Close releases the file and its lock.
-func (c *Cache) Close() error {
+func (c *Index) Close() error {
 	if c.broken.Load() {
 		// A fault may have left bbolt's locks held, and its Close would
 		// wait for them forever; the process is left to release the file.
@@ -137,7 +137,7 @@ func (c *Cache) Close() error {
 
 // Head returns the stored head of name, or an error wrapping
 // registry.ErrNoHead.
-func (c *Cache) Head(ctx context.Context, name string) (registry.Head, error) {
+func (c *Index) Head(ctx context.Context, name string) (registry.Head, error) {
 	if err := ctx.Err(); err != nil {
 		return registry.Head{}, err
 	}
@@ -153,8 +153,8 @@ func (c *Cache) Head(ctx context.Context, name string) (registry.Head, error) {
 	return h, nil
 }
 
-// SwapHead implements registry.Cache.
-func (c *Cache) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) error {
+// SwapHead implements registry.Index.
+func (c *Index) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (c *Cache) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) e
 }
 
 // Floor returns the highest sequence ever accepted for name (0: none).
-func (c *Cache) Floor(ctx context.Context, name string) (uint64, error) {
+func (c *Index) Floor(ctx context.Context, name string) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -235,7 +235,7 @@ func (c *Cache) Floor(ctx context.Context, name string) (uint64, error) {
 // resolved and stored again. One that fails its check is dropped (unless
 // the cache is read-only) and reported as an error wrapping
 // registry.ErrDamagedResolution.
-func (c *Cache) Resolution(ctx context.Context, name string, root cid.Cid, query string) (registry.Resolution, bool, error) {
+func (c *Index) Resolution(ctx context.Context, name string, root cid.Cid, query string) (registry.Resolution, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return registry.Resolution{}, false, err
 	}
@@ -277,7 +277,7 @@ func (c *Cache) Resolution(ctx context.Context, name string, root cid.Cid, query
 
 // dropDamaged deletes the resolution stored under key if it still holds
 // the damaged value v, and returns the error that reports it.
-func (c *Cache) dropDamaged(name string, key []byte, query string, v []byte) error {
+func (c *Index) dropDamaged(name string, key []byte, query string, v []byte) error {
 	damaged := fmt.Errorf("cached answer for %q in %s: %w", query, name, registry.ErrDamagedResolution)
 	if c.readOnly {
 		return damaged
@@ -297,7 +297,7 @@ func (c *Cache) dropDamaged(name string, key []byte, query string, v []byte) err
 
 // PutResolution caches r for query at root. It does nothing when root is
 // not the stored head of name.
-func (c *Cache) PutResolution(ctx context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
+func (c *Index) PutResolution(ctx context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (c *Cache) PutResolution(ctx context.Context, name string, root cid.Cid, qu
 
 // Names returns the names of the registries that have a head stored, in
 // byte order.
-func (c *Cache) Names(ctx context.Context) ([]string, error) {
+func (c *Index) Names(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

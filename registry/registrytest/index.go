@@ -10,8 +10,8 @@ import (
 	"github.com/svcreg/svcreg/registry"
 )
 
-// Cache is an in-memory registry.Cache.
-type Cache struct {
+// Index is an in-memory registry.Index.
+type Index struct {
 	mu     sync.Mutex
 	heads  map[string]registry.Head
 	floors map[string]uint64
@@ -20,13 +20,13 @@ type Cache struct {
 	Hits int
 }
 
-// NewCache returns an empty cache.
-func NewCache() *Cache {
-	return &Cache{heads: map[string]registry.Head{}, floors: map[string]uint64{}, res: map[string]registry.Resolution{}}
+// NewIndex returns an empty cache.
+func NewIndex() *Index {
+	return &Index{heads: map[string]registry.Head{}, floors: map[string]uint64{}, res: map[string]registry.Resolution{}}
 }
 
-// Head implements registry.Cache.
-func (c *Cache) Head(_ context.Context, name string) (registry.Head, error) {
+// Head implements registry.Index.
+func (c *Index) Head(_ context.Context, name string) (registry.Head, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	h, ok := c.heads[name]
@@ -36,8 +36,8 @@ func (c *Cache) Head(_ context.Context, name string) (registry.Head, error) {
 	return h, nil
 }
 
-// SwapHead implements registry.Cache.
-func (c *Cache) SwapHead(_ context.Context, prevSeq uint64, h registry.Head) error {
+// SwapHead implements registry.Index.
+func (c *Index) SwapHead(_ context.Context, prevSeq uint64, h registry.Head) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cur := c.heads[h.Name]; cur.Seq != prevSeq {
@@ -53,15 +53,15 @@ func (c *Cache) SwapHead(_ context.Context, prevSeq uint64, h registry.Head) err
 	return nil
 }
 
-// Floor implements registry.Cache.
-func (c *Cache) Floor(_ context.Context, name string) (uint64, error) {
+// Floor implements registry.Index.
+func (c *Index) Floor(_ context.Context, name string) (uint64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.floors[name], nil
 }
 
-// Resolution implements registry.Cache.
-func (c *Cache) Resolution(_ context.Context, name string, root cid.Cid, query string) (registry.Resolution, bool, error) {
+// Resolution implements registry.Index.
+func (c *Index) Resolution(_ context.Context, name string, root cid.Cid, query string) (registry.Resolution, bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.res[name+"\x00"+root.KeyString()+"\x00"+query]
@@ -71,8 +71,8 @@ func (c *Cache) Resolution(_ context.Context, name string, root cid.Cid, query s
 	return r, ok, nil
 }
 
-// PutResolution implements registry.Cache.
-func (c *Cache) PutResolution(_ context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
+// PutResolution implements registry.Index.
+func (c *Index) PutResolution(_ context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.heads[name].Root.Equals(root) {
@@ -82,10 +82,10 @@ func (c *Cache) PutResolution(_ context.Context, name string, root cid.Cid, quer
 	return nil
 }
 
-var _ registry.RecordRefresher = (*Cache)(nil)
+var _ registry.RecordRefresher = (*Index)(nil)
 
 // RefreshRecord implements registry.RecordRefresher.
-func (c *Cache) RefreshRecord(_ context.Context, old []byte, h registry.Head) error {
+func (c *Index) RefreshRecord(_ context.Context, old []byte, h registry.Head) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cur, ok := c.heads[h.Name]
