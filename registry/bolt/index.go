@@ -103,6 +103,19 @@ func (c *Index) init() error {
 	if c.readOnly {
 		return c.view(check)
 	}
+	// A file a writer has initialised needs no write: opening it runs
+	// no write transaction (which would cost two fdatasyncs).
+	var ready bool
+	err := c.view(func(tx *bbolt.Tx) error {
+		ready = initialised(tx)
+		if !ready {
+			return nil
+		}
+		return check(tx)
+	})
+	if err != nil || ready {
+		return err
+	}
 	return c.update(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{bucketHeads, bucketFloors, bucketResolutions} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -120,6 +133,18 @@ func (c *Index) init() error {
 		}
 		return check(tx)
 	})
+}
+
+// initialised reports whether tx's file has every bucket init creates
+// and a layout version.
+func initialised(tx *bbolt.Tx) bool {
+	for _, name := range [][]byte{bucketHeads, bucketFloors, bucketResolutions} {
+		if tx.Bucket(name) == nil {
+			return false
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	return meta != nil && meta.Get(keyLayout) != nil
 }
 
 // Close releases the file and its lock.
