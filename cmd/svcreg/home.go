@@ -1,55 +1,62 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/flatfs"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // index is the registry index as home uses it: a registry.Index to close.
-// Local work holds one open *bolt.Index; work that waits on the network
-// uses a *bolt.Transient, which holds the file lock only per operation.
 type index interface {
 	registry.Index
 	Close() error
 }
 
 // errNoKey is returned when SVCREG_HOME holds no registry key.
-var errNoKey = errors.New("no registry key")
+var errNoKey = svchome.ErrNoKey
 
-// The layout of SVCREG_HOME.
+// The layout of SVCREG_HOME is registry/home's; these names stay for the
+// files that still name them.
 const (
-	keyFile   = "key"      // ed25519 key, libp2p protobuf, mode 0600
-	blocksDir = "blocks"   // flatfs block store, kubo's layout
-	indexFile = "index.db" // bbolt: heads, floors, resolutions
+	keyFile   = svchome.KeyFile
+	blocksDir = svchome.BlocksDir
+	indexFile = svchome.IndexFile
 )
 
-// home is an opened SVCREG_HOME.
+// lockTimeoutEnv sets how long a command waits for another svcreg
+// process to release the index (a Go duration; default 30s).
+const lockTimeoutEnv = "SVCREG_LOCK_TIMEOUT"
+
+// home is an opened SVCREG_HOME: the CLI's wrapper of registry/home.Home.
+// Its fields (dir, readOnly, blocks, cache, key, reg) stay for the
+// commands that read them.
 type home struct {
+	h        *svchome.Home
 	dir      string
-	readOnly bool // nothing may be written to dir (readOnlyHome)
+	readOnly bool // nothing may be written to dir
 	blocks   *flatfs.Store
 	cache    index
 	key      *ipns.Key
 	reg      *registry.Registry
-	net      *network // set when reading a followed registry (network.go)
-	lease    *flatfs.Lease
+	net      *network       // set when reading a followed registry (network.go)
+	snap     *bolt.Snapshot // the followed registry's index, written back by Close
+	c        *cli.Context   // for the warning of a failed write-back
 }
 
-// openBlocks opens only the block store, for work that needs no index lock
-// (importing a directory before publishing it). Opening the home writes
-// nothing: the home, its block store and its index are created by the
-// first write (flatfs.Open, bolt.Transient), so a command that only reads,
-// or fails before it writes, leaves the home as it was.
+// openBlocks opens the home with its block store, for work that needs no
+// index lock (importing a directory before publishing it). Opening the
+// home writes nothing: the home, its block store and its index are
+// created by the first write, so a command that only reads, or fails
+// before it writes, leaves the home as it was.
 func openBlocks(c *cli.Context) (*home, error) { return openBlocksWith(c, flatfs.Options{}) }
 
 // openBlocksWith is openBlocks with block store options; a read-only home
@@ -59,13 +66,30 @@ func openBlocksWith(c *cli.Context, opts flatfs.Options) (*home, error) {
 	if err != nil {
 		return nil, err
 	}
-	ro := readOnlyHome(dir)
-	opts.KeepCorrupt = opts.KeepCorrupt || ro
-	bs, err := flatfs.Open(filepath.Join(dir, blocksDir), &opts)
+	o, err := homeOptions()
 	if err != nil {
-		return nil, err // names the store
+		return nil, err
 	}
-	return &home{dir: dir, blocks: bs, readOnly: ro}, nil
+	o.KeepCorrupt = opts.KeepCorrupt
+	hm, err := svchome.Open(dir, o)
+	if err != nil {
+		return nil, err
+	}
+	return &home{h: hm, dir: dir, blocks: hm.Blocks(), readOnly: hm.ReadOnly()}, nil
+}
+
+// homeOptions are the options of the environment: SVCREG_READONLY and
+// SVCREG_LOCK_TIMEOUT.
+func homeOptions() (*svchome.Options, error) {
+	o := &svchome.Options{ReadOnly: os.Getenv(readOnlyEnv) == "1"}
+	if s := os.Getenv(lockTimeoutEnv); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return nil, usageErr(fmt.Errorf("%s=%q: not a positive duration", lockTimeoutEnv, s), "write a duration such as "+lockTimeoutEnv+"=5s")
+		}
+		o.LockTimeout = d
+	}
+	return o, nil
 }
 
 // openHome opens the block store, the index and the key, and wires a
@@ -83,7 +107,7 @@ func openHome(c *cli.Context, sign bool) (*home, error) {
 }
 
 func (h *home) open(c *cli.Context, sign bool) error {
-	key, err := loadKey(h.dir)
+	key, err := h.h.Key()
 	if err != nil {
 		return err
 	}
@@ -92,85 +116,46 @@ func (h *home) open(c *cli.Context, sign bool) error {
 		if err := h.requireWritable(); err != nil {
 			return err
 		}
-		if err := h.startLease(); err != nil {
-			return err
-		}
+		h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl"))
+	} else {
+		h.reg, err = h.h.Registry()
 	}
 	if h.cache == nil {
-		if err = h.openIndex(); err != nil {
-			return err
-		}
+		h.cache = h.h.Index()
 	}
-	cfg := registry.Config{Name: key.Name(), Blocks: h.blocks, Index: h.cache}
-	if sign {
-		s := ipns.NewSigner(key)
-		s.Lifetime, s.TTL = c.Duration("lifetime"), c.Duration("ttl")
-		cfg.Signer = s
-	}
-	h.reg, err = registry.New(cfg)
 	return err
 }
 
-// openIndex opens the index and holds it (and its file lock) until Close;
-// in a read-only home, read-only (nothing is cached then). An index that
-// does not exist is not created here: it is opened per operation
-// (bolt.Transient), reads as empty and is created by the first write.
+// openIndex takes the index lock (held until Close) when the index
+// exists; an index that does not is created by the first write.
 func (h *home) openIndex() error {
-	path := filepath.Join(h.dir, indexFile)
-	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
-		h.cache = bolt.NewTransient(path, h.indexOptions())
+	if !h.h.HasIndex() {
+		h.cache = h.h.Index()
 		return nil
 	}
-	c, err := bolt.Open(path, h.indexOptions())
+	ix, err := h.h.Lock()
 	if err != nil {
-		return err // h.cache stays a nil interface, so Close skips it
+		return err
 	}
-	h.cache = c
-	return nil
-}
-
-// indexOptions are the options the index is opened with: read-only in a
-// read-only home.
-func (h *home) indexOptions() *bolt.Options {
-	if h.readOnly {
-		return &bolt.Options{ReadOnly: true}
-	}
+	h.cache = ix
 	return nil
 }
 
 // startLease marks this process as a writer of the block store until
-// Close (flatfs.Lease), so that gc keeps what it writes before its head
-// moves, whatever gc's grace. It does nothing when a lease is held.
-func (h *home) startLease() error {
-	if h.lease != nil {
-		return nil
-	}
-	l, err := h.blocks.Lease()
-	if err != nil {
-		return err
-	}
-	h.lease = l
-	return nil
-}
+// Close (flatfs.Lease).
+func (h *home) startLease() error { return h.h.Lease() }
 
-// Close releases the index lock, the lease and the block store.
+// Close writes back a followed registry's index and releases the index
+// lock, the lease and the block store.
 func (h *home) Close() {
-	defer h.lease.Release() // after the head moved and the index is closed
-	if h.cache != nil {
-		h.cache.Close()
+	if h.snap != nil {
+		if err := h.h.Commit(context.Background(), h.snap); err != nil && h.c != nil {
+			warnf(h.c, "index: %v", err)
+		}
 	}
-	if h.blocks != nil {
-		h.blocks.Close()
-	}
+	h.h.Close()
 }
 
-// loadKey loads the home's registry key; every command reads it here, so
-// one rule (ipns.LoadKey refuses a key file others can read) holds for all.
-// A missing key is errNoKey.
-func loadKey(dir string) (*ipns.Key, error) {
-	key, err := ipns.LoadKey(filepath.Join(dir, keyFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w in %s", errNoKey, dir)
-	}
-	return key, err
-}
+// loadKey loads the home's registry key with the one rule every command
+// applies (registry/home.LoadKey). A missing key is errNoKey.
+func loadKey(dir string) (*ipns.Key, error) { return svchome.LoadKey(dir) }

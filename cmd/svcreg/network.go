@@ -2,12 +2,10 @@ package main
 
 import (
 	"errors"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/target"
@@ -86,16 +84,17 @@ func (h *home) openTarget(c *cli.Context, refresh bool) error {
 }
 
 // follow wires the home to follow t through the library's Follower. A
-// follower waits on gateways between index operations, so the index's
-// file lock is held only for each operation.
+// follower waits on gateways between index operations, so it works on a
+// snapshot of the index (read once, read-only), which Close writes back
+// (one open) when something changed: no lock is held during a request.
 func (h *home) follow(c *cli.Context, t target.Target) error {
-	if h.cache != nil {
-		h.cache.Close()
+	snap, err := h.h.Snapshot(c.Context, t.Name.String())
+	if err != nil {
+		return err
 	}
-	tr := bolt.NewTransient(filepath.Join(h.dir, indexFile), h.indexOptions())
-	h.cache = tr
+	h.cache, h.snap, h.c = snap, snap, c
 	f, err := follow.New(follow.Config{
-		Name: t.Name, Own: t.Own, Blocks: h.blocks, Index: tr,
+		Name: t.Name, Own: t.Own, Blocks: h.blocks, Index: snap,
 		Gateways: t.Gateways, Offline: h.offline(c, t.Gateways), Timeout: c.Duration("timeout"),
 		UserAgent: "svcreg/" + versionString(),
 	})

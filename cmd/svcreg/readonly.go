@@ -1,10 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
-	"golang.org/x/sys/unix"
+	svchome "github.com/svcreg/svcreg/registry/home"
 )
 
 // readOnlyEnv, set to 1, makes svcreg treat SVCREG_HOME as read-only even
@@ -13,17 +12,9 @@ import (
 const readOnlyEnv = "SVCREG_READONLY"
 
 // readOnlyHome reports whether the existing directory dir must be used
-// without writing: readOnlyEnv is 1, or dir is not writable (a read-only
-// mount, such as a CI cache, or no write permission). access(2) reports a
-// read-only file system even to root.
+// without writing: readOnlyEnv is 1, or registry/home finds it read-only.
 func readOnlyHome(dir string) bool {
-	if os.Getenv(readOnlyEnv) == "1" {
-		return true
-	}
-	if _, err := os.Stat(dir); err != nil {
-		return false // it will be created, or the open fails with its own error
-	}
-	return unix.Access(dir, unix.W_OK) != nil
+	return os.Getenv(readOnlyEnv) == "1" || svchome.ReadOnlyDir(dir)
 }
 
 // requireWritable fails for a command that changes the home when the home
@@ -35,7 +26,7 @@ func writableHome(dir string, readOnly bool) error {
 	if !readOnly {
 		return nil
 	}
-	return &cliError{err: fmt.Errorf("home %s is read-only", dir), code: exitInput,
+	return &cliError{err: &svchome.ReadOnlyError{Dir: dir}, code: exitInput,
 		hint: "commands that change a registry need a writable SVCREG_HOME (--home DIR); reading works from a read-only one" + readOnlyEnvHint()}
 }
 

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/dnslink"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/target"
 )
@@ -63,15 +62,16 @@ func resolveTarget(c *cli.Context, dir, flag, spec string, gateways []string) (t
 // heldRegistries returns the registries whose heads the index of dir holds
 // (none when there is no index).
 func heldRegistries(ctx context.Context, dir string) ([]string, error) {
-	if _, err := os.Stat(filepath.Join(dir, indexFile)); err != nil {
-		return nil, nil
-	}
-	ix, err := bolt.Open(filepath.Join(dir, indexFile), &bolt.Options{ReadOnly: true})
+	o, err := homeOptions()
 	if err != nil {
 		return nil, err
 	}
-	defer ix.Close()
-	return ix.Names(ctx)
+	hm, err := svchome.Open(dir, o)
+	if err != nil {
+		return nil, err
+	}
+	defer hm.Close()
+	return hm.Names(ctx)
 }
 
 // targetErr gives a resolver's error its exit code and hint; flag names

@@ -82,6 +82,10 @@ func Open(dir string, opts *Options) (*Home, error) {
 	return h, nil
 }
 
+// ReadOnlyDir reports whether the existing directory dir may not be
+// written (a read-only mount, or no write permission), as Open decides.
+func ReadOnlyDir(dir string) bool { return !writable(dir) }
+
 // writable reports whether an existing dir may be written: access(2)
 // reports a read-only file system even to root. A dir that does not
 // exist yet is writable (it will be created, or creating it fails).
