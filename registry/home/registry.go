@@ -56,11 +56,11 @@ func (h *Home) Publish(ctx context.Context, service manifest.Name, version manif
 	if err != nil {
 		return registry.Head{}, registry.Publication{}, err
 	}
-	res, err := unixfs.Import(ctx, h.blocks.Blockstore(), dir, unixfs.Options{SafeSymlinks: true, Homes: []string{h.dir}})
+	res, err := unixfs.Import(ctx, h.blocks.Blockstore(), dir, unixfs.Options{Profile: unixfs.ProfileV1, SafeSymlinks: true, Homes: []string{h.dir}})
 	if err != nil {
 		return registry.Head{}, registry.Publication{}, fmt.Errorf("publish %s@%s: %w", service, version, err)
 	}
-	p := registry.Publication{Service: service, Version: version, Content: res.Root, Size: res.Size}
+	p := registry.Publication{Service: service, Version: version, Content: res.Root, Size: res.Size, Profile: unixfs.ProfileV1}
 	head, _, err := reg.Publish(ctx, p)
 	return head, p, err
 }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// traced runs the built svcreg under strace and returns the trace of the
+// system calls given (strace -e trace=…).
+func traced(t *testing.T, strace, bin, home, calls string, args ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(strace, append([]string{"-f", "-qq", "-e", "trace=" + calls, "-o", out, bin}, args...)...)
+	cmd.Env = append(os.Environ(), "SVCREG_HOME="+home)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("svcreg %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// buildSvcreg builds the program users run (as TestWarmBinaryInitOrder).
+func buildSvcreg(t *testing.T) (strace, bin string) {
+	t.Helper()
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed (.ci/deps installs it): the fsync and open counts are not checked")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build svcreg with")
+	}
+	bin = filepath.Join(t.TempDir(), "svcreg")
+	if out, err := exec.Command(goCmd, "build", "-trimpath", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return strace, bin
+}
+
+var syncCall = regexp.MustCompile(`(?m)\b(fsync|fdatasync|sync_file_range)\(`)
+
+// TestReadsDoNotSync: commands that only read open the index read-only
+// and write nothing, so they never wait for the disk (issue 19: `ls` paid
+// two fdatasyncs, a resolve four).
+func TestReadsDoNotSync(t *testing.T) {
+	strace, bin := buildSvcreg(t)
+	home, _ := publisher(t)
+	mustSvcreg(t, home, "resolve", "tts") // caches the answer: one write
+	mustSvcreg(t, home, "resolve", "tts@^1.0")
+	for _, args := range [][]string{
+		{"resolve", "tts"}, // the warm path
+		{"resolve", "tts", "--json"},
+		{"resolve", "tts@^1.0"},
+		{"ls"},
+		{"ls", "tts"},
+		{"info", "tts"},
+		{"log"},
+		{"url", "tts"},
+		{"name"},
+	} {
+		tr := traced(t, strace, bin, home, "fsync,fdatasync,sync_file_range", args...)
+		if n := len(syncCall.FindAllString(tr, -1)); n != 0 {
+			t.Errorf("svcreg %s: %d sync calls, want 0:\n%s", strings.Join(args, " "), n, tr)
+		}
+	}
+}
+
+var indexOpen = regexp.MustCompile(`(?m)^.*open(at)?\(.*index\.db".*= [0-9]+$`)
+
+// TestFollowOpensIndexOnce: a followed resolve reads the index once and
+// writes what it verified back once; a warm one (within the TTL) only
+// reads it, and syncs nothing. Opens that fail (a file not there yet)
+// are not counted. Each bbolt open of the file is two
+// openat calls: the check of its meta pages, and bbolt's own.
+func TestFollowOpensIndexOnce(t *testing.T) {
+	strace, bin := buildSvcreg(t)
+	pub, name := publisher(t)
+	gw := newGateway(t, pub)
+	home := filepath.Join(t.TempDir(), "follower")
+	args := []string{"resolve", "tts", "--registry", name, "--gateway", gw.URL}
+
+	tr := traced(t, strace, bin, home, "openat,open", append(args, "--refresh")...)
+	if n := len(indexOpen.FindAllString(tr, -1)); n > 2 {
+		t.Errorf("first followed resolve: %d opens of index.db, want at most 2 (one bbolt open to write):\n%s", n, strings.Join(indexOpen.FindAllString(tr, -1), "\n"))
+	}
+	tr = traced(t, strace, bin, home, "openat,open", append(args, "--refresh")...)
+	if n := len(indexOpen.FindAllString(tr, -1)); n > 4 {
+		t.Errorf("followed resolve --refresh: %d opens of index.db, want at most 4 (read once, write once):\n%s", n, strings.Join(indexOpen.FindAllString(tr, -1), "\n"))
+	}
+	tr = traced(t, strace, bin, home, "openat,open,fsync,fdatasync,sync_file_range", args...)
+	if n := len(indexOpen.FindAllString(tr, -1)); n > 2 {
+		t.Errorf("warm followed resolve: %d opens of index.db, want at most 2 (one read-only bbolt open):\n%s", n, strings.Join(indexOpen.FindAllString(tr, -1), "\n"))
+	}
+	if n := len(syncCall.FindAllString(tr, -1)); n != 0 {
+		t.Errorf("warm followed resolve: %d sync calls, want 0", n)
+	}
+}
