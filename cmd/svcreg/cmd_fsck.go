@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 
 	"github.com/urfave/cli/v2"
@@ -78,7 +77,7 @@ func runFsck(c *cli.Context) error {
 		}
 	}
 	rep, err := maint.Check(c.Context, maint.CheckOptions{
-		Blocks: h.blocks, IndexPath: filepath.Join(h.dir, indexFile), Own: own,
+		Blocks: h.blocks, IndexPath: h.h.IndexPath(), Own: own,
 		Repair: c.Bool("repair"), Sources: fsckSources(c, h.dir),
 	})
 	if err != nil {

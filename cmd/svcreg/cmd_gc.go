@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -77,7 +76,7 @@ func runGC(c *cli.Context) error {
 		return err
 	}
 	out, err := maint.GC(c.Context, maint.GCOptions{
-		Blocks: h.blocks, IndexPath: filepath.Join(h.dir, indexFile), RecordsDir: filepath.Join(h.dir, recordsDir),
+		Blocks: h.blocks, IndexPath: h.h.IndexPath(), RecordsDir: h.h.RecordsDir(),
 		DryRun: c.Bool("dry-run"), KeepHistory: c.Int("keep-history"), Grace: c.Duration("grace"), Keep: keep,
 	})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -67,7 +66,7 @@ func runInit(c *cli.Context) error {
 	if err := os.MkdirAll(h.dir, 0o700); err != nil {
 		return fmt.Errorf("create home %s: %w", h.dir, err)
 	}
-	created, err := ensureKey(filepath.Join(h.dir, keyFile))
+	created, err := ensureKey(h.h.KeyPath())
 	if err != nil {
 		return err
 	}
@@ -138,11 +137,11 @@ func (h *home) refuseFork(c *cli.Context) error {
 // or deleted, or not yet imported; a new key would silently start a
 // second registry beside it.
 func (h *home) refuseLostKey(c *cli.Context) error {
-	keyPath := filepath.Join(h.dir, keyFile)
+	keyPath := h.h.KeyPath()
 	if _, err := os.Lstat(keyPath); !errors.Is(err, fs.ErrNotExist) {
 		return nil // a key (or an error that ensureKey reports)
 	}
-	if _, err := os.Stat(filepath.Join(h.dir, indexFile)); err != nil {
+	if !h.h.HasIndex() {
 		return nil // no index: a new home
 	}
 	if err := h.openIndex(); err != nil {

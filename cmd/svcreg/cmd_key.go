@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
@@ -128,7 +128,7 @@ func runKeyImport(c *cli.Context) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	if err := k.Save(filepath.Join(dir, keyFile)); err != nil {
+	if err := k.Save(svchome.Layout(dir).KeyPath()); err != nil {
 		return withHint(err, "this home already has a key; use another --home")
 	}
 	return emit(c, map[string]string{"name": k.Name()},

@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -20,6 +16,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
@@ -113,13 +110,12 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	following := len(c.StringSlice("follow")) > 0 || len(cfg.Follow) > 0
-	for _, p := range []string{indexFile, blocksDir} {
-		if _, err := os.Stat(filepath.Join(dir, p)); errors.Is(err, fs.ErrNotExist) && !following {
-			return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
-		}
+	layout := svchome.Layout(dir)
+	if (!layout.HasIndex() || !layout.HasBlocks()) && !following {
+		return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, indexFile)); err == nil {
-		if err := checkIndex(dir); err != nil { // a damaged index: exit 5 before listening
+	if layout.HasIndex() {
+		if err := checkIndex(layout.IndexPath()); err != nil { // a damaged index: exit 5 before listening
 			return err
 		}
 	}
@@ -173,13 +169,13 @@ func runServe(c *cli.Context) error {
 	}
 	ln = limitConns(ln, conns)
 	defer ln.Close()
-	provider, err := nodeProvider(dir, c.String("public-url"), ln.Addr())
+	provider, err := nodeProvider(layout.NodeKeyPath(), c.String("public-url"), ln.Addr())
 	if err != nil {
 		return err
 	}
 	srv, err := gateway.New(gateway.Config{
-		Blocks: blocks, IndexPath: filepath.Join(dir, indexFile), Registry: name, MaxStale: c.Duration("max-stale"),
-		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), RecordsDir: filepath.Join(dir, recordsDir),
+		Blocks: blocks, IndexPath: layout.IndexPath(), Registry: name, MaxStale: c.Duration("max-stale"),
+		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), RecordsDir: layout.RecordsDir(),
 		Logger: logger, Metrics: metrics, Provider: provider, MaxResponseSize: int64(min(maxResponse, math.MaxInt64)),
 		NodePaths: nodePaths(node, metrics),
 	})

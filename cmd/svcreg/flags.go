@@ -6,13 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
-	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
 
 // commonFlags are accepted by every command, before or after its arguments.
@@ -52,18 +51,17 @@ func withCommon(fs ...cli.Flag) []cli.Flag { return append(commonFlags(), fs...)
 
 // homeDir returns --home, $SVCREG_HOME or ~/.svcreg as an absolute path.
 // A path that exists but is not a directory is an input error (exit 6); a
-// home its group or others may write is refused (ipnsname.CheckHome, the
-// rule the warm path applies too).
+// home its group or others may write is refused (registry/home.Check:
+// ipnsname.CheckHome, the rule the warm path applies too).
 func homeDir(c *cli.Context) (string, error) {
 	dir, err := homeDirPath(c)
 	if err != nil {
 		return "", err
 	}
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() || errors.Is(err, syscall.ENOTDIR) {
+	if err := svchome.Check(dir); errors.Is(err, svchome.ErrNotDir) {
 		return "", &cliError{err: fmt.Errorf("home %s is not a directory", dir), code: exitInput,
 			hint: "point SVCREG_HOME (or --home) at a directory; svcreg creates it when it does not exist"}
-	}
-	if err := ipnsname.CheckHome(dir); err != nil {
+	} else if err != nil {
 		return "", err
 	}
 	return dir, nil

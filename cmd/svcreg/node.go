@@ -21,10 +21,10 @@ import (
 // is not a registry key and signs nothing.
 const nodeKeyFile = "node.key"
 
-// nodeID returns the peer ID of the home's node identity, creating the
-// identity on first use.
-func nodeID(dir string) (peer.ID, error) {
-	path := filepath.Join(dir, nodeKeyFile)
+// nodeID returns the peer ID of the node identity at path (the home's
+// NodeKeyPath), creating the identity on first use.
+func nodeID(path string) (peer.ID, error) {
+	dir := filepath.Dir(path)
 	k, err := ipns.LoadKey(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.MkdirAll(dir, 0o700); err == nil { // a server that only follows may start in a new home
@@ -45,8 +45,8 @@ func nodeID(dir string) (peer.ID, error) {
 
 // nodeProvider returns what the server announces as a provider: its node
 // identity at publicURL, else at the address it listens on.
-func nodeProvider(dir, publicURL string, listen net.Addr) (*gateway.Provider, error) {
-	id, err := nodeID(dir)
+func nodeProvider(keyPath, publicURL string, listen net.Addr) (*gateway.Provider, error) {
+	id, err := nodeID(keyPath)
 	if err != nil {
 		return nil, err
 	}

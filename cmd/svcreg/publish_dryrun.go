@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -61,7 +61,7 @@ func planPublish(c *cli.Context, out *dryRunOut, p registry.Publication) (string
 	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(filepath.Join(dir, keyFile)); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(svchome.Layout(dir).KeyPath()); errors.Is(err, os.ErrNotExist) {
 		return fmt.Sprintf("%s has no registry ('svcreg init' makes one)", dir), nil
 	}
 	h, err := openHome(c, false)

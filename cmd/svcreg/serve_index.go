@@ -2,17 +2,16 @@ package main
 
 import (
 	"errors"
-	"path/filepath"
 
 	"github.com/svcreg/svcreg/registry/bolt"
 )
 
-// checkIndex opens the index of dir read-only and closes it again, so a
+// checkIndex opens the index at path read-only and closes it again, so a
 // long-running command (serve) refuses a damaged index at start instead
 // of failing on every request. A locked index is no error: a writer is
 // at work.
-func checkIndex(dir string) error {
-	c, err := bolt.Open(filepath.Join(dir, indexFile), &bolt.Options{ReadOnly: true, Timeout: -1})
+func checkIndex(path string) error {
+	c, err := bolt.Open(path, &bolt.Options{ReadOnly: true, Timeout: -1})
 	if errors.Is(err, bolt.ErrLocked) {
 		return nil
 	}

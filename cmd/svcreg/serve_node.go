@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -39,7 +38,7 @@ func serveLogger(c *cli.Context) (*slog.Logger, error) {
 // replicas of config.json.
 func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logger) (*follow.Node, error) {
 	node := &follow.Node{Mirror: mirror, Logger: logger}
-	index := bolt.NewTransient(filepath.Join(h.dir, indexFile), nil)
+	index := bolt.NewTransient(h.h.IndexPath(), nil)
 	key, err := loadKey(h.dir)
 	switch {
 	case err == nil:

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/svcreg/svcreg/registry/maint"
@@ -40,7 +39,7 @@ func keepStorage(ctx context.Context, h *home, max int64, log *slog.Logger) {
 // storageGC runs one gc of the home for keepStorage and returns what the
 // store holds after it when that is still above max, else 0.
 func storageGC(ctx context.Context, h *home, used, max int64, log *slog.Logger) int64 {
-	out, err := maint.GC(ctx, maint.GCOptions{Blocks: h.blocks, IndexPath: filepath.Join(h.dir, indexFile), Grace: maint.DefaultGrace})
+	out, err := maint.GC(ctx, maint.GCOptions{Blocks: h.blocks, IndexPath: h.h.IndexPath(), Grace: maint.DefaultGrace})
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Warn("storage: gc failed", "used", used, "storage_max", max, "err", err)

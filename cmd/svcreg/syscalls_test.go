@@ -66,7 +66,9 @@ func TestReadsDoNotSync(t *testing.T) {
 		{"name"},
 	} {
 		tr := traced(t, strace, bin, home, "fsync,fdatasync,sync_file_range", args...)
-		if n := len(syncCall.FindAllString(tr, -1)); n != 0 {
+		n := len(syncCall.FindAllString(tr, -1))
+		t.Logf("svcreg %s: %d sync calls", strings.Join(args, " "), n)
+		if n != 0 {
 			t.Errorf("svcreg %s: %d sync calls, want 0:\n%s", strings.Join(args, " "), n, tr)
 		}
 	}
@@ -87,14 +89,17 @@ func TestFollowOpensIndexOnce(t *testing.T) {
 	args := []string{"resolve", "tts", "--registry", name, "--gateway", gw.URL}
 
 	tr := traced(t, strace, bin, home, "openat,open", append(args, "--refresh")...)
+	t.Logf("first followed resolve: %d opens of index.db", len(indexOpen.FindAllString(tr, -1)))
 	if n := len(indexOpen.FindAllString(tr, -1)); n > 2 {
 		t.Errorf("first followed resolve: %d opens of index.db, want at most 2 (one bbolt open to write):\n%s", n, strings.Join(indexOpen.FindAllString(tr, -1), "\n"))
 	}
-	tr = traced(t, strace, bin, home, "openat,open", append(args, "--refresh")...)
+	tr = traced(t, strace, bin, home, "openat,open,fsync,fdatasync,sync_file_range", append(args, "--refresh")...)
+	t.Logf("followed resolve --refresh: %d opens of index.db, %d sync calls", len(indexOpen.FindAllString(tr, -1)), len(syncCall.FindAllString(tr, -1)))
 	if n := len(indexOpen.FindAllString(tr, -1)); n > 4 {
 		t.Errorf("followed resolve --refresh: %d opens of index.db, want at most 4 (read once, write once):\n%s", n, strings.Join(indexOpen.FindAllString(tr, -1), "\n"))
 	}
 	tr = traced(t, strace, bin, home, "openat,open,fsync,fdatasync,sync_file_range", args...)
+	t.Logf("warm followed resolve: %d opens of index.db, %d sync calls", len(indexOpen.FindAllString(tr, -1)), len(syncCall.FindAllString(tr, -1)))
 	if n := len(indexOpen.FindAllString(tr, -1)); n > 2 {
 		t.Errorf("warm followed resolve: %d opens of index.db, want at most 2 (one read-only bbolt open):\n%s", n, strings.Join(indexOpen.FindAllString(tr, -1), "\n"))
 	}

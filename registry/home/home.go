@@ -42,6 +42,7 @@ type Options struct {
 
 // Home is an opened home. It is safe for concurrent use.
 type Home struct {
+	Layout
 	dir      string
 	opts     Options
 	readOnly bool
@@ -69,7 +70,7 @@ func Check(dir string) error {
 // once, the rest on first use. Opening writes nothing: the home, its
 // block store and its index are created by the first write.
 func Open(dir string, opts *Options) (*Home, error) {
-	h := &Home{dir: dir}
+	h := &Home{Layout: Layout(dir), dir: dir}
 	if opts != nil {
 		h.opts = *opts
 	}
@@ -96,30 +97,40 @@ func writable(dir string) bool {
 	return unix.Access(dir, unix.W_OK) == nil
 }
 
+// Layout is the layout of the home at a directory: where each file is.
+// Home has its methods; a Layout alone opens nothing.
+type Layout string
+
 // Dir returns the home's directory.
-func (h *Home) Dir() string { return h.dir }
+func (l Layout) Dir() string { return string(l) }
 
 // KeyPath returns the path of the registry key file.
-func (h *Home) KeyPath() string { return filepath.Join(h.dir, KeyFile) }
+func (l Layout) KeyPath() string { return filepath.Join(string(l), KeyFile) }
 
 // NodeKeyPath returns the path of the node's identity file.
-func (h *Home) NodeKeyPath() string { return filepath.Join(h.dir, NodeKeyFile) }
+func (l Layout) NodeKeyPath() string { return filepath.Join(string(l), NodeKeyFile) }
 
 // BlocksDir returns the block store's directory.
-func (h *Home) BlocksDir() string { return filepath.Join(h.dir, BlocksDir) }
+func (l Layout) BlocksDir() string { return filepath.Join(string(l), BlocksDir) }
 
 // IndexPath returns the path of the index file.
-func (h *Home) IndexPath() string { return filepath.Join(h.dir, IndexFile) }
+func (l Layout) IndexPath() string { return filepath.Join(string(l), IndexFile) }
 
 // RecordsDir returns the directory of records of names not followed.
-func (h *Home) RecordsDir() string { return filepath.Join(h.dir, RecordsDir) }
+func (l Layout) RecordsDir() string { return filepath.Join(string(l), RecordsDir) }
 
 // ConfigPath returns the path of the config file.
-func (h *Home) ConfigPath() string { return filepath.Join(h.dir, ConfigFile) }
+func (l Layout) ConfigPath() string { return filepath.Join(string(l), ConfigFile) }
 
 // HasIndex reports whether the index file exists.
-func (h *Home) HasIndex() bool {
-	_, err := os.Lstat(h.IndexPath())
+func (l Layout) HasIndex() bool {
+	_, err := os.Lstat(l.IndexPath())
+	return err == nil
+}
+
+// HasBlocks reports whether the block store's directory exists.
+func (l Layout) HasBlocks() bool {
+	_, err := os.Stat(l.BlocksDir())
 	return err == nil
 }
 
