@@ -46,14 +46,19 @@ func buildSvcreg(t *testing.T) (strace, bin string) {
 
 var syncCall = regexp.MustCompile(`(?m)\b(fsync|fdatasync|sync_file_range)\(`)
 
-// TestReadsDoNotSync: commands that only read open the index read-only
+// TestReadsDoNotSync: commands that only read (check included) open the index read-only
 // and write nothing, so they never wait for the disk (issue 19: `ls` paid
 // two fdatasyncs, a resolve four).
 func TestReadsDoNotSync(t *testing.T) {
 	strace, bin := buildSvcreg(t)
-	home, _ := publisher(t)
+	home, name := publisher(t)
 	mustSvcreg(t, home, "resolve", "tts") // caches the answer: one write
 	mustSvcreg(t, home, "resolve", "tts@^1.0")
+	project := filepath.Join(t.TempDir(), "svcreg.json")
+	if err := os.WriteFile(project, []byte(`{"registry": "`+name+`", "services": {"tts": "^1.0.0"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustSvcreg(t, home, "lock", "--project", project)
 	for _, args := range [][]string{
 		{"resolve", "tts"}, // the warm path
 		{"resolve", "tts", "--json"},
@@ -64,6 +69,8 @@ func TestReadsDoNotSync(t *testing.T) {
 		{"log"},
 		{"url", "tts"},
 		{"name"},
+		{"check", "--project", project},
+		{"check", "--project", project, "--content"},
 	} {
 		tr := traced(t, strace, bin, home, "fsync,fdatasync,sync_file_range", args...)
 		n := len(syncCall.FindAllString(tr, -1))
