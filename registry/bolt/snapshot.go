@@ -51,11 +51,19 @@ var _ registry.RecordRefresher = (*Snapshot)(nil)
 
 // LoadSnapshot reads what the index file at path holds for the registry
 // name, opening the file once, read-only (opts.ReadOnly is implied). A
-// missing file is an empty index (unless it was lost: CheckLost).
+// missing or empty file is an empty index (unless it was lost: CheckLost).
 func LoadSnapshot(ctx context.Context, path, name string, opts *Options) (*Snapshot, error) {
 	s := &Snapshot{name: name, res: map[string]registry.Resolution{}, replicas: map[string][]byte{}, newReplicas: map[string]bool{}}
-	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+	switch fi, err := os.Lstat(path); {
+	case errors.Is(err, fs.ErrNotExist):
 		return s, CheckLost(path)
+	case err == nil && fi.Size() == 0:
+		// A file no writer has initialised (a crash in its first write):
+		// empty, unless head files say it held heads (checkFile).
+		if err := checkFileOnce(path); err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	o := Options{}
 	if opts != nil {

@@ -71,8 +71,14 @@ func (x *index) reader() (*bolt.Index, error) {
 		return x.db, nil
 	}
 	path := x.h.IndexPath()
-	if _, err := os.Lstat(path); err != nil {
+	fi, err := os.Lstat(path)
+	if err != nil {
 		return nil, bolt.CheckLost(path)
+	}
+	if fi.Size() == 0 && !x.h.readOnly {
+		// No writer has initialised it (a crash in its first write): a
+		// read-only open cannot, bolt.Open does (or refuses it).
+		return x.writer()
 	}
 	db, err := bolt.Open(path, x.h.options(true))
 	if err != nil {
