@@ -66,7 +66,7 @@ func TestDepsNotRoot(t *testing.T) {
 	if err := exec.Command(setpriv, append(asNobody, "-c", ": >/dev/null")...).Run(); err != nil {
 		t.Skipf("nobody (uid 65534) cannot write /dev/null here, which the script's checks redirect to (%v)", err)
 	}
-	for target, pkg := range map[string]string{"test": "chromium nodejs npm", "demo": "curl"} {
+	for target, pkg := range map[string]string{"test": "chromium nodejs npm strace", "demo": "curl"} {
 		cmd := exec.Command(setpriv, append(asNobody, "../../.ci/deps", target)...)
 		cmd.Env = []string{"PATH=/nonexistent"} // no browser, no node, no curl
 		out, err := cmd.CombinedOutput()
