@@ -161,7 +161,7 @@ func runPublish(c *cli.Context) error {
 func importErr(err error) error {
 	if errors.Is(err, unixfs.ErrUnsafeSymlink) {
 		return &cliError{err: err, code: exitInput,
-			hint: "make the link relative and pointing inside the directory, or remove it (or make it a copy of what it points to)"}
+			hint: "make the link relative and pointing inside the directory, or remove it (or make it a copy of what it points to): svcreg get and install would refuse to write it"}
 	}
 	return err
 }

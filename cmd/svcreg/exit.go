@@ -112,6 +112,7 @@ var errorRules = []rule{
 	{match: as[*maint.ProblemsError](), hintf: hintOf(fsckHint)},
 	{match: as[*maint.IndexError](), hint: "gc never runs on a damaged index: run 'svcreg fsck --repair'"},
 	{match: as[*maint.ReachError](), hint: "gc removes nothing while a reachable block is damaged: run 'svcreg fsck --repair'"},
+	{match: as[*manifest.RegistryError](), hint: "\"registry\" is the registry's IPNS name (k51…), which 'svcreg name' prints"},
 
 	{match: is(context.Canceled), code: exitCanceled},
 	{match: is(registry.ErrLockMismatch), code: exitLockMismatch},
