@@ -16,3 +16,11 @@ var ErrBlockTooLarge = errors.New("block exceeds the maximum block size")
 // ErrCIDMismatch is returned when block bytes do not hash to the CID they
 // were fetched under.
 var ErrCIDMismatch = errors.New("block does not match its cid")
+
+// RegistryError is returned, wrapped, when a project file or a lock names
+// no registry, or one that cannot be an IPNS name (nor, in a project file,
+// a domain). Its message is Err's.
+type RegistryError struct{ Err error }
+
+func (e *RegistryError) Error() string { return e.Err.Error() }
+func (e *RegistryError) Unwrap() error { return e.Err }

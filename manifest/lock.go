@@ -133,18 +133,18 @@ func (e LockEntry) validate(n Name) error {
 
 // checkRegistryName accepts what an IPNS name can look like (k51…, a peer
 // ID, /ipns/k51…): 1 to 256 ASCII letters, digits and slashes. The command
-// line checks the key inside it.
+// line checks the key inside it. Its errors are *RegistryError.
 func checkRegistryName(s string) error {
 	if s == "" {
-		return errors.New(`registry is empty; it is the registry's IPNS name (k51…), which 'svcreg name' prints`)
+		return &RegistryError{errors.New("registry is empty")}
 	}
 	if len(s) > 256 {
-		return fmt.Errorf("registry is %d bytes, longer than an IPNS name", len(s))
+		return &RegistryError{fmt.Errorf("registry is %d bytes, longer than an IPNS name", len(s))}
 	}
 	if i := strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '/')
 	}); i >= 0 {
-		return fmt.Errorf("registry %q is not an IPNS name (character %q at %d)", s, s[i], i)
+		return &RegistryError{fmt.Errorf("registry %q is not an IPNS name (character %q at %d)", s, s[i], i)}
 	}
 	return nil
 }

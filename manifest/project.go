@@ -53,7 +53,7 @@ func DecodeProject(r io.Reader) (*Project, error) {
 			s, err := jr.str(key)
 			if err == nil {
 				if err = checkProjectRegistry(s); err != nil {
-					return jr.fail("%v", err)
+					return &RegistryError{jr.fail("%v", err)}
 				}
 			}
 			p.Registry = s
@@ -68,7 +68,7 @@ func DecodeProject(r io.Reader) (*Project, error) {
 		return nil, err
 	}
 	if err := jr.require("the project file", keys, "registry"); err != nil {
-		return nil, fmt.Errorf("%w (the registry's IPNS name, k51…, which 'svcreg name' prints)", err)
+		return nil, &RegistryError{err}
 	}
 	if err := jr.end(); err != nil {
 		return nil, err

@@ -85,7 +85,7 @@ func TestDecodeProjectErrors(t *testing.T) {
 	}{
 		{"empty", ``, "unexpected end of input"},
 		{"not an object", `"x"`, "must be an object, not a string"},
-		{"no registry", `{"services": {}}`, `missing field "registry" (the registry's IPNS name`},
+		{"no registry", `{"services": {}}`, `missing field "registry"`},
 		{"empty registry", `{"registry": ""}`, "registry is empty"},
 		{"typo", `{"registry": "k51a", "servics": {}}`, `line 1: the project file: unknown field "servics" (known: gateways, registry, services)`},
 		{"case variant", `{"Registry": "k51a"}`, `unknown field "Registry"`},
@@ -117,6 +117,9 @@ func TestDecodeProjectErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want it to contain %q", err, tt.want)
+			}
+			if strings.Contains(tt.name, "registry") && !errors.As(err, new(*manifest.RegistryError)) {
+				t.Errorf("error is not a *RegistryError: %v", err)
 			}
 		})
 	}

@@ -31,7 +31,7 @@ func ParseSpec(s string) (Spec, error) {
 	}
 	rest = strings.TrimSpace(rest)
 	if hasAt && rest == "" {
-		return Spec{}, fmt.Errorf("%w %q: nothing after '@' (try %s@^1.0.0 or %s@latest)", ErrInvalidSpec, s, name, name)
+		return Spec{}, fmt.Errorf("%w %q: nothing after '@'", ErrInvalidSpec, s)
 	}
 	sp := Spec{Name: name, raw: rest}
 	if strings.Contains(rest, "+") {

@@ -73,12 +73,12 @@ func runImport(c *cli.Context) error {
 		if fi, err := f.Stat(); err == nil && fi.IsDir() {
 			return &fs.PathError{Op: "import", Path: file, Err: syscall.EISDIR}
 		} else if err == nil && fi.Mode().IsRegular() {
-			m.setTotal(0, fi.Size())
+			m.SetTotal(0, fi.Size())
 		}
 		r = f
 	}
 	if m != nil {
-		r = countingReader{r, m} // bytes of the file read, blocks as stored
+		r = m.Reader(r) // bytes of the file read, blocks as stored
 	}
 	h, err := openBlocks(c)
 	if err != nil {
@@ -90,10 +90,10 @@ func runImport(c *cli.Context) error {
 	}
 	var blocks func(int, int64)
 	if m != nil {
-		blocks = func(n int, _ int64) { m.setItems(n) }
+		blocks = func(n int, _ int64) { m.SetItems(n) }
 	}
 	contents, err := car.Read(c.Context, r, h.blocks, blocks)
-	m.finish()
+	m.Finish()
 	if err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
 	}

@@ -108,9 +108,9 @@ func runInstall(c *cli.Context) error {
 	for _, e := range l.Services {
 		total += e.Size
 	}
-	m.setTotal(0, int64(total))
-	err = unixfs.ExportAllSizedProgress(c.Context, h.contentBlocks(), dir, trees, sizes, lim, m.filesUpdate())
-	m.finish()
+	m.SetTotal(0, int64(total))
+	err = unixfs.ExportAllSizedProgress(c.Context, h.contentBlocks(), dir, trees, sizes, lim, m.Update())
+	m.Finish()
 	if err != nil {
 		switch {
 		case isAny(err, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):

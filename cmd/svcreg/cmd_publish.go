@@ -125,7 +125,7 @@ func runPublish(c *cli.Context) error {
 	opts.Progress = update
 	opts.PutCopies = true // a batch writes each block to a file at once
 	res, err := unixfs.Import(c.Context, batch.Blockstore(), dir, opts)
-	m.finish()
+	m.Finish()
 	if err == nil {
 		// What consumers will expand, checked before anything is stored.
 		_, err = unixfs.CheckRelease(c.Context, batch.Blockstore(), res.Root, res.Size, lim)
@@ -161,7 +161,7 @@ func runPublish(c *cli.Context) error {
 func importErr(err error) error {
 	if errors.Is(err, unixfs.ErrUnsafeSymlink) {
 		return &cliError{err: err, code: exitInput,
-			hint: "make the link relative and pointing inside the directory, or remove it (or make it a copy of what it points to)"}
+			hint: "make the link relative and pointing inside the directory, or remove it (or make it a copy of what it points to): svcreg get and install would refuse to write it"}
 	}
 	return err
 }

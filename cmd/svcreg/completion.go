@@ -1,6 +1,7 @@
 package main
 
 import (
+	"embed"
 	"fmt"
 	"io"
 	"slices"
@@ -16,52 +17,15 @@ import (
 // empty answer leaves the shell to complete file names.
 const completeCommand = "__complete"
 
-// completionScripts are the scripts `svcreg completion SHELL` prints. Each
-// asks svcreg itself (completeCommand) for the candidates, so they follow
-// the commands of the binary that is installed.
-var completionScripts = map[string]string{
-	"bash": `# bash completion for svcreg: source it, or save it as
-# /etc/bash_completion.d/svcreg (or ~/.local/share/bash-completion/completions/svcreg)
-_svcreg() {
-    local cur="${COMP_WORDS[COMP_CWORD]}"
-    local IFS=$'\n'
-    COMPREPLY=($(svcreg __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null | cut -f1))
-    if [[ ${#COMPREPLY[@]} -eq 0 ]]; then
-        COMPREPLY=($(compgen -f -- "$cur"))
-    fi
-}
-complete -o filenames -F _svcreg svcreg
-`,
-	"zsh": `#compdef svcreg
-# zsh completion for svcreg: save it as _svcreg in a directory of $fpath,
-# or source it after compinit
-_svcreg() {
-    local -a candidates
-    candidates=("${(@f)$(svcreg __complete "${(@)words[2,$CURRENT]}" 2>/dev/null)}")
-    candidates=(${candidates:#})
-    if (( ${#candidates} )); then
-        candidates=("${(@)candidates/$'\t'/:}")   # NAME<tab>TEXT -> NAME:TEXT
-        _describe svcreg candidates
-    else
-        _files
-    fi
-}
-if [[ "${funcstack[1]}" == _svcreg ]]; then
-    _svcreg "$@"
-else
-    compdef _svcreg svcreg
-fi
-`,
-	"fish": `# fish completion for svcreg: save it as ~/.config/fish/completions/svcreg.fish
-function __svcreg_complete
-    set -l words (commandline -opc)
-    set -e words[1]
-    svcreg __complete $words (commandline -ct) 2>/dev/null
-end
-complete -c svcreg -f -a '(__svcreg_complete)'
-complete -c svcreg -n 'not __svcreg_complete | string length -q' -F
-`,
-}
+// completionScripts holds the scripts `svcreg completion SHELL` prints,
+// completionFiles their names. Each asks svcreg itself (completeCommand)
+// for the candidates, so they follow the commands of the binary that is
+// installed.
+//
+//go:embed completion/*
+var completionScripts embed.FS
+
+var completionFiles = map[string]string{"bash": "svcreg.bash", "zsh": "_svcreg", "fish": "svcreg.fish"}
 
 func newCompletionCommand() *cli.Command {
 	return &cli.Command{
@@ -80,11 +44,14 @@ Examples:
 			if err := needArgs(c, 1, 1, "bash, zsh or fish"); err != nil {
 				return err
 			}
-			script, ok := completionScripts[c.Args().First()]
+			file, ok := completionFiles[c.Args().First()]
 			if !ok {
 				return usageErr(fmt.Errorf("completion: unknown shell %q", c.Args().First()), "svcreg completes bash, zsh and fish")
 			}
-			_, err := io.WriteString(c.App.Writer, script)
+			script, err := completionScripts.ReadFile("completion/" + file)
+			if err == nil {
+				_, err = c.App.Writer.Write(script)
+			}
 			return err
 		},
 	}

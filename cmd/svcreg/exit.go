@@ -54,24 +54,12 @@ const (
 // as "class", so that scripts need not match the prose; docs/CLI.md lists
 // them. Every exit code above has one.
 var exitClasses = map[int]string{
-	exitFailure:       "failure",
-	exitUsage:         "usage",
-	exitNotFound:      "not_found",
-	exitConflict:      "conflict",
-	exitIntegrity:     "integrity",
-	exitInput:         "input",
-	exitLocked:        "locked",
-	exitNetwork:       "network",
-	exitLockMissing:   "lock_missing",
-	exitLockStale:     "lock_stale",
-	exitLockMismatch:  "lock_mismatch",
-	exitLockYanked:    "yanked",
-	exitContent:       "content",
-	exitUnverifiable:  "unverifiable",
-	exitVerifyDiffers: "differs",
-	exitUnsafeTree:    "unsafe_tree",
-	exitLockTampered:  "lock_tampered",
-	exitCanceled:      "interrupted",
+	exitFailure: "failure", exitUsage: "usage", exitNotFound: "not_found", exitConflict: "conflict",
+	exitIntegrity: "integrity", exitInput: "input", exitLocked: "locked", exitNetwork: "network",
+	exitLockMissing: "lock_missing", exitLockStale: "lock_stale", exitLockMismatch: "lock_mismatch",
+	exitLockYanked: "yanked", exitContent: "content", exitUnverifiable: "unverifiable",
+	exitVerifyDiffers: "differs", exitUnsafeTree: "unsafe_tree", exitLockTampered: "lock_tampered",
+	exitCanceled: "interrupted",
 }
 
 // exitClass returns the class name of an exit code ("failure" for a code
@@ -83,7 +71,194 @@ func exitClass(code int) string {
 	return exitClasses[exitFailure]
 }
 
-// cliError carries an exit code and a hint to the edge.
+// A rule gives the errors it matches an exit code, a hint, or both. The
+// exit code of an error is that of the first rule in errorRules that
+// matches it and has a code (exitFailure when none does); its hint is
+// likewise that of the first matching rule with a hint. So a rule with
+// only a hint (a wrapper such as *maint.IndexError) leaves the code to
+// what the error wraps, and one with only a code leaves the hint.
+type rule struct {
+	match func(error) bool
+	code  int
+	hint  string
+	hintf func(error) string // a hint built from the error, in place of hint
+}
+
+// is matches any of targets with errors.Is.
+func is(targets ...error) func(error) bool {
+	return func(err error) bool { return isAny(err, targets...) }
+}
+
+// as matches an error of type T with errors.As.
+func as[T error]() func(error) bool {
+	return func(err error) bool { var t T; return errors.As(err, &t) }
+}
+
+// hintOf builds a hint from the error of type T the error holds.
+func hintOf[T error](f func(T) string) func(error) string {
+	return func(err error) string {
+		var t T
+		if !errors.As(err, &t) {
+			return ""
+		}
+		return f(t)
+	}
+}
+
+// errorRules is the one table of exit codes and hints, in the order they
+// are tried. The library's errors carry no CLI words; this table does.
+var errorRules = []rule{
+	// wrappers whose hint says what the command could not do
+	{match: as[*maint.ProblemsError](), hintf: hintOf(fsckHint)},
+	{match: as[*maint.IndexError](), hint: "gc never runs on a damaged index: run 'svcreg fsck --repair'"},
+	{match: as[*maint.ReachError](), hint: "gc removes nothing while a reachable block is damaged: run 'svcreg fsck --repair'"},
+	{match: as[*manifest.RegistryError](), hint: "\"registry\" is the registry's IPNS name (k51…), which 'svcreg name' prints"},
+
+	{match: is(context.Canceled), code: exitCanceled},
+	{match: is(registry.ErrLockMismatch), code: exitLockMismatch},
+	{match: is(registry.ErrUnverifiable), code: exitUnverifiable}, // may wrap a network error too
+	{match: is(manifest.ErrInvalidLock), code: exitLockStale},
+
+	{match: is(registry.ErrNoGateway), code: exitNetwork,
+		hint: "add one with 'svcreg remote add NAME K51… --gateway URL' (the registry's name and a gateway that has it), or pass --gateway URL"},
+	{match: is(registry.ErrOffline), code: exitNetwork, hint: "run without --offline to fetch it from the gateways"},
+	{match: is(registry.ErrUnavailable, registry.ErrUnreachable), code: exitNetwork,
+		hint: "check the gateway or node URL and the network; --timeout sets how long to wait, --offline answers from the cache"},
+
+	{match: is(unixfs.ErrUnsafeTree), code: exitUnsafeTree, hintf: hintOf(unsafeTreeHint)},
+
+	{match: is(manifest.ErrInvalidProject), code: exitUsage},
+	{match: is(errInvalidConfig), code: exitUsage, hint: "fix or remove config.json in SVCREG_HOME; 'svcreg remote add' rewrites it"},
+	{match: is(manifest.ErrInvalidSpec, manifest.ErrInvalidRange), code: exitUsage,
+		hint: "write NAME, NAME@VERSION, NAME@RANGE (^1.2, ~1.2.3, 1.x, '>=1 <2') or NAME@TAG"},
+	{match: is(manifest.ErrInvalidName), code: exitUsage, hint: "names use lowercase a-z 0-9 - . _ and start with a letter, digit or _"},
+	{match: is(manifest.ErrInvalidVersion), code: exitUsage, hint: "versions are SemVer 2.0.0, e.g. 1.0.0 or 1.1.0-beta.1"},
+	{match: is(manifest.ErrInvalidTag), code: exitUsage,
+		hint: "tags follow the name rules and must not read as a version or a range, e.g. beta or stable"},
+	{match: is(unixfs.ErrUnknownProfile), code: exitUsage, hint: "profiles are unixfs-v1-2025 (the default) and unixfs-v0-2015"},
+	{match: is(ipns.ErrInvalidName), code: exitUsage, hint: "a registry name is a k51… IPNS name, as 'svcreg name' prints it"},
+	{match: is(unixfs.ErrInvalidPattern), code: exitUsage, hint: "patterns use gitignore syntax: NAME, /PATH, DIR/, *.log, **/cache, !KEEP"},
+
+	{match: is(registry.ErrNoHead, errNoKey), code: exitNotFound,
+		hint: "run 'svcreg init' to create a registry here, follow one with --registry k51… --gateway URL (or 'svcreg remote add'), or pass --home DIR"},
+	{match: is(registry.ErrServiceNotFound), code: exitNotFound, hint: "run 'svcreg ls' to see the services"},
+	{match: is(manifest.ErrYanked), code: exitNotFound,
+		hint: "a tag never resolves to a yanked version: name the version exactly, or move the tag with 'svcreg tag NAME@VERSION TAG'"},
+	{match: is(manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound), code: exitNotFound,
+		hint: "run 'svcreg ls NAME' to see its versions and tags"},
+	{match: is(registry.ErrRecordNotFound), code: exitNotFound,
+		hint: "check the registry name; a gateway has the record once the registry is pushed to an IPFS node (svcreg push)"},
+	{match: is(errRemoteNotFound, errReplicaNotFound), code: exitNotFound},
+
+	{match: is(manifest.ErrImmutable), code: exitConflict, hint: "a published version never changes: publish a new version instead"},
+	{match: is(ipns.ErrKeyExists, errRemoteExists, errKuboAhead), code: exitConflict},
+
+	{match: is(registry.ErrRollback), code: exitIntegrity,
+		hint: "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"},
+	{match: is(ipns.ErrExpiredRecord), code: exitIntegrity,
+		hint: "the registry's signed record has expired: its publisher signs a new one with any change (and svcreg push); --offline answers from the cache"},
+	{match: is(bolt.ErrCorruptIndex), code: exitIntegrity,
+		hint: "the index (index.db) is damaged or missing: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"},
+	{match: is(unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName), code: exitIntegrity, hint: unsafeContentHint},
+	{match: is(registry.ErrUnsafeContent), hint: unsafeContentHint},
+	{match: is(unixfs.ErrTooLarge), code: exitIntegrity, hint: limitHint},
+	{match: is(registry.ErrBlockNotFound), code: exitIntegrity,
+		hint: "blocks are missing from SVCREG_HOME: 'svcreg fsck' lists them, 'svcreg fsck --repair --gateway URL' fetches them"},
+	{match: is(registry.ErrCorruptBlock), code: exitIntegrity,
+		hint: "the local block store is damaged and no gateway gave a good copy: run 'svcreg fsck --repair' (with --gateway URL to fetch good copies), or restore SVCREG_HOME from a backup"},
+	{match: is(car.ErrInvalidCAR), code: exitIntegrity, hint: "import takes a CAR file written by 'svcreg export' (or 'ipfs dag export')"},
+	{match: is(manifest.ErrInvalidManifest, manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge,
+		ipns.ErrInvalidRecord, unixfs.ErrSizeMismatch, remote.ErrInvalidData, maint.ErrProblems), code: exitIntegrity},
+
+	{match: as[*ipnsname.HomePermissionError](), hintf: hintOf(func(e *ipnsname.HomePermissionError) string {
+		return "whoever may write there can make svcreg's index lie; if only you should, run: chmod go-w " + e.Path
+	})},
+	{match: is(unixfs.ErrNotDirectory), code: exitInput, hint: "publish takes a directory: svcreg publish NAME@VERSION DIR"},
+	{match: is(atomicfile.ErrIsDir), code: exitInput, hint: "name a file to write, not a directory (-o DIR/FILE), or - for standard output"},
+	{match: is(fs.ErrNotExist), code: exitInput, hint: "check the path"},
+	{match: is(syscall.ENOTDIR), code: exitInput, hint: "a file stands where the path needs a directory: check the path"},
+	{match: is(syscall.EISDIR), code: exitInput, hint: "a directory stands where the path needs a file: check the path"},
+	{match: is(fs.ErrPermission), code: exitInput, hint: "check the permissions of the path and the directories above it"},
+	{match: is(unixfs.ErrSpecialFile), code: exitInput},
+
+	{match: is(bolt.ErrLocked), code: exitLocked, hint: "another svcreg process is using this registry; wait for it or check for a stuck process"},
+	{match: is(ipns.ErrInvalidKey),
+		hint: "the home's key file is not a registry key: put it back with 'svcreg key import FILE' (from 'svcreg key export' or a backup)"},
+	{match: as[cli.ExitCoder](), code: exitUsage}, // urfave/cli's own flag and argument errors
+	{match: as[*net.AddrError](), code: exitUsage, hint: "addresses are HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)"},
+	{match: is(syscall.EADDRINUSE), hint: "another program listens on that address: pick another, or port 0 for any free one"},
+	{match: func(err error) bool {
+		return strings.HasPrefix(err.Error(), "flag provided but not defined") || strings.HasPrefix(err.Error(), "invalid value")
+	}, code: exitUsage},
+}
+
+// unsafeContentHint is the hint for a release that holds entries svcreg
+// never writes out.
+const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
+	"its publisher must publish a fixed version"
+
+// fsckHint is the hint of a fsck that left problems.
+func fsckHint(pe *maint.ProblemsError) string {
+	switch {
+	case pe.Unreachable:
+		return "the missing blocks could not be fetched: check the gateways (svcreg remote ls, --gateway URL)"
+	case pe.Repaired:
+		return "what is left could not be repaired here: fetch it with --gateway URL, or restore SVCREG_HOME from a backup"
+	}
+	return "run 'svcreg fsck --repair'"
+}
+
+// unsafeTreeHint says how to publish a directory that holds a svcreg home
+// or key file without them.
+func unsafeTreeHint(ue *unixfs.UnsafeTreeError) string {
+	if len(ue.Entries) == 0 {
+		return ""
+	}
+	p := ue.Entries[0].Path
+	if p == "." {
+		return "this directory is a svcreg home: publish the directory of the service instead"
+	}
+	pattern := "/" + p
+	if ue.Entries[0].Kind != unixfs.UnsafeKey {
+		pattern += "/"
+	}
+	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, pattern, unixfs.IgnoreFile)
+}
+
+// classify returns the exit code errorRules give err.
+func classify(err error) int {
+	for _, r := range errorRules {
+		if r.code != 0 && r.match(err) {
+			return r.code
+		}
+	}
+	return exitFailure
+}
+
+// hintFor returns the hint errorRules give err, or "".
+func hintFor(err error) string {
+	for _, r := range errorRules {
+		if (r.hint != "" || r.hintf != nil) && r.match(err) {
+			if r.hintf != nil {
+				return r.hintf(err)
+			}
+			return r.hint
+		}
+	}
+	return ""
+}
+
+func isAny(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// cliError carries an exit code and a hint to the edge, for a failure
+// that only the command knows how to word.
 type cliError struct {
 	err  error
 	code int
@@ -118,18 +293,6 @@ func withFallbackHint(err error, cmdPath string) error {
 	return &cliError{err: err, code: exitUsage, hint: helpHintFor(cmdPath)}
 }
 
-// errorOut is the JSON a failing command writes on stdout with --json.
-type errorOut struct {
-	Error errorBody `json:"error"`
-}
-
-type errorBody struct {
-	Code    int    `json:"code"`
-	Class   string `json:"class"`
-	Message string `json:"message"`
-	Hint    string `json:"hint"`
-}
-
 // failure is how a command failed, as report prints it.
 type failure struct {
 	code          int
@@ -149,6 +312,16 @@ func explain(err error) failure {
 	return failure{code: code, message: oneLine(err.Error()), hint: oneLine(hint)}
 }
 
+// errorOut is the JSON a failing command writes on stdout with --json.
+type errorOut struct {
+	Error struct {
+		Code    int    `json:"code"`
+		Class   string `json:"class"`
+		Message string `json:"message"`
+		Hint    string `json:"hint"`
+	} `json:"error"`
+}
+
 // report prints err as one "svcreg: error:" line plus an optional
 // "svcreg: hint:" line on stderr and returns the exit code. With asJSON it
 // also writes {"error": {code, class, message, hint}} on stdout, unless the
@@ -163,194 +336,11 @@ func report(stdout, stderr io.Writer, err error, asJSON bool) int {
 		fmt.Fprintf(stderr, "svcreg: hint: %s\n", escapeControls(f.hint))
 	}
 	if cw, ok := stdout.(*countingWriter); asJSON && (!ok || cw.n == 0) {
+		var out errorOut
+		out.Error.Code, out.Error.Class, out.Error.Message, out.Error.Hint = f.code, exitClass(f.code), f.message, f.hint
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(errorOut{errorBody{Code: f.code, Class: exitClass(f.code), Message: f.message, Hint: f.hint}})
+		_ = enc.Encode(out)
 	}
 	return f.code
-}
-
-func classify(err error) int {
-	var ee cli.ExitCoder
-	switch {
-	case errors.Is(err, context.Canceled):
-		return exitCanceled
-	case errors.Is(err, registry.ErrLockMismatch):
-		return exitLockMismatch
-	case errors.Is(err, registry.ErrUnverifiable): // may wrap a network error too
-		return exitUnverifiable
-	case errors.Is(err, manifest.ErrInvalidLock):
-		return exitLockStale
-	case isAny(err, registry.ErrUnavailable, registry.ErrOffline, registry.ErrUnreachable):
-		return exitNetwork
-	case errors.Is(err, unixfs.ErrUnsafeTree):
-		return exitUnsafeTree
-	case isAny(err, manifest.ErrInvalidProject, errInvalidConfig):
-		return exitUsage
-	case isAny(err, manifest.ErrInvalidName, manifest.ErrInvalidVersion, manifest.ErrInvalidRange,
-		manifest.ErrInvalidSpec, manifest.ErrInvalidTag, unixfs.ErrUnknownProfile, ipns.ErrInvalidName,
-		unixfs.ErrInvalidPattern):
-		return exitUsage
-	case isAny(err, registry.ErrNoHead, registry.ErrServiceNotFound, manifest.ErrVersionNotFound,
-		manifest.ErrTagNotFound, manifest.ErrNoMatch, manifest.ErrYanked, errNoKey,
-		registry.ErrRecordNotFound, errRemoteNotFound, errReplicaNotFound):
-		return exitNotFound
-	case isAny(err, manifest.ErrImmutable, ipns.ErrKeyExists, errRemoteExists, errKuboAhead):
-		return exitConflict
-	case isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound, manifest.ErrInvalidManifest,
-		manifest.ErrNotCanonical, manifest.ErrCIDMismatch, manifest.ErrBlockTooLarge, registry.ErrRollback,
-		ipns.ErrInvalidRecord, ipns.ErrExpiredRecord, bolt.ErrCorruptIndex,
-		unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName, unixfs.ErrSizeMismatch, unixfs.ErrTooLarge, car.ErrInvalidCAR,
-		remote.ErrInvalidData, maint.ErrProblems):
-		return exitIntegrity
-	case isAny(err, fs.ErrNotExist, fs.ErrPermission, syscall.ENOTDIR, syscall.EISDIR, unixfs.ErrNotDirectory, unixfs.ErrSpecialFile, atomicfile.ErrIsDir):
-		return exitInput
-	case errors.Is(err, bolt.ErrLocked):
-		return exitLocked
-	case errors.As(err, &ee):
-		return exitUsage // urfave/cli's own flag and argument errors
-	case errors.As(err, new(*net.AddrError)):
-		return exitUsage // an address that does not parse (serve --listen)
-	}
-	if strings.HasPrefix(err.Error(), "flag provided but not defined") || strings.HasPrefix(err.Error(), "invalid value") {
-		return exitUsage
-	}
-	return exitFailure
-}
-
-func hintFor(err error) string {
-	var pe *maint.ProblemsError
-	switch {
-	case errors.As(err, &pe):
-		return fsckHint(pe)
-	case errors.As(err, new(*maint.IndexError)):
-		return "gc never runs on a damaged index: run 'svcreg fsck --repair'"
-	case errors.As(err, new(*maint.ReachError)):
-		return "gc removes nothing while a reachable block is damaged: run 'svcreg fsck --repair'"
-	case errors.Is(err, registry.ErrNoHead), errors.Is(err, errNoKey):
-		return "run 'svcreg init' to create a registry here, follow one with --registry k51… --gateway URL (or 'svcreg remote add'), or pass --home DIR"
-	case errors.Is(err, registry.ErrRollback):
-		return "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"
-	case errors.Is(err, registry.ErrNoGateway):
-		return "add one with 'svcreg remote add NAME K51… --gateway URL' (the registry's name and a gateway that has it), or pass --gateway URL"
-	case errors.Is(err, registry.ErrOffline):
-		return "run without --offline to fetch it from the gateways"
-	case isAny(err, registry.ErrUnavailable, registry.ErrUnreachable):
-		return "check the gateway or node URL and the network; --timeout sets how long to wait, --offline answers from the cache"
-	case errors.Is(err, ipns.ErrExpiredRecord):
-		return "the registry's signed record has expired: its publisher signs a new one with any change (and svcreg push); --offline answers from the cache"
-	case errors.Is(err, registry.ErrRecordNotFound):
-		return "check the registry name; a gateway has the record once the registry is pushed to an IPFS node (svcreg push)"
-	case errors.Is(err, errInvalidConfig):
-		return "fix or remove config.json in SVCREG_HOME; 'svcreg remote add' rewrites it"
-	case errors.Is(err, registry.ErrServiceNotFound):
-		return "run 'svcreg ls' to see the services"
-	case errors.Is(err, manifest.ErrYanked):
-		return "a tag never resolves to a yanked version: name the version exactly, or move the tag with 'svcreg tag NAME@VERSION TAG'"
-	case isAny(err, manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):
-		return "run 'svcreg ls NAME' to see its versions and tags"
-	case errors.Is(err, manifest.ErrImmutable):
-		return "a published version never changes: publish a new version instead"
-	case errors.Is(err, bolt.ErrCorruptIndex):
-		return "the index (index.db) is damaged or missing: run 'svcreg fsck --repair' to rebuild it from the blocks and the signed records kept beside them"
-	case errors.As(err, new(*ipnsname.HomePermissionError)):
-		return homePermissionHint(err)
-	case isAny(err, registry.ErrUnsafeContent, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
-		return unsafeContentHint
-	case errors.Is(err, unixfs.ErrTooLarge):
-		return limitHint
-	case errors.Is(err, registry.ErrBlockNotFound):
-		return "blocks are missing from SVCREG_HOME: 'svcreg fsck' lists them, 'svcreg fsck --repair --gateway URL' fetches them"
-	case errors.Is(err, registry.ErrCorruptBlock):
-		return "the local block store is damaged and no gateway gave a good copy: run 'svcreg fsck --repair' (with --gateway URL to fetch good copies), or restore SVCREG_HOME from a backup"
-	case errors.Is(err, bolt.ErrLocked):
-		return "another svcreg process is using this registry; wait for it or check for a stuck process"
-	case isAny(err, manifest.ErrInvalidSpec, manifest.ErrInvalidRange):
-		return "write NAME, NAME@VERSION, NAME@RANGE (^1.2, ~1.2.3, 1.x, '>=1 <2') or NAME@TAG"
-	case errors.Is(err, manifest.ErrInvalidName):
-		return "names use lowercase a-z 0-9 - . _ and start with a letter, digit or _"
-	case errors.Is(err, manifest.ErrInvalidVersion):
-		return "versions are SemVer 2.0.0, e.g. 1.0.0 or 1.1.0-beta.1"
-	case errors.Is(err, manifest.ErrInvalidTag):
-		return "tags follow the name rules and must not read as a version or a range, e.g. beta or stable"
-	case errors.Is(err, unixfs.ErrUnknownProfile):
-		return "profiles are unixfs-v1-2025 (the default) and unixfs-v0-2015"
-	case errors.Is(err, ipns.ErrInvalidName):
-		return "a registry name is a k51… IPNS name, as 'svcreg name' prints it"
-	case errors.Is(err, unixfs.ErrUnsafeTree):
-		return unsafeTreeHint(err)
-	case errors.Is(err, unixfs.ErrInvalidPattern):
-		return "patterns use gitignore syntax: NAME, /PATH, DIR/, *.log, **/cache, !KEEP"
-	case errors.Is(err, unixfs.ErrNotDirectory):
-		return "publish takes a directory: svcreg publish NAME@VERSION DIR"
-	case errors.Is(err, atomicfile.ErrIsDir):
-		return "name a file to write, not a directory (-o DIR/FILE), or - for standard output"
-	case errors.Is(err, fs.ErrNotExist):
-		return "check the path"
-	case errors.Is(err, syscall.ENOTDIR):
-		return "a file stands where the path needs a directory: check the path"
-	case errors.Is(err, syscall.EISDIR):
-		return "a directory stands where the path needs a file: check the path"
-	case errors.Is(err, fs.ErrPermission):
-		return "check the permissions of the path and the directories above it"
-	case errors.Is(err, car.ErrInvalidCAR):
-		return "import takes a CAR file written by 'svcreg export' (or 'ipfs dag export')"
-	case errors.Is(err, ipns.ErrInvalidKey):
-		return "the home's key file is not a registry key: put it back with 'svcreg key import FILE' (from 'svcreg key export' or a backup)"
-	case errors.As(err, new(*net.AddrError)):
-		return "addresses are HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port)"
-	case errors.Is(err, syscall.EADDRINUSE):
-		return "another program listens on that address: pick another, or port 0 for any free one"
-	}
-	return ""
-}
-
-// unsafeContentHint is the hint for a release that holds entries svcreg
-// never writes out.
-const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
-	"its publisher must publish a fixed version"
-
-// fsckHint is the hint of a fsck that left problems.
-func fsckHint(pe *maint.ProblemsError) string {
-	switch {
-	case pe.Unreachable:
-		return "the missing blocks could not be fetched: check the gateways (svcreg remote ls, --gateway URL)"
-	case pe.Repaired:
-		return "what is left could not be repaired here: fetch it with --gateway URL, or restore SVCREG_HOME from a backup"
-	}
-	return "run 'svcreg fsck --repair'"
-}
-
-// homePermissionHint says how to close a home that others may write.
-func homePermissionHint(err error) string {
-	var pe *ipnsname.HomePermissionError
-	errors.As(err, &pe)
-	return fmt.Sprintf("whoever may write there can make svcreg's index lie; if only you should, run: chmod go-w %s", pe.Path)
-}
-
-func isAny(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
-}
-
-// unsafeTreeHint says how to publish a directory that holds a svcreg home
-// or key file without them.
-func unsafeTreeHint(err error) string {
-	var ue *unixfs.UnsafeTreeError
-	if !errors.As(err, &ue) || len(ue.Entries) == 0 {
-		return ""
-	}
-	p := ue.Entries[0].Path
-	if p == "." {
-		return "this directory is a svcreg home: publish the directory of the service instead"
-	}
-	pattern := "/" + p
-	if ue.Entries[0].Kind != unixfs.UnsafeKey {
-		pattern += "/"
-	}
-	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, pattern, unixfs.IgnoreFile)
 }

@@ -3,11 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/internal/bytesize"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -28,7 +27,7 @@ const limitHint = "the release expands beyond --max-size or --max-files; raise t
 
 // exportLimits returns the limits --max-size and --max-files set.
 func exportLimits(c *cli.Context) (unixfs.Limits, error) {
-	size, err := parseSize(c.String("max-size"))
+	size, err := bytesize.Parse(c.String("max-size"))
 	if err != nil {
 		return unixfs.Limits{}, usageErr(fmt.Errorf("--max-size: %w", err), sizeHint)
 	}
@@ -39,25 +38,5 @@ func exportLimits(c *cli.Context) (unixfs.Limits, error) {
 	return unixfs.Limits{MaxSize: size, MaxFiles: files}, nil
 }
 
-// sizeUnits are the suffixes parseSize accepts.
-var sizeUnits = []struct {
-	suffix string
-	shift  uint
-}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}, {"B", 0}}
-
-// parseSize reads a positive number of bytes, optionally with a binary
-// unit: "1048576", "512MiB", "16GiB".
-func parseSize(s string) (uint64, error) {
-	num, shift := s, uint(0)
-	for _, u := range sizeUnits {
-		if strings.HasSuffix(s, u.suffix) {
-			num, shift = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.shift
-			break
-		}
-	}
-	n, err := strconv.ParseUint(num, 10, 64)
-	if err != nil || n == 0 || n > (1<<64-1)>>shift {
-		return 0, fmt.Errorf("invalid size %q", s)
-	}
-	return n << shift, nil
-}
+// parseSize reads a size flag (bytesize.Parse).
+func parseSize(s string) (uint64, error) { return bytesize.Parse(s) }

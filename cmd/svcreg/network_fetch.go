@@ -87,7 +87,7 @@ func (h *home) contentBlocks() blockstore.Blockstore {
 // files and bytes written against the release's size.
 func writeContent(c *cli.Context, bs blockstore.Blockstore, root cid.Cid, dst string, size uint64, lim unixfs.Limits) error {
 	m := newMeter(c, "writing", "files")
-	m.setTotal(0, int64(size))
-	defer m.finish()
-	return unixfs.ExportSizeProgress(c.Context, bs, root, dst, size, lim, m.filesUpdate())
+	m.SetTotal(0, int64(size))
+	defer m.Finish()
+	return unixfs.ExportSizeProgress(c.Context, bs, root, dst, size, lim, m.Update())
 }

@@ -24,16 +24,6 @@ func emit(c *cli.Context, v any, text func(w io.Writer)) error {
 	return nil
 }
 
-// isTerminal reports whether w is a terminal, for progress output.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 // isTTY reports whether w is a terminal (not just any character device,
 // as /dev/null is): whether a secret written to it would be on screen.
 func isTTY(w io.Writer) bool {

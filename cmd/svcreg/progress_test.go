@@ -146,33 +146,3 @@ func lastLine(t *testing.T, term string) string {
 	line = strings.TrimRight(line, "\r")
 	return line[strings.LastIndex(line, "\r")+1:]
 }
-
-func TestMeterLine(t *testing.T) {
-	var buf bytes.Buffer
-	now := time.Unix(100, 0)
-	m := &meter{w: &buf, verb: "publishing", unit: "files", start: now.Add(-2 * time.Second), now: func() time.Time { return now }}
-	m.setTotal(40, 10<<20)
-	m.set(12, 3<<20)
-	if got, want := buf.String(), "\rpublishing: 12/40 files, 3.0 MiB/10.0 MiB (30%), 1.5 MiB/s\x1b[K"; got != want {
-		t.Fatalf("got %q, want %q", got, want)
-	}
-	m.set(13, 4<<20) // within meterInterval: not drawn
-	if strings.Count(buf.String(), "\r") != 1 {
-		t.Fatalf("drawn twice within %s: %q", meterInterval, buf.String())
-	}
-	buf.Reset()
-	m.finish()
-	if !strings.HasSuffix(buf.String(), "13/40 files, 4.0 MiB/10.0 MiB (40%), 2.0 MiB/s\x1b[K\n") {
-		t.Fatalf("finish: %q", buf.String())
-	}
-
-	buf.Reset()
-	m = &meter{w: &buf, verb: "exporting", unit: "blocks", start: now.Add(-time.Second), now: func() time.Time { return now }}
-	m.set(5, 2048)
-	if got := buf.String(); got != "\rexporting: 5 blocks, 2.0 KiB, 2.0 KiB/s\x1b[K" {
-		t.Fatalf("unknown totals: %q", got)
-	}
-	var nilMeter *meter // what newMeter returns off a terminal: does nothing
-	nilMeter.set(1, 1)
-	nilMeter.finish()
-}

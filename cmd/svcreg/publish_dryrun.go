@@ -35,7 +35,7 @@ func runPublishDryRun(c *cli.Context, name manifest.Name, v manifest.Version, di
 	m, update := importMeter(c, "hashing", dir, opts.Hidden)
 	opts.Progress = update
 	res, err := unixfs.Hash(c.Context, dir, opts)
-	m.finish()
+	m.Finish()
 	if err != nil {
 		return importErr(err)
 	}

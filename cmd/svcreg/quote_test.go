@@ -37,9 +37,6 @@ func TestVerifyQuotesNames(t *testing.T) {
 	if strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, `"evil\u001b]0;pwned\u0007\u001b[2J\u001b[H.txt"`) {
 		t.Fatalf("--json: %s", r.stdout)
 	}
-	if q := quoteName("plain/naïve name.txt"); q != "plain/naïve name.txt" {
-		t.Errorf("a printable name was quoted: %s", q)
-	}
 }
 
 // TestPublishVerboseQuotesNames: the paths publish --verbose lists as left

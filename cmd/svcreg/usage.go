@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/internal/suggest"
 )
 
 // strictUsage makes every usage error of app — unknown command or flag, a
@@ -119,7 +120,7 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 		for _, f := range c.Command.Flags {
 			names = append(names, f.Names()...)
 		}
-		if s := suggest(name, names); s != "" {
+		if s := suggest.Nearest(name, names); s != "" {
 			hint = "did you mean --" + s + "? " + hint
 		}
 	}
@@ -199,7 +200,7 @@ func unknownCommandIn(cmds []*cli.Command, parent, name string) error {
 		}
 	}
 	hint := helpHintFor(parent)
-	if s := suggest(name, names); s != "" {
+	if s := suggest.Nearest(name, names); s != "" {
 		hint = "did you mean " + prefix + s + "? " + hint
 	}
 	return usageErr(fmt.Errorf("unknown command %q", prefix+name), hint)
@@ -214,57 +215,6 @@ func commandNames(cmds []*cli.Command) []string {
 		}
 	}
 	return out
-}
-
-// suggest returns the candidate nearest to s, if it is near enough to be
-// what was meant: at most one edit in four characters (at least one), or
-// s is a prefix of exactly one candidate.
-func suggest(s string, candidates []string) string {
-	best, bestD := "", len(s)/4+1
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD || d == bestD && best == "" {
-			best, bestD = c, d
-		}
-	}
-	if best != "" && best != s {
-		return best
-	}
-	var prefixed []string
-	for _, c := range candidates {
-		if len(s) >= 2 && strings.HasPrefix(c, s) && !slices.Contains(prefixed, c) {
-			prefixed = append(prefixed, c)
-		}
-	}
-	if len(prefixed) == 1 {
-		return prefixed[0]
-	}
-	return ""
-}
-
-// editDistance is the Damerau–Levenshtein distance (optimal string
-// alignment) of a and b, so a swap of two letters counts as one edit.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
 
 // jsonRequested reports whether the command line asks for --json: read

@@ -98,18 +98,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	cmds := []string{"init", "publish", "resolve", "ls", "list", "info", "install", "import", "export", "push"}
-	for in, want := range map[string]string{
-		"publsh": "publish", "pubilsh": "publish", "resolv": "resolve", "isntall": "install",
-		"lsit": "list", "pub": "publish", "xyz": "", "in": "", "exprot": "export",
-	} {
-		if got := suggest(in, cmds); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestExitClasses(t *testing.T) {
 	seen := map[string]int{}
 	for code, class := range exitClasses {
@@ -120,31 +108,6 @@ func TestExitClasses(t *testing.T) {
 	}
 	if exitClass(exitIntegrity) != "integrity" || exitClass(99) != "failure" {
 		t.Fatal("exitClass")
-	}
-}
-
-func TestOneLine(t *testing.T) {
-	const k = "k51qzi5uqu5dktk2ptv6lct3feziwawhsyj0f7upj076d9fosx5violh4p6pus"
-	for _, tc := range []struct{ in, want string }{
-		{
-			"fetch the record of " + k + ": not available from any source: http://127.0.0.1:1: GET http://127.0.0.1:1/ipns/" + k +
-				"?format=ipns-record: source unreachable: connection refused",
-			"fetch the record of " + k + ": not available from any source: http://127.0.0.1:1: source unreachable: connection refused",
-		},
-		{"a\nb\na", "a; b"},
-		{"seq 3 of " + k + " and again " + k, "seq 3 of " + k + " and again k51qzi…4p6pus"},
-		{"GET http://a.example/x: HTTP 500", "GET http://a.example/x: HTTP 500"},
-		{"export bafy to /no/x: stat /no: no such file or directory", "export bafy to /no/x: no such file or directory"},
-		{"export out/x: lstat out/x: not a directory", "export out/x: not a directory"},
-		{"open block store /h/blocks: open /h/blocks/SHARDING: not a directory", "open block store /h/blocks: not a directory"},
-		{"p/adir: read project file: read p/adir: is a directory", "p/adir: read project file: is a directory"},
-		{"fetch x as CAR from g: read CAR: bad header", "fetch x as CAR from g: read CAR: bad header"},
-		{"read CAR header: unexpected EOF", "read CAR header: unexpected EOF"},
-		{"import a: open b: permission denied", "import a: open b: permission denied"},
-	} {
-		if got := oneLine(tc.in); got != tc.want {
-			t.Errorf("oneLine(%q)\n got %q\nwant %q", tc.in, got, tc.want)
-		}
 	}
 }
 

@@ -135,7 +135,7 @@ func checkImportSymlink(root, p, target string) error {
 	}
 	rel = filepath.ToSlash(rel)
 	if why := symlinkProblem(target, strings.Count(rel, "/")); why != "" {
-		return fmt.Errorf("symlink %s -> %q: %w: %s, so svcreg get and install would refuse to write it", rel, target, ErrUnsafeSymlink, why)
+		return fmt.Errorf("symlink %s -> %q: %w: %s", rel, target, ErrUnsafeSymlink, why)
 	}
 	return nil
 }

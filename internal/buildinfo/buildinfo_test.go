@@ -1,11 +1,13 @@
-package main
+package buildinfo_test
 
 import (
 	"runtime/debug"
 	"testing"
+
+	"github.com/svcreg/svcreg/internal/buildinfo"
 )
 
-func TestVersionFrom(t *testing.T) {
+func TestFrom(t *testing.T) {
 	checkout := func(rev, modified string) *debug.BuildInfo {
 		return &debug.BuildInfo{Main: debug.Module{Path: "github.com/svcreg/svcreg", Version: "(devel)"},
 			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: modified}}}
@@ -24,7 +26,7 @@ func TestVersionFrom(t *testing.T) {
 		{"-ldflags wins", "v9.9.9", checkout("0123456789abcdef0123", "true"), "v9.9.9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v := versionFrom(tc.ldflags, tc.bi)
+			v := buildinfo.From(tc.ldflags, tc.bi)
 			if v.Version != tc.want {
 				t.Fatalf("version %q, want %q", v.Version, tc.want)
 			}

@@ -1,13 +1,13 @@
-package main
+package termtext
 
 import "strings"
 
-// oneLine makes an error message one line that says each thing once.
+// OneLine makes an error message one line that says each thing once.
 // Errors wrapped on their way up repeat what the layers below already
 // said: a source names its gateway, the request under it the gateway's
 // URL, and every layer names the registry. (What net/http and the dialer
 // repeat is left out where the HTTP clients make their errors, by
-// internal/neterr.) oneLine drops those repeats:
+// internal/neterr.) OneLine drops those repeats:
 //
 //   - line breaks (errors.Join) become "; ", and identical parts are kept once;
 //   - `GET URL: ` when the URL's origin was named before it;
@@ -17,7 +17,7 @@ import "strings"
 //     above already said which file;
 //   - a long name or CID (40 or more letters and digits) named before is
 //     shortened to its first and last characters.
-func oneLine(msg string) string {
+func OneLine(msg string) string {
 	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", "; ")
 	msg = dropRepeatedRequests(msg)
 	msg = dropRepeatedPathOps(msg)
