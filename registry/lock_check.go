@@ -37,6 +37,9 @@ const (
 	FindingContent FindingKind = "content"
 	// FindingUnverifiable: there is nothing here to check the lock against.
 	FindingUnverifiable FindingKind = "unverifiable"
+	// FindingMissing: the lockfile does not exist. Check never reports it
+	// (it is given a lock); registry/project does.
+	FindingMissing FindingKind = "missing"
 )
 
 // Finding is one thing Check found.
@@ -46,6 +49,10 @@ type Finding struct {
 	Version string        // the locked version, when there is one
 	Warning bool          // reported, but not a failure
 	Message string
+	// Err is the error behind the finding, when there is one: for
+	// FindingContent, the ContentCheck's (errors.Is ErrUnsafeContent,
+	// ErrCorruptBlock, …).
+	Err error
 }
 
 // ContentCheck reads every block of the UnixFS DAG under root from the
@@ -243,7 +250,7 @@ func checkContent(ctx context.Context, l *manifest.Lock, check ContentCheck, rep
 			what = "content is missing"
 		}
 		rep.Findings = append(rep.Findings, Finding{Kind: FindingContent, Service: n, Version: e.Version.String(),
-			Message: fmt.Sprintf("%s@%s: %s: %v", n, e.Version, what, err)})
+			Message: fmt.Sprintf("%s@%s: %s: %v", n, e.Version, what, err), Err: err})
 	}
 	return nil
 }

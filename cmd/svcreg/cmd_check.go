@@ -1,21 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"slices"
-	"strings"
 
-	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/project"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -69,8 +65,20 @@ type checkOut struct {
 	Findings []findingOut `json:"findings"`
 }
 
-// findingMissing is the class of a lockfile that does not exist.
-const findingMissing = "missing"
+// outcomeExit is the exit code of each outcome of a check.
+var outcomeExit = map[project.Outcome]int{
+	project.OK:           exitOK,
+	project.Missing:      exitLockMissing,
+	project.Mismatch:     exitLockMismatch,
+	project.Tampered:     exitLockTampered,
+	project.Content:      exitContent,
+	project.Stale:        exitLockStale,
+	project.Yanked:       exitLockYanked,
+	project.Unverifiable: exitUnverifiable,
+}
+
+// checkExit returns the exit code for a check's findings.
+func checkExit(findings []registry.Finding) int { return outcomeExit[project.Classify(findings)] }
 
 func runCheck(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
@@ -80,24 +88,23 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := checkOut{Lockfile: paths.lock, Registry: p.Registry, Findings: []findingOut{}}
-	l, data, err := readLock(paths.lock)
-	hint := ""
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		out.Findings = append(out.Findings, findingOut{Kind: findingMissing, Severity: "error", Message: paths.lock + " does not exist"})
-	case errors.Is(err, manifest.ErrInvalidLock):
-		out.Findings = append(out.Findings, findingOut{Kind: string(registry.FindingStale), Severity: "error", Message: err.Error()})
-		hint = unreadableLockHint(paths)
-	case err != nil:
+	rep, err := paths.proj.Inspect()
+	if err != nil {
 		return err
-	default:
-		out.Services = len(l.Services)
-		if err := checkLock(c, p, paths.registry, l, data, &out); err != nil {
+	}
+	if rep.Lock != nil {
+		if err := checkLock(c, paths, rep); err != nil {
 			return err
 		}
 	}
-	out.Exit = checkExit(out.Findings)
+	out := checkOut{Lockfile: paths.lock, Registry: p.Registry, Findings: findingsJSON(rep.Findings)}
+	if rep.Lock != nil {
+		out.Services = len(rep.Lock.Services)
+	}
+	if rep.Head.Root.Defined() {
+		out.Root, out.Seq = rep.Head.Root.String(), rep.Head.Seq
+	}
+	out.Exit = outcomeExit[rep.Outcome()]
 	out.OK = out.Exit == exitOK
 	if err := emit(c, out, func(w io.Writer) { printCheck(w, out) }); err != nil {
 		return err
@@ -105,28 +112,23 @@ func runCheck(c *cli.Context) error {
 	if out.OK {
 		return nil
 	}
-	if hint == "" && paths.domain != "" && l != nil && l.Registry != p.Registry {
+	var hint string
+	switch {
+	case errors.Is(rep.LockErr, project.ErrLockUnreadable):
+		hint = unreadableLockHint(paths)
+	case paths.proj.Moved(rep.Lock):
 		hint = fmt.Sprintf("svcreg.json names the registry by %s, whose DNSLink record now gives %s; the lock was made for %s: "+
-			"run 'svcreg lock' only if the move is meant", paths.domain, p.Registry, l.Registry)
+			"run 'svcreg lock' only if the move is meant", paths.proj.Domain, p.Registry, rep.Lock.Registry)
+	default:
+		hint = checkHint(out.Exit, paths, rep.Findings)
 	}
-	if hint == "" {
-		hint = checkHint(out.Exit, paths, out.Findings)
-	}
-	return &cliError{err: fmt.Errorf("check %s: %s", paths.lock, summary(out.Findings)), code: out.Exit, hint: hint}
+	return &cliError{err: fmt.Errorf("check %s: %s", paths.lock, project.Summary(rep.Findings)), code: out.Exit, hint: hint}
 }
 
-// checkLock adds the findings about a lockfile that could be read.
-func checkLock(c *cli.Context, p *manifest.Project, reg ipnsrec.Name, l *manifest.Lock, data []byte, out *checkOut) error {
-	var canon bytes.Buffer
-	if err := manifest.EncodeLock(&canon, l); err != nil {
-		return err
-	}
-	var extra []registry.Finding
-	if !bytes.Equal(canon.Bytes(), data) {
-		extra = append(extra, registry.Finding{Kind: registry.FindingStale,
-			Message: out.Lockfile + " is not in canonical form (edited by hand or by another tool); 'svcreg lock' rewrites it"})
-	}
-	h, notes, err := openProjectRegistry(c, p, reg)
+// checkLock opens the project's registry and checks rep's lock
+// against it.
+func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
+	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry)
 	if err != nil {
 		return err
 	}
@@ -140,15 +142,7 @@ func checkLock(c *cli.Context, p *manifest.Project, reg ipnsrec.Name, l *manifes
 			return unixfs.CheckTree(ctx, h.blocks.Blockstore(), root)
 		}
 	}
-	rep, err := h.reg.Check(c.Context, p, l, opts)
-	if err != nil {
-		return err
-	}
-	if rep.Head.Root.Defined() {
-		out.Root, out.Seq = rep.Head.Root.String(), rep.Head.Seq
-	}
-	out.Findings = append(out.Findings, findingsJSON(slices.Concat(extra, notes, rep.Findings))...)
-	return nil
+	return paths.proj.CheckRegistry(c.Context, rep, h.reg, notes, opts)
 }
 
 func findingsJSON(fs []registry.Finding) []findingOut {
@@ -158,7 +152,11 @@ func findingsJSON(fs []registry.Finding) []findingOut {
 		if f.Warning {
 			sev = "warning"
 		}
-		out = append(out, findingOut{Kind: string(f.Kind), Severity: sev, Service: string(f.Service), Version: f.Version, Message: f.Message})
+		msg := f.Message
+		if errors.Is(f.Err, project.ErrNotCanonical) {
+			msg += "; 'svcreg lock' rewrites it"
+		}
+		out = append(out, findingOut{Kind: string(f.Kind), Severity: sev, Service: string(f.Service), Version: f.Version, Message: msg})
 	}
 	return out
 }
@@ -176,32 +174,6 @@ func printCheck(w io.Writer, out checkOut) {
 	}
 }
 
-// checkExit returns the exit code for a check's findings: 0 when there
-// are only warnings, else the code of the first class found in the order
-// missing, mismatch, tampered, content, stale, yanked, unverifiable: a
-// security problem first, then broken content, then what a developer must
-// redo, and last "could not tell".
-func checkExit(findings []findingOut) int {
-	order := []struct {
-		kind string
-		code int
-	}{
-		{findingMissing, exitLockMissing},
-		{string(registry.FindingMismatch), exitLockMismatch},
-		{string(registry.FindingTampered), exitLockTampered},
-		{string(registry.FindingContent), exitContent},
-		{string(registry.FindingStale), exitLockStale},
-		{string(registry.FindingYanked), exitLockYanked},
-		{string(registry.FindingUnverifiable), exitUnverifiable},
-	}
-	for _, o := range order {
-		if slices.ContainsFunc(findings, func(f findingOut) bool { return f.Kind == o.kind && f.Severity == "error" }) {
-			return o.code
-		}
-	}
-	return exitOK
-}
-
 // services says "1 service" or "N services".
 func services(n int) string {
 	if n == 1 {
@@ -210,29 +182,31 @@ func services(n int) string {
 	return fmt.Sprintf("%d services", n)
 }
 
-// summary counts the failing findings by class.
-func summary(findings []findingOut) string {
-	var kinds []string
-	n := 0
+// findingsErr is the error of a command that stops on the findings of a
+// lock check (what names the command and the lock): each warning is one
+// warning line; a single error finding is the error line itself, several
+// are one line each followed by a summary.
+func findingsErr(c *cli.Context, paths projectPaths, what string, findings []registry.Finding, code int) error {
+	var errs []registry.Finding
 	for _, f := range findings {
-		if f.Severity != "error" {
-			continue
-		}
-		n++
-		if !slices.Contains(kinds, f.Kind) {
-			kinds = append(kinds, f.Kind)
+		if !f.Warning {
+			errs = append(errs, f)
+		} else {
+			fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", oneLine(f.Message))
 		}
 	}
-	noun := "problems"
-	if n == 1 {
-		noun = "problem"
+	if len(errs) == 1 {
+		return &cliError{err: fmt.Errorf("%s: %s: %s", what, errs[0].Kind, errs[0].Message), code: code, hint: checkHint(code, paths, findings)}
 	}
-	return fmt.Sprintf("%d %s (%s)", n, noun, strings.Join(kinds, ", "))
+	for _, f := range errs {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s: %s\n", f.Kind, oneLine(f.Message))
+	}
+	return &cliError{err: fmt.Errorf("%s: %s", what, project.Summary(findings)), code: code, hint: checkHint(code, paths, findings)}
 }
 
 // checkHint is the hint for a failed check or install: the command that
 // fixes what findings report.
-func checkHint(code int, paths projectPaths, findings []findingOut) string {
+func checkHint(code int, paths projectPaths, findings []registry.Finding) string {
 	switch code {
 	case exitLockMissing:
 		return "run '" + paths.cmd("lock") + "' and commit " + paths.lock
@@ -240,16 +214,16 @@ func checkHint(code int, paths projectPaths, findings []findingOut) string {
 		return "run '" + paths.cmd("lock") + "' to bring " + paths.lock + " up to date with " + paths.project + ", and commit it"
 	case exitLockMismatch:
 		fix := "'" + paths.cmd("lock") + "' records the registry's signed state in it"
-		if names := findingServices(findings, string(registry.FindingMismatch)); len(names) > 0 {
-			fix = "'" + paths.cmd("update", names...) + "' re-resolves what disagrees; review the diff"
+		if names := project.Services(findings, registry.FindingMismatch); len(names) > 0 {
+			fix = "'" + paths.cmd("update", nameStrings(names)...) + "' re-resolves what disagrees; review the diff"
 		}
 		return "the lock disagrees with the registry's signed manifest: restore " + paths.lock + " from version control if it was edited, else " + fix
 	case exitLockTampered:
 		return paths.lock + " was edited by hand: restore it from version control, or run '" + paths.cmd("lock") + "' to record the registry's signed state in it"
 	case exitLockYanked:
-		return "run '" + paths.cmd("update", findingServices(findings, string(registry.FindingYanked))...) + "' to move off the yanked versions"
+		return "run '" + paths.cmd("update", nameStrings(project.Services(findings, registry.FindingYanked))...) + "' to move off the yanked versions"
 	case exitContent:
-		if findingsSay(findings, string(registry.FindingContent), "install would refuse it") {
+		if project.Unsafe(findings) {
 			return unsafeContentHint + "; lock another version meanwhile"
 		}
 		return "the release's blocks in SVCREG_HOME are missing or damaged; fetch them again from a gateway (--gateway URL), or run 'svcreg fsck --repair'"
@@ -259,22 +233,11 @@ func checkHint(code int, paths projectPaths, findings []findingOut) string {
 	return ""
 }
 
-// findingsSay reports whether a failing finding of kind says what.
-func findingsSay(findings []findingOut, kind, what string) bool {
-	return slices.ContainsFunc(findings, func(f findingOut) bool {
-		return f.Kind == kind && f.Severity == "error" && strings.Contains(f.Message, what)
-	})
-}
-
-// findingServices returns the services of the failing findings of kind,
-// sorted and each once.
-func findingServices(findings []findingOut, kind string) []string {
-	var names []string
-	for _, f := range findings {
-		if f.Kind == kind && f.Severity == "error" && f.Service != "" && !slices.Contains(names, f.Service) {
-			names = append(names, f.Service)
-		}
+// nameStrings returns names as strings.
+func nameStrings(names []manifest.Name) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
 	}
-	slices.Sort(names)
-	return names
+	return out
 }

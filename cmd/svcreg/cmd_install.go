@@ -73,7 +73,7 @@ func runInstall(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	findings := findingsJSON(append(notes, rep.Findings...))
+	findings := append(notes, rep.Findings...)
 	if code := checkExit(findings); code != exitOK {
 		return findingsErr(c, paths, "install: "+paths.lock, findings, code)
 	}

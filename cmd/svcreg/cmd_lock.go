@@ -1,32 +1,26 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/dnslink"
-	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/project"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/target"
 )
 
 // The files of a consuming project; docs/LOCKFILE.md describes them.
 const (
-	projectFile = "svcreg.json"
-	lockFile    = "svcreg.lock"
+	projectFile = project.FileName
+	lockFile    = project.LockFileName
 )
 
 func newLockCommand() *cli.Command {
@@ -85,15 +79,15 @@ type lockOut struct {
 // runLock is lock and update: it resolves, and writes the lock when it
 // changed or was not in canonical form.
 func runLock(c *cli.Context, opts registry.LockOptions) error {
-	p, paths, err := loadProject(c)
+	_, paths, err := loadProject(c)
 	if err != nil {
 		return err
 	}
-	old, oldBytes, err := readLock(paths.lock)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	old, err := project.ReadLock(paths.lock)
+	if err != nil && !errors.Is(err, project.ErrLockMissing) {
 		return lockErr(err, paths)
 	}
-	h, notes, err := openProjectRegistry(c, p, paths.registry)
+	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry)
 	if err != nil {
 		return err
 	}
@@ -101,24 +95,11 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	for _, n := range notes {
 		warn(c, []string{n.Message})
 	}
-	res, err := h.reg.Lock(c.Context, p, old, opts)
+	res, err := paths.proj.Lock(c.Context, h.reg, old, opts)
 	if err != nil {
 		return lockErr(err, paths)
 	}
-	var buf bytes.Buffer
-	if err := manifest.EncodeLock(&buf, res.Lock); err != nil {
-		return err
-	}
-	written := !bytes.Equal(buf.Bytes(), oldBytes)
-	if written {
-		if err := os.MkdirAll(filepath.Dir(paths.lock), 0o755); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteOutput(paths.lock, 0o644, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-			return err
-		}
-	}
-	out := lockOut{Lockfile: paths.lock, Written: written, Registry: res.Lock.Registry, Root: res.Lock.Root.String(),
+	out := lockOut{Lockfile: paths.lock, Written: res.Written, Registry: res.Lock.Registry, Root: res.Lock.Root.String(),
 		Seq: res.Lock.Seq, Services: len(res.Lock.Services), Changes: []lockChangeOut{}, Warnings: []string{}}
 	for _, f := range append(notes, res.Findings...) {
 		out.Warnings = append(out.Warnings, f.Message)
@@ -132,7 +113,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 			fmt.Fprintln(w, changeText(ch))
 		}
 		state := "is up to date"
-		if written {
+		if res.Written {
 			state = "written"
 		}
 		fmt.Fprintf(w, "%s %s: %s from %s at seq %d\n", paths.lock, state, services(out.Services), out.Registry, out.Seq)
@@ -175,23 +156,12 @@ func warn(c *cli.Context, msgs []string) {
 	}
 }
 
-// projectPaths are where a project's files are.
+// projectPaths is a loaded project with the flags that name its files.
 type projectPaths struct {
-	project, lock string
+	proj          *project.Project
+	project, lock string       // proj.Path and proj.LockPath
 	flags         string       // the --project and --lock flags that name them, for hints
-	domain        string       // the domain svcreg.json names the registry by, if it does
-	registry      ipnsrec.Name // the registry svcreg.json names, resolved once by loadProject
-}
-
-// lockPathFor returns the lock file of the project file p: p with its
-// extension replaced by .lock (svcreg.json: svcreg.lock, web.json:
-// web.lock), so that two projects in one directory keep two locks.
-func lockPathFor(p string) string {
-	base := filepath.Base(p)
-	if ext := filepath.Ext(base); ext != "" && ext != base {
-		base = strings.TrimSuffix(base, ext)
-	}
-	return filepath.Join(filepath.Dir(p), base+".lock")
+	registry      ipnsrec.Name // proj.Registry
 }
 
 // cmd returns the svcreg command line that runs verb on this project.
@@ -203,7 +173,7 @@ func (p projectPaths) cmd(verb string, args ...string) string {
 func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	paths := projectPaths{project: c.String("project"), lock: c.String("lock")}
 	if paths.lock == "" {
-		paths.lock = lockPathFor(paths.project)
+		paths.lock = project.LockPathFor(paths.project)
 	}
 	if c.IsSet("project") && paths.project != projectFile {
 		paths.flags += " --project " + paths.project
@@ -211,43 +181,33 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	if c.IsSet("lock") {
 		paths.flags += " --lock " + paths.lock
 	}
-	if paths.project == paths.lock {
-		return nil, paths, usageErr(fmt.Errorf("the lock file and the project file are both %s", paths.project), "pass --lock FILE")
-	}
-	f, err := os.Open(paths.project)
-	if err != nil {
+	p, err := project.Load(c.Context, paths.project, paths.lock, target.New(target.Config{DNSLink: dnsLinkConfig(c)}))
+	var ne *project.NameError
+	switch {
+	case errors.Is(err, project.ErrSameFile):
+		return nil, paths, usageErr(err, "pass --lock FILE")
+	case errors.Is(err, project.ErrProjectUnreadable):
 		return nil, paths, withHint(err, "create "+projectFile+` with {"registry": "k51…", "services": {"NAME": "^1.0.0"}}, or pass --project FILE`)
+	case errors.As(err, &ne):
+		if err := dnsLinkErr(ne.Err); errors.As(err, new(*cliError)) {
+			return nil, paths, err
+		}
+		return nil, paths, withHint(err, "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
+	case err != nil:
+		return nil, paths, withHint(err, "docs/LOCKFILE.md describes "+projectFile)
 	}
-	defer f.Close()
-	p, err := manifest.DecodeProject(f)
-	if err != nil {
-		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "docs/LOCKFILE.md describes "+projectFile)
-	}
-	if dnslink.IsDomain(p.Registry) {
-		paths.domain = p.Registry
-	}
-	name, err := target.New(target.Config{DNSLink: dnsLinkConfig(c)}).Name(c.Context, p.Registry) // a k51… name, or a domain with DNSLink
-	if err := dnsLinkErr(err); errors.As(err, new(*cliError)) {
-		return nil, paths, err
-	} else if err != nil {
-		return nil, paths, withHint(fmt.Errorf("%s: %w", paths.project, err), "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
-	}
-	p.Registry, paths.registry = name.String(), name
-	return p, paths, nil
+	paths.proj, paths.registry = p, p.Registry
+	return p.Config, paths, nil
 }
 
 // readLock reads and decodes a lockfile, returning its bytes too. A
 // missing file wraps fs.ErrNotExist.
 func readLock(path string) (*manifest.Lock, []byte, error) {
-	data, err := os.ReadFile(path)
+	lf, err := project.ReadLock(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := manifest.DecodeLock(bytes.NewReader(data))
-	if err != nil {
-		return nil, data, fmt.Errorf("%s: %w", path, err)
-	}
-	return l, data, nil
+	return lf.Lock, lf.Data, nil
 }
 
 // unreadableLockHint is the hint for a lockfile that cannot be decoded.
@@ -310,61 +270,10 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name)
 	if err := h.follow(c, target.Target{Name: name, Gateways: gateways, Own: own}); err != nil {
 		return nil, nil, err
 	}
-	notes, err := refreshProject(c, h)
-	if err != nil {
-		return nil, nil, err
-	}
-	more, err := verifyHeadRecord(c, h.cache, p.Registry)
+	notes, err := project.Refresh(c.Context, h.net.follower, h.cache, name, c.Bool("refresh"), time.Now())
 	if err != nil {
 		return nil, nil, err
 	}
 	ok = true
-	return h, append(notes, more...), nil
-}
-
-// refreshProject asks the gateways for a newer state of the project's
-// registry, unless offline, without gateways, or the cached copy is fresh
-// (and --refresh is not set). Unreachable gateways are warnings; a forged
-// or rolled-back record is an error.
-func refreshProject(c *cli.Context, h *home) ([]registry.Finding, error) {
-	var notes []registry.Finding
-	note := func(format string, args ...any) {
-		notes = append(notes, registry.Finding{Kind: registry.FindingUnverifiable, Warning: true, Message: fmt.Sprintf(format, args...)})
-	}
-	s, err := h.net.follower.Sync(c.Context, c.Bool("refresh"))
-	name := h.net.target.Name.String()
-	switch {
-	case err == nil && s.Stale != nil:
-		note("no gateway gave a newer state of %s; using the copy here, seq %d: %v", name, s.Head.Seq, s.Stale)
-	case err == nil:
-		for _, p := range s.Problems { // other gateways gave the answer
-			note("%s", p)
-		}
-	case !s.Cached && isAny(err, registry.ErrOffline, registry.ErrNoHead):
-		// no copy and nothing to ask: the caller reports ErrUnverifiable
-	case isAny(err, registry.ErrUnavailable, registry.ErrRecordNotFound):
-		note("no gateway gave a state of %s: %v", name, err)
-	default:
-		return nil, err
-	}
-	return notes, nil
-}
-
-// verifyHeadRecord checks the signed record of the stored head of name, if
-// there is one: an invalid record is an error, an expired one a warning
-// (the copy is authentic, but newer states may exist).
-func verifyHeadRecord(c *cli.Context, cache registry.Index, name string) ([]registry.Finding, error) {
-	head, err := cache.Head(c.Context, name)
-	if errors.Is(err, registry.ErrNoHead) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
-	}
-	if _, err := ipns.VerifyHead(head, time.Now()); errors.Is(err, ipns.ErrExpiredRecord) {
-		return []registry.Finding{{Kind: registry.FindingUnverifiable, Warning: true,
-			Message: fmt.Sprintf("the copy of %s here (seq %d) has an expired record; newer states may exist: %v", name, head.Seq, err)}}, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("the stored head of %s: %w", name, err)
-	}
-	return nil, nil
+	return h, notes, nil
 }

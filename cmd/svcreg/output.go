@@ -66,28 +66,6 @@ func openSpec(c *cli.Context) (manifest.Spec, *home, error) {
 	return spec, h, nil
 }
 
-// findingsErr is the error of a command that stops on the findings of a
-// lock check (what names the command and the lock): each warning is one
-// warning line; a single error finding is the error line itself, several
-// are one line each followed by a summary.
-func findingsErr(c *cli.Context, paths projectPaths, what string, findings []findingOut, code int) error {
-	var errs []findingOut
-	for _, f := range findings {
-		if f.Severity == "error" {
-			errs = append(errs, f)
-		} else {
-			fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", oneLine(f.Message))
-		}
-	}
-	if len(errs) == 1 {
-		return &cliError{err: fmt.Errorf("%s: %s: %s", what, errs[0].Kind, errs[0].Message), code: code, hint: checkHint(code, paths, findings)}
-	}
-	for _, f := range errs {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s: %s\n", f.Kind, oneLine(f.Message))
-	}
-	return &cliError{err: fmt.Errorf("%s: %s", what, summary(findings)), code: code, hint: checkHint(code, paths, findings)}
-}
-
 // yankOut is a release's yank state as the --json outputs carry it (ls,
 // info; resolve of a yanked version): both keys always present.
 type yankOut struct {

@@ -1,0 +1,88 @@
+package project
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
+)
+
+// LockFile is a lockfile as read from disk.
+type LockFile struct {
+	Path string
+	Lock *manifest.Lock
+	Data []byte // the file's bytes
+}
+
+// ReadLock reads and decodes the lockfile at path. A missing file wraps
+// ErrLockMissing, one that cannot be decoded ErrLockUnreadable (its
+// message names path); other errors are the file system's.
+func ReadLock(path string) (*LockFile, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, inClass(ErrLockMissing, err)
+	} else if err != nil {
+		return nil, err
+	}
+	l, err := manifest.DecodeLock(bytes.NewReader(data))
+	if err != nil {
+		return nil, inClass(ErrLockUnreadable, fmt.Errorf("%s: %w", path, err))
+	}
+	return &LockFile{Path: path, Lock: l, Data: data}, nil
+}
+
+// Canonical reports whether the file's bytes are the canonical encoding
+// of its lock, as Project.Lock writes it.
+func (lf *LockFile) Canonical() (bool, error) {
+	var buf bytes.Buffer
+	if err := manifest.EncodeLock(&buf, lf.Lock); err != nil {
+		return false, err
+	}
+	return bytes.Equal(buf.Bytes(), lf.Data), nil
+}
+
+// LockResult is the outcome of Project.Lock.
+type LockResult struct {
+	registry.LockResult
+	Written bool // the lockfile was written: its bytes changed
+}
+
+// Lock resolves the project at reg (registry.Registry.Lock, with old's
+// lock when old is not nil) and writes the lockfile in canonical form
+// when its bytes differ from old's, creating its directory if need be.
+// When nothing changes the file is left as it is, byte for byte.
+func (p *Project) Lock(ctx context.Context, reg *registry.Registry, old *LockFile, opts registry.LockOptions) (LockResult, error) {
+	var prev *manifest.Lock
+	var prevData []byte
+	if old != nil {
+		prev, prevData = old.Lock, old.Data
+	}
+	res, err := reg.Lock(ctx, p.Config, prev, opts)
+	if err != nil {
+		return LockResult{}, err
+	}
+	var buf bytes.Buffer
+	if err := manifest.EncodeLock(&buf, res.Lock); err != nil {
+		return LockResult{}, err
+	}
+	out := LockResult{LockResult: res, Written: !bytes.Equal(buf.Bytes(), prevData)}
+	if !out.Written {
+		return out, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p.LockPath), 0o755); err != nil {
+		return LockResult{}, err
+	}
+	err = atomicfile.WriteOutput(p.LockPath, 0o644, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+	if err != nil {
+		return LockResult{}, err
+	}
+	return out, nil
+}
