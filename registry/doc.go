@@ -27,6 +27,17 @@
 // A fetched DAG-CBOR block must decode as a registry block before it is
 // stored ([CheckFetched]).
 //
+// # One history
+//
+// A registry's states form one signed history, so Init must not start a
+// second one at seq 1. [Registry.CheckFork] refuses a key whose
+// registry has no head here (a *[ForkError] saying what the home knows of
+// its history: the floor, stored states, remotes that follow it), and
+// [CheckLostKey] a home without a key whose [HeadIndex] holds a registry
+// of its own (a *[LostKeyError]). Both match their sentinels ([ErrFork],
+// [ErrLostKey]) with errors.Is. registry/car adopts the states a CAR
+// carries.
+//
 // # Checking and collecting
 //
 // [Reach] lists every block registry heads reach — every state, index

@@ -8,16 +8,11 @@ import (
 	"os"
 	"syscall"
 
-	ipnsrec "github.com/ipfs/boxo/ipns"
-	"github.com/ipfs/boxo/path"
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/manifest"
-	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/follow"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 func newImportCommand() *cli.Command {
@@ -119,87 +114,36 @@ func runImport(c *cli.Context) error {
 	})
 }
 
-// adoptHeads finds the manifest roots and record roots of a CAR and, for
-// each manifest with a matching valid record, adopts it as its registry's
-// head.
+// adoptHeads adopts the registry states among the roots of a CAR whose
+// blocks are stored (car.Adopt) and says what became of each.
 func adoptHeads(c *cli.Context, h *home, roots []cid.Cid) ([]importedHead, error) {
-	var records [][]byte
-	type state struct {
-		root cid.Cid
-		m    *manifest.Manifest
-	}
-	var states []state
-	for _, r := range roots {
-		data, err := h.blocks.Get(c.Context, r)
-		if err != nil {
-			continue // a root need not be in the file
-		}
-		if car.MaybeRecord(r) && len(data) <= car.MaxRecordSize {
-			records = append(records, data)
-		} else if r.Prefix().Codec == cid.DagCBOR {
-			if m, err := manifest.DecodeManifest(data); err == nil {
-				states = append(states, state{r, m})
-			}
-		}
+	as, err := car.Adopt(c.Context, car.AdoptConfig{Blocks: h.blocks, Index: h.cache, Verifier: follow.Verifier{}, Content: h.blocks.Blockstore()}, roots)
+	var uw *car.UnwritableError
+	if errors.As(err, &uw) {
+		return nil, withHint(fmt.Errorf("import %s: %w", uw.Registry, err),
+			"a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
+	} else if err != nil {
+		return nil, err
 	}
 	out := []importedHead{}
-	for _, s := range states {
-		ih, err := adoptState(c, h, s.root, s.m, records)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ih)
+	for _, a := range as {
+		out = append(out, importedHead{Registry: a.Registry, Root: a.Root.String(), Seq: a.Seq, Adopted: a.Outcome == car.Adopted, Note: adoptionNote(a)})
 	}
 	return out, nil
 }
 
-// adoptState adopts the manifest m at root with whichever of records is
-// its valid record.
-func adoptState(c *cli.Context, h *home, root cid.Cid, m *manifest.Manifest, records [][]byte) (importedHead, error) {
-	ih := importedHead{Registry: m.Registry, Root: root.String(), Seq: m.Seq}
-	f, err := registry.NewFetcher(registry.FetcherConfig{Name: m.Registry, Blocks: h.blocks, Index: h.cache, Verifier: follow.Verifier{}})
-	if err != nil {
-		return ih, err
+// adoptionNote says in words what import did with a state.
+func adoptionNote(a car.Adoption) string {
+	switch a.Outcome {
+	case car.Adopted:
+		return fmt.Sprintf("head is now seq %d (%s)", a.Head.Seq, a.Head.Root)
+	case car.Current:
+		return fmt.Sprintf("seq %d is already the head", a.Head.Seq)
+	case car.Older:
+		return fmt.Sprintf("kept the head: this home has seen seq %d, the file holds seq %d", a.Floor, a.Seq)
+	case car.Expired:
+		return fmt.Sprintf("the record of seq %d has expired: blocks stored, head unchanged", a.Seq)
+	default:
+		return fmt.Sprintf("the file has no record for seq %d: blocks stored, head unchanged", a.Seq)
 	}
-	ih.Note = fmt.Sprintf("the file has no record for seq %d: blocks stored, head unchanged", m.Seq)
-	for _, raw := range records {
-		if !claims(raw, root) {
-			continue
-		}
-		if err := checkExpansions(c.Context, h.blocks, h.blocks.Blockstore(), registry.Head{Name: m.Registry, Root: root, Seq: m.Seq}); err != nil {
-			return ih, withHint(fmt.Errorf("import %s: %w", m.Registry, err),
-				"a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
-		}
-		head, changed, err := f.Adopt(c.Context, raw)
-		switch {
-		case err == nil && changed:
-			ih.Adopted, ih.Note = true, fmt.Sprintf("head is now seq %d (%s)", head.Seq, head.Root)
-		case err == nil:
-			ih.Note = fmt.Sprintf("seq %d is already the head", head.Seq)
-		case errors.Is(err, registry.ErrRollback):
-			floor, _ := h.cache.Floor(c.Context, m.Registry)
-			ih.Note = fmt.Sprintf("kept the head: this home has seen seq %d, the file holds seq %d", floor, m.Seq)
-		case errors.Is(err, ipns.ErrExpiredRecord):
-			ih.Note = fmt.Sprintf("the record of seq %d has expired: blocks stored, head unchanged", m.Seq)
-		default:
-			return ih, err // a record that claims this state but does not verify
-		}
-		return ih, nil
-	}
-	return ih, nil
-}
-
-// claims reports whether raw parses as an IPNS record whose value is
-// /ipfs/<root>, before any verification.
-func claims(raw []byte, root cid.Cid) bool {
-	rec, err := ipnsrec.UnmarshalRecord(raw)
-	if err != nil {
-		return false
-	}
-	p, err := rec.Value()
-	if err != nil {
-		return false
-	}
-	ip, err := path.NewImmutablePath(p)
-	return err == nil && ip.RootCid().Equals(root)
 }

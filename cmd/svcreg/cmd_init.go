@@ -6,15 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -88,54 +84,27 @@ func runInit(c *cli.Context) error {
 }
 
 // refuseFork fails (exit 4) when the home holds a key but no head of its
-// registry: the key was imported or copied, so the registry has a history
-// elsewhere that a new seq 1 would fork. It says what the home knows of
-// that history.
+// registry (registry.CheckFork): a new seq 1 would fork its history.
 func (h *home) refuseFork(c *cli.Context) error {
-	name := h.reg.Name()
-	if _, err := h.cache.Head(c.Context, name); err == nil || !errors.Is(err, registry.ErrNoHead) {
-		return err // a head: Init is a no-op
-	}
-	var found []string
-	if floor, err := h.cache.Floor(c.Context, name); err != nil {
-		return err
-	} else if floor > 0 {
-		found = append(found, fmt.Sprintf("this home has seen its seq %d", floor))
-	}
-	keys, err := h.blocks.Blockstore().AllKeysChan(c.Context)
-	if err != nil {
-		return err
-	}
-	st, ok, err := h.reg.HighestStoredState(c.Context, keys)
-	if err != nil {
-		return err
-	} else if ok {
-		found = append(found, fmt.Sprintf("the block store holds its seq %d (%s) without a signed record", st.Seq, st.Root))
-	}
+	fc := registry.ForkCheck{Keys: h.blocks.Blockstore().AllKeysChan}
 	if cfg, err := loadConfig(h.dir); err == nil {
-		for _, rn := range slices.Sorted(maps.Keys(cfg.Remotes)) {
-			if r := cfg.Remotes[rn]; r.Registry == name {
-				found = append(found, fmt.Sprintf("remote %s follows it (%s)", rn, strings.Join(r.Gateways, ", ")))
-			}
-		}
+		fc.Remotes = forkRemotes(cfg)
 	}
-	why := "the key was imported or copied, so the registry has a history elsewhere"
-	if len(found) > 0 {
-		why = strings.Join(found, "; ")
+	err := h.reg.CheckFork(c.Context, fc)
+	if !errors.Is(err, registry.ErrFork) {
+		return err
 	}
 	return &cliError{
-		err:  fmt.Errorf("init %s: this home has the registry's key but not its head, and a new seq 1 would fork its history: %s", name, why),
+		err:  fmt.Errorf("init %w", err),
 		code: exitConflict,
-		hint: "bring the head here with 'svcreg import FILE.car' (made by 'svcreg export' where the registry lives) or 'svcreg ls --registry " + name + " --gateway URL'; 'svcreg init --force' starts a new history anyway",
+		hint: "bring the head here with 'svcreg import FILE.car' (made by 'svcreg export' where the registry lives) or 'svcreg ls --registry " + h.reg.Name() + " --gateway URL'; 'svcreg init --force' starts a new history anyway",
 	}
 }
 
 // refuseLostKey fails (exit 4) when the home has no key file but its
-// index holds a registry that may be the home's own: one that is neither
-// a remote nor ever checked against gateways (as every followed registry
-// is), so its head was made here or imported from a CAR. Its key was lost
-// or deleted, or not yet imported; a new key would silently start a
-// second registry beside it.
+// index holds a registry that may be the home's own
+// (registry.CheckLostKey): a new key would silently start a second
+// registry beside it.
 func (h *home) refuseLostKey(c *cli.Context) error {
 	keyPath := h.h.KeyPath()
 	if _, err := os.Lstat(keyPath); !errors.Is(err, fs.ErrNotExist) {
@@ -147,50 +116,34 @@ func (h *home) refuseLostKey(c *cli.Context) error {
 	if err := h.openIndex(); err != nil {
 		return err
 	}
-	orphans, err := keylessHeads(c, h.cache.(*bolt.Index), h.dir)
-	if err != nil || len(orphans) == 0 {
+	idx, ok := h.cache.(registry.HeadIndex)
+	if !ok {
+		return fmt.Errorf("init: the index of %s cannot list its heads", h.dir)
+	}
+	cfg, err := loadConfig(h.dir)
+	if err != nil {
 		return err
 	}
-	var names []string
-	for _, hd := range orphans {
-		names = append(names, fmt.Sprintf("%s (seq %d)", hd.Name, hd.Seq))
+	err = registry.CheckLostKey(c.Context, idx, forkRemotes(cfg))
+	var lost *registry.LostKeyError
+	if !errors.As(err, &lost) {
+		return err
 	}
 	return &cliError{
 		err: fmt.Errorf("init: the index of %s holds the registry %s but not its key (%s is missing); a new key would start another registry beside it",
-			h.dir, strings.Join(names, " and "), keyPath),
+			h.dir, lost.Registries(), keyPath),
 		code: exitConflict,
 		hint: "put the registry's key back with 'svcreg key import FILE' (from 'svcreg key export' or a backup); 'svcreg init --force' makes a new registry anyway",
 	}
 }
 
-// keylessHeads returns the heads in the index of registries that are
-// neither a remote in config.json nor ever checked against their
-// gateways: candidates for the home's own registry.
-func keylessHeads(c *cli.Context, idx *bolt.Index, dir string) ([]registry.Head, error) {
-	heads, err := idx.Heads(c.Context)
-	if err != nil {
-		return nil, err
+// forkRemotes gives the remotes of cfg to the no-fork rule.
+func forkRemotes(cfg *config) []registry.Remote {
+	var out []registry.Remote
+	for name, r := range cfg.Remotes {
+		out = append(out, registry.Remote{Name: name, Registry: r.Registry, Gateways: r.Gateways})
 	}
-	cfg, err := loadConfig(dir)
-	if err != nil {
-		return nil, err
-	}
-	followed := map[string]bool{}
-	for _, r := range cfg.Remotes {
-		followed[r.Registry] = true
-	}
-	var out []registry.Head
-	for _, hd := range heads {
-		if followed[hd.Name] {
-			continue
-		}
-		if t, err := idx.Checked(c.Context, hd.Name); err != nil {
-			return nil, err
-		} else if t.IsZero() {
-			out = append(out, hd)
-		}
-	}
-	return out, nil
+	return out
 }
 
 // ensureKey creates a new key at path unless one exists, and reports

@@ -25,4 +25,14 @@
 // the manifest root. kubo's `ipfs dag import` imports that block like any
 // other and pins it as a (trivially complete) root. docs/NETWORK.md
 // describes the file layout.
+//
+// # Adopting
+//
+// [Adopt] finds the registry states among a read file's roots and makes
+// each the head of its registry when the file also carries its signed
+// record, the record verifies and its sequence is above the highest the
+// home has seen; it says what it did with each ([Outcome]). With
+// [AdoptConfig].Content set, a state with a release that get would not
+// write (content expanding beyond the limits, or to another size than
+// recorded) is refused first ([UnwritableError]).
 package car

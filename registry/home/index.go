@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/ipfs/go-cid"
 
@@ -30,7 +31,10 @@ type index struct {
 	rw bool
 }
 
-var _ Index = (*index)(nil)
+var (
+	_ Index              = (*index)(nil)
+	_ registry.HeadIndex = (*index)(nil)
+)
 
 // Index returns the index for local work. Reads open it read-only (a
 // shared lock; nothing is written); the first write reopens it with the
@@ -216,4 +220,18 @@ func (h *Home) Commit(ctx context.Context, s *bolt.Snapshot) error {
 		return err
 	}
 	return s.Commit(ctx, h.IndexPath(), h.options(false))
+}
+
+// Heads implements registry.HeadIndex: every head the index holds (none
+// when there is no index).
+func (x *index) Heads(ctx context.Context) (hs []registry.Head, err error) {
+	_, err = x.read(func(db *bolt.Index) error { hs, err = db.Heads(ctx); return err })
+	return hs, err
+}
+
+// Checked implements registry.HeadIndex: when the upstreams of name last
+// answered (zero: never, or no index).
+func (x *index) Checked(ctx context.Context, name string) (at time.Time, err error) {
+	_, err = x.read(func(db *bolt.Index) error { at, err = db.Checked(ctx, name); return err })
+	return at, err
 }
