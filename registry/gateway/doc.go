@@ -34,7 +34,7 @@
 //	http://<version>.<service>.<registry>.svc.HOST/
 //	http://1-2-0.say.k51qzi5uqu5d….svc.localhost:8080/
 //
-// (see ReleaseHost for the version label and the releases that have none).
+// (see releaseHost for the version label and the releases that have none).
 // /svc/<service>@<range>/<path> on HOST answers 302 to <path> on the
 // origin of the release the range resolves to now, so a bookmarked range
 // follows new releases while each release keeps its own storage, cookies

@@ -6,9 +6,10 @@ import (
 	"net/http"
 	"strings"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
+
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // localhost is the subdomain gateway every server is, as in kubo: browsers
@@ -141,7 +142,7 @@ func (s *Server) redirectReleasePath(w http.ResponseWriter, r *http.Request) boo
 	if !ok {
 		return false
 	}
-	reg, canon, err := s.registryFor(regName)
+	reg, err := s.registryFor(regName)
 	if err != nil {
 		return false
 	}
@@ -157,7 +158,7 @@ func (s *Server) redirectReleasePath(w http.ResponseWriter, r *http.Request) boo
 		writeError(w, err)
 		return true
 	}
-	s.redirectToRelease(w, r, gw, canon, rp.service, rp.version, res.CID.String(), rp.rest)
+	s.redirectToRelease(w, r, gw, regName, rp.service, rp.version, res.CID.String(), rp.rest)
 	return true
 }
 
@@ -165,26 +166,31 @@ func (s *Server) redirectReleasePath(w http.ResponseWriter, r *http.Request) boo
 // release origins are under, the IPNS name and the escaped path below it
 // (without '/'), from /ipns/NAME/PATH on a loopback address or a subdomain
 // host, or from PATH on NAME.ipns.HOST.
-func (s *Server) ipnsPathOf(r *http.Request) (gw, name, p string, ok bool) {
+func (s *Server) ipnsPathOf(r *http.Request) (gw string, name ipnsrec.Name, p string, ok bool) {
 	host, port := splitHost(r.Host)
+	label, rest := "", ""
 	for _, sub := range s.subHosts {
-		if label, found := strings.CutSuffix(host, ".ipns."+sub); found && !strings.Contains(label, ".") {
+		if l, found := strings.CutSuffix(host, ".ipns."+sub); found && !strings.Contains(l, ".") {
 			if port != "" {
 				sub = net.JoinHostPort(sub, port)
 			}
-			return sub, label, strings.TrimPrefix(r.URL.EscapedPath(), "/"), true
+			gw, label, rest = sub, l, strings.TrimPrefix(r.URL.EscapedPath(), "/")
+			break
 		}
 	}
-	rest, found := strings.CutPrefix(r.URL.EscapedPath(), "/ipns/")
-	if !found {
-		return "", "", "", false
+	if label == "" {
+		after, found := strings.CutPrefix(r.URL.EscapedPath(), "/ipns/")
+		if !found {
+			return "", ipnsrec.Name{}, "", false
+		}
+		if gw, ok = s.originGateway(r); !ok {
+			return "", ipnsrec.Name{}, "", false
+		}
+		label, rest, _ = strings.Cut(after, "/")
 	}
-	if gw, ok = s.originGateway(r); !ok {
-		return "", "", "", false
+	name, err := parseName(label)
+	if err != nil || checkRegistryName(name) != nil {
+		return "", ipnsrec.Name{}, "", false
 	}
-	name, p, _ = strings.Cut(rest, "/")
-	if _, err := ipns.ParseName(name); err != nil {
-		return "", "", "", false
-	}
-	return gw, name, p, true
+	return gw, name, rest, true
 }

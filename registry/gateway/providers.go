@@ -15,9 +15,9 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 )
 
-// ProtocolGatewayHTTP is the delegated-routing protocol name of a trustless
+// protocolGatewayHTTP is the delegated-routing protocol name of a trustless
 // HTTP gateway provider (IPIP-337, IPIP-417).
-const ProtocolGatewayHTTP = "transport-ipfs-gateway-http"
+const protocolGatewayHTTP = "transport-ipfs-gateway-http"
 
 // Provider is how the server announces itself in delegated routing
 // answers: its own peer ID (the node's identity, not a registry key) and
@@ -27,12 +27,12 @@ type Provider struct {
 	Addrs []ma.Multiaddr
 }
 
-// ProviderAddr returns the multiaddr of an HTTP(S) gateway URL, as
+// providerAddr returns the multiaddr of an HTTP(S) gateway URL, as
 // verifying clients expect it: http://127.0.0.1:8080 is
 // /ip4/127.0.0.1/tcp/8080/http, https://reg.example is
 // /dns/reg.example/tcp/443/https. A path in the URL is refused: providers
 // are reached at the root.
-func ProviderAddr(u *url.URL) (ma.Multiaddr, error) {
+func providerAddr(u *url.URL) (ma.Multiaddr, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("provider address %s: scheme must be http or https", u)
 	}
@@ -62,7 +62,7 @@ func (p *Provider) record() *types.PeerRecord {
 		addrs[i] = types.Multiaddr{Multiaddr: a}
 	}
 	id := p.ID
-	return &types.PeerRecord{Schema: types.SchemaPeer, ID: &id, Addrs: addrs, Protocols: []string{ProtocolGatewayHTTP}}
+	return &types.PeerRecord{Schema: types.SchemaPeer, ID: &id, Addrs: addrs, Protocols: []string{protocolGatewayHTTP}}
 }
 
 // FindProviders implements server.DelegatedRouter: the server itself, when
