@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/urfave/cli/v2"
 
@@ -26,6 +27,11 @@ import (
 // recordsDir holds the IPNS records of names the home does not follow,
 // stored by svcreg serve (PUT /routing/v1/ipns/NAME).
 const recordsDir = "records"
+
+// nodeKeyFile is the node's own ed25519 identity in SVCREG_HOME (mode
+// 0600): the peer ID a server announces in delegated routing answers. It
+// is not a registry key and signs nothing.
+const nodeKeyFile = "node.key"
 
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 5 * time.Second
@@ -145,18 +151,18 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	name := ""
+	var name ipnsrec.Name
 	switch {
 	case c.String("registry") != "":
 		t, err := selectedTarget(c, dir)
 		if err != nil {
 			return err
 		}
-		name = t.Name.String()
+		name = t.Name
 	case node.Own != nil:
-		name = node.Own.Name().String()
+		name = node.Own.Name()
 	case len(node.Follow) == 1:
-		name = node.Follow[0].Name().String()
+		name = node.Follow[0].Name()
 	}
 	metrics := prometheus.NewRegistry()
 	if node.Metrics, err = follow.NewMetrics(metrics); err != nil {
@@ -173,8 +179,10 @@ func runServe(c *cli.Context) error {
 	}
 	ln = limitConns(ln, conns)
 	defer ln.Close()
-	provider, err := nodeProvider(dir, c.String("public-url"), ln.Addr())
-	if err != nil {
+	provider, err := gateway.NodeProvider(filepath.Join(dir, nodeKeyFile), c.String("public-url"), ln.Addr())
+	if errors.Is(err, gateway.ErrPublicURL) {
+		return usageErr(fmt.Errorf("--public-url: %w", err), "give the URL clients reach this server at, e.g. https://reg.example")
+	} else if err != nil {
 		return err
 	}
 	srv, err := gateway.New(gateway.Config{
@@ -186,8 +194,9 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if name == "" {
-		name = "- (no key in the home: /svc/ is off)"
+	shown := name.String()
+	if name == (ipnsrec.Name{}) {
+		shown = "- (no key in the home: /svc/ is off)"
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
@@ -196,7 +205,7 @@ func runServe(c *cli.Context) error {
 	if storageMax > 0 {
 		wg.Go(func() { keepStorage(ctx, h, int64(min(storageMax, math.MaxInt64)), logger) })
 	}
-	err = serveListener(ctx, ln, srv, name, c.App.Writer)
+	err = serveListener(ctx, ln, srv, shown, c.App.Writer)
 	cancel()
 	wg.Wait()
 	return err

@@ -48,3 +48,26 @@ var errOlderRecord = errors.New("record is older than the one stored")
 // is offered while Config.MaxRecords live records are kept, none of which
 // ends before it.
 var errTooManyRecords = errors.New("too many records of names not followed are kept")
+
+// ErrIPGateway is returned by OriginHost for a gateway at an IP address
+// other than loopback: no browser resolves names under it, so a release
+// has no origin of its own there.
+var ErrIPGateway = errors.New("a gateway at an IP address has no release origins")
+
+// ErrGatewayPath is returned by OriginHost for a gateway below a path: a
+// release's origin is a host of its own.
+var ErrGatewayPath = errors.New("a gateway below a path has no release origins")
+
+// originError is an error of OriginHost: its message names the gateway,
+// and errors.Is matches its kind (ErrIPGateway, ErrGatewayPath).
+type originError struct {
+	kind error
+	msg  string
+}
+
+func (e *originError) Error() string        { return e.msg }
+func (e *originError) Is(target error) bool { return target == e.kind }
+
+// ErrPublicURL is returned by NodeProvider for a public URL that is not
+// the root of an http(s) server.
+var ErrPublicURL = errors.New("not the URL of an http(s) server's root")

@@ -2,11 +2,14 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
+	"github.com/ipfs/go-cid"
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
@@ -193,4 +196,32 @@ func (s *Server) ipnsPathOf(r *http.Request) (gw string, name ipnsrec.Name, p st
 		return "", ipnsrec.Name{}, "", false
 	}
 	return gw, name, rest, true
+}
+
+// OriginHost returns the host (with port) of a release's origin on the
+// subdomain gateway at base, as svcreg serve names it:
+// VERSION.NAME.REGISTRY.svc.HOST, or, with immutable or for a release
+// without such a name, its content's CID.ipfs.HOST. A loopback address is
+// written localhost, as kubo does (browsers resolve *.localhost to the
+// machine itself). Another IP address has no subdomains (ErrIPGateway),
+// nor has a gateway below a path (ErrGatewayPath).
+func OriginHost(base *url.URL, registry ipnsrec.Name, service manifest.Name, v manifest.Version, content cid.Cid, immutable bool) (string, error) {
+	name, port := base.Hostname(), base.Port()
+	if ip := net.ParseIP(name); ip != nil {
+		if !ip.IsLoopback() {
+			return "", &originError{kind: ErrIPGateway, msg: fmt.Sprintf("a release's origin needs a host name, and %s is an IP address", name)}
+		}
+		name = localhost
+	}
+	if strings.Trim(base.Path, "/") != "" {
+		return "", &originError{kind: ErrGatewayPath, msg: fmt.Sprintf("a release's origin is a host of its own, and gateway %s is below a path", base)}
+	}
+	o, ok := releaseHost(service, v, registry, name)
+	if immutable || !ok {
+		o = contentHost(content, name)
+	}
+	if port != "" {
+		o = net.JoinHostPort(o, port)
+	}
+	return o, nil
 }
