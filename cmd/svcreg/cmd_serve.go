@@ -124,11 +124,6 @@ func runServe(c *cli.Context) error {
 			return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, indexFile)); err == nil {
-		if err := checkIndex(dir); err != nil { // a damaged index: exit 5 before listening
-			return err
-		}
-	}
 	logger, err := serveLogger(c)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/dnslink"
 )
 
@@ -129,11 +131,17 @@ type Server struct {
 
 var _ http.Handler = (*Server)(nil)
 
-// New returns a Server for cfg. It opens nothing: the index is read on
-// demand (see the package documentation).
+// New returns a Server for cfg. It keeps nothing open: the index is read
+// on demand (see the package documentation). New opens the index once,
+// read-only, so that a damaged one is refused at start rather than on
+// every request; a missing index, or one another process has locked, is
+// no error.
 func New(cfg Config) (*Server, error) {
 	if cfg.Blocks == nil || cfg.IndexPath == "" {
 		return nil, errors.New("new gateway: blocks and index path are required")
+	}
+	if err := checkIndex(cfg.IndexPath); err != nil {
+		return nil, err
 	}
 	s := &Server{
 		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, defaultWriteWait),
@@ -274,6 +282,19 @@ func isSubdomainHost(host string) bool {
 		host = h
 	}
 	return strings.Contains(host, ".ipfs.") || strings.Contains(host, ".ipns.")
+}
+
+// checkIndex opens the index at path read-only, without waiting for a
+// lock, and closes it again.
+func checkIndex(path string) error {
+	c, err := bolt.Open(path, &bolt.Options{ReadOnly: true, Timeout: -1})
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, bolt.ErrLocked) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.Close()
 }
 
 func orDefault(d, def time.Duration) time.Duration {
