@@ -21,6 +21,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
+	"github.com/svcreg/svcreg/registry/maint"
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
@@ -198,7 +199,11 @@ func runServe(c *cli.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { node.Run(ctx) })
 	if storageMax > 0 {
-		wg.Go(func() { keepStorage(ctx, h, int64(min(storageMax, math.MaxInt64)), logger) })
+		keep := maint.KeepOptions{
+			GC:  maint.GCOptions{Blocks: h.blocks, IndexPath: filepath.Join(dir, indexFile), Grace: maint.DefaultGrace},
+			Max: int64(min(storageMax, math.MaxInt64)), Logger: logger,
+		}
+		wg.Go(func() { maint.KeepStorage(ctx, keep) })
 	}
 	err = serveListener(ctx, ln, srv, shown, c.App.Writer)
 	cancel()
