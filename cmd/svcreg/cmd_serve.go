@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,9 +30,6 @@ const recordsDir = "records"
 // 0600): the peer ID a server announces in delegated routing answers. It
 // is not a registry key and signs nothing.
 const nodeKeyFile = "node.key"
-
-// shutdownGrace is how long in-flight requests may finish after a signal.
-const shutdownGrace = 5 * time.Second
 
 func newServeCommand() *cli.Command {
 	return &cli.Command{
@@ -101,9 +95,8 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)
 	}
-	conns, err := maxConns(c)
-	if err != nil {
-		return err
+	if n := c.Int("max-conns"); n < 0 {
+		return usageErr(fmt.Errorf("--max-conns: must be at least 1, got %d", n), "svcreg serve --max-conns N")
 	}
 	var storageMax uint64
 	if v := c.String("storage-max"); v != "" {
@@ -173,7 +166,6 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ln = limitConns(ln, conns)
 	defer ln.Close()
 	provider, err := gateway.NodeProvider(filepath.Join(dir, nodeKeyFile), c.String("public-url"), ln.Addr())
 	if errors.Is(err, gateway.ErrPublicURL) {
@@ -205,25 +197,9 @@ func runServe(c *cli.Context) error {
 		}
 		wg.Go(func() { maint.KeepStorage(ctx, keep) })
 	}
-	err = serveListener(ctx, ln, srv, shown, c.App.Writer)
+	fmt.Fprintf(c.App.Writer, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), shown)
+	err = srv.Serve(ctx, ln, c.Int("max-conns"))
 	cancel()
 	wg.Wait()
 	return err
-}
-
-// serveListener serves h on ln until ctx ends, then lets in-flight
-// requests finish for up to shutdownGrace.
-func serveListener(ctx context.Context, ln net.Listener, h http.Handler, name string, stdout io.Writer) error {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	fmt.Fprintf(stdout, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), name)
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	return hs.Shutdown(sctx)
 }
