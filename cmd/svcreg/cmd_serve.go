@@ -2,14 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net"
-	"net/http"
+	"path/filepath"
 	"sync"
-	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/urfave/cli/v2"
 
@@ -17,15 +17,9 @@ import (
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
 	svchome "github.com/svcreg/svcreg/registry/home"
+	"github.com/svcreg/svcreg/registry/maint"
 	"github.com/svcreg/svcreg/registry/remote"
 )
-
-// recordsDir holds the IPNS records of names the home does not follow,
-// stored by svcreg serve (PUT /routing/v1/ipns/NAME).
-const recordsDir = "records"
-
-// shutdownGrace is how long in-flight requests may finish after a signal.
-const shutdownGrace = 5 * time.Second
 
 func newServeCommand() *cli.Command {
 	return &cli.Command{
@@ -91,9 +85,8 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)
 	}
-	conns, err := maxConns(c)
-	if err != nil {
-		return err
+	if n := c.Int("max-conns"); n < 0 {
+		return usageErr(fmt.Errorf("--max-conns: must be at least 1, got %d", n), "svcreg serve --max-conns N")
 	}
 	var storageMax uint64
 	if v := c.String("storage-max"); v != "" {
@@ -113,11 +106,6 @@ func runServe(c *cli.Context) error {
 	layout := svchome.Layout(dir)
 	if (!layout.HasIndex() || !layout.HasBlocks()) && !following {
 		return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
-	}
-	if layout.HasIndex() {
-		if err := checkIndex(layout.IndexPath()); err != nil { // a damaged index: exit 5 before listening
-			return err
-		}
 	}
 	logger, err := serveLogger(c)
 	if err != nil {
@@ -141,18 +129,18 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	name := ""
+	var name ipnsrec.Name
 	switch {
 	case c.String("registry") != "":
 		t, err := selectedTarget(c, dir)
 		if err != nil {
 			return err
 		}
-		name = t.Name.String()
+		name = t.Name
 	case node.Own != nil:
-		name = node.Own.Name().String()
+		name = node.Own.Name()
 	case len(node.Follow) == 1:
-		name = node.Follow[0].Name().String()
+		name = node.Follow[0].Name()
 	}
 	metrics := prometheus.NewRegistry()
 	if node.Metrics, err = follow.NewMetrics(metrics); err != nil {
@@ -167,10 +155,11 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ln = limitConns(ln, conns)
 	defer ln.Close()
-	provider, err := nodeProvider(layout.NodeKeyPath(), c.String("public-url"), ln.Addr())
-	if err != nil {
+	provider, err := gateway.NodeProvider(layout.NodeKeyPath(), c.String("public-url"), ln.Addr())
+	if errors.Is(err, gateway.ErrPublicURL) {
+		return usageErr(fmt.Errorf("--public-url: %w", err), "give the URL clients reach this server at, e.g. https://reg.example")
+	} else if err != nil {
 		return err
 	}
 	srv, err := gateway.New(gateway.Config{
@@ -182,35 +171,24 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if name == "" {
-		name = "- (no key in the home: /svc/ is off)"
+	shown := name.String()
+	if name == (ipnsrec.Name{}) {
+		shown = "- (no key in the home: /svc/ is off)"
 	}
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { node.Run(ctx) })
 	if storageMax > 0 {
-		wg.Go(func() { keepStorage(ctx, h, int64(min(storageMax, math.MaxInt64)), logger) })
+		keep := maint.KeepOptions{
+			GC:  maint.GCOptions{Blocks: h.blocks, IndexPath: layout.IndexPath(), Grace: maint.DefaultGrace},
+			Max: int64(min(storageMax, math.MaxInt64)), Logger: logger,
+		}
+		wg.Go(func() { maint.KeepStorage(ctx, keep) })
 	}
-	err = serveListener(ctx, ln, srv, name, c.App.Writer)
+	fmt.Fprintf(c.App.Writer, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), shown)
+	err = srv.Serve(ctx, ln, c.Int("max-conns"))
 	cancel()
 	wg.Wait()
 	return err
-}
-
-// serveListener serves h on ln until ctx ends, then lets in-flight
-// requests finish for up to shutdownGrace.
-func serveListener(ctx context.Context, ln net.Listener, h http.Handler, name string, stdout io.Writer) error {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	fmt.Fprintf(stdout, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), name)
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	return hs.Shutdown(sctx)
 }

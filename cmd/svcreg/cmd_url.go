@@ -1,9 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"strings"
 
@@ -12,6 +12,7 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/gateway"
+	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // defaultGateway is where `svcreg serve` (and kubo) listen by default.
@@ -93,7 +94,7 @@ func runURL(c *cli.Context) error {
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + p
 	if !c.Bool("path") {
-		if u.Host, err = subdomainOrigin(base, h.reg.Name(), info, c.Bool("immutable")); err != nil {
+		if u.Host, err = originHost(base, h.reg.Name(), info, c.Bool("immutable")); err != nil {
 			return err
 		}
 		u.Path = "/"
@@ -104,33 +105,22 @@ func runURL(c *cli.Context) error {
 	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out.URL) })
 }
 
-// subdomainOrigin is the host (with port) of the release's origin on the
-// subdomain gateway at base: VERSION.NAME.REGISTRY.svc.HOST, or, with
-// immutable or for a release without such a name, its content's
-// CID.ipfs.HOST. A loopback address is written localhost, as kubo does
-// (browsers resolve *.localhost to the machine itself); another IP address
-// has no subdomains, nor has a gateway below a path: usage errors.
-func subdomainOrigin(base *url.URL, registryName string, info registry.ReleaseInfo, immutable bool) (string, error) {
-	name, port := base.Hostname(), base.Port()
-	if ip := net.ParseIP(name); ip != nil {
-		if !ip.IsLoopback() {
-			return "", usageErr(fmt.Errorf("url: a release's origin needs a host name, and %s is an IP address: no browser resolves names under it", name),
-				"pass the gateway by a name whose subdomains reach it (--gateway http://localhost:PORT, or a host the server runs with --subdomain-host), or --path for the path form, which every release on the gateway shares")
-		}
-		name = "localhost"
+// originHost is gateway.OriginHost for svcreg url, its refusals usage
+// errors with hints.
+func originHost(base *url.URL, registryName string, info registry.ReleaseInfo, immutable bool) (string, error) {
+	name, err := ipns.ParseRegistryName(registryName)
+	if err != nil {
+		return "", err
 	}
-	if strings.Trim(base.Path, "/") != "" {
-		return "", usageErr(fmt.Errorf("url: a release's origin is a host of its own, and gateway %s is below a path", base),
-			"pass --path for the path form, or the gateway's host without a path")
+	o, err := gateway.OriginHost(base, name, info.Service, info.Version, info.Release.Content, immutable)
+	switch {
+	case errors.Is(err, gateway.ErrIPGateway):
+		return "", usageErr(fmt.Errorf("url: %w: no browser resolves names under it", err),
+			"pass the gateway by a name whose subdomains reach it (--gateway http://localhost:PORT, or a host the server runs with --subdomain-host), or --path for the path form, which every release on the gateway shares")
+	case errors.Is(err, gateway.ErrGatewayPath):
+		return "", usageErr(fmt.Errorf("url: %w", err), "pass --path for the path form, or the gateway's host without a path")
 	}
-	o, ok := gateway.ReleaseHost(info.Service, info.Version, registryName, name)
-	if immutable || !ok {
-		o = gateway.ContentHost(info.Release.Content, name)
-	}
-	if port != "" {
-		o = net.JoinHostPort(o, port)
-	}
-	return o, nil
+	return o, err
 }
 
 // urlTargetFlags are the flags that pick the registry (--registry, with

@@ -41,7 +41,7 @@ func writeOtherRecord(t *testing.T, home string, eol time.Time) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := filepath.Join(home, recordsDir, ipnsrec.NameFromPeer(pid).String())
+	f := filepath.Join(home, "records", ipnsrec.NameFromPeer(pid).String())
 	if err := os.MkdirAll(filepath.Dir(f), 0o700); err != nil {
 		t.Fatal(err)
 	}

@@ -224,7 +224,11 @@ func TestMirrorAfterEndOfLife(t *testing.T) {
 			t.Errorf("the record is served %s", what)
 		}
 	}
-	time.Sleep(time.Until(eol.Add(time.Second))) // until the record has expired
+	// Until the record has expired: no longer served, and /healthz says so.
+	waitFor(t, time.Until(eol)+10*time.Second, "the mirror stops serving the record", func() bool {
+		h, ok := tryHealth(t, m)
+		return time.Now().After(eol) && recordAt(m.URL(), name) == nil && ok && h.Status == "degraded"
+	})
 	expired("past the end of life")
 
 	m.stop(syscall.SIGTERM)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
+
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
@@ -14,20 +16,20 @@ import (
 
 // acceptRecord makes raw, a record for name, the head of that registry
 // in the index, under the rules in the package documentation. Refusals
-// wrap ErrUnusableRecord, ErrMissingBlocks, ErrNotFollowed or
+// wrap errUnusableRecord, errMissingBlocks, errNotFollowed or
 // registry.ErrRollback.
-func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) error {
+func (s *Server) acceptRecord(ctx context.Context, name ipnsrec.Name, raw []byte) error {
 	if other, err := s.acceptOther(ctx, name, raw); other {
 		return err
 	}
-	rec, err := ipns.Verify(name, raw, s.now())
+	rec, err := ipns.Verify(name.String(), raw, s.now())
 	if err != nil {
-		return fmt.Errorf("accept record: %w: %w", ErrUnusableRecord, err)
+		return fmt.Errorf("accept record: %w: %w", errUnusableRecord, err)
 	}
-	if done, err := s.precheck(ctx, rec, raw); done || err != nil {
+	if done, err := s.precheck(ctx, name, rec, raw); done || err != nil {
 		return err
 	}
-	defer s.heads.forget(rec.Name) // after Close: the next lookup re-reads
+	defer s.heads.forget(name) // after Close: the next lookup re-reads
 	c, err := bolt.Open(s.indexPath, &bolt.Options{Timeout: s.writeWait})
 	if err != nil {
 		return fmt.Errorf("accept record for %s: %w", rec.Name, err)
@@ -37,7 +39,7 @@ func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) erro
 	// it, so no other writer can come between.
 	cur, err := c.Head(ctx, rec.Name)
 	if errors.Is(err, registry.ErrNoHead) {
-		return fmt.Errorf("accept record for %s: %w", rec.Name, ErrNotFollowed)
+		return fmt.Errorf("accept record for %s: %w", rec.Name, errNotFollowed)
 	} else if err != nil {
 		return fmt.Errorf("accept record for %s: %w", rec.Name, err)
 	}
@@ -57,15 +59,15 @@ func (s *Server) acceptRecord(ctx context.Context, name string, raw []byte) erro
 // precheck decides what can be decided before the index is opened for
 // writing (which locks out every other reader and writer): from the head
 // read through s.heads (a shared read, or the copy in memory), a name
-// with no head is refused (ErrNotFollowed) and a record below the head
+// with no head is refused (errNotFollowed) and a record below the head
 // (registry.ErrRollback); the record already there is accepted (done);
 // and the manifest and its blocks are checked. Heads only move up, so a
 // stale copy never refuses what the index would accept.
-func (s *Server) precheck(ctx context.Context, rec ipns.Record, raw []byte) (done bool, err error) {
-	vh, err := s.heads.lookup(ctx, rec.Name)
+func (s *Server) precheck(ctx context.Context, name ipnsrec.Name, rec ipns.Record, raw []byte) (done bool, err error) {
+	vh, err := s.heads.lookup(ctx, name)
 	switch {
 	case errors.Is(err, registry.ErrNoHead):
-		return false, fmt.Errorf("accept record for %s: %w", rec.Name, ErrNotFollowed)
+		return false, fmt.Errorf("accept record for %s: %w", rec.Name, errNotFollowed)
 	case err == nil && vh.Seq > rec.Seq:
 		return false, fmt.Errorf("accept record for %s: %w: seq %d, head %d", rec.Name, registry.ErrRollback, rec.Seq, vh.Seq)
 	case err == nil && vh.Seq == rec.Seq && bytes.Equal(vh.Head.Record, raw):
@@ -84,21 +86,21 @@ func (s *Server) precheck(ctx context.Context, rec ipns.Record, raw []byte) (don
 func (s *Server) checkManifest(ctx context.Context, rec ipns.Record) error {
 	data, err := s.blocks.Get(ctx, rec.Value)
 	if errors.Is(err, registry.ErrBlockNotFound) {
-		return fmt.Errorf("%w: %s (push the registry's blocks first, then the record)", ErrMissingBlocks, rec.Value)
+		return fmt.Errorf("%w: %s (push the registry's blocks first, then the record)", errMissingBlocks, rec.Value)
 	} else if err != nil {
 		return err
 	}
 	m, err := manifest.DecodeManifest(data)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+		return fmt.Errorf("%w: %w", errUnusableRecord, err)
 	}
 	if m.Registry != rec.Name || m.Seq != rec.Seq {
-		return fmt.Errorf("%w: manifest %s is seq %d of %s", ErrUnusableRecord, rec.Value, m.Seq, m.Registry)
+		return fmt.Errorf("%w: manifest %s is seq %d of %s", errUnusableRecord, rec.Value, m.Seq, m.Registry)
 	}
 	if ok, err := s.blocks.Has(ctx, m.Services); err != nil {
 		return err
 	} else if !ok {
-		return fmt.Errorf("%w: service index %s of manifest %s", ErrMissingBlocks, m.Services, rec.Value)
+		return fmt.Errorf("%w: service index %s of manifest %s", errMissingBlocks, m.Services, rec.Value)
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func BenchmarkServeSmall(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := gateway.New(gateway.Config{Blocks: h.store, IndexPath: h.index, Registry: h.key.Name()})
+	s, err := gateway.New(gateway.Config{Blocks: h.store, IndexPath: h.index, Registry: h.key.RegistryName()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
+
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -23,47 +25,47 @@ const browsePrefix = "/browse/"
 // maxBrowseServices bounds the services listed on one page.
 const maxBrowseServices = 1000
 
-// BrowseIndex is the page at GET / and /browse/: the registries this
+// browseIndex is the page at GET / and /browse/: the registries this
 // server serves.
-type BrowseIndex struct {
-	Registries []BrowseRegistry `json:"registries"`
+type browseIndex struct {
+	Registries []browseRegistry `json:"registries"`
 }
 
-// BrowseRegistry is one registry: its head, its services and, on its
+// browseRegistry is one registry: its head, its services and, on its
 // own page, its history.
-type BrowseRegistry struct {
+type browseRegistry struct {
 	Name      string          `json:"name"`
 	URL       string          `json:"url"` // its page
 	Seq       uint64          `json:"seq"`
 	Root      string          `json:"root"`
 	Expires   time.Time       `json:"expires"` // the record's end of life
 	Live      bool            `json:"live"`    // the record is within its validity
-	Services  []BrowseService `json:"services"`
+	Services  []browseService `json:"services"`
 	Truncated bool            `json:"truncated,omitempty"` // more services than listed
-	History   []BrowseState   `json:"history,omitempty"`
+	History   []browseState   `json:"history,omitempty"`
 }
 
-// BrowseState is one entry of a registry's history (svcreg log).
-type BrowseState struct {
+// browseState is one entry of a registry's history (svcreg log).
+type browseState struct {
 	Seq    uint64    `json:"seq"`
 	Root   string    `json:"root"`
 	Time   time.Time `json:"time"`
 	Change string    `json:"change"`
 }
 
-// BrowseService is one service: its latest version and tags and, on its
+// browseService is one service: its latest version and tags and, on its
 // own page, every version.
-type BrowseService struct {
+type browseService struct {
 	Name     string            `json:"name"`
 	URL      string            `json:"url"` // its page
 	Latest   string            `json:"latest"`
 	Open     string            `json:"open"` // the latest release in a browser, "" when none
 	Tags     map[string]string `json:"tags"`
-	Versions []BrowseVersion   `json:"versions,omitempty"`
+	Versions []browseVersion   `json:"versions,omitempty"`
 }
 
-// BrowseVersion is one release.
-type BrowseVersion struct {
+// browseVersion is one release.
+type browseVersion struct {
 	Version    string    `json:"version"`
 	CID        string    `json:"cid"`
 	Size       uint64    `json:"size"`
@@ -79,7 +81,7 @@ type BrowseVersion struct {
 func (s *Server) serveBrowse(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		writeError(w, fmt.Errorf("%w: method %s", ErrBadPath, r.Method))
+		writeError(w, fmt.Errorf("%w: method %s", errBadPath, r.Method))
 		return
 	}
 	page, err := s.browsePage(r)
@@ -103,43 +105,47 @@ func (s *Server) browsePage(r *http.Request) (any, error) {
 		return s.browseIndex(ctx, r)
 	}
 	rest := strings.TrimPrefix(r.URL.Path, browsePrefix)
-	name, svc, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
-	reg, canon, err := s.registryFor(name)
+	rawName, svc, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
+	name, err := parseName(rawName)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoRegistry, err)
+	}
+	reg, err := s.registryFor(name)
 	if err != nil {
 		return nil, err
 	}
 	if svc == "" {
-		return s.browseRegistry(ctx, r, reg, canon, true)
+		return s.browseRegistry(ctx, r, reg, name, true)
 	}
 	n, err := manifest.ParseName(svc)
 	if err != nil {
 		return nil, err
 	}
-	return s.browseService(ctx, r, reg, canon, n, true)
+	return s.browseService(ctx, r, reg, name, n, true)
 }
 
 // browseIndex lists the served registry first, then every other registry
 // with a verified head in the index (those this home follows).
-func (s *Server) browseIndex(ctx context.Context, r *http.Request) (BrowseIndex, error) {
-	idx := BrowseIndex{Registries: []BrowseRegistry{}}
+func (s *Server) browseIndex(ctx context.Context, r *http.Request) (browseIndex, error) {
+	idx := browseIndex{Registries: []browseRegistry{}}
 	names, err := s.heads.names(ctx)
 	if err != nil {
 		return idx, err
 	}
-	if s.registry != "" {
-		names = append([]string{s.registry}, slices.DeleteFunc(names, func(n string) bool { return n == s.registry })...)
+	if s.registry != (ipnsrec.Name{}) {
+		names = append([]ipnsrec.Name{s.registry}, slices.DeleteFunc(names, func(n ipnsrec.Name) bool { return n == s.registry })...)
 	}
 	for _, name := range names {
-		reg, canon, err := s.registryFor(name)
+		reg, err := s.registryFor(name)
 		if err != nil {
 			continue // not a registry name this server reads
 		}
-		br, err := s.browseRegistry(ctx, r, reg, canon, false)
+		br, err := s.browseRegistry(ctx, r, reg, name, false)
 		switch {
 		case err == nil:
 			idx.Registries = append(idx.Registries, br)
 		case errors.Is(err, registry.ErrNoHead), errors.Is(err, ipns.ErrInvalidRecord):
-			s.log.Info("browse: registry left out", "name", name, "err", err) // nothing verified to show
+			s.log.Info("browse: registry left out", "name", name.String(), "err", err) // nothing verified to show
 		default:
 			return idx, err
 		}
@@ -149,14 +155,14 @@ func (s *Server) browseIndex(ctx context.Context, r *http.Request) (BrowseIndex,
 
 // browseRegistry describes the registry reg (named name); with history,
 // its log.
-func (s *Server) browseRegistry(ctx context.Context, r *http.Request, reg *registry.Registry, name string, history bool) (BrowseRegistry, error) {
+func (s *Server) browseRegistry(ctx context.Context, r *http.Request, reg *registry.Registry, name ipnsrec.Name, history bool) (browseRegistry, error) {
 	vh, err := s.heads.lookup(ctx, name)
 	if err != nil {
-		return BrowseRegistry{}, err
+		return browseRegistry{}, err
 	}
-	out := BrowseRegistry{
-		Name: name, URL: browsePrefix + name + "/", Seq: vh.Seq, Root: vh.Root.String(),
-		Expires: vh.Record.Validity.UTC(), Live: vh.live(s.now()), Services: []BrowseService{},
+	out := browseRegistry{
+		Name: name.String(), URL: browsePrefix + name.String() + "/", Seq: vh.Seq, Root: vh.Root.String(),
+		Expires: vh.Record.Validity.UTC(), Live: vh.live(s.now()), Services: []browseService{},
 	}
 	names, err := reg.Services(ctx)
 	if err != nil {
@@ -175,7 +181,7 @@ func (s *Server) browseRegistry(ctx context.Context, r *http.Request, reg *regis
 	if history {
 		log, err := reg.Log(ctx, 0)
 		for _, e := range log {
-			out.History = append(out.History, BrowseState{Seq: e.Seq, Root: e.Root.String(), Time: e.Time.UTC(), Change: e.Change})
+			out.History = append(out.History, browseState{Seq: e.Seq, Root: e.Root.String(), Time: e.Time.UTC(), Change: e.Change})
 		}
 		if err != nil && len(log) == 0 {
 			return out, err
@@ -186,16 +192,16 @@ func (s *Server) browseRegistry(ctx context.Context, r *http.Request, reg *regis
 
 // browseService describes one service of reg (named regName); with
 // versions, every release.
-func (s *Server) browseService(ctx context.Context, r *http.Request, reg *registry.Registry, regName string, name manifest.Name, versions bool) (BrowseService, error) {
+func (s *Server) browseService(ctx context.Context, r *http.Request, reg *registry.Registry, regName ipnsrec.Name, name manifest.Name, versions bool) (browseService, error) {
 	load := reg.ServiceLatest // a list shows the latest only
 	if versions {
 		load = reg.Service
 	}
 	svc, err := load(ctx, name)
 	if err != nil {
-		return BrowseService{}, err
+		return browseService{}, err
 	}
-	out := BrowseService{Name: string(name), URL: browsePrefix + regName + "/" + url.PathEscape(string(name)) + "/", Tags: svc.Tags}
+	out := browseService{Name: string(name), URL: browsePrefix + regName.String() + "/" + url.PathEscape(string(name)) + "/", Tags: svc.Tags}
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
@@ -213,7 +219,7 @@ func (s *Server) browseService(ctx context.Context, r *http.Request, reg *regist
 	}
 	for _, v := range slices.Backward(vs) {
 		rel := svc.Releases[v.String()]
-		bv := BrowseVersion{
+		bv := browseVersion{
 			Version: v.String(), CID: rel.Content.String(), Size: rel.Size, Published: rel.Published.UTC(),
 			Yanked: rel.Yanked(), Open: s.openURL(r, regName, name, v, rel), Files: "/ipfs/" + rel.Content.String() + "/",
 		}
@@ -230,12 +236,12 @@ func (s *Server) browseService(ctx context.Context, r *http.Request, reg *regist
 // address, else its friendly path (the served registry) or its content's
 // /ipfs/ path (another one: its /ipns/ path depends on how deep that
 // registry's trees are).
-func (s *Server) openURL(r *http.Request, regName string, name manifest.Name, v manifest.Version, rel manifest.Release) string {
+func (s *Server) openURL(r *http.Request, regName ipnsrec.Name, name manifest.Name, v manifest.Version, rel manifest.Release) string {
 	if gw, ok := s.originGateway(r); ok {
 		host, port := splitHost(gw)
-		o, ok := ReleaseHost(name, v, regName, host)
+		o, ok := releaseHost(name, v, regName, host)
 		if !ok {
-			o = ContentHost(rel.Content, host)
+			o = contentHost(rel.Content, host)
 		}
 		if port != "" {
 			o += ":" + port

@@ -83,24 +83,24 @@ var browseTemplates = template.Must(template.New("page").Funcs(template.FuncMap{
 type htmlPage struct {
 	Title    string
 	Crumb    template.HTML
-	Index    *BrowseIndex
-	Registry *BrowseRegistry
-	Service  *BrowseService
+	Index    *browseIndex
+	Registry *browseRegistry
+	Service  *browseService
 }
 
 // writeHTML renders page.
 func (s *Server) writeHTML(w http.ResponseWriter, page any) {
 	hp := htmlPage{}
 	switch p := page.(type) {
-	case BrowseIndex:
+	case browseIndex:
 		hp.Title, hp.Index = "registries", &p
-	case BrowseRegistry:
+	case browseRegistry:
 		hp.Title, hp.Registry = "registry "+p.Name, &p
 		hp.Crumb = template.HTML(`<a href="` + template.HTMLEscapeString(p.URL) + `">` + template.HTMLEscapeString(shortName(p.Name)) + `</a>`)
-	case BrowseService:
+	case browseService:
 		hp.Title, hp.Service = p.Name, &p
-		hp.Crumb = template.HTML(`<a href="` + template.HTMLEscapeString(browsePrefix+s.registry+"/") + `">` +
-			template.HTMLEscapeString(shortName(s.registry)) + `</a> / ` + template.HTMLEscapeString(p.Name))
+		hp.Crumb = template.HTML(`<a href="` + template.HTMLEscapeString(browsePrefix+s.registry.String()+"/") + `">` +
+			template.HTMLEscapeString(shortName(s.registry.String())) + `</a> / ` + template.HTMLEscapeString(p.Name))
 	}
 	var b bytes.Buffer
 	if err := browseTemplates.Execute(&b, hp); err != nil {

@@ -72,7 +72,7 @@ func TestRoutingCORS(t *testing.T) {
 func TestRoutingCORSInBrowser(t *testing.T) {
 	h := newHome(t, 26)
 	head := h.init(t, h.key)
-	gw, err := gateway.New(gateway.Config{Blocks: h.store, IndexPath: h.index, Registry: h.key.Name(), Now: func() time.Time { return h.now }})
+	gw, err := gateway.New(gateway.Config{Blocks: h.store, IndexPath: h.index, Registry: h.key.RegistryName(), Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,9 +43,13 @@ func (s *Server) resolveDNSLink(ctx context.Context, domain string, rest []strin
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	ttl := dnslink.DefaultTTL
 	if segs[0] == "ipns" {
-		vh, err := s.liveHead(ctx, segs[1])
+		name, err := parseName(segs[1])
+		if err != nil {
+			return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s (dnslink %s): %w", domain, p, err))
+		}
+		vh, err := s.liveHead(ctx, name)
 		if s.useRecords(err) { // a name this home does not follow
-			res, err := s.resolveOther(ctx, segs[1], append(segs[2:], rest...))
+			res, err := s.resolveOther(ctx, name, append(segs[2:], rest...))
 			res.TTL = min(res.TTL, ttl)
 			return res, err
 		}

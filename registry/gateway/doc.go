@@ -34,7 +34,10 @@
 //	http://<version>.<service>.<registry>.svc.HOST/
 //	http://1-2-0.say.k51qzi5uqu5d….svc.localhost:8080/
 //
-// (see ReleaseHost for the version label and the releases that have none).
+// (<version> is the version with '.' written '-' and its prerelease after
+// "--": 2.0.0-rc.1 is 2-0-0--rc-1; a release whose name does not fit DNS
+// labels is served from its content's origin, <cid>.ipfs.HOST, instead;
+// OriginHost gives either for a gateway URL, as svcreg url prints it).
 // /svc/<service>@<range>/<path> on HOST answers 302 to <path> on the
 // origin of the release the range resolves to now, so a bookmarked range
 // follows new releases while each release keeps its own storage, cookies
@@ -175,4 +178,14 @@
 // the head (409), missing blocks or another registry's manifest (422), the
 // current head again (200). Only a record that may become the head opens
 // the index for writing, so refusals never lock publishers out.
+//
+// # Embedding
+//
+// New takes a block store that verifies what it returns (registry/flatfs,
+// or follow.ReadThrough over it), the index file and, for /svc/, the
+// registry (boxo's ipns.Name, as registry/target gives it); Server.Serve
+// runs it on a listener with bounded connections and a graceful shutdown,
+// or mount the Server, an http.Handler, anywhere. NodeProvider gives
+// Config.Provider from the node's own key file, and PruneRecords removes
+// expired records of names not followed (svcreg gc). See the Example.
 package gateway

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,15 +140,27 @@ func TestSlowBodies(t *testing.T) {
 		took time.Duration
 	}
 	results := make(chan result, clients)
+	var wg sync.WaitGroup
 	for range clients {
-		go func() {
+		wg.Go(func() {
 			code, took := slowPut(srv.URL, 100*time.Millisecond, 4*timeout)
 			results <- result{code, took}
-		}()
+		})
 	}
-	// Normal requests, while the slow ones are connected.
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	// Normal requests, one every 50 ms while the slow ones are connected:
+	// until every slow one has its answer.
 	var slowest time.Duration
-	for deadline := time.Now().Add(2 * timeout); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+gets:
+	for {
+		select {
+		case <-done:
+			break gets
+		case <-tick.C:
+		}
 		start := time.Now()
 		r := get(t, "GET", srv.URL+"/ipfs/"+content.String()+"/index.html", nil)
 		if r.code != 200 || string(r.body) != "hello" {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
+
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -60,14 +62,14 @@ type heads struct {
 	log      *slog.Logger
 
 	mu sync.Mutex // guards m; held across a load, so one load runs at a time
-	m  map[string]*headEntry
+	m  map[ipnsrec.Name]*headEntry
 }
 
-// lookup returns the verified head of the canonical name. It wraps
+// lookup returns the verified head of the registry name. It wraps
 // registry.ErrNoHead when the index has none, ipns.ErrInvalidRecord when
 // the stored record does not verify, and bolt.ErrLocked when a writer holds
 // the index and there is no earlier copy to answer from.
-func (h *heads) lookup(ctx context.Context, name string) (verifiedHead, error) {
+func (h *heads) lookup(ctx context.Context, name ipnsrec.Name) (verifiedHead, error) {
 	st, err := stampOf(h.path)
 	if err != nil {
 		return verifiedHead{}, err
@@ -81,7 +83,7 @@ func (h *heads) lookup(ctx context.Context, name string) (verifiedHead, error) {
 	}
 	e, err := h.load(ctx, name, st, now)
 	if errors.Is(err, bolt.ErrLocked) && old != nil {
-		h.log.Debug("index locked, answering from the last copy", "name", name, "age", now.Sub(old.loaded))
+		h.log.Debug("index locked, answering from the last copy", "name", name.String(), "age", now.Sub(old.loaded))
 		return old.head, old.err
 	}
 	if err != nil {
@@ -95,14 +97,14 @@ func (h *heads) lookup(ctx context.Context, name string) (verifiedHead, error) {
 }
 
 // forget drops the copy of name, after this process changed it.
-func (h *heads) forget(name string) {
+func (h *heads) forget(name ipnsrec.Name) {
 	h.mu.Lock()
 	delete(h.m, name)
 	h.mu.Unlock()
 }
 
 // load reads name's head in one short read-only open of the index.
-func (h *heads) load(ctx context.Context, name string, st fileStamp, now time.Time) (*headEntry, error) {
+func (h *heads) load(ctx context.Context, name ipnsrec.Name, st fileStamp, now time.Time) (*headEntry, error) {
 	e := &headEntry{stamp: st, loaded: now}
 	c, err := bolt.Open(h.path, &bolt.Options{ReadOnly: true, Timeout: h.readWait})
 	if errors.Is(err, fs.ErrNotExist) {
@@ -112,7 +114,7 @@ func (h *heads) load(ctx context.Context, name string, st fileStamp, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	hd, err := c.Head(ctx, name)
+	hd, err := c.Head(ctx, name.String())
 	if cerr := c.Close(); err == nil && cerr != nil {
 		return nil, cerr
 	}
@@ -139,8 +141,9 @@ func verifyHead(hd registry.Head, now time.Time) (verifiedHead, error) {
 }
 
 // names lists the registries with a head in the index, in one short
-// read-only open (none when there is no index).
-func (h *heads) names(ctx context.Context) ([]string, error) {
+// read-only open (none when there is no index). A name the index holds
+// that is not a registry's is left out.
+func (h *heads) names(ctx context.Context) ([]ipnsrec.Name, error) {
 	c, err := bolt.Open(h.path, &bolt.Options{ReadOnly: true, Timeout: h.readWait})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -151,5 +154,11 @@ func (h *heads) names(ctx context.Context) ([]string, error) {
 	if cerr := c.Close(); err == nil && cerr != nil {
 		return nil, cerr
 	}
-	return names, err
+	out := make([]ipnsrec.Name, 0, len(names))
+	for _, s := range names {
+		if n, err := ipns.ParseRegistryName(s); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out, err
 }

@@ -140,7 +140,7 @@ func (h *home) publish(t *testing.T, key *ipns.Key, spec string, files map[strin
 // serve starts a gateway on the home; edit adjusts its Config.
 func (h *home) serve(t testing.TB, edit func(*gateway.Config)) *httptest.Server {
 	t.Helper()
-	cfg := gateway.Config{Blocks: h.store, IndexPath: h.index, Registry: h.key.Name(), Now: func() time.Time { return h.now }}
+	cfg := gateway.Config{Blocks: h.store, IndexPath: h.index, Registry: h.key.RegistryName(), Now: func() time.Time { return h.now }}
 	if edit != nil {
 		edit(&cfg)
 	}

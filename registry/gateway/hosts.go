@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ipfs/boxo/gateway"
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/go-cid"
 	"github.com/multiformats/go-multibase"
 
@@ -26,7 +27,7 @@ const (
 	maxHost  = 253
 )
 
-// ReleaseHost returns the host name of the origin of one release on the
+// releaseHost returns the host name of the origin of one release on the
 // subdomain gateway host (without port):
 //
 //	<version>.<service>.<registry>.svc.<host>
@@ -38,12 +39,12 @@ const (
 // version with build metadata, capitals or a '-' inside its prerelease,
 // a name over 253 bytes. Those releases are served from their content's
 // origin, <cid>.ipfs.<host>, instead.
-func ReleaseHost(service manifest.Name, v manifest.Version, registry, host string) (string, bool) {
+func releaseHost(service manifest.Name, v manifest.Version, registry ipnsrec.Name, host string) (string, bool) {
 	vl, ok := versionLabel(v)
 	if !ok || strings.Contains(string(service), "_") {
 		return "", false
 	}
-	h := vl + "." + string(service) + "." + strings.ToLower(registry) + "." + svcLabel + "." + host
+	h := vl + "." + string(service) + "." + registry.String() + "." + svcLabel + "." + host
 	for _, l := range strings.Split(h, ".") {
 		if l == "" || len(l) > maxLabel || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
 			return "", false
@@ -80,8 +81,8 @@ func parseVersionLabel(l string) (manifest.Version, error) {
 // releaseOrigin is a request's release host, taken apart.
 type releaseOrigin struct {
 	spec     manifest.Spec // the exact version
-	registry string        // the registry label
-	gwHost   string        // the subdomain gateway host, with the request's port
+	registry ipnsrec.Name
+	gwHost   string // the subdomain gateway host, with the request's port
 }
 
 // releaseOf reports whether host (a Host header) is a release origin on
@@ -100,7 +101,7 @@ func (s *Server) releaseOf(host string) (releaseOrigin, bool, error) {
 		}
 		i, j := strings.IndexByte(rest, '.'), strings.LastIndexByte(rest, '.')
 		if i < 0 || i == j {
-			return releaseOrigin{}, true, fmt.Errorf("%w: %q is not <version>.<service>.<registry>.svc.%s", ErrBadPath, name, sub)
+			return releaseOrigin{}, true, fmt.Errorf("%w: %q is not <version>.<service>.<registry>.svc.%s", errBadPath, name, sub)
 		}
 		v, err := parseVersionLabel(rest[:i])
 		if err != nil {
@@ -114,7 +115,11 @@ func (s *Server) releaseOf(host string) (releaseOrigin, bool, error) {
 		if err != nil {
 			return releaseOrigin{}, true, err
 		}
-		return releaseOrigin{spec: spec, registry: rest[j+1:], gwHost: gw}, true, nil
+		reg, err := parseName(rest[j+1:])
+		if err != nil {
+			return releaseOrigin{}, true, fmt.Errorf("%w: %w", errNoRegistry, err)
+		}
+		return releaseOrigin{spec: spec, registry: reg, gwHost: gw}, true, nil
 	}
 	return releaseOrigin{}, false, nil
 }
@@ -135,7 +140,7 @@ func (s *Server) subdomainHost(host string) (string, bool) {
 // belongs to the release's content, which boxo serves as a subdomain
 // gateway root, so _redirects applies.
 func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request, o releaseOrigin) {
-	reg, _, err := s.registryFor(o.registry)
+	reg, err := s.registryFor(o.registry)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -167,9 +172,9 @@ func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request, o releaseO
 // under the subdomain gateway gwHost (by way of /ipfs/<cid>/, its
 // content's origin, when the release has no name there). The redirect is
 // temporary: a range may move.
-func (s *Server) redirectToRelease(w http.ResponseWriter, r *http.Request, gwHost, regName string, service manifest.Name, v manifest.Version, content string, rest string) {
+func (s *Server) redirectToRelease(w http.ResponseWriter, r *http.Request, gwHost string, regName ipnsrec.Name, service manifest.Name, v manifest.Version, content string, rest string) {
 	name, port := splitHost(gwHost)
-	host, ok := ReleaseHost(service, v, regName, name)
+	host, ok := releaseHost(service, v, regName, name)
 	prefix := ""
 	if !ok {
 		// boxo redirects /ipfs/<cid>/ on to the content's own origin.
@@ -182,7 +187,7 @@ func (s *Server) redirectToRelease(w http.ResponseWriter, r *http.Request, gwHos
 	if p, err := url.PathUnescape(rest); err == nil {
 		u.Path, u.RawPath = prefix+"/"+p, prefix+"/"+rest
 	}
-	w.Header().Set("Cache-Control", SvcCacheControl)
+	w.Header().Set("Cache-Control", svcCacheControl)
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }
 
@@ -231,10 +236,10 @@ func (s *Server) redirectSvc(w http.ResponseWriter, r *http.Request, gwHost stri
 	s.redirectToRelease(w, r, gwHost, s.registry, svc, v, res.CID.String(), rest)
 }
 
-// ContentHost returns the host name of the origin of content c on the
+// contentHost returns the host name of the origin of content c on the
 // subdomain gateway host, as kubo names it: <cid>.ipfs.<host> with c as
 // CIDv1 in base32, or in base36 when base32 does not fit a DNS label.
-func ContentHost(c cid.Cid, host string) string {
+func contentHost(c cid.Cid, host string) string {
 	v1 := cid.NewCidV1(c.Type(), c.Hash())
 	label := v1.String()
 	if len(label) > maxLabel {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/go-cid"
 	mh "github.com/multiformats/go-multihash"
 
@@ -21,6 +22,10 @@ import (
 
 func TestReleaseHost(t *testing.T) {
 	const reg = "k51qzi5uqu5dlvj2baxnqndepeb86cbk3ng7n3i46uzyxzyqj2xjonzllnv0v8"
+	regName, err := ipnsrec.NameFromString(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		service, version, want string
 	}{
@@ -35,7 +40,7 @@ func TestReleaseHost(t *testing.T) {
 		{"x-", "1.0.0", ""},        // a label ends with '-'
 		{strings.Repeat("a", 64), "1.0.0", ""},
 	} {
-		got, ok := gateway.ReleaseHost(manifest.Name(tt.service), manifest.MustParseVersion(tt.version), reg, "example.com")
+		got, ok := gateway.ReleaseHost(manifest.Name(tt.service), manifest.MustParseVersion(tt.version), regName, "example.com")
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("ReleaseHost(%s@%s) = %q %v, want %q", tt.service, tt.version, got, ok, tt.want)
 		}

@@ -10,27 +10,54 @@ import (
 	"github.com/ipfs/boxo/namesys"
 	"github.com/ipfs/boxo/path"
 	ic "github.com/libp2p/go-libp2p/core/crypto"
+	pb "github.com/libp2p/go-libp2p/core/crypto/pb"
 	"github.com/libp2p/go-libp2p/core/routing"
 
 	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
-// liveHead returns the verified head of the IPNS name s (any accepted
-// spelling) if its record is within its validity. Errors wrap
-// ErrUnsupportedName, ErrExpired or those of heads.lookup.
-func (s *Server) liveHead(ctx context.Context, name string) (verifiedHead, error) {
-	canon, err := ipns.ParseName(name)
+// parseName reads an IPNS name that comes in with a request (k51…, a
+// 12D3KooW… peer ID or any other CID form of a key's name, in a path, a
+// host, a DNSLink or a stored record's value): names are parsed there,
+// once, and passed on typed. It wraps errUnsupportedName.
+func parseName(s string) (ipnsrec.Name, error) {
+	n, err := ipnsrec.NameFromString(s)
 	if err != nil {
-		return verifiedHead{}, fmt.Errorf("%w: %w", ErrUnsupportedName, err)
+		return ipnsrec.Name{}, fmt.Errorf("%w: %q: %w", errUnsupportedName, s, err)
 	}
-	vh, err := s.heads.lookup(ctx, canon)
+	return n, nil
+}
+
+// checkRegistryName reports whether n can name a registry: the name
+// inlines an ed25519 public key (registry/ipns's rule). Other names can
+// only have records of names not followed. It wraps errUnsupportedName
+// and ipns.ErrInvalidName.
+func checkRegistryName(n ipnsrec.Name) error {
+	pk, err := n.Peer().ExtractPublicKey()
+	if err == nil && pk.Type() != pb.KeyType_Ed25519 {
+		err = fmt.Errorf("%s key", pk.Type())
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w: %w", errUnsupportedName, n, ipns.ErrInvalidName, err)
+	}
+	return nil
+}
+
+// liveHead returns the verified head of the registry name if its record
+// is within its validity. Errors wrap errUnsupportedName, errExpired or
+// those of heads.lookup.
+func (s *Server) liveHead(ctx context.Context, name ipnsrec.Name) (verifiedHead, error) {
+	if err := checkRegistryName(name); err != nil {
+		return verifiedHead{}, err
+	}
+	vh, err := s.heads.lookup(ctx, name)
 	if err != nil {
 		return verifiedHead{}, err
 	}
 	if now := s.now(); !vh.live(now) {
 		return verifiedHead{}, fmt.Errorf("%w: the record of %s (seq %d) ended %s; a newer record is needed",
-			ErrExpired, canon, vh.Seq, vh.Record.Validity.UTC().Format(time.RFC3339))
+			errExpired, name, vh.Seq, vh.Record.Validity.UTC().Format(time.RFC3339))
 	}
 	return vh, nil
 }
@@ -51,9 +78,13 @@ func (n nameSystem) Resolve(ctx context.Context, p path.Path, _ ...namesys.Resol
 	if n.s.dnslink != nil && dnslink.IsDomain(segs[1]) {
 		return n.s.resolveDNSLink(ctx, segs[1], segs[2:])
 	}
-	vh, err := n.s.liveHead(ctx, segs[1])
+	name, err := parseName(segs[1])
+	if err != nil {
+		return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w", segs[1], err))
+	}
+	vh, err := n.s.liveHead(ctx, name)
 	if n.s.useRecords(err) {
-		return n.s.resolveOther(ctx, segs[1], segs[2:])
+		return n.s.resolveOther(ctx, name, segs[2:])
 	}
 	if err != nil {
 		return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w", segs[1], err))
@@ -76,7 +107,7 @@ func (n nameSystem) ResolveAsync(ctx context.Context, p path.Path, opts ...names
 
 // Publish implements namesys.Publisher: the gateway signs nothing.
 func (nameSystem) Publish(context.Context, ic.PrivKey, path.Path, ...namesys.PublishOption) error {
-	return ErrReadOnly
+	return errReadOnly
 }
 
 // valueStore is a routing.ValueStore over the index's records, for
@@ -92,9 +123,9 @@ func (v valueStore) GetValue(ctx context.Context, key string, _ ...routing.Optio
 	if err != nil {
 		return nil, withStatus(fmt.Errorf("%w: %w", routing.ErrNotFound, err))
 	}
-	vh, err := v.s.liveHead(ctx, n.String())
+	vh, err := v.s.liveHead(ctx, n)
 	if v.s.useRecords(err) {
-		raw, _, err := v.s.otherRecord(n.String())
+		raw, _, err := v.s.records.get(n)
 		if err != nil {
 			return nil, withStatus(fmt.Errorf("%w: %w", routing.ErrNotFound, err))
 		}
@@ -121,5 +152,5 @@ func (v valueStore) SearchValue(ctx context.Context, key string, _ ...routing.Op
 // PutValue implements routing.ValueStore; records come in through
 // PUT /routing/v1/ipns/ only.
 func (valueStore) PutValue(context.Context, string, []byte, ...routing.Option) error {
-	return errors.Join(routing.ErrNotSupported, ErrReadOnly)
+	return errors.Join(routing.ErrNotSupported, errReadOnly)
 }

@@ -2,13 +2,17 @@ package gateway
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+
+	ipnsrec "github.com/ipfs/boxo/ipns"
+	"github.com/ipfs/go-cid"
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // localhost is the subdomain gateway every server is, as in kubo: browsers
@@ -141,7 +145,7 @@ func (s *Server) redirectReleasePath(w http.ResponseWriter, r *http.Request) boo
 	if !ok {
 		return false
 	}
-	reg, canon, err := s.registryFor(regName)
+	reg, err := s.registryFor(regName)
 	if err != nil {
 		return false
 	}
@@ -157,7 +161,7 @@ func (s *Server) redirectReleasePath(w http.ResponseWriter, r *http.Request) boo
 		writeError(w, err)
 		return true
 	}
-	s.redirectToRelease(w, r, gw, canon, rp.service, rp.version, res.CID.String(), rp.rest)
+	s.redirectToRelease(w, r, gw, regName, rp.service, rp.version, res.CID.String(), rp.rest)
 	return true
 }
 
@@ -165,26 +169,59 @@ func (s *Server) redirectReleasePath(w http.ResponseWriter, r *http.Request) boo
 // release origins are under, the IPNS name and the escaped path below it
 // (without '/'), from /ipns/NAME/PATH on a loopback address or a subdomain
 // host, or from PATH on NAME.ipns.HOST.
-func (s *Server) ipnsPathOf(r *http.Request) (gw, name, p string, ok bool) {
+func (s *Server) ipnsPathOf(r *http.Request) (gw string, name ipnsrec.Name, p string, ok bool) {
 	host, port := splitHost(r.Host)
+	label, rest := "", ""
 	for _, sub := range s.subHosts {
-		if label, found := strings.CutSuffix(host, ".ipns."+sub); found && !strings.Contains(label, ".") {
+		if l, found := strings.CutSuffix(host, ".ipns."+sub); found && !strings.Contains(l, ".") {
 			if port != "" {
 				sub = net.JoinHostPort(sub, port)
 			}
-			return sub, label, strings.TrimPrefix(r.URL.EscapedPath(), "/"), true
+			gw, label, rest = sub, l, strings.TrimPrefix(r.URL.EscapedPath(), "/")
+			break
 		}
 	}
-	rest, found := strings.CutPrefix(r.URL.EscapedPath(), "/ipns/")
-	if !found {
-		return "", "", "", false
+	if label == "" {
+		after, found := strings.CutPrefix(r.URL.EscapedPath(), "/ipns/")
+		if !found {
+			return "", ipnsrec.Name{}, "", false
+		}
+		if gw, ok = s.originGateway(r); !ok {
+			return "", ipnsrec.Name{}, "", false
+		}
+		label, rest, _ = strings.Cut(after, "/")
 	}
-	if gw, ok = s.originGateway(r); !ok {
-		return "", "", "", false
+	name, err := parseName(label)
+	if err != nil || checkRegistryName(name) != nil {
+		return "", ipnsrec.Name{}, "", false
 	}
-	name, p, _ = strings.Cut(rest, "/")
-	if _, err := ipns.ParseName(name); err != nil {
-		return "", "", "", false
+	return gw, name, rest, true
+}
+
+// OriginHost returns the host (with port) of a release's origin on the
+// subdomain gateway at base, as svcreg serve names it:
+// VERSION.NAME.REGISTRY.svc.HOST, or, with immutable or for a release
+// without such a name, its content's CID.ipfs.HOST. A loopback address is
+// written localhost, as kubo does (browsers resolve *.localhost to the
+// machine itself). Another IP address has no subdomains (ErrIPGateway),
+// nor has a gateway below a path (ErrGatewayPath).
+func OriginHost(base *url.URL, registry ipnsrec.Name, service manifest.Name, v manifest.Version, content cid.Cid, immutable bool) (string, error) {
+	name, port := base.Hostname(), base.Port()
+	if ip := net.ParseIP(name); ip != nil {
+		if !ip.IsLoopback() {
+			return "", &originError{kind: ErrIPGateway, msg: fmt.Sprintf("a release's origin needs a host name, and %s is an IP address", name)}
+		}
+		name = localhost
 	}
-	return gw, name, p, true
+	if strings.Trim(base.Path, "/") != "" {
+		return "", &originError{kind: ErrGatewayPath, msg: fmt.Sprintf("a release's origin is a host of its own, and gateway %s is below a path", base)}
+	}
+	o, ok := releaseHost(service, v, registry, name)
+	if immutable || !ok {
+		o = contentHost(content, name)
+	}
+	if port != "" {
+		o = net.JoinHostPort(o, port)
+	}
+	return o, nil
 }

@@ -2,9 +2,13 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ipfs/boxo/routing/http/types"
@@ -13,11 +17,13 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/routing"
 	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/svcreg/svcreg/registry/ipns"
 )
 
-// ProtocolGatewayHTTP is the delegated-routing protocol name of a trustless
+// protocolGatewayHTTP is the delegated-routing protocol name of a trustless
 // HTTP gateway provider (IPIP-337, IPIP-417).
-const ProtocolGatewayHTTP = "transport-ipfs-gateway-http"
+const protocolGatewayHTTP = "transport-ipfs-gateway-http"
 
 // Provider is how the server announces itself in delegated routing
 // answers: its own peer ID (the node's identity, not a registry key) and
@@ -27,12 +33,72 @@ type Provider struct {
 	Addrs []ma.Multiaddr
 }
 
-// ProviderAddr returns the multiaddr of an HTTP(S) gateway URL, as
+// NodeProvider returns how a server announces itself in delegated
+// routing answers (Config.Provider): the node identity in keyFile (an
+// ed25519 key of the node's own, not a registry key; it signs nothing),
+// created on first use, at publicURL, else at the address the server
+// listens on. An unspecified listen IP (every interface) is announced as
+// loopback, since the reachable address is not known: publicURL tells
+// it. A publicURL that is not an http(s) server's root wraps ErrPublicURL.
+func NodeProvider(keyFile, publicURL string, listen net.Addr) (*Provider, error) {
+	id, err := nodeID(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	if publicURL == "" {
+		publicURL = "http://" + listenURLHost(listen)
+	}
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %w", ErrPublicURL, publicURL, err)
+	}
+	a, err := providerAddr(u)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrPublicURL, err)
+	}
+	return &Provider{ID: id, Addrs: []ma.Multiaddr{a}}, nil
+}
+
+// nodeID returns the peer ID of the node identity in keyFile, creating
+// the identity (and the directory it is in) on first use.
+func nodeID(keyFile string) (peer.ID, error) {
+	k, err := ipns.LoadKey(keyFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(filepath.Dir(keyFile), 0o700); err == nil { // a server that only follows may start in a new home
+			k, err = ipns.GenerateKey(nil)
+		}
+		if err == nil {
+			err = k.Save(keyFile)
+		}
+		if errors.Is(err, ipns.ErrKeyExists) { // another server made it first
+			k, err = ipns.LoadKey(keyFile)
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("node identity: %w", err)
+	}
+	return peer.IDFromPrivateKey(k.PrivKey())
+}
+
+// listenURLHost is the host:port of a listen address as a URL host; an
+// unspecified IP (listening on every interface) becomes loopback.
+func listenURLHost(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// providerAddr returns the multiaddr of an HTTP(S) gateway URL, as
 // verifying clients expect it: http://127.0.0.1:8080 is
 // /ip4/127.0.0.1/tcp/8080/http, https://reg.example is
 // /dns/reg.example/tcp/443/https. A path in the URL is refused: providers
 // are reached at the root.
-func ProviderAddr(u *url.URL) (ma.Multiaddr, error) {
+func providerAddr(u *url.URL) (ma.Multiaddr, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("provider address %s: scheme must be http or https", u)
 	}
@@ -62,7 +128,7 @@ func (p *Provider) record() *types.PeerRecord {
 		addrs[i] = types.Multiaddr{Multiaddr: a}
 	}
 	id := p.ID
-	return &types.PeerRecord{Schema: types.SchemaPeer, ID: &id, Addrs: addrs, Protocols: []string{ProtocolGatewayHTTP}}
+	return &types.PeerRecord{Schema: types.SchemaPeer, ID: &id, Addrs: addrs, Protocols: []string{protocolGatewayHTTP}}
 }
 
 // FindProviders implements server.DelegatedRouter: the server itself, when

@@ -14,13 +14,13 @@ import (
 type readOnly struct{ blockstore.Blockstore }
 
 func (readOnly) Put(_ context.Context, b blocks.Block) error {
-	return fmt.Errorf("put block %s: %w", b.Cid(), ErrReadOnly)
+	return fmt.Errorf("put block %s: %w", b.Cid(), errReadOnly)
 }
 
 func (readOnly) PutMany(context.Context, []blocks.Block) error {
-	return fmt.Errorf("put blocks: %w", ErrReadOnly)
+	return fmt.Errorf("put blocks: %w", errReadOnly)
 }
 
 func (readOnly) DeleteBlock(_ context.Context, c cid.Cid) error {
-	return fmt.Errorf("delete block %s: %w", c, ErrReadOnly)
+	return fmt.Errorf("delete block %s: %w", c, errReadOnly)
 }

@@ -28,8 +28,8 @@ func TestReadOnlyBlockstore(t *testing.T) {
 		{"DeleteBlock", func() error { return ro.DeleteBlock(ctx, blk.Cid()) }},
 	}
 	for _, w := range writes {
-		if err := w.do(); !errors.Is(err, ErrReadOnly) {
-			t.Errorf("%s: got %v, want ErrReadOnly", w.desc, err)
+		if err := w.do(); !errors.Is(err, errReadOnly) {
+			t.Errorf("%s: got %v, want errReadOnly", w.desc, err)
 		}
 	}
 	if got, err := ro.Get(ctx, blk.Cid()); err != nil || string(got.RawData()) != "kept" {

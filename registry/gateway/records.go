@@ -18,7 +18,6 @@ import (
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // records keeps signed IPNS records of names this home does not follow,
@@ -40,7 +39,7 @@ type records struct {
 
 // put stores raw for name if it validates and is better than the stored
 // record (higher sequence, then later end of life: boxo's rule). It wraps
-// ErrUnusableRecord, ErrOlderRecord or ErrTooManyRecords.
+// errUnusableRecord, errOlderRecord or errTooManyRecords.
 func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 	eol, err := validateRecord(name, raw, rs.now())
 	if err != nil {
@@ -64,7 +63,7 @@ func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 		return nil
 	default:
 		if best, err := (ipnsrec.Validator{}).Select(string(name.RoutingKey()), [][]byte{raw, old}); err == nil && best != 0 {
-			return fmt.Errorf("%w: the stored record of %s is newer", ErrOlderRecord, name)
+			return fmt.Errorf("%w: the stored record of %s is newer", errOlderRecord, name)
 		}
 	}
 	if err := os.MkdirAll(rs.dir, 0o755); err != nil {
@@ -78,11 +77,11 @@ func (rs *records) put(name ipnsrec.Name, raw []byte) error {
 }
 
 // get returns the stored record of name if it still validates, or wraps
-// ErrNoRecord when there is none.
+// errNoRecord when there is none.
 func (rs *records) get(name ipnsrec.Name) ([]byte, *ipnsrec.Record, error) {
 	raw, err := os.ReadFile(filepath.Join(rs.dir, name.String()))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("%w: %s", ErrNoRecord, name)
+		return nil, nil, fmt.Errorf("%w: %s", errNoRecord, name)
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -98,18 +97,18 @@ func (rs *records) get(name ipnsrec.Name) ([]byte, *ipnsrec.Record, error) {
 // life.
 func validateRecord(name ipnsrec.Name, raw []byte, now time.Time) (time.Time, error) {
 	if err := (ipnsrec.Validator{}).Validate(string(name.RoutingKey()), raw); err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+		return time.Time{}, fmt.Errorf("%w: %w", errUnusableRecord, err)
 	}
 	rec, err := ipnsrec.UnmarshalRecord(raw)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+		return time.Time{}, fmt.Errorf("%w: %w", errUnusableRecord, err)
 	}
 	eol, err := rec.Validity()
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, err)
+		return time.Time{}, fmt.Errorf("%w: %w", errUnusableRecord, err)
 	}
 	if now.After(eol) {
-		return time.Time{}, fmt.Errorf("%w: %w", ErrUnusableRecord, ipnsrec.ErrExpiredRecord)
+		return time.Time{}, fmt.Errorf("%w: %w", errUnusableRecord, ipnsrec.ErrExpiredRecord)
 	}
 	return eol, nil
 }
@@ -118,49 +117,45 @@ func validateRecord(name ipnsrec.Name, raw []byte, now time.Time) (time.Time, er
 // the records of names not followed: the index has no head for the name,
 // or the name is not one a registry could have (not ed25519).
 func (s *Server) useRecords(err error) bool {
-	return s.records != nil && (errors.Is(err, registry.ErrNoHead) || errors.Is(err, ErrUnsupportedName))
+	return s.records != nil && (errors.Is(err, registry.ErrNoHead) || errors.Is(err, errUnsupportedName))
 }
 
 // acceptOther stores raw as a record of a name this home does not
 // follow, when that is what name is. It reports false when name is
 // followed (or that cannot be told without waiting), for acceptRecord.
-func (s *Server) acceptOther(ctx context.Context, name string, raw []byte) (bool, error) {
+func (s *Server) acceptOther(ctx context.Context, name ipnsrec.Name, raw []byte) (bool, error) {
 	if s.records == nil {
 		return false, nil
 	}
-	n, err := ipnsrec.NameFromString(name)
-	if err != nil {
-		return false, nil
-	}
-	if canon, err := ipns.ParseName(name); err == nil {
-		if _, err := s.heads.lookup(ctx, canon); !errors.Is(err, registry.ErrNoHead) {
+	if checkRegistryName(name) == nil {
+		if _, err := s.heads.lookup(ctx, name); !errors.Is(err, registry.ErrNoHead) {
 			return false, nil
 		}
 	}
-	return true, s.records.put(n, raw)
+	return true, s.records.put(name, raw)
 }
 
 // otherRecord returns the stored record of a name not followed.
 func (s *Server) otherRecord(name string) ([]byte, *ipnsrec.Record, error) {
 	n, err := ipnsrec.NameFromString(name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrUnsupportedName, err)
+		return nil, nil, fmt.Errorf("%w: %w", errUnsupportedName, err)
 	}
 	return s.records.get(n)
 }
 
 // resolveOther resolves /ipns/<name>/<rest…> through the stored record of
 // a name not followed, following /ipns/ values up to maxOtherDepth.
-func (s *Server) resolveOther(ctx context.Context, name string, rest []string) (namesys.Result, error) {
+func (s *Server) resolveOther(ctx context.Context, name ipnsrec.Name, rest []string) (namesys.Result, error) {
 	ttl := time.Duration(math.MaxInt64)
 	for range maxOtherDepth {
-		_, rec, err := s.otherRecord(name)
+		_, rec, err := s.records.get(name)
 		if err != nil {
 			return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w", name, err))
 		}
 		v, err := rec.Value()
 		if err != nil {
-			return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w: %w", name, ErrUnusableRecord, err))
+			return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w: %w", name, errUnusableRecord, err))
 		}
 		if t, err := rec.TTL(); err == nil {
 			ttl = min(ttl, t)
@@ -168,9 +163,13 @@ func (s *Server) resolveOther(ctx context.Context, name string, rest []string) (
 		segs := v.Segments()
 		rest = append(segs[2:], rest...)
 		if v.Mutable() {
-			vh, err := s.liveHead(ctx, segs[1])
+			next, err := parseName(segs[1])
+			if err != nil {
+				return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w: %w", name, errUnusableRecord, err))
+			}
+			vh, err := s.liveHead(ctx, next)
 			if s.useRecords(err) {
-				name = segs[1]
+				name = next
 				continue
 			}
 			if err != nil {
@@ -184,7 +183,7 @@ func (s *Server) resolveOther(ctx context.Context, name string, rest []string) (
 		}
 		return namesys.Result{Path: out, TTL: ttl}, nil
 	}
-	return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w: more than %d links", name, ErrUnusableRecord, maxOtherDepth))
+	return namesys.Result{}, withStatus(fmt.Errorf("resolve /ipns/%s: %w: more than %d links", name, errUnusableRecord, maxOtherDepth))
 }
 
 // maxOtherDepth bounds the /ipns/ links followed through stored records.

@@ -42,7 +42,7 @@ func (rs *records) load() error {
 
 // room makes room for a record of a new name that ends at eol: expired
 // records go first, then the one closest to its end of life if it ends
-// before eol. It wraps ErrTooManyRecords when there is none. rs.mu is
+// before eol. It wraps errTooManyRecords when there is none. rs.mu is
 // held.
 func (rs *records) room(eol time.Time) error {
 	if len(rs.eols) < rs.max {
@@ -66,7 +66,7 @@ func (rs *records) room(eol time.Time) error {
 		}
 	}
 	if !first.Before(eol) {
-		return fmt.Errorf("%w (%d, none ending before this one)", ErrTooManyRecords, rs.max)
+		return fmt.Errorf("%w (%d, none ending before this one)", errTooManyRecords, rs.max)
 	}
 	return rs.remove(victim)
 }

@@ -25,9 +25,9 @@ var _ server.DelegatedRouter = router{}
 // would answer 200 text/plain, as IPIP-0513 says for lists; the
 // delegated routing spec answers a missing record with 404).
 func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record, error) {
-	vh, err := r.s.liveHead(ctx, name.String())
+	vh, err := r.s.liveHead(ctx, name)
 	if r.s.useRecords(err) {
-		_, rec, err := r.s.otherRecord(name.String())
+		_, rec, err := r.s.records.get(name)
 		if err != nil {
 			chooseStatus(ctx, http.StatusNotFound)
 			return nil, fmt.Errorf("%w: %w", routing.ErrNotFound, err)
@@ -53,7 +53,7 @@ func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record
 func (r router) PutIPNS(ctx context.Context, name ipnsrec.Name, record *ipnsrec.Record) error {
 	raw, err := ipnsrec.MarshalRecord(record)
 	if err == nil {
-		err = r.s.acceptRecord(ctx, name.String(), raw)
+		err = r.s.acceptRecord(ctx, name, raw)
 	}
 	if err != nil {
 		chooseStatus(ctx, statusOf(err))

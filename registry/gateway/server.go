@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,12 +15,13 @@ import (
 	"github.com/ipfs/boxo/blockservice"
 	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/boxo/gateway"
+	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/boxo/routing/http/server"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/dnslink"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // Store is the block store the server reads: registry.Blocks for the
@@ -30,16 +32,22 @@ type Store interface {
 	Blockstore() blockstore.Blockstore
 }
 
-// Config configures New. Blocks and IndexPath are required; zero
-// durations mean the defaults in defaults.go.
+// Config configures New. Blocks and IndexPath are required; a zero
+// value means its default.
 type Config struct {
 	Blocks    Store
 	IndexPath string // the bbolt index file (registry/bolt)
-	// Registry is the IPNS name of the registry whose services /svc/
-	// resolves, usually the home's own. Empty: /svc/ answers 404.
-	Registry  string
-	MaxStale  time.Duration
-	ReadWait  time.Duration
+	// Registry is the registry whose services /svc/ resolves, usually the
+	// home's own (registry/target gives it). Zero: /svc/ answers 404.
+	Registry ipnsrec.Name
+	// MaxStale is how long a head read from the index is used without
+	// re-reading it when the index file looks unchanged (DefaultMaxStale).
+	MaxStale time.Duration
+	// ReadWait is how long a re-read waits for another process's lock on
+	// the index before the last verified copy is used instead (250ms).
+	ReadWait time.Duration
+	// WriteWait is how long a PUT of a record waits for the index lock
+	// (10s, as long as an interactive svcreg command would wait).
 	WriteWait time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
@@ -59,9 +67,9 @@ type Config struct {
 	// (PUT /routing/v1/ipns/NAME), served but never adopted as heads.
 	// Empty: such records are refused (403).
 	RecordsDir string
-	// MaxRecords bounds the records kept in RecordsDir: past it, expired
-	// ones go, then the one closest to its end of life; a new name that
-	// would be that one is refused with 507.
+	// MaxRecords bounds the records kept in RecordsDir (10,000, about
+	// 100 MB): past it, expired ones go, then the one closest to its end
+	// of life; a new name that would be that one is refused with 507.
 	MaxRecords int
 	// DNSLink resolves /ipns/<domain> and Host: <domain>; nil: DNSLink
 	// is not served.
@@ -71,15 +79,16 @@ type Config struct {
 	// DNSLink is served only as /ipns/<domain>.
 	NoDNSLink bool
 	// MaxBodies, MaxClientBodies, BodyTimeout and MaxBodySize bound
-	// requests with a body (PUTs of records): how many are read at once,
-	// how many of them from one client address, how long reading one may
-	// take and how large it may be.
+	// requests with a body (PUTs of records): how many are read at once
+	// (32; more are answered 503), how many of them from one client
+	// address, an IPv6 /64 (4), how long reading one may take (2s) and
+	// how large it may be (64 KiB; a record is at most 10 KiB).
 	MaxBodies       int
 	MaxClientBodies int
 	BodyTimeout     time.Duration
 	MaxBodySize     int64
 	// PutRate and PutBurst bound the PUTs of one client address: PutBurst
-	// at once, then PutRate a second; more are answered 429.
+	// at once (100), then PutRate a second (10); more are answered 429.
 	PutRate  float64
 	PutBurst int
 	// Provider, when set, is announced in /routing/v1/providers answers
@@ -88,7 +97,7 @@ type Config struct {
 	Provider *Provider
 	// MaxResponseSize bounds the body bytes of one response (a file, a
 	// ?format=tar or car stream): a small DAG can expand into any number
-	// of bytes. Past it the connection is aborted.
+	// of bytes. Past it the connection is aborted (DefaultMaxResponseSize).
 	MaxResponseSize int64
 	// Metrics receives boxo's Prometheus metrics; nil means a private
 	// registry, so that several servers can live in one process.
@@ -107,7 +116,7 @@ type Server struct {
 	gw        http.Handler       // boxo's path gateway handler
 	host      http.Handler       // subdomain handling around the /ipfs/ and /ipns/ mux
 	routing   http.Handler
-	registry  string
+	registry  ipnsrec.Name // Config.Registry
 	bodies    *bodyLimits
 	puts      *rateLimits
 	provider  *Provider
@@ -122,14 +131,20 @@ type Server struct {
 
 var _ http.Handler = (*Server)(nil)
 
-// New returns a Server for cfg. It opens nothing: the index is read on
-// demand (see the package documentation).
+// New returns a Server for cfg. It keeps nothing open: the index is read
+// on demand (see the package documentation). New opens the index once,
+// read-only, so that a damaged one is refused at start rather than on
+// every request; a missing index, or one another process has locked, is
+// no error.
 func New(cfg Config) (*Server, error) {
 	if cfg.Blocks == nil || cfg.IndexPath == "" {
 		return nil, errors.New("new gateway: blocks and index path are required")
 	}
+	if err := checkIndex(cfg.IndexPath); err != nil {
+		return nil, err
+	}
 	s := &Server{
-		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, DefaultWriteWait),
+		blocks: cfg.Blocks, indexPath: cfg.IndexPath, writeWait: orDefault(cfg.WriteWait, defaultWriteWait),
 		now: cfg.Now, log: cfg.Logger, dnslink: cfg.DNSLink, noDNSHost: cfg.NoDNSLink, provider: cfg.Provider, nodePaths: cfg.NodePaths,
 		subHosts: []string{localhost},
 	}
@@ -143,9 +158,9 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.csp = browseCSP()
-	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, DefaultMaxBodies), cmp.Or(cfg.MaxClientBodies, DefaultMaxClientBodies),
-		orDefault(cfg.BodyTimeout, DefaultBodyTimeout), cmp.Or(cfg.MaxBodySize, DefaultMaxBodySize))
-	s.puts = newRateLimits(cmp.Or(cfg.PutRate, DefaultPutRate), cmp.Or(cfg.PutBurst, DefaultPutBurst))
+	s.bodies = newBodyLimits(cmp.Or(cfg.MaxBodies, defaultMaxBodies), cmp.Or(cfg.MaxClientBodies, defaultMaxClientBodies),
+		orDefault(cfg.BodyTimeout, defaultBodyTimeout), cmp.Or(cfg.MaxBodySize, defaultMaxBodySize))
+	s.puts = newRateLimits(cmp.Or(cfg.PutRate, defaultPutRate), cmp.Or(cfg.PutBurst, defaultPutBurst))
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -153,23 +168,23 @@ func New(cfg Config) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.RecordsDir != "" {
-		s.records = &records{dir: cfg.RecordsDir, max: cmp.Or(cfg.MaxRecords, DefaultMaxRecords), now: s.now}
+		s.records = &records{dir: cfg.RecordsDir, max: cmp.Or(cfg.MaxRecords, defaultMaxRecords), now: s.now}
 	}
 	s.capped = streamCap{next: http.HandlerFunc(s.serve), max: cmp.Or(cfg.MaxResponseSize, DefaultMaxResponseSize), log: s.log}
 	s.heads = &heads{
-		path: cfg.IndexPath, maxStale: orDefault(cfg.MaxStale, DefaultMaxStale), readWait: orDefault(cfg.ReadWait, DefaultReadWait),
-		now: s.now, log: s.log, m: map[string]*headEntry{},
+		path: cfg.IndexPath, maxStale: orDefault(cfg.MaxStale, DefaultMaxStale), readWait: orDefault(cfg.ReadWait, defaultReadWait),
+		now: s.now, log: s.log, m: map[ipnsrec.Name]*headEntry{},
 	}
-	if cfg.Registry != "" {
-		name, err := ipns.ParseName(cfg.Registry)
+	if cfg.Registry != (ipnsrec.Name{}) {
+		if err := checkRegistryName(cfg.Registry); err != nil {
+			return nil, fmt.Errorf("new gateway: %w", err)
+		}
+		s.registry = cfg.Registry
+		reg, err := s.newRegistry(cfg.Registry)
 		if err != nil {
 			return nil, fmt.Errorf("new gateway: %w", err)
 		}
-		s.registry = name
-		s.reg, err = registry.New(registry.Config{Name: name, Blocks: cfg.Blocks, Index: &svcCache{heads: s.heads}, Logger: s.log})
-		if err != nil {
-			return nil, fmt.Errorf("new gateway: %w", err)
-		}
+		s.reg = reg
 	}
 	metrics := cfg.Metrics
 	if metrics == nil {
@@ -267,6 +282,19 @@ func isSubdomainHost(host string) bool {
 		host = h
 	}
 	return strings.Contains(host, ".ipfs.") || strings.Contains(host, ".ipns.")
+}
+
+// checkIndex opens the index at path read-only, without waiting for a
+// lock, and closes it again.
+func checkIndex(path string) error {
+	c, err := bolt.Open(path, &bolt.Options{ReadOnly: true, Timeout: -1})
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, bolt.ErrLocked) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.Close()
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -23,20 +23,20 @@ func statusOf(err error) int {
 	switch {
 	case errors.Is(err, bolt.ErrLocked):
 		return http.StatusServiceUnavailable
-	case errors.Is(err, ErrTooManyRecords):
+	case errors.Is(err, errTooManyRecords):
 		return http.StatusInsufficientStorage
-	case errors.Is(err, ErrNotFollowed):
+	case errors.Is(err, errNotFollowed):
 		return http.StatusForbidden
-	case isAny(err, registry.ErrRollback, ErrOlderRecord):
+	case isAny(err, registry.ErrRollback, errOlderRecord):
 		return http.StatusConflict
 	case errors.Is(err, manifest.ErrYanked):
 		return http.StatusGone
-	case isAny(err, ErrMissingBlocks, ErrUnusableRecord):
+	case isAny(err, errMissingBlocks, errUnusableRecord):
 		return http.StatusUnprocessableEntity
-	case isAny(err, ErrBadPath, ErrUnsupportedName, ipns.ErrInvalidName, manifest.ErrInvalidSpec, manifest.ErrInvalidName,
+	case isAny(err, errBadPath, errUnsupportedName, ipns.ErrInvalidName, manifest.ErrInvalidSpec, manifest.ErrInvalidName,
 		manifest.ErrInvalidRange, manifest.ErrInvalidVersion):
 		return http.StatusBadRequest
-	case isAny(err, registry.ErrNoHead, routing.ErrNotFound, dnslink.ErrNotFound, ErrNoRecord, ErrNoRegistry, registry.ErrServiceNotFound,
+	case isAny(err, registry.ErrNoHead, routing.ErrNotFound, dnslink.ErrNotFound, errNoRecord, errNoRegistry, registry.ErrServiceNotFound,
 		manifest.ErrVersionNotFound, manifest.ErrNoMatch, manifest.ErrTagNotFound):
 		return http.StatusNotFound
 	}

@@ -8,9 +8,10 @@ import (
 	"net/url"
 	"strings"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
+
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // svcPrefix starts the friendly addresses /svc/<service>@<range>/<path>.
@@ -41,7 +42,7 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.reg == nil {
-		writeError(w, ErrNoRegistry)
+		writeError(w, errNoRegistry)
 		return
 	}
 	if err := checkSegments(rest); err != nil {
@@ -109,10 +110,10 @@ func checkSegments(rest string) error {
 	for _, seg := range strings.Split(rest, "/") {
 		dec, err := url.PathUnescape(seg)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrBadPath, err)
+			return fmt.Errorf("%w: %w", errBadPath, err)
 		}
 		if dec == "." || dec == ".." || strings.ContainsAny(dec, "/\\") {
-			return fmt.Errorf("%w: segment %q", ErrBadPath, seg)
+			return fmt.Errorf("%w: segment %q", errBadPath, seg)
 		}
 	}
 	return nil
@@ -130,7 +131,7 @@ func (w *svcWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
 		w.wroteHeader = true
 		h := w.Header()
-		h.Set("Cache-Control", SvcCacheControl)
+		h.Set("Cache-Control", svcCacheControl)
 		h.Set("Svcreg-Release", w.release)
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -151,17 +152,16 @@ func (w *svcWriter) Flush() {
 
 func (w *svcWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// registryFor returns a read-only registry for the IPNS name (any
-// accepted spelling) over the index's verified heads: the served one, or
-// any other whose head the index holds (a followed registry).
-func (s *Server) registryFor(name string) (*registry.Registry, string, error) {
-	canon, err := ipns.ParseName(name)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: %w", ErrNoRegistry, err)
+// registryFor returns a read-only registry for name over the index's
+// verified heads: the served one, or any other whose head the index holds
+// (a followed registry). It wraps errNoRegistry for a name no registry
+// can have.
+func (s *Server) registryFor(name ipnsrec.Name) (*registry.Registry, error) {
+	if name == s.registry && s.reg != nil {
+		return s.reg, nil
 	}
-	if canon == s.registry && s.reg != nil {
-		return s.reg, canon, nil
+	if err := checkRegistryName(name); err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoRegistry, err)
 	}
-	reg, err := registry.New(registry.Config{Name: canon, Blocks: s.blocks, Index: &svcCache{heads: s.heads}, Logger: s.log})
-	return reg, canon, err
+	return s.newRegistry(name)
 }

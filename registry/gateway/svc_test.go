@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	ipnsrec "github.com/ipfs/boxo/ipns"
+
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
@@ -111,7 +113,7 @@ func TestSvcFollowsTheIndex(t *testing.T) {
 func TestSvcWithoutRegistry(t *testing.T) {
 	h := newHome(t, 22)
 	h.init(t, h.key)
-	srv := h.serve(t, func(c *cfgT) { c.Registry = "" })
+	srv := h.serve(t, func(c *cfgT) { c.Registry = ipnsrec.Name{} })
 	r := get(t, "GET", srv.URL+"/svc/say/", nil)
 	if r.code != 404 || !strings.Contains(string(r.body), "no registry") {
 		t.Fatalf("%d %s", r.code, r.body)

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package main
+package gateway
 
 // openFileLimit reports that there is no open-file limit to read.
 func openFileLimit() (uint64, bool) { return 0, false }
