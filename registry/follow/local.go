@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
 	"github.com/ipld/go-ipld-prime/traversal"
 
 	"github.com/svcreg/svcreg/registry"
@@ -153,7 +154,10 @@ func (v *visiting) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
 	}
 	data, err := v.Blocks.Get(ctx, c) // verified: registry.Blocks' contract
 	if err != nil && ctx.Err() == nil {
-		if !strings.Contains(err.Error(), c.String()) {
+		if ipld.IsNotFound(err) && !errors.Is(err, registry.ErrBlockNotFound) {
+			err = fmt.Errorf("%w: %w", registry.ErrBlockNotFound, err) // gone into quarantine, say
+		}
+		if !strings.HasPrefix(err.Error(), "block "+c.String()) {
 			err = fmt.Errorf("block %s: %w", c, err)
 		}
 		if v.stop = v.visit(c, err); v.stop != nil {

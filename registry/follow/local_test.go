@@ -1,7 +1,11 @@
 package follow_test
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +13,8 @@ import (
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
+	"github.com/svcreg/svcreg/registry/registrytest"
+	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
 // TestMakeLocal: content that is complete here asks no upstream; a
@@ -90,4 +96,67 @@ func TestMakeLocalRegistry(t *testing.T) {
 	if err != nil || seen != res.Blocks {
 		t.Fatalf("Walk: %d blocks, %v; MakeLocal counted %d", seen, err, res.Blocks)
 	}
+}
+
+// TestWalkUnixFS: the walk of a release, a file of two chunks, reads the
+// directory, the file node and both chunks, and names a chunk that is
+// missing or damaged.
+func TestWalkUnixFS(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("svcreg "), (1<<20)/7+100) // just over one chunk
+	if err := os.WriteFile(filepath.Join(dir, "big"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mem := unixfs.NewMemoryBlockstore()
+	res, err := unixfs.Import(ctx, mem, dir, unixfs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := registrytest.NewBlocks()
+	keys, err := mem.AllKeysChan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range keys {
+		b, err := mem.Get(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		store.Put(ctx, k, b.RawData())
+	}
+	var chunks []cid.Cid
+	err = follow.Walk(ctx, store, res.Root, nil, func(c cid.Cid, err error) error {
+		if c.Prefix().Codec == cid.Raw {
+			chunks = append(chunks, c)
+		}
+		return err
+	})
+	if l, err := follow.MakeLocal(ctx, store, res.Root, follow.LocalOptions{}); err != nil || l.Blocks != 4 || len(chunks) != 2 {
+		t.Fatalf("MakeLocal = %+v, %v, chunks %v; want 4 blocks (dir, file, 2 chunks)", l, err, chunks)
+	}
+	data, _ := store.Get(ctx, chunks[1])
+	store.Corrupt(chunks[1], append([]byte("x"), data[1:]...))
+	if _, err := follow.MakeLocal(ctx, store, res.Root, follow.LocalOptions{}); !errors.Is(err, registry.ErrCorruptBlock) ||
+		!strings.Contains(err.Error(), chunks[1].String()) {
+		t.Errorf("damaged chunk: %v, want ErrCorruptBlock naming %s", err, chunks[1])
+	}
+	missing := registrytest.NewBlocks()
+	for k := range must(mem.AllKeysChan(ctx)) {
+		if !k.Equals(chunks[1]) {
+			b, _ := mem.Get(ctx, k)
+			missing.Put(ctx, k, b.RawData())
+		}
+	}
+	if _, err := follow.MakeLocal(ctx, missing, res.Root, follow.LocalOptions{}); !errors.Is(err, registry.ErrBlockNotFound) ||
+		!strings.Contains(err.Error(), chunks[1].String()) {
+		t.Errorf("missing chunk: %v, want ErrBlockNotFound naming %s", err, chunks[1])
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
