@@ -92,7 +92,7 @@ func MakeLocal(ctx context.Context, local registry.Blocks, root cid.Cid, opt Loc
 	if d, ok := opt.From.(dagFetcher); ok && opt.Skip == nil {
 		var ferr error
 		if res.Problems, ferr = d.FetchDAG(ctx, root, opt.Progress); ferr != nil {
-			return res, fmt.Errorf("%w (the copy here: %w)", ferr, err)
+			return res, fmt.Errorf("%w (fetching it: %w)", err, ferr)
 		}
 	}
 	res.Blocks, err = complete(ctx, opt.From.Blocks(), root, opt.Skip)
