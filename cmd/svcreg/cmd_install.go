@@ -96,11 +96,9 @@ func runInstall(c *cli.Context) error {
 			return withHint(fmt.Errorf("install %s: %w", o.Service, err), limitHint+"; "+dir+" was not changed")
 		}
 	}
-	if h.online() {
-		for _, o := range out {
-			if err := ensureContent(c, h, trees[o.Service]); err != nil {
-				return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
-			}
+	for _, o := range out {
+		if err := h.makeLocal(c, trees[o.Service]); err != nil {
+			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
 		}
 	}
 	m := newMeter(c, "installing", "files")
@@ -109,7 +107,7 @@ func runInstall(c *cli.Context) error {
 		total += e.Size
 	}
 	m.SetTotal(0, int64(total))
-	err = unixfs.ExportAllSizedProgress(c.Context, h.contentBlocks(), dir, trees, sizes, lim, m.Update())
+	err = unixfs.ExportAllSizedProgress(c.Context, h.blocks.Blockstore(), dir, trees, sizes, lim, m.Update())
 	m.Finish()
 	if err != nil {
 		switch {
@@ -131,22 +129,4 @@ func runInstall(c *cli.Context) error {
 			fmt.Fprintf(w, "%s@%s %s -> %s\n", o.Service, o.Version, o.CID, quoteName(o.Path))
 		}
 	})
-}
-
-// ensureContent checks that every block of root is in the home, fetching
-// the DAG from the gateways (each block verified) when part of it is
-// missing and the home is online (a damaged block is fetched again as it
-// is read: contentBlocks). What is still missing or corrupt comes back as
-// CheckDAG's error, with why the fetch failed.
-func ensureContent(c *cli.Context, h *home, root cid.Cid) error {
-	bs := h.contentBlocks()
-	_, err := unixfs.CheckDAG(c.Context, bs, root)
-	if err == nil || !errors.Is(err, registry.ErrBlockNotFound) || !h.online() {
-		return err
-	}
-	if ferr := h.fetchDAG(c, root); ferr != nil {
-		return fmt.Errorf("%w (fetching it: %v)", err, ferr)
-	}
-	_, err = unixfs.CheckDAG(c.Context, bs, root)
-	return err
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net"
-	"path/filepath"
 	"sync"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"

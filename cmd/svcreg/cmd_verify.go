@@ -88,7 +88,11 @@ func runVerify(c *cli.Context) error {
 	out := verifyOut{Service: string(info.Service), Version: info.Version.String(), Profile: rel.Profile, Hidden: rel.Hidden,
 		Dir: dir, Want: rel.Content.String(), Got: res.Root.String(), Identical: res.Root.Equals(rel.Content), Changes: []verifyChangeOut{}}
 	if !out.Identical {
-		changes, err := unixfs.Diff(c.Context, h.contentBlocks(), rel.Content, mem, res.Root)
+		err := h.makeLocal(c, rel.Content)
+		var changes []unixfs.Change
+		if err == nil {
+			changes, err = unixfs.Diff(c.Context, h.blocks.Blockstore(), rel.Content, mem, res.Root)
+		}
 		if err != nil {
 			out.DiffError = err.Error()
 		}

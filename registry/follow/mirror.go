@@ -162,13 +162,10 @@ func (m *mirrorer) record(c cid.Cid, release string, err error) {
 	m.n.Metrics.mirrorError(name)
 }
 
-// fetch brings the DAG under root into the local store unless it is
-// complete there already.
+// fetch makes the DAG under root complete in the local store
+// (MakeLocal: fetched from the upstreams unless it is complete here).
 func (m *mirrorer) fetch(ctx context.Context, root cid.Cid) error {
-	if _, err := car.Reachable(ctx, m.f.cfg.Blocks, root, everything); err == nil {
-		return nil
-	}
-	_, err := m.f.FetchDAG(ctx, root, nil)
+	_, err := MakeLocal(ctx, m.f.cfg.Blocks, root, LocalOptions{From: m.f})
 	return err
 }
 
@@ -294,9 +291,6 @@ func brief(err error) string {
 // isRegistryBlock reports whether c is one of a registry's own blocks
 // (manifests, index nodes, services: DAG-CBOR) rather than content.
 func isRegistryBlock(c cid.Cid) bool { return c.Prefix().Codec == cid.DagCBOR }
-
-// everything follows every link in car.Reachable.
-func everything(cid.Cid) bool { return true }
 
 func sortedCids(m map[cid.Cid]string) []cid.Cid {
 	out := make([]cid.Cid, 0, len(m))

@@ -112,9 +112,9 @@ func (f *Follower) inHistory(ctx context.Context, root cid.Cid, seq uint64) bool
 	return err == nil && len(log) > 0 && log[len(log)-1].Seq == seq && log[len(log)-1].Root.Equals(root)
 }
 
-// sendBlocks streams the DAG under the head to the node's dag/import,
-// leaving out the history beyond the kept states and, when incremental,
-// every block of the base state.
+// sendBlocks makes the DAG under the head local (MakeLocal) and streams
+// it to the node's dag/import, leaving out the history beyond the kept
+// states and, when incremental, every block of the base state.
 func (f *Follower) sendBlocks(ctx context.Context, k *kubo.Client, head registry.Head, kept keptHistory, base cid.Cid, incremental bool,
 	progress func(int, int64), res *PushResult) error {
 	blocks := f.Blocks()
@@ -125,6 +125,9 @@ func (f *Follower) sendBlocks(ctx context.Context, k *kubo.Client, head registry
 			return err
 		}
 		skip = func(k cid.Cid) bool { return have[k] || kept.skips(k) }
+	}
+	if _, err := MakeLocal(ctx, f.cfg.Blocks, head.Root, LocalOptions{From: f, Skip: skip}); err != nil {
+		return fmt.Errorf("push %s: %w", head.Root, err) // never send a DAG the node would find incomplete
 	}
 	pr, pw := io.Pipe()
 	werr := make(chan error, 1)

@@ -39,13 +39,12 @@ type LocalStore interface {
 // has gone (a client that disconnects), and at most MaxFetches run at
 // once; the others wait for their turn, or until their reader goes.
 //
-// A stored block that fails its hash check is healed the same way (see
-// NewHealing): the local store has moved it into quarantine, and a
-// verified copy fetched from the upstreams replaces it.
+// A stored block that fails its hash check is healed the same way: the
+// local store has moved it into quarantine, and a verified copy fetched
+// from the upstreams replaces it.
 type ReadThrough struct {
 	local     LocalStore
 	followers []*Follower
-	misses    bool   // fetch blocks that are missing, not only damaged ones
 	scope     *scope // what may be fetched; nil: anything
 	slots     chan struct{}
 	mu        sync.Mutex
@@ -78,28 +77,12 @@ type call struct {
 
 // NewReadThrough returns a ReadThrough over local for followers.
 func NewReadThrough(local LocalStore, cfg ReadThroughConfig, followers ...*Follower) *ReadThrough {
-	r := &ReadThrough{local: local, followers: followers, misses: true, calls: map[cid.Cid]*call{},
+	r := &ReadThrough{local: local, followers: followers, calls: map[cid.Cid]*call{},
 		slots: make(chan struct{}, cmp.Or(cfg.MaxFetches, DefaultMaxFetches))}
 	if !cfg.FetchAny {
 		r.scope = newScope(followers, cmp.Or(cfg.MaxLinks, DefaultMaxLinks))
 	}
 	return r
-}
-
-// NewHealing returns a ReadThrough over local that fetches only the
-// blocks it finds damaged: a stored block that fails its hash check
-// (registry/flatfs moves it into quarantine as it reads it) is fetched
-// from the followers' upstreams, checked against its CID, stored in place
-// of the damaged copy and returned, and the reader goes on. A block that
-// is simply missing stays missing (ipld.ErrNotFound): readers of whole
-// DAGs fetch those as one CAR (Follower.FetchDAG).
-//
-// When no follower has upstreams to ask, or none gave a good copy, the
-// error wraps registry.ErrCorruptBlock, and the fetch's error too when
-// there was one (registry.ErrUnavailable, say).
-func NewHealing(local LocalStore, followers ...*Follower) *ReadThrough {
-	return &ReadThrough{local: local, followers: followers, calls: map[cid.Cid]*call{},
-		slots: make(chan struct{}, DefaultMaxFetches)}
 }
 
 // Get implements registry.Blocks.
@@ -172,10 +155,10 @@ func (r *ReadThrough) leave(c cid.Cid, cl *call) {
 }
 
 // fetches reports whether a local read that failed with err is answered
-// from the upstreams: a damaged block always, a missing one when r
-// fetches misses; neither when no follower has upstreams.
+// from the upstreams: a damaged or missing block, unless no follower has
+// upstreams.
 func (r *ReadThrough) fetches(err error) bool {
-	if !errors.Is(err, registry.ErrCorruptBlock) && !(r.misses && errors.Is(err, registry.ErrBlockNotFound)) {
+	if !isAny(err, registry.ErrCorruptBlock, registry.ErrBlockNotFound) {
 		return false
 	}
 	for _, f := range r.followers {

@@ -73,39 +73,6 @@ func TestReadThrough(t *testing.T) {
 	}
 }
 
-// TestHealing: a stored block that fails its hash check is fetched again
-// from the upstreams, kept and returned; a missing block is not fetched;
-// with no upstream the damage is the error.
-func TestHealing(t *testing.T) {
-	p := newPub(t, time.Hour)
-	c := p.publish(t, "say@1.0.0", "hello")
-	g := newGW(t, p)
-	h := newHome(t)
-	f := h.follower(t, p, false, g.URL)
-	if err := h.blocks.Put(t.Context(), c, []byte("hello")); err != nil {
-		t.Fatal(err)
-	}
-	h.blocks.Corrupt(c, []byte("hellO"))
-
-	if _, err := follow.NewHealing(localOnly{h.blocks}).Get(t.Context(), c); !errors.Is(err, registry.ErrCorruptBlock) {
-		t.Fatalf("no upstream: %v, want ErrCorruptBlock", err)
-	}
-	rt := follow.NewHealing(localOnly{h.blocks}, f)
-	if data, err := rt.Get(t.Context(), c); err != nil || string(data) != "hello" {
-		t.Fatalf("damaged block: %q, %v", data, err)
-	}
-	if data, err := h.blocks.Get(t.Context(), c); err != nil || string(data) != "hello" {
-		t.Fatalf("the intact copy was not kept: %q, %v", data, err)
-	}
-	before := g.hits.Load()
-	if _, err := rt.Get(t.Context(), rawCid(t, "nowhere")); !errors.Is(err, registry.ErrBlockNotFound) {
-		t.Fatalf("missing block: %v, want ErrBlockNotFound", err)
-	}
-	if g.hits.Load() != before {
-		t.Fatal("a missing block was fetched")
-	}
-}
-
 func mustSpec(t testing.TB, s string) manifest.Spec {
 	t.Helper()
 	spec, err := manifest.ParseSpec(s)

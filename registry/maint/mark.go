@@ -7,7 +7,7 @@ import (
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/flatfs"
-	"github.com/svcreg/svcreg/registry/unixfs"
+	"github.com/svcreg/svcreg/registry/follow"
 )
 
 // marker walks heads over a block store and remembers, by multihash,
@@ -23,16 +23,16 @@ func newMarker(blocks *flatfs.Store, keepHistory int) *marker {
 }
 
 // walk marks what h reaches and passes every block, with the error of
-// reading it, to visit. Content DAGs are walked block by block.
+// reading it, to visit. Content DAGs are walked block by block, by the
+// one completeness walk (follow.Walk).
 func (m *marker) walk(ctx context.Context, h registry.Head, visit registry.Visit) error {
-	bs := m.blocks.Blockstore()
 	return m.reach.Walk(ctx, h, func(c cid.Cid, kind registry.BlockKind, err error) error {
 		if kind != registry.KindContent {
 			m.keys[flatfs.Key(c.Hash())] = true
 			return visit(c, kind, err)
 		}
 		skip := func(x cid.Cid) bool { return m.keys[flatfs.Key(x.Hash())] }
-		return unixfs.WalkDAG(ctx, bs, c, skip, func(x cid.Cid, err error) error {
+		return follow.Walk(ctx, m.blocks, c, skip, func(x cid.Cid, err error) error {
 			m.keys[flatfs.Key(x.Hash())] = true
 			return visit(x, registry.KindContent, err)
 		})

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 
+	"github.com/ipfs/go-cid"
+
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
+	"github.com/svcreg/svcreg/registry/follow"
 )
 
 // refetch fetches the blocks a walk found missing or corrupt, for each
@@ -46,7 +49,9 @@ func refetch(ctx context.Context, opt CheckOptions, regs []*RegistryReport, rep 
 	return total
 }
 
-// refetchRegistry fetches the bad blocks of r from srcs.
+// refetchRegistry fetches the bad blocks of r from srcs, each made local
+// by follow.MakeLocal (the links below it that the walk found bad too;
+// what it has not walked yet waits for the next walk).
 func refetchRegistry(ctx context.Context, opt CheckOptions, r *RegistryReport, srcs []registry.Source, rep *Report) (int, error) {
 	f, err := registry.NewFetcher(registry.FetcherConfig{
 		Name: r.Name, Blocks: opt.Blocks, Sources: srcs, Verifier: liveVerifier{},
@@ -55,9 +60,11 @@ func refetchRegistry(ctx context.Context, opt CheckOptions, r *RegistryReport, s
 	if err != nil {
 		return 0, err
 	}
+	sound := func(c cid.Cid) bool { _, bad := r.bad[c]; return !bad }
 	fetched := 0
 	for blk := range r.bad {
-		if _, err := f.Blocks().Get(ctx, blk); err != nil {
+		_, err := follow.MakeLocal(ctx, opt.Blocks, blk, follow.LocalOptions{From: f, Skip: sound})
+		if err != nil {
 			if errors.Is(err, registry.ErrUnavailable) || errors.Is(err, registry.ErrUnreachable) {
 				rep.Unreachable = true
 			}

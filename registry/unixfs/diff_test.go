@@ -9,10 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ipfs/boxo/blockstore"
-	blocks "github.com/ipfs/go-block-format"
-	"github.com/ipfs/go-cid"
-
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/unixfs/internal/fixtures"
 )
@@ -131,62 +127,5 @@ func TestDiffMissingBlocks(t *testing.T) {
 	_, err := Diff(context.Background(), NewMemoryBlockstore(), res.Root, bs, other.Root)
 	if !errors.Is(err, registry.ErrBlockNotFound) {
 		t.Fatalf("diff against an empty store: %v, want ErrBlockNotFound", err)
-	}
-}
-
-func TestCheckDAG(t *testing.T) {
-	ctx := context.Background()
-	src, res := importFixture(t, "chunk-1m+1", ProfileV1, false) // a file of two chunks
-	n, err := CheckDAG(ctx, src, res.Root)
-	if err != nil || n != 4 {
-		t.Fatalf("CheckDAG = %d, %v; want 4 blocks (dir, file, 2 chunks)", n, err)
-	}
-	// the first chunk of the file, as the file node links it
-	dag := dagService(&verifyingBlockstore{Blockstore: src})
-	dir, err := dag.Get(ctx, res.Root)
-	if err != nil || len(dir.Links()) != 1 {
-		t.Fatalf("root: %v, %v", dir, err)
-	}
-	file, err := dag.Get(ctx, dir.Links()[0].Cid)
-	if err != nil || len(file.Links()) != 2 {
-		t.Fatalf("file node: %v, %v", file, err)
-	}
-	chunk := file.Links()[0].Cid
-	// copies the store, leaving out or spoiling the chunk
-	damaged := func(spoil bool) (cid.Cid, blockstore.Blockstore) {
-		c := NewMemoryBlockstore()
-		keys, err := src.AllKeysChan(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k := range keys {
-			b, err := src.Get(ctx, k)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data := b.RawData()
-			if string(k.Hash()) == string(chunk.Hash()) {
-				if !spoil {
-					continue
-				}
-				data = append([]byte("x"), data[1:]...)
-			}
-			bl, err := blocks.NewBlockWithCid(data, k)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.Put(ctx, bl); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return chunk, c
-	}
-	leaf, missing := damaged(false)
-	if _, err := CheckDAG(ctx, missing, res.Root); !errors.Is(err, registry.ErrBlockNotFound) || !strings.Contains(err.Error(), leaf.String()) {
-		t.Errorf("missing leaf: %v, want ErrBlockNotFound naming %s", err, leaf)
-	}
-	_, corrupt := damaged(true)
-	if _, err := CheckDAG(ctx, corrupt, res.Root); !errors.Is(err, ErrCorruptBlock) {
-		t.Errorf("corrupt leaf: %v, want ErrCorruptBlock", err)
 	}
 }

@@ -60,7 +60,7 @@ func (e *UnsafeError) Unwrap() []error { return e.Entries }
 // Export (and so svcreg get and install) would refuse to write: a symlink
 // whose target is absolute or could leave the destination, or a name that
 // is not a single path element. It reads directories and the first block
-// of each file, not file content (CheckDAG checks that). A missing block
+// of each file, not file content (follow.MakeLocal checks that). A missing block
 // wraps registry.ErrBlockNotFound, a corrupt one ErrCorruptBlock.
 func CheckTree(ctx context.Context, bs blockstore.Blockstore, root cid.Cid) error {
 	vbs := &verifyingBlockstore{Blockstore: bs}
