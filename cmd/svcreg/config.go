@@ -19,10 +19,7 @@ type (
 // config is the content of the config file, with the CLI's helpers.
 type config struct{ svchome.Config }
 
-const (
-	maxConfigSize = svchome.MaxConfigSize
-	configFile    = svchome.ConfigFile
-)
+const configFile = svchome.ConfigFile
 
 // errInvalidConfig is returned when the config file cannot be used.
 var errInvalidConfig = svchome.ErrInvalidConfig
@@ -35,15 +32,6 @@ var errRemoteNotFound = errors.New("no such remote")
 
 func checkRemoteName(s string) error { return svchome.CheckRemoteName(s) }
 func isRemoteName(s string) bool     { return svchome.IsRemoteName(s) }
-
-// parseConfig decodes and checks a config file (svchome.ParseConfig).
-func parseConfig(data []byte) (*config, error) {
-	c, err := svchome.ParseConfig(data)
-	if err != nil {
-		return nil, err
-	}
-	return &config{*c}, nil
-}
 
 // loadConfig reads the config file of the home dir; a missing file is an
 // empty config.
