@@ -9,7 +9,6 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/project"
 	"github.com/svcreg/svcreg/registry/unixfs"
@@ -46,23 +45,15 @@ Examples:
 	}
 }
 
-type findingOut struct {
-	Kind     string `json:"kind"`
-	Severity string `json:"severity"` // "error" or "warning"
-	Service  string `json:"service"`
-	Version  string `json:"version"`
-	Message  string `json:"message"`
-}
-
 type checkOut struct {
-	OK       bool         `json:"ok"`
-	Exit     int          `json:"exit"`
-	Lockfile string       `json:"lockfile"`
-	Registry string       `json:"registry"`
-	Root     string       `json:"root"` // the registry state checked against
-	Seq      uint64       `json:"seq"`
-	Services int          `json:"services"`
-	Findings []findingOut `json:"findings"`
+	OK       bool               `json:"ok"`
+	Exit     int                `json:"exit"`
+	Lockfile string             `json:"lockfile"`
+	Registry string             `json:"registry"`
+	Root     string             `json:"root"` // the registry state checked against
+	Seq      uint64             `json:"seq"`
+	Services int                `json:"services"`
+	Findings []registry.Finding `json:"findings"`
 }
 
 // outcomeExit is the exit code of each outcome of a check.
@@ -97,7 +88,12 @@ func runCheck(c *cli.Context) error {
 			return err
 		}
 	}
-	out := checkOut{Lockfile: paths.lock, Registry: p.Registry, Findings: findingsJSON(rep.Findings)}
+	for i, f := range rep.Findings {
+		if errors.Is(f.Err, project.ErrNotCanonical) {
+			rep.Findings[i].Message += "; 'svcreg lock' rewrites it"
+		}
+	}
+	out := checkOut{Lockfile: paths.lock, Registry: p.Registry, Findings: rep.Findings}
 	if rep.Lock != nil {
 		out.Services = len(rep.Lock.Services)
 	}
@@ -145,26 +141,10 @@ func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
 	return paths.proj.CheckRegistry(c.Context, rep, h.reg, notes, opts)
 }
 
-func findingsJSON(fs []registry.Finding) []findingOut {
-	out := make([]findingOut, 0, len(fs))
-	for _, f := range fs {
-		sev := "error"
-		if f.Warning {
-			sev = "warning"
-		}
-		msg := f.Message
-		if errors.Is(f.Err, project.ErrNotCanonical) {
-			msg += "; 'svcreg lock' rewrites it"
-		}
-		out = append(out, findingOut{Kind: string(f.Kind), Severity: sev, Service: string(f.Service), Version: f.Version, Message: msg})
-	}
-	return out
-}
-
 func printCheck(w io.Writer, out checkOut) {
 	for _, f := range out.Findings {
-		label := f.Kind
-		if f.Severity == "warning" {
+		label := string(f.Kind)
+		if f.Warning {
 			label += " (warning)"
 		}
 		fmt.Fprintf(w, "%s: %s\n", label, escapeControls(f.Message))
@@ -215,13 +195,13 @@ func checkHint(code int, paths projectPaths, findings []registry.Finding) string
 	case exitLockMismatch:
 		fix := "'" + paths.cmd("lock") + "' records the registry's signed state in it"
 		if names := project.Services(findings, registry.FindingMismatch); len(names) > 0 {
-			fix = "'" + paths.cmd("update", nameStrings(names)...) + "' re-resolves what disagrees; review the diff"
+			fix = "'" + paths.cmd("update", names...) + "' re-resolves what disagrees; review the diff"
 		}
 		return "the lock disagrees with the registry's signed manifest: restore " + paths.lock + " from version control if it was edited, else " + fix
 	case exitLockTampered:
 		return paths.lock + " was edited by hand: restore it from version control, or run '" + paths.cmd("lock") + "' to record the registry's signed state in it"
 	case exitLockYanked:
-		return "run '" + paths.cmd("update", nameStrings(project.Services(findings, registry.FindingYanked))...) + "' to move off the yanked versions"
+		return "run '" + paths.cmd("update", project.Services(findings, registry.FindingYanked)...) + "' to move off the yanked versions"
 	case exitContent:
 		if project.Unsafe(findings) {
 			return unsafeContentHint + "; lock another version meanwhile"
@@ -231,13 +211,4 @@ func checkHint(code int, paths projectPaths, findings []registry.Finding) string
 		return "SVCREG_HOME has no (recent enough) copy of the registry " + paths.project + " names; fetch it, or check where one is cached"
 	}
 	return ""
-}
-
-// nameStrings returns names as strings.
-func nameStrings(names []manifest.Name) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = string(n)
-	}
-	return out
 }

@@ -55,27 +55,6 @@ func lockFlags(fs ...cli.Flag) []cli.Flag {
 	}, fs...)...)
 }
 
-type lockChangeOut struct {
-	Service   string `json:"service"`
-	Change    string `json:"change"` // added, updated, removed
-	From      string `json:"from"`
-	To        string `json:"to"`
-	CID       string `json:"cid"`
-	Range     string `json:"range"`      // the range or tag locked for
-	FromRange string `json:"from_range"` // the previous one, when it changed
-}
-
-type lockOut struct {
-	Lockfile string          `json:"lockfile"`
-	Written  bool            `json:"written"`
-	Registry string          `json:"registry"`
-	Root     string          `json:"root"`
-	Seq      uint64          `json:"seq"`
-	Services int             `json:"services"`
-	Changes  []lockChangeOut `json:"changes"`
-	Warnings []string        `json:"warnings"`
-}
-
 // runLock is lock and update: it resolves, and writes the lock when it
 // changed or was not in canonical form.
 func runLock(c *cli.Context, opts registry.LockOptions) error {
@@ -99,54 +78,21 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	if err != nil {
 		return lockErr(err, paths)
 	}
-	out := lockOut{Lockfile: paths.lock, Written: res.Written, Registry: res.Lock.Registry, Root: res.Lock.Root.String(),
-		Seq: res.Lock.Seq, Services: len(res.Lock.Services), Changes: []lockChangeOut{}, Warnings: []string{}}
-	for _, f := range append(notes, res.Findings...) {
-		out.Warnings = append(out.Warnings, f.Message)
-	}
-	lockWarnings := out.Warnings[len(notes):] // the notes were printed already
-	for _, ch := range res.Changes {
-		out.Changes = append(out.Changes, changeJSON(ch))
-	}
-	return emit(c, out, func(w io.Writer) {
-		for _, ch := range out.Changes {
-			fmt.Fprintln(w, changeText(ch))
+	found := res.Findings // the notes were printed already
+	res.Findings = append(notes, found...)
+	return emit(c, res, func(w io.Writer) {
+		for _, ch := range res.Changes {
+			fmt.Fprintln(w, ch)
 		}
 		state := "is up to date"
 		if res.Written {
 			state = "written"
 		}
-		fmt.Fprintf(w, "%s %s: %s from %s at seq %d\n", paths.lock, state, services(out.Services), out.Registry, out.Seq)
-		warn(c, lockWarnings)
-	})
-}
-
-func changeJSON(ch registry.LockChange) lockChangeOut {
-	out := lockChangeOut{Service: string(ch.Service)}
-	switch {
-	case ch.Old == nil:
-		out.Change, out.To, out.CID, out.Range = "added", ch.New.Version.String(), ch.New.CID.String(), ch.New.Range
-	case ch.New == nil:
-		out.Change, out.From = "removed", ch.Old.Version.String()
-	default:
-		out.Change, out.From, out.To, out.CID, out.Range = "updated", ch.Old.Version.String(), ch.New.Version.String(), ch.New.CID.String(), ch.New.Range
-		if ch.Old.Range != ch.New.Range {
-			out.FromRange = ch.Old.Range
+		fmt.Fprintf(w, "%s %s: %s from %s at seq %d\n", res.Path, state, services(len(res.Lock.Services)), res.Lock.Registry, res.Lock.Seq)
+		for _, f := range found {
+			warn(c, []string{f.Message})
 		}
-	}
-	return out
-}
-
-func changeText(ch lockChangeOut) string {
-	switch {
-	case ch.Change == "added":
-		return fmt.Sprintf("added   %s@%s %s", ch.Service, ch.To, ch.CID)
-	case ch.Change == "removed":
-		return fmt.Sprintf("removed %s@%s", ch.Service, ch.From)
-	case ch.From == ch.To && ch.FromRange != "":
-		return fmt.Sprintf("updated %s@%s: range %q -> %q", ch.Service, ch.To, ch.FromRange, ch.Range)
-	}
-	return fmt.Sprintf("updated %s %s -> %s %s", ch.Service, ch.From, ch.To, ch.CID)
+	})
 }
 
 // warn prints warnings on stderr.
@@ -164,39 +110,40 @@ type projectPaths struct {
 	registry      ipnsrec.Name // proj.Registry
 }
 
-// cmd returns the svcreg command line that runs verb on this project.
-func (p projectPaths) cmd(verb string, args ...string) string {
-	return strings.Join(append([]string{"svcreg", verb}, args...), " ") + p.flags
+// cmd returns the svcreg command line that runs verb on services of this
+// project.
+func (p projectPaths) cmd(verb string, services ...manifest.Name) string {
+	words := []string{"svcreg", verb}
+	for _, n := range services {
+		words = append(words, string(n))
+	}
+	return strings.Join(words, " ") + p.flags
 }
 
 // loadProject reads --project and checks the registry name in it.
 func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
-	paths := projectPaths{project: c.String("project"), lock: c.String("lock")}
-	if paths.lock == "" {
-		paths.lock = project.LockPathFor(paths.project)
-	}
-	if c.IsSet("project") && paths.project != projectFile {
-		paths.flags += " --project " + paths.project
-	}
-	if c.IsSet("lock") {
-		paths.flags += " --lock " + paths.lock
-	}
-	p, err := project.Load(c.Context, paths.project, paths.lock, target.New(target.Config{DNSLink: dnsLinkConfig(c)}))
+	p, err := project.Load(c.Context, c.String("project"), c.String("lock"), target.New(target.Config{DNSLink: dnsLinkConfig(c)}))
 	var ne *project.NameError
 	switch {
 	case errors.Is(err, project.ErrSameFile):
-		return nil, paths, usageErr(err, "pass --lock FILE")
+		return nil, projectPaths{}, usageErr(err, "pass --lock FILE")
 	case errors.Is(err, project.ErrProjectUnreadable):
-		return nil, paths, withHint(err, "create "+projectFile+` with {"registry": "k51…", "services": {"NAME": "^1.0.0"}}, or pass --project FILE`)
+		return nil, projectPaths{}, withHint(err, "create "+projectFile+` with {"registry": "k51…", "services": {"NAME": "^1.0.0"}}, or pass --project FILE`)
 	case errors.As(err, &ne):
 		if err := dnsLinkErr(ne.Err); errors.As(err, new(*cliError)) {
-			return nil, paths, err
+			return nil, projectPaths{}, err
 		}
-		return nil, paths, withHint(err, "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
+		return nil, projectPaths{}, withHint(err, "\"registry\" is the IPNS name 'svcreg name' prints (k51…)")
 	case err != nil:
-		return nil, paths, withHint(err, "docs/LOCKFILE.md describes "+projectFile)
+		return nil, projectPaths{}, withHint(err, "docs/LOCKFILE.md describes "+projectFile)
 	}
-	paths.proj, paths.registry = p, p.Registry
+	paths := projectPaths{proj: p, project: p.Path, lock: p.LockPath, registry: p.Registry}
+	if c.IsSet("project") && p.Path != projectFile {
+		paths.flags += " --project " + p.Path
+	}
+	if c.IsSet("lock") {
+		paths.flags += " --lock " + p.LockPath
+	}
 	return p.Config, paths, nil
 }
 
@@ -221,10 +168,12 @@ func lockErr(err error, paths projectPaths) error {
 	switch {
 	case errors.Is(err, manifest.ErrInvalidLock):
 		return withHint(err, unreadableLockHint(paths))
-	case errors.Is(err, registry.ErrLockMismatch) && errors.As(err, &le):
-		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run '"+paths.cmd("update", string(le.Service))+"' to re-resolve")
 	case errors.Is(err, registry.ErrLockMismatch):
-		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run '"+paths.cmd("update")+"' to re-resolve")
+		var update []manifest.Name // the service that disagrees, if one does
+		if errors.As(err, &le) {
+			update = append(update, le.Service)
+		}
+		return withHint(err, "the lock disagrees with the registry's signed manifest; if the lock was edited, restore it, else run '"+paths.cmd("update", update...)+"' to re-resolve")
 	case errors.Is(err, registry.ErrUnverifiable):
 		return withHint(err, "this home has no copy of the registry "+paths.project+" names, or an older one: list a gateway that has it under \"gateways\" in "+
 			paths.project+" (or pass --gateway URL), or 'svcreg import' a CAR of it; a consumer needs no key and no 'svcreg init'")
@@ -236,44 +185,29 @@ func lockErr(err error, paths projectPaths) error {
 	return err
 }
 
-// openProjectRegistry opens, for reading, the registry a project names.
-// It is the one place the lock commands get a registry from: the copy in
-// SVCREG_HOME (the publisher's own home, or any home that follows the
-// registry, with or without a key), brought up to date from the project's
-// gateways (or --gateway) unless --offline or the copy was confirmed less
-// than its TTL ago. Blocks missing here are fetched from the gateways and
-// verified. The signed IPNS record of the head is verified again.
-//
-// Problems that leave a usable copy (a gateway down, an expired record)
-// come back as warnings; having no copy at all is left to the caller,
-// where Registry.Lock and Registry.Check report ErrUnverifiable.
+// openProjectRegistry opens, for reading, the registry a project names
+// (project.Target says from where): the copy in SVCREG_HOME, brought up
+// to date from the gateways (project.Refresh) unless --offline or the
+// copy was confirmed less than its TTL ago. Blocks missing here are
+// fetched from the gateways and verified. Problems that leave a usable
+// copy come back as warnings; having no copy at all is left to the
+// caller, where Registry.Lock and Registry.Check report ErrUnverifiable.
 func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name) (*home, []registry.Finding, error) {
 	h, err := openBlocks(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			h.Close()
-		}
-	}()
-	gateways := p.Gateways
-	if c.IsSet("gateway") {
-		gateways = c.StringSlice("gateway")
+	t, err := project.Target(h.h, p, name, c.StringSlice("gateway"))
+	if err == nil {
+		err = h.follow(c, t)
 	}
-	key, err := loadKey(h.dir)
-	if err != nil && !errors.Is(err, errNoKey) {
-		return nil, nil, err
+	var notes []registry.Finding
+	if err == nil {
+		notes, err = project.Refresh(c.Context, h.net.follower, h.cache, name, c.Bool("refresh"), time.Now())
 	}
-	own := key != nil && key.Name() == name.String()
-	if err := h.follow(c, target.Target{Name: name, Gateways: gateways, Own: own}); err != nil {
-		return nil, nil, err
-	}
-	notes, err := project.Refresh(c.Context, h.net.follower, h.cache, name, c.Bool("refresh"), time.Now())
 	if err != nil {
+		h.Close()
 		return nil, nil, err
 	}
-	ok = true
 	return h, notes, nil
 }

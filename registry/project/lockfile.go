@@ -3,6 +3,7 @@ package project
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -52,7 +53,30 @@ func (lf *LockFile) Canonical() (bool, error) {
 // LockResult is the outcome of Project.Lock.
 type LockResult struct {
 	registry.LockResult
-	Written bool // the lockfile was written: its bytes changed
+	Path    string // the lockfile (Project.LockPath)
+	Written bool   // the lockfile was written: its bytes changed
+}
+
+// MarshalJSON encodes r as {lockfile, written, registry, root, seq,
+// services, changes, warnings}, as docs/CLI.md documents `svcreg lock
+// --json`: services is how many the lock holds, changes the
+// registry.LockChange list and warnings the messages of the findings.
+func (r LockResult) MarshalJSON() ([]byte, error) {
+	warnings := []string{}
+	for _, f := range r.Findings {
+		warnings = append(warnings, f.Message)
+	}
+	return json.Marshal(struct {
+		Lockfile string                `json:"lockfile"`
+		Written  bool                  `json:"written"`
+		Registry string                `json:"registry"`
+		Root     string                `json:"root"`
+		Seq      uint64                `json:"seq"`
+		Services int                   `json:"services"`
+		Changes  []registry.LockChange `json:"changes"`
+		Warnings []string              `json:"warnings"`
+	}{r.Path, r.Written, r.Lock.Registry, r.Lock.Root.String(), r.Lock.Seq, len(r.Lock.Services),
+		append([]registry.LockChange{}, r.Changes...), warnings})
 }
 
 // Lock resolves the project at reg (registry.Registry.Lock, with old's
@@ -73,7 +97,7 @@ func (p *Project) Lock(ctx context.Context, reg *registry.Registry, old *LockFil
 	if err := manifest.EncodeLock(&buf, res.Lock); err != nil {
 		return LockResult{}, err
 	}
-	out := LockResult{LockResult: res, Written: !bytes.Equal(buf.Bytes(), prevData)}
+	out := LockResult{LockResult: res, Path: p.LockPath, Written: !bytes.Equal(buf.Bytes(), prevData)}
 	if !out.Written {
 		return out, nil
 	}
