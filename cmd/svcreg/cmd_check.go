@@ -45,15 +45,12 @@ Examples:
 	}
 }
 
+// checkOut is the report check --json prints: the verdict, then the
+// overview.
 type checkOut struct {
-	OK       bool               `json:"ok"`
-	Exit     int                `json:"exit"`
-	Lockfile string             `json:"lockfile"`
-	Registry string             `json:"registry"`
-	Root     string             `json:"root"` // the registry state checked against
-	Seq      uint64             `json:"seq"`
-	Services int                `json:"services"`
-	Findings []registry.Finding `json:"findings"`
+	OK   bool `json:"ok"`
+	Exit int  `json:"exit"`
+	project.Overview
 }
 
 // outcomeExit is the exit code of each outcome of a check.
@@ -75,7 +72,7 @@ func runCheck(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
 	}
-	p, paths, err := loadProject(c)
+	_, paths, err := loadProject(c)
 	if err != nil {
 		return err
 	}
@@ -93,14 +90,7 @@ func runCheck(c *cli.Context) error {
 			rep.Findings[i].Message += "; 'svcreg lock' rewrites it"
 		}
 	}
-	out := checkOut{Lockfile: paths.lock, Registry: p.Registry, Findings: rep.Findings}
-	if rep.Lock != nil {
-		out.Services = len(rep.Lock.Services)
-	}
-	if rep.Head.Root.Defined() {
-		out.Root, out.Seq = rep.Head.Root.String(), rep.Head.Seq
-	}
-	out.Exit = outcomeExit[rep.Outcome()]
+	out := checkOut{Exit: outcomeExit[rep.Outcome()], Overview: paths.proj.Overview(rep)}
 	out.OK = out.Exit == exitOK
 	if err := emit(c, out, func(w io.Writer) { printCheck(w, out) }); err != nil {
 		return err
@@ -114,7 +104,7 @@ func runCheck(c *cli.Context) error {
 		hint = unreadableLockHint(paths)
 	case paths.proj.Moved(rep.Lock):
 		hint = fmt.Sprintf("svcreg.json names the registry by %s, whose DNSLink record now gives %s; the lock was made for %s: "+
-			"run 'svcreg lock' only if the move is meant", paths.proj.Domain, p.Registry, rep.Lock.Registry)
+			"run 'svcreg lock' only if the move is meant", paths.proj.Domain, paths.registry, rep.Lock.Registry)
 	default:
 		hint = checkHint(out.Exit, paths, rep.Findings)
 	}

@@ -65,3 +65,26 @@ func (p *Project) CheckRegistry(ctx context.Context, rep *Report, reg *registry.
 	rep.Findings = append(append(rep.Findings, notes...), r.Findings...)
 	return nil
 }
+
+// Overview is what a report on a project's lockfile says, as `svcreg check
+// --json` prints it (docs/CLI.md) less the verdict's exit code.
+type Overview struct {
+	Lockfile string             `json:"lockfile"`
+	Registry string             `json:"registry"`
+	Root     string             `json:"root"` // the registry state checked against; "" when none
+	Seq      uint64             `json:"seq"`
+	Services int                `json:"services"` // how many services the lock holds
+	Findings []registry.Finding `json:"findings"` // never null
+}
+
+// Overview sums up rep, a report on p's lockfile.
+func (p *Project) Overview(rep *Report) Overview {
+	s := Overview{Lockfile: p.LockPath, Registry: p.Config.Registry, Findings: append([]registry.Finding{}, rep.Findings...)}
+	if rep.Lock != nil {
+		s.Services = len(rep.Lock.Services)
+	}
+	if rep.Head.Root.Defined() {
+		s.Root, s.Seq = rep.Head.Root.String(), rep.Head.Seq
+	}
+	return s
+}

@@ -1,8 +1,11 @@
 // Package project is the workflow of a project that consumes services from
 // a registry: its svcreg.json ([Load]), its svcreg.lock ([ReadLock],
 // [Project.Lock]), checking the lock ([Project.Inspect],
-// [Project.CheckRegistry], [Classify]) and bringing the registry's copy up
-// to date before either ([Refresh]). docs/LOCKFILE.md describes the files.
+// [Project.CheckRegistry], [Classify], [Project.Overview]), where a home
+// follows the registry from ([Target]) and bringing the registry's copy up
+// to date before either ([Refresh]). docs/LOCKFILE.md describes the files;
+// [LockResult] and [Overview] marshal as the JSON docs/CLI.md documents
+// for svcreg lock and check.
 //
 // The rules of locking and checking themselves (which entries are kept,
 // what a finding is) are [registry.Registry.Lock] and
