@@ -97,13 +97,12 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(dir)
+	cfg, err := svchome.LoadConfig(dir)
 	if err != nil {
 		return err
 	}
-	following := len(c.StringSlice("follow")) > 0 || len(cfg.Follow) > 0
 	layout := svchome.Layout(dir)
-	if (!layout.HasIndex() || !layout.HasBlocks()) && !following {
+	if (!layout.HasIndex() || !layout.HasBlocks()) && len(c.StringSlice("follow")) == 0 && len(cfg.Follow) == 0 {
 		return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
 	}
 	logger, err := serveLogger(c)
@@ -124,26 +123,18 @@ func runServe(c *cli.Context) error {
 			return err
 		}
 	}
-	node, err := serveNode(c, h, mirror, logger)
+	metrics := prometheus.NewRegistry()
+	node, err := serveNode(c, h, cfg, follow.NodeConfig{Mirror: mirror, Logger: logger, Metrics: metrics})
 	if err != nil {
 		return err
 	}
-	var name ipnsrec.Name
-	switch {
-	case c.String("registry") != "":
+	name := node.Registry()
+	if c.String("registry") != "" {
 		t, err := selectedTarget(c, dir)
 		if err != nil {
 			return err
 		}
 		name = t.Name
-	case node.Own != nil:
-		name = node.Own.Name()
-	case len(node.Follow) == 1:
-		name = node.Follow[0].Name()
-	}
-	metrics := prometheus.NewRegistry()
-	if node.Metrics, err = follow.NewMetrics(metrics); err != nil {
-		return err
 	}
 	node.Restore(c.Context) // /healthz and /metrics tell the stored state from the first request
 	var blocks gateway.Store = h.blocks
@@ -165,7 +156,7 @@ func runServe(c *cli.Context) error {
 		Blocks: blocks, IndexPath: layout.IndexPath(), Registry: name, MaxStale: c.Duration("max-stale"),
 		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), RecordsDir: layout.RecordsDir(),
 		Logger: logger, Metrics: metrics, Provider: provider, MaxResponseSize: int64(min(maxResponse, math.MaxInt64)),
-		NodePaths: nodePaths(node, metrics),
+		NodePaths: node.Handlers(metrics),
 	})
 	if err != nil {
 		return err

@@ -1,18 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/follow"
+	svchome "github.com/svcreg/svcreg/registry/home"
 )
 
 // serveLogger returns the server's logger: text or JSON lines on stderr.
@@ -31,29 +28,20 @@ func serveLogger(c *cli.Context) (*slog.Logger, error) {
 	return nil, usageErr(fmt.Errorf("--log %q: want text or json", c.String("log")), "--log text|json")
 }
 
-// serveNode wires the node that runs beside the server: the registries
-// followed (--follow and the config's "follow" list, from --upstream or
-// the remote's gateways), the own
-// registry when the home holds its key (re-signed when due), and the
-// replicas of config.json.
-func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logger) (*follow.Node, error) {
-	node := &follow.Node{Mirror: mirror, Logger: logger}
-	index := bolt.NewTransient(h.h.IndexPath(), nil)
-	key, err := loadKey(h.dir)
-	switch {
-	case err == nil:
-		node.Key = key
-		if node.Own, err = follow.New(follow.Config{Name: key.RegistryName(), Own: true, Blocks: h.blocks, Index: index, Logger: logger}); err != nil {
-			return nil, err
-		}
-	case !errors.Is(err, errNoKey):
+// serveNode wires the node that runs beside the server (follow.NewNode):
+// the own registry when the home holds its key (re-signed when due), the
+// replicas of config.json, and the registries followed (--follow and the
+// config's "follow" list, read from --upstream or the remote's gateways).
+func serveNode(c *cli.Context, h *home, cfg *svchome.Config, nc follow.NodeConfig) (*follow.Node, error) {
+	nc.Blocks, nc.Index = h.blocks, bolt.NewTransient(h.h.IndexPath(), nil)
+	nc.Timeout, nc.UserAgent = c.Duration("timeout"), "svcreg/"+versionString()
+	key, err := h.h.Key()
+	if err == nil {
+		nc.Key = key
+	} else if !errors.Is(err, svchome.ErrNoKey) {
 		return nil, err
 	}
-	cfg, err := loadConfig(h.dir)
-	if err != nil {
-		return nil, err
-	}
-	if node.Replicas, err = cfg.replicas(); err != nil {
+	if nc.Replicas, err = cfg.ReplicaList(); err != nil {
 		return nil, err
 	}
 	targets, err := newTargets(c, h.dir, c.StringSlice("upstream"))
@@ -73,30 +61,14 @@ func serveNode(c *cli.Context, h *home, mirror follow.Mirror, logger *slog.Logge
 		if err != nil {
 			return nil, targetErr(err, "--follow", h.dir)
 		}
-		f, err := follow.New(follow.Config{
-			Name: t.Name, Blocks: h.blocks, Index: index, Gateways: t.Gateways, Timeout: c.Duration("timeout"),
-			UserAgent: "svcreg/" + versionString(), Logger: logger,
-		})
-		if errors.Is(err, follow.ErrBadUpstream) {
-			return nil, usageErr(err, "upstream URLs look like https://gateway.example or http://mirror-a:8080")
-		} else if err != nil {
-			return nil, err
-		}
-		if !f.Online() {
+		if len(t.Gateways) == 0 {
 			return nil, usageErr(fmt.Errorf("--follow %s: no upstream", spec), "pass --upstream URL, or follow a remote that has gateways")
 		}
-		node.Follow = append(node.Follow, f)
+		nc.Follow = append(nc.Follow, t)
 	}
-	return node, nil
-}
-
-// nodePaths are the node's own answers beside the gateway, GET /healthz
-// and /metrics, which the gateway serves on the node's own host only.
-func nodePaths(node *follow.Node, metrics *prometheus.Registry) map[string]http.Handler {
-	health := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		json.NewEncoder(w).Encode(node.Health())
-	})
-	return map[string]http.Handler{"/healthz": health, "/metrics": promhttp.HandlerFor(metrics, promhttp.HandlerOpts{})}
+	node, err := follow.NewNode(nc)
+	if errors.Is(err, follow.ErrBadUpstream) {
+		return nil, usageErr(err, "upstream URLs look like https://gateway.example or http://mirror-a:8080")
+	}
+	return node, err
 }
