@@ -1,14 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/flatfs"
 	"github.com/svcreg/svcreg/registry/maint"
 	"github.com/svcreg/svcreg/registry/remote"
@@ -65,10 +62,8 @@ func runFsck(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	own := ""
-	if k, err := loadKey(h.dir); err == nil {
-		own = k.Name()
-	} else if !errors.Is(err, errNoKey) {
+	own, err := h.h.OwnName()
+	if err != nil {
 		return err
 	}
 	if c.Bool("repair") {
@@ -76,9 +71,9 @@ func runFsck(c *cli.Context) error {
 			return err
 		}
 	}
+	sources := h.h.Sources(c.StringSlice("gateway"), &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
 	rep, err := maint.Check(c.Context, maint.CheckOptions{
-		Blocks: h.blocks, IndexPath: h.h.IndexPath(), Own: own,
-		Repair: c.Bool("repair"), Sources: fsckSources(c, h.dir),
+		Blocks: h.blocks, IndexPath: h.h.IndexPath(), Own: own, Repair: c.Bool("repair"), Sources: sources,
 	})
 	if err != nil {
 		return err
@@ -90,35 +85,6 @@ func runFsck(c *cli.Context) error {
 		return fmt.Errorf("fsck: %w", err)
 	}
 	return nil
-}
-
-// fsckSources gives fsck --repair the gateways of a registry: its
-// remote's (config.json) and every --gateway.
-func fsckSources(c *cli.Context, dir string) func(name string) ([]registry.Source, error) {
-	var cfg *config
-	var cfgErr error
-	return func(name string) ([]registry.Source, error) {
-		if cfg == nil {
-			if cfg, cfgErr = loadConfig(dir); cfgErr != nil {
-				cfg, cfgErr = &config{}, fmt.Errorf("config: %v", cfgErr)
-			}
-		}
-		urls := slices.Clone(c.StringSlice("gateway"))
-		for _, rc := range cfg.Remotes {
-			if rc.Registry == name {
-				urls = append(urls, rc.Gateways...)
-			}
-		}
-		var sources []registry.Source
-		for _, u := range urls {
-			g, err := remote.New(u, &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
-			if err != nil {
-				return nil, fmt.Errorf("registry %s: %w", name, err)
-			}
-			sources = append(sources, g)
-		}
-		return sources, cfgErr
-	}
 }
 
 func printFsck(w io.Writer, rep *maint.Report) {

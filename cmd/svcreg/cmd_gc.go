@@ -63,7 +63,7 @@ func runGC(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if _, err := loadKey(h.dir); err != nil && !errors.Is(err, errNoKey) {
+	if _, err := h.h.OwnName(); err != nil {
 		return err // one rule for every command: a readable key is refused
 	}
 	if !c.Bool("dry-run") {
@@ -71,9 +71,11 @@ func runGC(c *cli.Context) error {
 			return err
 		}
 	}
-	keep, err := gcKeep(c, h.dir)
-	if err != nil {
-		return err
+	var keep func(name string) bool // nil: every registry's heads
+	if c.Bool("drop-unfollowed") {
+		if keep, err = h.h.Followed(); err != nil {
+			return err
+		}
 	}
 	out, err := maint.GC(c.Context, maint.GCOptions{
 		Blocks: h.blocks, IndexPath: h.h.IndexPath(), RecordsDir: h.h.RecordsDir(),
@@ -97,26 +99,4 @@ func runGC(c *cli.Context) error {
 		}
 		fmt.Fprintln(w)
 	})
-}
-
-// gcKeep returns which registries' heads gc keeps: all (nil), or with
-// --drop-unfollowed the home's own and its remotes'.
-func gcKeep(c *cli.Context, dir string) (func(name string) bool, error) {
-	if !c.Bool("drop-unfollowed") {
-		return nil, nil
-	}
-	follow := map[string]bool{}
-	if k, err := loadKey(dir); err == nil {
-		follow[k.Name()] = true
-	} else if !errors.Is(err, errNoKey) {
-		return nil, err
-	}
-	cfg, err := loadConfig(dir)
-	if err != nil {
-		return nil, err
-	}
-	for _, rc := range cfg.Remotes {
-		follow[rc.Registry] = true
-	}
-	return func(name string) bool { return follow[name] }, nil
 }

@@ -1,13 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/target"
 )
@@ -47,19 +48,12 @@ Examples:
 	}
 }
 
-type remoteOut struct {
-	Name     string   `json:"name"`
-	Registry string   `json:"registry"`
-	Gateways []string `json:"gateways"`
-	Default  bool     `json:"default"`
-}
-
 func runRemoteAdd(c *cli.Context) error {
 	if err := needArgs(c, 2, 2, "NAME K51…"); err != nil {
 		return err
 	}
 	name := c.Args().Get(0)
-	if err := checkRemoteName(name); err != nil {
+	if err := svchome.CheckRemoteName(name); err != nil {
 		return usageErr(err, "remote names are short words like main or acme")
 	}
 	// a k51… name, or a domain with DNSLink: kept as its k51… name
@@ -67,36 +61,24 @@ func runRemoteAdd(c *cli.Context) error {
 	if err != nil {
 		return dnsLinkErr(err)
 	}
-	r := remoteConfig{Registry: reg.String()}
+	var gateways []string
 	for _, g := range c.StringSlice("gateway") {
 		u, err := remote.ParseURL(g)
 		if err != nil {
 			return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
 		}
-		r.Gateways = append(r.Gateways, u)
+		gateways = append(gateways, u)
 	}
-	dir, cfg, err := openConfig(c)
-	if err != nil {
+	var out svchome.RemoteInfo
+	err = editConfig(c, func(cfg *svchome.Config) (err error) {
+		out, err = cfg.AddRemote(name, reg, gateways, c.Bool("default"))
+		return err
+	})
+	if errors.Is(err, svchome.ErrRemoteExists) {
+		return withHint(err, "run 'svcreg remote rm "+name+"' first")
+	} else if err != nil {
 		return err
 	}
-	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
-		return err
-	}
-	if old, ok := cfg.Remotes[name]; ok && !reflect.DeepEqual(old, r) {
-		return withHint(fmt.Errorf("%w: %s is %s", errRemoteExists, name, old.Registry), "run 'svcreg remote rm "+name+"' first")
-	}
-	if cfg.Remotes == nil {
-		cfg.Remotes = map[string]remoteConfig{}
-	}
-	cfg.Remotes[name] = r
-	cfg.setName(name, reg)
-	if c.Bool("default") {
-		cfg.Default = name
-	}
-	if err := cfg.save(dir); err != nil {
-		return err
-	}
-	out := remoteOut{Name: name, Registry: r.Registry, Gateways: nonNil(r.Gateways), Default: cfg.Default == name}
 	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, remoteLine(out)) })
 }
 
@@ -104,15 +86,15 @@ func runRemoteList(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
 	}
-	_, cfg, err := openConfig(c)
+	dir, err := homeDir(c)
 	if err != nil {
 		return err
 	}
-	out := []remoteOut{}
-	for _, n := range cfg.names() {
-		r := cfg.Remotes[n]
-		out = append(out, remoteOut{Name: n, Registry: r.Registry, Gateways: nonNil(r.Gateways), Default: cfg.Default == n})
+	cfg, err := svchome.LoadConfig(dir)
+	if err != nil {
+		return err
 	}
+	out := cfg.RemoteList()
 	return emit(c, out, func(w io.Writer) {
 		for _, r := range out {
 			fmt.Fprintln(w, remoteLine(r))
@@ -125,38 +107,28 @@ func runRemoteRemove(c *cli.Context) error {
 		return err
 	}
 	name := c.Args().First()
-	dir, cfg, err := openConfig(c)
-	if err != nil {
-		return err
-	}
-	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
-		return err
-	}
-	if _, ok := cfg.Remotes[name]; !ok {
-		return withHint(fmt.Errorf("%w: %s", errRemoteNotFound, name), "run 'svcreg remote ls' to see the remotes")
-	}
-	delete(cfg.Remotes, name)
-	if cfg.Default == name {
-		cfg.Default = ""
-	}
-	if err := cfg.save(dir); err != nil {
+	if err := editConfig(c, func(cfg *svchome.Config) error { return cfg.RemoveRemote(name) }); err != nil {
 		return err
 	}
 	return emit(c, map[string]string{"removed": name}, func(w io.Writer) { fmt.Fprintf(w, "removed %s\n", name) })
 }
 
-// openConfig returns the home directory and its config; config.save
-// creates the home when there is none.
-func openConfig(c *cli.Context) (string, *config, error) {
-	dir, err := homeDir(c)
+// editConfig changes the home's config file with edit (svchome.Home.EditConfig);
+// a read-only home is exit 6.
+func editConfig(c *cli.Context, edit func(*svchome.Config) error) error {
+	h, err := openBlocks(c)
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	cfg, err := loadConfig(dir)
-	return dir, cfg, err
+	defer h.Close()
+	err = h.h.EditConfig(edit)
+	if errors.Is(err, svchome.ErrReadOnly) {
+		return h.requireWritable()
+	}
+	return err
 }
 
-func remoteLine(r remoteOut) string {
+func remoteLine(r svchome.RemoteInfo) string {
 	line := r.Name + " " + r.Registry
 	if len(r.Gateways) > 0 {
 		line += " " + strings.Join(r.Gateways, " ")
@@ -165,11 +137,4 @@ func remoteLine(r remoteOut) string {
 		line += " (default)"
 	}
 	return line
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -37,43 +35,17 @@ Examples:
 	}
 }
 
-type republishOut struct {
-	Registry string        `json:"registry"`
-	Seq      uint64        `json:"seq"`
-	Resigned bool          `json:"resigned"`
-	Expires  string        `json:"expires"`
-	Due      string        `json:"due"`
-	Replicas []replicaPush `json:"replicas"`
-}
-
-type replicaPush struct {
-	Name     string `json:"name"`
-	Kubo     string `json:"kubo"`
-	Attempts int    `json:"attempts"`
-	Blocks   uint64 `json:"blocks"`
-	Record   string `json:"record"` // stored, unchanged, refused, unreachable or failed (follow.Push*)
-	Error    string `json:"error"`  // why, when not stored or unchanged
-}
-
 func runRepublish(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
 	}
-	h, err := openOwnFollower(c)
+	h, replicas, err := openOwnFollower(c)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
 	if err := h.requireWritable(); err != nil {
 		return err // re-signing stores a record in the index
-	}
-	cfg, err := loadConfig(h.dir)
-	if err != nil {
-		return err
-	}
-	replicas, err := cfg.replicas()
-	if err != nil {
-		return err
 	}
 	for _, u := range c.StringSlice("kubo") {
 		k, err := kubo.New(u, nil)
@@ -82,43 +54,31 @@ func runRepublish(c *cli.Context) error {
 		}
 		replicas = append(replicas, follow.Replica{Name: k.String(), Kubo: k, Pin: c.Bool("pin")})
 	}
-	f := h.net.follower
-	r, err := f.Resign(c.Context, h.key, c.Bool("force"))
+	out, err := h.net.follower.Republish(c.Context, h.key, c.Bool("force"), replicas, follow.Retry{})
 	if err != nil {
 		return err
 	}
-	out := republishOut{Registry: r.Head.Name, Seq: r.Head.Seq, Resigned: r.Resigned,
-		Expires: r.EOL.UTC().Format(time.RFC3339), Due: r.Due.UTC().Format(time.RFC3339), Replicas: []replicaPush{}}
-	var errs []error
-	for _, rep := range f.Replicate(c.Context, replicas, follow.Retry{}) {
-		p := replicaPush{Name: rep.Replica.Name, Kubo: rep.Replica.Kubo.String(), Attempts: rep.Attempts,
-			Blocks: rep.Result.Blocks, Record: rep.Outcome()}
+	for _, rep := range out.Replicas {
 		for _, n := range rep.Result.Notes {
 			warnf(c, "replica %s: %s", rep.Replica.Name, n)
 		}
 		if rep.Err != nil {
-			p.Error = rep.Err.Error()
-			errs = append(errs, fmt.Errorf("replica %s: %w", rep.Replica.Name, rep.Err))
 			warnf(c, "replica %s: %v", rep.Replica.Name, rep.Err)
 		}
-		out.Replicas = append(out.Replicas, p)
 	}
 	if err := emit(c, out, func(w io.Writer) {
 		what := "record valid"
-		if out.Resigned {
+		if out.Resigned.Resigned {
 			what = "re-signed"
 		}
-		fmt.Fprintf(w, "seq %d of %s: %s until %s (due %s)\n", out.Seq, out.Registry, what, out.Expires, out.Due)
+		fmt.Fprintf(w, "seq %d of %s: %s until %s (due %s)\n", out.Head.Seq, out.Head.Name, what, rfc3339(out.EOL), rfc3339(out.Due))
 		for _, p := range out.Replicas {
-			if p.Error == "" {
-				fmt.Fprintf(w, "pushed to %s (%s): %d blocks, record %s\n", p.Name, p.Kubo, p.Blocks, p.Record)
+			if p.Err == nil {
+				fmt.Fprintf(w, "pushed to %s (%s): %d blocks, record %s\n", p.Replica.Name, p.Replica.Kubo, p.Result.Blocks, p.Outcome())
 			}
 		}
 	}); err != nil {
 		return err
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%d of %d replicas failed: %w", len(errs), len(replicas), errors.Join(errs...))
-	}
-	return nil
+	return out.Err()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/car"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 	"github.com/svcreg/svcreg/registry/maint"
@@ -148,10 +149,11 @@ var errorRules = []rule{
 		hint: "run 'svcreg ls NAME' to see its versions and tags"},
 	{match: is(registry.ErrRecordNotFound), code: exitNotFound,
 		hint: "check the registry name; a gateway has the record once the registry is pushed to an IPFS node (svcreg push)"},
-	{match: is(errRemoteNotFound, errReplicaNotFound), code: exitNotFound},
+	{match: is(svchome.ErrRemoteNotFound), code: exitNotFound, hint: "run 'svcreg remote ls' to see the remotes"},
+	{match: is(svchome.ErrReplicaNotFound), code: exitNotFound, hint: "run 'svcreg replica ls' to see the replicas"},
 
 	{match: is(manifest.ErrImmutable), code: exitConflict, hint: "a published version never changes: publish a new version instead"},
-	{match: is(ipns.ErrKeyExists, errRemoteExists, errKuboAhead), code: exitConflict},
+	{match: is(ipns.ErrKeyExists, svchome.ErrRemoteExists, errKuboAhead), code: exitConflict},
 
 	{match: is(registry.ErrRollback), code: exitIntegrity,
 		hint: "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"},

@@ -65,3 +65,35 @@ func TestRepublish(t *testing.T) {
 		t.Fatalf("republish when not due: %+v", again)
 	}
 }
+
+// republishOut is the documented JSON of `republish --json` (docs/CLI.md).
+type republishOut struct {
+	Registry string        `json:"registry"`
+	Seq      uint64        `json:"seq"`
+	Resigned bool          `json:"resigned"`
+	Expires  string        `json:"expires"`
+	Due      string        `json:"due"`
+	Replicas []replicaPush `json:"replicas"`
+}
+
+// replicaPush is one replica's entry in republishOut.
+type replicaPush struct {
+	Name     string `json:"name"`
+	Kubo     string `json:"kubo"`
+	Attempts int    `json:"attempts"`
+	Blocks   uint64 `json:"blocks"`
+	Record   string `json:"record"`
+	Error    string `json:"error"`
+}
+
+// replicaOut is the documented JSON of one replica in `replica ls --json`.
+type replicaOut struct {
+	Name        string `json:"name"`
+	Kubo        string `json:"kubo"`
+	Pin         bool   `json:"pin"`
+	LastSuccess string `json:"last_success"`
+	LastFailure string `json:"last_failure"`
+	LastError   string `json:"last_error"`
+	Seq         uint64 `json:"seq"`
+	Lag         uint64 `json:"lag"`
+}

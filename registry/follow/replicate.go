@@ -141,3 +141,72 @@ func (f *Follower) ReplicaState(ctx context.Context, replica string) (ReplicaSta
 func (f *Follower) ForgetReplica(ctx context.Context, replica string) error {
 	return f.cfg.Index.PutReplicaState(ctx, f.name, replica, nil)
 }
+
+// MarshalJSON writes the report as `svcreg republish --json` does:
+// {name, kubo, attempts, blocks, record, error}, record being Outcome and
+// error "" when the replica took the push.
+func (r ReplicaReport) MarshalJSON() ([]byte, error) {
+	var msg string
+	if r.Err != nil {
+		msg = r.Err.Error()
+	}
+	return json.Marshal(struct {
+		Name     string `json:"name"`
+		Kubo     string `json:"kubo"`
+		Attempts int    `json:"attempts"`
+		Blocks   uint64 `json:"blocks"`
+		Record   string `json:"record"`
+		Error    string `json:"error"`
+	}{r.Replica.Name, r.Replica.Kubo.String(), r.Attempts, r.Result.Blocks, r.Outcome(), msg})
+}
+
+// ReplicaStatus is a replica and what the index keeps about it, as
+// `svcreg replica ls` lists it.
+type ReplicaStatus struct {
+	Name string
+	Kubo string // its RPC API's URL
+	Pin  bool
+	ReplicaState
+	Lag uint64 // sequences behind the head
+}
+
+// MarshalJSON writes the status with every key: times in RFC 3339, ""
+// for never; seq 0 before the first push.
+func (s ReplicaStatus) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Name        string `json:"name"`
+		Kubo        string `json:"kubo"`
+		Pin         bool   `json:"pin"`
+		LastSuccess string `json:"last_success"`
+		LastFailure string `json:"last_failure"`
+		LastError   string `json:"last_error"`
+		Seq         uint64 `json:"seq"`
+		Lag         uint64 `json:"lag"`
+	}{s.Name, s.Kubo, s.Pin, rfc3339(s.LastSuccess), rfc3339(s.LastFailure), s.LastError, s.Seq, s.Lag})
+}
+
+// rfc3339 formats t in UTC as RFC 3339, and the zero time as "".
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// ReplicaStatuses returns each replica with what the index keeps about it
+// and how many sequences it is behind the head.
+func (f *Follower) ReplicaStatuses(ctx context.Context, replicas []Replica) ([]ReplicaStatus, error) {
+	head, err := f.reg.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []ReplicaStatus{}
+	for _, r := range replicas {
+		st, err := f.ReplicaState(ctx, r.Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ReplicaStatus{Name: r.Name, Kubo: r.Kubo.String(), Pin: r.Pin, ReplicaState: st, Lag: head.Seq - min(st.Seq, head.Seq)})
+	}
+	return out, nil
+}

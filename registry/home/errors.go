@@ -13,3 +13,14 @@ var ErrReadOnly = errors.New("home is read-only")
 
 // ErrInvalidConfig is returned when the config file cannot be used.
 var ErrInvalidConfig = errors.New("invalid config file")
+
+// ErrRemoteExists is returned when a remote's name stands for another
+// registry (RemoteExistsError).
+var ErrRemoteExists = errors.New("remote already exists")
+
+// ErrRemoteNotFound is returned for a remote name that is not configured.
+var ErrRemoteNotFound = errors.New("no such remote")
+
+// ErrReplicaNotFound is returned for a replica name that is not
+// configured.
+var ErrReplicaNotFound = errors.New("no such replica")
