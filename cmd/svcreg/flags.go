@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/internal/cliapp"
 	"github.com/svcreg/svcreg/registry/dnslink"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -117,3 +118,10 @@ func expandTilde(p string) (string, error) {
 	}
 	return filepath.Join(u, p[1:]), nil
 }
+
+// commandPath is "publish" or "remote add": the command as typed after
+// "svcreg".
+func commandPath(c *cli.Context) string { return cliapp.CommandPath(c) }
+
+// helpHint is the hint of a usage error in command c.
+func helpHint(c *cli.Context) string { return cliapp.Hint(c) }
