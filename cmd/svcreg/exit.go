@@ -19,6 +19,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/car"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 	"github.com/svcreg/svcreg/registry/maint"
@@ -175,6 +176,7 @@ var errorRules = []rule{
 	{match: as[*ipnsname.HomePermissionError](), hintf: hintOf(func(e *ipnsname.HomePermissionError) string {
 		return "whoever may write there can make svcreg's index lie; if only you should, run: chmod go-w " + e.Path
 	})},
+	{match: is(svchome.ErrReadOnly), code: exitInput, hintf: readOnlyHint},
 	{match: is(unixfs.ErrNotDirectory), code: exitInput, hint: "publish takes a directory: svcreg publish NAME@VERSION DIR"},
 	{match: is(atomicfile.ErrIsDir), code: exitInput, hint: "name a file to write, not a directory (-o DIR/FILE), or - for standard output"},
 	{match: is(fs.ErrNotExist), code: exitInput, hint: "check the path"},

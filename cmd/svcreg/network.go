@@ -7,6 +7,7 @@ import (
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/target"
 )
@@ -83,26 +84,21 @@ func (h *home) openTarget(c *cli.Context, refresh bool) error {
 	return nil
 }
 
-// follow wires the home to follow t through the library's Follower. A
-// follower waits on gateways between index operations, so it works on a
-// snapshot of the index (read once, read-only), which Close writes back
-// (one open) when something changed: no lock is held during a request.
+// follow wires the home to follow t through the library's Follower
+// (registry/home.Follow), over a snapshot of the index that Close writes
+// back: no lock is held during a request.
 func (h *home) follow(c *cli.Context, t target.Target) error {
-	snap, err := h.h.Snapshot(c.Context, t.Name.String())
-	if err != nil {
-		return err
+	if h.readOnly && !c.Bool("offline") && len(t.Gateways) > 0 {
+		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
 	}
-	h.cache, h.snap, h.c = snap, snap, c
-	f, err := follow.New(follow.Config{
-		Name: t.Name, Own: t.Own, Blocks: h.blocks, Index: snap,
-		Gateways: t.Gateways, Offline: h.offline(c, t.Gateways), Timeout: c.Duration("timeout"),
-		UserAgent: "svcreg/" + versionString(),
-	})
+	f, snap, err := h.h.Follow(c.Context, t, svchome.FollowOptions{
+		Offline: c.Bool("offline"), Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
 	if errors.Is(err, follow.ErrBadUpstream) {
 		return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
 	} else if err != nil {
 		return err
 	}
+	h.cache, h.snap, h.c = snap, snap, c
 	h.net = &network{target: t, follower: f}
 	h.reg = f.Registry()
 	return nil
@@ -134,19 +130,6 @@ func (h *home) syncHead(c *cli.Context) error {
 		warnf(c, "no gateway answered; using the cached state, seq %d", s.Head.Seq)
 	}
 	return nil
-}
-
-// offline reports whether gateways may not be asked: --offline, or a
-// read-only home, which could keep nothing they send (it says so when
-// there are gateways to ask).
-func (h *home) offline(c *cli.Context, gateways []string) bool {
-	if c.Bool("offline") {
-		return true
-	}
-	if h.readOnly && len(gateways) > 0 {
-		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
-	}
-	return h.readOnly
 }
 
 // readBlocks returns the blocks the registry reads: the local store, or
