@@ -40,9 +40,15 @@ type network struct {
 // selectedTarget is the registry the command is about (see
 // target.Resolver.Resolve): --registry, else the home's own registry, else
 // the default remote, else the one registry whose state the home holds.
-// --gateway replaces a remote's gateways.
+// --gateway replaces a remote's gateways. The resolver's errors get their
+// exit code and hint.
 func selectedTarget(c *cli.Context, dir string) (target.Target, error) {
-	return resolveTarget(c, dir, "--registry", c.String("registry"), c.StringSlice("gateway"))
+	r, err := newTargets(c, dir, c.StringSlice("gateway"))
+	if err != nil {
+		return target.Target{}, err
+	}
+	t, err := r.Resolve(c.Context, c.String("registry"))
+	return t, targetErr(err, "--registry", dir)
 }
 
 // openTarget opens the home for the selected registry. Without gateways
@@ -114,9 +120,6 @@ func (h *home) syncHead(c *cli.Context) error {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, registry.ErrOffline) {
-			return withHint(err, "run without --offline to fetch it from the gateways")
-		}
 		if errors.Is(err, registry.ErrNoHead) && !s.Cached {
 			return withHint(err, "pass --gateway URL, or run 'svcreg remote add NAME "+h.net.target.Name.String()+" --gateway URL'")
 		}

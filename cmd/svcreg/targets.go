@@ -32,18 +32,6 @@ func newTargets(c *cli.Context, dir string, gateways []string) (*target.Resolver
 	return svchome.Resolver(dir, o, target.Config{DNSLink: dnsLinkConfig(c), Gateways: gateways})
 }
 
-// resolveTarget returns the registry spec names (what the user gave as
-// flag; "" for none), with the resolver's errors given their exit code
-// and hint.
-func resolveTarget(c *cli.Context, dir, flag, spec string, gateways []string) (target.Target, error) {
-	r, err := newTargets(c, dir, gateways)
-	if err != nil {
-		return target.Target{}, err
-	}
-	t, err := r.Resolve(c.Context, spec)
-	return t, targetErr(err, flag, dir)
-}
-
 // targetErr gives a resolver's error its exit code and hint; flag names
 // where the user wrote it (--registry, --follow).
 func targetErr(err error, flag, dir string) error {
