@@ -222,11 +222,7 @@ func unsafeTreeHint(ue *unixfs.UnsafeTreeError) string {
 	if p == "." {
 		return "this directory is a svcreg home: publish the directory of the service instead"
 	}
-	pattern := "/" + p
-	if ue.Entries[0].Kind != unixfs.UnsafeKey {
-		pattern += "/"
-	}
-	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, pattern, unixfs.IgnoreFile)
+	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, ue.Entries[0].Exclude(), unixfs.IgnoreFile)
 }
 
 // classify returns the exit code errorRules give err.

@@ -55,39 +55,33 @@ func selectedTarget(c *cli.Context, dir string) (target.Target, error) {
 // (or with --offline) only the local store answers; with them, blocks
 // missing here are fetched, verified and kept. With refresh, the head is
 // brought up to date first (see syncHead).
-func openTarget(c *cli.Context, refresh bool) (*home, error) {
-	h, err := openBlocks(c)
-	if err != nil {
+func openTarget(c *cli.Context, refresh bool) (h *home, err error) {
+	if h, err = openBlocks(c); err != nil {
 		return nil, err
 	}
-	if err := h.openTarget(c, refresh); err != nil {
-		h.Close()
-		return nil, err
-	}
-	return h, nil
-}
-
-func (h *home) openTarget(c *cli.Context, refresh bool) error {
+	defer func() {
+		if err != nil {
+			h.Close()
+			h = nil
+		}
+	}()
 	if c.String("registry") == "" && len(c.StringSlice("gateway")) == 0 {
 		// A registry of one's own, read locally: the common, fast path.
-		if err := h.open(c, false); !errors.Is(err, errNoKey) {
-			return err
+		if err = h.open(c, false); !errors.Is(err, errNoKey) {
+			return h, err
 		}
 	}
 	t, err := selectedTarget(c, h.dir)
 	if err != nil {
-		return err
+		return h, err
 	}
 	if t.Own && len(t.Gateways) == 0 {
-		return h.open(c, false)
+		return h, h.open(c, false)
 	}
-	if err := h.follow(c, t); err != nil {
-		return err
+	if err = h.follow(c, t); err != nil || !refresh {
+		return h, err
 	}
-	if refresh {
-		return h.syncHead(c)
-	}
-	return nil
+	return h, h.syncHead(c)
 }
 
 // follow wires the home to follow t through the library's Follower
