@@ -281,8 +281,9 @@ func withHint(err error, hint string) error {
 	return &cliError{err: err, code: classify(err), hint: hint}
 }
 
-// withFallbackHint gives a usage error that has no hint of its own hint,
-// the --help of its command (cliapp.HintFor): every usage error has one.
+// withFallbackHint gives a usage error that has no hint of its own the
+// hint given, where the --help of its command is (cliapp.HintFor): every
+// usage error has one.
 func withFallbackHint(err error, hint string) error {
 	if err == nil {
 		return nil
