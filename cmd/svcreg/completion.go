@@ -3,9 +3,6 @@ package main
 import (
 	"embed"
 	"fmt"
-	"io"
-	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -54,44 +51,5 @@ Examples:
 			}
 			return err
 		},
-	}
-}
-
-// complete prints the completions of the last of words, the command line
-// after "svcreg" (see completeCommand).
-func complete(app *cli.App, words []string, w io.Writer) {
-	cur := ""
-	if len(words) > 0 {
-		cur, words = words[len(words)-1], words[:len(words)-1]
-	}
-	l := splitLine(app, words)
-	if l.dashdash || l.pending && !isFlag(cur) || l.cmd == nil && len(l.args) > 0 {
-		return // an argument, or a flag's value: the shell completes file names
-	}
-	cmd, cmds := l.cmd, app.Commands
-	if cmd != nil {
-		cmds = cmd.Subcommands
-	}
-	switch {
-	case strings.HasPrefix(cur, "-"): // flags stand anywhere, after arguments too
-		flags := append(commonFlags(), cli.HelpFlag, cli.VersionFlag)
-		if cmd != nil {
-			flags = append(slices.Clone(cmd.Flags), cli.HelpFlag)
-		}
-		for _, f := range flags {
-			if name := "--" + f.Names()[0]; strings.HasPrefix(name, cur) {
-				usage := ""
-				if u, ok := f.(interface{ GetUsage() string }); ok {
-					usage = u.GetUsage()
-				}
-				fmt.Fprintf(w, "%s\t%s\n", name, usage)
-			}
-		}
-	case len(l.args) == 0 && (cmd == nil || len(cmd.Subcommands) > 0):
-		for _, c := range cmds {
-			if !c.Hidden && c.Name != "help" && strings.HasPrefix(c.Name, cur) {
-				fmt.Fprintf(w, "%s\t%s\n", c.Name, c.Usage)
-			}
-		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	ipnsrec "github.com/ipfs/boxo/ipns"
 
 	svchome "github.com/svcreg/svcreg/registry/home"
-	"github.com/svcreg/svcreg/registry/target"
 )
 
 // The config file is registry/home's (svchome.Config); these names stay
@@ -47,6 +46,5 @@ func loadConfig(dir string) (*config, error) {
 // is none.
 func (c *config) save(dir string) error { return svchome.SaveConfig(dir, &c.Config) }
 
-func (c *config) targets() target.Remotes               { return c.Targets() }
 func (c *config) setName(name string, reg ipnsrec.Name) { c.SetName(name, reg) }
 func (c *config) names() []string                       { return c.RemoteNames() }

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/internal/cliapp"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
@@ -109,6 +110,7 @@ func hintOf[T error](f func(T) string) func(error) string {
 // errorRules is the one table of exit codes and hints, in the order they
 // are tried. The library's errors carry no CLI words; this table does.
 var errorRules = []rule{
+	{match: as[*cliapp.UsageError](), code: exitUsage, hintf: hintOf(func(e *cliapp.UsageError) string { return e.Hint })},
 	// wrappers whose hint says what the command could not do
 	{match: as[*maint.ProblemsError](), hintf: hintOf(fsckHint)},
 	{match: as[*maint.IndexError](), hint: "gc never runs on a damaged index: run 'svcreg fsck --repair'"},
@@ -175,6 +177,7 @@ var errorRules = []rule{
 	{match: as[*ipnsname.HomePermissionError](), hintf: hintOf(func(e *ipnsname.HomePermissionError) string {
 		return "whoever may write there can make svcreg's index lie; if only you should, run: chmod go-w " + e.Path
 	})},
+	{match: is(svchome.ErrReadOnly), code: exitInput, hintf: readOnlyHint},
 	{match: is(unixfs.ErrNotDirectory), code: exitInput, hint: "publish takes a directory: svcreg publish NAME@VERSION DIR"},
 	{match: is(atomicfile.ErrIsDir), code: exitInput, hint: "name a file to write, not a directory (-o DIR/FILE), or - for standard output"},
 	{match: is(fs.ErrNotExist), code: exitInput, hint: "check the path"},
@@ -220,11 +223,7 @@ func unsafeTreeHint(ue *unixfs.UnsafeTreeError) string {
 	if p == "." {
 		return "this directory is a svcreg home: publish the directory of the service instead"
 	}
-	pattern := "/" + p
-	if ue.Entries[0].Kind != unixfs.UnsafeKey {
-		pattern += "/"
-	}
-	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, pattern, unixfs.IgnoreFile)
+	return fmt.Sprintf("move %s out of the directory, or leave it out with --exclude '%s' (or that line in %s at the directory's root)", p, ue.Entries[0].Exclude(), unixfs.IgnoreFile)
 }
 
 // classify returns the exit code errorRules give err.
@@ -284,15 +283,16 @@ func withHint(err error, hint string) error {
 }
 
 // withFallbackHint gives a usage error that has no hint of its own the
-// --help of its command as the hint: every usage error has one.
-func withFallbackHint(err error, cmdPath string) error {
+// hint given, where the --help of its command is (cliapp.HintFor): every
+// usage error has one.
+func withFallbackHint(err error, hint string) error {
 	if err == nil {
 		return nil
 	}
 	if f := explain(err); f.code != exitUsage || f.hint != "" {
 		return err
 	}
-	return &cliError{err: err, code: exitUsage, hint: helpHintFor(cmdPath)}
+	return &cliError{err: err, code: exitUsage, hint: hint}
 }
 
 // failure is how a command failed, as report prints it.
@@ -345,4 +345,17 @@ func report(stdout, stderr io.Writer, err error, asJSON bool) int {
 		_ = enc.Encode(out)
 	}
 	return f.code
+}
+
+// countingWriter counts what was written through it, so that report knows
+// whether a command already wrote its output.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -3,13 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/internal/cliapp"
 	"github.com/svcreg/svcreg/registry/dnslink"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -84,36 +83,25 @@ func homeDir(c *cli.Context) (string, error) {
 	return dir, nil
 }
 
+// homeDirPath is the home's path (registry/home.Dir): --home or
+// $SVCREG_HOME with ~ expanded, else ~/.svcreg.
 func homeDirPath(c *cli.Context) (string, error) {
-	if h := c.String("home"); h != "" {
-		h, err := expandTilde(h)
-		if err != nil {
-			return "", err
-		}
-		return filepath.Abs(h)
-	}
-	u, err := os.UserHomeDir()
-	if err != nil {
+	p := c.String("home")
+	dir, err := svchome.Dir(p)
+	switch {
+	case errors.Is(err, svchome.ErrTildeUser):
+		return "", usageErr(fmt.Errorf("home %s: %w", p, err), "give the home as an absolute path, e.g. --home /home/NAME/reg")
+	case err != nil && p == "":
 		return "", usageErr(err, "set SVCREG_HOME or pass --home DIR")
-	}
-	return filepath.Join(u, ".svcreg"), nil
-}
-
-// expandTilde expands a leading "~" or "~/" in p to the user's home
-// directory, as a shell (and git, for paths in its config) does: a quoted
-// SVCREG_HOME='~/reg' or --home=~/reg means the home, never a directory
-// named "~". Another user's "~name/" is refused.
-func expandTilde(p string) (string, error) {
-	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, "~"+string(filepath.Separator)) {
-		if strings.HasPrefix(p, "~") {
-			return "", usageErr(fmt.Errorf("home %s: only ~ and ~/ are expanded", p),
-				"give the home as an absolute path, e.g. --home /home/NAME/reg")
-		}
-		return p, nil
-	}
-	u, err := os.UserHomeDir()
-	if err != nil {
+	case err != nil && strings.HasPrefix(p, "~"):
 		return "", usageErr(fmt.Errorf("home %s: %w", p, err), "give the home as an absolute path")
 	}
-	return filepath.Join(u, p[1:]), nil
+	return dir, err
 }
+
+// commandPath is "publish" or "remote add": the command as typed after
+// "svcreg".
+func commandPath(c *cli.Context) string { return cliapp.CommandPath(c) }
+
+// helpHint is the hint of a usage error in command c.
+func helpHint(c *cli.Context) string { return cliapp.Hint(c) }

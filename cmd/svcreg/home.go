@@ -15,12 +15,6 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
-// index is the registry index as home uses it: a registry.Index to close.
-type index interface {
-	registry.Index
-	Close() error
-}
-
 // errNoKey is returned when SVCREG_HOME holds no registry key.
 var errNoKey = svchome.ErrNoKey
 
@@ -44,7 +38,7 @@ type home struct {
 	dir      string
 	readOnly bool // nothing may be written to dir
 	blocks   *flatfs.Store
-	cache    index
+	cache    svchome.Index
 	key      *ipns.Key
 	reg      *registry.Registry
 	net      *network       // set when reading a followed registry (network.go)
@@ -112,10 +106,7 @@ func (h *home) open(c *cli.Context, sign bool) error {
 		return err
 	}
 	h.key = key
-	if sign {
-		if err := h.requireWritable(); err != nil {
-			return err
-		}
+	if sign { // fails in a read-only home
 		h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl"))
 	} else {
 		h.reg, err = h.h.Registry()

@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/internal/cliapp"
 )
 
 // version is set with -ldflags "-X main.version=…"; see versionString.
@@ -34,17 +36,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := &countingWriter{w: stdout}
 	app := newApp(out, stderr)
 	if len(args) > 1 && args[1] == completeCommand {
-		complete(app, args[2:], stdout)
+		cliapp.Complete(app, args[2:], stdout)
 		return exitOK
 	}
-	line, err := normalizeArgs(app, args)
+	line, err := cliapp.Normalize(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, line)
 	}
 	if err != nil && ctx.Err() != nil {
 		err = errInterrupted // SIGINT or SIGTERM, whatever the command was doing
 	}
-	return report(out, stderr, withFallbackHint(err, commandOf(app, args)), jsonRequested(args))
+	return report(out, stderr, withFallbackHint(err, cliapp.HintFor(app.Name, cliapp.CommandOf(app, args))), cliapp.BoolFlag(args, "json"))
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
@@ -57,7 +59,6 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ErrWriter:            stderr,
 		EnableBashCompletion: false,
 		ExitErrHandler:       func(*cli.Context, error) {},
-		Action:               unknownCommand,
 		Flags:                commonFlags(),
 		Description: `A service is a directory of files (a static web app, say). svcreg adds it to
 IPFS exactly as 'ipfs add -r' does, records name@version -> CID in a signed
@@ -103,6 +104,6 @@ State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 			newGCCommand(),
 		},
 	}
-	strictUsage(app)
+	cliapp.Strict(app, "publish", "remote add")
 	return app
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/target"
 )
@@ -39,70 +40,65 @@ type network struct {
 // selectedTarget is the registry the command is about (see
 // target.Resolver.Resolve): --registry, else the home's own registry, else
 // the default remote, else the one registry whose state the home holds.
-// --gateway replaces a remote's gateways.
+// --gateway replaces a remote's gateways. The resolver's errors get their
+// exit code and hint.
 func selectedTarget(c *cli.Context, dir string) (target.Target, error) {
-	return resolveTarget(c, dir, "--registry", c.String("registry"), c.StringSlice("gateway"))
+	r, err := newTargets(c, dir, c.StringSlice("gateway"))
+	if err != nil {
+		return target.Target{}, err
+	}
+	t, err := r.Resolve(c.Context, c.String("registry"))
+	return t, targetErr(err, "--registry", dir)
 }
 
 // openTarget opens the home for the selected registry. Without gateways
 // (or with --offline) only the local store answers; with them, blocks
 // missing here are fetched, verified and kept. With refresh, the head is
 // brought up to date first (see syncHead).
-func openTarget(c *cli.Context, refresh bool) (*home, error) {
-	h, err := openBlocks(c)
-	if err != nil {
+func openTarget(c *cli.Context, refresh bool) (h *home, err error) {
+	if h, err = openBlocks(c); err != nil {
 		return nil, err
 	}
-	if err := h.openTarget(c, refresh); err != nil {
-		h.Close()
-		return nil, err
-	}
-	return h, nil
-}
-
-func (h *home) openTarget(c *cli.Context, refresh bool) error {
+	defer func() {
+		if err != nil {
+			h.Close()
+			h = nil
+		}
+	}()
 	if c.String("registry") == "" && len(c.StringSlice("gateway")) == 0 {
 		// A registry of one's own, read locally: the common, fast path.
-		if err := h.open(c, false); !errors.Is(err, errNoKey) {
-			return err
+		if err = h.open(c, false); !errors.Is(err, errNoKey) {
+			return h, err
 		}
 	}
 	t, err := selectedTarget(c, h.dir)
 	if err != nil {
-		return err
+		return h, err
 	}
 	if t.Own && len(t.Gateways) == 0 {
-		return h.open(c, false)
+		return h, h.open(c, false)
 	}
-	if err := h.follow(c, t); err != nil {
-		return err
+	if err = h.follow(c, t); err != nil || !refresh {
+		return h, err
 	}
-	if refresh {
-		return h.syncHead(c)
-	}
-	return nil
+	return h, h.syncHead(c)
 }
 
-// follow wires the home to follow t through the library's Follower. A
-// follower waits on gateways between index operations, so it works on a
-// snapshot of the index (read once, read-only), which Close writes back
-// (one open) when something changed: no lock is held during a request.
+// follow wires the home to follow t through the library's Follower
+// (registry/home.Follow), over a snapshot of the index that Close writes
+// back: no lock is held during a request.
 func (h *home) follow(c *cli.Context, t target.Target) error {
-	snap, err := h.h.Snapshot(c.Context, t.Name.String())
-	if err != nil {
-		return err
+	if h.readOnly && !c.Bool("offline") && len(t.Gateways) > 0 {
+		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
 	}
-	h.cache, h.snap, h.c = snap, snap, c
-	f, err := follow.New(follow.Config{
-		Name: t.Name, Own: t.Own, Blocks: h.blocks, Index: snap,
-		Gateways: t.Gateways, Offline: h.offline(c, t.Gateways), Timeout: c.Duration("timeout"),
-		UserAgent: "svcreg/" + versionString(),
-	})
+	f, snap, err := h.h.Follow(c.Context, t, svchome.FollowOptions{
+		Offline: c.Bool("offline"), Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
 	if errors.Is(err, follow.ErrBadUpstream) {
 		return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
 	} else if err != nil {
 		return err
 	}
+	h.cache, h.snap, h.c = snap, snap, c
 	h.net = &network{target: t, follower: f}
 	h.reg = f.Registry()
 	return nil
@@ -118,9 +114,6 @@ func (h *home) syncHead(c *cli.Context) error {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, registry.ErrOffline) {
-			return withHint(err, "run without --offline to fetch it from the gateways")
-		}
 		if errors.Is(err, registry.ErrNoHead) && !s.Cached {
 			return withHint(err, "pass --gateway URL, or run 'svcreg remote add NAME "+h.net.target.Name.String()+" --gateway URL'")
 		}
@@ -134,19 +127,6 @@ func (h *home) syncHead(c *cli.Context) error {
 		warnf(c, "no gateway answered; using the cached state, seq %d", s.Head.Seq)
 	}
 	return nil
-}
-
-// offline reports whether gateways may not be asked: --offline, or a
-// read-only home, which could keep nothing they send (it says so when
-// there are gateways to ask).
-func (h *home) offline(c *cli.Context, gateways []string) bool {
-	if c.Bool("offline") {
-		return true
-	}
-	if h.readOnly && len(gateways) > 0 {
-		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
-	}
-	return h.readOnly
 }
 
 // readBlocks returns the blocks the registry reads: the local store, or

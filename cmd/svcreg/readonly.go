@@ -18,7 +18,7 @@ func readOnlyHome(dir string) bool {
 }
 
 // requireWritable fails for a command that changes the home when the home
-// is read-only (exit 6).
+// is read-only (exit 6, readOnlyHint).
 func (h *home) requireWritable() error { return writableHome(h.dir, h.readOnly) }
 
 // writableHome is requireWritable for a home not opened as *home.
@@ -26,13 +26,14 @@ func writableHome(dir string, readOnly bool) error {
 	if !readOnly {
 		return nil
 	}
-	return &cliError{err: &svchome.ReadOnlyError{Dir: dir}, code: exitInput,
-		hint: "commands that change a registry need a writable SVCREG_HOME (--home DIR); reading works from a read-only one" + readOnlyEnvHint()}
+	return &svchome.ReadOnlyError{Dir: dir}
 }
 
-func readOnlyEnvHint() string {
+// readOnlyHint is the hint of a change asked of a read-only home.
+func readOnlyHint(error) string {
+	hint := "commands that change a registry need a writable SVCREG_HOME (--home DIR); reading works from a read-only one"
 	if os.Getenv(readOnlyEnv) == "1" {
-		return " (unset " + readOnlyEnv + ")"
+		hint += " (unset " + readOnlyEnv + ")"
 	}
-	return ""
+	return hint
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/internal/cliapp"
 )
 
 // docSynopsis is one command synopsis of docs/CLI.md, such as
@@ -57,7 +59,7 @@ func TestSynopsesMatchDocs(t *testing.T) {
 			}
 		}
 	}
-	walkCommands(app.Commands, "", func(cmd *cli.Command, parent string) {
+	cliapp.WalkCommands(app.Commands, "", func(cmd *cli.Command, parent string) {
 		if len(cmd.Subcommands) == 0 && !cmd.Hidden && cmd.Name != "help" && !documented[cmd] {
 			t.Errorf("docs/CLI.md has no synopsis of svcreg %s", strings.TrimSpace(parent+" "+cmd.Name))
 		}
@@ -101,7 +103,7 @@ func synopsisCommand(app *cli.App, synopsis string) (*cli.Command, string, []str
 	var cmd *cli.Command
 	var path []string
 	for cmds := app.Commands; len(words) > 0; words = words[1:] {
-		c := findCommand(cmds, words[0])
+		c := cliapp.FindCommand(cmds, words[0])
 		if c == nil {
 			break
 		}
@@ -134,11 +136,11 @@ func usageParts(cmd *cli.Command, words []string) (string, string) {
 			return "", "no flag " + fields[0]
 		}
 		hasValue := len(fields) > 1
-		if !optional && !hasValue && i+1 < len(groups) && !strings.HasPrefix(groups[i+1], "-") && takesValue(cmd, fields[0]) {
+		if !optional && !hasValue && i+1 < len(groups) && !strings.HasPrefix(groups[i+1], "-") && cliapp.TakesValue(cmd, fields[0]) {
 			i++ // `-o FILE`: the value is the next word
 			hasValue = true
 		}
-		if hasValue != takesValue(cmd, fields[0]) {
+		if hasValue != cliapp.TakesValue(cmd, fields[0]) {
 			return "", fields[0] + " is written with a value exactly when it takes one"
 		}
 		if !optional {

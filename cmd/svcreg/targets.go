@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -21,57 +20,16 @@ func dnsLinkConfig(c *cli.Context) dnslink.Config {
 	return dnslink.Config{NSMap: os.Getenv("SVCREG_NS_MAP"), Server: c.String("dns-resolver")}
 }
 
-// newTargets wires the library's resolver of "which registry" to the home
-// dir: its key, the remotes of its config file and the registries its
-// index holds (each read only when the answer depends on it), and
-// DNSLink. gateways (--gateway, --upstream) replace a remote's.
+// newTargets is the library's resolver of "which registry" for the home
+// dir (registry/home.Resolver): its key, its remotes, the registries its
+// index holds, and DNSLink. gateways (--gateway, --upstream) replace a
+// remote's.
 func newTargets(c *cli.Context, dir string, gateways []string) (*target.Resolver, error) {
-	cfg := target.Config{
-		DNSLink:  dnsLinkConfig(c),
-		Gateways: gateways,
-		Remotes: func() (target.Remotes, error) {
-			cfg, err := loadConfig(dir)
-			if err != nil {
-				return target.Remotes{}, err
-			}
-			return cfg.targets(), nil
-		},
-		Heads: func(ctx context.Context) ([]string, error) { return heldRegistries(ctx, dir) },
-	}
-	key, err := loadKey(dir)
-	if err == nil {
-		cfg.Own = key.RegistryName()
-	} else if !errors.Is(err, errNoKey) {
-		return nil, err
-	}
-	return target.New(cfg), nil
-}
-
-// resolveTarget returns the registry spec names (what the user gave as
-// flag; "" for none), with the resolver's errors given their exit code
-// and hint.
-func resolveTarget(c *cli.Context, dir, flag, spec string, gateways []string) (target.Target, error) {
-	r, err := newTargets(c, dir, gateways)
-	if err != nil {
-		return target.Target{}, err
-	}
-	t, err := r.Resolve(c.Context, spec)
-	return t, targetErr(err, flag, dir)
-}
-
-// heldRegistries returns the registries whose heads the index of dir holds
-// (none when there is no index).
-func heldRegistries(ctx context.Context, dir string) ([]string, error) {
 	o, err := homeOptions()
 	if err != nil {
 		return nil, err
 	}
-	hm, err := svchome.Open(dir, o)
-	if err != nil {
-		return nil, err
-	}
-	defer hm.Close()
-	return hm.Names(ctx)
+	return svchome.Resolver(dir, o, target.Config{DNSLink: dnsLinkConfig(c), Gateways: gateways})
 }
 
 // targetErr gives a resolver's error its exit code and hint; flag names

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/internal/cliapp"
 )
 
 // runCapture runs one command line in-process.
@@ -111,17 +113,6 @@ func TestExitClasses(t *testing.T) {
 	}
 }
 
-func TestJSONRequested(t *testing.T) {
-	for args, want := range map[string]bool{
-		"svcreg ls --json": true, "svcreg --json ls": true, "svcreg ls -json": true, "svcreg ls --json=false": false,
-		"svcreg ls -- --json": false, "svcreg ls": false, "svcreg publish json@1.0.0": false,
-	} {
-		if got := jsonRequested(strings.Fields(args)); got != want {
-			t.Errorf("jsonRequested(%q) = %v", args, got)
-		}
-	}
-}
-
 // TestExitClassesDocumented checks that docs/CLI.md's exit code table
 // gives every code its class.
 func TestExitClassesDocumented(t *testing.T) {
@@ -174,7 +165,7 @@ func TestCommandOf(t *testing.T) {
 		"svcreg resolve -- remote":              "resolve",
 		"svcreg key export -o registry.key add": "key export",
 	} {
-		if got := commandOf(app, strings.Fields(line)); got != want {
+		if got := cliapp.CommandOf(app, strings.Fields(line)); got != want {
 			t.Errorf("commandOf(%q) = %q, want %q", line, got, want)
 		}
 	}

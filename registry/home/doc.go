@@ -19,7 +19,9 @@
 // without writing anything. Work that waits on the network reads the
 // index once into a [bolt.Snapshot] and writes back only what changed
 // ([Home.Snapshot], [Home.Commit]), so the index is never locked during
-// a request.
+// a request; [Home.Follow] gives a follow.Follower of a registry over
+// such a snapshot. [Resolver] says which registry a command means, from
+// the home's key, config file and index; [Dir] where the home is.
 //
 // # Example
 //

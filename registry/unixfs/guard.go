@@ -195,3 +195,12 @@ func relOrDot(rel string) string {
 	}
 	return rel
 }
+
+// Exclude is the pattern (Options.Exclude, IgnoreFile syntax) that leaves
+// e out of an import: /PATH for a key file, /PATH/ for a home.
+func (e UnsafeEntry) Exclude() string {
+	if e.Kind == UnsafeKey {
+		return "/" + e.Path
+	}
+	return "/" + e.Path + "/"
+}

@@ -82,6 +82,15 @@ func TestImportRefusesHomesAndKeys(t *testing.T) {
 			if !slices.Equal(ue.Entries, tc.want) {
 				t.Fatalf("entries %v, want %v", ue.Entries, tc.want)
 			}
+			if ue.Entries[0].Path != "." { // each entry's Exclude pattern leaves it out
+				var ex []string
+				for _, e := range ue.Entries {
+					ex = append(ex, e.Exclude())
+				}
+				if _, err := Hash(ctx, dir, Options{Homes: homes, Exclude: ex}); err != nil {
+					t.Fatalf("Hash with %v: %v", ex, err)
+				}
+			}
 			if n := countBlocks(t, bs); n != 0 {
 				t.Fatalf("%d blocks stored by a refused import", n)
 			}

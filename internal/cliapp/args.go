@@ -1,4 +1,4 @@
-package main
+package cliapp
 
 import (
 	"errors"
@@ -9,16 +9,16 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// normalizeArgs lets flags stand anywhere, as the docs write them
-// (`svcreg get tts@1 -o out`, `svcreg --json resolve tts`): urfave/cli v2
-// stops parsing flags at the first argument. It rewrites the command line
-// to `svcreg CMD [SUB] FLAGS -- ARGS`. Flags the command does not define
-// are left for urfave/cli to reject with its usual message. A command line
-// with --help (or -h) anywhere before "--" becomes the help of its command
-// (helpLine). A flag that takes a value but is followed by nothing, or by
-// a word starting with "-" (other than "-", stdout or stdin), is a usage
-// error: such a value is written --flag=-x.
-func normalizeArgs(app *cli.App, args []string) ([]string, error) {
+// Normalize lets flags stand anywhere (`PROG get tts@1 -o out`,
+// `PROG --json resolve tts`): urfave/cli v2 stops parsing flags at the
+// first argument. It rewrites the command line args (the program's name
+// first) to `PROG CMD [SUB] FLAGS -- ARGS`. Flags the command does not
+// define are left for urfave/cli to reject with its usual message. A
+// command line with --help (or -h) anywhere before "--" becomes the help
+// of its command (helpLine). A flag that takes a value but is followed by
+// nothing, or by a word starting with "-" (other than "-", stdout or
+// stdin), is a usage error: such a value is written --flag=-x.
+func Normalize(app *cli.App, args []string) ([]string, error) {
 	if len(args) < 2 {
 		return args, nil
 	}
@@ -27,7 +27,7 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 		return helpLine(args[0], l), nil
 	}
 	if l.noValue != "" {
-		return nil, l.noValueErr()
+		return nil, l.noValueErr(app.Name)
 	}
 	if l.cmd == nil || len(l.cmd.Subcommands) > 0 {
 		return args, nil // unknown command, or a command group: leave as typed
@@ -40,10 +40,19 @@ func normalizeArgs(app *cli.App, args []string) ([]string, error) {
 	return out, nil
 }
 
+// CommandOf returns the command path ("publish", "remote add") that the
+// command line args (the program's name first) names, or "".
+func CommandOf(app *cli.App, args []string) string {
+	if len(args) < 2 {
+		return ""
+	}
+	return splitLine(app, args[1:]).name()
+}
+
 // helpLine is the command line that shows the help l asks for:
-// `svcreg [CMD [SUB]] --help`, whatever else l holds. Arguments after a
+// `PROG [CMD [SUB]] --help`, whatever else l holds. Arguments after a
 // command group (or none) that name no command become
-// `svcreg help PATH… ARG…`, which says the command is unknown.
+// `PROG help PATH… ARG…`, which says the command is unknown.
 func helpLine(prog string, l commandLine) []string {
 	if len(l.args) > 0 && (l.cmd == nil || len(l.cmd.Subcommands) > 0) {
 		return append(append([]string{prog, "help"}, l.path...), l.args...)
@@ -52,8 +61,8 @@ func helpLine(prog string, l commandLine) []string {
 }
 
 // noValueErr is the usage error for l's value flag without a value.
-func (l commandLine) noValueErr() error {
-	msg, hint := l.noValue+" needs a value", helpHintFor(l.name())
+func (l commandLine) noValueErr(prog string) error {
+	msg, hint := l.noValue+" needs a value", HintFor(prog, l.name())
 	if l.noValueNext != "" {
 		msg += fmt.Sprintf("; %q is not taken as one", l.noValueNext)
 		hint = fmt.Sprintf("a value that starts with '-' is written %s=VALUE", l.noValue)
@@ -65,7 +74,7 @@ func (l commandLine) noValueErr() error {
 }
 
 // commandLine is a command line (without the program name) split the way
-// svcreg reads it.
+// Normalize reads it.
 type commandLine struct {
 	cmd         *cli.Command // the (sub)command named; nil for none
 	path        []string     // its names as typed: "remote", "list"
@@ -84,11 +93,11 @@ func (l commandLine) name() string { return strings.Join(l.names, " ") }
 
 // splitLine splits words into the command path, flags and arguments:
 // command names count until the first argument; a flag of the command
-// found so far that takes a value takes the next word, unless that word is
-// a flag (starts with "-" and is not "-" alone).
+// found so far (or of the app) that takes a value takes the next word,
+// unless that word is a flag (starts with "-" and is not "-" alone).
 func splitLine(app *cli.App, words []string) commandLine {
 	var l commandLine
-	cmds := app.Commands
+	cmds, flags := app.Commands, app.Flags
 	for i := 0; i < len(words); i++ {
 		a := words[i]
 		switch {
@@ -99,7 +108,7 @@ func splitLine(app *cli.App, words []string) commandLine {
 		case isFlag(a):
 			l.flags = append(l.flags, a)
 			l.help = l.help || isHelpFlag(a)
-			if !takesValue(l.cmd, a) || strings.Contains(a, "=") {
+			if !takesValue(flags, a) || strings.Contains(a, "=") {
 				continue
 			}
 			if i+1 < len(words) && !isFlag(words[i+1]) {
@@ -114,11 +123,11 @@ func splitLine(app *cli.App, words []string) commandLine {
 				}
 			}
 			l.pending = i+1 == len(words)
-		case len(l.args) == 0 && findCommand(cmds, a) != nil:
-			l.cmd = findCommand(cmds, a)
+		case len(l.args) == 0 && FindCommand(cmds, a) != nil:
+			l.cmd = FindCommand(cmds, a)
 			l.path = append(l.path, a)
 			l.names = append(l.names, l.cmd.Name)
-			cmds = l.cmd.Subcommands
+			cmds, flags = l.cmd.Subcommands, l.cmd.Flags
 		default:
 			l.args = append(l.args, a)
 		}
@@ -141,7 +150,8 @@ func isHelpFlag(word string) bool {
 	return !hasVal || err == nil && on
 }
 
-func findCommand(cmds []*cli.Command, name string) *cli.Command {
+// FindCommand returns the command of cmds that has name (or alias), or nil.
+func FindCommand(cmds []*cli.Command, name string) *cli.Command {
 	for _, c := range cmds {
 		if c.HasName(name) {
 			return c
@@ -150,13 +160,11 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 	return nil
 }
 
-// takesValue reports whether the flag token names a flag of cmd that
-// takes a value (not a boolean).
-func takesValue(cmd *cli.Command, tok string) bool {
-	flags := commonFlags()
-	if cmd != nil {
-		flags = cmd.Flags
-	}
+// TakesValue reports whether the flag token ("-o", "--output") names a
+// flag of cmd that takes a value (not a boolean).
+func TakesValue(cmd *cli.Command, tok string) bool { return takesValue(cmd.Flags, tok) }
+
+func takesValue(flags []cli.Flag, tok string) bool {
 	name := strings.TrimLeft(tok, "-")
 	for _, f := range flags {
 		for _, n := range f.Names() {
