@@ -253,15 +253,7 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 	var spl chunk.Splitter
 	prefix, ok := im.cb.(cid.Prefix)
 	if fi, err := f.Stat(); ok && err == nil && fi.Size() > im.prof.ChunkSize {
-		// Blocks are dropped or copied as they are made (reuse), so the
-		// file may be mapped: no leaf outlives this call.
-		var mapped []byte
-		if im.reuse {
-			var unmap func()
-			mapped, unmap = mapFile(f, fi.Size())
-			defer unmap()
-		}
-		lh := newLeafHasher(f, mapped, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, im.reuse, func(c int) {
+		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, im.reuse, func(c int) {
 			n += int64(c)
 			im.prog.add(c)
 		})
