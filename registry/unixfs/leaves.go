@@ -38,11 +38,11 @@ type leafHasher struct {
 	rawLeaf bool
 	onChunk func(n int) // called by NextBytes with each chunk's length
 
-	// free holds chunk buffers to reuse, when the caller's DAG service
-	// drops nodes as they are added; nil otherwise. handed holds the last
+	// pool recycles chunk buffers, when the caller's DAG service drops or
+	// copies nodes as they are added; nil otherwise. handed holds the last
 	// chunks NextBytes returned: boxo is done with a chunk's bytes once it
 	// asks for the chunk two after it.
-	free   chan []byte
+	pool   *chunkPool
 	handed []*leaf
 
 	ordered chan *leaf    // chunks in file order, for NextBytes
@@ -77,19 +77,17 @@ type leaf struct {
 // newLeafHasher starts reading f in chunks of size. The caller must call
 // close when done with it.
 //
-// With reuse, chunk buffers are recycled once boxo has moved two chunks
-// further; only for a DAG service that keeps no node it is given.
-func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves, reuse bool, onChunk func(int)) *leafHasher {
-	n := runtime.GOMAXPROCS(0)
+// With a pool (of buffers of size bytes), chunk buffers are recycled once
+// boxo has moved two chunks further, and when close returns; only for a
+// DAG service that keeps no node it is given.
+func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves bool, pool *chunkPool, onChunk func(int)) *leafHasher {
+	n := leafWorkers()
 	h := &leafHasher{
-		f: f, size: size, prefix: prefix, rawLeaf: rawLeaves, onChunk: onChunk,
+		f: f, size: size, prefix: prefix, rawLeaf: rawLeaves, pool: pool, onChunk: onChunk,
 		ordered: make(chan *leaf, 2*n+2),
 		work:    make(chan *leaf, n),
 		stop:    make(chan struct{}),
 		eof:     make(chan struct{}),
-	}
-	if reuse {
-		h.free = make(chan []byte, 4*n+8)
 	}
 	h.wg.Add(n + 1)
 	go h.dispatch()
@@ -164,9 +162,9 @@ func (h *leafHasher) sum(block []byte) (enc []byte, sum mh.Multihash, err error)
 // miss at a time), and the reads run on every worker at once.
 func (h *leafHasher) read(l *leaf) (int, error) {
 	var buf []byte
-	select {
-	case buf = <-h.free: // nil channel without reuse: never ready
-	default:
+	if h.pool != nil {
+		buf = h.pool.get()
+	} else {
 		buf = make([]byte, h.size)
 	}
 	n, err := h.f.ReadAt(buf, l.off)
@@ -226,7 +224,7 @@ func (h *leafHasher) NextBytes() ([]byte, error) {
 // recycle records that l was handed to boxo and, with reuse, frees the
 // buffer of the chunk handed out two before it.
 func (h *leafHasher) recycle(l *leaf) {
-	if h.free == nil {
+	if h.pool == nil {
 		return
 	}
 	h.handed = append(h.handed, l)
@@ -241,17 +239,37 @@ func (h *leafHasher) recycle(l *leaf) {
 	if stillPending { // boxo never asked for its CID: keep it
 		return
 	}
-	select {
-	case h.free <- old.data[:cap(old.data)]:
-	default:
-	}
+	h.pool.put(old.data)
 }
 
-// close stops the dispatcher and the workers and waits for them.
+// close stops the dispatcher and the workers and waits for them. With a
+// pool, it returns the buffers of the last chunks handed out: boxo's
+// layout has returned, so nothing holds them.
 func (h *leafHasher) close() {
 	h.once.Do(func() { close(h.stop) })
 	h.wg.Wait()
+	if h.pool == nil {
+		return
+	}
+	for _, l := range h.handed {
+		h.pool.put(l.data)
+	}
+	h.handed = nil
+	for l := range h.ordered { // read but never handed out
+		if l.data != nil {
+			h.pool.put(l.data)
+		}
+	}
 }
+
+// leafWorkers is the number of workers a leafHasher starts: one per core.
+func leafWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// poolBuffers is the number of chunk buffers a leafHasher may hold at
+// once: chunks read ahead (ordered's capacity, and one more the
+// dispatcher holds), hashing (one per worker), and the last three handed
+// to boxo.
+func poolBuffers() int { return 3*leafWorkers() + 6 }
 
 // take removes and returns the pending leaf whose block is data, or nil.
 // Boxo asks for leaf CIDs in the order it took the chunks; it may have

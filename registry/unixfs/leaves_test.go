@@ -42,7 +42,7 @@ func layoutFile(t *testing.T, data io.ReaderAt, size int64, profile string, para
 	var spl chunk.Splitter = chunk.NewSizeSplitter(io.NewSectionReader(data, 0, size), prof.ChunkSize)
 	var lh *leafHasher
 	if parallel {
-		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, false, nil)
+		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, nil, nil)
 		defer lh.close()
 		spl, params.CidBuilder = lh, lh.builder()
 	}
@@ -120,7 +120,7 @@ func TestLeafHasherReadError(t *testing.T) {
 	prof, _ := settings(ProfileV1)
 	cs := int(prof.ChunkSize)
 	data := make([]byte, 8*cs)
-	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
+	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, nil, nil)
 	var err error
 	for n := 0; n < 10 && err == nil; n++ {
 		_, err = lh.NextBytes()
@@ -131,7 +131,7 @@ func TestLeafHasherReadError(t *testing.T) {
 	}
 
 	// Closing early, before reading anything, must not hang.
-	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
+	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, nil, nil)
 	lh.close()
 }
 
