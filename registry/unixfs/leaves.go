@@ -84,7 +84,7 @@ func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves bool, p
 	n := leafWorkers()
 	h := &leafHasher{
 		f: f, size: size, prefix: prefix, rawLeaf: rawLeaves, pool: pool, onChunk: onChunk,
-		ordered: make(chan *leaf, 2*n+2),
+		ordered: make(chan *leaf, readAhead()),
 		work:    make(chan *leaf, n),
 		stop:    make(chan struct{}),
 		eof:     make(chan struct{}),
@@ -265,11 +265,16 @@ func (h *leafHasher) close() {
 // leafWorkers is the number of workers a leafHasher starts: one per core.
 func leafWorkers() int { return runtime.GOMAXPROCS(0) }
 
+// readAhead is how many chunks the dispatcher hands out beyond the one
+// boxo is waiting for: one per worker, and two more so that a worker
+// never waits for boxo. Every chunk read ahead holds a buffer, which a
+// fresh process pays for in page faults and zeroing.
+func readAhead() int { return leafWorkers() + 2 }
+
 // poolBuffers is the number of chunk buffers a leafHasher may hold at
-// once: chunks read ahead (ordered's capacity, and one more the
-// dispatcher holds), hashing (one per worker), and the last three handed
-// to boxo.
-func poolBuffers() int { return 3*leafWorkers() + 6 }
+// once: the chunks read ahead (ordered's capacity, and one more the
+// dispatcher holds) and the last three handed to boxo.
+func poolBuffers() int { return readAhead() + 4 }
 
 // take removes and returns the pending leaf whose block is data, or nil.
 // Boxo asks for leaf CIDs in the order it took the chunks; it may have
