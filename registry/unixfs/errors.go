@@ -47,10 +47,6 @@ var ErrSpecialFile = errors.New("special file not supported")
 // to its CID. It is registry.ErrCorruptBlock, so callers can test either.
 var ErrCorruptBlock = registry.ErrCorruptBlock
 
-// ErrChangedWhileReading is returned when a file shrinks while it is
-// imported.
-var ErrChangedWhileReading = errors.New("file changed while it was read")
-
 // ErrUnsafeTree is returned (as an UnsafeTreeError) when Import or Hash
 // is given a directory that holds a svcreg home or a private key file:
 // publishing it would publish the key.

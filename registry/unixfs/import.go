@@ -80,6 +80,7 @@ type importer struct {
 	// reuse lets the leaf hasher recycle chunk buffers: set only when dag
 	// drops every node as it is added (Hash).
 	reuse bool
+	pool  *chunkPool // the large files' chunk buffers, with reuse
 	prog  *progress
 	res   Result
 }
@@ -253,15 +254,10 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 	var spl chunk.Splitter
 	prefix, ok := im.cb.(cid.Prefix)
 	if fi, err := f.Stat(); ok && err == nil && fi.Size() > im.prof.ChunkSize {
-		// Blocks are dropped or copied as they are made (reuse), so the
-		// file may be mapped: no leaf outlives this call.
-		var mapped []byte
-		if im.reuse {
-			var unmap func()
-			mapped, unmap = mapFile(f, fi.Size())
-			defer unmap()
+		if im.reuse && im.pool == nil {
+			im.pool = newChunkPool(int(im.prof.ChunkSize), poolBuffers())
 		}
-		lh := newLeafHasher(f, mapped, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, im.reuse, func(c int) {
+		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, im.pool, func(c int) {
 			n += int64(c)
 			im.prog.add(c)
 		})

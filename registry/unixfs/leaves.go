@@ -3,10 +3,8 @@ package unixfs
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sync"
 
@@ -35,17 +33,16 @@ import (
 // Anything else is hashed in place, so the CIDs cannot differ from boxo's.
 type leafHasher struct {
 	f       io.ReaderAt
-	mapped  []byte // the file mapped into memory, when it could be; read instead of f
 	size    int
 	prefix  cid.Prefix // the profile's builder; leaves use it with their codec
 	rawLeaf bool
 	onChunk func(n int) // called by NextBytes with each chunk's length
 
-	// free holds chunk buffers to reuse, when the caller's DAG service
-	// drops nodes as they are added; nil otherwise. handed holds the last
+	// pool recycles chunk buffers, when the caller's DAG service drops or
+	// copies nodes as they are added; nil otherwise. handed holds the last
 	// chunks NextBytes returned: boxo is done with a chunk's bytes once it
 	// asks for the chunk two after it.
-	free   chan []byte
+	pool   *chunkPool
 	handed []*leaf
 
 	ordered chan *leaf    // chunks in file order, for NextBytes
@@ -80,19 +77,17 @@ type leaf struct {
 // newLeafHasher starts reading f in chunks of size. The caller must call
 // close when done with it.
 //
-// With reuse, chunk buffers are recycled once boxo has moved two chunks
-// further; only for a DAG service that keeps no node it is given.
-func newLeafHasher(f io.ReaderAt, mapped []byte, size int, prefix cid.Prefix, rawLeaves, reuse bool, onChunk func(int)) *leafHasher {
-	n := runtime.GOMAXPROCS(0)
+// With a pool (of buffers of size bytes), chunk buffers are recycled once
+// boxo has moved two chunks further, and when close returns; only for a
+// DAG service that keeps no node it is given.
+func newLeafHasher(f io.ReaderAt, size int, prefix cid.Prefix, rawLeaves bool, pool *chunkPool, onChunk func(int)) *leafHasher {
+	n := leafWorkers()
 	h := &leafHasher{
-		f: f, mapped: mapped, size: size, prefix: prefix, rawLeaf: rawLeaves, onChunk: onChunk,
-		ordered: make(chan *leaf, 2*n+2),
+		f: f, size: size, prefix: prefix, rawLeaf: rawLeaves, pool: pool, onChunk: onChunk,
+		ordered: make(chan *leaf, readAhead()),
 		work:    make(chan *leaf, n),
 		stop:    make(chan struct{}),
 		eof:     make(chan struct{}),
-	}
-	if reuse && mapped == nil {
-		h.free = make(chan []byte, 4*n+8)
 	}
 	h.wg.Add(n + 1)
 	go h.dispatch()
@@ -145,18 +140,8 @@ func (h *leafHasher) hash() {
 	}
 }
 
-// sum encodes (for dag-pb leaves) and hashes one chunk. A mapped file
-// that shrinks under the reader faults on access; that is turned into an
-// error here rather than a crash.
+// sum encodes (for dag-pb leaves) and hashes one chunk.
 func (h *leafHasher) sum(block []byte) (enc []byte, sum mh.Multihash, err error) {
-	if h.mapped != nil {
-		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("%w: the file shrank while it was read (%v)", ErrChangedWhileReading, r)
-			}
-		}()
-	}
 	if !h.rawLeaf {
 		if enc, err = encodeFileLeaf(block); err != nil {
 			return nil, nil, err
@@ -167,17 +152,19 @@ func (h *leafHasher) sum(block []byte) (enc []byte, sum mh.Multihash, err error)
 	return enc, sum, err
 }
 
-// read sets l.data to the chunk at l.off: a slice of the mapped file, or
-// read into a buffer. It returns its length and the read error.
+// read sets l.data to the chunk at l.off, read into a buffer (a recycled
+// one with reuse). It returns its length and the read error.
+//
+// Reading into a few recycled buffers costs less than hashing a mapping
+// of the file in place: on a 256 MiB file, 240 ms of CPU time against
+// 460 ms (sha256 reads the freshly copied chunk from the core's cache,
+// where a mapping's 4 KiB pages come from memory, a page fault or TLB
+// miss at a time), and the reads run on every worker at once.
 func (h *leafHasher) read(l *leaf) (int, error) {
-	if h.mapped != nil {
-		l.data = h.mapped[min(l.off, int64(len(h.mapped))):min(l.off+int64(h.size), int64(len(h.mapped)))]
-		return len(l.data), nil
-	}
 	var buf []byte
-	select {
-	case buf = <-h.free: // nil channel without reuse: never ready
-	default:
+	if h.pool != nil {
+		buf = h.pool.get()
+	} else {
 		buf = make([]byte, h.size)
 	}
 	n, err := h.f.ReadAt(buf, l.off)
@@ -237,7 +224,7 @@ func (h *leafHasher) NextBytes() ([]byte, error) {
 // recycle records that l was handed to boxo and, with reuse, frees the
 // buffer of the chunk handed out two before it.
 func (h *leafHasher) recycle(l *leaf) {
-	if h.free == nil {
+	if h.pool == nil {
 		return
 	}
 	h.handed = append(h.handed, l)
@@ -252,17 +239,42 @@ func (h *leafHasher) recycle(l *leaf) {
 	if stillPending { // boxo never asked for its CID: keep it
 		return
 	}
-	select {
-	case h.free <- old.data[:cap(old.data)]:
-	default:
-	}
+	h.pool.put(old.data)
 }
 
-// close stops the dispatcher and the workers and waits for them.
+// close stops the dispatcher and the workers and waits for them. With a
+// pool, it returns the buffers of the last chunks handed out: boxo's
+// layout has returned, so nothing holds them.
 func (h *leafHasher) close() {
 	h.once.Do(func() { close(h.stop) })
 	h.wg.Wait()
+	if h.pool == nil {
+		return
+	}
+	for _, l := range h.handed {
+		h.pool.put(l.data)
+	}
+	h.handed = nil
+	for l := range h.ordered { // read but never handed out
+		if l.data != nil {
+			h.pool.put(l.data)
+		}
+	}
 }
+
+// leafWorkers is the number of workers a leafHasher starts: one per core.
+func leafWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// readAhead is how many chunks the dispatcher hands out beyond the one
+// boxo is waiting for: one per worker, and two more so that a worker
+// never waits for boxo. Every chunk read ahead holds a buffer, which a
+// fresh process pays for in page faults and zeroing.
+func readAhead() int { return leafWorkers() + 2 }
+
+// poolBuffers is the number of chunk buffers a leafHasher may hold at
+// once: the chunks read ahead (ordered's capacity, and one more the
+// dispatcher holds) and the last three handed to boxo.
+func poolBuffers() int { return readAhead() + 4 }
 
 // take removes and returns the pending leaf whose block is data, or nil.
 // Boxo asks for leaf CIDs in the order it took the chunks; it may have

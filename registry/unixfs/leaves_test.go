@@ -6,8 +6,6 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/ipfs/boxo/blockservice"
@@ -44,7 +42,7 @@ func layoutFile(t *testing.T, data io.ReaderAt, size int64, profile string, para
 	var spl chunk.Splitter = chunk.NewSizeSplitter(io.NewSectionReader(data, 0, size), prof.ChunkSize)
 	var lh *leafHasher
 	if parallel {
-		lh = newLeafHasher(data, nil, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, false, nil)
+		lh = newLeafHasher(data, int(prof.ChunkSize), prof.CidBuilder().(cid.Prefix), prof.RawLeaves, nil, nil)
 		defer lh.close()
 		spl, params.CidBuilder = lh, lh.builder()
 	}
@@ -122,7 +120,7 @@ func TestLeafHasherReadError(t *testing.T) {
 	prof, _ := settings(ProfileV1)
 	cs := int(prof.ChunkSize)
 	data := make([]byte, 8*cs)
-	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, nil, cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
+	lh := newLeafHasher(failingReaderAt{bytes.NewReader(data), int64(3 * cs)}, cs, prof.CidBuilder().(cid.Prefix), true, nil, nil)
 	var err error
 	for n := 0; n < 10 && err == nil; n++ {
 		_, err = lh.NextBytes()
@@ -133,7 +131,7 @@ func TestLeafHasherReadError(t *testing.T) {
 	}
 
 	// Closing early, before reading anything, must not hang.
-	lh = newLeafHasher(bytes.NewReader(data), nil, cs, prof.CidBuilder().(cid.Prefix), true, false, nil)
+	lh = newLeafHasher(bytes.NewReader(data), cs, prof.CidBuilder().(cid.Prefix), true, nil, nil)
 	lh.close()
 }
 
@@ -232,36 +230,5 @@ func TestImportPutCopies(t *testing.T) {
 		if n < 21 {
 			t.Errorf("%s: %d blocks stored", p, n)
 		}
-	}
-}
-
-// A mapped file that shrinks while it is hashed gives an error, not a
-// crash (the pages past the new end fault).
-func TestMappedFileShrinking(t *testing.T) {
-	const cs = 1 << 16
-	p := filepath.Join(t.TempDir(), "f")
-	if err := os.WriteFile(p, bytes.Repeat([]byte{7}, 3*cs), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	mapped, unmap := mapFile(f, 3*cs)
-	defer unmap()
-	if mapped == nil {
-		t.Fatal("mapFile mapped nothing")
-	}
-	prof, _ := settings(ProfileV1)
-	h := &leafHasher{mapped: mapped, size: cs, prefix: prof.CidBuilder().(cid.Prefix), rawLeaf: true}
-	if _, _, err := h.sum(mapped[2*cs:]); err != nil {
-		t.Fatalf("before truncation: %v", err)
-	}
-	if err := os.Truncate(p, cs); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := h.sum(mapped[2*cs:]); !errors.Is(err, ErrChangedWhileReading) {
-		t.Fatalf("after truncation: %v, want ErrChangedWhileReading", err)
 	}
 }

@@ -24,10 +24,25 @@ func readSmall(path string, buf []byte, max int) (data []byte, large bool, scrat
 		return nil, false, buf, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
-	n := 0
+	n, statted := 0, false
 	for n <= max {
 		if n == len(buf) {
-			buf = append(buf, make([]byte, min(max+1, 2*len(buf)+4096)-len(buf))...)
+			// The file fills the buffer: its size says whether to grow the
+			// buffer or to stop here (a large file is not read twice).
+			want := 2*len(buf) + 4096
+			if !statted {
+				statted = true
+				var st syscall.Stat_t
+				if err := syscall.Fstat(fd, &st); err == nil {
+					if st.Size > int64(max) {
+						return nil, true, buf, nil
+					}
+					if int(st.Size) >= want {
+						want = int(st.Size) + 1
+					}
+				}
+			}
+			buf = append(buf, make([]byte, min(max+1, want)-len(buf))...)
 		}
 		m, err := ignoringEINTR(func() (int, error) { return syscall.Read(fd, buf[n:]) })
 		if err != nil {

@@ -1,18 +1,29 @@
 // Command importbench imports a directory with the unixfs package, hash
-// only, and prints the root CID, like `ipfs add -r -Q -n`. It exists for
-// bench/import.sh until svcreg's CLI can do the same.
+// only, and prints the root CID, like `ipfs add -r -Q -n`, for
+// bench/import.sh and bench/speed.sh.
 //
 //	importbench [-profile unixfs-v1-2025] [-hidden] [-mem] DIR
+//	importbench -floor FILE
 //
 // By default it calls unixfs.Hash (blocks are hashed and dropped); -mem
-// imports into an in-memory blockstore instead.
+// imports into an in-memory blockstore instead. -floor measures the
+// limit of any hash-only import instead: it reads FILE in 1 MiB chunks
+// and hashes each with SHA-256, one worker per core (each reading into
+// one buffer of its own), and prints the number of chunks. The time of
+// that process is what a hash-only import cannot go below.
 package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/go-datastore"
@@ -25,9 +36,19 @@ func main() {
 	profile := flag.String("profile", unixfs.ProfileV1, "unixfs profile")
 	hidden := flag.Bool("hidden", false, "include dotfiles")
 	mem := flag.Bool("mem", false, "keep blocks in memory instead of discarding them")
+	floor := flag.Bool("floor", false, "only read and hash FILE in 1 MiB chunks on every core")
 	flag.Parse()
+	if *floor && flag.NArg() == 1 {
+		n, err := hashFloor(flag.Arg(0), 1<<20)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "importbench:", err)
+			os.Exit(1)
+		}
+		fmt.Println(n)
+		return
+	}
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: importbench [-profile P] [-hidden] [-mem] DIR")
+		fmt.Fprintln(os.Stderr, "usage: importbench [-profile P] [-hidden] [-mem] DIR | -floor FILE")
 		os.Exit(2)
 	}
 	opts := unixfs.Options{Profile: *profile, Hidden: *hidden}
@@ -44,4 +65,39 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Println(res.Root)
+}
+
+// hashFloor hashes each chunk of the file at path with SHA-256, one
+// worker per core taking the next chunk, and returns the number of
+// chunks.
+func hashFloor(path string, chunk int) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var next, chunks atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	for w := range errs {
+		wg.Go(func() {
+			buf := make([]byte, chunk)
+			for {
+				off := (next.Add(1) - 1) * int64(chunk)
+				n, err := f.ReadAt(buf, off)
+				if n > 0 {
+					sha256.Sum256(buf[:n])
+					chunks.Add(1)
+				}
+				if n < chunk {
+					if !errors.Is(err, io.EOF) {
+						errs[w] = err
+					}
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return chunks.Load(), errors.Join(errs...)
 }
