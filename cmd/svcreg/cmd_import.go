@@ -34,14 +34,6 @@ Examples:
 	}
 }
 
-type importOut struct {
-	File       string         `json:"file"`
-	Blocks     int            `json:"blocks"`
-	Bytes      int64          `json:"bytes"`
-	Roots      []string       `json:"roots"`
-	Registries []car.Adoption `json:"registries"`
-}
-
 func runImport(c *cli.Context) error {
 	if err := needArgs(c, 1, 1, "FILE"); err != nil {
 		return err
@@ -77,19 +69,10 @@ func runImport(c *cli.Context) error {
 	if m != nil {
 		blocks = func(n int, _ int64) { m.SetItems(n) }
 	}
-	contents, err := car.Read(c.Context, r, h.blocks, blocks)
+	out, err := h.h.Import(c.Context, file, r, blocks)
 	m.Finish()
-	if err != nil {
-		return fmt.Errorf("import %s: %w", file, err)
-	}
-	out := importOut{File: file, Blocks: contents.Blocks, Bytes: contents.Bytes, Roots: []string{}}
-	for _, r := range contents.Roots {
-		out.Roots = append(out.Roots, r.String())
-	}
-	out.Registries, err = h.h.Adopt(c.Context, contents.Roots)
-	if uw := (*car.UnwritableError)(nil); errors.As(err, &uw) {
-		return withHint(fmt.Errorf("import %s: %w", uw.Registry, err),
-			"a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
+	if errors.As(err, new(*car.UnwritableError)) {
+		return withHint(err, "a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
 	} else if err != nil {
 		return err
 	}

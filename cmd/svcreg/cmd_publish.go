@@ -73,7 +73,7 @@ func runPublish(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	d := svchome.PublishDir{Service: name, Version: v, Dir: c.Args().Get(1), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"),
+	d := svchome.PublishDir{Service: name, Version: v, Dir: c.Args().Get(1), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"), DryRun: c.Bool("dry-run"),
 		Import: unixfs.Options{Profile: profile, Hidden: c.Bool("hidden"), Exclude: c.StringSlice("exclude")}}
 	if d.Dir == "" {
 		d.Dir = "."
@@ -85,35 +85,22 @@ func runPublish(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	var p *svchome.Published
-	if c.Bool("dry-run") {
-		m, update := importMeter(c, "hashing", d.Dir, d.Import.Hidden)
-		d.Import.Progress = update
-		o, err := homeOptions()
-		if err != nil {
-			return err
-		}
-		p, err = svchome.PublishDryRun(c.Context, dir, o, d)
-		m.Finish()
-		if err != nil {
-			return importErr(err)
-		}
-	} else {
-		h, err := openBlocks(c)
-		if err != nil {
-			return err
-		}
-		defer h.Close()
-		if err := h.requireWritable(); err != nil {
-			return err
-		}
-		m, update := importMeter(c, "publishing", d.Dir, d.Import.Hidden)
-		d.Import.Progress = update
-		p, err = h.h.Publish(c.Context, d)
-		m.Finish()
-		if err != nil {
-			return importErr(err)
-		}
+	o, err := homeOptions()
+	if err != nil {
+		return err
+	}
+	verb := "publishing"
+	if d.DryRun {
+		verb = "hashing"
+	}
+	m, update := importMeter(c, verb, d.Dir, d.Import.Hidden)
+	d.Import.Progress = update
+	p, err := svchome.PublishIn(c.Context, dir, o, d)
+	m.Finish()
+	if errors.Is(err, svchome.ErrReadOnly) {
+		return writableHome(dir, true)
+	} else if err != nil {
+		return importErr(err)
 	}
 	return emit(c, p, func(w io.Writer) {
 		fmt.Fprintf(w, "%s@%s %s\n", name, v, p.Content)

@@ -28,6 +28,9 @@ type PublishDir struct {
 	Limits unixfs.Limits
 	// Lifetime and TTL of the record signed (0: ipns.Signer's defaults).
 	Lifetime, TTL time.Duration
+	// DryRun hashes Dir only, storing, signing and locking nothing
+	// (PublishDryRun).
+	DryRun bool
 }
 
 // Published is what Publish did, or PublishDryRun would do. Its JSON is
@@ -105,6 +108,21 @@ func (h *Home) Publish(ctx context.Context, d PublishDir) (*Published, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// PublishIn opens the home dir with o and publishes d in it
+// (Home.Publish), or with d.DryRun says what that would change
+// (PublishDryRun).
+func PublishIn(ctx context.Context, dir string, o *Options, d PublishDir) (*Published, error) {
+	if d.DryRun {
+		return PublishDryRun(ctx, dir, o, d)
+	}
+	h, err := Open(dir, o)
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	return h.Publish(ctx, d)
 }
 
 // PublishDryRun hashes d.Dir as Publish would import it, storing nothing,
