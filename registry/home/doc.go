@@ -21,6 +21,12 @@
 // ([Home.Snapshot], [Home.Commit]), so the index is never locked during
 // a request.
 //
+// The home's own registry changes through it: [Home.Init] (with the
+// no-fork rule), [Home.Publish] (a directory imported into one batch of
+// blocks, synced once before the head moves; [PublishDryRun] hashes it
+// only), [ImportKey] and [Home.Import] of a CAR. Their results marshal
+// to the JSON the CLI documents.
+//
 // # Example
 //
 //	h, err := home.Open(dir, nil)
