@@ -73,8 +73,9 @@ func runPublish(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	d := svchome.PublishDir{Service: name, Version: v, Dir: c.Args().Get(1), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"), DryRun: c.Bool("dry-run"),
-		Import: unixfs.Options{Profile: profile, Hidden: c.Bool("hidden"), Exclude: c.StringSlice("exclude")}}
+	d := svchome.PublishDir{Service: name, Version: v, Dir: c.Args().Get(1), DryRun: c.Bool("dry-run"),
+		Import:   unixfs.Options{Profile: profile, Hidden: c.Bool("hidden"), Exclude: c.StringSlice("exclude")},
+		Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl")}
 	if d.Dir == "" {
 		d.Dir = "."
 	}
