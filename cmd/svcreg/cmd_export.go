@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest"
-	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/car"
 )
 
@@ -41,26 +39,14 @@ Examples:
 	}
 }
 
-type exportOut struct {
-	File     string   `json:"file"`
-	Registry string   `json:"registry"`
-	Root     string   `json:"root"`
-	Seq      uint64   `json:"seq"`
-	Roots    []string `json:"roots"`
-	Blocks   int      `json:"blocks"`
-	Bytes    int64    `json:"bytes"`
-	Record   bool     `json:"record"`
-	Partial  bool     `json:"partial"`
-}
-
 func runExport(c *cli.Context) error {
-	var specs []manifest.Spec
+	o := car.ExportOptions{NoRecord: c.Bool("no-record")}
 	for _, a := range c.Args().Slice() {
 		s, err := manifest.ParseSpec(a)
 		if err != nil {
 			return err
 		}
-		specs = append(specs, s)
+		o.Specs = append(o.Specs, s)
 	}
 	h, err := openTarget(c, false)
 	if err != nil {
@@ -71,78 +57,26 @@ func runExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	roots := []cid.Cid{head.Root}
-	rc, err := car.RecordCID(head.Record)
-	if err != nil {
-		return err
-	}
-	if !c.Bool("no-record") {
-		roots = append(roots, rc)
-	}
-	out := exportOut{File: c.String("output"), Registry: head.Name, Root: head.Root.String(), Seq: head.Seq,
-		Record: !c.Bool("no-record"), Partial: len(specs) > 0}
-	for _, r := range roots {
-		out.Roots = append(out.Roots, r.String())
-	}
+	file := c.String("output")
 	update, done := progress(c, "exporting")
-	err = writeFile(out.File, c.App.Writer, func(w io.Writer) error {
-		cw, err := car.NewWriter(w, roots, h.readBlocks())
-		if err != nil {
-			return err
-		}
-		cw.Progress = update
-		if err := exportBlocks(c, h.reg, cw, head, specs); err != nil {
-			return err
-		}
-		if out.Record {
-			if err := cw.Put(c.Context, rc, head.Record); err != nil {
-				return err
-			}
-		}
-		out.Blocks, out.Bytes = cw.Stats()
-		return cw.Close()
+	o.Progress = update
+	var out car.Exported
+	err = writeFile(file, c.App.Writer, func(w io.Writer) (err error) {
+		out, err = car.Export(c.Context, w, h.reg, h.readBlocks(), head, o)
+		return err
 	})
 	done()
-	if err != nil {
-		return err
+	if err != nil || file == "-" {
+		return err // standard output holds the CAR
 	}
-	if out.File == "-" {
-		return nil // standard output holds the CAR
-	}
+	out.File = file
 	return emit(c, out, func(w io.Writer) {
 		what := "the whole registry"
 		if out.Partial {
-			what = fmt.Sprintf("%d release(s)", len(specs))
+			what = fmt.Sprintf("%d release(s)", len(o.Specs))
 		}
-		fmt.Fprintf(w, "exported %s, seq %d of %s: %d blocks (%s) to %s\n", what, out.Seq, out.Registry, out.Blocks, humanBytes(out.Bytes), out.File)
+		fmt.Fprintf(w, "exported %s, seq %d of %s: %d blocks (%s) to %s\n", what, head.Seq, head.Name, out.Blocks, humanBytes(out.Bytes), file)
 	})
-}
-
-// exportBlocks writes the whole DAG under the head, or for each spec the
-// blocks on the way to its service and its release's content.
-func exportBlocks(c *cli.Context, reg *registry.Registry, cw *car.Writer, head registry.Head, specs []manifest.Spec) error {
-	if len(specs) == 0 {
-		return cw.DAG(c.Context, head.Root, nil)
-	}
-	for _, s := range specs {
-		info, err := reg.Info(c.Context, s)
-		if err != nil {
-			return err
-		}
-		path, err := reg.ReleasePath(c.Context, info.Service, info.Version)
-		if err != nil {
-			return err
-		}
-		for _, k := range path {
-			if err := cw.Block(c.Context, k); err != nil {
-				return err
-			}
-		}
-		if err := cw.DAG(c.Context, info.Release.Content, nil); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // writeFile writes through fn to path atomically (a temporary sibling

@@ -8,11 +8,9 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry/car"
-	"github.com/svcreg/svcreg/registry/follow"
 )
 
 func newImportCommand() *cli.Command {
@@ -34,22 +32,6 @@ Examples:
 		Flags:  withCommon(),
 		Action: runImport,
 	}
-}
-
-type importOut struct {
-	File       string         `json:"file"`
-	Blocks     int            `json:"blocks"`
-	Bytes      int64          `json:"bytes"`
-	Roots      []string       `json:"roots"`
-	Registries []importedHead `json:"registries"`
-}
-
-type importedHead struct {
-	Registry string `json:"registry"`
-	Root     string `json:"root"`
-	Seq      uint64 `json:"seq"`
-	Adopted  bool   `json:"adopted"`
-	Note     string `json:"note"`
 }
 
 func runImport(c *cli.Context) error {
@@ -87,63 +69,20 @@ func runImport(c *cli.Context) error {
 	if m != nil {
 		blocks = func(n int, _ int64) { m.SetItems(n) }
 	}
-	contents, err := car.Read(c.Context, r, h.blocks, blocks)
+	out, err := h.h.Import(c.Context, file, r, blocks)
 	m.Finish()
-	if err != nil {
-		return fmt.Errorf("import %s: %w", file, err)
-	}
-	// The index is locked only now, after the long read.
-	if err = h.openIndex(); err != nil {
-		return err
-	}
-	out := importOut{File: file, Blocks: contents.Blocks, Bytes: contents.Bytes, Roots: []string{}, Registries: []importedHead{}}
-	for _, r := range contents.Roots {
-		out.Roots = append(out.Roots, r.String())
-	}
-	if out.Registries, err = adoptHeads(c, h, contents.Roots); err != nil {
+	if errors.As(err, new(*car.UnwritableError)) {
+		return withHint(err, "a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
+	} else if err != nil {
 		return err
 	}
 	return emit(c, out, func(w io.Writer) {
 		fmt.Fprintf(w, "imported %d blocks (%s) from %s\n", out.Blocks, humanBytes(out.Bytes), file)
-		for _, r := range out.Registries {
-			fmt.Fprintf(w, "%s: %s\n", r.Registry, r.Note)
+		for _, a := range out.Registries {
+			fmt.Fprintf(w, "%s: %s\n", a.Registry, a.Note())
 		}
 		if len(out.Registries) == 0 {
 			fmt.Fprintln(w, "no registry state among the roots: blocks stored")
 		}
 	})
-}
-
-// adoptHeads adopts the registry states among the roots of a CAR whose
-// blocks are stored (car.Adopt) and says what became of each.
-func adoptHeads(c *cli.Context, h *home, roots []cid.Cid) ([]importedHead, error) {
-	as, err := car.Adopt(c.Context, car.AdoptConfig{Blocks: h.blocks, Index: h.cache, Verifier: follow.Verifier{}, Content: h.blocks.Blockstore()}, roots)
-	var uw *car.UnwritableError
-	if errors.As(err, &uw) {
-		return nil, withHint(fmt.Errorf("import %s: %w", uw.Registry, err),
-			"a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
-	} else if err != nil {
-		return nil, err
-	}
-	out := []importedHead{}
-	for _, a := range as {
-		out = append(out, importedHead{Registry: a.Registry, Root: a.Root.String(), Seq: a.Seq, Adopted: a.Outcome == car.Adopted, Note: adoptionNote(a)})
-	}
-	return out, nil
-}
-
-// adoptionNote says in words what import did with a state.
-func adoptionNote(a car.Adoption) string {
-	switch a.Outcome {
-	case car.Adopted:
-		return fmt.Sprintf("head is now seq %d (%s)", a.Head.Seq, a.Head.Root)
-	case car.Current:
-		return fmt.Sprintf("seq %d is already the head", a.Head.Seq)
-	case car.Older:
-		return fmt.Sprintf("kept the head: this home has seen seq %d, the file holds seq %d", a.Floor, a.Seq)
-	case car.Expired:
-		return fmt.Sprintf("the record of seq %d has expired: blocks stored, head unchanged", a.Seq)
-	default:
-		return fmt.Sprintf("the file has no record for seq %d: blocks stored, head unchanged", a.Seq)
-	}
 }

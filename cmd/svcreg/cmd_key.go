@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -125,11 +126,10 @@ func runKeyImport(c *cli.Context) error {
 	if err := writableHome(dir, readOnlyHome(dir)); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if err := k.Save(svchome.Layout(dir).KeyPath()); err != nil {
+	if err := svchome.ImportKey(dir, k); errors.Is(err, ipns.ErrKeyExists) {
 		return withHint(err, "this home already has a key; use another --home")
+	} else if err != nil {
+		return err
 	}
 	return emit(c, map[string]string{"name": k.Name()},
 		func(w io.Writer) { fmt.Fprintf(w, "%s\n", k.Name()) })

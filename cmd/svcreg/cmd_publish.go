@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
-	"github.com/svcreg/svcreg/registry"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -60,19 +61,6 @@ Examples:
 	}
 }
 
-type publishOut struct {
-	Service string `json:"service"`
-	Version string `json:"version"`
-	CID     string `json:"cid"`
-	Size    uint64 `json:"size"`
-	Profile string `json:"profile"`
-	Changed bool   `json:"changed"`
-	Root    string `json:"root"`
-	Seq     uint64 `json:"seq"`
-	// Skipped lists what was left out: dotfiles, .svcregignore, --exclude.
-	Skipped []skippedOut `json:"skipped"`
-}
-
 func runPublish(c *cli.Context) error {
 	if err := needArgs(c, 1, 2, "NAME@VERSION [DIR]"); err != nil {
 		return err
@@ -85,75 +73,59 @@ func runPublish(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	dir := c.Args().Get(1)
-	if dir == "" {
-		dir = "."
+	d := svchome.PublishDir{Service: name, Version: v, Dir: c.Args().Get(1), DryRun: c.Bool("dry-run"),
+		Import:   unixfs.Options{Profile: profile, Hidden: c.Bool("hidden"), Exclude: c.StringSlice("exclude")},
+		Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl")}
+	if d.Dir == "" {
+		d.Dir = "."
 	}
-	lim, err := exportLimits(c)
+	if d.Limits, err = exportLimits(c); err != nil {
+		return err
+	}
+	dir, err := homeDir(c)
 	if err != nil {
 		return err
 	}
-	home, err := homeDir(c)
+	o, err := homeOptions()
 	if err != nil {
 		return err
 	}
-	var skipped []unixfs.Skipped
-	opts := importOptions(c, home, profile, c.Bool("hidden"), &skipped)
-	opts.SafeSymlinks = true
-	if c.Bool("dry-run") {
-		return runPublishDryRun(c, name, v, dir, opts, &skipped)
+	verb := "publishing"
+	if d.DryRun {
+		verb = "hashing"
 	}
-	h, err := openBlocks(c)
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	if err := h.requireWritable(); err != nil {
-		return err
-	}
-	if _, err := loadKey(h.dir); err != nil {
-		return err // before any block is stored: a failed publish changes nothing
-	}
-	if err := h.startLease(); err != nil { // gc keeps the blocks until the head moves
-		return err
-	}
-	// Write every block unsynced, then sync them all at once (flatfs.Batch)
-	// before the registry, which syncs its own few blocks, moves the head.
-	batch := h.blocks.NewBatch()
-	defer batch.Discard()
-	m, update := importMeter(c, "publishing", dir, opts.Hidden)
-	opts.Progress = update
-	opts.PutCopies = true // a batch writes each block to a file at once
-	res, err := unixfs.Import(c.Context, batch.Blockstore(), dir, opts)
+	m, update := importMeter(c, verb, d.Dir, d.Import.Hidden)
+	d.Import.Progress = update
+	p, err := svchome.PublishIn(c.Context, dir, o, d)
 	m.Finish()
-	if err == nil {
-		// What consumers will expand, checked before anything is stored.
-		_, err = unixfs.CheckRelease(c.Context, batch.Blockstore(), res.Root, res.Size, lim)
-	}
-	if err == nil {
-		err = batch.Commit(c.Context)
-	}
-	if err != nil {
+	if errors.Is(err, svchome.ErrReadOnly) {
+		return writableHome(dir, true)
+	} else if err != nil {
 		return importErr(err)
 	}
-	if err := h.open(c, true); err != nil {
-		return err
-	}
-	head, changed, err := h.reg.Publish(c.Context, registry.Publication{
-		Service: name, Version: v, Content: res.Root, Size: res.Size, Profile: profile, Hidden: opts.Hidden,
-	})
-	if err != nil {
-		return err
-	}
-	out := publishOut{Service: string(name), Version: v.String(), CID: res.Root.String(), Size: res.Size,
-		Profile: profile, Changed: changed, Root: head.Root.String(), Seq: head.Seq, Skipped: skippedJSON(skipped)}
-	return emit(c, out, func(w io.Writer) {
-		fmt.Fprintf(w, "%s@%s %s\n", name, v, res.Root)
-		reportSkipped(c, skipped, c.Bool("verbose"))
-		if !changed {
+	return emit(c, p, func(w io.Writer) {
+		fmt.Fprintf(w, "%s@%s %s\n", name, v, p.Content)
+		reportSkipped(c, p.Skipped, c.Bool("verbose") || p.DryRun)
+		switch {
+		case p.DryRun:
+			fmt.Fprintf(c.App.ErrWriter, "svcreg: dry run: %s; nothing was stored or signed\n", dryRunNote(dir, p))
+		case !p.Changed:
 			fmt.Fprintf(c.App.ErrWriter, "svcreg: %s@%s was already published with this content; nothing changed\n", name, v)
 		}
 	})
+}
+
+// dryRunNote says what publishing p would change.
+func dryRunNote(dir string, p *svchome.Published) string {
+	switch {
+	case p.NoKey:
+		return fmt.Sprintf("%s has no registry ('svcreg init' makes one)", dir)
+	case p.Head.Name == "":
+		return fmt.Sprintf("%s has no registry state yet ('svcreg init' makes one)", dir)
+	case !p.Changed:
+		return fmt.Sprintf("%s@%s is already published with this content; nothing would change", p.Service, p.Version)
+	}
+	return fmt.Sprintf("publish would record %s@%s -> %s (%d bytes, %s) as state %d", p.Service, p.Version, p.Content, p.Size, p.Profile, p.Seq())
 }
 
 // importErr gives an import error its exit code: a symlink that svcreg
@@ -164,4 +136,53 @@ func importErr(err error) error {
 			hint: "make the link relative and pointing inside the directory, or remove it (or make it a copy of what it points to): svcreg get and install would refuse to write it"}
 	}
 	return err
+}
+
+// excludeFlag is --exclude of publish and verify.
+func excludeFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "exclude", Usage: "leave out paths matching this gitignore-style `PATTERN` (repeatable; after the rules of DIR/" + unixfs.IgnoreFile + ")"}
+}
+
+// importOptions are the import options of verify: the profile and hidden
+// flag, --exclude, the home in use (never published), and the entries
+// left out collected into skipped.
+func importOptions(c *cli.Context, home, profile string, hidden bool, skipped *[]unixfs.Skipped) unixfs.Options {
+	return unixfs.Options{Profile: profile, Hidden: hidden, Exclude: c.StringSlice("exclude"), Homes: []string{home},
+		Skipped: func(s unixfs.Skipped) { *skipped = append(*skipped, s) }}
+}
+
+// reportSkipped says on stderr how many entries were left out and why;
+// with list (publish --verbose, --dry-run), one line per entry first.
+func reportSkipped(c *cli.Context, skipped []unixfs.Skipped, list bool) {
+	if len(skipped) == 0 {
+		return
+	}
+	counts := map[string]int{}
+	for _, s := range skipped {
+		why := "--exclude " + s.Rule
+		if s.Reason == unixfs.SkipHidden {
+			why = "dotfile; --hidden includes it"
+		} else if s.Reason == unixfs.SkipIgnored {
+			why = fmt.Sprintf("%s line %d: %s", unixfs.IgnoreFile, s.Line, s.Rule)
+		}
+		if list {
+			fmt.Fprintf(c.App.ErrWriter, "svcreg: left out %s (%s)\n", quoteName(s.Entry()), escapeControls(why))
+		}
+		counts[s.Reason]++
+	}
+	var parts []string
+	for _, r := range [][2]string{
+		{unixfs.SkipHidden, "dotfile(s) (--hidden includes them)"},
+		{unixfs.SkipIgnored, "ignored by " + unixfs.IgnoreFile},
+		{unixfs.SkipExcluded, "excluded by --exclude"},
+	} {
+		if n := counts[r[0]]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, r[1]))
+		}
+	}
+	more := "; --verbose lists them"
+	if list {
+		more = ""
+	}
+	fmt.Fprintf(c.App.ErrWriter, "svcreg: left out %s%s\n", strings.Join(parts, ", "), more)
 }

@@ -2,6 +2,7 @@ package car
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -43,6 +44,34 @@ type Adoption struct {
 	Outcome  Outcome
 	Head     registry.Head // Adopted and Current: the head
 	Floor    uint64        // Older: the highest sequence seen here
+}
+
+// Note says in words what Adopt did with the state.
+func (a Adoption) Note() string {
+	switch a.Outcome {
+	case Adopted:
+		return fmt.Sprintf("head is now seq %d (%s)", a.Head.Seq, a.Head.Root)
+	case Current:
+		return fmt.Sprintf("seq %d is already the head", a.Head.Seq)
+	case Older:
+		return fmt.Sprintf("kept the head: this home has seen seq %d, the file holds seq %d", a.Floor, a.Seq)
+	case Expired:
+		return fmt.Sprintf("the record of seq %d has expired: blocks stored, head unchanged", a.Seq)
+	default:
+		return fmt.Sprintf("the file has no record for seq %d: blocks stored, head unchanged", a.Seq)
+	}
+}
+
+// MarshalJSON writes a as {registry, root, seq, adopted, note}, as
+// svcreg import --json lists it.
+func (a Adoption) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Registry string `json:"registry"`
+		Root     string `json:"root"`
+		Seq      uint64 `json:"seq"`
+		Adopted  bool   `json:"adopted"`
+		Note     string `json:"note"`
+	}{a.Registry, a.Root.String(), a.Seq, a.Outcome == Adopted, a.Note()})
 }
 
 // AdoptConfig is what Adopt works with. Blocks, Index and Verifier are

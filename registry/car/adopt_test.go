@@ -3,6 +3,7 @@ package car_test
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -300,5 +301,26 @@ func TestAdoptSkipsOtherRoots(t *testing.T) {
 	}
 	if _, err := car.Adopt(t.Context(), car.AdoptConfig{Blocks: c.blocks}, nil); err == nil {
 		t.Fatal("adopt without an index and a verifier: no error")
+	}
+}
+
+// TestAdoptionJSON: an Adoption marshals as svcreg import --json lists it.
+func TestAdoptionJSON(t *testing.T) {
+	root, _ := cid.Decode("bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy")
+	for _, tc := range []struct {
+		a    car.Adoption
+		want string
+	}{
+		{car.Adoption{Registry: "k51x", Root: root, Seq: 2, Outcome: car.Adopted, Head: registry.Head{Root: root, Seq: 2}},
+			`{"registry":"k51x","root":"` + root.String() + `","seq":2,"adopted":true,"note":"head is now seq 2 (` + root.String() + `)"}`},
+		{car.Adoption{Registry: "k51x", Root: root, Seq: 1, Outcome: car.Older, Floor: 3},
+			`{"registry":"k51x","root":"` + root.String() + `","seq":1,"adopted":false,"note":"kept the head: this home has seen seq 3, the file holds seq 1"}`},
+		{car.Adoption{Registry: "k51x", Root: root, Seq: 1},
+			`{"registry":"k51x","root":"` + root.String() + `","seq":1,"adopted":false,"note":"the file has no record for seq 1: blocks stored, head unchanged"}`},
+	} {
+		b, err := json.Marshal(tc.a)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("json.Marshal = %s, %v; want %s", b, err, tc.want)
+		}
 	}
 }

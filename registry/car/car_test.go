@@ -3,6 +3,7 @@ package car_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -248,4 +249,46 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestExport: without specs Export writes what `ipfs dag export` does,
+// then the record as the second root; with specs, only the blocks of
+// those releases; --no-record leaves the record out. The result marshals
+// as svcreg export --json documents.
+func TestExport(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.head.Record = []byte("a record")
+	var all, bare, part bytes.Buffer
+	ea, err := car.Export(ctx, &all, f.reg, f.blocks, f.head, car.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb, err := car.Export(ctx, &bare, f.reg, f.blocks, f.head, car.ExportOptions{NoRecord: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(bare.Bytes(), traverseV1(t, f.blocks, f.head.Root)) || eb.Record || len(eb.Roots) != 1 {
+		t.Fatalf("export --no-record differs from dag export: %+v", eb)
+	}
+	if !ea.Record || len(ea.Roots) != 2 || ea.Blocks != eb.Blocks+1 || ea.Partial {
+		t.Fatalf("export with the record: %+v (without: %+v)", ea, eb)
+	}
+	spec, _ := manifest.ParseSpec("web@2")
+	ep, err := car.Export(ctx, &part, f.reg, f.blocks, f.head, car.ExportOptions{Specs: []manifest.Spec{spec}, NoRecord: true})
+	if err != nil || !ep.Partial || ep.Blocks >= eb.Blocks {
+		t.Fatalf("partial export: %+v, %v (whole: %d blocks)", ep, err, eb.Blocks)
+	}
+	ep.File = "part.car"
+	b, _ := json.Marshal(ep)
+	var got map[string]any
+	json.Unmarshal(b, &got)
+	for _, k := range []string{"file", "registry", "root", "seq", "roots", "blocks", "bytes", "record", "partial"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("export JSON %s lacks %q", b, k)
+		}
+	}
+	if got["file"] != "part.car" || got["root"] != f.head.Root.String() || got["partial"] != true {
+		t.Errorf("export JSON %s", b)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	ipnsrec "github.com/ipfs/boxo/ipns"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/dnslink"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/kubo"
@@ -216,5 +217,15 @@ func (c *Config) RemoteNames() []string {
 		out = append(out, n)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// ForkRemotes returns the remotes as the no-fork rule takes them
+// (registry.CheckFork, registry.CheckLostKey).
+func (c *Config) ForkRemotes() []registry.Remote {
+	var out []registry.Remote
+	for name, r := range c.Remotes {
+		out = append(out, registry.Remote{Name: name, Registry: r.Registry, Gateways: r.Gateways})
+	}
 	return out
 }

@@ -23,6 +23,12 @@
 // such a snapshot. [Resolver] says which registry a command means, from
 // the home's key, config file and index; [Dir] where the home is.
 //
+// The home's own registry changes through it: [Home.Init] (with the
+// no-fork rule), [Home.Publish] (a directory imported into one batch of
+// blocks, synced once before the head moves; [PublishDryRun] hashes it
+// only), [ImportKey] and [Home.Import] of a CAR. Their results marshal
+// to the JSON the CLI documents.
+//
 // # Example
 //
 //	h, err := home.Open(dir, nil)

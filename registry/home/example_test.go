@@ -48,11 +48,11 @@ func ExampleHome_Publish() {
 	if _, err := reg.Init(ctx); err != nil { // the registry's first, empty state
 		log.Fatal(err)
 	}
-	head, p, err := h.Publish(ctx, "web", manifest.MustParseVersion("1.0.0"), site)
+	p, err := h.Publish(ctx, home.PublishDir{Service: "web", Version: manifest.MustParseVersion("1.0.0"), Dir: site})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("seq", head.Seq, "content", p.Content)
+	fmt.Println("seq", p.Head.Seq, "content", p.Content)
 
 	if reg, err = h.Registry(); err != nil {
 		log.Fatal(err)

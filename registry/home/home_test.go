@@ -43,7 +43,7 @@ func mustHome(t *testing.T) string {
 	if _, err := reg.Init(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := h.Publish(t.Context(), "web", manifest.MustParseVersion("1.0.0"), site); err != nil {
+	if _, err := h.Publish(t.Context(), home.PublishDir{Service: "web", Version: manifest.MustParseVersion("1.0.0"), Dir: site}); err != nil {
 		t.Fatal(err)
 	}
 	return dir

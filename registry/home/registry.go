@@ -1,14 +1,10 @@
 package home
 
 import (
-	"context"
-	"fmt"
 	"time"
 
-	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/ipns"
-	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
 // Registry returns the home's own registry (its key's) for local reads:
@@ -46,21 +42,4 @@ func (h *Home) Signing(lifetime, ttl time.Duration) (*registry.Registry, error) 
 	s := ipns.NewSigner(key)
 	s.Lifetime, s.TTL = lifetime, ttl
 	return registry.New(registry.Config{Name: key.Name(), Blocks: h.blocks, Index: h.Index(), Signer: s})
-}
-
-// Publish imports dir (as `ipfs add -r` does, leaving out what svcreg
-// publish leaves out, and refusing a tree that holds a home or a key) and
-// publishes it as service@version in the home's own registry.
-func (h *Home) Publish(ctx context.Context, service manifest.Name, version manifest.Version, dir string) (registry.Head, registry.Publication, error) {
-	reg, err := h.Signing(0, 0)
-	if err != nil {
-		return registry.Head{}, registry.Publication{}, err
-	}
-	res, err := unixfs.Import(ctx, h.blocks.Blockstore(), dir, unixfs.Options{Profile: unixfs.ProfileV1, SafeSymlinks: true, Homes: []string{h.dir}})
-	if err != nil {
-		return registry.Head{}, registry.Publication{}, fmt.Errorf("publish %s@%s: %w", service, version, err)
-	}
-	p := registry.Publication{Service: service, Version: version, Content: res.Root, Size: res.Size, Profile: unixfs.ProfileV1}
-	head, _, err := reg.Publish(ctx, p)
-	return head, p, err
 }

@@ -1,6 +1,7 @@
 package unixfs
 
 import (
+	"encoding/json"
 	"path"
 	"strings"
 )
@@ -20,6 +21,25 @@ type Skipped struct {
 	Reason string // SkipHidden, SkipIgnored or SkipExcluded
 	Rule   string // the pattern that matched ("" for SkipHidden)
 	Line   int    // for SkipIgnored, the rule's line in IgnoreFile
+}
+
+// Entry returns the path left out, ending in "/" for a directory.
+func (s Skipped) Entry() string {
+	if s.Dir {
+		return s.Path + "/"
+	}
+	return s.Path
+}
+
+// MarshalJSON writes s as {path, reason, rule, line}, path as Entry
+// says.
+func (s Skipped) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Path   string `json:"path"`
+		Reason string `json:"reason"`
+		Rule   string `json:"rule"` // "" for SkipHidden
+		Line   int    `json:"line"` // 0 but for SkipIgnored
+	}{s.Entry(), s.Reason, s.Rule, s.Line})
 }
 
 // filter decides which entries an import leaves out: dotfiles unless

@@ -1,6 +1,7 @@
 package unixfs
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -52,5 +53,21 @@ func TestFilterRules(t *testing.T) {
 	}
 	if _, _, err := parseRule("[a-", "test", SkipExcluded); !errors.Is(err, ErrInvalidPattern) {
 		t.Errorf("malformed pattern: %v, want ErrInvalidPattern", err)
+	}
+}
+
+func TestSkippedJSON(t *testing.T) {
+	for _, tc := range []struct {
+		s    Skipped
+		want string
+	}{
+		{Skipped{Path: ".env", Reason: SkipHidden}, `{"path":".env","reason":"hidden","rule":"","line":0}`},
+		{Skipped{Path: "state", Dir: true, Reason: SkipExcluded, Rule: "/state/"}, `{"path":"state/","reason":"excluded","rule":"/state/","line":0}`},
+		{Skipped{Path: "a.log", Reason: SkipIgnored, Rule: "*.log", Line: 3}, `{"path":"a.log","reason":"ignored","rule":"*.log","line":3}`},
+	} {
+		b, err := json.Marshal(tc.s)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("json.Marshal(%+v) = %s, %v; want %s", tc.s, b, err, tc.want)
+		}
 	}
 }
