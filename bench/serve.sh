@@ -41,6 +41,7 @@ cleanup() {
 trap cleanup EXIT
 export SVCREG_HOME=$work/home IPFS_PATH=$work/ipfs
 
+echo "load average $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 echo "kubo $("$kubo" version --number) (HashOnRead=${KUBO_HASH_ON_READ:-false}), $(go version | cut -d' ' -f3), $(nproc) CPUs, $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 mkdir -p "$work/bin"
 go build -trimpath -o "$work/bin/svcreg" ./cmd/svcreg
@@ -129,4 +130,5 @@ big_k=$(awk -v b="$bkb" -v t="$bkt" 'BEGIN { print b / t / 1e6 }')
 printf '\n%-6s %-22s %14s %14s %12s\n' test measure svcreg kubo svcreg/kubo
 awk -v s="$small_s" -v k="$small_k" -v c="$conns" 'BEGIN { printf "%-6s %-22s %14.0f %14.0f %12.2f\n", "small", "requests/s (1 KiB, " c " conns)", s, k, s / k }'
 awk -v s="$big_s" -v k="$big_k" -v m="$big_mib" 'BEGIN { printf "%-6s %-22s %14.1f %14.1f %12.2f\n", "big", "MB/s (" m " MiB file)", s, k, s / k }'
+echo "       load average at the end $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 echo "       cid $svc_cid (equal); $duration per server and measurement in $rounds rounds; above 1: svcreg faster"

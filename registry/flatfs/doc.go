@@ -36,6 +36,12 @@
 // disk. Up to 2^18 versions are remembered per Store; past that the memory
 // starts over. On platforms without inode numbers every read is hashed.
 //
+// Of small blocks (up to 256 KiB, 32 MiB in all) the Store also keeps the
+// verified bytes, and answers a later read with a copy of them while a
+// stat of the file shows the same version: one system call instead of
+// four (open, fstat, pread, close). A block whose file is gone or has
+// changed is read from disk, and hashed, as any other.
+//
 // # Maintenance
 //
 // A Put of a block that is already stored and intact touches its file (the

@@ -1,11 +1,10 @@
 package flatfs
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
-	"os"
 	"sync"
 
 	dshelp "github.com/ipfs/boxo/datastore/dshelp"
@@ -18,6 +17,14 @@ import (
 // maxMemo bounds the verified file versions remembered (about 100 bytes
 // each); past it the memory starts over, and blocks are hashed again.
 const maxMemo = 1 << 18
+
+// maxHeldBlock and maxHeld bound the verified bytes the memo keeps: of
+// blocks up to maxHeldBlock bytes (directories, small files, the inner
+// nodes of large ones), at most maxHeld bytes in all.
+const (
+	maxHeldBlock = 256 << 10
+	maxHeld      = 32 << 20
+)
 
 // fileID identifies one version of a block file: the file (device and
 // inode), its size and its modification and change times. Any write to
@@ -34,12 +41,22 @@ type fileID struct {
 // A block is hashed on its first read by this process and whenever its
 // file changed since; nothing is served that was not verified since it
 // was last written.
+//
+// Of small blocks it also keeps the verified bytes: a read of one whose
+// file is still the version they were read from (one stat) returns a
+// copy of them instead of reading the file again (open, fstat, read,
+// close). The bytes are those that hashed to the CID, so this serves
+// nothing the file-reading path would not.
 type verifiedMemo struct {
-	mu sync.Mutex
-	m  map[string]fileID
+	mu   sync.Mutex
+	m    map[string]fileID
+	held map[string][]byte // key → the verified bytes of version m[key]
+	size int               // bytes in held
 }
 
-func newVerifiedMemo() *verifiedMemo { return &verifiedMemo{m: map[string]fileID{}} }
+func newVerifiedMemo() *verifiedMemo {
+	return &verifiedMemo{m: map[string]fileID{}, held: map[string][]byte{}}
+}
 
 func (v *verifiedMemo) verified(key string, id fileID) bool {
 	v.mu.Lock()
@@ -48,19 +65,57 @@ func (v *verifiedMemo) verified(key string, id fileID) bool {
 	return ok && got == id
 }
 
-func (v *verifiedMemo) remember(key string, id fileID) {
+// heldBytes returns the verified bytes kept for key and the version of
+// the file they were read from.
+func (v *verifiedMemo) heldBytes(key string) (fileID, []byte, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	data, ok := v.held[key]
+	return v.m[key], data, ok
+}
+
+// remember records that version id of key's file holds data, which
+// hashed to its CID. Small blocks' bytes are kept (a copy).
+func (v *verifiedMemo) remember(key string, id fileID, data []byte) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if len(v.m) >= maxMemo {
 		clear(v.m)
+		clear(v.held)
+		v.size = 0
 	}
+	prev, known := v.m[key]
 	v.m[key] = id
+	if _, had := v.held[key]; had && known && prev == id {
+		return // these bytes are kept already
+	}
+	v.drop(key)
+	if len(data) > maxHeldBlock {
+		return
+	}
+	for k := range v.held { // random victims, until data fits
+		if v.size+len(data) <= maxHeld {
+			break
+		}
+		v.drop(k)
+	}
+	v.held[key] = bytes.Clone(data)
+	v.size += len(data)
 }
 
 func (v *verifiedMemo) forget(key string) {
 	v.mu.Lock()
 	delete(v.m, key)
+	v.drop(key)
 	v.mu.Unlock()
+}
+
+// drop forgets the bytes kept for key (v.mu held).
+func (v *verifiedMemo) drop(key string) {
+	if data, ok := v.held[key]; ok {
+		v.size -= len(data)
+		delete(v.held, key)
+	}
 }
 
 // readWithID reads the file of key and returns its bytes with the
@@ -71,47 +126,54 @@ func (d *dirStore) readWithID(key ds.Key) ([]byte, fileID, bool, error) {
 	if err != nil {
 		return nil, fileID{}, false, err
 	}
-	f, err := os.Open(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fileID{}, false, ds.ErrNotFound
-	} else if err != nil {
-		return nil, fileID{}, false, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fileID{}, false, err
-	}
-	id, ok := idOf(fi)
-	data := make([]byte, fi.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, fileID{}, false, err
-	}
-	// A file that grew while it was read is another version.
-	if n, _ := f.Read(make([]byte, 1)); n != 0 {
-		ok = false
-	}
-	return data, id, ok, nil
+	return d.readFile(file)
 }
 
-// getMemo is Get through the memo: the block's file is read with its
-// identity, and hashed unless that version was verified before.
+// readFile is readWithID of the file's path; a missing file is
+// ds.ErrNotFound.
+func (d *dirStore) readFile(file string) ([]byte, fileID, bool, error) {
+	data, id, ok, err := readFileID(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fileID{}, false, ds.ErrNotFound
+	}
+	return data, id, ok, err
+}
+
+// getMemo is Get through the memo: a small block whose file is unchanged
+// since it was verified is answered from the bytes kept; otherwise the
+// block's file is read with its identity, and hashed unless that version
+// was verified before.
 func (v *verifiedBlockstore) getMemo(_ context.Context, c cid.Cid) (blocks.Block, error) {
 	key := dshelp.MultihashToDsKey(c.Hash())
-	data, id, ok, err := v.dir.readWithID(key)
+	_, file, err := v.dir.path(key)
+	if err != nil {
+		return nil, err
+	}
+	k := key.String()
+	if id, data, ok := v.memo.heldBytes(k); ok {
+		now, ok, err := statID(file)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			v.memo.forget(k)
+			return nil, notFound(c)
+		case err == nil && ok && now == id:
+			return blocks.NewBlockWithCid(bytes.Clone(data), c)
+		}
+	}
+	data, id, ok, err := v.dir.readFile(file)
 	if errors.Is(err, ds.ErrNotFound) {
 		return nil, notFound(c)
 	} else if err != nil {
 		return nil, err
 	}
-	if !ok || !v.memo.verified(key.String(), id) {
+	if !ok || !v.memo.verified(k, id) {
 		if err := verify(c, data); err != nil {
-			v.memo.forget(key.String())
+			v.memo.forget(k)
 			return nil, err
 		}
-		if ok {
-			v.memo.remember(key.String(), id)
-		}
+	}
+	if ok {
+		v.memo.remember(k, id, data)
 	}
 	return blocks.NewBlockWithCid(data, c)
 }
