@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
 )
 
 func newListCommand() *cli.Command {
@@ -24,13 +24,6 @@ func newListCommand() *cli.Command {
 		Flags:  withCommon(readFlags()...),
 		Action: runList,
 	}
-}
-
-type versionOut struct {
-	Version string   `json:"version"`
-	CID     string   `json:"cid"`
-	Tags    []string `json:"tags"`
-	yankOut
 }
 
 func runList(c *cli.Context) error {
@@ -64,36 +57,17 @@ func runList(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := versionsOf(s)
+	out := registry.VersionList(s)
 	return emit(c, out, func(w io.Writer) {
 		for _, v := range out {
-			line := v.Version + " " + v.CID
+			line := v.Version.String() + " " + v.Release.Content.String()
 			if len(v.Tags) > 0 {
 				line += " [" + strings.Join(v.Tags, ", ") + "]"
 			}
-			if v.Yanked {
-				line += " (yanked: " + v.YankReason + ")"
+			if y := v.Release.Yank; y != nil {
+				line += " (yanked: " + y.Reason + ")"
 			}
 			fmt.Fprintln(w, line)
 		}
 	})
-}
-
-// versionsOf lists s's versions in ascending SemVer order.
-func versionsOf(s *manifest.Service) []versionOut {
-	tags := map[string][]string{}
-	for t, v := range s.Tags {
-		tags[v] = append(tags[v], t)
-	}
-	out := []versionOut{}
-	for _, v := range s.Versions() {
-		r := s.Releases[v.String()]
-		ts := tags[v.String()]
-		slices.Sort(ts)
-		if ts == nil {
-			ts = []string{}
-		}
-		out = append(out, versionOut{Version: v.String(), CID: r.Content.String(), Tags: ts, yankOut: yankOf(r)})
-	}
-	return out
 }
