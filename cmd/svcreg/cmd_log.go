@@ -51,9 +51,6 @@ func runLog(c *cli.Context) error {
 	case err != nil:
 		return err
 	}
-	if entries == nil {
-		entries = []registry.LogEntry{}
-	}
 	return emit(c, entries, func(w io.Writer) {
 		for _, e := range entries {
 			fmt.Fprintf(w, "%d %s %s %s\n", e.Seq, e.Root, e.Time.UTC().Format(time.RFC3339), e.Change)

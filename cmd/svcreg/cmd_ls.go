@@ -40,9 +40,6 @@ func runList(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if names == nil {
-			names = []manifest.Name{}
-		}
 		return emit(c, names, func(w io.Writer) {
 			for _, n := range names {
 				fmt.Fprintln(w, n)

@@ -2,7 +2,9 @@
 // a registry: its svcreg.json ([Load]), its svcreg.lock ([ReadLock],
 // [Project.Lock]), checking the lock ([Project.Inspect],
 // [Project.CheckRegistry], [Classify]) and bringing the registry's copy up
-// to date before either ([Refresh]). docs/LOCKFILE.md describes the files.
+// to date before either ([Refresh]), writing the locked releases into the
+// project ([Install]) and checking that a build reproduces a release
+// ([Verify]). docs/LOCKFILE.md describes the files.
 //
 // The rules of locking and checking themselves (which entries are kept,
 // what a finding is) are [registry.Registry.Lock] and
