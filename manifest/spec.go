@@ -88,6 +88,16 @@ func SpecOf(name Name) Spec {
 	return Spec{Name: name, Range: Range{sets: anySets}}
 }
 
+// ExactSpec returns the spec "name@version" for a name and version
+// already parsed: what ParseSpec returns for it, without formatting and
+// parsing it again. Build metadata, which takes no part in precedence, is
+// dropped.
+func ExactSpec(name Name, v Version) Spec {
+	v.Build = nil
+	raw := v.String()
+	return Spec{Name: name, raw: raw, Range: Range{raw: raw, sets: [][]comparator{{{ver: v}}}}}
+}
+
 // Query returns the part after "@" as given ("" when absent): the key under
 // which a resolution of this spec is cached.
 func (s Spec) Query() string { return s.raw }

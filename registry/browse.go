@@ -14,13 +14,13 @@ import (
 
 // Services returns the names of all services, sorted. They are the names
 // the index files the services under, each checked on decoding, so a
-// caller passes them on as they are.
+// caller passes them on as they are. None is an empty list, not nil.
 func (r *Registry) Services(ctx context.Context) ([]manifest.Name, error) {
 	_, m, err := r.Manifest(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var names []manifest.Name
+	names := []manifest.Name{}
 	err = walk(ctx, loader(r.blocks.Get), m.Services, func(name string, _ cid.Cid) error {
 		names = append(names, manifest.Name(name))
 		return nil
@@ -81,13 +81,14 @@ type LogEntry struct {
 
 // Log returns up to n states (all when n <= 0), newest first, following
 // prev links from the head. A missing older state ends the log early: the
-// newer states come with a *HistoryError.
+// newer states come with a *HistoryError. No state is an empty list,
+// not nil.
 func (r *Registry) Log(ctx context.Context, n int) ([]LogEntry, error) {
 	h, err := r.Head(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []LogEntry
+	out := []LogEntry{}
 	for c := h.Root; c.Defined() && (n <= 0 || len(out) < n); {
 		if err := ctx.Err(); err != nil {
 			return out, err

@@ -168,7 +168,7 @@ func TestIndexAtDepthLimit(t *testing.T) {
 	if err != nil || len(names) != 1 || names[0] != "web" {
 		t.Fatalf("services = %v, %v", names, err)
 	}
-	if res, err := f.resolve(t, "web"); err != nil || res.Version != "1.0.0" {
+	if res, err := f.resolve(t, "web"); err != nil || res.Version.String() != "1.0.0" {
 		t.Fatalf("resolve web = %+v, %v", res, err)
 	}
 }

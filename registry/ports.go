@@ -45,8 +45,8 @@ type Head struct {
 // set, and Registry.Resolve never caches such an answer, so a Index need
 // not store Yanked and YankReason.
 type Resolution struct {
-	Service    string
-	Version    string
+	Service    manifest.Name
+	Version    manifest.Version
 	CID        cid.Cid
 	Yanked     bool
 	YankReason string

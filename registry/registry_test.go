@@ -115,7 +115,7 @@ func TestResolveRules(t *testing.T) {
 			if err != nil {
 				t.Fatalf("resolve %s: %v", tt.spec, err)
 			}
-			if got.Version != tt.want || !got.CID.Equals(cids[tt.want]) {
+			if got.Version.String() != tt.want || !got.CID.Equals(cids[tt.want]) {
 				t.Errorf("resolve %s = %s %s, want %s %s", tt.spec, got.Version, got.CID, tt.want, cids[tt.want])
 			}
 		})
@@ -342,7 +342,7 @@ func TestYankAgainIsNoOp(t *testing.T) {
 	if err != nil || info.Release.Yank == nil || info.Release.Yank.Reason != "really broken" {
 		t.Fatalf("info after a new reason: %+v %v", info.Release.Yank, err)
 	}
-	if got, err := f.resolve(t, "tts@latest"); err != nil || got.Version != "1.0.0" {
+	if got, err := f.resolve(t, "tts@latest"); err != nil || got.Version.String() != "1.0.0" {
 		t.Fatalf("tts@latest after yanking 1.4.0 = %v %v, want 1.0.0", got.Version, err)
 	}
 }

@@ -32,10 +32,10 @@ func (r *Registry) Resolve(ctx context.Context, spec manifest.Spec) (Resolution,
 	if err != nil {
 		return Resolution{}, err
 	}
-	res = Resolution{Service: string(info.Service), Version: info.Version.String(), CID: info.Release.Content, Damaged: damaged}
-	if y := info.Release.Yank; y != nil {
+	res = info.Resolution()
+	res.Damaged = damaged
+	if res.Yanked {
 		// Not cached: whoever resolves it again must hear that it is yanked.
-		res.Yanked, res.YankReason = true, y.Reason
 		return res, nil
 	}
 	if err := r.cache.PutResolution(ctx, r.name, h.Root, spec.String(), res); err != nil {
@@ -56,14 +56,25 @@ func (r *Registry) cachedResolution(ctx context.Context, h Head, spec manifest.S
 
 // ReleaseInfo describes one release as of a manifest state.
 type ReleaseInfo struct {
-	Service manifest.Name
-	Version manifest.Version
-	Release manifest.Release
-	Root    cid.Cid // the manifest root the answer comes from
-	Seq     uint64
+	Registry string // the registry's IPNS name (k51…)
+	Service  manifest.Name
+	Version  manifest.Version
+	Release  manifest.Release
+	Root     cid.Cid // the manifest root the answer comes from
+	Seq      uint64
 	// Path is where a stock IPFS gateway serves the release's files, under
 	// /ipns/<registry name>/.
 	Path string
+}
+
+// Resolution returns the answer i gives: its release's service, version,
+// content and yank state.
+func (i ReleaseInfo) Resolution() Resolution {
+	res := Resolution{Service: i.Service, Version: i.Version, CID: i.Release.Content}
+	if y := i.Release.Yank; y != nil {
+		res.Yanked, res.YankReason = true, y.Reason
+	}
+	return res
 }
 
 // Info resolves spec from the manifest (never the cache) with full details.
@@ -108,7 +119,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	}
 	p := path.Join(append([]string{"/ipns", r.name, "services"}, keys...)...)
 	p = path.Join(append(append([]string{p, "versions"}, vkeys...), v.String(), "content")...) + "/"
-	return ReleaseInfo{Service: s.Name, Version: v, Release: rel, Root: h.Root, Seq: h.Seq, Path: p}, nil
+	return ReleaseInfo{Registry: r.name, Service: s.Name, Version: v, Release: rel, Root: h.Root, Seq: h.Seq, Path: p}, nil
 }
 
 // loadForSpec loads into a sharded service what resolving spec reads (see

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -200,7 +201,7 @@ func TestShardedResolvesAsInline(t *testing.T) {
 		}
 		a, errA := regs["inline"].Resolve(ctx, sp)
 		b, errB := regs["sharded"].Resolve(ctx, sp)
-		if a != b || (errA == nil) != (errB == nil) || errors.Is(errA, manifest.ErrNoMatch) != errors.Is(errB, manifest.ErrNoMatch) ||
+		if !reflect.DeepEqual(a, b) || (errA == nil) != (errB == nil) || errors.Is(errA, manifest.ErrNoMatch) != errors.Is(errB, manifest.ErrNoMatch) ||
 			errors.Is(errA, manifest.ErrVersionNotFound) != errors.Is(errB, manifest.ErrVersionNotFound) {
 			t.Errorf("%s: inline %+v %v; sharded %+v %v", spec, a, errA, b, errB)
 		}

@@ -55,15 +55,13 @@ func runGet(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if y := info.Release.Yank; y != nil {
-		warnYanked(c, string(info.Service), info.Version.String(), y.Reason)
-	}
-	if err := h.exportContent(c, info.Release.Content, info.Release.Size, lim, dst); err != nil {
+	res := info.Resolution()
+	warnYanked(c, res)
+	if err := h.exportContent(c, res.CID, info.Release.Size, lim, dst); err != nil {
 		return err
 	}
-	out := infoJSON(h.reg.Name(), info)
-	return emit(c, map[string]any{"service": out.Service, "version": out.Version, "cid": out.CID, "output": dst},
+	return emit(c, map[string]any{"service": res.Service, "version": res.Version.String(), "cid": res.CID.String(), "output": dst},
 		func(w io.Writer) {
-			fmt.Fprintf(w, "%s@%s %s -> %s\n", out.Service, out.Version, out.CID, quoteName(dst))
+			fmt.Fprintf(w, "%s@%s %s -> %s\n", res.Service, res.Version, res.CID, quoteName(dst))
 		})
 }

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/svcreg/svcreg/registry"
 )
 
 func newInfoCommand() *cli.Command {
@@ -26,21 +24,6 @@ Examples:
 	}
 }
 
-type infoOut struct {
-	Service   string `json:"service"`
-	Version   string `json:"version"`
-	CID       string `json:"cid"`
-	Size      uint64 `json:"size"`
-	Profile   string `json:"profile"`
-	Hidden    bool   `json:"hidden"`
-	Published string `json:"published"`
-	yankOut
-	Registry string `json:"registry"`
-	Root     string `json:"root"`
-	Seq      uint64 `json:"seq"`
-	Path     string `json:"path"`
-}
-
 func runInfo(c *cli.Context) error {
 	spec, h, err := openSpec(c)
 	if err != nil {
@@ -51,24 +34,14 @@ func runInfo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := infoJSON(h.reg.Name(), info)
-	return emit(c, out, func(w io.Writer) {
-		fmt.Fprintf(w, "%s@%s\n", out.Service, out.Version)
-		fmt.Fprintf(w, "  cid:       %s\n  size:      %d bytes\n  profile:   %s\n", out.CID, out.Size, out.Profile)
-		fmt.Fprintf(w, "  published: %s\n", out.Published)
-		if out.Yanked {
-			fmt.Fprintf(w, "  yanked:    %s\n", out.YankReason)
+	return emit(c, info, func(w io.Writer) {
+		r := info.Release
+		fmt.Fprintf(w, "%s@%s\n", info.Service, info.Version)
+		fmt.Fprintf(w, "  cid:       %s\n  size:      %d bytes\n  profile:   %s\n", r.Content, r.Size, r.Profile)
+		fmt.Fprintf(w, "  published: %s\n", r.Published.UTC().Format(time.RFC3339))
+		if r.Yank != nil {
+			fmt.Fprintf(w, "  yanked:    %s\n", r.Yank.Reason)
 		}
-		fmt.Fprintf(w, "  manifest:  %s (seq %d)\n  path:      %s\n", out.Root, out.Seq, out.Path)
+		fmt.Fprintf(w, "  manifest:  %s (seq %d)\n  path:      %s\n", info.Root, info.Seq, info.Path)
 	})
-}
-
-func infoJSON(registryName string, info registry.ReleaseInfo) infoOut {
-	r := info.Release
-	out := infoOut{
-		Service: string(info.Service), Version: info.Version.String(), CID: r.Content.String(), Size: r.Size,
-		Profile: r.Profile, Hidden: r.Hidden, Published: r.Published.UTC().Format(time.RFC3339),
-		yankOut: yankOf(r), Registry: registryName, Root: info.Root.String(), Seq: info.Seq, Path: info.Path,
-	}
-	return out
 }

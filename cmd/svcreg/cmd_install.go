@@ -1,18 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
-	"path/filepath"
-	"slices"
 
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
+	meter "github.com/svcreg/svcreg/internal/progress"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/project"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -37,13 +37,6 @@ Examples:
 			limitFlags()...)...),
 		Action: runInstall,
 	}
-}
-
-type installOut struct {
-	Service string `json:"service"`
-	Version string `json:"version"`
-	CID     string `json:"cid"`
-	Path    string `json:"path"`
 }
 
 func runInstall(c *cli.Context) error {
@@ -82,39 +75,24 @@ func runInstall(c *cli.Context) error {
 	}
 	dir := c.String("output")
 	if dir == "" {
-		dir = filepath.Join(filepath.Dir(paths.project), "services")
+		dir = paths.proj.ServicesDir()
 	}
-	trees, sizes := map[string]cid.Cid{}, map[string]uint64{}
-	out := []installOut{}
-	for _, n := range slices.Sorted(maps.Keys(l.Services)) {
-		e := l.Services[n]
-		trees[string(n)], sizes[string(n)] = e.CID, e.Size
-		out = append(out, installOut{Service: string(n), Version: e.Version.String(), CID: e.CID.String(), Path: filepath.Join(dir, string(n))})
-	}
-	for _, o := range out {
-		if err := lim.CheckSize(sizes[o.Service]); err != nil {
-			return withHint(fmt.Errorf("install %s: %w", o.Service, err), limitHint+"; "+dir+" was not changed")
-		}
-	}
-	for _, o := range out {
-		if err := h.makeLocal(c, trees[o.Service]); err != nil {
-			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
-		}
-	}
-	m := newMeter(c, "installing", "files")
-	var total uint64
-	for _, e := range l.Services {
-		total += e.Size
-	}
-	m.SetTotal(0, int64(total))
-	err = unixfs.ExportAllSizedProgress(c.Context, h.blocks.Blockstore(), dir, trees, sizes, lim, m.Update())
+	var m *meter.Meter
+	out, err := project.Install(c.Context, h.blocks.Blockstore(), l, dir, project.InstallOptions{Limits: lim,
+		Local: func(_ context.Context, root cid.Cid) error { return h.makeLocal(c, root) },
+		Progress: func(total uint64) unixfs.ExportProgress {
+			m = newMeter(c, "installing", "files")
+			m.SetTotal(0, int64(total))
+			return m.Update()
+		}})
 	m.Finish()
+	var le *project.LocalError
 	if err != nil {
 		switch {
+		case errors.As(err, &le) || isAny(err, registry.ErrBlockNotFound, registry.ErrCorruptBlock, unixfs.ErrSizeMismatch):
+			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
 		case isAny(err, unixfs.ErrUnsafeSymlink, unixfs.ErrUnsafeName):
 			return &cliError{err: err, code: exitContent, hint: unsafeContentHint + "; lock another version meanwhile; " + dir + " was not changed"}
-		case errors.Is(err, registry.ErrBlockNotFound) || errors.Is(err, registry.ErrCorruptBlock) || errors.Is(err, unixfs.ErrSizeMismatch):
-			return &cliError{err: err, code: exitContent, hint: checkHint(exitContent, paths, nil) + "; " + dir + " was not changed"}
 		case errors.Is(err, unixfs.ErrTooLarge):
 			return withHint(err, limitHint+"; "+dir+" was not changed")
 		case errors.Is(err, unixfs.ErrSymlinkOutput):

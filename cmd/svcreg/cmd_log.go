@@ -32,13 +32,6 @@ Examples:
 	}
 }
 
-type logOut struct {
-	Seq    uint64 `json:"seq"`
-	Root   string `json:"root"`
-	Time   string `json:"time"`
-	Change string `json:"change"`
-}
-
 func runLog(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
@@ -58,13 +51,9 @@ func runLog(c *cli.Context) error {
 	case err != nil:
 		return err
 	}
-	out := make([]logOut, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, logOut{Seq: e.Seq, Root: e.Root.String(), Time: e.Time.UTC().Format(time.RFC3339), Change: e.Change})
-	}
-	return emit(c, out, func(w io.Writer) {
-		for _, e := range out {
-			fmt.Fprintf(w, "%d %s %s %s\n", e.Seq, e.Root, e.Time, e.Change)
+	return emit(c, entries, func(w io.Writer) {
+		for _, e := range entries {
+			fmt.Fprintf(w, "%d %s %s %s\n", e.Seq, e.Root, e.Time.UTC().Format(time.RFC3339), e.Change)
 		}
 	})
 }

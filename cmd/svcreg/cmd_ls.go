@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
 )
 
 func newListCommand() *cli.Command {
@@ -26,13 +26,6 @@ func newListCommand() *cli.Command {
 	}
 }
 
-type versionOut struct {
-	Version string   `json:"version"`
-	CID     string   `json:"cid"`
-	Tags    []string `json:"tags"`
-	yankOut
-}
-
 func runList(c *cli.Context) error {
 	if err := needArgs(c, 0, 1, "[NAME]"); err != nil {
 		return err
@@ -46,9 +39,6 @@ func runList(c *cli.Context) error {
 		names, err := h.reg.Services(c.Context)
 		if err != nil {
 			return err
-		}
-		if names == nil {
-			names = []manifest.Name{}
 		}
 		return emit(c, names, func(w io.Writer) {
 			for _, n := range names {
@@ -64,36 +54,17 @@ func runList(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := versionsOf(s)
+	out := registry.VersionList(s)
 	return emit(c, out, func(w io.Writer) {
 		for _, v := range out {
-			line := v.Version + " " + v.CID
+			line := v.Version.String() + " " + v.Release.Content.String()
 			if len(v.Tags) > 0 {
 				line += " [" + strings.Join(v.Tags, ", ") + "]"
 			}
-			if v.Yanked {
-				line += " (yanked: " + v.YankReason + ")"
+			if y := v.Release.Yank; y != nil {
+				line += " (yanked: " + y.Reason + ")"
 			}
 			fmt.Fprintln(w, line)
 		}
 	})
-}
-
-// versionsOf lists s's versions in ascending SemVer order.
-func versionsOf(s *manifest.Service) []versionOut {
-	tags := map[string][]string{}
-	for t, v := range s.Tags {
-		tags[v] = append(tags[v], t)
-	}
-	out := []versionOut{}
-	for _, v := range s.Versions() {
-		r := s.Releases[v.String()]
-		ts := tags[v.String()]
-		slices.Sort(ts)
-		if ts == nil {
-			ts = []string{}
-		}
-		out = append(out, versionOut{Version: v.String(), CID: r.Content.String(), Tags: ts, yankOut: yankOf(r)})
-	}
-	return out
 }

@@ -50,20 +50,17 @@ func runName(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := nameOut{headOut: headJSON(head)}
 	rec, err := ipns.VerifyHead(head, time.Time{})
+	if err != nil && !errors.Is(err, ipns.ErrExpiredRecord) {
+		return err
+	}
+	out := nameOut{headOut: headJSON(head), Expires: rec.Validity.UTC().Format(time.RFC3339)}
 	left := time.Until(rec.Validity)
 	switch {
-	case errors.Is(err, ipns.ErrExpiredRecord):
-		out.Expires = rec.Validity.UTC().Format(time.RFC3339)
-		warnf(c, "the record expired at %s: run 'svcreg republish' to re-sign it", out.Expires)
 	case err != nil:
-		return err
-	default:
-		out.Expires = rec.Validity.UTC().Format(time.RFC3339)
-		if left < expiryWarning {
-			warnf(c, "the record expires in %s: run 'svcreg republish' (or keep 'svcreg serve' running) to re-sign it", left.Round(time.Second))
-		}
+		warnf(c, "the record expired at %s: run 'svcreg republish' to re-sign it", out.Expires)
+	case left < expiryWarning:
+		warnf(c, "the record expires in %s: run 'svcreg republish' (or keep 'svcreg serve' running) to re-sign it", left.Round(time.Second))
 	}
 	return emit(c, out, func(w io.Writer) {
 		fmt.Fprintf(w, "name: %s\nroot: %s\nseq:  %d\nexpires: %s (in %s)\n", head.Name, head.Root, head.Seq, out.Expires, left.Round(time.Second))

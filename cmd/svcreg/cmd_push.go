@@ -43,19 +43,6 @@ Examples:
 	}
 }
 
-type pushOut struct {
-	Registry    string `json:"registry"`
-	Root        string `json:"root"`
-	Seq         uint64 `json:"seq"`
-	Kubo        string `json:"kubo"`
-	Blocks      uint64 `json:"blocks"`
-	Bytes       uint64 `json:"bytes"`
-	Incremental bool   `json:"incremental"`
-	From        uint64 `json:"from_seq"` // the node's state before, when known
-	Pinned      bool   `json:"pinned"`
-	Record      string `json:"record"` // "stored" or "unchanged"
-}
-
 func runPush(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
 		return err
@@ -92,17 +79,15 @@ func runPush(c *cli.Context) error {
 	case err != nil:
 		return err
 	}
-	out := pushOut{Registry: res.Head.Name, Root: res.Head.Root.String(), Seq: res.Head.Seq, Kubo: k.String(),
-		Blocks: res.Blocks, Bytes: res.Bytes, Incremental: res.Incremental, From: res.From, Pinned: res.Pinned, Record: res.Record}
-	return emit(c, out, func(w io.Writer) {
+	return emit(c, res, func(w io.Writer) {
 		how := "whole DAG"
-		if out.Incremental {
-			how = fmt.Sprintf("new since seq %d", out.From)
+		if res.Incremental {
+			how = fmt.Sprintf("new since seq %d", res.From)
 		}
-		fmt.Fprintf(w, "pushed seq %d of %s to %s: %d blocks (%s, %s)", out.Seq, out.Registry, out.Kubo, out.Blocks, humanBytes(int64(out.Bytes)), how)
-		if out.Pinned {
+		fmt.Fprintf(w, "pushed seq %d of %s to %s: %d blocks (%s, %s)", res.Head.Seq, res.Head.Name, res.Kubo, res.Blocks, humanBytes(int64(res.Bytes)), how)
+		if res.Pinned {
 			fmt.Fprint(w, ", pinned")
 		}
-		fmt.Fprintf(w, "; record %s\n", out.Record)
+		fmt.Fprintf(w, "; record %s\n", res.Record)
 	})
 }

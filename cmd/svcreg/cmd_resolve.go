@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/registry"
 )
 
 func newResolveCommand() *cli.Command {
@@ -29,13 +31,6 @@ Examples:
 	}
 }
 
-type resolveOut struct {
-	Service string `json:"service"`
-	Version string `json:"version"`
-	CID     string `json:"cid"`
-	yankOut
-}
-
 func runResolve(c *cli.Context) error {
 	spec, h, err := openSpec(c)
 	if err != nil {
@@ -49,19 +44,18 @@ func runResolve(c *cli.Context) error {
 	if res.Damaged != nil {
 		warnf(c, "index: %v; resolved from the manifest instead", res.Damaged)
 	}
-	if res.Yanked {
-		warnYanked(c, res.Service, res.Version, res.YankReason)
-	}
-	out := resolveOut{Service: res.Service, Version: res.Version, CID: res.CID.String(), yankOut: yankOut{res.Yanked, res.YankReason}}
-	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, res.CID) })
+	warnYanked(c, res)
+	return emit(c, res, func(w io.Writer) { fmt.Fprintln(w, res.CID) })
 }
 
 // warnYanked tells that a command is using a yanked version, which only a
 // spec naming it exactly resolves to, as npm warns about a deprecated one.
-func warnYanked(c *cli.Context, service, version, reason string) {
-	if reason == "" {
-		warnf(c, "%s@%s is yanked", service, version)
-		return
+func warnYanked(c *cli.Context, res registry.Resolution) {
+	switch {
+	case !res.Yanked:
+	case res.YankReason == "":
+		warnf(c, "%s@%s is yanked", res.Service, res.Version)
+	default:
+		warnf(c, "%s@%s is yanked: %s", res.Service, res.Version, res.YankReason)
 	}
-	warnf(c, "%s@%s is yanked: %s", service, version, reason)
 }

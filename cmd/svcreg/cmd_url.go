@@ -4,19 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
-	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/gateway"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
-
-// defaultGateway is where `svcreg serve` (and kubo) listen by default.
-const defaultGateway = "http://127.0.0.1:8080"
 
 func newURLCommand() *cli.Command {
 	return &cli.Command{
@@ -41,7 +36,7 @@ Examples:
    svcreg url say@^1 --path --gateway https://ipfs.example
    svcreg url tts@^1 --registry main --gateway https://gateway.example`,
 		Flags: withCommon(append(urlTargetFlags(),
-			&cli.StringFlag{Name: "gateway", Value: defaultGateway, EnvVars: []string{"SVCREG_GATEWAY"}, Usage: "base `URL` of the gateway the address is for"},
+			&cli.StringFlag{Name: "gateway", Value: gateway.DefaultURL, EnvVars: []string{"SVCREG_GATEWAY"}, Usage: "base `URL` of the gateway the address is for"},
 			&cli.GenericFlag{Name: "query", Value: &repeated{}, Usage: "add `K=V` to the query string (repeatable, escaped for you)"},
 			&cli.StringFlag{Name: "fragment", Usage: "the part after '#', e.g. /ipfs/CID"},
 			&cli.BoolFlag{Name: "immutable", Usage: "address the content (CID.ipfs.HOST, or /ipfs/CID/ with --path) instead of the version"},
@@ -67,13 +62,13 @@ func runURL(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	query, err := encodeQuery(c.Generic("query").(*repeated).values)
-	if err != nil {
+	opt := gateway.AddressOptions{Immutable: c.Bool("immutable"), Path: c.Bool("path"), Fragment: c.String("fragment")}
+	if opt.Query, err = gateway.EncodeQuery(c.Generic("query").(*repeated).values); err != nil {
 		return usageErr(err, "write --query KEY=VALUE, once per parameter")
 	}
-	base, err := gatewayURL(c.String("gateway"))
+	base, err := gateway.ParseBaseURL(c.String("gateway"))
 	if err != nil {
-		return usageErr(err, "pass --gateway http://HOST:PORT, e.g. "+defaultGateway)
+		return usageErr(err, "pass --gateway http://HOST:PORT, e.g. "+gateway.DefaultURL)
 	}
 	h, err := openTarget(c, true)
 	if err != nil {
@@ -84,43 +79,24 @@ func runURL(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if y := info.Release.Yank; y != nil {
-		warnYanked(c, string(info.Service), info.Version.String(), y.Reason)
-	}
-	p := info.Path
-	if c.Bool("immutable") {
-		p = "/ipfs/" + info.Release.Content.String() + "/"
-	}
-	u := *base
-	u.Path = strings.TrimSuffix(base.Path, "/") + p
-	if !c.Bool("path") {
-		if u.Host, err = originHost(base, h.reg.Name(), info, c.Bool("immutable")); err != nil {
-			return err
-		}
-		u.Path = "/"
-	}
-	u.RawPath, u.RawQuery = "", query
-	u.Fragment = strings.TrimPrefix(c.String("fragment"), "#")
-	out := urlOut{URL: u.String(), Service: string(info.Service), Version: info.Version.String(), CID: info.Release.Content.String()}
-	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out.URL) })
-}
-
-// originHost is gateway.OriginHost for svcreg url, its refusals usage
-// errors with hints.
-func originHost(base *url.URL, registryName string, info registry.ReleaseInfo, immutable bool) (string, error) {
-	name, err := ipns.ParseRegistryName(registryName)
+	res := info.Resolution()
+	warnYanked(c, res)
+	reg, err := ipns.ParseRegistryName(h.reg.Name())
 	if err != nil {
-		return "", err
+		return err
 	}
-	o, err := gateway.OriginHost(base, name, info.Service, info.Version, info.Release.Content, immutable)
+	u, err := gateway.ReleaseURL(base, reg, info, opt)
 	switch {
 	case errors.Is(err, gateway.ErrIPGateway):
-		return "", usageErr(fmt.Errorf("url: %w: no browser resolves names under it", err),
+		return usageErr(fmt.Errorf("url: %w: no browser resolves names under it", err),
 			"pass the gateway by a name whose subdomains reach it (--gateway http://localhost:PORT, or a host the server runs with --subdomain-host), or --path for the path form, which every release on the gateway shares")
 	case errors.Is(err, gateway.ErrGatewayPath):
-		return "", usageErr(fmt.Errorf("url: %w", err), "pass --path for the path form, or the gateway's host without a path")
+		return usageErr(fmt.Errorf("url: %w", err), "pass --path for the path form, or the gateway's host without a path")
+	case err != nil:
+		return err
 	}
-	return o, err
+	out := urlOut{URL: u, Service: string(res.Service), Version: res.Version.String(), CID: res.CID.String()}
+	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out.URL) })
 }
 
 // urlTargetFlags are the flags that pick the registry (--registry, with
@@ -136,38 +112,6 @@ func urlTargetFlags() []cli.Flag {
 	}
 	return out
 }
-
-// gatewayURL parses an http(s) base URL without query or fragment; empty
-// means defaultGateway.
-func gatewayURL(s string) (*url.URL, error) {
-	if s == "" {
-		s = defaultGateway
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, fmt.Errorf("gateway %q: %w", s, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("gateway %q: want http(s)://HOST[:PORT][/PATH]", s)
-	}
-	return u, nil
-}
-
-// encodeQuery joins K=V pairs in the order given, percent-encoding keys and
-// values (a space becomes %20, which form and URI decoders both read).
-func encodeQuery(pairs []string) (string, error) {
-	parts := make([]string, 0, len(pairs))
-	for _, kv := range pairs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return "", fmt.Errorf("query %q: want KEY=VALUE", kv)
-		}
-		parts = append(parts, escapeQuery(k)+"="+escapeQuery(v))
-	}
-	return strings.Join(parts, "&"), nil
-}
-
-func escapeQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // repeated is a flag value that collects every occurrence, commas included
 // (urfave/cli's StringSliceFlag splits values at commas).

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 
+	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry/project"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
 
@@ -40,26 +43,6 @@ Examples:
 	}
 }
 
-type verifyChangeOut struct {
-	Path   string `json:"path"`
-	Change string `json:"change"` // added, removed, modified
-	Old    string `json:"old"`
-	New    string `json:"new"`
-}
-
-type verifyOut struct {
-	Service   string            `json:"service"`
-	Version   string            `json:"version"`
-	Profile   string            `json:"profile"`
-	Hidden    bool              `json:"hidden"`
-	Dir       string            `json:"dir"`
-	Want      string            `json:"want"`
-	Got       string            `json:"got"`
-	Identical bool              `json:"identical"`
-	Changes   []verifyChangeOut `json:"changes"`
-	DiffError string            `json:"diff_error"`
-}
-
 func runVerify(c *cli.Context) error {
 	if err := needArgs(c, 2, 2, "DIR NAME@VERSION"); err != nil {
 		return err
@@ -78,54 +61,41 @@ func runVerify(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rel := info.Release
-	mem := unixfs.NewMemoryBlockstore()
-	var skipped []unixfs.Skipped
-	res, err := unixfs.Import(c.Context, mem, dir, importOptions(c, h.dir, rel.Profile, rel.Hidden, &skipped))
+	out, err := project.Verify(c.Context, info, dir, unixfs.Options{Exclude: c.StringSlice("exclude"), Homes: []string{h.dir}},
+		func(_ context.Context, root cid.Cid) (blockstore.Blockstore, error) {
+			return h.blocks.Blockstore(), h.makeLocal(c, root)
+		})
 	if err != nil {
 		return err
-	}
-	out := verifyOut{Service: string(info.Service), Version: info.Version.String(), Profile: rel.Profile, Hidden: rel.Hidden,
-		Dir: dir, Want: rel.Content.String(), Got: res.Root.String(), Identical: res.Root.Equals(rel.Content), Changes: []verifyChangeOut{}}
-	if !out.Identical {
-		err := h.makeLocal(c, rel.Content)
-		var changes []unixfs.Change
-		if err == nil {
-			changes, err = unixfs.Diff(c.Context, h.blocks.Blockstore(), rel.Content, mem, res.Root)
-		}
-		if err != nil {
-			out.DiffError = err.Error()
-		}
-		for _, ch := range changes {
-			out.Changes = append(out.Changes, verifyChangeOut{Path: ch.Path, Change: string(ch.Kind), Old: cidString(ch.Old), New: cidString(ch.New)})
-		}
 	}
 	if err := emit(c, out, func(w io.Writer) { printVerify(w, out) }); err != nil {
 		return err
 	}
-	if out.Identical {
+	if out.Identical() {
 		return nil
 	}
-	return &cliError{err: fmt.Errorf("%s does not rebuild %s@%s: %s, not %s", dir, out.Service, out.Version, out.Got, out.Want),
-		code: exitVerifyDiffers, hint: "build from the release's sources with the same tools, then compare again; 'svcreg get " + out.Service + "@" + out.Version + "' writes the release's files"}
+	release := manifest.ExactSpec(out.Service, out.Version)
+	return &cliError{err: fmt.Errorf("%s does not rebuild %s: %s, not %s", dir, release, out.Got, out.Want),
+		code: exitVerifyDiffers, hint: "build from the release's sources with the same tools, then compare again; 'svcreg get " + release.String() + "' writes the release's files"}
 }
 
-func printVerify(w io.Writer, out verifyOut) {
-	if out.Identical {
-		fmt.Fprintf(w, "%s@%s %s: %s rebuilds it exactly (%s, hidden %t)\n", out.Service, out.Version, out.Want, quoteName(out.Dir), out.Profile, out.Hidden)
+func printVerify(w io.Writer, out *project.Verification) {
+	release := manifest.ExactSpec(out.Service, out.Version)
+	if out.Identical() {
+		fmt.Fprintf(w, "%s %s: %s rebuilds it exactly (%s, hidden %t)\n", release, out.Want, quoteName(out.Dir), out.Profile, out.Hidden)
 		return
 	}
-	fmt.Fprintf(w, "%s@%s is %s; %s rebuilds to %s (%s, hidden %t)\n", out.Service, out.Version, out.Want, quoteName(out.Dir), out.Got, out.Profile, out.Hidden)
+	fmt.Fprintf(w, "%s is %s; %s rebuilds to %s (%s, hidden %t)\n", release, out.Want, quoteName(out.Dir), out.Got, out.Profile, out.Hidden)
 	for _, ch := range out.Changes {
-		switch ch.Change {
-		case string(unixfs.Modified):
+		switch ch.Kind {
+		case unixfs.Modified:
 			fmt.Fprintf(w, "modified %s (%s -> %s)\n", quoteName(ch.Path), ch.Old, ch.New)
 		default:
-			fmt.Fprintf(w, "%-8s %s\n", ch.Change, quoteName(ch.Path))
+			fmt.Fprintf(w, "%-8s %s\n", ch.Kind, quoteName(ch.Path))
 		}
 	}
-	if out.DiffError != "" {
-		fmt.Fprintf(w, "cannot list the differences: %s\n", escapeControls(out.DiffError))
+	if out.DiffError != nil {
+		fmt.Fprintf(w, "cannot list the differences: %s\n", escapeControls(out.DiffError.Error()))
 	}
 }
 
@@ -147,12 +117,4 @@ func openVerifyRegistry(c *cli.Context) (*home, error) {
 		warn(c, []string{n.Message})
 	}
 	return h, nil
-}
-
-// cidString is c's string form, or "" when c is undefined.
-func cidString(c cid.Cid) string {
-	if !c.Defined() {
-		return ""
-	}
-	return c.String()
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 )
@@ -157,7 +158,7 @@ func TestFsckCachedResolutions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forged := registry.Resolution{Service: "tts", Version: "1.0.0", CID: hd.Root}
+	forged := registry.Resolution{Service: "tts", Version: manifest.MustParseVersion("1.0.0"), CID: hd.Root}
 	if err := idx.PutResolution(ctx, name, hd.Root, "tts", forged); err != nil {
 		t.Fatal(err)
 	}

@@ -65,18 +65,3 @@ func openSpec(c *cli.Context) (manifest.Spec, *home, error) {
 	}
 	return spec, h, nil
 }
-
-// yankOut is a release's yank state as the --json outputs carry it (ls,
-// info; resolve of a yanked version): both keys always present.
-type yankOut struct {
-	Yanked     bool   `json:"yanked"`
-	YankReason string `json:"yank_reason"`
-}
-
-// yankOf returns r's yank state.
-func yankOf(r manifest.Release) yankOut {
-	if r.Yank == nil {
-		return yankOut{}
-	}
-	return yankOut{Yanked: true, YankReason: r.Yank.Reason}
-}

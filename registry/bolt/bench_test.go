@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -13,14 +14,14 @@ func BenchmarkResolution(b *testing.B) {
 	c, _ := openTest(b)
 	h := testHead(b, name, 1)
 	mustSwap(b, c, 0, h)
-	want := registry.Resolution{Service: "tts", Version: "1.2.3", CID: testCid("tts")}
+	want := registry.Resolution{Service: "tts", Version: manifest.MustParseVersion("1.2.3"), CID: testCid("tts")}
 	if err := c.PutResolution(ctx, name, h.Root, "tts@^1", want); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
 		r, ok, err := c.Resolution(ctx, name, h.Root, "tts@^1")
-		if err != nil || !ok || r.Version != want.Version {
+		if err != nil || !ok || r.Version.String() != want.Version.String() {
 			b.Fatalf("Resolution: %+v, %v, %v", r, ok, err)
 		}
 	}

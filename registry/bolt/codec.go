@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/ipfs/go-cid"
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt/internal/layout"
 )
@@ -47,7 +48,7 @@ func decodeHead(b []byte) (registry.Head, error) {
 // encodeResolution returns the stored form of r, cached for the registry
 // name under key, with its check.
 func encodeResolution(name string, key []byte, r registry.Resolution) []byte {
-	raw := layout.Resolution{Service: []byte(r.Service), Version: []byte(r.Version), CID: r.CID.Bytes()}
+	raw := layout.Resolution{Service: []byte(r.Service), Version: []byte(r.Version.String()), CID: r.CID.Bytes()}
 	return layout.EncodeResolution(name, key, raw)
 }
 
@@ -65,7 +66,15 @@ func decodeResolution(name string, key, b []byte) (registry.Resolution, error) {
 	if cerr != nil {
 		return registry.Resolution{}, fmt.Errorf("decode resolution: %w", cerr)
 	}
-	return registry.Resolution{Service: string(raw.Service), Version: string(raw.Version), CID: c}, err
+	res := registry.Resolution{Service: manifest.Name(raw.Service), CID: c}
+	if err != nil { // no answer: the fields are returned as far as they decode
+		res.Version, _ = manifest.ParseVersion(string(raw.Version))
+		return res, err
+	}
+	if res.Version, err = manifest.ParseVersion(string(raw.Version)); err != nil {
+		return registry.Resolution{}, corrupt("resolution: %v", err)
+	}
+	return res, nil
 }
 
 // encodeFloor returns the stored form of a floor.

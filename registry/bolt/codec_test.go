@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ipfs/go-cid"
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -36,12 +37,12 @@ func TestHeadCodec(t *testing.T) {
 func TestResolutionCodec(t *testing.T) {
 	tests := []registry.Resolution{
 		{},
-		{Service: "tts", Version: "1.2.3", CID: testCid("x")},
-		{Service: "a\x00b", Version: "", CID: cid.Undef},
+		{Service: "tts", Version: manifest.MustParseVersion("1.2.3"), CID: testCid("x")},
+		{Service: "a\x00b", CID: cid.Undef},
 	}
 	for _, r := range tests {
 		got, err := decodeResolution("k51name", testKey, encodeResolution("k51name", testKey, r))
-		if err != nil || got != r {
+		if err != nil || !reflect.DeepEqual(got, r) {
 			t.Fatalf("round trip of %+v: got %+v, %v", r, got, err)
 		}
 	}
@@ -114,7 +115,7 @@ func FuzzDecodeHead(f *testing.F) {
 }
 
 func FuzzDecodeResolution(f *testing.F) {
-	f.Add(encodeResolution("k51name", testKey, registry.Resolution{Service: "tts", Version: "1.0.0", CID: testCid("x")}))
+	f.Add(encodeResolution("k51name", testKey, registry.Resolution{Service: "tts", Version: manifest.MustParseVersion("1.0.0"), CID: testCid("x")}))
 	f.Add(encodeResolution("k51name", testKey, registry.Resolution{}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := decodeResolution("k51name", testKey, b)

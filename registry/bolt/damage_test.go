@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt/internal/layout"
 )
@@ -25,7 +26,7 @@ func filledIndex(t *testing.T) string {
 	}
 	for i := range 200 {
 		h := testHead(t, testName, 3)
-		if err := c.PutResolution(context.Background(), testName, h.Root, fmt.Sprintf("query-%03d", i), registry.Resolution{Service: "tts", Version: "1.0.0", CID: testCid("x")}); err != nil {
+		if err := c.PutResolution(context.Background(), testName, h.Root, fmt.Sprintf("query-%03d", i), registry.Resolution{Service: "tts", Version: manifest.MustParseVersion("1.0.0"), CID: testCid("x")}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/ipfs/go-cid"
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	bbolt "go.etcd.io/bbolt"
 )
@@ -122,7 +124,7 @@ func TestResolutions(t *testing.T) {
 	ctx := context.Background()
 	c, _ := openTest(t)
 	h1 := testHead(t, name, 1)
-	r := registry.Resolution{Service: "tts", Version: "1.2.3", CID: testCid("tts 1.2.3")}
+	r := registry.Resolution{Service: "tts", Version: manifest.MustParseVersion("1.2.3"), CID: testCid("tts 1.2.3")}
 
 	// No head yet: PutResolution is a no-op.
 	if err := c.PutResolution(ctx, name, h1.Root, "tts@^1", r); err != nil {
@@ -137,7 +139,7 @@ func TestResolutions(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, ok, err := c.Resolution(ctx, name, h1.Root, "tts@^1")
-	if err != nil || !ok || got != r {
+	if err != nil || !ok || !reflect.DeepEqual(got, r) {
 		t.Fatalf("Resolution: got %+v, %v, %v; want %+v", got, ok, err, r)
 	}
 	for _, miss := range []struct {
@@ -171,7 +173,7 @@ func TestResolutions(t *testing.T) {
 	if err := c.PutResolution(ctx, name, h2.Root, "tts@^1", r); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok, err := c.Resolution(ctx, name, h2.Root, "tts@^1"); err != nil || !ok || got != r {
+	if got, ok, err := c.Resolution(ctx, name, h2.Root, "tts@^1"); err != nil || !ok || !reflect.DeepEqual(got, r) {
 		t.Fatalf("Resolution at new root: got %+v, %v, %v", got, ok, err)
 	}
 }

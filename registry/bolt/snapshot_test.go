@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -42,7 +43,7 @@ func TestSnapshot(t *testing.T) {
 	h1 := testHead(t, "a", 1)
 	mustSwap(t, c, 0, h1)
 	mustSwap(t, c, 0, testHead(t, "b", 1))
-	if err := c.PutResolution(ctx, "a", h1.Root, "web", registry.Resolution{Service: "web", Version: "1.0.0", CID: testCid("w")}); err != nil {
+	if err := c.PutResolution(ctx, "a", h1.Root, "web", registry.Resolution{Service: "web", Version: manifest.MustParseVersion("1.0.0"), CID: testCid("w")}); err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
@@ -57,7 +58,7 @@ func TestSnapshot(t *testing.T) {
 	if _, err := s.Head(ctx, "b"); !errors.Is(err, registry.ErrNoHead) {
 		t.Errorf("Head of another registry: %v", err)
 	}
-	if r, ok, err := s.Resolution(ctx, "a", h1.Root, "web"); !ok || err != nil || r.Version != "1.0.0" {
+	if r, ok, err := s.Resolution(ctx, "a", h1.Root, "web"); !ok || err != nil || r.Version.String() != "1.0.0" {
 		t.Errorf("Resolution = %+v, %v, %v", r, ok, err)
 	}
 	if s.Changed() {
@@ -82,7 +83,7 @@ func TestSnapshot(t *testing.T) {
 	at := time.Unix(1000, 0)
 	s.MarkChecked(ctx, "a", at)
 	s.SetSigning(ctx, "a", 2, time.Hour, time.Minute)
-	s.PutResolution(ctx, "a", h2.Root, "web", registry.Resolution{Service: "web", Version: "2.0.0", CID: testCid("w2")})
+	s.PutResolution(ctx, "a", h2.Root, "web", registry.Resolution{Service: "web", Version: manifest.MustParseVersion("2.0.0"), CID: testCid("w2")})
 	s.PutReplicaState(ctx, "a", "r1", []byte("state"))
 	if err := s.Commit(ctx, path, &Options{NoSync: true}); err != nil {
 		t.Fatal(err)
@@ -102,7 +103,7 @@ func TestSnapshot(t *testing.T) {
 	if l, ttl, ok, _ := c.Signing(ctx, "a", 2); !ok || l != time.Hour || ttl != time.Minute {
 		t.Errorf("signing %v %v %v", l, ttl, ok)
 	}
-	if r, ok, _ := c.Resolution(ctx, "a", h2.Root, "web"); !ok || r.Version != "2.0.0" {
+	if r, ok, _ := c.Resolution(ctx, "a", h2.Root, "web"); !ok || r.Version.String() != "2.0.0" {
 		t.Errorf("resolution %+v %v", r, ok)
 	}
 	if v, _ := c.ReplicaState(ctx, "a", "r1"); string(v) != "state" {

@@ -12,6 +12,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/multiformats/go-multihash"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 )
@@ -39,11 +40,11 @@ func TestTransientReleasesTheLock(t *testing.T) {
 	if err := tc.SwapHead(ctx, 0, h); !errors.Is(err, registry.ErrHeadMoved) {
 		t.Fatalf("stale SwapHead: %v, want ErrHeadMoved", err)
 	}
-	if err := tc.PutResolution(ctx, "k51x", root, "tts", registry.Resolution{Service: "tts", Version: "1.0.0", CID: root}); err != nil {
+	if err := tc.PutResolution(ctx, "k51x", root, "tts", registry.Resolution{Service: "tts", Version: manifest.MustParseVersion("1.0.0"), CID: root}); err != nil {
 		t.Fatal(err)
 	}
 	r, ok, err := tc.Resolution(ctx, "k51x", root, "tts")
-	if err != nil || !ok || r.Version != "1.0.0" {
+	if err != nil || !ok || r.Version.String() != "1.0.0" {
 		t.Fatalf("Resolution = %+v, %v, %v", r, ok, err)
 	}
 	if f, err := tc.Floor(ctx, "k51x"); err != nil || f != 1 {

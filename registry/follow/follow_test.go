@@ -34,7 +34,7 @@ func TestSyncFreshness(t *testing.T) {
 	}
 	sp, _ := manifest.ParseSpec("say@^1")
 	r, err := h.follower(t, p, false, g.URL).Registry().Resolve(t.Context(), sp)
-	if err != nil || r.Version != "1.1.0" {
+	if err != nil || r.Version.String() != "1.1.0" {
 		t.Fatalf("resolve after the sync: %+v, %v", r, err)
 	}
 }

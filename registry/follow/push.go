@@ -2,6 +2,7 @@ package follow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ type PushOptions struct {
 // PushResult says what Follower.Push did.
 type PushResult struct {
 	Head        registry.Head // the state pushed
+	Kubo        string        // the node's RPC API address
 	Blocks      uint64        // blocks the node imported
 	Bytes       uint64        // their bytes
 	Incremental bool          // only the blocks new since the node's pinned state were sent
@@ -31,6 +33,23 @@ type PushResult struct {
 	Pinned      bool
 	Record      string // PushStored or PushUnchanged once the node took the record; "" before
 	Notes       []string
+}
+
+// MarshalJSON writes {registry, root, seq, kubo, blocks, bytes,
+// incremental, from_seq, pinned, record}, as svcreg push --json prints it.
+func (r PushResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Registry    string `json:"registry"`
+		Root        string `json:"root"`
+		Seq         uint64 `json:"seq"`
+		Kubo        string `json:"kubo"`
+		Blocks      uint64 `json:"blocks"`
+		Bytes       uint64 `json:"bytes"`
+		Incremental bool   `json:"incremental"`
+		From        uint64 `json:"from_seq"`
+		Pinned      bool   `json:"pinned"`
+		Record      string `json:"record"`
+	}{r.Head.Name, r.Head.Root.String(), r.Head.Seq, r.Kubo, r.Blocks, r.Bytes, r.Incremental, r.From, r.Pinned, r.Record})
 }
 
 // errImportEnded stops the CAR writer when the node stopped reading.
@@ -52,7 +71,7 @@ func (f *Follower) Push(ctx context.Context, k *kubo.Client, opts PushOptions) (
 	if _, err := ipns.VerifyHead(head, f.cfg.Now()); err != nil {
 		return PushResult{}, fmt.Errorf("push seq %d of %s: %w: %w", head.Seq, head.Name, ErrNotLive, err)
 	}
-	res := PushResult{Head: head}
+	res := PushResult{Head: head, Kubo: k.String()}
 	kept, err := f.keptHistory(ctx, head)
 	if err != nil {
 		return res, fmt.Errorf("push %s: %w", head.Root, err)

@@ -111,10 +111,7 @@ func (s *Server) releaseOf(host string) (releaseOrigin, bool, error) {
 		if err != nil {
 			return releaseOrigin{}, true, err
 		}
-		spec, err := manifest.ParseSpec(string(svc) + "@" + v.String())
-		if err != nil {
-			return releaseOrigin{}, true, err
-		}
+		spec := manifest.ExactSpec(svc, v)
 		reg, err := parseName(rest[j+1:])
 		if err != nil {
 			return releaseOrigin{}, true, fmt.Errorf("%w: %w", errNoRegistry, err)
@@ -163,7 +160,7 @@ func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request, o releaseO
 	if r.URL.RawPath != "" {
 		r2.URL.RawPath = "/ipfs/" + res.CID.String() + r.URL.RawPath
 	}
-	w.Header().Set("Svcreg-Release", res.Service+"@"+res.Version+" "+res.CID.String())
+	w.Header().Set("Svcreg-Release", releaseLabel(res))
 	s.gw.ServeHTTP(w, r2)
 }
 
@@ -223,17 +220,13 @@ func (s *Server) publicGateways() map[string]*gateway.PublicGateway {
 // redirectSvc redirects a /svc/ request to the origin of the release res
 // under the subdomain gateway gwHost.
 func (s *Server) redirectSvc(w http.ResponseWriter, r *http.Request, gwHost string, res registry.Resolution, rest string) {
-	svc, err := manifest.ParseName(res.Service)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	v, err := manifest.ParseVersion(res.Version)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	s.redirectToRelease(w, r, gwHost, s.registry, svc, v, res.CID.String(), rest)
+	s.redirectToRelease(w, r, gwHost, s.registry, res.Service, res.Version, res.CID.String(), rest)
+}
+
+// releaseLabel is the Svcreg-Release header of a response from res:
+// "NAME@VERSION CID".
+func releaseLabel(res registry.Resolution) string {
+	return manifest.ExactSpec(res.Service, res.Version).String() + " " + res.CID.String()
 }
 
 // contentHost returns the host name of the origin of content c on the

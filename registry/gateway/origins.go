@@ -149,11 +149,7 @@ func (s *Server) redirectReleasePath(w http.ResponseWriter, r *http.Request) boo
 	if err != nil {
 		return false
 	}
-	spec, err := manifest.ParseSpec(string(rp.service) + "@" + rp.version.String())
-	if err != nil {
-		return false
-	}
-	res, err := reg.Resolve(r.Context(), spec)
+	res, err := reg.Resolve(r.Context(), manifest.ExactSpec(rp.service, rp.version))
 	if errors.Is(err, registry.ErrNoHead) {
 		return false
 	}

@@ -71,8 +71,7 @@ func (s *Server) serveSvc(w http.ResponseWriter, r *http.Request) {
 	r2.URL.Path, r2.URL.RawPath = p, rawPath
 	// r.RequestURI stays the friendly URL: boxo builds its redirects and
 	// directory listing links from it.
-	release := res.Service + "@" + res.Version + " " + res.CID.String()
-	s.gw.ServeHTTP(&svcWriter{ResponseWriter: w, release: release}, r2)
+	s.gw.ServeHTTP(&svcWriter{ResponseWriter: w, release: releaseLabel(res)}, r2)
 }
 
 // explainYanked adds to err, a tag of spec pointing at a yanked version,
@@ -84,12 +83,11 @@ func (s *Server) explainYanked(ctx context.Context, spec manifest.Spec, err erro
 	if lerr != nil {
 		return err
 	}
-	v := svc.Tags[spec.Tag]
-	exact, lerr := manifest.ParseSpec(string(spec.Name) + "@" + v)
+	v, lerr := manifest.ParseVersion(svc.Tags[spec.Tag])
 	if lerr != nil {
 		return err
 	}
-	res, lerr := s.reg.Resolve(ctx, exact)
+	res, lerr := s.reg.Resolve(ctx, manifest.ExactSpec(spec.Name, v))
 	if lerr != nil || !res.Yanked {
 		return err
 	}
@@ -99,7 +97,7 @@ func (s *Server) explainYanked(ctx context.Context, spec manifest.Spec, err erro
 	}
 	esc := url.PathEscape(string(spec.Name))
 	return fmt.Errorf("%w\nreason: %s\na tag never resolves to a yanked version: %s@%s is still served at %s%s@%s/ when named exactly; its service's versions and tags are at %s%s/%s/",
-		err, reason, spec.Name, v, svcPrefix, esc, url.PathEscape(v), browsePrefix, s.registry, esc)
+		err, reason, spec.Name, v, svcPrefix, esc, url.PathEscape(v.String()), browsePrefix, s.registry, esc)
 }
 
 // checkSegments refuses a path below /svc/<spec>/ with a segment that

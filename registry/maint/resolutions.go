@@ -89,7 +89,7 @@ func badResolution(ctx context.Context, reg *registry.Registry, hd registry.Head
 		return "", true // not mirrored here: nothing to compare with
 	case err != nil:
 		return fmt.Sprintf("%q is cached as %s@%s, but the manifest says: %v", r.Query, r.Service, r.Version, err), false
-	case string(info.Service) != r.Service || info.Version.String() != r.Version || !info.Release.Content.Equals(r.CID):
+	case info.Service != r.Service || info.Version.String() != r.Version.String() || !info.Release.Content.Equals(r.CID):
 		return fmt.Sprintf("%q is cached as %s@%s %s, the manifest says %s@%s %s",
 			r.Query, r.Service, r.Version, r.CID, info.Service, info.Version, info.Release.Content), false
 	}

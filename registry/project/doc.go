@@ -3,9 +3,11 @@
 // [Project.Lock]), checking the lock ([Project.Inspect],
 // [Project.CheckRegistry], [Classify], [Project.Overview]), where a home
 // follows the registry from ([Target]) and bringing the registry's copy up
-// to date before either ([Refresh]). docs/LOCKFILE.md describes the files;
-// [LockResult] and [Overview] marshal as the JSON docs/CLI.md documents
-// for svcreg lock and check.
+// to date before either ([Refresh]), writing the locked releases into the
+// project ([Install]) and checking that a build reproduces a release
+// ([Verify]). docs/LOCKFILE.md describes the files; [LockResult] and
+// [Overview] marshal as the JSON docs/CLI.md documents for svcreg lock and
+// check.
 //
 // The rules of locking and checking themselves (which entries are kept,
 // what a finding is) are [registry.Registry.Lock] and

@@ -13,6 +13,7 @@ import (
 	"github.com/multiformats/go-multihash"
 	bbolt "go.etcd.io/bbolt"
 
+	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/bolt/peek"
@@ -41,7 +42,7 @@ func writeIndex(t *testing.T, name, query string) (string, registry.Resolution) 
 	if err := c.SwapHead(ctx, 0, registry.Head{Name: name, Root: root, Seq: 3, Record: []byte("rec")}); err != nil {
 		t.Fatal(err)
 	}
-	res := registry.Resolution{Service: "say", Version: "1.2.3", CID: sum("release", cid.DagProtobuf)}
+	res := registry.Resolution{Service: "say", Version: manifest.MustParseVersion("1.2.3"), CID: sum("release", cid.DagProtobuf)}
 	if err := c.PutResolution(ctx, name, root, query, res); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func writeIndex(t *testing.T, name, query string) (string, registry.Resolution) 
 func TestResolutionMatchesBolt(t *testing.T) {
 	path, want := writeIndex(t, "k51name", "say@^1")
 	got, ok := peek.Resolution(path, "k51name", "say@^1", time.Second)
-	if !ok || got.Service != want.Service || got.Version != want.Version || got.CID != want.CID.String() {
+	if !ok || got.Service != string(want.Service) || got.Version != want.Version.String() || got.CID != want.CID.String() {
 		t.Fatalf("peek = %+v, %v; bolt wrote %+v", got, ok, want)
 	}
 	for _, q := range [][2]string{{"k51name", "say@^2"}, {"k51name", "say"}, {"other", "say@^1"}, {"", "say@^1"}} {
@@ -107,7 +108,7 @@ func TestNoAnswerFromTruncatedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 300 { // grow the file past a few pages
-		r := registry.Resolution{Service: "say", Version: "1.2.3", CID: sum("x", cid.Raw)}
+		r := registry.Resolution{Service: "say", Version: manifest.MustParseVersion("1.2.3"), CID: sum("x", cid.Raw)}
 		c.PutResolution(context.Background(), "k51name", sum("root", cid.DagCBOR), fmt.Sprintf("say@%d-%0100d", i, i), r)
 	}
 	c.Close()
