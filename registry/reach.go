@@ -51,9 +51,6 @@ type Reach struct {
 // error, the walk stops with it.
 type Visit func(c cid.Cid, kind BlockKind, err error) error
 
-// Seen reports whether c was visited.
-func (r *Reach) Seen(c cid.Cid) bool { return r.seen[c] }
-
 // Walk visits what h reaches. Missing or damaged blocks are passed to
 // visit, not returned: the walk goes on with the rest.
 func (r *Reach) Walk(ctx context.Context, h Head, visit Visit) error {

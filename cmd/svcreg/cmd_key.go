@@ -64,7 +64,7 @@ func runKeyExport(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	k, err := loadKey(dir)
+	k, err := svchome.LoadKey(dir)
 	if err != nil {
 		return withHint(err, "run 'svcreg init' first, or pass --home DIR")
 	}

@@ -143,14 +143,6 @@ func excludeFlag() cli.Flag {
 	return &cli.StringSliceFlag{Name: "exclude", Usage: "leave out paths matching this gitignore-style `PATTERN` (repeatable; after the rules of DIR/" + unixfs.IgnoreFile + ")"}
 }
 
-// importOptions are the import options of verify: the profile and hidden
-// flag, --exclude, the home in use (never published), and the entries
-// left out collected into skipped.
-func importOptions(c *cli.Context, home, profile string, hidden bool, skipped *[]unixfs.Skipped) unixfs.Options {
-	return unixfs.Options{Profile: profile, Hidden: hidden, Exclude: c.StringSlice("exclude"), Homes: []string{home},
-		Skipped: func(s unixfs.Skipped) { *skipped = append(*skipped, s) }}
-}
-
 // reportSkipped says on stderr how many entries were left out and why;
 // with list (publish --verbose, --dry-run), one line per entry first.
 func reportSkipped(c *cli.Context, skipped []unixfs.Skipped, list bool) {

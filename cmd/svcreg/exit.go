@@ -131,7 +131,7 @@ var errorRules = []rule{
 	{match: is(unixfs.ErrUnsafeTree), code: exitUnsafeTree, hintf: hintOf(unsafeTreeHint)},
 
 	{match: is(manifest.ErrInvalidProject), code: exitUsage},
-	{match: is(errInvalidConfig), code: exitUsage, hint: "fix or remove config.json in SVCREG_HOME; 'svcreg remote add' rewrites it"},
+	{match: is(svchome.ErrInvalidConfig), code: exitUsage, hint: "fix or remove config.json in SVCREG_HOME; 'svcreg remote add' rewrites it"},
 	{match: is(manifest.ErrInvalidSpec, manifest.ErrInvalidRange), code: exitUsage,
 		hint: "write NAME, NAME@VERSION, NAME@RANGE (^1.2, ~1.2.3, 1.x, '>=1 <2') or NAME@TAG"},
 	{match: is(manifest.ErrInvalidName), code: exitUsage, hint: "names use lowercase a-z 0-9 - . _ and start with a letter, digit or _"},
@@ -142,7 +142,7 @@ var errorRules = []rule{
 	{match: is(ipns.ErrInvalidName), code: exitUsage, hint: "a registry name is a k51… IPNS name, as 'svcreg name' prints it"},
 	{match: is(unixfs.ErrInvalidPattern), code: exitUsage, hint: "patterns use gitignore syntax: NAME, /PATH, DIR/, *.log, **/cache, !KEEP"},
 
-	{match: is(registry.ErrNoHead, errNoKey), code: exitNotFound,
+	{match: is(registry.ErrNoHead, svchome.ErrNoKey), code: exitNotFound,
 		hint: "run 'svcreg init' to create a registry here, follow one with --registry k51… --gateway URL (or 'svcreg remote add'), or pass --home DIR"},
 	{match: is(registry.ErrServiceNotFound), code: exitNotFound, hint: "run 'svcreg ls' to see the services"},
 	{match: is(manifest.ErrYanked), code: exitNotFound,

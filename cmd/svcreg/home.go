@@ -15,17 +15,6 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
-// errNoKey is returned when SVCREG_HOME holds no registry key.
-var errNoKey = svchome.ErrNoKey
-
-// The layout of SVCREG_HOME is registry/home's; these names stay for the
-// files that still name them.
-const (
-	keyFile   = svchome.KeyFile
-	blocksDir = svchome.BlocksDir
-	indexFile = svchome.IndexFile
-)
-
 // lockTimeoutEnv sets how long a command waits for another svcreg
 // process to release the index (a Go duration; default 30s).
 const lockTimeoutEnv = "SVCREG_LOCK_TIMEOUT"
@@ -117,25 +106,6 @@ func (h *home) open(c *cli.Context, sign bool) error {
 	return err
 }
 
-// openIndex takes the index lock (held until Close) when the index
-// exists; an index that does not is created by the first write.
-func (h *home) openIndex() error {
-	if !h.h.HasIndex() {
-		h.cache = h.h.Index()
-		return nil
-	}
-	ix, err := h.h.Lock()
-	if err != nil {
-		return err
-	}
-	h.cache = ix
-	return nil
-}
-
-// startLease marks this process as a writer of the block store until
-// Close (flatfs.Lease).
-func (h *home) startLease() error { return h.h.Lease() }
-
 // Close writes back a followed registry's index and releases the index
 // lock, the lease and the block store.
 func (h *home) Close() {
@@ -146,7 +116,3 @@ func (h *home) Close() {
 	}
 	h.h.Close()
 }
-
-// loadKey loads the home's registry key with the one rule every command
-// applies (registry/home.LoadKey). A missing key is errNoKey.
-func loadKey(dir string) (*ipns.Key, error) { return svchome.LoadKey(dir) }

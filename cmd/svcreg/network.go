@@ -67,7 +67,7 @@ func openTarget(c *cli.Context, refresh bool) (h *home, err error) {
 	}()
 	if c.String("registry") == "" && len(c.StringSlice("gateway")) == 0 {
 		// A registry of one's own, read locally: the common, fast path.
-		if err = h.open(c, false); !errors.Is(err, errNoKey) {
+		if err = h.open(c, false); !errors.Is(err, svchome.ErrNoKey) {
 			return h, err
 		}
 	}
@@ -137,6 +137,3 @@ func (h *home) readBlocks() registry.Blocks {
 	}
 	return h.blocks
 }
-
-// online reports whether blocks may be fetched from gateways.
-func (h *home) online() bool { return h.net != nil && h.net.follower.Online() }

@@ -38,9 +38,9 @@ func targetErr(err error, flag, dir string) error {
 	var nt *target.NoTargetError
 	switch {
 	case errors.As(err, &nt) && len(nt.Heads) == 0:
-		return fmt.Errorf("%w in %s, no default remote, and no registry's state", errNoKey, dir)
+		return fmt.Errorf("%w in %s, no default remote, and no registry's state", svchome.ErrNoKey, dir)
 	case errors.As(err, &nt):
-		return withHint(fmt.Errorf("%w in %s and no default remote, but the states of %d registries: %s", errNoKey, dir, len(nt.Heads), strings.Join(nt.Heads, ", ")),
+		return withHint(fmt.Errorf("%w in %s and no default remote, but the states of %d registries: %s", svchome.ErrNoKey, dir, len(nt.Heads), strings.Join(nt.Heads, ", ")),
 			"name one with --registry k51…, or make one the default with 'svcreg remote add NAME k51… --default'")
 	case errors.Is(err, target.ErrInvalidTarget):
 		return withHint(fmt.Errorf("%s %w", flag, err),

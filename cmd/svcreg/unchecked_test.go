@@ -10,6 +10,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/flatfs"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
@@ -35,7 +36,7 @@ func publishUnchecked(ts *testscript.TestScript, neg bool, args []string) {
 	idx, err := bolt.Open(filepath.Join(home, indexFile), nil)
 	ts.Check(err)
 	defer idx.Close()
-	key, err := loadKey(home)
+	key, err := svchome.LoadKey(home)
 	ts.Check(err)
 	reg, err := registry.New(registry.Config{Name: key.Name(), Blocks: bs, Index: idx, Signer: ipns.NewSigner(key)})
 	ts.Check(err)

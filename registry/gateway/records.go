@@ -135,15 +135,6 @@ func (s *Server) acceptOther(ctx context.Context, name ipnsrec.Name, raw []byte)
 	return true, s.records.put(name, raw)
 }
 
-// otherRecord returns the stored record of a name not followed.
-func (s *Server) otherRecord(name string) ([]byte, *ipnsrec.Record, error) {
-	n, err := ipnsrec.NameFromString(name)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", errUnsupportedName, err)
-	}
-	return s.records.get(n)
-}
-
 // resolveOther resolves /ipns/<name>/<rest…> through the stored record of
 // a name not followed, following /ipns/ values up to maxOtherDepth.
 func (s *Server) resolveOther(ctx context.Context, name ipnsrec.Name, rest []string) (namesys.Result, error) {
