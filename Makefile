@@ -13,8 +13,11 @@ build: $(BIN)
 # Without cgo, svcreg is a static binary: no dynamic loader or C runtime
 # to start, 1–2 ms off every command (docs/ARCHITECTURE.md). `go
 # install` builds the same program with cgo where a C compiler is found.
+# urfave_cli_no_docs leaves out urfave/cli's man-page and Markdown
+# generator, which svcreg does not call, and with it blackfriday's init.
+BUILDTAGS := urfave_cli_no_docs
 $(BIN): $(GOFILES) go.mod go.sum
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/svcreg
+	CGO_ENABLED=0 $(GO) build -trimpath -tags $(BUILDTAGS) -o $(BIN) ./cmd/svcreg
 
 # kubo, from the Go module proxy, for golden CIDs, interop tests and
 # benchmarks. kubo's go.mod replaces go-libp2p with a fork the proxy does

@@ -15,7 +15,7 @@ make -s build
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir "$work/empty"
 printf 'package main\n\nfunc main() {}\n' >"$work/empty/main.go"
-go build -trimpath -o "$work/empty-go" "$work/empty/main.go"
+CGO_ENABLED=0 go build -trimpath -o "$work/empty-go" "$work/empty/main.go" # as make build
 export SVCREG_HOME=$work/home IPFS_PATH=$work/ipfs
 name=$(bin/svcreg init)
 bin/svcreg publish say@1.0.0 examples/say >/dev/null
@@ -37,11 +37,14 @@ done
 python3 - "$work" "$ROUNDS" <<'PY'
 import json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
-t = [[], [], []]
+t, cpu = [[], [], []], [[], [], []]
 for r in range(1, rounds + 1):
     for i, res in enumerate(json.load(open("%s/r%d.json" % (work, r)))["results"]):
         t[i] += res["times"]
+        cpu[i].append(res["user"] + res["system"])  # a round's mean
 s, e, k = (statistics.median(x) * 1000 for x in t)
+cs, ce, ck = (statistics.median(x) * 1000 for x in cpu)
 print("warm resolve, median of %d: svcreg %.1f ms, empty Go program %.1f ms, kubo %.1f ms" % (len(t[0]), s, e, k))
 print("ratio svcreg/empty Go program %.2f (goal <= 1.5), svcreg/kubo %.2f" % (s / e, s / k))
+print("CPU (user+system, median of round means): svcreg %.1f ms, empty Go program %.1f ms, ratio %.2f" % (cs, ce, cs / ce))
 PY

@@ -1,0 +1,324 @@
+//go:build linux && (amd64 || arm64)
+
+package warm
+
+import "syscall"
+
+// resolution does what registry/bolt/peek does with bbolt: it returns the
+// answer cached for query at the current head of the registry name in the
+// index file at path, reading the file as bbolt lays it out (meta pages,
+// then the B+tree pages of the buckets it needs, with pread) under
+// bbolt's shared lock, taken without waiting: bbolt, given peek's 20 ms
+// timeout, tries once too. It gives up on anything it does not expect.
+func resolution(path, name, query string) (string, bool) {
+	fd, err := open(path, 0)
+	if err != nil {
+		return "", false
+	}
+	defer syscall.Close(fd)
+	for {
+		err := syscall.Flock(fd, syscall.LOCK_SH|syscall.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if err != syscall.EINTR {
+			return "", false // a writer holds the index: the full path waits
+		}
+	}
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return "", false
+	}
+	db := boltFile{fd: fd, size: uint64(st.Size)}
+	if !db.readMeta() {
+		return "", false
+	}
+	root := bucket{root: db.meta.root}
+	meta, ok1 := db.bucket(root, "meta")
+	heads, ok2 := db.bucket(root, "heads")
+	res, ok3 := db.bucket(root, "resolutions")
+	if !ok1 || !ok2 || !ok3 {
+		return "", false
+	}
+	if v, ok := db.get(meta, "layout"); !ok || string(v) != "\x01" {
+		return "", false
+	}
+	h, ok := db.get(heads, name)
+	if !ok {
+		return "", false
+	}
+	headRoot, ok := decodeHead(h)
+	if !ok {
+		return "", false
+	}
+	b, ok := db.bucket(res, name)
+	if !ok {
+		return "", false
+	}
+	key := headRoot + "\x00" + query
+	v, ok := db.get(b, key)
+	if !ok {
+		return "", false
+	}
+	return decodeResolution(name, key, v)
+}
+
+// bbolt's on-disk format (go.etcd.io/bbolt/internal/common), in the
+// machine's byte order, little-endian on amd64 and arm64.
+const (
+	pageHeaderSize   = 16 // id uint64, flags uint16, count uint16, overflow uint32
+	elemSize         = 16 // branch: pos, ksize uint32, pgid uint64; leaf: flags, pos, ksize, vsize uint32
+	bucketHeaderSize = 16 // root pgid uint64, sequence uint64
+	branchPageFlag   = 0x01
+	leafPageFlag     = 0x02
+	bucketLeafFlag   = 0x01
+	boltMagic        = 0xED0CDAED
+	boltVersion      = 2
+	metaChecksumOff  = 56
+	noFreelist       = ^uint64(0)
+	maxDepth         = 64
+)
+
+type meta struct {
+	pageSize, root, freelist, pgid, txid uint64
+}
+
+type boltFile struct {
+	fd   int
+	size uint64
+	meta meta
+}
+
+// bucket is a bucket's root page, or its page inline in its parent's value.
+type bucket struct {
+	root   uint64
+	inline []byte
+}
+
+// readMeta picks the meta page as layout.ReadMeta and bbolt do (the valid
+// one with the higher transaction id) and checks the file against it as
+// layout.Meta.Check does.
+func (db *boltFile) readMeta() bool {
+	m0, ok0 := db.readMetaAt(0)
+	size := uint64(syscall.Getpagesize())
+	if ok0 {
+		size = m0.pageSize
+	}
+	m1, ok1 := db.readMetaAt(size)
+	switch {
+	case !ok0 && !ok1:
+		return false
+	case !ok0:
+		db.meta = m1
+	case !ok1 || m0.txid >= m1.txid:
+		db.meta = m0
+	default:
+		db.meta = m1
+	}
+	m := db.meta
+	return m.pgid <= db.size/m.pageSize && m.pgid >= 4 && m.root < m.pgid && (m.freelist == noFreelist || m.freelist < m.pgid)
+}
+
+func (db *boltFile) readMetaAt(off uint64) (meta, bool) {
+	var b [pageHeaderSize + metaChecksumOff + 8]byte
+	if off+uint64(len(b)) > db.size || !pread(db.fd, b[:], int64(off)) {
+		return meta{}, false
+	}
+	p := b[pageHeaderSize:]
+	h := uint64(14695981039346656037) // FNV-1a, 64 bits
+	for _, c := range p[:metaChecksumOff] {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	if le32(p[0:]) != boltMagic || le32(p[4:]) != boltVersion || le64(p[metaChecksumOff:]) != h {
+		return meta{}, false
+	}
+	m := meta{pageSize: uint64(le32(p[8:])), root: le64(p[16:]), freelist: le64(p[32:]), pgid: le64(p[40:]), txid: le64(p[48:])}
+	if m.pageSize < 512 || m.pageSize > 1<<20 || m.pageSize&(m.pageSize-1) != 0 {
+		return meta{}, false
+	}
+	return m, true
+}
+
+// page reads page id with its overflow pages.
+func (db *boltFile) page(id uint64) ([]byte, bool) {
+	ps := db.meta.pageSize
+	if id < 2 || id >= db.meta.pgid {
+		return nil, false
+	}
+	b := make([]byte, ps)
+	if !pread(db.fd, b, int64(id*ps)) || le64(b) != id {
+		return nil, false
+	}
+	if over := uint64(le32(b[12:])); over > 0 {
+		if over >= db.meta.pgid-id {
+			return nil, false
+		}
+		b = append(b, make([]byte, over*ps)...)
+		if !pread(db.fd, b[ps:], int64((id+1)*ps)) {
+			return nil, false
+		}
+	}
+	return b, true
+}
+
+// seek finds key in the B+tree of bkt as bbolt's cursor does, returning
+// the leaf element's flags and value.
+func (db *boltFile) seek(bkt bucket, key string) (flags uint32, value []byte, found, ok bool) {
+	p, ok := bkt.inline, true
+	if bkt.root != 0 {
+		p, ok = db.page(bkt.root)
+	}
+	for depth := 0; ok && depth < maxDepth; depth++ {
+		if len(p) < pageHeaderSize {
+			return 0, nil, false, false
+		}
+		pflags, count := le16(p[8:]), int(le16(p[10:]))
+		if pageHeaderSize+count*elemSize > len(p) {
+			return 0, nil, false, false
+		}
+		switch {
+		case pflags&branchPageFlag != 0:
+			if count == 0 {
+				return 0, nil, false, false
+			}
+			// The first element whose key is >= key, or the one before it
+			// when it is not equal (bbolt's branch search).
+			i := 0
+			for ; i < count; i++ {
+				k, ok := elemKey(p, i, false)
+				if !ok {
+					return 0, nil, false, false
+				}
+				if k >= key {
+					break
+				}
+			}
+			if i == count {
+				i--
+			} else if k, _ := elemKey(p, i, false); k != key && i > 0 {
+				i--
+			}
+			e := pageHeaderSize + i*elemSize
+			p, ok = db.page(le64(p[e+8:]))
+		case pflags&leafPageFlag != 0:
+			for i := 0; i < count; i++ {
+				k, ok := elemKey(p, i, true)
+				if !ok {
+					return 0, nil, false, false
+				}
+				if k == key {
+					e := pageHeaderSize + i*elemSize
+					start := uint64(e) + uint64(le32(p[e+4:])) + uint64(le32(p[e+8:]))
+					end := start + uint64(le32(p[e+12:]))
+					if end > uint64(len(p)) {
+						return 0, nil, false, false
+					}
+					return le32(p[e:]), p[start:end], true, true
+				}
+			}
+			return 0, nil, false, true
+		default:
+			return 0, nil, false, false
+		}
+	}
+	return 0, nil, false, false
+}
+
+// elemKey returns element i's key in page p.
+func elemKey(p []byte, i int, leaf bool) (string, bool) {
+	e := pageHeaderSize + i*elemSize
+	pos, size := uint64(le32(p[e:])), uint64(le32(p[e+4:]))
+	if leaf {
+		pos, size = uint64(le32(p[e+4:])), uint64(le32(p[e+8:]))
+	}
+	start := uint64(e) + pos
+	if start+size > uint64(len(p)) {
+		return "", false
+	}
+	return string(p[start : start+size]), true
+}
+
+// bucket returns the nested bucket name of bkt (Tx.Bucket, Bucket.Bucket).
+func (db *boltFile) bucket(bkt bucket, name string) (bucket, bool) {
+	flags, v, found, ok := db.seek(bkt, name)
+	if !ok || !found || flags&bucketLeafFlag == 0 || len(v) < bucketHeaderSize {
+		return bucket{}, false
+	}
+	if root := le64(v); root != 0 {
+		return bucket{root: root}, true
+	}
+	return bucket{inline: v[bucketHeaderSize:]}, true
+}
+
+// get returns the value of key in bkt (Bucket.Get: nil for a bucket).
+func (db *boltFile) get(bkt bucket, key string) ([]byte, bool) {
+	flags, v, found, ok := db.seek(bkt, key)
+	if !ok || !found || flags&bucketLeafFlag != 0 {
+		return nil, false
+	}
+	return v, true
+}
+
+// decodeHead returns a head's root, as layout.DecodeHead reads it
+// (format 1: root, sequence, record), for a head with a root and a
+// sequence above zero.
+func decodeHead(b []byte) (string, bool) {
+	if len(b) < 1 || b[0] != 1 {
+		return "", false
+	}
+	root, rest, ok := field(b[1:])
+	if !ok || len(rest) < 8 || len(root) == 0 || be64(rest) == 0 {
+		return "", false
+	}
+	_, rest, ok = field(rest[8:])
+	return string(root), ok && len(rest) == 0
+}
+
+// decodeResolution returns the CID of a cached resolution as peek does:
+// format 2 (service, version, CID, then a SHA-256 check over the
+// registry name, the key and the rest), the check matching, service and
+// version not empty, and a CIDv1, in base32.
+func decodeResolution(name, key string, b []byte) (string, bool) {
+	const domain = "svcreg resolution\x00"
+	if len(b) < 1 || b[0] != 2 {
+		return "", false
+	}
+	service, rest, ok1 := field(b[1:])
+	version, rest, ok2 := field(rest)
+	cid, rest, ok3 := field(rest)
+	if !ok1 || !ok2 || !ok3 || len(rest) != 32 || len(service) == 0 || len(version) == 0 {
+		return "", false
+	}
+	in := append([]byte(domain), be32(len(name))...)
+	in = append(append(in, name...), be32(len(key))...)
+	in = append(append(in, key...), b[:len(b)-32]...)
+	if sum := sum256(in); string(sum[:]) != string(rest) {
+		return "", false
+	}
+	if len(cid) < 4 || cid[0] != 0x01 {
+		return "", false
+	}
+	return "b" + base32Lower(cid), true
+}
+
+// field reads a length-prefixed field (a big-endian uint32, then the bytes).
+func field(b []byte) (f, rest []byte, ok bool) {
+	if len(b) < 4 {
+		return nil, nil, false
+	}
+	n := uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+	if n > uint64(len(b)-4) {
+		return nil, nil, false
+	}
+	return b[4 : 4+n], b[4+n:], true
+}
+
+func be32(n int) []byte { return []byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)} }
+
+func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
+
+func le32(b []byte) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+func le64(b []byte) uint64 { return uint64(le32(b)) | uint64(le32(b[4:]))<<32 }
