@@ -1,25 +1,21 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"net"
-	"sync"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
-	svchome "github.com/svcreg/svcreg/registry/home"
-	"github.com/svcreg/svcreg/registry/maint"
+	"github.com/svcreg/svcreg/registry/node"
 	"github.com/svcreg/svcreg/registry/remote"
+	"github.com/svcreg/svcreg/registry/target"
 )
 
 func newServeCommand() *cli.Command {
@@ -95,17 +91,14 @@ func runServe(c *cli.Context) error {
 			return usageErr(fmt.Errorf("--storage-max: %w", err), sizeHint)
 		}
 	}
-	dir, err := homeDir(c)
+	h, err := openBlocks(c)
 	if err != nil {
 		return err
 	}
-	cfg, err := svchome.LoadConfig(dir)
+	defer h.Close()
+	cfg, err := h.h.Config()
 	if err != nil {
 		return err
-	}
-	layout := svchome.Layout(dir)
-	if (!layout.HasIndex() || !layout.HasBlocks()) && len(c.StringSlice("follow")) == 0 && len(cfg.Follow) == 0 {
-		return fmt.Errorf("serve: %w: no registry in %s", registry.ErrNoHead, dir)
 	}
 	logger, err := serveLogger(c)
 	if err != nil {
@@ -115,73 +108,46 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := openBlocks(c)
-	if err != nil {
+	nc := node.Config{Home: h.h, Mirror: mirror, FetchAny: c.Bool("fetch-any"), MaxFetches: c.Int("max-fetches"),
+		Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString(), MaxStale: c.Duration("max-stale"),
+		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), PublicURL: c.String("public-url"),
+		MaxResponseSize: int64(min(maxResponse, math.MaxInt64)), MaxConns: c.Int("max-conns"),
+		StorageMax: int64(min(storageMax, math.MaxInt64)), Logger: logger}
+	if nc.Replicas, err = cfg.ReplicaList(); err != nil {
 		return err
 	}
-	defer h.Close()
-	if storageMax > 0 {
-		if err := h.requireWritable(); err != nil {
-			return err
-		}
-	}
-	metrics := prometheus.NewRegistry()
-	node, err := serveNode(c, h, cfg, follow.NodeConfig{Mirror: mirror, Logger: logger, Metrics: metrics})
-	if err != nil {
+	if nc.Follow, err = serveFollow(c, h.dir, append(c.StringSlice("follow"), cfg.Follow...)); err != nil {
 		return err
 	}
-	name := node.Registry()
 	if c.String("registry") != "" {
-		t, err := selectedTarget(c, dir)
+		t, err := selectedTarget(c, h.dir)
 		if err != nil {
 			return err
 		}
-		name = t.Name
+		nc.Registry = t.Name
 	}
-	node.Restore(c.Context) // /healthz and /metrics tell the stored state from the first request
-	var blocks gateway.Store = h.blocks
-	if len(node.Follow) > 0 {
-		blocks = follow.NewReadThrough(h.blocks, follow.ReadThroughConfig{FetchAny: c.Bool("fetch-any"), MaxFetches: c.Int("max-fetches")}, node.Follow...)
+	n, err := node.New(nc)
+	switch {
+	case errors.Is(err, registry.ErrNoHead):
+		return fmt.Errorf("serve: %w", err)
+	case errors.Is(err, follow.ErrBadUpstream):
+		return usageErr(err, "upstream URLs look like https://gateway.example or http://mirror-a:8080")
+	case err != nil:
+		return err
 	}
 	ln, err := net.Listen("tcp", c.String("listen"))
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
-	provider, err := gateway.NodeProvider(layout.NodeKeyPath(), c.String("public-url"), ln.Addr())
-	if errors.Is(err, gateway.ErrPublicURL) {
-		return usageErr(fmt.Errorf("--public-url: %w", err), "give the URL clients reach this server at, e.g. https://reg.example")
-	} else if err != nil {
-		return err
-	}
-	srv, err := gateway.New(gateway.Config{
-		Blocks: blocks, IndexPath: layout.IndexPath(), Registry: name, MaxStale: c.Duration("max-stale"),
-		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), RecordsDir: layout.RecordsDir(),
-		Logger: logger, Metrics: metrics, Provider: provider, MaxResponseSize: int64(min(maxResponse, math.MaxInt64)),
-		NodePaths: node.Handlers(metrics),
-	})
-	if err != nil {
-		return err
-	}
-	shown := name.String()
-	if name == (ipnsrec.Name{}) {
+	shown := n.Registry().String()
+	if n.Registry() == (ipnsrec.Name{}) {
 		shown = "- (no key in the home: /svc/ is off)"
 	}
-	ctx, cancel := context.WithCancel(c.Context)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Go(func() { node.Run(ctx) })
-	if storageMax > 0 {
-		keep := maint.KeepOptions{
-			GC:  maint.GCOptions{Blocks: h.blocks, IndexPath: layout.IndexPath(), Grace: maint.DefaultGrace},
-			Max: int64(min(storageMax, math.MaxInt64)), Logger: logger,
-		}
-		wg.Go(func() { maint.KeepStorage(ctx, keep) })
+	err = n.Serve(c.Context, ln, func() { fmt.Fprintf(c.App.Writer, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), shown) })
+	if errors.Is(err, gateway.ErrPublicURL) {
+		return usageErr(fmt.Errorf("--public-url: %w", err), "give the URL clients reach this server at, e.g. https://reg.example")
 	}
-	fmt.Fprintf(c.App.Writer, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), shown)
-	err = srv.Serve(ctx, ln, c.Int("max-conns"))
-	cancel()
-	wg.Wait()
 	return err
 }
 
@@ -201,47 +167,23 @@ func serveLogger(c *cli.Context) (*slog.Logger, error) {
 	return nil, usageErr(fmt.Errorf("--log %q: want text or json", c.String("log")), "--log text|json")
 }
 
-// serveNode wires the node that runs beside the server (follow.NewNode):
-// the own registry when the home holds its key (re-signed when due), the
-// replicas of config.json, and the registries followed (--follow and the
-// config's "follow" list, read from --upstream or the remote's gateways).
-func serveNode(c *cli.Context, h *home, cfg *svchome.Config, nc follow.NodeConfig) (*follow.Node, error) {
-	nc.Blocks, nc.Index = h.blocks, bolt.NewTransient(h.h.IndexPath(), nil)
-	nc.Timeout, nc.UserAgent = c.Duration("timeout"), "svcreg/"+versionString()
-	key, err := h.h.Key()
-	if err == nil {
-		nc.Key = key
-	} else if !errors.Is(err, svchome.ErrNoKey) {
-		return nil, err
-	}
-	if nc.Replicas, err = cfg.ReplicaList(); err != nil {
-		return nil, err
-	}
-	targets, err := newTargets(c, h.dir, c.StringSlice("upstream"))
+// serveFollow resolves the registries to follow, --follow's and the
+// config's "follow" list, read from --upstream or the remote's gateways
+// (node.ResolveFollow), and words its errors with the spec as typed.
+func serveFollow(c *cli.Context, dir string, specs []string) ([]target.Target, error) {
+	targets, err := newTargets(c, dir, c.StringSlice("upstream"))
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, spec := range append(c.StringSlice("follow"), cfg.Follow...) {
-		if seen[spec] {
-			continue
-		}
-		seen[spec] = true
-		if spec == "" {
-			return nil, usageErr(errors.New("--follow: empty"), "pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
-		}
-		t, err := targets.Resolve(c.Context, spec) // as --registry: a remote's NAME, a k51… name, a domain with DNSLink
-		if err != nil {
-			return nil, targetErr(err, "--follow", h.dir)
-		}
-		if len(t.Gateways) == 0 {
-			return nil, usageErr(fmt.Errorf("--follow %s: no upstream", spec), "pass --upstream URL, or follow a remote that has gateways")
-		}
-		nc.Follow = append(nc.Follow, t)
+	ts, err := node.ResolveFollow(c.Context, targets, specs)
+	var fe *node.FollowError
+	switch {
+	case !errors.As(err, &fe):
+		return ts, err
+	case errors.Is(fe.Err, node.ErrEmptySpec):
+		return nil, usageErr(errors.New("--follow: empty"), "pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
+	case errors.Is(fe.Err, node.ErrNoUpstream):
+		return nil, usageErr(fmt.Errorf("--follow %s: no upstream", fe.Spec), "pass --upstream URL, or follow a remote that has gateways")
 	}
-	node, err := follow.NewNode(nc)
-	if errors.Is(err, follow.ErrBadUpstream) {
-		return nil, usageErr(err, "upstream URLs look like https://gateway.example or http://mirror-a:8080")
-	}
-	return node, err
+	return nil, targetErr(fe.Err, "--follow", dir)
 }

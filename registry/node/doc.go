@@ -1,0 +1,20 @@
+// Package node is a registry node: what svcreg serve runs. [New]
+// assembles one from an opened home (registry/home) and typed settings —
+// the registries followed, already resolved ([ResolveFollow] resolves
+// them as --follow does), the replicas, the registry /svc/ resolves in,
+// the mirror mode, the limits — and [Node.Serve] runs it on a listener
+// until its context ends:
+//
+//   - a follow.Node that follows, mirrors, re-signs and replicates the
+//     registries it keeps, over a bolt.Transient of the home's index;
+//   - the block store served: the home's, read through the followed
+//     registries' upstreams (follow.ReadThrough) when it follows any;
+//   - the node's identity (gateway.NodeProvider, the home's node.key)
+//     and the HTTP gateway (registry/gateway) with /healthz and /metrics;
+//   - with a storage cap, maint.KeepStorage.
+//
+// The package sits above registry/gateway, registry/follow and
+// registry/maint, and is where a future libp2p peer of the node will
+// live, beside the HTTP gateway on the same home. Its errors are typed
+// values without CLI words: the caller gives them hints and exit codes.
+package node

@@ -1,0 +1,56 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/svcreg/svcreg/registry/target"
+)
+
+// ErrEmptySpec is a FollowError's Err for an empty spec.
+var ErrEmptySpec = errors.New("empty")
+
+// ErrNoUpstream is a FollowError's Err for a registry that has no
+// upstream to be followed from.
+var ErrNoUpstream = errors.New("no upstream")
+
+// FollowError is returned by ResolveFollow for a spec it cannot follow:
+// Spec as it was written, and why (ErrEmptySpec, ErrNoUpstream, or the
+// resolver's error).
+type FollowError struct {
+	Spec string
+	Err  error
+}
+
+func (e *FollowError) Error() string { return fmt.Sprintf("follow %q: %v", e.Spec, e.Err) }
+func (e *FollowError) Unwrap() error { return e.Err }
+
+// ResolveFollow resolves the registries to follow (Config.Follow) as
+// svcreg serve --follow and config.json's follow list name them: each
+// spec once, in order, through r (a remote's NAME, a k51… name, a domain
+// with DNSLink). Each must come with upstreams (the resolver's gateways:
+// a remote's, or those it was given); the first spec that cannot be
+// followed fails with a *FollowError.
+func ResolveFollow(ctx context.Context, r *target.Resolver, specs []string) ([]target.Target, error) {
+	var out []target.Target
+	seen := map[string]bool{}
+	for _, spec := range specs {
+		if seen[spec] {
+			continue
+		}
+		seen[spec] = true
+		if spec == "" { // the resolver would take it for the default registry
+			return nil, &FollowError{Spec: spec, Err: ErrEmptySpec}
+		}
+		t, err := r.Resolve(ctx, spec)
+		if err != nil {
+			return nil, &FollowError{Spec: spec, Err: err}
+		}
+		if len(t.Gateways) == 0 {
+			return nil, &FollowError{Spec: spec, Err: ErrNoUpstream}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
