@@ -25,6 +25,11 @@ func EncodeManifest(m *Manifest) (Block, error) {
 		p := link(m.Prev)
 		w.Prev = &p
 	}
+	if m.Root.Defined() {
+		r := link(m.Root)
+		w.Root = &r
+	}
+	w.Signatures = wireSignatures(m.Signatures)
 	return encode(&w, "Manifest")
 }
 
@@ -49,6 +54,17 @@ func DecodeManifest(data []byte) (*Manifest, error) {
 			return nil, fmt.Errorf("%w: prev is not a cid link", ErrInvalidManifest)
 		}
 	}
+	if w.Root != nil {
+		if m.Root = unlink(*w.Root); !m.Root.Defined() {
+			return nil, fmt.Errorf("%w: root is not a cid link", ErrInvalidManifest)
+		}
+	}
+	if w.Signatures != nil {
+		if len(*w.Signatures) == 0 {
+			return nil, fmt.Errorf("%w: an empty signature list (absent when unsigned)", ErrInvalidManifest)
+		}
+		m.Signatures = signaturesOf(w.Signatures)
+	}
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
@@ -69,8 +85,10 @@ func (m *Manifest) validate() error {
 		return fmt.Errorf("%w: seq %d with prev %v (only seq 1 has no prev)", ErrInvalidManifest, m.Seq, m.Prev)
 	case !m.Services.Defined():
 		return fmt.Errorf("%w: no services link", ErrInvalidManifest)
+	case len(m.Signatures) > 0 && !m.Root.Defined():
+		return fmt.Errorf("%w: signatures without a root", ErrInvalidManifest)
 	}
-	return nil
+	return CheckSignatures(m.Signatures)
 }
 
 // EncodeService returns the canonical DAG-CBOR block of s.

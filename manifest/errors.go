@@ -24,3 +24,7 @@ type RegistryError struct{ Err error }
 
 func (e *RegistryError) Error() string { return e.Err.Error() }
 func (e *RegistryError) Unwrap() error { return e.Err }
+
+// ErrTooManySignatures is returned when a block carries more than
+// MaxSignatures signatures.
+var ErrTooManySignatures = errors.New("too many signatures")

@@ -40,6 +40,9 @@ func addFuzzSeeds(f *testing.F) {
 			f.Add(m)
 		}
 	}
+	if b, err := manifest.EncodeManifest(signedManifest()); err == nil {
+		f.Add(b.Data)
+	}
 	f.Add([]byte{})
 	f.Add([]byte{0xa0})
 	f.Add([]byte{0xbf, 0xff})
@@ -49,7 +52,8 @@ func addFuzzSeeds(f *testing.F) {
 // checkSentinel fails unless err wraps one of the package's decode errors.
 func checkSentinel(t *testing.T, err error) {
 	t.Helper()
-	if !errors.Is(err, manifest.ErrInvalidManifest) && !errors.Is(err, manifest.ErrNotCanonical) && !errors.Is(err, manifest.ErrBlockTooLarge) {
+	if !errors.Is(err, manifest.ErrInvalidManifest) && !errors.Is(err, manifest.ErrNotCanonical) && !errors.Is(err, manifest.ErrBlockTooLarge) &&
+		!errors.Is(err, manifest.ErrTooManySignatures) {
 		t.Fatalf("error wraps no manifest sentinel: %v", err)
 	}
 }

@@ -26,6 +26,22 @@ type Manifest struct {
 	Change   string    // what changed, e.g. "publish tts@1.0.0"
 	Services cid.Cid   // the root ServiceIndex block
 	Releases uint64    // number of releases in the registry
+
+	// Root is the signed Root block (package trust) of a registry that
+	// has one; undefined otherwise, and then the field is absent from the
+	// block, which encodes as it did before Roots existed.
+	Root cid.Cid
+	// Signatures are the publish signatures over the manifest encoded
+	// without them; none in a registry without a Root.
+	Signatures []Signature
+}
+
+// Unsigned returns a copy of m without its signatures: the manifest a
+// publish signature covers.
+func (m *Manifest) Unsigned() *Manifest {
+	u := *m
+	u.Signatures = nil
+	return &u
 }
 
 // Service holds every release of one service and its tags.

@@ -11,14 +11,16 @@ import (
 // (time.Time, uint64, plain maps) and convert at the codec boundary.
 
 type wireManifest struct {
-	Format   int64
-	Registry string
-	Seq      int64
-	Prev     *datamodel.Link
-	Time     int64
-	Change   string
-	Services datamodel.Link
-	Releases int64
+	Format     int64
+	Registry   string
+	Seq        int64
+	Prev       *datamodel.Link
+	Time       int64
+	Change     string
+	Services   datamodel.Link
+	Releases   int64
+	Root       *datamodel.Link
+	Signatures *[]wireSignature
 }
 
 type wireService struct {

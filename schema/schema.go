@@ -1,6 +1,7 @@
 // Package schema holds svcreg's IPLD schema: the wire contract of the
-// manifest. The DSL file svcreg.ipldsch is embedded and compiled once;
-// [TypeSystem] returns the result. Changing the schema changes the format:
+// manifest and its trust blocks (Root, SignedRoot, Moved). The DSL file
+// svcreg.ipldsch is embedded and compiled once; [TypeSystem] returns the
+// result. Changing the schema changes the format:
 // update docs/FORMAT.md and the golden fixtures in manifest/testdata with it.
 package schema
 

@@ -7,7 +7,7 @@ import (
 )
 
 func TestSchemaCompiles(t *testing.T) {
-	for _, name := range []string{"Manifest", "ServiceIndex", "Service", "Release", "Yank"} {
+	for _, name := range []string{"Manifest", "ServiceIndex", "Service", "Release", "Yank", "Root", "Role", "Signature", "SignedRoot", "Moved"} {
 		if schema.TypeSystem().TypeByName(name) == nil {
 			t.Errorf("type %s missing from the compiled schema", name)
 		}
