@@ -33,15 +33,7 @@ func buildSvcreg(t *testing.T) (strace, bin string) {
 	if err != nil {
 		t.Skip("strace is not installed (.ci/deps installs it): the fsync and open counts are not checked")
 	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build svcreg with")
-	}
-	bin = filepath.Join(t.TempDir(), "svcreg")
-	if out, err := exec.Command(goCmd, "build", "-trimpath", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return strace, bin
+	return strace, buildShipped(t)
 }
 
 var syncCall = regexp.MustCompile(`(?m)\b(fsync|fdatasync|sync_file_range)\(`)

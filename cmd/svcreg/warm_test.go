@@ -172,17 +172,10 @@ var heavyInits = []string{
 
 // TestWarmBinaryInitOrder checks the warm path on the program users run,
 // not on this test binary (which links more, and in another order): it
-// builds svcreg as `make build` and `go install` do and reads, with
+// builds svcreg as `make build` does (buildShipped) and reads, with
 // GODEBUG=inittrace=1, the packages Go initialised before the answer.
 func TestWarmBinaryInitOrder(t *testing.T) {
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build svcreg with")
-	}
-	bin := filepath.Join(t.TempDir(), "svcreg")
-	if out, err := exec.Command(goCmd, "build", "-trimpath", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildShipped(t)
 	home := warmHome(t)
 	want := mustSvcreg(t, home, "resolve", "say@^1") // caches the answer
 	cmd := exec.Command(bin, "resolve", "say@^1")
