@@ -2,11 +2,14 @@ package gateway
 
 import (
 	"context"
+	"io"
 	"sync"
 
+	"github.com/ipfs/boxo/blockservice"
 	"github.com/ipfs/boxo/files"
 	"github.com/ipfs/boxo/gateway"
 	"github.com/ipfs/boxo/path"
+	"github.com/ipfs/go-cid"
 )
 
 // maxResolved bounds the resolved paths remembered: between maxResolved
@@ -28,13 +31,18 @@ const maxResolved = 1 << 13
 // into non-UnixFS data (a remainder after the last CID) are not
 // remembered, nor are failures. CAR responses, which carry the blocks of
 // the path, always resolve it.
+//
+// A remembered path to a raw block (a file of one block, the usual small
+// file) is answered with one read of that block, not the two boxo's
+// backend makes (one to resolve /ipfs/FILE, one to read it).
 type resolvedBackend struct {
 	*gateway.BlocksBackend
-	paths *pathMemo
+	blocks blockservice.BlockGetter // what BlocksBackend reads
+	paths  *pathMemo
 }
 
-func newResolvedBackend(b *gateway.BlocksBackend) resolvedBackend {
-	return resolvedBackend{BlocksBackend: b, paths: newPathMemo(maxResolved)}
+func newResolvedBackend(b *gateway.BlocksBackend, blocks blockservice.BlockGetter) resolvedBackend {
+	return resolvedBackend{BlocksBackend: b, blocks: blocks, paths: newPathMemo(maxResolved)}
 }
 
 var (
@@ -84,6 +92,9 @@ func (b resolvedBackend) ResolvePath(ctx context.Context, p path.ImmutablePath) 
 
 func (b resolvedBackend) Get(ctx context.Context, p path.ImmutablePath, ranges ...gateway.ByteRange) (gateway.ContentPathMetadata, *gateway.GetResponse, error) {
 	if md, ok := b.lookup(p); ok {
+		if resp, ok := b.getRaw(ctx, md.LastSegment.RootCid(), ranges); ok {
+			return md, resp, nil
+		}
 		got, resp, err := b.BlocksBackend.Get(ctx, md.LastSegment, ranges...)
 		return withPath(md, got), resp, err
 	}
@@ -92,6 +103,31 @@ func (b resolvedBackend) Get(ctx context.Context, p path.ImmutablePath, ranges .
 		b.remember(p, md)
 	}
 	return md, resp, err
+}
+
+// getRaw answers a Get of the raw block c from one read of it, as
+// boxo's backend answers it from two: ok is false where c is not raw,
+// the range starts from the end, or the block cannot be read (boxo's
+// backend then gives the answer, or the error, it always gives).
+func (b resolvedBackend) getRaw(ctx context.Context, c cid.Cid, ranges []gateway.ByteRange) (*gateway.GetResponse, bool) {
+	if c.Prefix().Codec != cid.Raw || len(ranges) > 0 && ranges[0].From < 0 {
+		return nil, false
+	}
+	blk, err := b.blocks.GetBlock(ctx, c)
+	if err != nil {
+		return nil, false
+	}
+	f := files.NewBytesFile(blk.RawData())
+	if len(ranges) > 0 && ranges[0].From > 0 {
+		s, ok := f.(io.Seeker)
+		if !ok {
+			return nil, false
+		}
+		if _, err := s.Seek(int64(ranges[0].From), io.SeekStart); err != nil {
+			return nil, false
+		}
+	}
+	return gateway.NewGetResponseFromReader(f, int64(len(blk.RawData()))), true
 }
 
 func (b resolvedBackend) Head(ctx context.Context, p path.ImmutablePath) (gateway.ContentPathMetadata, *gateway.HeadResponse, error) {

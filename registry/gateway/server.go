@@ -205,7 +205,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	if err != nil {
 		return err
 	}
-	backend := newResolvedBackend(blocksBackend) // resolved.go
+	backend := newResolvedBackend(blocksBackend, bs) // resolved.go
 	conf := gateway.Config{
 		DeserializedResponses: true,
 		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
