@@ -34,15 +34,18 @@ const maxResolved = 1 << 13
 //
 // A remembered path to a raw block (a file of one block, the usual small
 // file) is answered with one read of that block, not the two boxo's
-// backend makes (one to resolve /ipfs/FILE, one to read it).
+// backend makes (one to resolve /ipfs/FILE, one to read it); a whole
+// file of many blocks, remembered or named by its CID, is read through
+// a reused buffer (filereader.go).
 type resolvedBackend struct {
 	*gateway.BlocksBackend
 	blocks blockservice.BlockGetter // what BlocksBackend reads
+	into   blockInto                // the same blocks, into a buffer; nil: not offered
 	paths  *pathMemo
 }
 
-func newResolvedBackend(b *gateway.BlocksBackend, blocks blockservice.BlockGetter) resolvedBackend {
-	return resolvedBackend{BlocksBackend: b, blocks: blocks, paths: newPathMemo(maxResolved)}
+func newResolvedBackend(b *gateway.BlocksBackend, blocks blockservice.BlockGetter, into blockInto) resolvedBackend {
+	return resolvedBackend{BlocksBackend: b, blocks: blocks, into: into, paths: newPathMemo(maxResolved)}
 }
 
 var (
@@ -95,8 +98,16 @@ func (b resolvedBackend) Get(ctx context.Context, p path.ImmutablePath, ranges .
 		if resp, ok := b.getRaw(ctx, md.LastSegment.RootCid(), ranges); ok {
 			return md, resp, nil
 		}
+		if got, resp, ok := b.getFile(ctx, md.LastSegment.RootCid(), ranges); ok {
+			return withPath(md, got), resp, nil
+		}
 		got, resp, err := b.BlocksBackend.Get(ctx, md.LastSegment, ranges...)
 		return withPath(md, got), resp, err
+	}
+	if !hasPath(p) {
+		if got, resp, ok := b.getFile(ctx, p.RootCid(), ranges); ok {
+			return withPath(gateway.ContentPathMetadata{PathSegmentRoots: []cid.Cid{}, LastSegment: p}, got), resp, nil
+		}
 	}
 	md, resp, err := b.BlocksBackend.Get(ctx, p, ranges...)
 	if err == nil {

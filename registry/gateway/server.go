@@ -200,12 +200,13 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) wire(metrics prometheus.Registerer) error {
 	// nil exchange: local blocks only; identity CIDs carry their block.
 	bs := newParallelBlocks(blockservice.New(readOnly{blockstore.NewIdStore(s.blocks.Blockstore())}, nil))
+	into, _ := s.blocks.(blockInto)
 	blocksBackend, err := gateway.NewBlocksBackend(bs,
 		gateway.WithNameSystem(nameSystem{s}), gateway.WithValueStore(valueStore{s}))
 	if err != nil {
 		return err
 	}
-	backend := newResolvedBackend(blocksBackend, bs) // resolved.go
+	backend := newResolvedBackend(blocksBackend, bs, into) // resolved.go
 	conf := gateway.Config{
 		DeserializedResponses: true,
 		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
