@@ -89,8 +89,8 @@ func (s *Store) Check(ctx context.Context, h mh.Multihash) error {
 	// Any codec will do: only the multihash is compared. get, not Get:
 	// a check leaves a corrupt block where it is (fsck --repair moves it).
 	c := cid.NewCidV1(cid.Raw, h)
-	blk, err := s.bs.get(ctx, c)
-	_, err = blockData(c, blk, err)
+	data, err := s.bs.get(ctx, c, nil)
+	_, err = blockData(c, data, err)
 	return err
 }
 

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	dshelp "github.com/ipfs/boxo/datastore/dshelp"
-	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
 	ds "github.com/ipfs/go-datastore"
 	ipld "github.com/ipfs/go-ipld-format"
@@ -126,13 +125,13 @@ func (d *dirStore) readWithID(key ds.Key) ([]byte, fileID, bool, error) {
 	if err != nil {
 		return nil, fileID{}, false, err
 	}
-	return d.readFile(file)
+	return d.readFile(file, nil)
 }
 
-// readFile is readWithID of the file's path; a missing file is
-// ds.ErrNotFound.
-func (d *dirStore) readFile(file string) ([]byte, fileID, bool, error) {
-	data, id, ok, err := readFileID(file)
+// readFile is readWithID of the file's path, into buf where it fits (see
+// readFileID); a missing file is ds.ErrNotFound.
+func (d *dirStore) readFile(file string, buf []byte) ([]byte, fileID, bool, error) {
+	data, id, ok, err := readFileID(file, buf)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fileID{}, false, ds.ErrNotFound
 	}
@@ -142,8 +141,9 @@ func (d *dirStore) readFile(file string) ([]byte, fileID, bool, error) {
 // getMemo is Get through the memo: a small block whose file is unchanged
 // since it was verified is answered from the bytes kept; otherwise the
 // block's file is read with its identity, and hashed unless that version
-// was verified before.
-func (v *verifiedBlockstore) getMemo(_ context.Context, c cid.Cid) (blocks.Block, error) {
+// was verified before. The bytes are read (or copied) into buf when they
+// fit in it, else into a new slice.
+func (v *verifiedBlockstore) getMemo(_ context.Context, c cid.Cid, buf []byte) ([]byte, error) {
 	key := dshelp.MultihashToDsKey(c.Hash())
 	_, file, err := v.dir.path(key)
 	if err != nil {
@@ -157,10 +157,13 @@ func (v *verifiedBlockstore) getMemo(_ context.Context, c cid.Cid) (blocks.Block
 			v.memo.forget(k)
 			return nil, notFound(c)
 		case err == nil && ok && now == id:
-			return blocks.NewBlockWithCid(bytes.Clone(data), c)
+			if cap(buf) >= len(data) {
+				return append(buf[:0], data...), nil
+			}
+			return bytes.Clone(data), nil
 		}
 	}
-	data, id, ok, err := v.dir.readFile(file)
+	data, id, ok, err := v.dir.readFile(file, buf)
 	if errors.Is(err, ds.ErrNotFound) {
 		return nil, notFound(c)
 	} else if err != nil {
@@ -175,7 +178,7 @@ func (v *verifiedBlockstore) getMemo(_ context.Context, c cid.Cid) (blocks.Block
 	if ok {
 		v.memo.remember(k, id, data)
 	}
-	return blocks.NewBlockWithCid(data, c)
+	return data, nil
 }
 
 // notFound is what boxo's blockstore returns for a missing block.

@@ -9,8 +9,8 @@ import (
 )
 
 // readFileID reads file. Without inode numbers there is no identity: ok
-// is false, and every read is hashed.
-func readFileID(file string) (data []byte, id fileID, ok bool, err error) {
+// is false, and every read is hashed. buf is used as on other systems.
+func readFileID(file string, buf []byte) (data []byte, id fileID, ok bool, err error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fileID{}, false, err
@@ -20,7 +20,11 @@ func readFileID(file string) (data []byte, id fileID, ok bool, err error) {
 	if err != nil {
 		return nil, fileID{}, false, err
 	}
-	data = make([]byte, fi.Size())
+	if int64(cap(buf)) > fi.Size() {
+		data = buf[:fi.Size()]
+	} else {
+		data = make([]byte, fi.Size())
+	}
 	if _, err := io.ReadFull(f, data); err != nil {
 		return nil, fileID{}, false, err
 	}

@@ -19,8 +19,10 @@ func idOfStat(st *syscall.Stat_t) fileID {
 // system calls (open, fstat, one pread, close): no os.File, whose Open
 // also registers the descriptor with the network poller and sets and
 // clears O_NONBLOCK, and reads once more to find the end. ok is false
-// when the file grew while it was read (another version).
-func readFileID(file string) (data []byte, id fileID, ok bool, err error) {
+// when the file grew while it was read (another version). The bytes are
+// read into buf when it has room for them and one byte more (the caller
+// then owns them, as before), else into a new slice.
+func readFileID(file string, buf []byte) (data []byte, id fileID, ok bool, err error) {
 	fd, err := retry(func() (int, error) { return syscall.Open(file, syscall.O_RDONLY|syscall.O_CLOEXEC, 0) })
 	if err != nil {
 		return nil, fileID{}, false, &fs.PathError{Op: "open", Path: file, Err: err}
@@ -34,7 +36,11 @@ func readFileID(file string) (data []byte, id fileID, ok bool, err error) {
 		return nil, fileID{}, false, &fs.PathError{Op: "read", Path: file, Err: syscall.EINVAL}
 	}
 	// One byte more than the size: a file that grew is seen in the same read.
-	buf := make([]byte, st.Size+1)
+	if int64(cap(buf)) > st.Size {
+		buf = buf[:st.Size+1]
+	} else {
+		buf = make([]byte, st.Size+1)
+	}
 	n := 0
 	for n < len(buf) {
 		m, err := retry(func() (int, error) { return syscall.Pread(fd, buf[n:], int64(n)) })

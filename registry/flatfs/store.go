@@ -79,16 +79,26 @@ func (s *Store) Blockstore() blockstore.Blockstore {
 // absent and registry.ErrCorruptBlock when the stored bytes do not hash
 // to c.
 func (s *Store) Get(ctx context.Context, c cid.Cid) ([]byte, error) {
-	blk, err := s.bs.Get(ctx, c)
-	return blockData(c, blk, err)
+	return s.GetInto(ctx, c, nil)
+}
+
+// GetInto is Get reading the block into buf when it fits there (its
+// capacity is at least the block's size plus one byte), else into a new
+// slice: a caller that reads many blocks, one after the other, reuses one
+// buffer instead of allocating (and zeroing) one per block. The bytes
+// returned are verified against c as Get's are; they are the caller's
+// until it reuses buf.
+func (s *Store) GetInto(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error) {
+	data, err := s.bs.getInto(ctx, c, buf)
+	return blockData(c, data, err)
 }
 
 // blockData returns the bytes of a block read for c, or the read's error
 // wrapping registry.ErrBlockNotFound or registry.ErrCorruptBlock.
-func blockData(c cid.Cid, blk blocks.Block, err error) ([]byte, error) {
+func blockData(c cid.Cid, data []byte, err error) ([]byte, error) {
 	switch {
 	case err == nil:
-		return blk.RawData(), nil
+		return data, nil
 	case errors.Is(err, registry.ErrCorruptBlock):
 		return nil, err // already names the block
 	case ipld.IsNotFound(err):

@@ -53,7 +53,16 @@ func newVerifiedBlockstore(d *dirStore) *verifiedBlockstore {
 // registry.ErrCorruptBlock and ipld's not-found error (so that fetchers
 // fetch it again).
 func (v *verifiedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
-	blk, err := v.get(ctx, c)
+	data, err := v.getInto(ctx, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	return blocks.NewBlockWithCid(data, c)
+}
+
+// getInto is Get of the block's bytes, read into buf when they fit in it.
+func (v *verifiedBlockstore) getInto(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error) {
+	data, err := v.get(ctx, c, buf)
 	switch {
 	case v.dir == nil || err == nil:
 	case errors.Is(err, registry.ErrCorruptBlock):
@@ -63,12 +72,15 @@ func (v *verifiedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, 
 	case ipld.IsNotFound(err) && v.dir.quarantined(c.Hash()):
 		err = fmt.Errorf("verify block %s: %w: found corrupt and moved to %s (%w)", c, registry.ErrCorruptBlock, quarantineDir, err)
 	}
-	return blk, err
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
-func (v *verifiedBlockstore) get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
+func (v *verifiedBlockstore) get(ctx context.Context, c cid.Cid, buf []byte) ([]byte, error) {
 	if v.memo != nil && c.Defined() {
-		return v.getMemo(ctx, c)
+		return v.getMemo(ctx, c, buf)
 	}
 	blk, err := v.Blockstore.Get(ctx, c)
 	if err != nil {
@@ -77,7 +89,7 @@ func (v *verifiedBlockstore) get(ctx context.Context, c cid.Cid) (blocks.Block, 
 	if err := verify(c, blk.RawData()); err != nil {
 		return nil, err
 	}
-	return blk, nil
+	return blk.RawData(), nil
 }
 
 // Put stores blk unless an intact copy is already stored.

@@ -200,11 +200,13 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) wire(metrics prometheus.Registerer) error {
 	// nil exchange: local blocks only; identity CIDs carry their block.
 	bs := newParallelBlocks(blockservice.New(readOnly{blockstore.NewIdStore(s.blocks.Blockstore())}, nil))
-	backend, err := gateway.NewBlocksBackend(bs,
+	into, _ := s.blocks.(blockInto)
+	blocksBackend, err := gateway.NewBlocksBackend(bs,
 		gateway.WithNameSystem(nameSystem{s}), gateway.WithValueStore(valueStore{s}))
 	if err != nil {
 		return err
 	}
+	backend := newResolvedBackend(blocksBackend, bs, into) // resolved.go
 	conf := gateway.Config{
 		DeserializedResponses: true,
 		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
