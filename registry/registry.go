@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/ipfs/go-cid"
@@ -20,7 +21,11 @@ type Config struct {
 	Blocks Blocks
 	Index  Index
 	Signer Signer
-	Now    func() time.Time
+	// PublishKeys sign the manifest of each change when the head links a
+	// trust Root (package manifest/trust); such a registry refuses to
+	// change without them (ErrNoPublishKey).
+	PublishKeys []PublishKey
+	Now         func() time.Time
 	Logger *slog.Logger
 	// IndexLeafMax overrides manifest.IndexLeafMax. It changes the shape of
 	// the index (and so CIDs) and exists for tests of sharding; leave zero.
@@ -36,6 +41,8 @@ type Registry struct {
 	blocks  Blocks
 	cache   Index
 	signer  Signer
+	// publishers sign manifests of a registry with a trust Root.
+	publishers []PublishKey
 	now     func() time.Time
 	log     *slog.Logger
 	leafMax int
@@ -45,7 +52,8 @@ type Registry struct {
 
 // New returns a Registry for cfg.
 func New(cfg Config) (*Registry, error) {
-	r := &Registry{name: cfg.Name, blocks: cfg.Blocks, cache: cfg.Index, signer: cfg.Signer, now: cfg.Now, log: cfg.Logger}
+	r := &Registry{name: cfg.Name, blocks: cfg.Blocks, cache: cfg.Index, signer: cfg.Signer, now: cfg.Now, log: cfg.Logger,
+		publishers: slices.Clone(cfg.PublishKeys)}
 	if r.name == "" && r.signer != nil {
 		r.name = r.signer.Name()
 	}
