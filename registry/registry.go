@@ -26,7 +26,7 @@ type Config struct {
 	// change without them (ErrNoPublishKey).
 	PublishKeys []PublishKey
 	Now         func() time.Time
-	Logger *slog.Logger
+	Logger      *slog.Logger
 	// IndexLeafMax overrides manifest.IndexLeafMax. It changes the shape of
 	// the index (and so CIDs) and exists for tests of sharding; leave zero.
 	IndexLeafMax int
@@ -37,15 +37,15 @@ type Config struct {
 
 // Registry reads and changes one registry's manifest.
 type Registry struct {
-	name    string
-	blocks  Blocks
-	cache   Index
-	signer  Signer
+	name   string
+	blocks Blocks
+	cache  Index
+	signer Signer
 	// publishers sign manifests of a registry with a trust Root.
 	publishers []PublishKey
-	now     func() time.Time
-	log     *slog.Logger
-	leafMax int
+	now        func() time.Time
+	log        *slog.Logger
+	leafMax    int
 	// versionLeafMax is the largest inline Service block and VersionIndex leaf.
 	versionLeafMax int
 }
