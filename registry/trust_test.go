@@ -339,3 +339,27 @@ func (f *fixture) serviceBlockFor(t testing.TB, name, version string, content ci
 	}
 	return b.CID
 }
+
+// Reach (what gc keeps and fsck checks) visits the Roots a state links.
+func TestReachVisitsRoots(t *testing.T) {
+	ctx := context.Background()
+	f, root1 := newRootFixture(t)
+	f.publish(t, "tts@1.0.0", "one")
+	h, err := f.reg.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roots []cid.Cid
+	err = (&registry.Reach{Blocks: f.blocks}).Walk(ctx, h, func(c cid.Cid, kind registry.BlockKind, err error) error {
+		if err != nil {
+			t.Errorf("%s %s: %v", kind, c, err)
+		}
+		if kind == registry.KindRoot {
+			roots = append(roots, c)
+		}
+		return nil
+	})
+	if err != nil || len(roots) != 1 || !roots[0].Equals(root1) {
+		t.Fatalf("roots visited: %v (%v), want %s once", roots, err, root1)
+	}
+}
