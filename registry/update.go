@@ -175,7 +175,7 @@ func (c *change) encodeService(ctx context.Context, s *manifest.Service) (manife
 // writes the new blocks, signs the new state and moves the head in one
 // cache transaction. A head that links a trust Root passes the link on,
 // and the new manifest is signed by the publish keys (ErrNoPublishKey
-// without any). When another writer moved the head first, it starts
+// without any; a change that changes nothing needs none). When another writer moved the head first, it starts
 // again from the new head. what describes the change for the log.
 func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.Context, c *change) error) (Head, bool, error) {
 	if r.signer == nil {
@@ -185,9 +185,6 @@ func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.
 		head, m, err := r.Manifest(ctx)
 		if err != nil {
 			return Head{}, false, err
-		}
-		if m.Root.Defined() && len(r.publishers) == 0 {
-			return Head{}, false, fmt.Errorf("%s: %w", what, ErrNoPublishKey)
 		}
 		c := &change{r: r, m: m, services: m.Services, releases: m.Releases, pending: map[cid.Cid]manifest.Block{}}
 		if err := fn(ctx, c); err != nil {
