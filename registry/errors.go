@@ -110,3 +110,19 @@ func (e *HistoryError) Error() string {
 }
 
 func (e *HistoryError) Unwrap() error { return e.Err }
+
+// ErrUntrusted is returned when a manifest fails the registry's trust
+// Root: a Root chain that does not verify from the Root trusted here,
+// too few publish signatures, or no Root at all where one was seen
+// before (ErrDowngrade). The error wraps package manifest/trust's error
+// too (trust.ErrThreshold, trust.ErrRootVersion, …) when there is one.
+var ErrUntrusted = errors.New("manifest not signed as the registry's root requires")
+
+// ErrDowngrade is returned, with ErrUntrusted, for a manifest without a
+// Root of a registry whose Root was seen before.
+var ErrDowngrade = errors.New("manifest has no root, but the registry had one")
+
+// ErrNoPublishKey is returned when a change is asked of a registry whose
+// head links a Root and no publish key was given to sign the new
+// manifest.
+var ErrNoPublishKey = errors.New("registry has a root: changes need a publish key")

@@ -32,6 +32,9 @@ type FetcherConfig struct {
 	// a miss then wraps ErrOffline, else (no source configured)
 	// ErrNoGateway.
 	Offline bool
+	// Now is the time the trust rules check expiry against (nil:
+	// time.Now).
+	Now func() time.Time
 }
 
 // Defaults of FetcherConfig.
@@ -309,8 +312,9 @@ func (f *Fetcher) refreshRecord(ctx context.Context, cur Head, raw []byte) (Head
 	return h, true
 }
 
-// adopt fetches and checks the manifest block rec points at and swaps it
-// in as the head after cur.
+// adopt fetches and checks the manifest block rec points at, applies the
+// trust rules (checkTrust) and swaps it in as the head after cur, with
+// the root floor in the same index transaction.
 func (f *Fetcher) adopt(ctx context.Context, cur Head, raw []byte, rec Record, prefer int) (Head, error) {
 	data, err := f.get(ctx, rec.Root, prefer)
 	if err != nil {
@@ -324,8 +328,12 @@ func (f *Fetcher) adopt(ctx context.Context, cur Head, raw []byte, rec Record, p
 		return Head{}, fmt.Errorf("%w: the record of %s for seq %d points at %s, which is seq %d of %s",
 			manifest.ErrInvalidManifest, f.cfg.Name, rec.Seq, rec.Root, m.Seq, m.Registry)
 	}
+	rf, err := f.checkTrust(ctx, m, rec.Validity, prefer)
+	if err != nil {
+		return Head{}, err
+	}
 	h := Head{Name: f.cfg.Name, Root: rec.Root, Seq: rec.Seq, Record: raw}
-	if err := f.cfg.Index.SwapHead(ctx, cur.Seq, h); err != nil {
+	if err := swapHead(ctx, f.cfg.Index, cur.Seq, h, rf); err != nil {
 		return Head{}, err
 	}
 	f.log.Debug("head moved", "registry", f.cfg.Name, "seq", h.Seq, "root", h.Root)

@@ -131,3 +131,24 @@ type Record struct {
 	Validity time.Time     // its end of life
 	TTL      time.Duration // how long a copy may be used without asking again
 }
+
+// RootFloor is the highest trust Root (package manifest/trust) verified
+// for a registry: the signed Root block and its version. The zero value
+// means none was ever recorded.
+type RootFloor struct {
+	Root    cid.Cid // the signed Root block
+	Version uint64  // its version
+}
+
+// RootFloorIndex is implemented by an Index that keeps a root floor per
+// registry. A Fetcher moves it with the head; an index without it still
+// has every manifest checked against the Root it links, but cannot refuse
+// a manifest without one after a Root was seen (no memory of it).
+type RootFloorIndex interface {
+	// RootFloor returns the root floor of name (zero: none recorded).
+	RootFloor(ctx context.Context, name string) (RootFloor, error)
+	// SwapHeadRoot is SwapHead that also sets the root floor of h.Name to
+	// rf, in the same transaction. It wraps ErrRollback when rf.Version
+	// is below the stored floor, or equal to it with another Root.
+	SwapHeadRoot(ctx context.Context, prevSeq uint64, h Head, rf RootFloor) error
+}

@@ -9,11 +9,31 @@ import (
 	"github.com/ipfs/go-cid"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/manifest/trust"
 )
 
 // Init writes the registry's first state (seq 1, no services) and makes it
 // the head. It wraps ErrExists when the registry already has a head.
 func (r *Registry) Init(ctx context.Context) (Head, error) {
+	return r.init(ctx, nil)
+}
+
+// InitRoot is Init for a registry with a trust Root: sr, a signed Root
+// of the registry that its own root threshold signed, is stored and
+// linked from the first manifest, which the publish keys sign
+// (ErrNoPublishKey without any; ErrUntrusted when they do not meet the
+// Root's publish threshold).
+func (r *Registry) InitRoot(ctx context.Context, sr *trust.SignedRoot) (Head, error) {
+	if sr.Root.Registry != r.name {
+		return Head{}, fmt.Errorf("init %s: %w: %w: the root names %s", r.name, ErrUntrusted, trust.ErrWrongRegistry, sr.Root.Registry)
+	}
+	if err := trust.VerifyRoot(sr); err != nil {
+		return Head{}, fmt.Errorf("init %s: %w: %w", r.name, ErrUntrusted, err)
+	}
+	return r.init(ctx, sr)
+}
+
+func (r *Registry) init(ctx context.Context, sr *trust.SignedRoot) (Head, error) {
 	if r.signer == nil {
 		return Head{}, ErrReadOnly
 	}
@@ -26,13 +46,25 @@ func (r *Registry) Init(ctx context.Context) (Head, error) {
 	if err != nil {
 		return Head{}, err
 	}
+	c := &change{r: r, pending: map[cid.Cid]manifest.Block{}}
+	c.put(ix)
 	m := &manifest.Manifest{Registry: r.name, Seq: 1, Time: r.now().UTC().Truncate(1e9), Change: "init", Services: ix.CID}
+	if sr != nil {
+		rb, err := trust.EncodeSignedRoot(sr)
+		if err != nil {
+			return Head{}, err
+		}
+		c.put(rb)
+		m.Root = rb.CID
+	}
+	rf, err := r.signManifest(ctx, c.get, m)
+	if err != nil {
+		return Head{}, err
+	}
 	mb, err := manifest.EncodeManifest(m)
 	if err != nil {
 		return Head{}, err
 	}
-	c := &change{r: r, pending: map[cid.Cid]manifest.Block{}}
-	c.put(ix)
 	c.put(mb)
 	if err := r.putBlocks(ctx, c); err != nil {
 		return Head{}, err
@@ -42,7 +74,7 @@ func (r *Registry) Init(ctx context.Context) (Head, error) {
 		return Head{}, fmt.Errorf("sign seq 1: %w", err)
 	}
 	h := Head{Name: r.name, Root: mb.CID, Seq: 1, Record: rec}
-	if err := r.cache.SwapHead(ctx, 0, h); err != nil {
+	if err := swapHead(ctx, r.cache, 0, h, rf); err != nil {
 		if errors.Is(err, ErrHeadMoved) {
 			return Head{}, fmt.Errorf("init %s: %w", r.name, ErrExists)
 		}

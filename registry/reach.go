@@ -20,14 +20,16 @@ const (
 	KindService                   // a Service block
 	KindContent                   // the root of a release's content (UnixFS)
 	KindVersions                  // a node of a large service's VersionIndex
+	KindRoot                      // a signed trust Root (package manifest/trust)
 )
 
 func (k BlockKind) String() string {
-	return [...]string{"manifest", "index", "service", "content", "version index"}[k]
+	return [...]string{"manifest", "index", "service", "content", "version index", "root"}[k]
 }
 
 // Reach lists the blocks that registry heads reach: each head's states
-// (following prev links), their index trees and Service blocks, and the
+// (following prev links), their index trees and Service blocks, the
+// trust Roots they link (and the Roots before those), and the
 // content roots of every release. It is what fsck checks and what gc
 // keeps. A Reach remembers what it visited, so blocks shared between
 // states, heads or calls are visited once. It is not safe for concurrent
@@ -76,6 +78,9 @@ func (r *Reach) Walk(ctx context.Context, h Head, visit Visit) error {
 		if err := r.index(ctx, m.Services, visit); err != nil {
 			return err
 		}
+		if err := r.roots(ctx, m.Root, visit); err != nil {
+			return err
+		}
 		c, want = m.Prev, want-1
 	}
 	return nil
@@ -95,6 +100,22 @@ func (r *Reach) manifest(ctx context.Context, c cid.Cid, name string, seq uint64
 			manifest.ErrInvalidManifest, c, m.Seq, m.Registry, seq, name)
 	}
 	return m, nil
+}
+
+// roots visits the signed Root c and the versions before it.
+func (r *Reach) roots(ctx context.Context, c cid.Cid, visit Visit) error {
+	for c.Defined() && !r.seen[c] {
+		r.seen[c] = true
+		sr, err := loadRoot(ctx, r.Blocks.Get, c)
+		if err != nil {
+			return visit(c, KindRoot, err)
+		}
+		if err := visit(c, KindRoot, nil); err != nil {
+			return err
+		}
+		c = sr.Root.Prev
+	}
+	return nil
 }
 
 // index visits the index tree under c and the services it links.

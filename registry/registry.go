@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/ipfs/go-cid"
@@ -20,8 +21,12 @@ type Config struct {
 	Blocks Blocks
 	Index  Index
 	Signer Signer
-	Now    func() time.Time
-	Logger *slog.Logger
+	// PublishKeys sign the manifest of each change when the head links a
+	// trust Root (package manifest/trust); such a registry refuses to
+	// change without them (ErrNoPublishKey).
+	PublishKeys []PublishKey
+	Now         func() time.Time
+	Logger      *slog.Logger
 	// IndexLeafMax overrides manifest.IndexLeafMax. It changes the shape of
 	// the index (and so CIDs) and exists for tests of sharding; leave zero.
 	IndexLeafMax int
@@ -32,20 +37,23 @@ type Config struct {
 
 // Registry reads and changes one registry's manifest.
 type Registry struct {
-	name    string
-	blocks  Blocks
-	cache   Index
-	signer  Signer
-	now     func() time.Time
-	log     *slog.Logger
-	leafMax int
+	name   string
+	blocks Blocks
+	cache  Index
+	signer Signer
+	// publishers sign manifests of a registry with a trust Root.
+	publishers []PublishKey
+	now        func() time.Time
+	log        *slog.Logger
+	leafMax    int
 	// versionLeafMax is the largest inline Service block and VersionIndex leaf.
 	versionLeafMax int
 }
 
 // New returns a Registry for cfg.
 func New(cfg Config) (*Registry, error) {
-	r := &Registry{name: cfg.Name, blocks: cfg.Blocks, cache: cfg.Index, signer: cfg.Signer, now: cfg.Now, log: cfg.Logger}
+	r := &Registry{name: cfg.Name, blocks: cfg.Blocks, cache: cfg.Index, signer: cfg.Signer, now: cfg.Now, log: cfg.Logger,
+		publishers: slices.Clone(cfg.PublishKeys)}
 	if r.name == "" && r.signer != nil {
 		r.name = r.signer.Name()
 	}

@@ -173,7 +173,9 @@ func (c *change) encodeService(ctx context.Context, s *manifest.Service) (manife
 
 // update applies fn to the current manifest and, if fn changed anything,
 // writes the new blocks, signs the new state and moves the head in one
-// cache transaction. When another writer moved the head first, it starts
+// cache transaction. A head that links a trust Root passes the link on,
+// and the new manifest is signed by the publish keys (ErrNoPublishKey
+// without any; a change that changes nothing needs none). When another writer moved the head first, it starts
 // again from the new head. what describes the change for the log.
 func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.Context, c *change) error) (Head, bool, error) {
 	if r.signer == nil {
@@ -207,7 +209,11 @@ func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.
 func (r *Registry) commit(ctx context.Context, head Head, c *change, what string) (Head, error) {
 	next := &manifest.Manifest{
 		Format: manifest.FormatVersion, Registry: r.name, Seq: head.Seq + 1, Prev: head.Root, Time: r.now().UTC().Truncate(1e9),
-		Change: what, Services: c.services, Releases: c.releases,
+		Change: what, Services: c.services, Releases: c.releases, Root: c.m.Root,
+	}
+	rf, err := r.signManifest(ctx, c.get, next)
+	if err != nil {
+		return Head{}, err
 	}
 	b, err := manifest.EncodeManifest(next)
 	if err != nil {
@@ -222,7 +228,7 @@ func (r *Registry) commit(ctx context.Context, head Head, c *change, what string
 		return Head{}, fmt.Errorf("sign seq %d: %w", next.Seq, err)
 	}
 	h := Head{Name: r.name, Root: b.CID, Seq: next.Seq, Record: rec}
-	if err := r.cache.SwapHead(ctx, head.Seq, h); err != nil {
+	if err := swapHead(ctx, r.cache, head.Seq, h, rf); err != nil {
 		return Head{}, err
 	}
 	return h, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -34,7 +35,8 @@ Examples:
    svcreg init --home ./reg --json
    svcreg key import registry.key && svcreg import registry.car   # move a registry`,
 		Flags: withCommon(append(signFlags(),
-			&cli.BoolFlag{Name: "force", Usage: "start a new history even for a key that has one elsewhere"})...),
+			&cli.BoolFlag{Name: "force", Usage: "start a new history even for a key that has one elsewhere"},
+			&cli.StringFlag{Name: "roles", Usage: "write a root key and a publish key into `DIR` and start the registry with a trust root they sign"})...),
 		Action: runInit,
 	}
 }
@@ -51,7 +53,8 @@ func runInit(c *cli.Context) error {
 	if err := h.requireWritable(); err != nil {
 		return err
 	}
-	head, err := h.h.Init(c.Context, svchome.InitOptions{Force: c.Bool("force"), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl")})
+	head, err := h.h.Init(c.Context, svchome.InitOptions{Force: c.Bool("force"), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"),
+		Roles: c.String("roles")})
 	var fork *registry.ForkError
 	var lost *svchome.LostKeyError
 	switch {
@@ -65,6 +68,9 @@ func runInit(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "svcreg: registry already initialized in %s\n", h.dir)
 	case err != nil:
 		return err
+	case c.String("roles") != "":
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the root and publish keys are in %s: move it offline; this home keeps only the IPNS key. Publish with --key %s\n",
+			c.String("roles"), filepath.Join(c.String("roles"), svchome.PublishKeyFile))
 	}
 	return emit(c, headJSON(head), func(w io.Writer) { fmt.Fprintln(w, head.Name) })
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
@@ -50,7 +51,7 @@ Examples:
    svcreg publish tts@1.0.1 --json
    svcreg publish --dry-run tts@1.0.2 ./tts
    svcreg publish app@1.0.0 . --exclude /state/ --exclude '*.log'`,
-		Flags: withCommon(append(append(signFlags(),
+		Flags: withCommon(append(append(signFlags(), publishKeyFlag(),
 			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
 			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "hash only: print the CID, what would change and what is left out; store and sign nothing"},
@@ -81,6 +82,13 @@ func runPublish(c *cli.Context) error {
 	}
 	if d.Limits, err = exportLimits(c); err != nil {
 		return err
+	}
+	if c.String("key") != "" && !d.DryRun {
+		pk, err := svchome.LoadPublishKey(c.String("key"))
+		if err != nil {
+			return err
+		}
+		d.PublishKeys = []registry.PublishKey{pk}
 	}
 	dir, err := homeDir(c)
 	if err != nil {

@@ -50,6 +50,7 @@ const (
 	exitVerifyDiffers = 16 // verify: the directory does not rebuild to the release's CID
 	exitUnsafeTree    = 17 // publish, verify: the directory holds a svcreg home or key file
 	exitLockTampered  = 18 // svcreg.lock was edited by hand: its seq is not its root's
+	exitUntrusted     = 19 // a manifest fails the registry's trust root: publish signatures, root chain, downgrade
 )
 
 // exitClasses names each exit code. With --json a failure carries the name
@@ -61,7 +62,8 @@ var exitClasses = map[int]string{
 	exitLockMissing: "lock_missing", exitLockStale: "lock_stale", exitLockMismatch: "lock_mismatch",
 	exitLockYanked: "yanked", exitContent: "content", exitUnverifiable: "unverifiable",
 	exitVerifyDiffers: "differs", exitUnsafeTree: "unsafe_tree", exitLockTampered: "lock_tampered",
-	exitCanceled: "interrupted",
+	exitUntrusted: "untrusted",
+	exitCanceled:  "interrupted",
 }
 
 // exitClass returns the class name of an exit code ("failure" for a code
@@ -118,6 +120,11 @@ var errorRules = []rule{
 	{match: as[*manifest.RegistryError](), hint: "\"registry\" is the registry's IPNS name (k51…), which 'svcreg name' prints"},
 
 	{match: is(context.Canceled), code: exitCanceled},
+	{match: is(registry.ErrUntrusted), code: exitUntrusted,
+		hint: "the registry's manifest is not signed as its root requires (a stolen IPNS key, a hostile gateway, or a wrong --key): the head here did not move"},
+	{match: is(registry.ErrNoPublishKey), code: exitUsage,
+		hint: "this registry has a root: pass its publish key with --key PUBLISH.key (or SVCREG_PUBLISH_KEY)"},
+	{match: is(svchome.ErrNotPublishKey), code: exitUsage},
 	{match: is(registry.ErrLockMismatch), code: exitLockMismatch},
 	{match: is(registry.ErrUnverifiable), code: exitUnverifiable}, // may wrap a network error too
 	{match: is(manifest.ErrInvalidLock), code: exitLockStale},

@@ -24,6 +24,13 @@ func commonFlags() []cli.Flag {
 }
 
 // signFlags are accepted by commands that sign a new manifest state.
+// publishKeyFlag is --key of the commands that change a registry: the
+// publish key a registry with a trust Root signs its manifests with.
+func publishKeyFlag() cli.Flag {
+	return &cli.StringFlag{Name: "key", EnvVars: []string{"SVCREG_PUBLISH_KEY"},
+		Usage: "publish key `FILE` (from 'svcreg init --roles DIR') that signs the new manifest of a registry with a root"}
+}
+
 func signFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.DurationFlag{Name: "lifetime", Value: ipns.DefaultLifetime, Action: checkLifetime,

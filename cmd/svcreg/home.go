@@ -96,7 +96,12 @@ func (h *home) open(c *cli.Context, sign bool) error {
 	}
 	h.key = key
 	if sign { // fails in a read-only home
-		h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl"))
+		if h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err == nil && c.String("key") != "" {
+			var pk registry.PublishKey
+			if pk, err = svchome.LoadPublishKey(c.String("key")); err == nil {
+				h.reg.UsePublishKeys(pk)
+			}
+		}
 	} else {
 		h.reg, err = h.h.Registry()
 	}

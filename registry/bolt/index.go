@@ -180,6 +180,12 @@ func (c *Index) Head(ctx context.Context, name string) (registry.Head, error) {
 
 // SwapHead implements registry.Index.
 func (c *Index) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) error {
+	return c.swapHead(ctx, prevSeq, h, nil)
+}
+
+// swapHead moves the head and, when rf is not nil, the root floor in the
+// same transaction.
+func (c *Index) swapHead(ctx context.Context, prevSeq uint64, h registry.Head, rf *registry.RootFloor) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -213,6 +219,11 @@ func (c *Index) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) e
 			return fmt.Errorf("%w: seq %d, floor %d", registry.ErrRollback, h.Seq, floor)
 		}
 		name := []byte(h.Name)
+		if rf != nil {
+			if err := putRootFloor(tx, h.Name, *rf); err != nil {
+				return err
+			}
+		}
 		if err := tx.Bucket(bucketHeads).Put(name, encodeHead(h)); err != nil {
 			return fmt.Errorf("write head: %w", err)
 		}

@@ -35,6 +35,7 @@ type Snapshot struct {
 	head     registry.Head // Seq 0: none
 	base     registry.Head // the head as read
 	floor    uint64
+	root     registry.RootFloor
 	checked  time.Time
 	signing  []byte // the stored value (seq, lifetime, ttl), or nil
 	res      map[string]registry.Resolution
@@ -42,12 +43,14 @@ type Snapshot struct {
 
 	// what changed since LoadSnapshot
 	headMoved, recordRefreshed, checkedSet, signingSet bool
+	rootMoved                                          bool     // with headMoved
 	newRes                                             []string // keys of res to write
 	newReplicas                                        map[string]bool
 }
 
 var _ registry.Index = (*Snapshot)(nil)
 var _ registry.RecordRefresher = (*Snapshot)(nil)
+var _ registry.RootFloorIndex = (*Snapshot)(nil)
 
 // LoadSnapshot reads what the index file at path holds for the registry
 // name, opening the file once, read-only (opts.ReadOnly is implied). A
@@ -94,6 +97,9 @@ func (s *Snapshot) load(tx *bbolt.Tx) error {
 		return err
 	}
 	if s.floor, err = readFloor(tx, s.name); err != nil {
+		return err
+	}
+	if s.root, err = readRootFloor(tx, s.name); err != nil {
 		return err
 	}
 	key := []byte(s.name)
@@ -176,6 +182,36 @@ func (s *Snapshot) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head
 	s.head, s.floor, s.headMoved, s.recordRefreshed = h, h.Seq, true, false
 	s.res, s.newRes = map[string]registry.Resolution{}, nil
 	return nil
+}
+
+// SwapHeadRoot implements registry.RootFloorIndex.
+func (s *Snapshot) SwapHeadRoot(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor) error {
+	s.mu.Lock()
+	err := registry.CheckRootFloor(s.root, rf)
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("swap head %s: %w", h.Name, err)
+	}
+	if err := s.SwapHead(ctx, prevSeq, h); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.root, s.rootMoved = rf, true
+	return nil
+}
+
+// RootFloor implements registry.RootFloorIndex.
+func (s *Snapshot) RootFloor(ctx context.Context, name string) (registry.RootFloor, error) {
+	if err := ctx.Err(); err != nil {
+		return registry.RootFloor{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if name != s.name {
+		return registry.RootFloor{}, nil
+	}
+	return s.root, nil
 }
 
 // Floor implements registry.Index.
@@ -388,7 +424,7 @@ func (s *Snapshot) write(ctx context.Context, c *Index) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	s.headMoved, s.recordRefreshed, s.checkedSet, s.signingSet = false, false, false, false
+	s.headMoved, s.recordRefreshed, s.checkedSet, s.signingSet, s.rootMoved = false, false, false, false, false
 	s.newRes, s.newReplicas = nil, map[string]bool{}
 	return nil
 }
@@ -404,6 +440,9 @@ func (s *Snapshot) writeHead(ctx context.Context, c *Index) error {
 	}
 	if cur >= s.head.Seq {
 		return nil
+	}
+	if s.rootMoved {
+		return c.SwapHeadRoot(ctx, cur, s.head, s.root)
 	}
 	return c.SwapHead(ctx, cur, s.head)
 }

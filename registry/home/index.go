@@ -32,8 +32,9 @@ type index struct {
 }
 
 var (
-	_ Index              = (*index)(nil)
-	_ registry.HeadIndex = (*index)(nil)
+	_ Index                   = (*index)(nil)
+	_ registry.HeadIndex      = (*index)(nil)
+	_ registry.RootFloorIndex = (*index)(nil)
 )
 
 // Index returns the index for local work. Reads open it read-only (a
@@ -164,6 +165,17 @@ func (x *index) Head(ctx context.Context, name string) (h registry.Head, err err
 // SwapHead implements registry.Index.
 func (x *index) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) error {
 	return x.write(func(db *bolt.Index) error { return db.SwapHead(ctx, prevSeq, h) })
+}
+
+// SwapHeadRoot implements registry.RootFloorIndex.
+func (x *index) SwapHeadRoot(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor) error {
+	return x.write(func(db *bolt.Index) error { return db.SwapHeadRoot(ctx, prevSeq, h, rf) })
+}
+
+// RootFloor implements registry.RootFloorIndex.
+func (x *index) RootFloor(ctx context.Context, name string) (rf registry.RootFloor, err error) {
+	_, err = x.read(func(db *bolt.Index) error { rf, err = db.RootFloor(ctx, name); return err })
+	return rf, err
 }
 
 // Floor implements registry.Index.

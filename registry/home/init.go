@@ -20,6 +20,13 @@ type InitOptions struct {
 	Force bool
 	// Lifetime and TTL of the record signed (0: ipns.Signer's defaults).
 	Lifetime, TTL time.Duration
+	// Roles, when set, is a directory to write a new root key and
+	// publish key into (RootKeyFile, PublishKeyFile and their PubSuffix
+	// files): the registry starts with a trust Root, version 1, threshold
+	// 1 for each role, signed by the root key and linked from the first
+	// manifest, which the publish key signs. The home keeps only its IPNS
+	// key.
+	Roles string
 }
 
 // LostKeyError is returned by Init for a home without a key file whose
@@ -72,7 +79,20 @@ func (h *Home) Init(ctx context.Context, o InitOptions) (registry.Head, error) {
 			return registry.Head{}, err
 		}
 	}
-	return reg.Init(ctx)
+	if o.Roles == "" {
+		return reg.Init(ctx)
+	}
+	if head, err := reg.Head(ctx); err == nil {
+		return head, fmt.Errorf("init %s: %w", reg.Name(), registry.ErrExists)
+	} else if !errors.Is(err, registry.ErrNoHead) {
+		return registry.Head{}, err
+	}
+	sr, pub, err := newRoles(o.Roles, reg.Name(), time.Now())
+	if err != nil {
+		return registry.Head{}, err
+	}
+	reg.UsePublishKeys(pub)
+	return reg.InitRoot(ctx, sr)
 }
 
 // checkLostKey fails with a *LostKeyError when the home has no key file

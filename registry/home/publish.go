@@ -28,6 +28,9 @@ type PublishDir struct {
 	Limits unixfs.Limits
 	// Lifetime and TTL of the record signed (0: ipns.Signer's defaults).
 	Lifetime, TTL time.Duration
+	// PublishKeys sign the new manifest of a registry with a trust Root
+	// (registry.Config.PublishKeys).
+	PublishKeys []registry.PublishKey
 	// DryRun hashes Dir only, storing, signing and locking nothing
 	// (PublishDryRun).
 	DryRun bool
@@ -103,6 +106,7 @@ func (h *Home) Publish(ctx context.Context, d PublishDir) (*Published, error) {
 	if err != nil {
 		return nil, err
 	}
+	reg.UsePublishKeys(d.PublishKeys...)
 	p.Content, p.Size = res.Root, res.Size
 	if p.Head, p.Changed, err = reg.Publish(ctx, p.Publication); err != nil {
 		return nil, err

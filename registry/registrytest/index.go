@@ -15,6 +15,7 @@ type Index struct {
 	mu     sync.Mutex
 	heads  map[string]registry.Head
 	floors map[string]uint64
+	roots  map[string]registry.RootFloor
 	res    map[string]registry.Resolution
 	// Hits counts Resolution calls that found an answer.
 	Hits int
@@ -22,7 +23,8 @@ type Index struct {
 
 // NewIndex returns an empty cache.
 func NewIndex() *Index {
-	return &Index{heads: map[string]registry.Head{}, floors: map[string]uint64{}, res: map[string]registry.Resolution{}}
+	return &Index{heads: map[string]registry.Head{}, floors: map[string]uint64{}, roots: map[string]registry.RootFloor{},
+		res: map[string]registry.Resolution{}}
 }
 
 // Head implements registry.Index.
@@ -40,6 +42,31 @@ func (c *Index) Head(_ context.Context, name string) (registry.Head, error) {
 func (c *Index) SwapHead(_ context.Context, prevSeq uint64, h registry.Head) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.swapHead(prevSeq, h)
+}
+
+// SwapHeadRoot implements registry.RootFloorIndex.
+func (c *Index) SwapHeadRoot(_ context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := registry.CheckRootFloor(c.roots[h.Name], rf); err != nil {
+		return fmt.Errorf("%s: %w", h.Name, err)
+	}
+	if err := c.swapHead(prevSeq, h); err != nil {
+		return err
+	}
+	c.roots[h.Name] = rf
+	return nil
+}
+
+// RootFloor implements registry.RootFloorIndex.
+func (c *Index) RootFloor(_ context.Context, name string) (registry.RootFloor, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.roots[name], nil
+}
+
+func (c *Index) swapHead(prevSeq uint64, h registry.Head) error {
 	if cur := c.heads[h.Name]; cur.Seq != prevSeq {
 		return fmt.Errorf("head of %s is seq %d, not %d: %w", h.Name, cur.Seq, prevSeq, registry.ErrHeadMoved)
 	}

@@ -10,6 +10,8 @@
 //	meta        "layout"  → Version (one byte)
 //	heads       <name>    → encoded Head
 //	floors      <name>    → highest accepted seq, 8 bytes big-endian
+//	roots       <name>    → root floor: u64 version | signed Root CID bytes
+//	                        (registry/bolt creates the bucket on first use)
 //	resolutions <name>/   → nested bucket, one per registry name:
 //	            <root cid bytes> 0x00 <query> → encoded Resolution
 //
