@@ -14,6 +14,7 @@ import (
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
 	"github.com/svcreg/svcreg/registry/node"
+	"github.com/svcreg/svcreg/registry/peer"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/target"
 )
@@ -61,6 +62,9 @@ Examples:
 			&cli.IntFlag{Name: "max-conns", Usage: "serve at most `N` connections at once; more wait to be accepted (default: half the open-file limit)"},
 			&cli.BoolFlag{Name: "no-dnslink", Usage: "never look up DNSLink for the Host of a request (as kubo's Gateway.NoDNSLink); /ipns/DOMAIN/ still resolves"},
 			&cli.StringFlag{Name: "storage-max", Usage: "run gc of what no head reaches when the blocks take more than `SIZE` (bytes, or with KiB, MiB, GiB, TiB; default: never)"},
+			&cli.BoolFlag{Name: "p2p", Usage: "be a peer on the IPFS network too: serve the blocks over bitswap, put the registry's record into the DHT and provide its roots (docs/NODE.md)"},
+			&cli.StringSliceFlag{Name: "p2p-listen", Usage: "with --p2p, listen on `MULTIADDR` (repeatable; default TCP and QUIC on port 4002, every interface)"},
+			&cli.StringSliceFlag{Name: "bootstrap", Usage: "with --p2p, join the network through the peer `MULTIADDR` (…/p2p/ID; repeatable; default the Amino bootstrap peers)"},
 			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
 		),
 		Action: runServe,
@@ -113,6 +117,9 @@ func runServe(c *cli.Context) error {
 		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), PublicURL: c.String("public-url"),
 		MaxResponseSize: int64(min(maxResponse, math.MaxInt64)), MaxConns: c.Int("max-conns"),
 		StorageMax: int64(min(storageMax, math.MaxInt64)), Logger: logger}
+	if nc.P2P, err = serveP2P(c); err != nil {
+		return err
+	}
 	if nc.Replicas, err = cfg.ReplicaList(); err != nil {
 		return err
 	}
@@ -144,11 +151,38 @@ func runServe(c *cli.Context) error {
 	if n.Registry() == (ipnsrec.Name{}) {
 		shown = "- (no key in the home: /svc/ is off)"
 	}
-	err = n.Serve(c.Context, ln, func() { fmt.Fprintf(c.App.Writer, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), shown) })
+	err = n.Serve(c.Context, ln, func() {
+		for _, a := range n.PeerAddrs() {
+			fmt.Fprintf(c.App.Writer, "svcreg serve: p2p %s\n", a)
+		}
+		fmt.Fprintf(c.App.Writer, "svcreg serve: http://%s/ registry %s\n", ln.Addr(), shown)
+	})
 	if errors.Is(err, gateway.ErrPublicURL) {
 		return usageErr(fmt.Errorf("--public-url: %w", err), "give the URL clients reach this server at, e.g. https://reg.example")
 	}
 	return err
+}
+
+// serveP2P returns the peer's settings from --p2p, --p2p-listen and
+// --bootstrap (nil without --p2p).
+func serveP2P(c *cli.Context) (*peer.Config, error) {
+	if !c.Bool("p2p") {
+		if c.IsSet("p2p-listen") || c.IsSet("bootstrap") {
+			return nil, usageErr(errors.New("--p2p-listen and --bootstrap need --p2p"), "svcreg serve --p2p [--p2p-listen MULTIADDR]… [--bootstrap MULTIADDR]…")
+		}
+		return nil, nil
+	}
+	listen, err := peer.ParseListen(c.StringSlice("p2p-listen"))
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("--p2p-listen: %w", err), "a multiaddr such as /ip4/0.0.0.0/tcp/4002 or /ip4/0.0.0.0/udp/4002/quic-v1")
+	}
+	pc := &peer.Config{Listen: listen}
+	if c.IsSet("bootstrap") {
+		if pc.Bootstrap, err = peer.ParseBootstrap(c.StringSlice("bootstrap")); err != nil {
+			return nil, usageErr(fmt.Errorf("--bootstrap: %w", err), "a peer's multiaddr with its ID, such as /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW…")
+		}
+	}
+	return pc, nil
 }
 
 // serveLogger returns the server's logger: text or JSON lines on stderr.

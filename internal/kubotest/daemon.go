@@ -38,7 +38,14 @@ func Start(t testing.TB, profiles ...string) *Node {
 // Start does.
 func (r *Repo) Start(t testing.TB) *Node {
 	t.Helper()
-	cmd := r.Cmd("daemon", "--offline")
+	return r.start(t, "daemon", "--offline")
+}
+
+// start runs the daemon command args on the repo and waits until it is
+// ready.
+func (r *Repo) start(t testing.TB, args ...string) *Node {
+	t.Helper()
+	cmd := r.Cmd(args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.StdoutPipe()
 	if err != nil {

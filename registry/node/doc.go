@@ -11,10 +11,13 @@
 //     registries' upstreams (follow.ReadThrough) when it follows any;
 //   - the node's identity (gateway.NodeProvider, the home's node.key)
 //     and the HTTP gateway (registry/gateway) with /healthz and /metrics;
-//   - with a storage cap, maint.KeepStorage.
+//   - with a storage cap, maint.KeepStorage;
+//   - with Config.P2P, the node's peer on the IPFS network
+//     (registry/peer), beside the HTTP gateway on the same home: the
+//     node's identity, the home's blocks over bitswap, the own
+//     registry's record and roots announced in the DHT.
 //
-// The package sits above registry/gateway, registry/follow and
-// registry/maint, and is where a future libp2p peer of the node will
-// live, beside the HTTP gateway on the same home. Its errors are typed
-// values without CLI words: the caller gives them hints and exit codes.
+// The package sits above registry/gateway, registry/follow,
+// registry/maint and registry/peer. Its errors are typed values without
+// CLI words: the caller gives them hints and exit codes.
 package node

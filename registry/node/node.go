@@ -18,7 +18,9 @@ import (
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
 	"github.com/svcreg/svcreg/registry/home"
+	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/maint"
+	"github.com/svcreg/svcreg/registry/peer"
 	"github.com/svcreg/svcreg/registry/target"
 )
 
@@ -67,6 +69,11 @@ type Config struct {
 	// Metrics receives the node's and the gateway's metrics and is what
 	// /metrics serves. Nil: a registry of the node's own.
 	Metrics *prometheus.Registry
+	// P2P, when not nil, makes the node a peer on the IPFS network as
+	// well (registry/peer): Serve starts it with the node's identity, the
+	// home's blocks and, when the home holds its key, the own registry
+	// announced; Key, Blocks, Head and Roots are filled in by the node.
+	P2P *peer.Config
 }
 
 // Node is a registry node built by New; Serve runs it.
@@ -75,6 +82,8 @@ type Node struct {
 	follow   *follow.Node
 	blocks   gateway.Store
 	registry ipnsrec.Name
+	key      *ipns.Key  // the own registry's key; nil: none
+	peer     *peer.Peer // the peer Serve started (Config.P2P)
 }
 
 // New builds the node cfg describes, refusing before anything listens
@@ -110,7 +119,7 @@ func New(cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, follow: fn, blocks: h.Blocks(), registry: cfg.Registry}
+	n := &Node{cfg: cfg, follow: fn, blocks: h.Blocks(), registry: cfg.Registry, key: key}
 	if n.registry == (ipnsrec.Name{}) {
 		n.registry = fn.Registry()
 	}
@@ -150,6 +159,14 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener, ready func()) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	if cfg.P2P != nil {
+		p, err := n.startPeer(ctx)
+		if err != nil {
+			return err
+		}
+		defer p.Close()
+		wg.Go(func() { p.Run(ctx) })
+	}
 	wg.Go(func() { n.follow.Run(ctx) })
 	if cfg.StorageMax > 0 {
 		keep := maint.KeepOptions{

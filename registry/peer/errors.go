@@ -1,0 +1,13 @@
+package peer
+
+import "errors"
+
+// ErrNoKey is returned by New without Config.Key.
+var ErrNoKey = errors.New("peer: no identity key")
+
+// ErrNoBlocks is returned by New without Config.Blocks.
+var ErrNoBlocks = errors.New("peer: no block store")
+
+// ErrBadAddr is wrapped by ParseListen and ParseBootstrap for an address
+// they cannot use.
+var ErrBadAddr = errors.New("bad peer address")

@@ -1,0 +1,181 @@
+package peer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ipfs/boxo/bitswap"
+	"github.com/ipfs/boxo/bitswap/network/bsnet"
+	"github.com/ipfs/boxo/blockstore"
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p"
+	dht "github.com/libp2p/go-libp2p-kad-dht"
+	"github.com/libp2p/go-libp2p-kad-dht/dual"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	lpeer "github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/p2p/host/resource-manager"
+	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
+	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
+	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	ma "github.com/multiformats/go-multiaddr"
+	manet "github.com/multiformats/go-multiaddr/net"
+
+	"github.com/svcreg/svcreg/registry"
+)
+
+// Config is what New builds a Peer from. Key and Blocks are required; a
+// zero value elsewhere means its default.
+type Config struct {
+	// Key is the host's identity: the node's own key, never a registry's.
+	Key crypto.PrivKey
+	// Listen are the addresses to listen on (default DefaultListen).
+	Listen []ma.Multiaddr
+	// Bootstrap are the peers joined at start and whenever the DHT runs
+	// low on peers. Nil: the Amino bootstrap peers (kubo's default list);
+	// empty and not nil: none.
+	Bootstrap []lpeer.AddrInfo
+	// ConnLow and ConnHigh are the connection manager's water marks
+	// (default DefaultConnLow, DefaultConnHigh).
+	ConnLow, ConnHigh int
+	// Blocks are served over bitswap, read only. They must verify every
+	// block they return (registry/flatfs does).
+	Blocks blockstore.Blockstore
+	// Head returns the head of the registry announced (its record into
+	// the DHT, Roots provided); nil: no registry is announced. An error
+	// wrapping registry.ErrNoHead means nothing to announce yet.
+	Head func(ctx context.Context) (registry.Head, error)
+	// Roots returns the CIDs provided for a head (nil: its root only).
+	Roots func(ctx context.Context, h registry.Head) ([]cid.Cid, error)
+	// Poll is how often Run reads the head (default DefaultPoll).
+	Poll   time.Duration
+	Logger *slog.Logger // nil: discard
+}
+
+// Peer is a running libp2p host with the DHT and a bitswap server.
+type Peer struct {
+	cfg  Config
+	host host.Host
+	dht  *dual.DHT
+	bs   *bitswap.Bitswap
+}
+
+// New starts a peer as cfg says: the host listens, the DHT and the
+// bitswap server answer. Nothing is dialled or announced before Run.
+// Close stops it.
+func New(ctx context.Context, cfg Config) (*Peer, error) {
+	if cfg.Key == nil {
+		return nil, ErrNoKey
+	}
+	if cfg.Blocks == nil {
+		return nil, ErrNoBlocks
+	}
+	cfg = withDefaults(cfg)
+	h, err := newHost(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d, err := dual.New(h, dhtOptions(cfg)...)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("start the DHT: %w", err), h.Close())
+	}
+	bs := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), nil, readOnly{cfg.Blocks})
+	return &Peer{cfg: cfg, host: h, dht: d, bs: bs}, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if len(cfg.Listen) == 0 {
+		for _, s := range DefaultListen {
+			cfg.Listen = append(cfg.Listen, ma.StringCast(s))
+		}
+	}
+	if cfg.Bootstrap == nil {
+		cfg.Bootstrap = dht.GetDefaultBootstrapPeerAddrInfos()
+	}
+	if cfg.ConnLow <= 0 {
+		cfg.ConnLow = DefaultConnLow
+	}
+	if cfg.ConnHigh <= 0 {
+		cfg.ConnHigh = max(DefaultConnHigh, cfg.ConnLow)
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = DefaultPoll
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg
+}
+
+// newHost returns the libp2p host: TCP and QUIC, the resource manager
+// with go-libp2p's default limits scaled to the machine, kubo's
+// connection manager settings, no metrics registered.
+func newHost(cfg Config) (host.Host, error) {
+	limits := rcmgr.DefaultLimits
+	libp2p.SetDefaultServiceLimits(&limits)
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()))
+	if err != nil {
+		return nil, fmt.Errorf("resource manager: %w", err)
+	}
+	cm, err := connmgr.NewConnManager(cfg.ConnLow, cfg.ConnHigh, connmgr.WithGracePeriod(DefaultConnGrace))
+	if err != nil {
+		return nil, fmt.Errorf("connection manager: %w", err)
+	}
+	h, err := libp2p.New(
+		libp2p.Identity(cfg.Key),
+		libp2p.ListenAddrs(cfg.Listen...),
+		libp2p.Transport(tcp.NewTCPTransport),
+		libp2p.Transport(quic.NewTransport),
+		libp2p.ResourceManager(rm),
+		libp2p.ConnectionManager(cm),
+		libp2p.DisableMetrics(),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("start the libp2p host: %w", err)
+	}
+	return h, nil
+}
+
+// dhtOptions are kubo's dual DHT settings (Routing.Type auto), with the
+// bootstrap peers, and loopback addresses kept in the LAN DHT when the
+// host listens on loopback only.
+func dhtOptions(cfg Config) []dual.Option {
+	opts := []dual.Option{dual.DHTOption(dht.Concurrency(10), dht.BootstrapPeers(cfg.Bootstrap...))}
+	if loopbackOnly(cfg.Listen) {
+		opts = append(opts, dual.LanDHTOption(dht.AddressFilter(nil)))
+	}
+	return opts
+}
+
+// loopbackOnly reports whether every address is a loopback one.
+func loopbackOnly(addrs []ma.Multiaddr) bool {
+	for _, a := range addrs {
+		if !manet.IsIPLoopback(a) {
+			return false
+		}
+	}
+	return len(addrs) > 0
+}
+
+// ID returns the peer's ID, the node key's.
+func (p *Peer) ID() lpeer.ID { return p.host.ID() }
+
+// Addrs returns the addresses the peer listens on, each with /p2p/ID.
+func (p *Peer) Addrs() []ma.Multiaddr {
+	addrs, err := lpeer.AddrInfoToP2pAddrs(&lpeer.AddrInfo{ID: p.host.ID(), Addrs: p.host.Addrs()})
+	if err != nil {
+		return nil
+	}
+	return addrs
+}
+
+// Peers returns how many peers the host is connected to.
+func (p *Peer) Peers() int { return len(p.host.Network().Peers()) }
+
+// Close stops the bitswap server, the DHT and the host.
+func (p *Peer) Close() error {
+	return errors.Join(p.bs.Close(), p.dht.Close(), p.host.Close())
+}
