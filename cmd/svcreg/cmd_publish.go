@@ -83,12 +83,14 @@ func runPublish(c *cli.Context) error {
 	if d.Limits, err = exportLimits(c); err != nil {
 		return err
 	}
-	if c.String("key") != "" && !d.DryRun {
-		pk, err := svchome.LoadPublishKey(c.String("key"))
+	if !d.DryRun {
+		pk, err := loadPublishKey(c)
 		if err != nil {
 			return err
 		}
-		d.PublishKeys = []registry.PublishKey{pk}
+		if pk != nil {
+			d.PublishKeys = []registry.PublishKey{pk}
+		}
 	}
 	dir, err := homeDir(c)
 	if err != nil {

@@ -96,9 +96,9 @@ func (h *home) open(c *cli.Context, sign bool) error {
 	}
 	h.key = key
 	if sign { // fails in a read-only home
-		if h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err == nil && c.String("key") != "" {
+		if h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err == nil {
 			var pk registry.PublishKey
-			if pk, err = svchome.LoadPublishKey(c.String("key")); err == nil {
+			if pk, err = loadPublishKey(c); err == nil && pk != nil {
 				h.reg.UsePublishKeys(pk)
 			}
 		}

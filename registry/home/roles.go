@@ -34,19 +34,25 @@ const RootLifetime = 365 * 24 * time.Hour
 // ed25519 key.
 var ErrNotPublishKey = errors.New("not a publish key")
 
-// LoadPublishKey reads a publish key file: the format of the home's key
-// file (and the permission rule: a file its group or others may read is
-// refused, ipns.ErrKeyPermissions).
-func LoadPublishKey(path string) (registry.PublishKey, error) {
-	k, err := ipns.LoadKey(path)
-	if err != nil {
-		return nil, fmt.Errorf("publish key %s: %w", path, err)
-	}
-	priv, err := edKey(k)
+// LoadPublishKey reads a publish key file (LoadRoleKey).
+func LoadPublishKey(path string, passphrase []byte) (registry.PublishKey, error) {
+	priv, err := LoadRoleKey(path, passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("publish key %s: %w", path, err)
 	}
 	return registry.Ed25519PublishKey(priv), nil
+}
+
+// LoadRoleKey reads a role key file (root or publish): the format of the
+// home's key file, with its permission rule (a file its group or others
+// may read is refused, ipns.ErrKeyPermissions). passphrase is for a key
+// file written encrypted; nil when none was given.
+func LoadRoleKey(path string, passphrase []byte) (ed25519.PrivateKey, error) {
+	k, err := ipns.LoadKey(path)
+	if err != nil {
+		return nil, err
+	}
+	return edKey(k)
 }
 
 func edKey(k *ipns.Key) (ed25519.PrivateKey, error) {
