@@ -27,6 +27,9 @@ type InitOptions struct {
 	// manifest, which the publish key signs. The home keeps only its IPNS
 	// key.
 	Roles string
+	// Passphrase, when not empty, encrypts the key files written into
+	// Roles (SaveRoleKey).
+	Passphrase []byte
 }
 
 // LostKeyError is returned by Init for a home without a key file whose
@@ -87,7 +90,7 @@ func (h *Home) Init(ctx context.Context, o InitOptions) (registry.Head, error) {
 	} else if !errors.Is(err, registry.ErrNoHead) {
 		return registry.Head{}, err
 	}
-	sr, pub, err := newRoles(o.Roles, reg.Name(), time.Now())
+	sr, pub, err := newRoles(o.Roles, reg.Name(), o.Passphrase, time.Now())
 	if err != nil {
 		return registry.Head{}, err
 	}

@@ -3,7 +3,6 @@ package home
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -18,9 +17,9 @@ import (
 )
 
 // Role key files that Init writes into InitOptions.Roles: each private key
-// in the format of the home's own key file (ipns.Key.Save, mode 0600),
-// each public key beside it as PubSuffix: the lower-case hex of its 32
-// bytes and a newline.
+// in the format of the home's own key file (ipns.Key.Save, mode 0600), or
+// that encrypted to a passphrase (SaveRoleKey), each public key beside it
+// as PubSuffix: the lower-case hex of its 32 bytes and a newline.
 const (
 	RootKeyFile    = "root.key"
 	PublishKeyFile = "publish.key"
@@ -43,18 +42,6 @@ func LoadPublishKey(path string, passphrase []byte) (registry.PublishKey, error)
 	return registry.Ed25519PublishKey(priv), nil
 }
 
-// LoadRoleKey reads a role key file (root or publish): the format of the
-// home's key file, with its permission rule (a file its group or others
-// may read is refused, ipns.ErrKeyPermissions). passphrase is for a key
-// file written encrypted; nil when none was given.
-func LoadRoleKey(path string, passphrase []byte) (ed25519.PrivateKey, error) {
-	k, err := ipns.LoadKey(path)
-	if err != nil {
-		return nil, err
-	}
-	return edKey(k)
-}
-
 func edKey(k *ipns.Key) (ed25519.PrivateKey, error) {
 	raw, err := k.PrivKey().Raw()
 	if err != nil || len(raw) != ed25519.PrivateKeySize {
@@ -64,11 +51,12 @@ func edKey(k *ipns.Key) (ed25519.PrivateKey, error) {
 }
 
 // newRoles makes a root key and a publish key in dir (created mode 0700
-// when missing; existing key files are never replaced: ipns.ErrKeyExists)
-// and returns Root version 1 of the registry name, threshold 1 for each
-// role, signed by the root key, and the publish key.
-func newRoles(dir, name string, now time.Time) (*trust.SignedRoot, registry.PublishKey, error) {
-	for _, f := range []string{RootKeyFile, PublishKeyFile} {
+// when missing; existing key files are never replaced: ipns.ErrKeyExists),
+// written by SaveRoleKey (encrypted when passphrase is not empty), and returns Root
+// version 1 of the registry name, threshold 1 for each role, signed by
+// the root key, and the publish key.
+func newRoles(dir, name string, passphrase []byte, now time.Time) (*trust.SignedRoot, registry.PublishKey, error) {
+	for _, f := range []string{RootKeyFile, RootKeyFile + PubSuffix, PublishKeyFile, PublishKeyFile + PubSuffix} {
 		if _, err := os.Lstat(filepath.Join(dir, f)); err == nil {
 			return nil, nil, fmt.Errorf("roles %s: %s: %w", dir, f, ipns.ErrKeyExists)
 		}
@@ -86,12 +74,7 @@ func newRoles(dir, name string, now time.Time) (*trust.SignedRoot, registry.Publ
 		if err != nil {
 			return nil, nil, err
 		}
-		path := filepath.Join(dir, f)
-		if err := k.Save(path); err != nil {
-			return nil, nil, err
-		}
-		pub := priv.Public().(ed25519.PublicKey)
-		if err := os.WriteFile(path+PubSuffix, []byte(hex.EncodeToString(pub)+"\n"), 0o644); err != nil {
+		if err := SaveRoleKey(filepath.Join(dir, f), k, passphrase); err != nil {
 			return nil, nil, err
 		}
 		keys[f] = priv
