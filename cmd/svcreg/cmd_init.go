@@ -36,13 +36,18 @@ Examples:
    svcreg key import registry.key && svcreg import registry.car   # move a registry`,
 		Flags: withCommon(append(signFlags(),
 			&cli.BoolFlag{Name: "force", Usage: "start a new history even for a key that has one elsewhere"},
-			&cli.StringFlag{Name: "roles", Usage: "write a root key and a publish key into `DIR` and start the registry with a trust root they sign"})...),
+			&cli.StringFlag{Name: "roles", Usage: "write a root key and a publish key into `DIR` and start the registry with a trust root they sign"},
+			passphraseFileFlag())...),
 		Action: runInit,
 	}
 }
 
 func runInit(c *cli.Context) error {
 	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	pass, err := rolesPassphrase(c)
+	if err != nil {
 		return err
 	}
 	h, err := openBlocks(c)
@@ -54,7 +59,7 @@ func runInit(c *cli.Context) error {
 		return err
 	}
 	head, err := h.h.Init(c.Context, svchome.InitOptions{Force: c.Bool("force"), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"),
-		Roles: c.String("roles")})
+		Roles: c.String("roles"), Passphrase: pass})
 	var fork *registry.ForkError
 	var lost *svchome.LostKeyError
 	switch {
@@ -69,10 +74,28 @@ func runInit(c *cli.Context) error {
 	case err != nil:
 		return err
 	case c.String("roles") != "":
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: the root and publish keys are in %s: move it offline; this home keeps only the IPNS key. Publish with --key %s\n",
-			c.String("roles"), filepath.Join(c.String("roles"), svchome.PublishKeyFile))
+		how := "--key " + filepath.Join(c.String("roles"), svchome.PublishKeyFile)
+		if pass != nil {
+			how += " --passphrase-file FILE"
+		}
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the root and publish keys are in %s: move it offline; this home keeps only the IPNS key. Publish with %s\n",
+			c.String("roles"), how)
 	}
 	return emit(c, headJSON(head), func(w io.Writer) { fmt.Fprintln(w, head.Name) })
+}
+
+// rolesPassphrase returns the passphrase that encrypts the key files of
+// init --roles (readPassphrase); --passphrase-file without --roles is a
+// usage error, as it would encrypt nothing.
+func rolesPassphrase(c *cli.Context) ([]byte, error) {
+	if c.String("roles") == "" {
+		if c.String("passphrase-file") != "" {
+			return nil, usageErr(errors.New("init: --passphrase-file encrypts the key files of --roles DIR, and --roles is not set"),
+				"add --roles DIR, or leave out --passphrase-file: the home's own key is never encrypted")
+		}
+		return nil, nil
+	}
+	return readPassphrase(c)
 }
 
 type headOut struct {

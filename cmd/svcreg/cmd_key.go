@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/manifest/trust"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
@@ -17,7 +21,7 @@ import (
 func newKeyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "key",
-		Usage: "export or import the registry's signing key",
+		Usage: "make a root or publish key, or export or import the registry's signing key",
 		Description: `The key file is a libp2p protobuf ed25519 key, the format 'ipfs key import'
 reads. It is written with mode 0600 and never printed.
 
@@ -27,6 +31,25 @@ Examples:
    svcreg export -o registry.car   # the whole history, to move with the key
    svcreg key import registry.key --home /new/home && svcreg import registry.car --home /new/home`,
 		Subcommands: []*cli.Command{
+			{
+				Name: "new", Usage: "make a root or publish key: FILE (mode 0600) and its public key FILE.pub",
+				ArgsUsage: "--role root|publish -o FILE [--passphrase-file FILE]",
+				Description: `FILE has the format of the home's key file, or, with --passphrase-file
+(or $` + passphraseEnv + `), that format encrypted with age to the passphrase
+('age -d' decrypts it). FILE.pub holds the public key in lower-case hex.
+Neither may exist: nothing is ever replaced. Prints the key id (the hex
+SHA-256 of the public key), which a trust root lists.
+
+Examples:
+   svcreg key new --role publish -o /media/offline/alice-publish.key
+   svcreg key new --role root -o root2.key --passphrase-file ~/.root-passphrase`,
+				Flags: withCommon(
+					&cli.StringFlag{Name: "role", Required: true, Usage: "what the key is for: root or publish"},
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create; its public key goes to FILE.pub"},
+					passphraseFileFlag(),
+				),
+				Action: runKeyNew,
+			},
 			{
 				Name: "export", Usage: "write the key to a new file (mode 0600), or to standard output", ArgsUsage: "-o FILE",
 				Description: `FILE must not exist; a device or FIFO is written in place. FILE "-" is
@@ -54,6 +77,59 @@ Examples:
 			},
 		},
 	}
+}
+
+// keyNewOut is what key new prints with --json.
+type keyNewOut struct {
+	Role      string `json:"role"`
+	KeyID     string `json:"key_id"`
+	File      string `json:"file"`
+	Pub       string `json:"pub"`
+	Encrypted bool   `json:"encrypted"`
+}
+
+func runKeyNew(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	role, out := c.String("role"), c.String("output")
+	if role != trust.RoleRoot && role != trust.RolePublish {
+		return usageErr(fmt.Errorf("key new: --role %q: the roles are root and publish", role), "write --role root or --role publish")
+	}
+	if err := checkNewKeyPath(out); err != nil {
+		return err
+	}
+	pass, err := readPassphrase(c)
+	if err != nil {
+		return err
+	}
+	pub, err := svchome.NewRoleKey(out, pass)
+	if errors.Is(err, ipns.ErrKeyExists) {
+		return withHint(fmt.Errorf("key new: %w", err), "key new never replaces a file: name a new one with -o")
+	} else if err != nil {
+		return fmt.Errorf("key new: %w", err)
+	}
+	res := keyNewOut{Role: role, KeyID: trust.KeyID(pub), File: out, Pub: out + svchome.PubSuffix, Encrypted: pass != nil}
+	return emit(c, res, func(w io.Writer) {
+		fmt.Fprintf(w, "%s key %s\nprivate key: %s\npublic key: %s\n", res.Role, res.KeyID, res.File, res.Pub)
+	})
+}
+
+// checkNewKeyPath refuses a -o of key new that cannot be a new key file:
+// standard output, a directory, or a file in a directory that is missing.
+func checkNewKeyPath(out string) error {
+	if out == "-" {
+		return usageErr(errors.New("key new: -o - (standard output): key new writes two files, FILE and FILE.pub"), "name a file: -o FILE")
+	}
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		return withHint(fmt.Errorf("key new: %s: %w", out, atomicfile.ErrIsDir), "name a file to create in it: -o "+filepath.Join(out, "FILE"))
+	}
+	dir := filepath.Dir(out)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return withHint(fmt.Errorf("key new: %s: directory %s: %w", out, dir, syscall.ENOENT),
+			"create it first (mkdir -m 700 "+dir+"), or name a file in a directory that exists")
+	}
+	return nil
 }
 
 func runKeyExport(c *cli.Context) error {

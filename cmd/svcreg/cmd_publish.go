@@ -51,7 +51,7 @@ Examples:
    svcreg publish tts@1.0.1 --json
    svcreg publish --dry-run tts@1.0.2 ./tts
    svcreg publish app@1.0.0 . --exclude /state/ --exclude '*.log'`,
-		Flags: withCommon(append(append(signFlags(), publishKeyFlag(),
+		Flags: withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
 			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
 			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "hash only: print the CID, what would change and what is left out; store and sign nothing"},

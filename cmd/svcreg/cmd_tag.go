@@ -23,7 +23,7 @@ svcreg on the highest stable, non-yanked version and cannot be set.
 Examples:
    svcreg tag tts@1.1.0-beta.1 beta
    svcreg resolve tts@beta`,
-		Flags:  withCommon(append(signFlags(), publishKeyFlag())...),
+		Flags:  withCommon(append(signFlags(), publishKeyFlag(), passphraseFileFlag())...),
 		Action: runTag,
 	}
 }

@@ -23,7 +23,7 @@ reason.
 Examples:
    svcreg yank tts@1.0.0 --reason "speaks too fast"
    svcreg yank tts@1.0.0 --undo`,
-		Flags: withCommon(append(signFlags(), publishKeyFlag(),
+		Flags: withCommon(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
 			&cli.StringFlag{Name: "reason", Usage: "why the version is yanked"},
 			&cli.BoolFlag{Name: "undo", Usage: "restore a yanked version"},
 		)...),

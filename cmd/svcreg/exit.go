@@ -125,6 +125,12 @@ var errorRules = []rule{
 	{match: is(registry.ErrNoPublishKey), code: exitUsage,
 		hint: "this registry has a root: pass its publish key with --key PUBLISH.key (or SVCREG_PUBLISH_KEY)"},
 	{match: is(svchome.ErrNotPublishKey), code: exitUsage},
+	{match: is(svchome.ErrPassphraseRequired), code: exitUsage,
+		hint: "the key file is encrypted: pass --passphrase-file FILE (or set " + passphraseEnv + "), a file of mode 0600 that holds its passphrase"},
+	{match: is(svchome.ErrBadPassphrase), code: exitUsage,
+		hint: "check the passphrase file: its content is the passphrase, less one trailing newline"},
+	{match: is(svchome.ErrInvalidEncryptedKey), code: exitUsage,
+		hint: "the key file is damaged, or encrypted to an age key rather than a passphrase: restore it from a backup"},
 	{match: is(registry.ErrLockMismatch), code: exitLockMismatch},
 	{match: is(registry.ErrUnverifiable), code: exitUnverifiable}, // may wrap a network error too
 	{match: is(manifest.ErrInvalidLock), code: exitLockStale},

@@ -23,7 +23,6 @@ func commonFlags() []cli.Flag {
 	}
 }
 
-// signFlags are accepted by commands that sign a new manifest state.
 // publishKeyFlag is --key of the commands that change a registry: the
 // publish key a registry with a trust Root signs its manifests with.
 func publishKeyFlag() cli.Flag {
@@ -31,6 +30,15 @@ func publishKeyFlag() cli.Flag {
 		Usage: "publish key `FILE` (from 'svcreg init --roles DIR') that signs the new manifest of a registry with a root"}
 }
 
+// passphraseFileFlag is --passphrase-file, beside publishKeyFlag and
+// wherever a role key file is written or read: the file that holds the
+// passphrase of an encrypted key file (readPassphrase).
+func passphraseFileFlag() cli.Flag {
+	return &cli.StringFlag{Name: "passphrase-file",
+		Usage: "read the passphrase of an encrypted key file from `FILE` (mode 0600; default $" + passphraseEnv + ")"}
+}
+
+// signFlags are accepted by commands that sign a new manifest state.
 func signFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.DurationFlag{Name: "lifetime", Value: ipns.DefaultLifetime, Action: checkLifetime,

@@ -37,7 +37,7 @@ var ErrNotPublishKey = errors.New("not a publish key")
 func LoadPublishKey(path string, passphrase []byte) (registry.PublishKey, error) {
 	priv, err := LoadRoleKey(path, passphrase)
 	if err != nil {
-		return nil, fmt.Errorf("publish key %s: %w", path, err)
+		return nil, fmt.Errorf("publish key: %w", err) // err names path
 	}
 	return registry.Ed25519PublishKey(priv), nil
 }
