@@ -14,6 +14,7 @@ import (
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
 
 // Role key files that Init writes into InitOptions.Roles: each private key
@@ -40,6 +41,33 @@ func LoadPublishKey(path string, passphrase []byte) (registry.PublishKey, error)
 		return nil, fmt.Errorf("publish key: %w", err) // err names path
 	}
 	return registry.Ed25519PublishKey(priv), nil
+}
+
+// LoadRoleKey reads a role key file (root or publish): the format of the
+// home's key file, with its permission rule (a file its group or others
+// may read is refused, ipns.ErrKeyPermissions), or that format encrypted
+// with age to a passphrase (an scrypt recipient: SaveRoleKey with a
+// passphrase, or 'age -p'; binary or armored). passphrase decrypts an
+// encrypted file and is ignored for a plain one; an encrypted file without
+// one is ErrPassphraseRequired, with a wrong one ErrBadPassphrase, one
+// that cannot be decrypted ErrInvalidEncryptedKey.
+func LoadRoleKey(path string, passphrase []byte) (ed25519.PrivateKey, error) {
+	b, err := ipnsname.ReadKeyFile(path)
+	if errors.Is(err, ipnsname.ErrKeyFile) {
+		return nil, fmt.Errorf("%w: %w", ipns.ErrInvalidKey, err)
+	} else if err != nil {
+		return nil, err
+	}
+	if Encrypted(b) {
+		if b, err = decryptKey(b, passphrase); err != nil {
+			return nil, fmt.Errorf("load key %s: %w", path, err)
+		}
+	}
+	k, err := ipns.ParseKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	return edKey(k)
 }
 
 func edKey(k *ipns.Key) (ed25519.PrivateKey, error) {
