@@ -112,6 +112,7 @@ func Check(ctx context.Context, opt CheckOptions) (*Report, error) {
 		if err := checkResolutions(ctx, opt, heads, rep); err != nil {
 			return nil, err
 		}
+		noteEquivocations(ctx, opt.IndexPath, rep)
 	}
 	regs := walkAndFetch(ctx, opt, heads, rep)
 	checkStored(ctx, opt.Blocks, opt.Repair, rep)
