@@ -9,8 +9,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/svcreg/svcreg/manifest"
 )
 
 // FetcherConfig wires a Fetcher. Name, Blocks, Index and Verifier are
@@ -149,8 +147,7 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 				resigned = &o
 			}
 		case o.rec.Seq == cur.Seq:
-			res.Problems = append(res.Problems, SourceError{src, fmt.Errorf("%w: seq %d points at %s, but this home has %s for seq %d",
-				manifest.ErrInvalidManifest, o.rec.Seq, o.rec.Root, cur.Root, cur.Seq)})
+			res.Problems = append(res.Problems, SourceError{src, f.equivocation(ctx, cur, o.rec, o.src)})
 		default:
 			res.Problems = append(res.Problems, SourceError{src, fmt.Errorf("%w: serves seq %d, seq %d was seen before", ErrRollback, o.rec.Seq, floor)})
 		}
@@ -170,6 +167,11 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 		h, err := f.adopt(ctx, cur, o.raw, o.rec, o.src)
 		if err == nil {
 			res.Head, res.Changed = h, true
+			for _, p := range newer { // another publish-signed state at the new seq
+				if p.rec.Seq == h.Seq && !p.rec.Root.Equals(h.Root) {
+					res.Problems = append(res.Problems, SourceError{f.cfg.Sources[p.src].String(), f.equivocation(ctx, h, p.rec, p.src)})
+				}
+			}
 			return res, nil
 		}
 		if ctx.Err() != nil {
@@ -279,6 +281,8 @@ func (f *Fetcher) Adopt(ctx context.Context, raw []byte) (Head, bool, error) {
 			return h, changed, nil
 		}
 		return cur, false, nil
+	case rec.Seq == cur.Seq && rec.Seq == floor:
+		return cur, false, fmt.Errorf("adopt record of %s: %w: %w", f.cfg.Name, ErrRollback, f.equivocation(ctx, cur, rec, -1))
 	case rec.Seq <= floor:
 		return cur, false, fmt.Errorf("adopt record of %s: %w: seq %d, seq %d was seen before", f.cfg.Name, ErrRollback, rec.Seq, floor)
 	}
@@ -320,13 +324,9 @@ func (f *Fetcher) adopt(ctx context.Context, cur Head, raw []byte, rec Record, p
 	if err != nil {
 		return Head{}, fmt.Errorf("fetch manifest %s (seq %d): %w", rec.Root, rec.Seq, err)
 	}
-	m, err := manifest.DecodeManifest(data)
+	m, err := decodeManifestFor(f.cfg.Name, rec, data)
 	if err != nil {
-		return Head{}, fmt.Errorf("fetch manifest %s (seq %d): %w", rec.Root, rec.Seq, err)
-	}
-	if m.Registry != f.cfg.Name || m.Seq != rec.Seq {
-		return Head{}, fmt.Errorf("%w: the record of %s for seq %d points at %s, which is seq %d of %s",
-			manifest.ErrInvalidManifest, f.cfg.Name, rec.Seq, rec.Root, m.Seq, m.Registry)
+		return Head{}, err
 	}
 	rf, err := f.checkTrust(ctx, m, rec.Validity, prefer)
 	if err != nil {

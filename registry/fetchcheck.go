@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ipfs/go-cid"
@@ -33,8 +34,32 @@ func CheckFetched(c cid.Cid, data []byte) error {
 	if _, err := manifest.DecodeVersionNode(data); err == nil {
 		return nil
 	}
-	if _, err := trust.DecodeSignedRoot(data); err == nil {
+	_, errR := trust.DecodeSignedRoot(data)
+	if errR == nil {
 		return nil
 	}
+	if ce := capErrors(errM, errR); ce != nil {
+		return fmt.Errorf("block %s: %w: %w", c, manifest.ErrInvalidManifest, ce)
+	}
 	return fmt.Errorf("block %s: %w: not a manifest, index, service, version index or root block", c, manifest.ErrInvalidManifest)
+}
+
+// capErrors returns the errors among errs that say a size or count cap
+// was passed (a manifest with too many signatures, a Root block over
+// trust.MaxSize), joined, or nil: a hostile block refused by a cap,
+// before any signature is verified, says so.
+func capErrors(errs ...error) error {
+	var out []error
+	for _, err := range errs {
+		if errors.Is(err, manifest.ErrTooManySignatures) || errors.Is(err, manifest.ErrBlockTooLarge) || errors.Is(err, trust.ErrTooLarge) {
+			out = append(out, err)
+		}
+	}
+	switch len(out) {
+	case 0:
+		return nil
+	case 1:
+		return out[0]
+	}
+	return fmt.Errorf("%w; %w", out[0], out[1])
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/car"
+	"github.com/svcreg/svcreg/registry/follow"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
@@ -120,6 +121,8 @@ var errorRules = []rule{
 	{match: as[*manifest.RegistryError](), hint: "\"registry\" is the registry's IPNS name (k51…), which 'svcreg name' prints"},
 
 	{match: is(context.Canceled), code: exitCanceled},
+	{match: is(follow.ErrWillNotSign), code: exitUntrusted,
+		hint: "the head here lacks the publish signatures its root requires: no record is signed for it (publish the change again with --key)"},
 	{match: is(registry.ErrUntrusted), code: exitUntrusted,
 		hint: "the registry's manifest is not signed as its root requires (a stolen IPNS key, a hostile gateway, or a wrong --key): the head here did not move"},
 	{match: is(registry.ErrNoPublishKey), code: exitUsage,

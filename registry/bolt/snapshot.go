@@ -46,6 +46,7 @@ type Snapshot struct {
 	rootMoved                                          bool     // with headMoved
 	newRes                                             []string // keys of res to write
 	newReplicas                                        map[string]bool
+	newEquiv                                           []registry.Equivocation
 }
 
 var _ registry.Index = (*Snapshot)(nil)
@@ -136,7 +137,7 @@ func (s *Snapshot) load(tx *bbolt.Tx) error {
 func (s *Snapshot) Changed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.headMoved || s.recordRefreshed || s.checkedSet || s.signingSet || len(s.newRes) > 0 || len(s.newReplicas) > 0
+	return s.headMoved || s.recordRefreshed || s.checkedSet || s.signingSet || len(s.newRes) > 0 || len(s.newReplicas) > 0 || len(s.newEquiv) > 0
 }
 
 // own fails for a name other than the snapshot's.
@@ -421,11 +422,14 @@ func (s *Snapshot) write(ctx context.Context, c *Index) error {
 	for r := range s.newReplicas {
 		errs = append(errs, c.PutReplicaState(ctx, s.name, r, s.replicas[r]))
 	}
+	for _, e := range s.newEquiv {
+		errs = append(errs, c.AddEquivocation(ctx, e))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	s.headMoved, s.recordRefreshed, s.checkedSet, s.signingSet, s.rootMoved = false, false, false, false, false
-	s.newRes, s.newReplicas = nil, map[string]bool{}
+	s.newRes, s.newReplicas, s.newEquiv = nil, map[string]bool{}, nil
 	return nil
 }
 

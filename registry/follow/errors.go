@@ -22,3 +22,11 @@ var ErrNotKeyHolder = errors.New("the key is not the registry's")
 // ReadThrough for a missing block that no followed registry reaches: it
 // is not fetched.
 var ErrNotReached = errors.New("no followed registry reaches it")
+
+// ErrWillNotSign is returned by Resign (and so Republish and a Node's
+// re-signing) when the head's manifest does not carry the publish
+// threshold of the Root it links, or links none where one was recorded:
+// the node holds only the IPNS key and signs records for nothing its
+// publish keys did not sign. It comes with registry.ErrUntrusted and
+// trust's error.
+var ErrWillNotSign = errors.New("the node re-signs records only for publish-signed manifests")

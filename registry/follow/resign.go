@@ -31,7 +31,9 @@ type Resigned struct {
 // The lifetime a state was published with is taken from its first record
 // (its end of life minus the manifest's time) and kept in the index for
 // the later re-signings. Errors: ErrNotKeyHolder, registry.ErrNoHead, the
-// record's verification errors (an expired record is re-signed), and
+// record's verification errors (an expired record is re-signed),
+// ErrWillNotSign when the head's manifest lacks the publish threshold of
+// its Root (a node cannot forge: see checkPublished), and
 // registry.ErrHeadMoved when a change came in between (call again).
 func (f *Follower) Resign(ctx context.Context, key *ipns.Key, force bool) (Resigned, error) {
 	if key == nil || key.Name() != f.name {
@@ -45,6 +47,9 @@ func (f *Follower) Resign(ctx context.Context, key *ipns.Key, force bool) (Resig
 	rec, err := ipns.VerifyHead(head, now)
 	if err != nil && !errors.Is(err, ipns.ErrExpiredRecord) {
 		return Resigned{}, fmt.Errorf("re-sign %s: %w", f.name, err)
+	}
+	if err := f.checkPublished(ctx, head); err != nil {
+		return Resigned{}, err
 	}
 	lifetime, ttl, err := f.signing(ctx, head, rec)
 	if err != nil {

@@ -112,6 +112,7 @@ func Check(ctx context.Context, opt CheckOptions) (*Report, error) {
 		if err := checkResolutions(ctx, opt, heads, rep); err != nil {
 			return nil, err
 		}
+		noteEquivocations(ctx, opt.IndexPath, rep)
 	}
 	regs := walkAndFetch(ctx, opt, heads, rep)
 	checkStored(ctx, opt.Blocks, opt.Repair, rep)
@@ -185,13 +186,19 @@ func rebuild(ctx context.Context, opt CheckOptions, rep *Report, ierr error, mis
 	if !opt.Repair {
 		return fromFiles, nil
 	}
-	aside, err := rebuildIndex(ctx, opt.IndexPath, fromFiles, opt.Now())
+	rep.Problems = rep.Problems[:0]
+	roots := headRootFloors(ctx, opt.Blocks, fromFiles, rep)
+	aside, err := rebuildIndex(ctx, opt.IndexPath, fromFiles, roots, opt.Now())
 	if err != nil {
 		return nil, fmt.Errorf("rebuild the index: %w", err)
 	}
 	rep.Index = IndexRebuilt
-	rep.Problems = rep.Problems[:0]
 	rep.repaired("index rebuilt from the records of %d registries (cached resolutions dropped)", len(fromFiles))
+	for _, h := range fromFiles {
+		if rf, ok := roots[h.Name]; ok {
+			rep.repaired("registry %s: root floor v%d (%s) restored from the root its head links", h.Name, rf.Version, rf.Root)
+		}
+	}
 	if aside != "" {
 		rep.note("the damaged index was kept as %s", filepath.Base(aside))
 	}

@@ -89,9 +89,10 @@ func fileHeads(ctx context.Context, indexPath string, blocks registry.Blocks) (h
 }
 
 // rebuildIndex replaces the index at path by one holding heads (and so
-// their floors), and no cached resolutions. The old file, if any, is kept
+// their floors), the root floors given for them, and no cached
+// resolutions. The old file, if any, is kept
 // beside it as index.db.damaged-<now>; rebuildIndex returns its path.
-func rebuildIndex(ctx context.Context, path string, heads []registry.Head, now time.Time) (string, error) {
+func rebuildIndex(ctx context.Context, path string, heads []registry.Head, roots map[string]registry.RootFloor, now time.Time) (string, error) {
 	tmp := path + ".rebuild"
 	os.Remove(tmp)
 	c, err := bolt.Open(tmp, &bolt.Options{Rebuild: true})
@@ -99,7 +100,13 @@ func rebuildIndex(ctx context.Context, path string, heads []registry.Head, now t
 		return "", err
 	}
 	for _, h := range heads {
-		if err := c.SwapHead(ctx, 0, h); err != nil {
+		var err error
+		if rf, ok := roots[h.Name]; ok {
+			err = c.SwapHeadRoot(ctx, 0, h, rf)
+		} else {
+			err = c.SwapHead(ctx, 0, h)
+		}
+		if err != nil {
 			c.Close()
 			os.Remove(tmp)
 			return "", err

@@ -17,6 +17,7 @@ type Index struct {
 	floors map[string]uint64
 	roots  map[string]registry.RootFloor
 	res    map[string]registry.Resolution
+	equiv  []registry.Equivocation
 	// Hits counts Resolution calls that found an answer.
 	Hits int
 }
