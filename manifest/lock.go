@@ -15,8 +15,14 @@ import (
 // lockfileVersion this package does not read.
 var ErrInvalidLock = errors.New("invalid lockfile")
 
-// LockFormat is the lockfileVersion this package reads and writes.
-const LockFormat = 1
+// The lockfileVersions this package reads and writes: LockFormat for a
+// lock without a trust root (a registry without a Root, or a lock made
+// before the registry had one), LockFormatTrust for a lock that records
+// the registry's trust root (Lock.Trust).
+const (
+	LockFormat      = 1
+	LockFormatTrust = 2
+)
 
 // MaxLockSize is the largest lockfile DecodeLock reads, in bytes.
 const MaxLockSize = 16 << 20
@@ -29,6 +35,33 @@ type Lock struct {
 	Root     cid.Cid // the manifest root the lock was resolved at
 	Seq      uint64  // that manifest's sequence number
 	Services map[Name]LockEntry
+	Trust    *LockTrust // the registry's trust root; nil in a version-1 lock
+}
+
+// LockTrust is the trust root a version-2 lock records: the registry's
+// signed Root block (package manifest/trust) and that Root's version. A
+// later Root of the registry must descend from it.
+type LockTrust struct {
+	Root    cid.Cid // the signed Root block: CIDv1, dag-cbor, sha2-256
+	Version uint64  // its Root's version, from 1
+}
+
+// Equal reports whether t and o record the same Root; nil equals only
+// nil.
+func (t *LockTrust) Equal(o *LockTrust) bool {
+	if t == nil || o == nil {
+		return t == o
+	}
+	return t.Root.Equals(o.Root) && t.Version == o.Version
+}
+
+// Format returns l's lockfileVersion: LockFormatTrust when it records a
+// trust root, else LockFormat.
+func (l *Lock) Format() int {
+	if l.Trust != nil {
+		return LockFormatTrust
+	}
+	return LockFormat
 }
 
 // LockEntry is one locked service.
@@ -64,7 +97,7 @@ func (l *Lock) Equal(o *Lock) bool {
 	if l == nil || o == nil {
 		return l == o
 	}
-	if l.Registry != o.Registry || !l.Root.Equals(o.Root) || l.Seq != o.Seq || len(l.Services) != len(o.Services) {
+	if l.Registry != o.Registry || !l.Root.Equals(o.Root) || l.Seq != o.Seq || len(l.Services) != len(o.Services) || !l.Trust.Equal(o.Trust) {
 		return false
 	}
 	for n, e := range l.Services {
@@ -91,6 +124,14 @@ func (l *Lock) validate() error {
 			return fmt.Errorf("services.%s: %w", n, err)
 		}
 	}
+	if t := l.Trust; t != nil {
+		if err := CheckTrustRoot(t.Root); err != nil {
+			return fmt.Errorf("trust.%w", err)
+		}
+		if t.Version < 1 || t.Version > math.MaxInt64 {
+			return fmt.Errorf("trust.rootVersion %d is out of range (1 to %d)", t.Version, int64(math.MaxInt64))
+		}
+	}
 	return nil
 }
 
@@ -99,11 +140,33 @@ func checkRoot(c cid.Cid) error {
 	if !c.Defined() {
 		return errors.New("root is not set")
 	}
-	p := c.Prefix()
-	if p.Version != 1 || p.Codec != cid.DagCBOR || p.MhType != multihash.SHA2_256 {
+	if !dagCBOR(c) {
 		return fmt.Errorf("root %s is not a manifest block cid (cidv1, dag-cbor, sha2-256)", c)
 	}
 	return nil
+}
+
+// CheckTrustRoot requires the CID of a signed Root block (package
+// manifest/trust): CIDv1, dag-cbor, sha2-256, as a lock's trust.root and
+// a project's root pin are.
+func CheckTrustRoot(c cid.Cid) error {
+	if !c.Defined() {
+		return errors.New("root is not set")
+	}
+	if !dagCBOR(c) {
+		return fmt.Errorf("root %s is not a trust root block cid (cidv1, dag-cbor, sha2-256)", c)
+	}
+	return nil
+}
+
+// dagCBOR reports whether c is a CIDv1 of a dag-cbor block hashed with
+// sha2-256, as svcreg writes every manifest and trust block.
+func dagCBOR(c cid.Cid) bool {
+	if !c.Defined() {
+		return false
+	}
+	p := c.Prefix()
+	return p.Version == 1 && p.Codec == cid.DagCBOR && p.MhType == multihash.SHA2_256
 }
 
 func (e LockEntry) validate(n Name) error {

@@ -26,7 +26,7 @@ func ExampleDecodeProject() {
 	fmt.Println(err)
 	// Output:
 	// tts@^1.0.0 latest
-	// invalid project file: line 1: the project file: unknown field "servics" (known: gateways, registry, services)
+	// invalid project file: line 1: the project file: unknown field "servics" (known: gateways, registry, root, services)
 }
 
 // The canonical lockfile: keys in bytewise order, one block per service,

@@ -29,7 +29,14 @@ func addJSONSeeds(f *testing.F) {
 		f.Add(bytes.Replace(data, []byte(`"`), []byte(`"\u00`), 1))
 		f.Add(bytes.Replace(data, []byte(": "), []byte(": -"), 3))
 	}
-	for _, s := range []string{"", "{}", "[]", "null", `{"registry": "k51a", "services": {"a": "1", "a": "2"}}`, `{"/": "x"}`} {
+	for _, s := range []string{"", "{}", "[]", "null", `{"registry": "k51a", "services": {"a": "1", "a": "2"}}`, `{"/": "x"}`,
+		`{"registry": "k51a", "root": "bafyreifvphxhpegjqras64474c4lxyzle7za5qbqhv4hspitht4ezj5xz4"}`,
+		`{"registry": "k51a", "root": "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn"}`,
+		`{"lockfileVersion": 2, "registry": "k51a", "root": {"/": "bafyreidbmm7bptwk747kdukmfcgtawpab5wsuhsacgcn56bdjwd6ny6wia"}, "seq": 1, "services": {}, ` +
+			`"trust": {"root": {"/": "bafyreifvphxhpegjqras64474c4lxyzle7za5qbqhv4hspitht4ezj5xz4"}, "rootVersion": 0}}`,
+		`{"lockfileVersion": 2, "trust": {"root": {"/": "x"}, "rootVersion": 1, "rootVersion": 2}}`,
+		`{"lockfileVersion": 1, "lockfileVersion": 2}`,
+	} {
 		f.Add([]byte(s))
 	}
 }
@@ -88,7 +95,7 @@ func FuzzDecodeProject(f *testing.F) {
 		if err := manifest.EncodeProject(&again, back); err != nil || !bytes.Equal(again.Bytes(), canon.Bytes()) {
 			t.Fatalf("canonical form is not stable (%v):\n%s\n%s", err, canon.Bytes(), again.Bytes())
 		}
-		if back.Registry != p.Registry || len(back.Services) != len(p.Services) || len(back.Gateways) != len(p.Gateways) {
+		if back.Registry != p.Registry || len(back.Services) != len(p.Services) || len(back.Gateways) != len(p.Gateways) || !back.Root.Equals(p.Root) {
 			t.Fatalf("round trip changed the project: %+v → %+v", p, back)
 		}
 		for n, sp := range p.Services {

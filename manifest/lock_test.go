@@ -31,6 +31,8 @@ var (
 	lockRoot  = cid.MustParse("bafyreidbmm7bptwk747kdukmfcgtawpab5wsuhsacgcn56bdjwd6ny6wia")
 	lockDirV1 = cid.MustParse("bafybeic7unhmklsa3kyonkjtr6mzswtda65dwlichmcp5w4geix4i2kcfa")
 	lockDirV0 = cid.MustParse("QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn")
+	// a signed Root block, version 2 (manifest/trust/testdata/root-v2.cid)
+	lockTrustRoot = cid.MustParse("bafyreifvphxhpegjqras64474c4lxyzle7za5qbqhv4hspitht4ezj5xz4")
 )
 
 // goldenLocks are the locks whose canonical bytes are in testdata/lock.
@@ -45,6 +47,16 @@ var goldenLocks = map[string]*manifest.Lock{
 		},
 	},
 	"empty": {Registry: lockRegistry, Root: lockRoot, Seq: 1, Services: map[manifest.Name]manifest.LockEntry{}},
+	// version 2: the registry's trust root recorded
+	"trust": {
+		Registry: lockRegistry, Root: lockRoot, Seq: 9,
+		Services: map[manifest.Name]manifest.LockEntry{
+			"tts": {Range: "^1.0.0", Version: manifest.MustParseVersion("1.0.1"), CID: lockDirV1, Size: 28, Profile: "unixfs-v1-2025"},
+		},
+		Trust: &manifest.LockTrust{Root: lockTrustRoot, Version: 2},
+	},
+	"trust-empty": {Registry: lockRegistry, Root: lockRoot, Seq: 1, Services: map[manifest.Name]manifest.LockEntry{},
+		Trust: &manifest.LockTrust{Root: lockTrustRoot, Version: 1}},
 }
 
 func encodeLock(t testing.TB, l *manifest.Lock) []byte {
@@ -187,7 +199,9 @@ func TestDecodeLockErrors(t *testing.T) {
       "profile": "unixfs-v1-2025",
       "range": "^1.0.0"`, `"hidden": false, "range": "^1.0.0"`), `services.tts: missing field "profile"`},
 		{"missing top field", edit(`"seq": 7,`, ``), `missing field "seq"`},
-		{"future version", edit(`"lockfileVersion": 1`, `"lockfileVersion": 2`), "line 2: lockfileVersion 2 is not 1"},
+		{"future version", edit(`"lockfileVersion": 1`, `"lockfileVersion": 3`), "line 2: lockfileVersion 3 is not 1 or 2"},
+		{"version 2 without trust", edit(`"lockfileVersion": 1`, `"lockfileVersion": 2`), `the lockfile: missing field "trust"`},
+		{"version 1 with trust", edit(`"seq": 7,`, `"seq": 7, "trust": {"root": {"/": "bafyreidbmm7bptwk747kdukmfcgtawpab5wsuhsacgcn56bdjwd6ny6wia"}, "rootVersion": 1},`), `unknown field "trust"`},
 		{"version as string", edit(`"lockfileVersion": 1`, `"lockfileVersion": "1"`), "lockfileVersion must be a number, not a string"},
 		{"negative size", edit(`"size": 28`, `"size": -1`), "services.tts.size must be a whole number"},
 		{"float seq", edit(`"seq": 7`, `"seq": 7.0`), "seq must be a whole number"},

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/ipfs/go-cid"
 )
 
 // ErrInvalidProject is returned when a project file (svcreg.json) cannot
@@ -22,7 +24,7 @@ const MaxProjectSize = 1 << 20
 // MaxGateways is the most gateways a project file may list.
 const MaxGateways = 32
 
-var projectFields = []string{"gateways", "registry", "services"}
+var projectFields = []string{"gateways", "registry", "root", "services"}
 
 // Project is a consuming project's svcreg.json: the registry it uses, the
 // gateways to fetch it from, and the range or tag of each service it needs.
@@ -31,12 +33,17 @@ type Project struct {
 	Registry string        // the registry's IPNS name (k51…) or a domain with a DNSLink record
 	Gateways []string      // HTTP gateway base URLs, in order of preference
 	Services map[Name]Spec // what each service must resolve to
+	// Root pins the registry's trust root: the CID of a signed Root block
+	// (of any version) its owner published out of band. The registry's
+	// current Root must descend from it. Undefined when not pinned.
+	Root cid.Cid
 }
 
 // DecodeProject reads a project file. Only the fields "registry"
-// (required), "gateways" and "services" are allowed, each once; a service
-// maps its name to a range or tag ("^1.0.0", "~2.1", "latest"). Errors wrap
-// ErrInvalidProject and name the line.
+// (required), "gateways", "root" and "services" are allowed, each once; a
+// service maps its name to a range or tag ("^1.0.0", "~2.1", "latest"),
+// and "root" is the CID of a signed Root block (CheckTrustRoot). Errors
+// wrap ErrInvalidProject and name the line.
 func DecodeProject(r io.Reader) (*Project, error) {
 	data, err := readCapped(r, MaxProjectSize, ErrInvalidProject, "project file")
 	if err != nil {
@@ -60,6 +67,8 @@ func DecodeProject(r io.Reader) (*Project, error) {
 			return err
 		case "gateways":
 			return decodeGateways(jr, p)
+		case "root":
+			return decodeRootPin(jr, p)
 		default:
 			return decodeServices(jr, p)
 		}
@@ -74,6 +83,23 @@ func DecodeProject(r io.Reader) (*Project, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// decodeRootPin reads "root": a signed Root block's CID, as a string.
+func decodeRootPin(jr *jsonReader, p *Project) error {
+	s, err := jr.str("root")
+	if err != nil {
+		return err
+	}
+	c, err := cid.Decode(s)
+	if err != nil {
+		return jr.fail("root: %q is not a CID: %v", s, err)
+	}
+	if err := CheckTrustRoot(c); err != nil {
+		return jr.fail("%v", err)
+	}
+	p.Root = c
+	return nil
 }
 
 func decodeGateways(jr *jsonReader, p *Project) error {
@@ -135,7 +161,8 @@ func decodeServices(jr *jsonReader, p *Project) error {
 
 // EncodeProject writes p in canonical form: two-space indented JSON, keys
 // in bytewise order, services sorted by name, gateways in their given
-// order (omitted when there are none), and a final newline.
+// order (omitted when there are none), root only when pinned, and a final
+// newline.
 func EncodeProject(w io.Writer, p *Project) error {
 	if err := p.validate(); err != nil {
 		return fmt.Errorf("encode project: %w: %w", ErrInvalidProject, err)
@@ -150,6 +177,9 @@ func EncodeProject(w io.Writer, p *Project) error {
 		b.WriteString("  ],\n")
 	}
 	fmt.Fprintf(&b, "  \"registry\": %s,\n", quote(p.Registry))
+	if p.Root.Defined() {
+		fmt.Fprintf(&b, "  \"root\": %s,\n", quote(p.Root.String()))
+	}
 	names := slices.Sorted(maps.Keys(p.Services))
 	if len(names) == 0 {
 		b.WriteString("  \"services\": {}\n}\n")
@@ -184,6 +214,11 @@ func (p *Project) validate() error {
 		}
 		if slices.Contains(p.Gateways[:i], g) {
 			return fmt.Errorf("gateway %q is listed twice", g)
+		}
+	}
+	if p.Root.Defined() {
+		if err := CheckTrustRoot(p.Root); err != nil {
+			return err
 		}
 	}
 	for n, sp := range p.Services {

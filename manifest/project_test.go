@@ -87,7 +87,7 @@ func TestDecodeProjectErrors(t *testing.T) {
 		{"not an object", `"x"`, "must be an object, not a string"},
 		{"no registry", `{"services": {}}`, `missing field "registry"`},
 		{"empty registry", `{"registry": ""}`, "registry is empty"},
-		{"typo", `{"registry": "k51a", "servics": {}}`, `line 1: the project file: unknown field "servics" (known: gateways, registry, services)`},
+		{"typo", `{"registry": "k51a", "servics": {}}`, `line 1: the project file: unknown field "servics" (known: gateways, registry, root, services)`},
 		{"case variant", `{"Registry": "k51a"}`, `unknown field "Registry"`},
 		{"duplicate key", "{\"registry\": \"k51a\",\n\"registry\": \"k51b\"}", `line 2: the project file: duplicate key "registry"`},
 		{"duplicate service", `{"registry": "k51a", "services": {"tts": "^1", "tts": "^2"}}`, `services: duplicate key "tts"`},

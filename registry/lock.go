@@ -35,6 +35,7 @@ type LockResult struct {
 	Lock     *manifest.Lock
 	Changed  bool         // whether Lock differs from the lock given
 	Changes  []LockChange // by service name
+	Trust    *TrustChange // how the recorded trust root changed; nil when it did not
 	Findings []Finding    // warnings, such as a kept entry that is now yanked
 }
 
@@ -50,6 +51,13 @@ type LockResult struct {
 // old's root is not the registry's state at old's sequence (the lock was
 // edited, its seq even beyond the head's): then the result records the
 // head's state, with a warning finding, and Check accepts it again.
+//
+// When the head links a trust Root, the lock records it (a version-2
+// lock): first after checking that it descends from the Root p pins and
+// the one old records, if any (ErrRootDiverged). A lock without one (a
+// version-1 lock) gets it, and one made before a rotation the Root that
+// followed: then the lock records the head's state, as when an entry
+// changes.
 //
 // Errors wrap ErrUnverifiable when the head is unknown or older than
 // old's state; an entry that cannot be kept or resolved is a
@@ -76,7 +84,11 @@ func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.
 		return LockResult{}, fmt.Errorf("%w: the lock was made at seq %d of %s, the newest state known here is seq %d",
 			ErrUnverifiable, old.Seq, r.name, st.head.Seq)
 	}
-	res := LockResult{Lock: &manifest.Lock{Registry: r.name, Root: st.head.Root, Seq: st.head.Seq, Services: map[manifest.Name]manifest.LockEntry{}}}
+	tr, err := st.lockTrust(ctx, p, old)
+	if err != nil {
+		return LockResult{}, err
+	}
+	res := LockResult{Lock: &manifest.Lock{Registry: r.name, Root: st.head.Root, Seq: st.head.Seq, Services: map[manifest.Name]manifest.LockEntry{}, Trust: tr}}
 	for _, n := range slices.Sorted(maps.Keys(p.Services)) {
 		spec := p.Services[n]
 		var prev *manifest.LockEntry
@@ -94,7 +106,14 @@ func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.
 		res.Lock.Services[n] = e
 	}
 	res.Changes = lockChanges(old, res.Lock)
-	if old != nil && len(res.Changes) == 0 {
+	var oldTrust *manifest.LockTrust
+	if old != nil {
+		oldTrust = old.Trust
+	}
+	if !oldTrust.Equal(tr) {
+		res.Trust = &TrustChange{Old: oldTrust, New: tr, Pinned: p.Root.Defined()}
+	}
+	if old != nil && len(res.Changes) == 0 && res.Trust == nil {
 		ok, err := st.isState(ctx, old.Root, old.Seq)
 		if err != nil {
 			return LockResult{}, err

@@ -37,6 +37,9 @@ const (
 	FindingContent FindingKind = "content"
 	// FindingUnverifiable: there is nothing here to check the lock against.
 	FindingUnverifiable FindingKind = "unverifiable"
+	// FindingDiverged: the registry's trust Root does not descend from
+	// the Root the lock records or the project pins (ErrRootDiverged).
+	FindingDiverged FindingKind = "diverged"
 	// FindingMissing: the lockfile does not exist. Check never reports it
 	// (it is given a lock); registry/project does.
 	FindingMissing FindingKind = "missing"
@@ -86,8 +89,9 @@ const maxHistoryWalk = 1 << 16
 // Check reports whether l is complete, current and true for p: its drift
 // from p (FindingStale), each entry against the head's signed manifest
 // and the lock's root against the registry's history (FindingMismatch,
-// FindingYanked), and with opts.Content each release's blocks
-// (FindingContent). When the head, or blocks needed to read it, are not
+// FindingYanked), that the registry's trust Root descends from the one l
+// records and the one p pins (FindingDiverged; a version-1 lock records
+// none), and with opts.Content each release's blocks (FindingContent). When the head, or blocks needed to read it, are not
 // here, it reports FindingUnverifiable rather than failing. It changes
 // nothing. The error is for failures to check at all (a cancelled ctx, a
 // corrupt manifest block).
@@ -98,7 +102,7 @@ func (r *Registry) Check(ctx context.Context, p *manifest.Project, l *manifest.L
 		rep.Findings = append(rep.Findings, Finding{Kind: FindingStale, Service: d.Service, Message: d.String()})
 	}
 	if len(drift) == 0 || drift[0].Kind != manifest.DriftRegistry {
-		if err := r.checkRegistry(ctx, l, opts, &rep); err != nil {
+		if err := r.checkRegistry(ctx, p, l, opts, &rep); err != nil {
 			return rep, err
 		}
 	}
@@ -110,7 +114,7 @@ func (r *Registry) Check(ctx context.Context, p *manifest.Project, l *manifest.L
 	return rep, nil
 }
 
-func (r *Registry) checkRegistry(ctx context.Context, l *manifest.Lock, opts CheckOptions, rep *Report) error {
+func (r *Registry) checkRegistry(ctx context.Context, p *manifest.Project, l *manifest.Lock, opts CheckOptions, rep *Report) error {
 	st, err := r.snapshot(ctx)
 	if errors.Is(err, ErrUnverifiable) {
 		rep.Findings = append(rep.Findings, Finding{Kind: FindingUnverifiable, Message: err.Error()})
@@ -119,6 +123,9 @@ func (r *Registry) checkRegistry(ctx context.Context, l *manifest.Lock, opts Che
 		return err
 	}
 	rep.Head = st.head
+	if err := st.checkTrust(ctx, p, l, rep); err != nil {
+		return err
+	}
 	tampered, err := st.checkRoot(ctx, l, rep)
 	if err != nil {
 		return err

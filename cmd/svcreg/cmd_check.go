@@ -21,9 +21,10 @@ func newCheckCommand() *cli.Command {
 		Description: `Checks svcreg.lock against svcreg.json (every service locked, same ranges,
 same registry, canonical form) and against the registry's signed manifest
 (every locked version has exactly the locked CID, size and profile; the
-lock's root is in the registry's history). Prints one line per finding and
+lock's root is in the registry's history; the registry's trust root
+descends from the one the lock records, through verified rotations). Prints one line per finding and
 never changes a file. The exit code says what failed; when several classes
-fail, the first of 12, 18, 14, 11, 13, 15 wins:
+fail, the first of 20, 12, 18, 14, 11, 13, 15 wins:
 
    10  svcreg.lock is missing
    11  svcreg.lock is stale: out of date with svcreg.json, not canonical, unreadable
@@ -32,6 +33,8 @@ fail, the first of 12, 18, 14, 11, 13, 15 wins:
    14  locked content is missing from SVCREG_HOME or corrupt (with --content)
    15  nothing to verify against: no copy of the registry here
    18  svcreg.lock was edited by hand: its seq is not its root's
+   20  the registry's trust root does not descend from the one svcreg.lock
+       records (lockfileVersion 2) or svcreg.json pins
 
 Examples:
    svcreg check
@@ -57,6 +60,7 @@ type checkOut struct {
 var outcomeExit = map[project.Outcome]int{
 	project.OK:           exitOK,
 	project.Missing:      exitLockMissing,
+	project.Diverged:     exitRootDiverged,
 	project.Mismatch:     exitLockMismatch,
 	project.Tampered:     exitLockTampered,
 	project.Content:      exitContent,
@@ -190,6 +194,8 @@ func checkHint(code int, paths projectPaths, findings []registry.Finding) string
 		return "the lock disagrees with the registry's signed manifest: restore " + paths.lock + " from version control if it was edited, else " + fix
 	case exitLockTampered:
 		return paths.lock + " was edited by hand: restore it from version control, or run '" + paths.cmd("lock") + "' to record the registry's signed state in it"
+	case exitRootDiverged:
+		return rootDivergedHint(paths.project, paths.lock, paths.cmd("lock"))
 	case exitLockYanked:
 		return "run '" + paths.cmd("update", project.Services(findings, registry.FindingYanked)...) + "' to move off the yanked versions"
 	case exitContent:

@@ -35,6 +35,12 @@ ranges the locked version no longer meets are resolved at the newest state.
 Yanked versions are never newly locked. When nothing changes the file is left
 as it is, byte for byte. 'svcreg update' re-resolves on purpose.
 
+A registry with a trust root gets a version-2 lock that records the root:
+the first lock trusts what it sees (review it in the lock's diff) unless
+svcreg.json pins one ("root": "bafy…", from the registry's owner). Lock
+refuses a registry whose root does not descend from the pinned or the
+recorded one (exit 20), and records the new root after a verified rotation.
+
 Examples:
    svcreg lock
    svcreg lock --project ./web/svcreg.json --json`,
@@ -83,6 +89,9 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	return emit(c, res, func(w io.Writer) {
 		for _, ch := range res.Changes {
 			fmt.Fprintln(w, ch)
+		}
+		if res.Trust != nil {
+			fmt.Fprintln(w, res.Trust)
 		}
 		state := "is up to date"
 		if res.Written {
@@ -168,6 +177,8 @@ func lockErr(err error, paths projectPaths) error {
 	switch {
 	case errors.Is(err, manifest.ErrInvalidLock):
 		return withHint(err, unreadableLockHint(paths))
+	case errors.Is(err, registry.ErrRootDiverged):
+		return withHint(err, rootDivergedHint(paths.project, paths.lock, paths.cmd("lock")))
 	case errors.Is(err, registry.ErrLockMismatch):
 		var update []manifest.Name // the service that disagrees, if one does
 		if errors.As(err, &le) {

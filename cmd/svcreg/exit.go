@@ -52,6 +52,7 @@ const (
 	exitUnsafeTree    = 17 // publish, verify: the directory holds a svcreg home or key file
 	exitLockTampered  = 18 // svcreg.lock was edited by hand: its seq is not its root's
 	exitUntrusted     = 19 // a manifest fails the registry's trust root: publish signatures, root chain, downgrade
+	exitRootDiverged  = 20 // the registry's trust root does not descend from the one svcreg.lock records or svcreg.json pins
 )
 
 // exitClasses names each exit code. With --json a failure carries the name
@@ -63,8 +64,8 @@ var exitClasses = map[int]string{
 	exitLockMissing: "lock_missing", exitLockStale: "lock_stale", exitLockMismatch: "lock_mismatch",
 	exitLockYanked: "yanked", exitContent: "content", exitUnverifiable: "unverifiable",
 	exitVerifyDiffers: "differs", exitUnsafeTree: "unsafe_tree", exitLockTampered: "lock_tampered",
-	exitUntrusted: "untrusted",
-	exitCanceled:  "interrupted",
+	exitUntrusted: "untrusted", exitRootDiverged: "root_diverged",
+	exitCanceled: "interrupted",
 }
 
 // exitClass returns the class name of an exit code ("failure" for a code
@@ -123,6 +124,7 @@ var errorRules = []rule{
 	{match: is(context.Canceled), code: exitCanceled},
 	{match: is(follow.ErrWillNotSign), code: exitUntrusted,
 		hint: "the head here lacks the publish signatures its root requires: no record is signed for it (publish the change again with --key)"},
+	{match: is(registry.ErrRootDiverged), code: exitRootDiverged, hint: rootDivergedHint(projectFile, lockFile, "svcreg lock")},
 	{match: is(registry.ErrUntrusted), code: exitUntrusted,
 		hint: "the registry's manifest is not signed as its root requires (a stolen IPNS key, a hostile gateway, or a wrong --key): the head here did not move"},
 	{match: is(registry.ErrNoPublishKey), code: exitUsage,
@@ -217,6 +219,14 @@ var errorRules = []rule{
 // never writes out.
 const unsafeContentHint = "the release holds a symlink (or name) that could point outside its directory, which svcreg never writes; " +
 	"its publisher must publish a fixed version"
+
+// rootDivergedHint is the hint for a registry whose trust root does not
+// descend from the one the lock file records or the project file pins;
+// lockCmd is the command that writes the lock.
+func rootDivergedHint(project, lock, lockCmd string) string {
+	return "the registry's root is not the one this project trusts (a taken-over name, a hostile gateway, or an owner who replaced the root): " +
+		"ask its owner out of band; only if they replaced it, set \"root\" in " + project + " to the new root, delete " + lock + " and run '" + lockCmd + "'"
+}
 
 // fsckHint is the hint of a fsck that left problems.
 func fsckHint(pe *maint.ProblemsError) string {

@@ -58,7 +58,7 @@ func TestLockResultJSON(t *testing.T) {
 	if b, err = json.Marshal(res); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(b, []byte(`"written":false`)) || !bytes.Contains(b, []byte(`"changes":[]`)) ||
+	if !bytes.Contains(b, []byte(`"written":false`)) || !bytes.Contains(b, []byte(`"changes":[]`)) || !bytes.Contains(b, []byte(`"trust":null`)) ||
 		!bytes.Contains(b, []byte(`"warnings":["a gateway is down"]`)) {
 		t.Fatalf("lock JSON with nothing to change: %s", b)
 	}

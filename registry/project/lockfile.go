@@ -58,13 +58,23 @@ type LockResult struct {
 }
 
 // MarshalJSON encodes r as {lockfile, written, registry, root, seq,
-// services, changes, warnings}, as docs/CLI.md documents `svcreg lock
-// --json`: services is how many the lock holds, changes the
-// registry.LockChange list and warnings the messages of the findings.
+// services, changes, trust, warnings}, as docs/CLI.md documents `svcreg
+// lock --json`: services is how many the lock holds, changes the
+// registry.LockChange list, trust the lock's trust root ({root,
+// rootVersion}, null in a version-1 lock) and warnings the messages of
+// the findings.
 func (r LockResult) MarshalJSON() ([]byte, error) {
 	warnings := []string{}
 	for _, f := range r.Findings {
 		warnings = append(warnings, f.Message)
+	}
+	type trustJSON struct {
+		Root        string `json:"root"`
+		RootVersion uint64 `json:"rootVersion"`
+	}
+	var tr *trustJSON
+	if t := r.Lock.Trust; t != nil {
+		tr = &trustJSON{t.Root.String(), t.Version}
 	}
 	return json.Marshal(struct {
 		Lockfile string                `json:"lockfile"`
@@ -74,9 +84,10 @@ func (r LockResult) MarshalJSON() ([]byte, error) {
 		Seq      uint64                `json:"seq"`
 		Services int                   `json:"services"`
 		Changes  []registry.LockChange `json:"changes"`
+		Trust    *trustJSON            `json:"trust"`
 		Warnings []string              `json:"warnings"`
 	}{r.Path, r.Written, r.Lock.Registry, r.Lock.Root.String(), r.Lock.Seq, len(r.Lock.Services),
-		append([]registry.LockChange{}, r.Changes...), warnings})
+		append([]registry.LockChange{}, r.Changes...), tr, warnings})
 }
 
 // Lock resolves the project at reg (registry.Registry.Lock, with old's

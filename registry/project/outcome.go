@@ -16,11 +16,13 @@ import (
 type Outcome string
 
 // The outcomes, in the order Classify ranks them: a security problem
-// first, then broken content, then what a developer must redo, and last
+// first (a registry whose trust root does not descend from the lock's
+// before an entry that disagrees with it), then broken content, then what a developer must redo, and last
 // "could not tell".
 const (
 	OK           Outcome = "ok"
 	Missing      Outcome = Outcome(registry.FindingMissing)
+	Diverged     Outcome = Outcome(registry.FindingDiverged)
 	Mismatch     Outcome = Outcome(registry.FindingMismatch)
 	Tampered     Outcome = Outcome(registry.FindingTampered)
 	Content      Outcome = Outcome(registry.FindingContent)
@@ -30,7 +32,7 @@ const (
 )
 
 // ranked is every failing outcome, the one that matters most first.
-var ranked = []Outcome{Missing, Mismatch, Tampered, Content, Stale, Yanked, Unverifiable}
+var ranked = []Outcome{Missing, Diverged, Mismatch, Tampered, Content, Stale, Yanked, Unverifiable}
 
 // Classify returns what findings mean as a whole: OK when there are only
 // warnings, else the outcome of the highest ranked class among the

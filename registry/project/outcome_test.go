@@ -19,8 +19,8 @@ func warning(kind registry.FindingKind) registry.Finding {
 }
 
 // TestClassify: only warnings pass; else the failing class that matters
-// most decides, in the order missing, mismatch, tampered, content, stale,
-// yanked, unverifiable.
+// most decides, in the order missing, diverged, mismatch, tampered,
+// content, stale, yanked, unverifiable.
 func TestClassify(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -30,6 +30,8 @@ func TestClassify(t *testing.T) {
 		{"none", nil, project.OK},
 		{"warnings only", []registry.Finding{warning(registry.FindingYanked), warning(registry.FindingMismatch)}, project.OK},
 		{"missing first", []registry.Finding{fail(registry.FindingUnverifiable, ""), fail(registry.FindingMissing, "")}, project.Missing},
+		{"missing before diverged", []registry.Finding{fail(registry.FindingDiverged, ""), fail(registry.FindingMissing, "")}, project.Missing},
+		{"diverged before mismatch", []registry.Finding{fail(registry.FindingMismatch, "web"), fail(registry.FindingDiverged, "")}, project.Diverged},
 		{"mismatch before tampered", []registry.Finding{fail(registry.FindingTampered, ""), fail(registry.FindingMismatch, "web")}, project.Mismatch},
 		{"tampered before content", []registry.Finding{fail(registry.FindingContent, "web"), fail(registry.FindingTampered, "")}, project.Tampered},
 		{"content before stale", []registry.Finding{fail(registry.FindingStale, ""), fail(registry.FindingContent, "web")}, project.Content},

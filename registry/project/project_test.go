@@ -132,6 +132,15 @@ func TestLoad(t *testing.T) {
 		t.Errorf("a k51… name: Domain %q", p.Domain)
 	}
 
+	pin := "bafyreifvphxhpegjqras64474c4lxyzle7za5qbqhv4hspitht4ezj5xz4"
+	pinned := writeProject(t, f.name.String(), `"web": "^1.0.0"`)
+	if err := os.WriteFile(pinned, []byte(`{"registry": "`+f.name.String()+`", "root": "`+pin+`"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p := mustLoad(t, pinned, res); p.Config.Root.String() != pin {
+		t.Errorf("a root pin: %v", p.Config.Root)
+	}
+
 	path := writeProject(t, f.name.String(), `"web": "^1.0.0"`)
 	isNameError := func(err error) bool { return errors.As(err, new(*project.NameError)) }
 	is := func(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
@@ -146,6 +155,8 @@ func TestLoad(t *testing.T) {
 		{"unreadable", path + ".nosuch", "", is(project.ErrProjectUnreadable), "no such file"},
 		{"invalid", writeProject(t, f.name.String(), `"web": "no range"`), "", is(manifest.ErrInvalidProject), project.FileName + ": "},
 		{"bad registry", writeProject(t, "nosuch.example.com", `"web": "^1"`), "", isNameError, project.FileName + ": "},
+		{"bad root pin", writeProject(t, f.name.String(), `"web": "^1"}, "root": "bafynot", "x": {"a": "1"`), "", is(manifest.ErrInvalidProject),
+			project.FileName + `: invalid project file: line 1: root: "bafynot" is not a CID`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
