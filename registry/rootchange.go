@@ -241,6 +241,41 @@ func (r *Registry) CurrentRoot(ctx context.Context) (*trust.SignedRoot, cid.Cid,
 	return sr, m.Root, nil
 }
 
+// RotateRoot returns the next version of the registry's Root with ch
+// applied (NextRoot), unsigned, and the current signed Root it follows.
+// A registry without a Root wraps ErrNoRoot.
+func (r *Registry) RotateRoot(ctx context.Context, ch RootChange) (next, cur *trust.SignedRoot, err error) {
+	cur, curCID, err := r.CurrentRoot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cur == nil {
+		return nil, nil, fmt.Errorf("rotate the root of %s: %w", r.name, ErrNoRoot)
+	}
+	nr, err := NextRoot(cur, curCID, ch)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &trust.SignedRoot{Root: *nr, Signatures: []trust.Signature{}}, cur, nil
+}
+
+// FirstRoot returns Root version 1 for the registry, which has none yet
+// (else ErrHasRoot), unsigned (NewRoot).
+func (r *Registry) FirstRoot(ctx context.Context, ch RootChange, maxRecordLifetime time.Duration) (*trust.SignedRoot, error) {
+	cur, _, err := r.CurrentRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cur != nil {
+		return nil, fmt.Errorf("%s: %w (v%d)", r.name, ErrHasRoot, cur.Root.Version)
+	}
+	nr, err := NewRoot(r.name, ch, maxRecordLifetime)
+	if err != nil {
+		return nil, err
+	}
+	return &trust.SignedRoot{Root: *nr, Signatures: []trust.Signature{}}, nil
+}
+
 // SubmitRoot makes sr the registry's Root: a new manifest, the head's
 // state otherwise unchanged, links it and is signed by the publish keys
 // (UsePublishKeys), which must meet sr's publish threshold; the root floor
