@@ -16,6 +16,7 @@ import (
 	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/internal/cliapp"
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/car"
@@ -136,6 +137,13 @@ var errorRules = []rule{
 		hint: "check the passphrase file: its content is the passphrase, less one trailing newline"},
 	{match: is(svchome.ErrInvalidEncryptedKey), code: exitUsage,
 		hint: "the key file is damaged, or encrypted to an age key rather than a passphrase: restore it from a backup"},
+	{match: is(registry.ErrNoRoot), code: exitUsage, hint: "a plain registry has no root to rotate: give it one with 'svcreg root init'"},
+	{match: is(registry.ErrHasRoot), code: exitUsage, hint: "change the root with 'svcreg root rotate'"},
+	{match: is(registry.ErrRootChange), code: exitUsage,
+		hint: "each role (root, publish) keeps at least one key and a threshold from 1 to its number of keys: --threshold ROLE=N"},
+	{match: is(registry.ErrNotRootKey), code: exitUsage, hint: "sign with a root key (root.key) of the new root or of the one before it"},
+	{match: is(svchome.ErrNotPublicKey), code: exitUsage, hint: "name a public key file (.pub, 64 hex digits), as 'svcreg init --roles DIR' writes them"},
+	{match: is(trust.ErrInvalid, trust.ErrTooLarge), code: exitIntegrity},
 	{match: is(registry.ErrLockMismatch), code: exitLockMismatch},
 	{match: is(registry.ErrUnverifiable), code: exitUnverifiable}, // may wrap a network error too
 	{match: is(manifest.ErrInvalidLock), code: exitLockStale},

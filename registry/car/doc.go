@@ -35,4 +35,10 @@
 // [AdoptConfig].Content set, a state with a release that get would not
 // write (content expanding beyond the limits, or to another size than
 // recorded) is refused first ([UnwritableError]).
+//
+// # Root files
+//
+// [WriteRoot] and [ReadRoot] carry a trust Root version being signed
+// offline ([RootFile]): a CARv1 rooted at the signed Root block, with the
+// signed Root before it beside it. docs/FORMAT.md describes the layout.
 package car

@@ -1,0 +1,396 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/manifest/trust"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/car"
+	svchome "github.com/svcreg/svcreg/registry/home"
+	"github.com/svcreg/svcreg/registry/ipns"
+)
+
+func newRootCommand() *cli.Command {
+	outFlag := func(required bool) cli.Flag {
+		return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: required, Usage: "root `FILE` (CAR) to write"}
+	}
+	changeFlags := func() []cli.Flag {
+		return []cli.Flag{
+			&cli.StringSliceFlag{Name: "threshold", Usage: "`ROLE=N`: how many keys of the role (root, publish) must sign; repeatable"},
+			&cli.DurationFlag{Name: "expires", Value: svchome.RootLifetime, Usage: "the new root expires this long from now"},
+		}
+	}
+	return &cli.Command{
+		Name:  "root",
+		Usage: "change a registry's trust root: rotate keys and thresholds, sign offline, submit",
+		Description: `A rotation in three steps (docs/TRUST.md, "Rotating keys"):
+'root rotate' (or 'root init' for a plain registry) writes the next Root,
+unsigned, to a file; each root key holder runs 'root sign' on it, offline;
+'root submit' publishes it with a publish key of the new Root.
+
+Examples:
+   svcreg root rotate --remove-key old.pub --add-key new.pub --role publish -o root.car
+   svcreg root sign root.car --key /media/offline/root.key
+   svcreg root submit root.car --key new.key
+   svcreg root show --json`,
+		Subcommands: []*cli.Command{
+			{
+				Name: "init", Usage: "write Root version 1 for a plain registry, unsigned",
+				ArgsUsage: "--root-key K.pub… --publish-key K.pub… -o FILE",
+				Description: `Upgrades the home's single-key registry in place: same name, history kept.
+
+Examples:
+   svcreg root init --root-key root.key.pub --publish-key publish.key.pub -o root.car`,
+				Flags: withCommon(append(changeFlags(),
+					&cli.StringSliceFlag{Name: "root-key", Required: true, Usage: "public key `FILE` (.pub) of a root key; repeatable"},
+					&cli.StringSliceFlag{Name: "publish-key", Required: true, Usage: "public key `FILE` (.pub) of a publish key; repeatable"},
+					outFlag(true))...),
+				Action: runRootInit,
+			},
+			{
+				Name: "rotate", Usage: "write the next version of the registry's Root, unsigned", ArgsUsage: "-o FILE",
+				Description: `Without a change, it renews the Root's expiry.
+
+Examples:
+   svcreg root rotate -o root.car
+   svcreg root rotate --add-key alice.pub --role root --threshold root=2 -o root.car`,
+				Flags: withCommon(append(changeFlags(),
+					&cli.StringSliceFlag{Name: "add-key", Usage: "public key `FILE` (.pub) to add, to the role of the --role at the same place; repeatable"},
+					&cli.StringSliceFlag{Name: "role", Usage: "`ROLE` (root, publish) of the --add-key at the same place"},
+					&cli.StringSliceFlag{Name: "remove-key", Usage: "public key FILE or key `ID` to remove from every role; repeatable"},
+					outFlag(true))...),
+				Action: runRootRotate,
+			},
+			{
+				Name: "sign", Usage: "show a Root file and add a root key's signature to it (offline)", ArgsUsage: "FILE --key K",
+				Description: `Needs no home. Signing again with one key changes nothing.
+
+Examples:
+   svcreg root sign root.car --key /media/offline/root.key`,
+				Flags: withCommon(
+					&cli.StringFlag{Name: "key", Required: true, Usage: "root key `FILE`"},
+					outFlag(false)),
+				Action: runRootSign,
+			},
+			{
+				Name: "submit", Usage: "publish a signed Root file in the registry's home", ArgsUsage: "FILE --key PUBLISH.key",
+				Description: `The new manifest links the Root and is signed by the publish key, which must
+be a publish key of the new Root.
+
+Examples:
+   svcreg root submit root.car --key new-publish.key`,
+				Flags:  withCommon(append(signFlags(), publishKeyFlag())...),
+				Action: runRootSubmit,
+			},
+			{
+				Name: "show", Usage: "show the registry's current Root", ArgsUsage: "[TARGET]",
+				Description: `TARGET is a registry as --registry names it (default: this home's own).
+
+Examples:
+   svcreg root show
+   svcreg root show k51… --gateway https://gw.example --json`,
+				Flags:  withCommon(readFlags()...),
+				Action: runRootShow,
+			},
+		},
+	}
+}
+
+// rootChange reads the change flags into a registry.RootChange.
+func rootChange(c *cli.Context) (registry.RootChange, error) {
+	ch := registry.RootChange{Expires: time.Now().Add(c.Duration("expires"))}
+	if c.Duration("expires") <= 0 {
+		return ch, usageErr(fmt.Errorf("%s: --expires %s is not a positive duration", commandPath(c), c.Duration("expires")), "write a duration such as --expires 8760h (a year)")
+	}
+	for _, t := range c.StringSlice("threshold") {
+		role, n, ok := strings.Cut(t, "=")
+		v, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			return ch, usageErr(fmt.Errorf("%s: --threshold %q is not ROLE=N", commandPath(c), t), "write --threshold root=2 or --threshold publish=1")
+		}
+		if ch.Thresholds == nil {
+			ch.Thresholds = map[string]int{}
+		}
+		ch.Thresholds[role] = v
+	}
+	add := func(role string, paths ...string) error {
+		for _, p := range paths {
+			pub, err := svchome.LoadPublicKey(p)
+			if err != nil {
+				return err
+			}
+			ch.Add = append(ch.Add, registry.RoleKey{Role: role, Key: pub})
+		}
+		return nil
+	}
+	if err := add(trust.RoleRoot, c.StringSlice("root-key")...); err != nil {
+		return ch, err
+	}
+	if err := add(trust.RolePublish, c.StringSlice("publish-key")...); err != nil {
+		return ch, err
+	}
+	keys, roles := c.StringSlice("add-key"), c.StringSlice("role")
+	if len(keys) != len(roles) {
+		return ch, usageErr(fmt.Errorf("%s: %d --add-key and %d --role", commandPath(c), len(keys), len(roles)), "give each --add-key K.pub its --role root|publish")
+	}
+	for i, k := range keys {
+		if err := add(roles[i], k); err != nil {
+			return ch, err
+		}
+	}
+	for _, k := range c.StringSlice("remove-key") {
+		id, err := svchome.KeyIDOf(k)
+		if err != nil {
+			return ch, err
+		}
+		ch.Remove = append(ch.Remove, id)
+	}
+	return ch, nil
+}
+
+func runRootInit(c *cli.Context) error {
+	return writeNextRoot(c, func(h *home, ch registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error) {
+		sr, err := h.reg.FirstRoot(c.Context, ch, ipns.MaxLifetime)
+		return sr, nil, err
+	})
+}
+
+func runRootRotate(c *cli.Context) error {
+	return writeNextRoot(c, func(h *home, ch registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error) {
+		return h.reg.RotateRoot(c.Context, ch)
+	})
+}
+
+// writeNextRoot makes the next Root of the home's registry with next and
+// writes it, with the Root it follows, to -o.
+func writeNextRoot(c *cli.Context, next func(*home, registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error)) error {
+	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	ch, err := rootChange(c)
+	if err != nil {
+		return err
+	}
+	h, err := openHome(c, false)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	sr, prev, err := next(h, ch)
+	if err != nil {
+		return err
+	}
+	rc, err := writeRootFile(c, c.String("output"), sr, prev)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d of %s written to %s unsigned: sign it with 'svcreg root sign %s --key ROOT.key' (the root keys of v%d and of v%d), then 'svcreg root submit %s --key PUBLISH.key'\n",
+		sr.Root.Version, sr.Root.Registry, c.String("output"), c.String("output"), max(sr.Root.Version-1, 1), sr.Root.Version, c.String("output"))
+	return emit(c, rootJSON(rc, sr, prev), func(w io.Writer) { describeRoot(w, rc, sr, prev) })
+}
+
+// writeRootFile writes the Root file atomically.
+func writeRootFile(c *cli.Context, path string, sr, prev *trust.SignedRoot) (cid.Cid, error) {
+	var rc cid.Cid
+	err := atomicfile.WriteOutput(path, 0o644, func(w io.Writer) error {
+		var err error
+		rc, err = car.WriteRoot(c.Context, w, sr, prev)
+		return err
+	})
+	return rc, err
+}
+
+func readRootFile(path string) (*car.RootFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return car.ReadRoot(bytes.NewReader(data))
+}
+
+func runRootSign(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "FILE"); err != nil {
+		return err
+	}
+	in := c.Args().First()
+	rf, err := readRootFile(in)
+	if err != nil {
+		return err
+	}
+	key, err := loadRoleKey(c, c.String("key"))
+	if err != nil {
+		return err
+	}
+	var prev *trust.Root
+	if rf.Prev != nil {
+		prev = &rf.Prev.Root
+	}
+	added, err := registry.SignRoot(rf.Signed, prev, key)
+	if err != nil {
+		return err
+	}
+	out := c.String("output")
+	if out == "" {
+		out = in
+	}
+	rc, err := writeRootFile(c, out, rf.Signed, rf.Prev)
+	if err != nil {
+		return err
+	}
+	if !added {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d was signed by this key before; its signature counts once\n", rf.Signed.Root.Version)
+	}
+	return emit(c, rootJSON(rc, rf.Signed, rf.Prev), func(w io.Writer) { describeRoot(w, rc, rf.Signed, rf.Prev) })
+}
+
+func runRootSubmit(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "FILE"); err != nil {
+		return err
+	}
+	rf, err := readRootFile(c.Args().First())
+	if err != nil {
+		return err
+	}
+	h, err := openHome(c, true)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	head, err := h.reg.SubmitRoot(c.Context, rf.Signed)
+	if errors.Is(err, registry.ErrUntrusted) {
+		return withHint(err, "submit takes the next root version, signed ('svcreg root sign') by the root thresholds of the current root and of its own, with --key a publish key of the new root")
+	} else if err != nil {
+		return err
+	}
+	return emit(c, submitOut{headJSON(head), rf.Signed.Root.Version}, func(w io.Writer) {
+		fmt.Fprintf(w, "root v%d of %s is current, seq %d\n", rf.Signed.Root.Version, head.Name, head.Seq)
+	})
+}
+
+type submitOut struct {
+	headOut
+	RootVersion uint64 `json:"root_version"`
+}
+
+func runRootShow(c *cli.Context) error {
+	if err := needArgs(c, 0, 1, "[TARGET]"); err != nil {
+		return err
+	}
+	if t := c.Args().First(); t != "" {
+		if c.String("registry") != "" {
+			return usageErr(fmt.Errorf("root show: TARGET and --registry both name a registry"), "name the registry once")
+		}
+		if err := c.Set("registry", t); err != nil {
+			return err
+		}
+	}
+	h, err := openTarget(c, true)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	sr, rc, err := h.reg.CurrentRoot(c.Context)
+	if err != nil {
+		return err
+	}
+	if sr == nil {
+		return &cliError{err: fmt.Errorf("root show: %s: %w", h.reg.Name(), registry.ErrNoRoot), code: exitNotFound,
+			hint: "a plain registry has no root: its owner gives it one with 'svcreg root init'"}
+	}
+	return emit(c, rootJSON(rc, sr, nil), func(w io.Writer) { describeRoot(w, rc, sr, nil) })
+}
+
+// rootRoleOut is a role in root JSON.
+type rootRoleOut struct {
+	Keys      []string `json:"keys"`
+	Threshold int      `json:"threshold"`
+}
+
+// rootOut is the JSON of root show, and of root init, rotate and sign
+// (with signed counts).
+type rootOut struct {
+	CID               string                 `json:"cid"`
+	Registry          string                 `json:"registry"`
+	Version           uint64                 `json:"version"`
+	Prev              string                 `json:"prev"`
+	Expires           string                 `json:"expires"`
+	MaxRecordLifetime int64                  `json:"max_record_lifetime"`
+	Roles             map[string]rootRoleOut `json:"roles"`
+	Signed            int                    `json:"signed"`
+	PrevSigned        *int                   `json:"prev_signed,omitempty"`
+}
+
+func rootJSON(rc cid.Cid, sr, prev *trust.SignedRoot) rootOut {
+	r := &sr.Root
+	out := rootOut{CID: rc.String(), Registry: r.Registry, Version: r.Version, Expires: r.Expires.UTC().Format(time.RFC3339),
+		MaxRecordLifetime: int64(r.MaxRecordLifetime / time.Second), Roles: map[string]rootRoleOut{}}
+	if r.Prev.Defined() {
+		out.Prev = r.Prev.String()
+	}
+	for _, name := range []string{trust.RoleRoot, trust.RolePublish} {
+		role := r.Roles[name]
+		out.Roles[name] = rootRoleOut{Keys: append([]string{}, role.KeyIDs...), Threshold: role.Threshold}
+	}
+	out.Signed, _ = registry.RootSigned(r, r, sr.Signatures)
+	if prev != nil {
+		n, _ := registry.RootSigned(&prev.Root, r, sr.Signatures)
+		out.PrevSigned = &n
+	}
+	return out
+}
+
+// describeRoot prints a Root, what changed from prev when known, and how
+// many root keys signed it.
+func describeRoot(w io.Writer, rc cid.Cid, sr, prev *trust.SignedRoot) {
+	o := rootJSON(rc, sr, prev)
+	fmt.Fprintf(w, "root v%d of %s (%s)\n", o.Version, o.Registry, o.CID)
+	fmt.Fprintf(w, "expires %s; records valid up to %s\n", o.Expires, sr.Root.MaxRecordLifetime)
+	for _, name := range []string{trust.RoleRoot, trust.RolePublish} {
+		role := o.Roles[name]
+		fmt.Fprintf(w, "%s: %d of %d keys: %s\n", name, role.Threshold, len(role.Keys), strings.Join(role.Keys, " "))
+	}
+	if prev != nil {
+		fmt.Fprintf(w, "changes from v%d:", prev.Root.Version)
+		changed := false
+		for _, d := range registry.CompareRoots(&prev.Root, &sr.Root) {
+			if !d.Changed() {
+				continue
+			}
+			changed = true
+			fmt.Fprintf(w, "\n  %s:", d.Role)
+			for _, id := range d.Added {
+				fmt.Fprintf(w, " +%s", id)
+			}
+			for _, id := range d.Removed {
+				fmt.Fprintf(w, " -%s", id)
+			}
+			if d.OldThreshold != d.Threshold {
+				fmt.Fprintf(w, " threshold %d → %d", d.OldThreshold, d.Threshold)
+			}
+		}
+		if !prev.Root.Expires.Equal(sr.Root.Expires) {
+			changed = true
+			fmt.Fprintf(w, "\n  expires: %s → %s", prev.Root.Expires.UTC().Format(time.RFC3339), o.Expires)
+		}
+		if !changed {
+			fmt.Fprint(w, " none")
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "signed by %d root keys of v%d (%d needed)", o.Signed, o.Version, o.Roles[trust.RoleRoot].Threshold)
+	if prev != nil {
+		fmt.Fprintf(w, " and %d of v%d (%d needed)", *o.PrevSigned, prev.Root.Version, prev.Root.Roles[trust.RoleRoot].Threshold)
+	}
+	fmt.Fprintln(w)
+}
