@@ -43,7 +43,7 @@ var ErrExists = errors.New("registry already exists")
 // ErrStaleProposal is returned by Submit for a change that does not
 // follow the registry's current head: the head moved since it was
 // proposed.
-var ErrStaleProposal = errors.New("the change does not follow the current head")
+var ErrStaleProposal = errors.New("stale proposal: the change does not follow the current head")
 
 // ErrNoRoot is returned when a proposed change is asked of a registry
 // whose head links no trust Root: only such a registry's changes are

@@ -120,6 +120,13 @@ var errorRules = []rule{
 	{match: as[*manifest.RegistryError](), hint: "\"registry\" is the registry's IPNS name (k51…), which 'svcreg name' prints"},
 
 	{match: is(context.Canceled), code: exitCanceled},
+	{match: is(registry.ErrNotListed), code: exitUntrusted,
+		hint: "sign with one of the publish keys the registry's root lists; the change file is unchanged"},
+	{match: is(registry.ErrStaleProposal), code: exitConflict,
+		hint: "stale proposal: the registry changed since it was proposed; propose again (--propose -o FILE) and sign the new file"},
+	{match: is(registry.ErrNoRoot), code: exitUsage,
+		hint: "--propose, sign and submit are for a registry with a root ('svcreg init --roles'); change this one without --propose"},
+	{match: is(svchome.ErrNotRegularFile), code: exitInput, hint: "sign rewrites the change file: copy it to a regular file first"},
 	{match: is(registry.ErrUntrusted), code: exitUntrusted,
 		hint: "the registry's manifest is not signed as its root requires (a stolen IPNS key, a hostile gateway, or a wrong --key): the head here did not move"},
 	{match: is(registry.ErrNoPublishKey), code: exitUsage,
