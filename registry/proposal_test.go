@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -44,13 +45,17 @@ func thresholdRoot(t testing.TB, n int, pubs ...ed25519.PrivateKey) *trust.Signe
 // newThresholdFixture is a registry whose Root asks for 2 of the publish
 // keys testKey(11), testKey(12), testKey(13). It starts with tts@1.0.0,
 // and its Registry holds no publish key afterwards.
-func newThresholdFixture(t testing.TB) *fixture {
+func newThresholdFixture(t testing.TB) *fixture { return newThresholdFixtureLeaves(t, 0, 0) }
+
+// newThresholdFixtureLeaves is newThresholdFixture with the leaf limits
+// of the service index and of version indexes.
+func newThresholdFixtureLeaves(t testing.TB, indexLeaf, versionLeaf int) *fixture {
 	t.Helper()
 	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewIndex()}
 	reg, err := registry.New(registry.Config{
 		Blocks: f.blocks, Index: f.cache, Signer: registrytest.Signer{N: regName},
 		PublishKeys: []registry.PublishKey{pk(11), pk(12)},
-		Now:         func() time.Time { return trustClock },
+		Now:         func() time.Time { return trustClock }, IndexLeafMax: indexLeaf, VersionLeafMax: versionLeaf,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -272,5 +277,53 @@ func TestChangeEntryStrings(t *testing.T) {
 		if s := e.String(); s != want {
 			t.Fatalf("%+v: %q, want %q", e, s, want)
 		}
+	}
+}
+
+// In a sharded index and a service whose versions are sharded, a
+// proposal carries only the nodes along its changed paths, and what it
+// shows is exactly what it does.
+func TestProposeSharded(t *testing.T) {
+	ctx := context.Background()
+	f := newThresholdFixtureLeaves(t, 300, 300)
+	f.reg.UsePublishKeys(pk(11), pk(12))
+	for i := range 12 {
+		f.publish(t, fmt.Sprintf("svc%d@1.0.0", i), fmt.Sprintf("s%d", i))
+	}
+	for i := 1; i < 12; i++ {
+		f.publish(t, fmt.Sprintf("tts@1.0.%d", i), fmt.Sprintf("t%d", i))
+	}
+	f.reg.UsePublishKeys()
+	ch := f.proposePublish(t, "tts@2.0.0", "big")
+	sum, err := ch.Summarize(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range sum.Entries {
+		lines = append(lines, e.String())
+	}
+	want := []string{"+ tts@2.0.0 " + f.content(t, "big").String() + " (3 bytes)", "tag tts latest → 2.0.0 (was 1.0.11)"}
+	if !slices.Equal(lines, want) {
+		t.Fatalf("summary %q, want %q", lines, want)
+	}
+	all := f.blocks.Len()
+	if len(ch.Blocks) > 16 || len(ch.Blocks) >= all/2 {
+		t.Fatalf("the change carries %d blocks of %d", len(ch.Blocks), all)
+	}
+	sign(t, ch, 12)
+	sign(t, ch, 13)
+	if _, err := f.submit(t, ch); err != nil {
+		t.Fatal(err)
+	}
+	c := newTrustClient(t, f.serve(t, "gw"))
+	if _, err := c.fetcher.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.resolve(t, "tts"); !got.Equals(f.content(t, "big")) {
+		t.Fatalf("client resolved %s", got)
+	}
+	if got := c.resolve(t, "svc7"); !got.Equals(f.content(t, "s7")) {
+		t.Fatalf("client resolved svc7 as %s", got)
 	}
 }

@@ -13,7 +13,7 @@ func newSignCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "sign",
 		Usage:     "add a publish key's signature to a proposed change",
-		ArgsUsage: "FILE",
+		ArgsUsage: "FILE --key FILE",
 		Description: `FILE is a change written by 'svcreg publish|tag|yank … --propose -o FILE'
 in the registry's home. sign needs no home and no network: it checks every
 block of the file, shows on stderr what the change does (the registry, the
