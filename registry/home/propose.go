@@ -89,8 +89,9 @@ type SubmitOptions struct {
 // says what the change does (registry.Change.Summarize), checks that it
 // can be made now (registry.Registry.CheckChange: registry.ErrStaleProposal,
 // registry.ErrUntrusted) before storing anything, stores the file's
-// blocks, checks the content of the releases it adds, and makes it
-// (registry.Registry.Submit).
+// blocks and checks the content of the releases it adds without the
+// index lock, then takes it and makes the change (registry.Registry.Submit,
+// which checks again).
 func (h *Home) Submit(ctx context.Context, path string, o SubmitOptions) (registry.Head, *registry.ChangeSummary, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -105,11 +106,17 @@ func (h *Home) Submit(ctx context.Context, path string, o SubmitOptions) (regist
 	if err != nil {
 		return registry.Head{}, nil, fmt.Errorf("change %s: %w", path, err)
 	}
-	reg, err := h.Signing(o.Lifetime, o.TTL)
+	if err := h.RequireWritable(); err != nil {
+		return registry.Head{}, nil, err
+	}
+	read, err := h.Registry()
 	if err != nil {
 		return registry.Head{}, nil, err
 	}
-	if _, _, _, err := reg.CheckChange(ctx, ch); err != nil {
+	if _, _, _, err := read.CheckChange(ctx, ch); err != nil {
+		return registry.Head{}, sum, err
+	}
+	if err := h.Lease(); err != nil { // gc keeps the blocks until the head moves
 		return registry.Head{}, sum, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -125,6 +132,10 @@ func (h *Home) Submit(ctx context.Context, path string, o SubmitOptions) (regist
 		if _, err := unixfs.CheckRelease(ctx, h.blocks.Blockstore(), e.Content, e.Size, o.Limits); err != nil {
 			return registry.Head{}, sum, fmt.Errorf("change %s: %s@%s: %w", path, e.Service, e.Version, err)
 		}
+	}
+	reg, err := h.Signing(o.Lifetime, o.TTL) // the index lock, only now
+	if err != nil {
+		return registry.Head{}, sum, err
 	}
 	head, err := reg.Submit(ctx, ch)
 	return head, sum, err
