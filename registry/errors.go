@@ -40,6 +40,20 @@ var ErrServiceNotFound = errors.New("service not found")
 // ErrExists is returned by Init when the registry already has a head.
 var ErrExists = errors.New("registry already exists")
 
+// ErrStaleProposal is returned by Submit for a change that does not
+// follow the registry's current head: the head moved since it was
+// proposed.
+var ErrStaleProposal = errors.New("stale proposal: the change does not follow the current head")
+
+// ErrNoRoot is returned when a registry whose head links no trust Root
+// is asked for what needs one: a proposed change (only such a registry's
+// changes are signed by publish keys) or a rotation of its Root.
+var ErrNoRoot = errors.New("registry has no root")
+
+// ErrNotListed is returned, with ErrUntrusted, when a key signs a change
+// whose Root does not list it for publishing.
+var ErrNotListed = errors.New("key not listed by the root")
+
 // ErrRecordNotFound is returned when a source has no IPNS record for a
 // registry.
 var ErrRecordNotFound = errors.New("no record for the registry")

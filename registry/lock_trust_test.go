@@ -15,9 +15,9 @@ import (
 	"github.com/svcreg/svcreg/registry"
 )
 
-// signedBy returns a forge mutation that links root and signs the
+// linkedSignedBy returns a forge mutation that links root and signs the
 // manifest with pub.
-func signedBy(t testing.TB, root cid.Cid, pub ed25519.PrivateKey) func(m *manifest.Manifest) {
+func linkedSignedBy(t testing.TB, root cid.Cid, pub ed25519.PrivateKey) func(m *manifest.Manifest) {
 	return func(m *manifest.Manifest) {
 		m.Root = root
 		s, err := trust.SignManifest(pub, m)
@@ -108,7 +108,7 @@ func TestCheckTrustAfterRotation(t *testing.T) {
 	f, root1, c, p, l := trustLockFixture(t)
 	v2, _ := newRoot(t, 2, root1, testKey(3), testKey(4), testKey(1), testKey(3))
 	root2 := f.putRoot(t, v2)
-	c.fetcher = newTrustClientFetcher(t, c, f.forge(t, signedBy(t, root2, testKey(4))))
+	c.fetcher = newTrustClientFetcher(t, c, f.forge(t, linkedSignedBy(t, root2, testKey(4))))
 	if _, err := c.fetcher.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -178,9 +178,9 @@ func TestCheckTrustForeignRoot(t *testing.T) {
 		want   []error
 		msg    string
 	}{
-		"foreign root":    {signedBy(t, foreignCID, testKey(8)), nil, "its root v1 " + foreignCID.String() + " does not descend from the lock's root v1 " + root1.String()},
+		"foreign root":    {linkedSignedBy(t, foreignCID, testKey(8)), nil, "its root v1 " + foreignCID.String() + " does not descend from the lock's root v1 " + root1.String()},
 		"no root":         {func(m *manifest.Manifest) { m.Root, m.Signatures = cid.Undef, nil }, nil, "links no root; the lock's root v1"},
-		"step not signed": {signedBy(t, unsignedCID, testKey(4)), []error{trust.ErrThreshold}, "root v2 by the trusted keys: signature threshold not met"},
+		"step not signed": {linkedSignedBy(t, unsignedCID, testKey(4)), []error{trust.ErrThreshold}, "root v2 by the trusted keys: signature threshold not met"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newTrustClient(t, f.forge(t, tt.mutate))

@@ -48,6 +48,10 @@ type Registry struct {
 	leafMax    int
 	// versionLeafMax is the largest inline Service block and VersionIndex leaf.
 	versionLeafMax int
+
+	// proposal, set on a Proposer's copy, receives the change that
+	// update builds instead of committing it.
+	proposal **Change
 }
 
 // New returns a Registry for cfg.

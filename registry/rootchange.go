@@ -20,10 +20,6 @@ import (
 // unknown role.
 var ErrRootChange = errors.New("invalid root change")
 
-// ErrNoRoot is returned when a registry has no trust Root where one is
-// needed (a rotation of a plain registry).
-var ErrNoRoot = errors.New("registry has no root")
-
 // ErrHasRoot is returned when a Root version 1 is made for, or submitted
 // to, a registry that has a Root already.
 var ErrHasRoot = errors.New("registry has a root already")

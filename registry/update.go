@@ -178,7 +178,7 @@ func (c *change) encodeService(ctx context.Context, s *manifest.Service) (manife
 // without any; a change that changes nothing needs none). When another writer moved the head first, it starts
 // again from the new head. what describes the change for the log.
 func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.Context, c *change) error) (Head, bool, error) {
-	if r.signer == nil {
+	if r.signer == nil && r.proposal == nil {
 		return Head{}, false, ErrReadOnly
 	}
 	for range maxAttempts {
@@ -196,6 +196,11 @@ func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.
 		if err := c.flush(ctx); err != nil {
 			return Head{}, false, err
 		}
+		if r.proposal != nil { // a Proposer's: build the change, commit nothing
+			ch, err := r.propose(ctx, head, c, what)
+			*r.proposal = ch
+			return head, err == nil, err
+		}
 		next, err := r.commit(ctx, head, c, what)
 		if errors.Is(err, ErrHeadMoved) {
 			r.log.Debug("head moved, retrying", "registry", r.name, "seq", head.Seq)
@@ -206,11 +211,16 @@ func (r *Registry) update(ctx context.Context, what string, fn func(ctx context.
 	return Head{}, false, fmt.Errorf("%s: %w %d times; too many concurrent writers", what, ErrHeadMoved, maxAttempts)
 }
 
-func (r *Registry) commit(ctx context.Context, head Head, c *change, what string) (Head, error) {
-	next := &manifest.Manifest{
+// next returns the manifest that follows head with the change c.
+func (r *Registry) next(head Head, c *change, what string) *manifest.Manifest {
+	return &manifest.Manifest{
 		Format: manifest.FormatVersion, Registry: r.name, Seq: head.Seq + 1, Prev: head.Root, Time: r.now().UTC().Truncate(1e9),
 		Change: what, Services: c.services, Releases: c.releases, Root: c.m.Root,
 	}
+}
+
+func (r *Registry) commit(ctx context.Context, head Head, c *change, what string) (Head, error) {
+	next := r.next(head, c, what)
 	rf, err := r.signManifest(ctx, c.get, next)
 	if err != nil {
 		return Head{}, err

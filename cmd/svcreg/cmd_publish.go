@@ -40,6 +40,11 @@ stored, naming the path: move it out, or leave it out with --exclude.
 The blocks are written first and synced together, once, before the
 registry's head moves; content already stored is not written again.
 
+With --propose -o FILE (a registry whose root asks for more than one
+publish signature), the release is imported and the change written to FILE
+without moving the head: each publish key holder signs it with
+'svcreg sign FILE --key K', then 'svcreg submit FILE' makes it.
+
 --dry-run hashes DIR the same way (on every core) and prints the line a
 publish would print, then says on stderr what would change. It stores,
 signs and locks nothing, and works without a registry (like
@@ -50,14 +55,15 @@ Examples:
    svcreg publish tts@1.1.0-beta.1 ./tts --profile unixfs-v0-2015
    svcreg publish tts@1.0.1 --json
    svcreg publish --dry-run tts@1.0.2 ./tts
-   svcreg publish app@1.0.0 . --exclude /state/ --exclude '*.log'`,
-		Flags: withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
+   svcreg publish app@1.0.0 . --exclude /state/ --exclude '*.log'
+   svcreg publish tts@1.0.2 ./tts --propose -o change.car`,
+		Flags: withCommon(append(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
 			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
 			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "hash only: print the CID, what would change and what is left out; store and sign nothing"},
 			excludeFlag(),
 			&cli.BoolFlag{Name: "verbose", Usage: "list every path left out and why"},
-		), limitFlags()...)...),
+		), limitFlags()...), proposeFlags()...)...),
 		Action: runPublish,
 	}
 }
@@ -83,6 +89,12 @@ func runPublish(c *cli.Context) error {
 	if d.Limits, err = exportLimits(c); err != nil {
 		return err
 	}
+	prop, err := proposing(c)
+	if err != nil {
+		return err
+	} else if prop && d.DryRun {
+		return usageErr(fmt.Errorf("publish: --propose and --dry-run do not go together"), "--dry-run changes nothing; --propose writes the change to a file")
+	}
 	if !d.DryRun {
 		pk, err := loadPublishKey(c)
 		if err != nil {
@@ -106,12 +118,22 @@ func runPublish(c *cli.Context) error {
 	}
 	m, update := importMeter(c, verb, d.Dir, d.Import.Hidden)
 	d.Import.Progress = update
-	p, err := svchome.PublishIn(c.Context, dir, o, d)
+	var p *svchome.Published
+	var pr *svchome.Proposed
+	if prop {
+		p, pr, err = proposePublish(c, dir, o, d)
+	} else {
+		p, err = svchome.PublishIn(c.Context, dir, o, d)
+	}
 	m.Finish()
 	if errors.Is(err, svchome.ErrReadOnly) {
 		return writableHome(dir, true)
 	} else if err != nil {
 		return importErr(err)
+	}
+	if prop {
+		reportSkipped(c, p.Skipped, c.Bool("verbose"))
+		return reportProposal(c, pr, fmt.Sprintf("%s@%s %s", name, v, p.Content))
 	}
 	return emit(c, p, func(w io.Writer) {
 		fmt.Fprintf(w, "%s@%s %s\n", name, v, p.Content)

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
 )
 
 func newTagCommand() *cli.Command {
@@ -22,8 +23,9 @@ svcreg on the highest stable, non-yanked version and cannot be set.
 
 Examples:
    svcreg tag tts@1.1.0-beta.1 beta
-   svcreg resolve tts@beta`,
-		Flags:  withCommon(append(signFlags(), publishKeyFlag(), passphraseFileFlag())...),
+   svcreg resolve tts@beta
+   svcreg tag tts@1.0.1 stable --propose -o change.car`,
+		Flags:  withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag()), proposeFlags()...)...),
 		Action: runTag,
 	}
 }
@@ -48,20 +50,35 @@ func runTag(c *cli.Context) error {
 	if err := manifest.ValidateTag(tag); err != nil {
 		return err
 	}
+	if prop, err := proposing(c); err != nil {
+		return err
+	} else if prop {
+		pr, err := propose(c, func(p *registry.Proposer) (*registry.Change, error) { return p.Tag(c.Context, name, v, tag) })
+		if err != nil {
+			return tagErr(err, name, v)
+		}
+		return reportProposal(c, pr, fmt.Sprintf("%s %s@%s", tag, name, v))
+	}
 	h, err := openHome(c, true)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
 	head, changed, err := h.reg.Tag(c.Context, name, v, tag)
+	if err != nil {
+		return tagErr(err, name, v)
+	}
+	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}
+	return emit(c, out, func(w io.Writer) { fmt.Fprintf(w, "%s %s@%s\n", tag, name, v) })
+}
+
+// tagErr gives tag's errors their hints.
+func tagErr(err error, name manifest.Name, v manifest.Version) error {
 	switch {
 	case errors.Is(err, manifest.ErrLatestTag):
 		return withHint(err, "latest moves by itself: publish a higher stable version, or yank the one it names to move it back")
 	case errors.Is(err, manifest.ErrYanked):
 		return withHint(err, fmt.Sprintf("restore it first with 'svcreg yank %s@%s --undo', or tag another version", name, v))
-	case err != nil:
-		return err
 	}
-	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}
-	return emit(c, out, func(w io.Writer) { fmt.Fprintf(w, "%s %s@%s\n", tag, name, v) })
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/registry"
 )
 
 func newYankCommand() *cli.Command {
@@ -22,11 +23,12 @@ reason.
 
 Examples:
    svcreg yank tts@1.0.0 --reason "speaks too fast"
-   svcreg yank tts@1.0.0 --undo`,
-		Flags: withCommon(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
+   svcreg yank tts@1.0.0 --undo
+   svcreg yank tts@1.0.0 --propose -o change.car`,
+		Flags: withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
 			&cli.StringFlag{Name: "reason", Usage: "why the version is yanked"},
 			&cli.BoolFlag{Name: "undo", Usage: "restore a yanked version"},
-		)...),
+		), proposeFlags()...)...),
 		Action: runYank,
 	}
 }
@@ -42,6 +44,21 @@ func runYank(c *cli.Context) error {
 	if c.Bool("undo") && c.IsSet("reason") {
 		return usageErr(fmt.Errorf("yank: --reason and --undo do not go together"), "svcreg yank NAME@VERSION --undo restores a version")
 	}
+	verb := "yanked"
+	if c.Bool("undo") {
+		verb = "restored"
+	}
+	if prop, err := proposing(c); err != nil {
+		return err
+	} else if prop {
+		pr, err := propose(c, func(p *registry.Proposer) (*registry.Change, error) {
+			return p.Yank(c.Context, name, v, c.String("reason"), c.Bool("undo"))
+		})
+		if err != nil {
+			return err
+		}
+		return reportProposal(c, pr, fmt.Sprintf("%s %s@%s", verb, name, v))
+	}
 	h, err := openHome(c, true)
 	if err != nil {
 		return err
@@ -50,10 +67,6 @@ func runYank(c *cli.Context) error {
 	head, changed, err := h.reg.Yank(c.Context, name, v, c.String("reason"), c.Bool("undo"))
 	if err != nil {
 		return err
-	}
-	verb := "yanked"
-	if c.Bool("undo") {
-		verb = "restored"
 	}
 	out := changeOut{Service: string(name), Version: v.String(), Changed: changed, Root: head.Root.String(), Seq: head.Seq}
 	if !changed {

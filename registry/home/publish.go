@@ -78,6 +78,24 @@ func (d PublishDir) options(dir string, p *Published) unixfs.Options {
 // before the head moves, under the block store's lease. Publishing the
 // same content again changes nothing (Changed false).
 func (h *Home) Publish(ctx context.Context, d PublishDir) (*Published, error) {
+	p, err := h.importDir(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := h.Signing(d.Lifetime, d.TTL)
+	if err != nil {
+		return nil, err
+	}
+	reg.UsePublishKeys(d.PublishKeys...)
+	if p.Head, p.Changed, err = reg.Publish(ctx, p.Publication); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// importDir imports and stores d.Dir as Publish does, and returns the
+// release to record.
+func (h *Home) importDir(ctx context.Context, d PublishDir) (*Published, error) {
 	if err := h.RequireWritable(); err != nil {
 		return nil, err
 	}
@@ -102,15 +120,7 @@ func (h *Home) Publish(ctx context.Context, d PublishDir) (*Published, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg, err := h.Signing(d.Lifetime, d.TTL)
-	if err != nil {
-		return nil, err
-	}
-	reg.UsePublishKeys(d.PublishKeys...)
 	p.Content, p.Size = res.Root, res.Size
-	if p.Head, p.Changed, err = reg.Publish(ctx, p.Publication); err != nil {
-		return nil, err
-	}
 	return p, nil
 }
 

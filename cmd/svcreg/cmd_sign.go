@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	svchome "github.com/svcreg/svcreg/registry/home"
+)
+
+func newSignCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "sign",
+		Usage:     "add a publish key's signature to a proposed change",
+		ArgsUsage: "FILE --key FILE",
+		Description: `FILE is a change written by 'svcreg publish|tag|yank … --propose -o FILE'
+in the registry's home. sign needs no home and no network: it checks every
+block of the file, shows on stderr what the change does (the registry, the
+new seq, each release added, yanked or restored and each tag moved), adds
+the signature of --key and writes FILE anew, atomically. A key the change's
+root does not list for publishing is refused (exit 19). Signing twice with
+one key counts once. When the change carries the root's publish threshold,
+'svcreg submit FILE' in the registry's home makes it.
+
+Examples:
+   svcreg sign change.car --key /media/offline/alice/publish.key
+   svcreg sign change.car --key bob.key --json`,
+		Flags:  withCommon(publishKeyFlag()),
+		Action: runSign,
+	}
+}
+
+func runSign(c *cli.Context) error {
+	if err := needArgs(c, 1, 1, "FILE"); err != nil {
+		return err
+	}
+	if c.String("key") == "" {
+		return usageErr(fmt.Errorf("sign: no --key"), "pass the publish key to sign with: --key PUBLISH.key (or SVCREG_PUBLISH_KEY)")
+	}
+	k, err := loadPublishKey(c)
+	if err != nil {
+		return err
+	}
+	file := c.Args().First()
+	sum, added, err := svchome.SignChange(c.Context, file, k)
+	if err != nil {
+		return proposalErr(err)
+	}
+	return emit(c, sum, func(io.Writer) {
+		showChange(c, sum)
+		how := "signed"
+		if !added {
+			how = "already signed (counted once)"
+		}
+		next := fmt.Sprintf("%d more needed", sum.Threshold-len(sum.SignedBy))
+		if sum.Ready() {
+			next = fmt.Sprintf("ready: run 'svcreg submit %s' in the registry's home", quoteName(file))
+		}
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s seq %d of %s (manifest %s) with key %s; %s\n", how, sum.Seq, sum.Registry, sum.Manifest, k.KeyID(), next)
+	})
+}
