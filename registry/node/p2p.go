@@ -119,20 +119,23 @@ func (n *Node) roots(ctx context.Context, head registry.Head) ([]cid.Cid, error)
 // be asked.
 type peerSource struct{ p atomic.Pointer[peer.Peer] }
 
-var errNoPeer = fmt.Errorf("%w: the node's peer has not started", registry.ErrUnreachable)
+// noPeer is why the peer cannot be asked before it started.
+func noPeer() error {
+	return fmt.Errorf("%w: the node's peer has not started", registry.ErrUnreachable)
+}
 
 func (s *peerSource) Record(ctx context.Context, name string) ([]byte, error) {
 	if p := s.p.Load(); p != nil {
 		return p.Record(ctx, name)
 	}
-	return nil, errNoPeer
+	return nil, noPeer()
 }
 
 func (s *peerSource) Block(ctx context.Context, c cid.Cid) ([]byte, error) {
 	if p := s.p.Load(); p != nil {
 		return p.Block(ctx, c)
 	}
-	return nil, errNoPeer
+	return nil, noPeer()
 }
 
 func (s *peerSource) String() string { return "p2p" }
