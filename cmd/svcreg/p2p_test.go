@@ -137,6 +137,25 @@ func TestServeFollowP2P(t *testing.T) {
 	if health.P2P.BlocksFetched == 0 || health.P2P.Peers == 0 {
 		t.Errorf("/healthz p2p: %+v", health.P2P)
 	}
+
+	// What docs/CLI.md says of them.
+	docs := readDoc(t)
+	var raw struct {
+		P2P map[string]any `json:"p2p"`
+	}
+	getJSON(t, b.URL()+"/healthz", &raw)
+	checkKeys(t, "/healthz p2p", []map[string]any{raw.P2P}, braceKeys(t, after(t, docs, "| `GET /healthz` with `--p2p` |", "{")))
+	para := after(t, docs, "`/metrics` gains the same figures", "")
+	para = para[:strings.Index(para, "\n\n")]
+	names := regexp.MustCompile(`svcreg_p2p_[a-z_]+`).FindAllString(para, -1)
+	if len(names) < 6 {
+		t.Errorf("docs/CLI.md names %d p2p metrics: %v", len(names), names)
+	}
+	for _, n := range names {
+		if !regexp.MustCompile(`(?m)^` + n + `[{ ]`).MatchString(metrics) {
+			t.Errorf("/metrics has no %s", n)
+		}
+	}
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 

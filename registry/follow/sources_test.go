@@ -44,8 +44,9 @@ func (s *source) String() string { return "p2p" }
 
 // TestFollowFromSourceAlone: a Follower with no gateway and one other
 // source is online, syncs and resolves through it, fetches a release's
-// content block by block (FetchDAG leaves it to the walk), and refuses a
-// source whose blocks do not hash to their CIDs.
+// content block by block (FetchDAG leaves it to the walk); beside a
+// gateway it is asked too; a source whose blocks do not hash to their
+// CIDs is refused.
 func TestFollowFromSourceAlone(t *testing.T) {
 	p := newPub(t, time.Hour)
 	content := p.publish(t, "say@1.0.0", "hello")
@@ -68,6 +69,17 @@ func TestFollowFromSourceAlone(t *testing.T) {
 	l, err := follow.MakeLocal(t.Context(), h.blocks, content, follow.LocalOptions{From: f})
 	if err != nil || !l.Fetched || l.Blocks != 1 {
 		t.Fatalf("MakeLocal through the source: %+v, %v", l, err)
+	}
+
+	// Beside a gateway (here a dead one), the source answers.
+	h3 := newHome(t)
+	both, err := follow.New(follow.Config{Name: p.name, Blocks: h3.blocks, Index: h3.index, Timeout: 2 * time.Second,
+		Gateways: []string{"http://127.0.0.1:1"}, Sources: []registry.Source{&source{p: p}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := both.Sync(t.Context(), true); err != nil || !s.Changed || len(s.Problems) != 1 {
+		t.Fatalf("sync from a dead gateway and the source: %+v, %v", s, err)
 	}
 
 	h2 := newHome(t)
