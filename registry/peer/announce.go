@@ -40,7 +40,8 @@ type announced struct {
 // Run joins the network through the bootstrap peers, then announces the
 // heads Config.Heads reads (package doc) until ctx ends, reading them
 // every Config.Poll. A failed put or provide (no DHT peer yet, a peer
-// gone) is tried again, soon at first, then every Config.Poll.
+// gone) is tried again, soon at first, then every Config.Poll. Call it
+// once; Record and Block wait for it to have joined.
 func (p *Peer) Run(ctx context.Context) {
 	p.bootstrap(ctx)
 	close(p.ready)
