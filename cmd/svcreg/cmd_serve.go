@@ -65,6 +65,8 @@ Examples:
 			&cli.BoolFlag{Name: "p2p", Usage: "be a peer on the IPFS network too: serve the blocks over bitswap, put the registry's record into the DHT and provide its roots (docs/NODE.md)"},
 			&cli.StringSliceFlag{Name: "p2p-listen", Usage: "with --p2p, listen on `MULTIADDR` (repeatable; default TCP and QUIC on port 4002, every interface)"},
 			&cli.StringSliceFlag{Name: "bootstrap", Usage: "with --p2p, join the network through the peer `MULTIADDR` (…/p2p/ID; repeatable; default the Amino bootstrap peers)"},
+			&cli.IntFlag{Name: "p2p-low-water", Value: peer.DefaultConnLow, Usage: "with --p2p, trim connections down to `N` (kubo's Swarm.ConnMgr.LowWater)"},
+			&cli.IntFlag{Name: "p2p-high-water", Value: peer.DefaultConnHigh, Usage: "with --p2p, trim connections when there are more than `N` (kubo's Swarm.ConnMgr.HighWater)"},
 			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
 		),
 		Action: runServe,
@@ -163,20 +165,26 @@ func runServe(c *cli.Context) error {
 	return err
 }
 
-// serveP2P returns the peer's settings from --p2p, --p2p-listen and
-// --bootstrap (nil without --p2p).
+// serveP2P returns the peer's settings from --p2p, --p2p-listen,
+// --bootstrap and the water marks (nil without --p2p).
 func serveP2P(c *cli.Context) (*peer.Config, error) {
 	if !c.Bool("p2p") {
-		if c.IsSet("p2p-listen") || c.IsSet("bootstrap") {
-			return nil, usageErr(errors.New("--p2p-listen and --bootstrap need --p2p"), "svcreg serve --p2p [--p2p-listen MULTIADDR]… [--bootstrap MULTIADDR]…")
+		for _, f := range []string{"p2p-listen", "bootstrap", "p2p-low-water", "p2p-high-water"} {
+			if c.IsSet(f) {
+				return nil, usageErr(fmt.Errorf("--%s needs --p2p", f), "svcreg serve --p2p [--p2p-listen MULTIADDR]… [--bootstrap MULTIADDR]… [--p2p-low-water N] [--p2p-high-water N]")
+			}
 		}
 		return nil, nil
+	}
+	low, high := c.Int("p2p-low-water"), c.Int("p2p-high-water")
+	if low < 1 || high < low {
+		return nil, usageErr(fmt.Errorf("--p2p-low-water %d, --p2p-high-water %d: want 1 <= low <= high", low, high), "svcreg serve --p2p --p2p-low-water 32 --p2p-high-water 96")
 	}
 	listen, err := peer.ParseListen(c.StringSlice("p2p-listen"))
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("--p2p-listen: %w", err), "a multiaddr such as /ip4/0.0.0.0/tcp/4002 or /ip4/0.0.0.0/udp/4002/quic-v1")
 	}
-	pc := &peer.Config{Listen: listen}
+	pc := &peer.Config{Listen: listen, ConnLow: low, ConnHigh: high, FetchTimeout: c.Duration("timeout")}
 	if c.IsSet("bootstrap") {
 		if pc.Bootstrap, err = peer.ParseBootstrap(c.StringSlice("bootstrap")); err != nil {
 			return nil, usageErr(fmt.Errorf("--bootstrap: %w", err), "a peer's multiaddr with its ID, such as /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW…")
@@ -203,13 +211,14 @@ func serveLogger(c *cli.Context) (*slog.Logger, error) {
 
 // serveFollow resolves the registries to follow, --follow's and the
 // config's "follow" list, read from --upstream or the remote's gateways
-// (node.ResolveFollow), and words its errors with the spec as typed.
+// and, with --p2p, from the IPFS network (node.ResolveFollowWith), and
+// words its errors with the spec as typed.
 func serveFollow(c *cli.Context, dir string, specs []string) ([]target.Target, error) {
 	targets, err := newTargets(c, dir, c.StringSlice("upstream"))
 	if err != nil {
 		return nil, err
 	}
-	ts, err := node.ResolveFollow(c.Context, targets, specs)
+	ts, err := node.ResolveFollowWith(c.Context, targets, specs, node.FollowOptions{P2P: c.Bool("p2p")})
 	var fe *node.FollowError
 	switch {
 	case !errors.As(err, &fe):
@@ -217,7 +226,7 @@ func serveFollow(c *cli.Context, dir string, specs []string) ([]target.Target, e
 	case errors.Is(fe.Err, node.ErrEmptySpec):
 		return nil, usageErr(errors.New("--follow: empty"), "pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
 	case errors.Is(fe.Err, node.ErrNoUpstream):
-		return nil, usageErr(fmt.Errorf("--follow %s: no upstream", fe.Spec), "pass --upstream URL, or follow a remote that has gateways")
+		return nil, usageErr(fmt.Errorf("--follow %s: no upstream", fe.Spec), "pass --upstream URL, follow a remote that has gateways, or follow over the IPFS network with --p2p")
 	}
 	return nil, targetErr(fe.Err, "--follow", dir)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,92 @@ func TestServeP2P(t *testing.T) {
 	t.Logf("kubo resolved the published change in %s", time.Since(step).Round(time.Millisecond))
 	if got := k.MustRun(t, "--timeout=30s", "cat", "/ipfs/"+release+"/v.txt"); got != "1.1.0" {
 		t.Fatalf("kubo cat v.txt of the new release: %q", got)
+	}
+	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
+}
+
+// TestServeFollowP2P: `svcreg serve --follow NAME --p2p` with no
+// upstream, bootstrapped to an online kubo on loopback, learns the
+// registry that another `svcreg serve --p2p` publishes from the DHT and
+// fetches its blocks over bitswap: it serves /svc/say@^1/ byte for byte,
+// and /metrics and /healthz count the blocks fetched.
+func TestServeFollowP2P(t *testing.T) {
+	start := time.Now()
+	k := kubotest.StartOnline(t)
+	var boot []string
+	for _, a := range k.SwarmAddrs(t) {
+		boot = append(boot, "--bootstrap", a)
+	}
+	p2p := append([]string{"--p2p", "--p2p-listen", "/ip4/127.0.0.1/tcp/0"}, boot...)
+	dir := t.TempDir()
+	home := filepath.Join(dir, "a")
+	mustSvcreg(t, home, "init")
+	site := uniqueSite(t)
+	mustSvcreg(t, home, "publish", "say@1.0.0", site)
+	startServer(t, home, p2p...)
+	name, root := nameRoot(t, home)
+	waitFor(t, 30*time.Second, "kubo resolves /ipns/"+name, func() bool {
+		out, err := k.Run("name", "resolve", "--nocache", "/ipns/"+name)
+		return err == nil && strings.TrimSpace(out) == "/ipfs/"+root
+	})
+	t.Logf("kubo and the publishing node up, the record in the DHT, in %s", time.Since(start).Round(time.Millisecond))
+
+	step := time.Now()
+	b := startServer(t, filepath.Join(dir, "b"), append([]string{"--follow", name}, p2p...)...)
+	want, err := os.ReadFile(filepath.Join(site, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code int
+	var body string
+	waitFor(t, 60*time.Second, "the follower serves /svc/say@^1/", func() bool {
+		code, _, body = fetch(t, b.URL()+"/svc/say@%5E1/", "")
+		return code == 200
+	})
+	if body != string(want) {
+		t.Fatalf("/svc/say@^1/ on the follower: %d bytes, want the %d of index.html", len(body), len(want))
+	}
+	t.Logf("the follower served the release in %s", time.Since(step).Round(time.Millisecond))
+
+	_, _, metrics := fetch(t, b.URL()+"/metrics", "")
+	m := regexp.MustCompile(`(?m)^svcreg_p2p_blocks_fetched_total (\d+)`).FindStringSubmatch(metrics)
+	if m == nil || m[1] == "0" {
+		t.Errorf("/metrics: svcreg_p2p_blocks_fetched_total %v, want > 0", m)
+	}
+	var health struct {
+		P2P *struct {
+			Peers         int    `json:"peers"`
+			ProvidesDone  uint64 `json:"provides_done"`
+			BlocksFetched uint64 `json:"blocks_fetched"`
+		} `json:"p2p"`
+	}
+	// The follower provides the followed registry's blocks it holds (it
+	// has no registry of its own).
+	waitFor(t, 30*time.Second, "the follower provides", func() bool {
+		getJSON(t, b.URL()+"/healthz", &health)
+		return health.P2P != nil && health.P2P.ProvidesDone > 0
+	})
+	if health.P2P.BlocksFetched == 0 || health.P2P.Peers == 0 {
+		t.Errorf("/healthz p2p: %+v", health.P2P)
+	}
+
+	// What docs/CLI.md says of them.
+	docs := readDoc(t)
+	var raw struct {
+		P2P map[string]any `json:"p2p"`
+	}
+	getJSON(t, b.URL()+"/healthz", &raw)
+	checkKeys(t, "/healthz p2p", []map[string]any{raw.P2P}, braceKeys(t, after(t, docs, "| `GET /healthz` with `--p2p` |", "{")))
+	para := after(t, docs, "`/metrics` gains the same figures", "")
+	para = para[:strings.Index(para, "\n\n")]
+	names := regexp.MustCompile(`svcreg_p2p_[a-z_]+`).FindAllString(para, -1)
+	if len(names) < 6 {
+		t.Errorf("docs/CLI.md names %d p2p metrics: %v", len(names), names)
+	}
+	for _, n := range names {
+		if !regexp.MustCompile(`(?m)^` + n + `[{ ]`).MatchString(metrics) {
+			t.Errorf("/metrics has no %s", n)
+		}
 	}
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }

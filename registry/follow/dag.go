@@ -27,10 +27,15 @@ const DefaultDAGHedge = time.Second
 //
 // It returns what went wrong with the upstreams that failed, and an error
 // wrapping registry.ErrUnavailable when none delivered (or an integrity
-// error, when an upstream served bad data and none good data).
+// error, when an upstream served bad data and none good data). Online
+// without a gateway (Config.Sources only), it fetches nothing and returns
+// nil: the DAG then comes block by block (MakeLocal's walk).
 func (f *Follower) FetchDAG(ctx context.Context, root cid.Cid, progress func(blocks int, bytes int64)) ([]registry.SourceError, error) {
 	if !f.Online() {
 		return nil, fmt.Errorf("fetch %s: %w", root, f.Unasked())
+	}
+	if len(f.gateways) == 0 {
+		return nil, nil
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()

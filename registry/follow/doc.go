@@ -6,7 +6,10 @@
 // # Upstreams
 //
 // An upstream is a trustless HTTP gateway: kubo's, a public one, or
-// another svcreg node (svcreg serve is one). Nothing an upstream says is
+// another svcreg node (svcreg serve is one), or another registry.Source
+// (Config.Sources: the node's peer on the IPFS network, asked after the
+// gateways; whole DAGs come as CARs from gateways only, block by block
+// from the others). Nothing an upstream says is
 // trusted: a record must verify against the registry's name and may not
 // go below the rollback floor, every block must hash to its CID, and the
 // manifest a record points at must name the same registry and sequence

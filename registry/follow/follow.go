@@ -50,7 +50,11 @@ type Config struct {
 	// Gateways are the upstreams' URLs: trustless gateways, or other
 	// svcreg nodes (which are trustless gateways too). Empty or Offline:
 	// only the local copy answers.
-	Gateways  []string
+	Gateways []string
+	// Sources are asked beside the gateways, after them (a peer on the
+	// IPFS network, registry/peer): records and blocks from them are
+	// checked as the gateways' are. Offline: none is asked.
+	Sources   []registry.Source
 	Offline   bool
 	Timeout   time.Duration    // per upstream request (0: remote.DefaultTimeout)
 	UserAgent string           // sent with every request when set
@@ -71,6 +75,7 @@ type Follower struct {
 	name     string
 	log      *slog.Logger
 	gateways []*remote.Gateway
+	online   bool // there are gateways or other sources to ask
 	fetcher  *registry.Fetcher
 	reg      *registry.Registry
 	latest   atomic.Pointer[registry.Head] // the head the last Sync ended with
@@ -99,7 +104,9 @@ func New(cfg Config) (*Follower, error) {
 			f.gateways = append(f.gateways, g)
 			sources = append(sources, g)
 		}
+		sources = append(sources, cfg.Sources...)
 	}
+	f.online = len(sources) > 0
 	var err error
 	f.fetcher, err = registry.NewFetcher(registry.FetcherConfig{
 		Name: f.name, Blocks: cfg.Blocks, Index: cfg.Index, Sources: sources, Verifier: Verifier{}, Logger: f.log,
@@ -118,8 +125,9 @@ func New(cfg Config) (*Follower, error) {
 // Name returns the registry followed.
 func (f *Follower) Name() ipnsrec.Name { return f.cfg.Name }
 
-// Online reports whether there are upstreams to ask.
-func (f *Follower) Online() bool { return len(f.gateways) > 0 }
+// Online reports whether there are upstreams (gateways or other
+// sources) to ask.
+func (f *Follower) Online() bool { return f.online }
 
 // Unasked returns why, when not Online, nothing is fetched:
 // registry.ErrOffline when the network may not be used, else

@@ -15,10 +15,24 @@ const (
 )
 
 // Health is what a Node reports about itself (GET /healthz): HealthOK,
-// or HealthDegraded when any registry is, and each registry's Status.
+// or HealthDegraded when any registry is, each registry's Status and,
+// when the node is a peer on the IPFS network (Node.P2P), its figures.
 type Health struct {
 	Status     string   `json:"status"`
 	Registries []Status `json:"registries"`
+	P2P        *P2P     `json:"p2p,omitempty"`
+}
+
+// P2P is what the node's peer on the IPFS network reports (GET /healthz
+// "p2p"): it informs, it never makes the node degraded.
+type P2P struct {
+	Peers           int    `json:"peers"`            // peers connected
+	DHTWAN          int    `json:"dht_wan"`          // peers in the WAN DHT's routing table
+	DHTLAN          int    `json:"dht_lan"`          // peers in the LAN DHT's routing table
+	ProvidesDone    uint64 `json:"provides_done"`    // provides done since start
+	ProvidesPending int    `json:"provides_pending"` // CIDs due to be provided, not provided yet
+	BlocksServed    uint64 `json:"blocks_served"`    // blocks sent to peers over bitswap
+	BlocksFetched   uint64 `json:"blocks_fetched"`   // blocks fetched over bitswap, verified
 }
 
 // Status is what a Node reports about one registry (GET /healthz). Its
@@ -84,6 +98,10 @@ func nonNil[T any](s []T) []T {
 // Health returns the node's health now.
 func (n *Node) Health() Health {
 	h := Health{Status: HealthOK, Registries: n.Statuses()}
+	if n.P2P != nil {
+		p := n.P2P()
+		h.P2P = &p
+	}
 	for _, s := range h.Registries {
 		if s.Health != HealthOK {
 			h.Status = HealthDegraded

@@ -24,7 +24,10 @@ type NodeConfig struct {
 	Key *ipns.Key
 	// Follow are the registries followed, each with the upstreams it is
 	// read from (target.Target.Gateways).
-	Follow    []target.Target
+	Follow []target.Target
+	// Sources are asked beside every followed registry's gateways
+	// (Config.Sources): the node's peer on the IPFS network.
+	Sources   []registry.Source
 	Replicas  []Replica // kubo nodes every registry is pushed to
 	Mirror    Mirror
 	Timeout   time.Duration // per upstream request (0: remote.DefaultTimeout)
@@ -48,7 +51,7 @@ func NewNode(cfg NodeConfig) (*Node, error) {
 	}
 	for _, t := range cfg.Follow {
 		f, err := New(Config{Name: t.Name, Blocks: cfg.Blocks, Index: cfg.Index, Gateways: t.Gateways,
-			Timeout: cfg.Timeout, UserAgent: cfg.UserAgent, Logger: cfg.Logger})
+			Sources: cfg.Sources, Timeout: cfg.Timeout, UserAgent: cfg.UserAgent, Logger: cfg.Logger})
 		if err != nil {
 			return nil, err
 		}

@@ -53,6 +53,9 @@ type Node struct {
 	Replicas []Replica    // kubo nodes every followed and own registry is pushed to
 	Logger   *slog.Logger // one line per event; nil: discard
 	Metrics  *Metrics     // nil: none
+	// P2P returns the figures of the node's peer on the IPFS network,
+	// reported in Health; nil: the node is not a peer.
+	P2P func() P2P
 
 	mu     sync.Mutex
 	status map[string]*Status

@@ -14,8 +14,11 @@
 //   - with a storage cap, maint.KeepStorage;
 //   - with Config.P2P, the node's peer on the IPFS network
 //     (registry/peer), beside the HTTP gateway on the same home: the
-//     node's identity, the home's blocks over bitswap, the own
-//     registry's record and roots announced in the DHT.
+//     node's identity, the home's blocks over bitswap, the records and
+//     roots of the own registry and of the followed ones announced in
+//     the DHT; the peer is a source of every followed registry (after
+//     its upstreams, or alone: [ResolveFollowWith] with
+//     FollowOptions.P2P), and its figures are in /healthz and /metrics.
 //
 // The package sits above registry/gateway, registry/follow,
 // registry/maint and registry/peer. Its errors are typed values without

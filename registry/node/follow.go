@@ -33,6 +33,19 @@ func (e *FollowError) Unwrap() error { return e.Err }
 // a remote's, or those it was given); the first spec that cannot be
 // followed fails with a *FollowError.
 func ResolveFollow(ctx context.Context, r *target.Resolver, specs []string) ([]target.Target, error) {
+	return ResolveFollowWith(ctx, r, specs, FollowOptions{})
+}
+
+// FollowOptions say how ResolveFollowWith resolves.
+type FollowOptions struct {
+	// P2P says the node is a peer on the IPFS network (Config.P2P), a
+	// source of every registry it follows: a registry without upstreams
+	// is then followed from the network alone.
+	P2P bool
+}
+
+// ResolveFollowWith is ResolveFollow as o says.
+func ResolveFollowWith(ctx context.Context, r *target.Resolver, specs []string, o FollowOptions) ([]target.Target, error) {
 	var out []target.Target
 	seen := map[string]bool{}
 	for _, spec := range specs {
@@ -47,7 +60,7 @@ func ResolveFollow(ctx context.Context, r *target.Resolver, specs []string) ([]t
 		if err != nil {
 			return nil, &FollowError{Spec: spec, Err: err}
 		}
-		if len(t.Gateways) == 0 {
+		if len(t.Gateways) == 0 && !o.P2P {
 			return nil, &FollowError{Spec: spec, Err: ErrNoUpstream}
 		}
 		out = append(out, t)

@@ -71,8 +71,11 @@ type Config struct {
 	Metrics *prometheus.Registry
 	// P2P, when not nil, makes the node a peer on the IPFS network as
 	// well (registry/peer): Serve starts it with the node's identity, the
-	// home's blocks and, when the home holds its key, the own registry
-	// announced; Key, Blocks, Head and Roots are filled in by the node.
+	// home's blocks, the own registry (when the home holds its key) and
+	// the followed ones announced; Key and Blocks are filled in by the
+	// node, and Heads and Roots when nil. The peer is a source of every
+	// followed registry too, beside its upstreams (after them): records
+	// from the DHT, blocks over bitswap, checked as the upstreams' are.
 	P2P *peer.Config
 }
 
@@ -84,6 +87,7 @@ type Node struct {
 	registry ipnsrec.Name
 	key      *ipns.Key  // the own registry's key; nil: none
 	peer     *peer.Peer // the peer Serve started (Config.P2P)
+	source   *peerSource
 }
 
 // New builds the node cfg describes, refusing before anything listens
@@ -111,15 +115,20 @@ func New(cfg Config) (*Node, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
+	src := &peerSource{}
+	var sources []registry.Source
+	if cfg.P2P != nil {
+		sources = []registry.Source{src}
+	}
 	fn, err := follow.NewNode(follow.NodeConfig{
 		Blocks: h.Blocks(), Index: bolt.NewTransient(h.IndexPath(), nil), Key: key,
-		Follow: cfg.Follow, Replicas: cfg.Replicas, Mirror: cfg.Mirror,
+		Follow: cfg.Follow, Sources: sources, Replicas: cfg.Replicas, Mirror: cfg.Mirror,
 		Timeout: cfg.Timeout, UserAgent: cfg.UserAgent, Logger: cfg.Logger, Metrics: cfg.Metrics,
 	})
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, follow: fn, blocks: h.Blocks(), registry: cfg.Registry, key: key}
+	n := &Node{cfg: cfg, follow: fn, blocks: h.Blocks(), registry: cfg.Registry, key: key, source: src}
 	if n.registry == (ipnsrec.Name{}) {
 		n.registry = fn.Registry()
 	}

@@ -197,3 +197,13 @@ func TestResolveFollow(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveFollowP2P: a node that is a peer on the IPFS network
+// follows a registry without upstreams.
+func TestResolveFollowP2P(t *testing.T) {
+	name := newName(t).String()
+	ts, err := node.ResolveFollowWith(t.Context(), target.New(target.Config{}), []string{name}, node.FollowOptions{P2P: true})
+	if err != nil || len(ts) != 1 || ts[0].Name.String() != name || len(ts[0].Gateways) != 0 {
+		t.Fatalf("ResolveFollowWith(%s, P2P) = %+v, %v; want one target without gateways", name, ts, err)
+	}
+}

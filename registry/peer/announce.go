@@ -25,26 +25,31 @@ const maxProvides = 8
 // to Config.Poll.
 const minRetry = 50 * time.Millisecond
 
-// announced is what Run has put into the DHT, and when.
+// announced is what Run has put into the DHT for one registry, and
+// when.
 type announced struct {
 	record   []byte
 	putAt    time.Time
 	root     cid.Cid
+	rootsAt  time.Time
 	roots    []cid.Cid
 	provided map[cid.Cid]time.Time
+	pending  int // roots due at the last provide that are not provided yet
 }
 
 // Run joins the network through the bootstrap peers, then announces the
-// head Config.Head reads (package doc) until ctx ends, reading it every
-// Config.Poll. A failed put or provide (no DHT peer yet, a peer gone) is
-// tried again, soon at first, then every Config.Poll.
+// heads Config.Heads reads (package doc) until ctx ends, reading them
+// every Config.Poll. A failed put or provide (no DHT peer yet, a peer
+// gone) is tried again, soon at first, then every Config.Poll. Call it
+// once; Record and Block wait for it to have joined.
 func (p *Peer) Run(ctx context.Context) {
 	p.bootstrap(ctx)
-	if p.cfg.Head == nil {
+	close(p.ready)
+	if p.cfg.Heads == nil {
 		<-ctx.Done()
 		return
 	}
-	a := &announced{provided: map[cid.Cid]time.Time{}}
+	as := map[string]*announced{}
 	retry := minRetry
 	t := time.NewTimer(0)
 	defer t.Stop()
@@ -54,7 +59,7 @@ func (p *Peer) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if err := p.announce(ctx, a); err != nil {
+		if err := p.announce(ctx, as); err != nil {
 			p.cfg.Logger.Debug("announce", "err", err)
 			t.Reset(retry)
 			retry = min(2*retry, p.cfg.Poll)
@@ -84,15 +89,31 @@ func (p *Peer) bootstrap(ctx context.Context) {
 	}
 }
 
-// announce puts the head's record when it changed or is due, and
-// provides what is due of the head's roots.
-func (p *Peer) announce(ctx context.Context, a *announced) error {
-	h, err := p.cfg.Head(ctx)
+// announce announces every head Config.Heads returns, each as
+// announceHead says.
+func (p *Peer) announce(ctx context.Context, as map[string]*announced) error {
+	heads, err := p.cfg.Heads(ctx)
 	if errors.Is(err, registry.ErrNoHead) {
 		return nil
 	} else if err != nil {
-		return fmt.Errorf("read the head: %w", err)
+		return fmt.Errorf("read the heads: %w", err)
 	}
+	var errs []error
+	for _, h := range heads {
+		a := as[h.Name]
+		if a == nil {
+			a = &announced{provided: map[cid.Cid]time.Time{}}
+			as[h.Name] = a
+		}
+		errs = append(errs, p.announceHead(ctx, a, h))
+	}
+	return errors.Join(errs...)
+}
+
+// announceHead puts h's record when it changed or is due, and provides
+// what is due of h's roots (listed again when the root moved or
+// DefaultRootsEvery passed).
+func (p *Peer) announceHead(ctx context.Context, a *announced, h registry.Head) error {
 	now := time.Now()
 	if !bytes.Equal(h.Record, a.record) || now.Sub(a.putAt) >= DefaultReput {
 		if err := p.putRecord(ctx, h); err != nil {
@@ -101,12 +122,12 @@ func (p *Peer) announce(ctx context.Context, a *announced) error {
 		a.record, a.putAt = bytes.Clone(h.Record), now
 		p.cfg.Logger.Info("record put into the DHT", "registry", h.Name, "seq", h.Seq)
 	}
-	if !h.Root.Equals(a.root) {
+	if !h.Root.Equals(a.root) || now.Sub(a.rootsAt) >= DefaultRootsEvery {
 		roots, err := p.roots(ctx, h)
 		if err != nil {
 			return err
 		}
-		a.root, a.roots = h.Root, roots
+		a.root, a.roots, a.rootsAt = h.Root, roots, now
 	}
 	return p.provide(ctx, a, now)
 }
@@ -145,6 +166,8 @@ func (p *Peer) provide(ctx context.Context, a *announced, now time.Time) error {
 			due = append(due, c)
 		}
 	}
+	p.pending.Add(int64(len(due) - a.pending))
+	a.pending = len(due)
 	if len(due) == 0 {
 		return nil
 	}
@@ -160,7 +183,10 @@ func (p *Peer) provide(ctx context.Context, a *announced, now time.Time) error {
 			}
 			mu.Lock()
 			a.provided[c] = now
+			a.pending--
 			mu.Unlock()
+			p.provided.Add(1)
+			p.pending.Add(-1)
 			return nil
 		})
 	}

@@ -37,4 +37,15 @@ const (
 	DefaultReprovide = 22 * time.Hour
 	// DefaultConnectTimeout bounds each dial of a bootstrap peer.
 	DefaultConnectTimeout = 30 * time.Second
+	// DefaultFetchTimeout bounds one record lookup in the DHT and one
+	// block fetched over bitswap (Peer.Record, Peer.Block).
+	DefaultFetchTimeout = 30 * time.Second
+	// DefaultRootsEvery is how often the CIDs provided for an unchanged
+	// head are listed again: a followed registry's blocks arrive after
+	// its head moved, as the mirror fetches them.
+	DefaultRootsEvery = time.Minute
 )
+
+// MaxBlockSize is the largest block Peer.Block returns: bitswap's and
+// kubo's limit.
+const MaxBlockSize = 2 << 20

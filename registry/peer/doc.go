@@ -1,24 +1,37 @@
 // Package peer makes a registry node a peer on the IPFS network itself,
 // built from the parts kubo is built from: a go-libp2p host (TCP and
 // QUIC, the resource manager, a connection manager), the Amino DHT as
-// kubo runs it (go-libp2p-kad-dht's dual WAN/LAN DHT) and a boxo bitswap
-// server.
+// kubo runs it (go-libp2p-kad-dht's dual WAN/LAN DHT) and boxo's
+// bitswap.
 //
-// [New] starts the host, the DHT and the bitswap server; [Peer.Run]
-// connects to the bootstrap peers and announces, for as long as it runs,
-// the registry whose head Config.Head reads:
+// [New] starts the host, the DHT and bitswap; [Peer.Run] connects to the
+// bootstrap peers and announces, for as long as it runs, the registries
+// whose heads Config.Heads reads (the node's own, and those it follows):
 //
-//   - its signed IPNS record is put into the DHT at start, whenever the
-//     head's record changes (a publish, a re-signing) and again every
-//     [DefaultReput], so that `ipfs name resolve /ipns/k51…` on any peer
-//     answers the node's current root;
-//   - the CIDs Config.Roots gives for the head (the manifest, index and
+//   - each signed IPNS record is put into the DHT at start, whenever a
+//     head's record changes (a publish, a re-signing, a followed
+//     registry's new state) and again every [DefaultReput], so that
+//     `ipfs name resolve /ipns/k51…` on any peer answers the current root;
+//   - the CIDs Config.Roots gives for each head (the manifest, index and
 //     service blocks, every release's content root) are provided, each
-//     again every [DefaultReprovide];
+//     again every [DefaultReprovide], and listed again every
+//     [DefaultRootsEvery];
 //   - every block of Config.Blocks is served over bitswap to any peer
-//     that asks; nothing is ever fetched or written.
+//     that asks; nothing a peer sends is written there.
 //
-// The peer signs nothing: the record is the one the home holds, valid
+// The peer is also a registry.Source ([Peer.Record], [Peer.Block]): a
+// follower's registry.Fetcher reads records from the DHT and blocks over
+// bitswap through it, and checks them as it checks an HTTP upstream's
+// (records verified against the name and the rollback floor, blocks
+// hashed against their CIDs, the trust rules). Block re-hashes every
+// block itself too: boxo's bitswap computes a received block's CID from
+// its bytes, so a tampered block never matches a want, and Block would
+// refuse one all the same.
+//
+// [Peer.Stats] and [Peer.Collectors] report the peer's figures: peers,
+// routing tables, provides done and pending, blocks served and fetched.
+//
+// The peer signs nothing: a record is the one the home holds, valid
 // wherever it is stored. The host's identity is the node's own key (the
 // home's node.key), never a registry key.
 //
@@ -27,7 +40,7 @@
 // Routing.LoopbackAddressesOnLanDHT: that is how peers on one machine
 // find each other without a network.
 //
-//	p, err := peer.New(ctx, peer.Config{Key: nodeKey, Blocks: bs, Head: head, Roots: roots})
+//	p, err := peer.New(ctx, peer.Config{Key: nodeKey, Blocks: bs, Heads: heads, Roots: roots})
 //	if err != nil { … }
 //	defer p.Close()
 //	go p.Run(ctx)

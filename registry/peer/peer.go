@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/ipfs/boxo/bitswap"
 	"github.com/ipfs/boxo/bitswap/network/bsnet"
 	"github.com/ipfs/boxo/blockstore"
+	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
@@ -44,23 +46,40 @@ type Config struct {
 	// Blocks are served over bitswap, read only. They must verify every
 	// block they return (registry/flatfs does).
 	Blocks blockstore.Blockstore
-	// Head returns the head of the registry announced (its record into
-	// the DHT, Roots provided); nil: no registry is announced. An error
-	// wrapping registry.ErrNoHead means nothing to announce yet.
-	Head func(ctx context.Context) (registry.Head, error)
+	// Heads returns the heads of the registries announced (each one's
+	// record put into the DHT, its Roots provided): the own registry's
+	// and those of the registries followed that the node holds. Nil: no
+	// registry is announced.
+	Heads func(ctx context.Context) ([]registry.Head, error)
 	// Roots returns the CIDs provided for a head (nil: its root only).
 	Roots func(ctx context.Context, h registry.Head) ([]cid.Cid, error)
-	// Poll is how often Run reads the head (default DefaultPoll).
-	Poll   time.Duration
-	Logger *slog.Logger // nil: discard
+	// Poll is how often Run reads the heads (default DefaultPoll).
+	Poll time.Duration
+	// FetchTimeout bounds each record lookup and each block fetch of the
+	// peer as a source (Peer.Record, Peer.Block; default
+	// DefaultFetchTimeout).
+	FetchTimeout time.Duration
+	Logger       *slog.Logger // nil: discard
 }
 
-// Peer is a running libp2p host with the DHT and a bitswap server.
+// Peer is a running libp2p host with the DHT and bitswap, a server of
+// the home's blocks and a client for Block.
 type Peer struct {
-	cfg  Config
-	host host.Host
-	dht  *dual.DHT
-	bs   *bitswap.Bitswap
+	cfg   Config
+	host  host.Host
+	dht   *dual.DHT
+	bs    *bitswap.Bitswap
+	blk   blockGetter   // p.bs, or a test's
+	ready chan struct{} // closed once Run has dialled the bootstrap peers
+
+	provided atomic.Uint64 // provides done
+	pending  atomic.Int64  // provides due and not done
+	fetched  atomic.Uint64 // blocks Block returned, verified
+}
+
+// blockGetter is what Block fetches through: bitswap's client.
+type blockGetter interface {
+	GetBlock(ctx context.Context, c cid.Cid) (blocks.Block, error)
 }
 
 // New starts a peer as cfg says: the host listens, the DHT and the
@@ -82,8 +101,11 @@ func New(ctx context.Context, cfg Config) (*Peer, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("start the DHT: %w", err), h.Close())
 	}
-	bs := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), nil, readOnly{cfg.Blocks})
-	return &Peer{cfg: cfg, host: h, dht: d, bs: bs}, nil
+	// The DHT finds providers for the client; the client never stores
+	// what it gets (boxo's bitswap leaves that to its caller), and the
+	// server reads the home's blocks only.
+	bs := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), d, readOnly{cfg.Blocks})
+	return &Peer{cfg: cfg, host: h, dht: d, bs: bs, blk: bs, ready: make(chan struct{})}, nil
 }
 
 func withDefaults(cfg Config) Config {
@@ -103,6 +125,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
+	}
+	if cfg.FetchTimeout <= 0 {
+		cfg.FetchTimeout = DefaultFetchTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -175,7 +200,7 @@ func (p *Peer) Addrs() []ma.Multiaddr {
 // Peers returns how many peers the host is connected to.
 func (p *Peer) Peers() int { return len(p.host.Network().Peers()) }
 
-// Close stops the bitswap server, the DHT and the host.
+// Close stops bitswap, the DHT and the host.
 func (p *Peer) Close() error {
 	return errors.Join(p.bs.Close(), p.dht.Close(), p.host.Close())
 }

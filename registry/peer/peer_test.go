@@ -18,6 +18,7 @@ import (
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p-kad-dht/dual"
+	"github.com/libp2p/go-libp2p/core/host"
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -48,13 +49,13 @@ type heads struct {
 	h  registry.Head
 }
 
-func (s *heads) get(context.Context) (registry.Head, error) {
+func (s *heads) get(context.Context) ([]registry.Head, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.h.Record == nil {
-		return registry.Head{}, registry.ErrNoHead
+		return nil, registry.ErrNoHead
 	}
-	return s.h, nil
+	return []registry.Head{s.h}, nil
 }
 
 func (s *heads) set(t *testing.T, k *ipns.Key, root cid.Cid, seq uint64) {
@@ -70,8 +71,10 @@ func (s *heads) set(t *testing.T, k *ipns.Key, root cid.Cid, seq uint64) {
 // client is what a kubo node does with the peer, in process: a host with
 // the dual DHT (loopback kept on the LAN) and a bitswap client.
 type client struct {
-	dht *dual.DHT
-	bs  *bitswap.Bitswap
+	h     host.Host
+	dht   *dual.DHT
+	bs    *bitswap.Bitswap
+	store blockstore.Blockstore
 }
 
 func newClient(t *testing.T, bootstrap []ma.Multiaddr) *client {
@@ -96,7 +99,7 @@ func newClient(t *testing.T, bootstrap []ma.Multiaddr) *client {
 	if err := h.Connect(t.Context(), ai[0]); err != nil {
 		t.Fatal(err)
 	}
-	return &client{dht: d, bs: bs}
+	return &client{h: h, dht: d, bs: bs, store: store}
 }
 
 // waitFor polls cond until it holds, failing the test after d.
@@ -127,7 +130,7 @@ func TestPeerAnnouncesAndServes(t *testing.T) {
 	var hs heads
 	hs.set(t, regKey, cids[0], 1)
 	p, err := New(t.Context(), Config{
-		Key: nodeKey.PrivKey(), Listen: loopback, Bootstrap: []lpeer.AddrInfo{}, Blocks: store, Head: hs.get,
+		Key: nodeKey.PrivKey(), Listen: loopback, Bootstrap: []lpeer.AddrInfo{}, Blocks: store, Heads: hs.get,
 		Roots: func(_ context.Context, h registry.Head) ([]cid.Cid, error) { return []cid.Cid{h.Root, cids[1]}, nil },
 		Poll:  20 * time.Millisecond,
 	})
