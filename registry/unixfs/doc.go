@@ -52,7 +52,8 @@
 //     (kubo's --ignore-rules-path and --ignore, matched against the whole
 //     relative path). Options.Skipped hears of every entry left out.
 //   - A tree that still holds a directory of Options.Homes, a directory
-//     laid out as a svcreg home or a svcreg private key file is refused
+//     laid out as a svcreg home or a svcreg private key file (ed25519, or
+//     a small age passphrase-encrypted role key) is refused
 //     with an UnsafeTreeError (ErrUnsafeTree), after one walk of the tree
 //     and before anything is imported.
 //   - Symlinks are stored as UnixFS symlink nodes holding the target as

@@ -1,8 +1,10 @@
 package unixfs
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/base64"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,7 +18,7 @@ import (
 const (
 	UnsafeActiveHome = "active-home" // a directory given in Options.Homes
 	UnsafeHome       = "home"        // a directory laid out as a svcreg home
-	UnsafeKey        = "key"         // a svcreg (libp2p ed25519) private key file
+	UnsafeKey        = "key"         // a private key file: libp2p ed25519, or age passphrase-encrypted
 )
 
 // keyFileSize is the size of a libp2p protobuf ed25519 private key file,
@@ -170,23 +172,56 @@ func (s *survey) homeKind(path string, kept []fs.DirEntry, root bool) (string, e
 	return "", nil
 }
 
-// isKeyFile reports whether the regular file at path is a libp2p
-// protobuf ed25519 private key: svcreg's key and node.key, a key from
-// 'svcreg key export', or an ed25519 key of kubo's keystore.
+// isKeyFile reports whether the regular file at path is a private key:
+// a libp2p protobuf ed25519 key (svcreg's key and node.key, a key from
+// 'svcreg key export', an ed25519 key of kubo's keystore) or a small file
+// encrypted with an age passphrase, as 'svcreg key new --passphrase-file'
+// and 'age -p' write role keys.
 func isKeyFile(path string, e fs.DirEntry) (bool, error) {
 	fi, err := e.Info()
 	if err != nil {
 		return false, err
 	}
-	if fi.Size() != keyFileSize {
+	if fi.Size() != keyFileSize && fi.Size() > maxAgeKeySize {
 		return false, nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return false, err
 	}
-	_, err = ipnsname.FromKeyFile(b)
-	return err == nil, nil
+	if len(b) == keyFileSize {
+		if _, err := ipnsname.FromKeyFile(b); err == nil {
+			return true, nil
+		}
+	}
+	return isAgePassphraseFile(b), nil
+}
+
+// maxAgeKeySize bounds the age files taken for keys: an encrypted role key
+// is about 250 bytes (400 armored); larger passphrase-encrypted files are
+// taken for content.
+const maxAgeKeySize = 1 << 10
+
+// ageScryptHeader starts an age file whose only recipient is a passphrase.
+const ageScryptHeader = "age-encryption.org/v1\n-> scrypt "
+
+// isAgePassphraseFile reports whether b is an age file encrypted with a
+// passphrase, binary or ASCII-armored.
+func isAgePassphraseFile(b []byte) bool {
+	if bytes.HasPrefix(b, []byte(ageScryptHeader)) {
+		return true
+	}
+	const begin, end = "-----BEGIN AGE ENCRYPTED FILE-----", "-----END AGE ENCRYPTED FILE-----"
+	body, ok := bytes.CutPrefix(bytes.TrimSpace(b), []byte(begin))
+	if !ok {
+		return false
+	}
+	body, _, ok = bytes.Cut(body, []byte(end))
+	if !ok {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(body)), ""))
+	return err == nil && bytes.HasPrefix(raw, []byte(ageScryptHeader))
 }
 
 func relOrDot(rel string) string {

@@ -1,13 +1,18 @@
 package unixfs
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"filippo.io/age"
+	"filippo.io/age/armor"
 	"github.com/ipfs/boxo/blockstore"
 )
 
@@ -16,6 +21,40 @@ func keyFile(seed byte) string {
 	s := make([]byte, ed25519.SeedSize)
 	s[0] = seed
 	return string(append([]byte{0x08, 0x01, 0x12, 0x40}, ed25519.NewKeyFromSeed(s)...))
+}
+
+// ageKey returns a key file encrypted with a passphrase by age, as
+// 'svcreg key new --passphrase-file' writes it (armored: as 'age -p -a').
+func ageKey(t *testing.T, armored bool) string {
+	t.Helper()
+	r, err := age.NewScryptRecipient("correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SetWorkFactor(10)
+	var buf bytes.Buffer
+	var out io.Writer = &buf
+	var a io.WriteCloser
+	if armored {
+		a = armor.NewWriter(&buf)
+		out = a
+	}
+	w, err := age.Encrypt(out, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, keyFile(9)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if a != nil {
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.String()
 }
 
 // TestImportRefusesHomesAndKeys checks that a tree holding the home in
@@ -55,6 +94,12 @@ func TestImportRefusesHomesAndKeys(t *testing.T) {
 			files: map[string]string{"registry.key": keyFile(1), "deep/er/node.key": keyFile(2), "not-a-key": keyFile(3)[:67] + "x"},
 			want:  []UnsafeEntry{{"deep/er/node.key", UnsafeKey}, {"registry.key", UnsafeKey}},
 			fix:   Options{Exclude: []string{"*.key", "!registry.key", "registry.key", "/deep/", "not-a-key"}},
+		},
+		{
+			name:  "age passphrase-encrypted role keys",
+			files: map[string]string{"keys/publish.key": ageKey(t, false), "root.key.asc": ageKey(t, true), "big.age": ageKey(t, false) + strings.Repeat("x", 1024)},
+			want:  []UnsafeEntry{{"keys/publish.key", UnsafeKey}, {"root.key.asc", UnsafeKey}},
+			fix:   Options{Exclude: []string{"/keys/", "*.asc", "big.age"}},
 		},
 		{
 			name:  "the directory itself is a home",
