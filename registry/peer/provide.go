@@ -43,6 +43,11 @@ func ParseProvide(s string) (Provide, error) {
 	return 0, fmt.Errorf("%w %q: want roots or all", ErrBadProvide, s)
 }
 
+// key is what the provider tells CIDs apart by: their multihash, what
+// the DHT provides (a listed block's raw CID and a root's DAG-CBOR one
+// are one provide).
+func key(c cid.Cid) string { return string(c.Hash()) }
+
 // provideQueue is a bounded FIFO of CIDs to provide, each at most once:
 // roots (hi) go before the blocks of a full listing (lo). A push into a
 // full queue drops the oldest entry, of lo first; fill adds only while
@@ -51,13 +56,13 @@ type provideQueue struct {
 	mu      sync.Mutex
 	cap     int
 	hi, lo  []cid.Cid
-	queued  map[cid.Cid]struct{}
+	queued  map[string]struct{} // by multihash: the DHT provides multihashes
 	dropped uint64
 	wake    chan struct{} // has a token while the queue is not empty
 }
 
 func newProvideQueue(capacity int) *provideQueue {
-	return &provideQueue{cap: capacity, queued: map[cid.Cid]struct{}{}, wake: make(chan struct{}, 1)}
+	return &provideQueue{cap: capacity, queued: map[string]struct{}{}, wake: make(chan struct{}, 1)}
 }
 
 // push queues cs ahead of listed blocks, dropping the oldest entries
@@ -66,14 +71,14 @@ func (q *provideQueue) push(cs ...cid.Cid) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, c := range cs {
-		if _, ok := q.queued[c]; ok {
+		if _, ok := q.queued[key(c)]; ok {
 			continue
 		}
 		if len(q.queued) >= q.cap {
 			q.dropOldest()
 		}
 		q.hi = append(q.hi, c)
-		q.queued[c] = struct{}{}
+		q.queued[key(c)] = struct{}{}
 	}
 	q.signal()
 }
@@ -85,14 +90,14 @@ func (q *provideQueue) fill(cs ...cid.Cid) bool {
 	defer q.mu.Unlock()
 	defer q.signal()
 	for _, c := range cs {
-		if _, ok := q.queued[c]; ok {
+		if _, ok := q.queued[key(c)]; ok {
 			continue
 		}
 		if len(q.queued) >= q.cap {
 			return false
 		}
 		q.lo = append(q.lo, c)
-		q.queued[c] = struct{}{}
+		q.queued[key(c)] = struct{}{}
 	}
 	return true
 }
@@ -102,7 +107,7 @@ func (q *provideQueue) dropOldest() {
 	if len(q.lo) == 0 {
 		s = &q.hi
 	}
-	delete(q.queued, (*s)[0])
+	delete(q.queued, key((*s)[0]))
 	*s = (*s)[1:]
 	q.dropped++
 }
@@ -131,7 +136,7 @@ func (q *provideQueue) tryPop() (cid.Cid, bool) {
 	}
 	c := (*s)[0]
 	*s = (*s)[1:]
-	delete(q.queued, c)
+	delete(q.queued, key(c))
 	q.signal()
 	return c, true
 }
@@ -140,7 +145,7 @@ func (q *provideQueue) tryPop() (cid.Cid, bool) {
 func (q *provideQueue) has(c cid.Cid) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	_, ok := q.queued[c]
+	_, ok := q.queued[key(c)]
 	return ok
 }
 
@@ -159,8 +164,8 @@ type provider struct {
 	q       *provideQueue
 
 	mu       sync.Mutex
-	last     map[cid.Cid]time.Time // when each CID was last provided
-	inflight map[cid.Cid]struct{}
+	last     map[string]time.Time // when each multihash was last provided
+	inflight map[string]struct{}
 
 	done     atomic.Uint64 // provides done
 	failures atomic.Uint64 // provides failed
@@ -168,7 +173,7 @@ type provider struct {
 
 func newProvider(capacity int, provide func(context.Context, cid.Cid) error) *provider {
 	return &provider{provide: provide, q: newProvideQueue(capacity),
-		last: map[cid.Cid]time.Time{}, inflight: map[cid.Cid]struct{}{}}
+		last: map[string]time.Time{}, inflight: map[string]struct{}{}}
 }
 
 // due returns those of cs not provided within DefaultReprovide, not
@@ -178,10 +183,10 @@ func (p *provider) due(cs []cid.Cid, now time.Time) []cid.Cid {
 	defer p.mu.Unlock()
 	var out []cid.Cid
 	for _, c := range cs {
-		if t, ok := p.last[c]; ok && now.Sub(t) < DefaultReprovide {
+		if t, ok := p.last[key(c)]; ok && now.Sub(t) < DefaultReprovide {
 			continue
 		}
-		if _, ok := p.inflight[c]; ok || p.q.has(c) {
+		if _, ok := p.inflight[key(c)]; ok || p.q.has(c) {
 			continue
 		}
 		out = append(out, c)
@@ -230,7 +235,7 @@ func (p *provider) next() (cid.Cid, bool) {
 	defer p.mu.Unlock()
 	c, ok := p.q.tryPop()
 	if ok {
-		p.inflight[c] = struct{}{}
+		p.inflight[key(c)] = struct{}{}
 	}
 	return c, ok
 }
@@ -239,9 +244,9 @@ func (p *provider) next() (cid.Cid, bool) {
 func (p *provider) one(ctx context.Context, c cid.Cid) {
 	err := p.provide(ctx, c)
 	p.mu.Lock()
-	delete(p.inflight, c)
+	delete(p.inflight, key(c))
 	if err == nil {
-		p.last[c] = time.Now()
+		p.last[key(c)] = time.Now()
 	}
 	p.mu.Unlock()
 	if err != nil {
