@@ -92,8 +92,9 @@ const (
 // the machine, so the bounds are the same everywhere. At these values
 // (docs/NODE.md): 192 connections (96 inbound), 3072 streams, 640 MiB
 // of buffers in all; per peer 8 connections, 640 streams (320 inbound),
-// 128 MiB; 80 connections (40 inbound) still in their handshake. The
-// connection limits are raised to fit Config.ConnHigh if it is larger.
+// 128 MiB; 80 connections (40 inbound) still in their handshake. A
+// Config.ConnHigh above 192 raises the system's connections to twice
+// it, ConnHigh of them inbound.
 const (
 	DefaultResourceMemory = 512 << 20
 	DefaultResourceFDs    = 1024
