@@ -66,6 +66,7 @@ Examples:
 			&cli.StringSliceFlag{Name: "p2p-listen", Usage: "with --p2p, listen on `MULTIADDR` (repeatable; default TCP and QUIC on port 4002, every interface)"},
 			&cli.StringSliceFlag{Name: "bootstrap", Usage: "with --p2p, join the network through the peer `MULTIADDR` (…/p2p/ID; repeatable; default the Amino bootstrap peers)"},
 			&cli.IntFlag{Name: "p2p-low-water", Value: peer.DefaultConnLow, Usage: "with --p2p, trim connections down to `N` (kubo's Swarm.ConnMgr.LowWater)"},
+			&cli.StringFlag{Name: "provide", Value: "roots", Usage: "with --p2p, announce to the DHT `WHAT`: roots (manifests, index nodes, release roots) or all (every block served)"},
 			&cli.IntFlag{Name: "p2p-high-water", Value: peer.DefaultConnHigh, Usage: "with --p2p, trim connections when there are more than `N` (kubo's Swarm.ConnMgr.HighWater)"},
 			&cli.StringFlag{Name: "max-response", Value: fmt.Sprintf("%dGiB", gateway.DefaultMaxResponseSize>>30), Usage: "abort a response once its body passes `SIZE` (bytes, or with KiB, MiB, GiB, TiB)"},
 		),
@@ -169,9 +170,9 @@ func runServe(c *cli.Context) error {
 // --bootstrap and the water marks (nil without --p2p).
 func serveP2P(c *cli.Context) (*peer.Config, error) {
 	if !c.Bool("p2p") {
-		for _, f := range []string{"p2p-listen", "bootstrap", "p2p-low-water", "p2p-high-water"} {
+		for _, f := range []string{"p2p-listen", "bootstrap", "p2p-low-water", "p2p-high-water", "provide"} {
 			if c.IsSet(f) {
-				return nil, usageErr(fmt.Errorf("--%s needs --p2p", f), "svcreg serve --p2p [--p2p-listen MULTIADDR]… [--bootstrap MULTIADDR]… [--p2p-low-water N] [--p2p-high-water N]")
+				return nil, usageErr(fmt.Errorf("--%s needs --p2p", f), "svcreg serve --p2p [--p2p-listen MULTIADDR]… [--bootstrap MULTIADDR]… [--p2p-low-water N] [--p2p-high-water N] [--provide roots|all]")
 			}
 		}
 		return nil, nil
@@ -184,7 +185,11 @@ func serveP2P(c *cli.Context) (*peer.Config, error) {
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("--p2p-listen: %w", err), "a multiaddr such as /ip4/0.0.0.0/tcp/4002 or /ip4/0.0.0.0/udp/4002/quic-v1")
 	}
-	pc := &peer.Config{Listen: listen, ConnLow: low, ConnHigh: high, FetchTimeout: c.Duration("timeout")}
+	provide, err := peer.ParseProvide(c.String("provide"))
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("--provide: %w", err), "--provide roots|all")
+	}
+	pc := &peer.Config{Listen: listen, ConnLow: low, ConnHigh: high, Provide: provide, FetchTimeout: c.Duration("timeout")}
 	if c.IsSet("bootstrap") {
 		if pc.Bootstrap, err = peer.ParseBootstrap(c.StringSlice("bootstrap")); err != nil {
 			return nil, usageErr(fmt.Errorf("--bootstrap: %w", err), "a peer's multiaddr with its ID, such as /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW…")

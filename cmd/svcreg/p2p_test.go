@@ -159,6 +159,59 @@ func TestServeFollowP2P(t *testing.T) {
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 
+// TestServeProvideAll: with `--provide all` the node provides every
+// block it serves, not only the roots: a kubo that holds only a
+// release's directory finds the node as the provider of a file in it.
+// `--provide` needs --p2p and takes roots or all.
+func TestServeProvideAll(t *testing.T) {
+	start := time.Now()
+	fails(t, exitUsage, "--provide needs --p2p", t.TempDir(), "serve", "--provide", "all", "--listen", "127.0.0.1:0")
+	fails(t, exitUsage, "want roots or all", t.TempDir(), "serve", "--p2p", "--provide", "some", "--listen", "127.0.0.1:0")
+
+	k := kubotest.StartOnline(t)
+	home := filepath.Join(t.TempDir(), "home")
+	mustSvcreg(t, home, "init")
+	release := strings.Fields(mustSvcreg(t, home, "publish", "say@1.0.0", uniqueSite(t)))[1]
+	args := []string{"--p2p", "--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--provide", "all"}
+	for _, a := range k.SwarmAddrs(t) {
+		args = append(args, "--bootstrap", a)
+	}
+	s := startServer(t, home, args...)
+	var health struct {
+		P2P *struct {
+			Provide         string `json:"provide"`
+			ProvidesDone    uint64 `json:"provides_done"`
+			ProvidesPending int    `json:"provides_pending"`
+		} `json:"p2p"`
+	}
+	waitFor(t, 30*time.Second, "every block provided", func() bool {
+		getJSON(t, s.URL()+"/healthz", &health)
+		return health.P2P != nil && health.P2P.ProvidesDone > 0 && health.P2P.ProvidesPending == 0
+	})
+	if health.P2P.Provide != "all" {
+		t.Errorf("/healthz p2p provide %q, want all", health.P2P.Provide)
+	}
+	t.Logf("%d CIDs provided in %s", health.P2P.ProvidesDone, time.Since(start).Round(time.Millisecond))
+
+	// The release's directory, fetched from the node; its files are not.
+	var file string
+	for _, line := range strings.Split(k.MustRun(t, "--timeout=30s", "ls", "--resolve-type=false", "--size=false", release), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[1] == "index.html" {
+			file = f[0]
+		}
+	}
+	if file == "" {
+		t.Fatalf("no index.html in the release %s", release)
+	}
+	self := strings.TrimSpace(k.MustRun(t, "id", "-f", "<id>"))
+	waitFor(t, 30*time.Second, "kubo finds a provider of index.html", func() bool {
+		out, err := k.Run("routing", "findprovs", "--num-providers=1", file)
+		p := strings.TrimSpace(out)
+		return err == nil && p != "" && p != self
+	})
+	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
+}
+
 // uniqueSite returns a copy of examples/say with a file no other test
 // publishes, so that its blocks are this test's own.
 func uniqueSite(t *testing.T) string {

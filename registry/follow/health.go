@@ -30,7 +30,9 @@ type P2P struct {
 	DHTWAN          int    `json:"dht_wan"`          // peers in the WAN DHT's routing table
 	DHTLAN          int    `json:"dht_lan"`          // peers in the LAN DHT's routing table
 	ProvidesDone    uint64 `json:"provides_done"`    // provides done since start
-	ProvidesPending int    `json:"provides_pending"` // CIDs due to be provided, not provided yet
+	ProvidesPending int    `json:"provides_pending"` // CIDs queued to be provided or being provided
+	ProvidesDropped uint64 `json:"provides_dropped"` // CIDs dropped from the full provide queue
+	Provide         string `json:"provide"`          // what is provided: roots or all
 	BlocksServed    uint64 `json:"blocks_served"`    // blocks sent to peers over bitswap
 	BlocksFetched   uint64 `json:"blocks_fetched"`   // blocks fetched over bitswap, verified
 }

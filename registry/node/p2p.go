@@ -53,7 +53,8 @@ func (n *Node) startPeer(ctx context.Context) (*peer.Peer, error) {
 	n.follow.P2P = func() follow.P2P {
 		s := p.Stats()
 		return follow.P2P{Peers: s.Peers, DHTWAN: s.DHTWAN, DHTLAN: s.DHTLAN, ProvidesDone: s.ProvidesDone,
-			ProvidesPending: s.ProvidesPending, BlocksServed: s.BlocksServed, BlocksFetched: s.BlocksFetched}
+			ProvidesPending: s.ProvidesPending, ProvidesDropped: s.ProvidesDropped, Provide: s.Provide.String(),
+			BlocksServed: s.BlocksServed, BlocksFetched: s.BlocksFetched}
 	}
 	n.peer = p
 	n.source.p.Store(p)

@@ -10,16 +10,12 @@ import (
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/ipfs/go-cid"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/svcreg/svcreg/registry"
 )
 
 // announceTimeout bounds one put or provide into the DHT.
 const announceTimeout = time.Minute
-
-// maxProvides is how many provides run at once.
-const maxProvides = 8
 
 // minRetry is the first wait after a failed announcement; it doubles up
 // to Config.Poll.
@@ -28,23 +24,34 @@ const minRetry = 50 * time.Millisecond
 // announced is what Run has put into the DHT for one registry, and
 // when.
 type announced struct {
-	record   []byte
-	putAt    time.Time
-	root     cid.Cid
-	rootsAt  time.Time
-	roots    []cid.Cid
-	provided map[cid.Cid]time.Time
-	pending  int // roots due at the last provide that are not provided yet
+	record  []byte
+	putAt   time.Time
+	root    cid.Cid
+	rootsAt time.Time
+	roots   []cid.Cid
 }
 
 // Run joins the network through the bootstrap peers, then announces the
 // heads Config.Heads reads (package doc) until ctx ends, reading them
-// every Config.Poll. A failed put or provide (no DHT peer yet, a peer
-// gone) is tried again, soon at first, then every Config.Poll. Call it
-// once; Record and Block wait for it to have joined.
+// every Config.Poll. A failed put (no DHT peer yet, a peer gone) is
+// tried again, soon at first, then every Config.Poll; a failed provide
+// is queued again at the next read. Call it once; Record and Block wait
+// for it to have joined.
 func (p *Peer) Run(ctx context.Context) {
 	p.bootstrap(ctx)
 	close(p.ready)
+	p.announceLoop(ctx)
+}
+
+// announceLoop runs the provide workers, the listing of every block
+// (ProvideAll) and the reading of the heads until ctx ends.
+func (p *Peer) announceLoop(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { p.prov.run(ctx, DefaultProvideWorkers) })
+	if p.cfg.Provide == ProvideAll {
+		wg.Go(func() { p.listAll(ctx) })
+	}
 	if p.cfg.Heads == nil {
 		<-ctx.Done()
 		return
@@ -53,13 +60,24 @@ func (p *Peer) Run(ctx context.Context) {
 	retry := minRetry
 	t := time.NewTimer(0)
 	defer t.Stop()
+	var failures uint64
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if err := p.announce(ctx, as); err != nil {
+		err := p.announce(ctx, as)
+		// Provides that failed since the last round are queued again
+		// now, and soon, as a failed put is tried again.
+		if f := p.prov.failures.Load(); f != failures {
+			failures = f
+			for _, a := range as {
+				p.prov.schedule(a.roots, time.Now())
+			}
+			err = errors.Join(err, errProvideFailed)
+		}
+		if err != nil {
 			p.cfg.Logger.Debug("announce", "err", err)
 			t.Reset(retry)
 			retry = min(2*retry, p.cfg.Poll)
@@ -69,6 +87,9 @@ func (p *Peer) Run(ctx context.Context) {
 		t.Reset(p.cfg.Poll)
 	}
 }
+
+// errProvideFailed says that provides failed since the last round.
+var errProvideFailed = errors.New("provides failed")
 
 // bootstrap connects to the bootstrap peers at once, in parallel; the
 // DHT dials them again whenever its routing table runs low.
@@ -102,7 +123,7 @@ func (p *Peer) announce(ctx context.Context, as map[string]*announced) error {
 	for _, h := range heads {
 		a := as[h.Name]
 		if a == nil {
-			a = &announced{provided: map[cid.Cid]time.Time{}}
+			a = &announced{}
 			as[h.Name] = a
 		}
 		errs = append(errs, p.announceHead(ctx, a, h))
@@ -110,7 +131,7 @@ func (p *Peer) announce(ctx context.Context, as map[string]*announced) error {
 	return errors.Join(errs...)
 }
 
-// announceHead puts h's record when it changed or is due, and provides
+// announceHead puts h's record when it changed or is due, and queues
 // what is due of h's roots (listed again when the root moved or
 // DefaultRootsEvery passed).
 func (p *Peer) announceHead(ctx context.Context, a *announced, h registry.Head) error {
@@ -128,8 +149,9 @@ func (p *Peer) announceHead(ctx context.Context, a *announced, h registry.Head) 
 			return err
 		}
 		a.root, a.roots, a.rootsAt = h.Root, roots, now
+		p.prov.schedule(roots, now)
 	}
-	return p.provide(ctx, a, now)
+	return nil
 }
 
 // putRecord puts h's signed record into the DHT under its name.
@@ -140,7 +162,7 @@ func (p *Peer) putRecord(ctx context.Context, h registry.Head) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, announceTimeout)
 	defer cancel()
-	if err := p.dht.PutValue(ctx, string(name.RoutingKey()), h.Record); err != nil {
+	if err := p.rt.PutValue(ctx, string(name.RoutingKey()), h.Record); err != nil {
 		return fmt.Errorf("put the record of %s seq %d: %w", h.Name, h.Seq, err)
 	}
 	return nil
@@ -158,39 +180,62 @@ func (p *Peer) roots(ctx context.Context, h registry.Head) ([]cid.Cid, error) {
 	return roots, nil
 }
 
-// provide provides each root not provided for DefaultReprovide.
-func (p *Peer) provide(ctx context.Context, a *announced, now time.Time) error {
-	var due []cid.Cid
-	for _, c := range a.roots {
-		if t, ok := a.provided[c]; !ok || now.Sub(t) >= DefaultReprovide {
-			due = append(due, c)
+// provideOne provides c, within announceTimeout.
+func (p *Peer) provideOne(ctx context.Context, c cid.Cid) error {
+	ctx, cancel := context.WithTimeout(ctx, announceTimeout)
+	defer cancel()
+	if err := p.rt.Provide(ctx, c, true); err != nil {
+		p.cfg.Logger.Debug("provide", "cid", c, "err", err)
+		return fmt.Errorf("provide %s: %w", c, err)
+	}
+	return nil
+}
+
+// listAll lists every block of Config.Blocks at once and then every
+// Config.ProvideAllEvery, and queues those due behind the roots, as far
+// as the queue has room (the rest is queued at a later listing).
+func (p *Peer) listAll(ctx context.Context) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := p.listOnce(ctx); err != nil {
+			p.cfg.Logger.Debug("list the blocks to provide", "err", err)
+		}
+		t.Reset(p.cfg.ProvideAllEvery)
+	}
+}
+
+// listBatch is how many listed CIDs are queued at once.
+const listBatch = 256
+
+func (p *Peer) listOnce(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	keys, err := p.cfg.Blocks.AllKeysChan(ctx)
+	if err != nil {
+		return fmt.Errorf("list blocks: %w", err)
+	}
+	defer func() {
+		cancel()
+		for range keys { // let the lister end
+		}
+	}()
+	batch := make([]cid.Cid, 0, listBatch)
+	flush := func() bool {
+		ok := p.prov.scheduleListed(batch, time.Now())
+		batch = batch[:0]
+		return ok
+	}
+	for c := range keys {
+		if batch = append(batch, c); len(batch) == listBatch && !flush() {
+			return nil
 		}
 	}
-	p.pending.Add(int64(len(due) - a.pending))
-	a.pending = len(due)
-	if len(due) == 0 {
-		return nil
-	}
-	var mu sync.Mutex
-	g := new(errgroup.Group)
-	g.SetLimit(maxProvides)
-	for _, c := range due {
-		g.Go(func() error {
-			ctx, cancel := context.WithTimeout(ctx, announceTimeout)
-			defer cancel()
-			if err := p.dht.Provide(ctx, c, true); err != nil {
-				return fmt.Errorf("provide %s: %w", c, err)
-			}
-			mu.Lock()
-			a.provided[c] = now
-			a.pending--
-			mu.Unlock()
-			p.provided.Add(1)
-			p.pending.Add(-1)
-			return nil
-		})
-	}
-	err := g.Wait()
-	p.cfg.Logger.Info("provided", "cids", len(due), "err", err)
-	return err
+	flush()
+	return ctx.Err()
 }

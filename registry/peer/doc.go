@@ -14,8 +14,13 @@
 //     `ipfs name resolve /ipns/k51…` on any peer answers the current root;
 //   - the CIDs Config.Roots gives for each head (the manifest, index and
 //     service blocks, every release's content root) are provided, each
-//     again every [DefaultReprovide], and listed again every
-//     [DefaultRootsEvery];
+//     again [DefaultReprovide] after it was, and listed again every
+//     [DefaultRootsEvery]; with [ProvideAll], every block of
+//     Config.Blocks too, listed every [DefaultProvideAllEvery];
+//   - provides wait in one bounded queue ([DefaultProvideQueue]): a root
+//     that finds it full drops the oldest entry (counted), a listing of
+//     every block takes only what fits, and what is left out is due
+//     again at a later listing;
 //   - every block of Config.Blocks is served over bitswap to any peer
 //     that asks; nothing a peer sends is written there.
 //
@@ -29,7 +34,17 @@
 // refuse one all the same.
 //
 // [Peer.Stats] and [Peer.Collectors] report the peer's figures: peers,
-// routing tables, provides done and pending, blocks served and fetched.
+// routing tables, provides done, pending and dropped, blocks served and
+// fetched.
+//
+// # Bounds
+//
+// What peers can make the node hold is bounded: the connection manager's
+// water marks, go-libp2p's resource manager with its default limits
+// scaled to a fixed budget ([DefaultResourceMemory],
+// [DefaultResourceFDs]), and the bitswap server's caps ([MaxWantlist],
+// [MaxCIDSize], [MaxOutstandingPerPeer]). Off loopback, the host maps
+// its port on the router (UPnP, NAT-PMP) and answers hole punching.
 //
 // The peer signs nothing: a record is the one the home holds, valid
 // wherever it is stored. The host's identity is the node's own key (the

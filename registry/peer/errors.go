@@ -11,3 +11,7 @@ var ErrNoBlocks = errors.New("peer: no block store")
 // ErrBadAddr is wrapped by ParseListen and ParseBootstrap for an address
 // they cannot use.
 var ErrBadAddr = errors.New("bad peer address")
+
+// ErrBadProvide is wrapped by ParseProvide for a strategy it does not
+// know.
+var ErrBadProvide = errors.New("bad provide strategy")

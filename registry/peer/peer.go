@@ -19,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/routing"
 	"github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
@@ -53,6 +54,18 @@ type Config struct {
 	Heads func(ctx context.Context) ([]registry.Head, error)
 	// Roots returns the CIDs provided for a head (nil: its root only).
 	Roots func(ctx context.Context, h registry.Head) ([]cid.Cid, error)
+	// Provide is what is provided: the roots (the default) or every
+	// block of Blocks.
+	Provide Provide
+	// ProvideQueue caps the CIDs waiting to be provided (default
+	// DefaultProvideQueue).
+	ProvideQueue int
+	// ProvideAllEvery is how often ProvideAll lists Blocks (default
+	// DefaultProvideAllEvery).
+	ProvideAllEvery time.Duration
+	// ConnGrace is how long a new connection is kept from trimming
+	// (default DefaultConnGrace).
+	ConnGrace time.Duration
 	// Poll is how often Run reads the heads (default DefaultPoll).
 	Poll time.Duration
 	// FetchTimeout bounds each record lookup and each block fetch of the
@@ -69,12 +82,18 @@ type Peer struct {
 	host  host.Host
 	dht   *dual.DHT
 	bs    *bitswap.Bitswap
+	rt    router        // p.dht, or a test's
 	blk   blockGetter   // p.bs, or a test's
+	prov  *provider     // the provide queue and its workers
 	ready chan struct{} // closed once Run has dialled the bootstrap peers
 
-	provided atomic.Uint64 // provides done
-	pending  atomic.Int64  // provides due and not done
-	fetched  atomic.Uint64 // blocks Block returned, verified
+	fetched atomic.Uint64 // blocks Block returned, verified
+}
+
+// router is what Run announces through: the DHT.
+type router interface {
+	PutValue(ctx context.Context, key string, value []byte, opts ...routing.Option) error
+	Provide(ctx context.Context, c cid.Cid, announce bool) error
 }
 
 // blockGetter is what Block fetches through: bitswap's client.
@@ -104,8 +123,23 @@ func New(ctx context.Context, cfg Config) (*Peer, error) {
 	// The DHT finds providers for the client; the client never stores
 	// what it gets (boxo's bitswap leaves that to its caller), and the
 	// server reads the home's blocks only.
-	bs := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), d, readOnly{cfg.Blocks})
-	return &Peer{cfg: cfg, host: h, dht: d, bs: bs, blk: bs, ready: make(chan struct{})}, nil
+	bs := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), d, readOnly{cfg.Blocks}, bitswapOptions()...)
+	p := &Peer{cfg: cfg, host: h, dht: d, rt: d, bs: bs, blk: bs, ready: make(chan struct{})}
+	p.prov = newProvider(cfg.ProvideQueue, p.provideOne)
+	return p, nil
+}
+
+// bitswapOptions are the bitswap server's bounds (defaults.go).
+func bitswapOptions() []bitswap.Option {
+	return []bitswap.Option{
+		bitswap.MaxQueuedWantlistEntriesPerPeer(MaxWantlist),
+		bitswap.MaxCidSize(MaxCIDSize),
+		bitswap.MaxOutstandingBytesPerPeer(MaxOutstandingPerPeer),
+		bitswap.WithTargetMessageSize(TargetMessageSize),
+		bitswap.TaskWorkerCount(BitswapWorkers),
+		bitswap.EngineTaskWorkerCount(BitswapWorkers),
+		bitswap.EngineBlockstoreWorkerCount(BlockstoreWorkers),
+	}
 }
 
 func withDefaults(cfg Config) Config {
@@ -123,6 +157,15 @@ func withDefaults(cfg Config) Config {
 	if cfg.ConnHigh <= 0 {
 		cfg.ConnHigh = max(DefaultConnHigh, cfg.ConnLow)
 	}
+	if cfg.ProvideQueue <= 0 {
+		cfg.ProvideQueue = DefaultProvideQueue
+	}
+	if cfg.ProvideAllEvery <= 0 {
+		cfg.ProvideAllEvery = DefaultProvideAllEvery
+	}
+	if cfg.ConnGrace <= 0 {
+		cfg.ConnGrace = DefaultConnGrace
+	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
 	}
@@ -136,20 +179,20 @@ func withDefaults(cfg Config) Config {
 }
 
 // newHost returns the libp2p host: TCP and QUIC, the resource manager
-// with go-libp2p's default limits scaled to the machine, kubo's
-// connection manager settings, no metrics registered.
+// with go-libp2p's default limits scaled to DefaultResourceMemory and
+// DefaultResourceFDs (resourceLimits), kubo's connection manager
+// settings, no metrics registered; off loopback, NAT port mapping
+// (UPnP, NAT-PMP) and hole punching (DCUtR).
 func newHost(cfg Config) (host.Host, error) {
-	limits := rcmgr.DefaultLimits
-	libp2p.SetDefaultServiceLimits(&limits)
-	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()))
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(resourceLimits(cfg.ConnHigh)))
 	if err != nil {
 		return nil, fmt.Errorf("resource manager: %w", err)
 	}
-	cm, err := connmgr.NewConnManager(cfg.ConnLow, cfg.ConnHigh, connmgr.WithGracePeriod(DefaultConnGrace))
+	cm, err := connmgr.NewConnManager(cfg.ConnLow, cfg.ConnHigh, connmgr.WithGracePeriod(cfg.ConnGrace))
 	if err != nil {
 		return nil, fmt.Errorf("connection manager: %w", err)
 	}
-	h, err := libp2p.New(
+	opts := []libp2p.Option{
 		libp2p.Identity(cfg.Key),
 		libp2p.ListenAddrs(cfg.Listen...),
 		libp2p.Transport(tcp.NewTCPTransport),
@@ -157,11 +200,32 @@ func newHost(cfg Config) (host.Host, error) {
 		libp2p.ResourceManager(rm),
 		libp2p.ConnectionManager(cm),
 		libp2p.DisableMetrics(),
-	)
+	}
+	if !loopbackOnly(cfg.Listen) {
+		opts = append(opts, libp2p.NATPortMap(), libp2p.EnableHolePunching())
+	}
+	h, err := libp2p.New(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("start the libp2p host: %w", err)
 	}
 	return h, nil
+}
+
+// resourceLimits are go-libp2p's default limits (with its service
+// limits) scaled to DefaultResourceMemory and DefaultResourceFDs, the
+// system's connections raised to fit connHigh.
+func resourceLimits(connHigh int) rcmgr.ConcreteLimitConfig {
+	limits := rcmgr.DefaultLimits
+	libp2p.SetDefaultServiceLimits(&limits)
+	scaled := limits.Scale(DefaultResourceMemory, DefaultResourceFDs)
+	if scaled.ToPartialLimitConfig().System.Conns >= rcmgr.LimitVal(connHigh) {
+		return scaled
+	}
+	partial := scaled.ToPartialLimitConfig()
+	partial.System.Conns = rcmgr.LimitVal(2 * connHigh)
+	partial.System.ConnsInbound = rcmgr.LimitVal(connHigh)
+	partial.System.ConnsOutbound = rcmgr.LimitVal(2 * connHigh)
+	return partial.Build(scaled)
 }
 
 // dhtOptions are kubo's dual DHT settings (Routing.Type auto), with the

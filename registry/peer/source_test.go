@@ -88,7 +88,7 @@ func TestPeerAsSource(t *testing.T) {
 	if s := b.Stats(); s.BlocksFetched != 1 {
 		t.Errorf("following peer's stats: %+v, want 1 block fetched", s)
 	}
-	if n := len(a.Collectors()); n != 7 {
+	if n := len(a.Collectors()); n != 8 {
 		t.Errorf("%d collectors", n)
 	}
 }

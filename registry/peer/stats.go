@@ -6,20 +6,24 @@ import (
 
 // Stats are a peer's figures now (Peer.Stats).
 type Stats struct {
-	Peers           int    // peers connected
-	DHTWAN, DHTLAN  int    // peers in the WAN and LAN DHT's routing tables
-	ProvidesDone    uint64 // provides done since start
-	ProvidesPending int    // CIDs due to be provided and not yet provided
-	BlocksServed    uint64 // blocks sent to peers over bitswap
-	BlocksFetched   uint64 // blocks Block returned, verified
+	Peers           int     // peers connected
+	DHTWAN, DHTLAN  int     // peers in the WAN and LAN DHT's routing tables
+	Provide         Provide // what is provided: roots or all
+	ProvidesDone    uint64  // provides done since start
+	ProvidesPending int     // CIDs queued to be provided or being provided
+	ProvidesDropped uint64  // CIDs dropped from the full provide queue (provided at a later listing)
+	BlocksServed    uint64  // blocks sent to peers over bitswap
+	BlocksFetched   uint64  // blocks Block returned, verified
 }
 
 // Stats returns the peer's figures now.
 func (p *Peer) Stats() Stats {
+	_, dropped := p.prov.q.counts()
 	s := Stats{
 		Peers:  p.Peers(),
 		DHTWAN: p.dht.WAN.RoutingTable().Size(), DHTLAN: p.dht.LAN.RoutingTable().Size(),
-		ProvidesDone: p.provided.Load(), ProvidesPending: int(max(p.pending.Load(), 0)),
+		Provide:      p.cfg.Provide,
+		ProvidesDone: p.prov.done.Load(), ProvidesPending: p.prov.pending(), ProvidesDropped: dropped,
 		BlocksFetched: p.fetched.Load(),
 	}
 	if bs, err := p.bs.Stat(); err == nil {
@@ -33,7 +37,8 @@ func (p *Peer) Stats() Stats {
 //	svcreg_p2p_peers                          peers connected
 //	svcreg_p2p_dht_routing_table_peers{dht}   peers in the routing table of the wan and the lan DHT
 //	svcreg_p2p_provides_total                 provides done
-//	svcreg_p2p_provides_pending               CIDs due to be provided, not provided yet
+//	svcreg_p2p_provides_pending               CIDs queued to be provided or being provided
+//	svcreg_p2p_provides_dropped_total         CIDs dropped from the full provide queue
 //	svcreg_p2p_blocks_served_total            blocks sent to peers over bitswap
 //	svcreg_p2p_blocks_fetched_total           blocks fetched over bitswap, verified
 func (p *Peer) Collectors() []prometheus.Collector {
@@ -49,9 +54,13 @@ func (p *Peer) Collectors() []prometheus.Collector {
 			func() float64 { return float64(p.dht.WAN.RoutingTable().Size()) }),
 		gauge("svcreg_p2p_dht_routing_table_peers", "Peers in the DHT's routing table.", prometheus.Labels{"dht": "lan"},
 			func() float64 { return float64(p.dht.LAN.RoutingTable().Size()) }),
-		counter("svcreg_p2p_provides_total", "Provides done.", func() float64 { return float64(p.provided.Load()) }),
-		gauge("svcreg_p2p_provides_pending", "CIDs due to be provided, not provided yet.", nil,
-			func() float64 { return float64(max(p.pending.Load(), 0)) }),
+		counter("svcreg_p2p_provides_total", "Provides done.", func() float64 { return float64(p.prov.done.Load()) }),
+		gauge("svcreg_p2p_provides_pending", "CIDs queued to be provided or being provided.", nil,
+			func() float64 { return float64(p.prov.pending()) }),
+		counter("svcreg_p2p_provides_dropped_total", "CIDs dropped from the full provide queue.", func() float64 {
+			_, d := p.prov.q.counts()
+			return float64(d)
+		}),
 		counter("svcreg_p2p_blocks_served_total", "Blocks sent to peers over bitswap.", func() float64 { return float64(p.Stats().BlocksServed) }),
 		counter("svcreg_p2p_blocks_fetched_total", "Blocks fetched over bitswap, verified.", func() float64 { return float64(p.fetched.Load()) }),
 	}
