@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,7 +18,9 @@ import (
 // TestServeP2P: `svcreg serve --p2p` bootstrapped to an online kubo, on
 // loopback, with no replica: the kubo resolves the registry's name
 // through the DHT to the node's current root (after a publish too) and
-// fetches a release it never had over bitswap, from the node.
+// fetches a release it never had over bitswap, from the node. Once the
+// node is stopped, a second kubo still resolves the name from the DHT and
+// fetches the release from the first kubo.
 func TestServeP2P(t *testing.T) {
 	start := time.Now()
 	k := kubotest.StartOnline(t)
@@ -32,7 +35,7 @@ func TestServeP2P(t *testing.T) {
 	for _, a := range k.SwarmAddrs(t) {
 		args = append(args, "--bootstrap", a)
 	}
-	startServer(t, home, args...)
+	node := startServer(t, home, args...)
 	t.Logf("kubo and svcreg serve --p2p up in %s", time.Since(start).Round(time.Millisecond))
 
 	name, root := nameRoot(t, home)
@@ -70,6 +73,27 @@ func TestServeP2P(t *testing.T) {
 	if got := k.MustRun(t, "--timeout=30s", "cat", "/ipfs/"+release+"/v.txt"); got != "1.1.0" {
 		t.Fatalf("kubo cat v.txt of the new release: %q", got)
 	}
+
+	// The node stops: a second kubo, which never met it, still resolves
+	// the name (the record lives in the DHT) and gets the release from the
+	// kubo that fetched it.
+	k2 := kubotest.StartOnline(t)
+	if _, err := k2.Run("--offline", "block", "stat", release); err == nil {
+		t.Fatalf("the second kubo holds %s before the test asked for it", release)
+	}
+	node.stop(syscall.SIGTERM)
+	for _, a := range k.SwarmAddrs(t) {
+		k2.MustRun(t, "swarm", "connect", a)
+	}
+	step = time.Now()
+	waitFor(t, 30*time.Second, "the second kubo resolves /ipns/"+name+" without the node", func() bool {
+		out, err := k2.Run("name", "resolve", "--nocache", "/ipns/"+name)
+		return err == nil && strings.TrimSpace(out) == "/ipfs/"+root
+	})
+	if got := k2.MustRun(t, "--timeout=30s", "cat", "/ipfs/"+release+"/v.txt"); got != "1.1.0" {
+		t.Fatalf("second kubo cat v.txt with the node stopped: %q", got)
+	}
+	t.Logf("with the node stopped, a second kubo resolved and fetched the release in %s", time.Since(step).Round(time.Millisecond))
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 
