@@ -44,7 +44,7 @@ Examples:
 			&cli.BoolFlag{Name: "strict", Usage: "a yanked locked version is an error (exit 13), not a warning"},
 			&cli.BoolFlag{Name: "content", Usage: "also check every block of every locked release in SVCREG_HOME (online: fetch what is missing first)"},
 		),
-		Action: runCheck,
+		Action: withArgs(0, 0, "no arguments", runCheck),
 	}
 }
 
@@ -73,9 +73,6 @@ var outcomeExit = map[project.Outcome]int{
 func checkExit(findings []registry.Finding) int { return outcomeExit[project.Classify(findings)] }
 
 func runCheck(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	_, paths, err := loadProject(c)
 	if err != nil {
 		return err

@@ -48,14 +48,11 @@ Examples:
 			&cli.StringSliceFlag{Name: "gateway", Usage: "a trustless gateway to fetch missing blocks from (repeatable)"},
 			&cli.DurationFlag{Name: "timeout", Value: remote.DefaultTimeout, Usage: "how long a gateway request may take"},
 		),
-		Action: runFsck,
+		Action: withArgs(0, 0, "no arguments", runFsck),
 	}
 }
 
 func runFsck(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	// fsck reports corrupt blocks and moves them itself (--repair).
 	h, err := openBlocksWith(c, flatfs.Options{KeepCorrupt: true})
 	if err != nil {

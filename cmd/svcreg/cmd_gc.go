@@ -47,14 +47,11 @@ Examples:
 			&cli.DurationFlag{Name: "grace", Value: maint.DefaultGrace, Usage: "remove only what was last written longer ago than this"},
 			&cli.BoolFlag{Name: "drop-unfollowed", Usage: "keep only the home's own registry and those in 'svcreg remote ls'"},
 		),
-		Action: runGC,
+		Action: withArgs(0, 0, "no arguments", runGC),
 	}
 }
 
 func runGC(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	if c.Int("keep-history") < 0 || c.Duration("grace") < 0 {
 		return usageErr(errors.New("gc: --keep-history and --grace must not be negative"), "svcreg gc [--keep-history N] [--grace 1h]")
 	}

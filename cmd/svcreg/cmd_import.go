@@ -30,14 +30,11 @@ Examples:
    svcreg import registry.car
    ipfs dag export bafy… | svcreg import -`,
 		Flags:  withCommon(),
-		Action: runImport,
+		Action: withArgs(1, 1, "FILE", runImport),
 	}
 }
 
 func runImport(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "FILE"); err != nil {
-		return err
-	}
 	file := c.Args().First()
 	var r io.Reader = os.Stdin
 	m := newMeter(c, "importing", "blocks")

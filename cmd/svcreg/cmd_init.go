@@ -38,14 +38,11 @@ Examples:
 			&cli.BoolFlag{Name: "force", Usage: "start a new history even for a key that has one elsewhere"},
 			&cli.StringFlag{Name: "roles", Usage: "write a root key and a publish key into `DIR` and start the registry with a trust root they sign"},
 			passphraseFileFlag())...),
-		Action: runInit,
+		Action: withArgs(0, 0, "no arguments", runInit),
 	}
 }
 
 func runInit(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	pass, err := rolesPassphrase(c)
 	if err != nil {
 		return err

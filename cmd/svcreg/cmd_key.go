@@ -48,7 +48,7 @@ Examples:
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create; its public key goes to FILE.pub"},
 					passphraseFileFlag(),
 				),
-				Action: runKeyNew,
+				Action: withArgs(0, 0, "no arguments", runKeyNew),
 			},
 			{
 				Name: "export", Usage: "write the key to a new file (mode 0600), or to standard output", ArgsUsage: "-o FILE",
@@ -63,7 +63,7 @@ Examples:
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create (\"-\": standard output)"},
 					&cli.BoolFlag{Name: "force", Usage: "write the key to a terminal too"},
 				),
-				Action: runKeyExport,
+				Action: withArgs(0, 0, "no arguments", runKeyExport),
 			},
 			{
 				Name: "import", Usage: "make FILE this home's registry key (the home must have none)", ArgsUsage: "FILE",
@@ -73,7 +73,7 @@ Examples:
    svcreg key import registry.key
    svcreg key import registry.key --home /new/home`,
 				Flags:  withCommon(),
-				Action: runKeyImport,
+				Action: withArgs(1, 1, "FILE", runKeyImport),
 			},
 		},
 	}
@@ -89,9 +89,6 @@ type keyNewOut struct {
 }
 
 func runKeyNew(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	role, out := c.String("role"), c.String("output")
 	if role != trust.RoleRoot && role != trust.RolePublish {
 		return usageErr(fmt.Errorf("key new: --role %q: the roles are root and publish", role), "write --role root or --role publish")
@@ -133,9 +130,6 @@ func checkNewKeyPath(out string) error {
 }
 
 func runKeyExport(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	dir, err := homeDir(c)
 	if err != nil {
 		return err
@@ -183,9 +177,6 @@ func writeKey(c *cli.Context, k *ipns.Key, w io.Writer) error {
 }
 
 func runKeyImport(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "FILE"); err != nil {
-		return err
-	}
 	data, err := readKeyArg(c.Args().First())
 	if err != nil {
 		return err

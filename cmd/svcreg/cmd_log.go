@@ -28,14 +28,11 @@ Examples:
 		Flags: withCommon(append(readFlags(),
 			&cli.IntFlag{Name: "n", Usage: "show at most N states (0: all)"},
 			&cli.BoolFlag{Name: "local-only", Usage: "show the states this home keeps, without failing on older ones it no longer has"})...),
-		Action: runLog,
+		Action: withArgs(0, 0, "no arguments", runLog),
 	}
 }
 
 func runLog(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	h, err := openTarget(c, true)
 	if err != nil {
 		return err

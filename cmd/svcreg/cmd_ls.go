@@ -22,14 +22,11 @@ func newListCommand() *cli.Command {
    svcreg ls tts
    svcreg ls tts --json`,
 		Flags:  withCommon(readFlags()...),
-		Action: runList,
+		Action: withArgs(0, 1, "[NAME]", runList),
 	}
 }
 
 func runList(c *cli.Context) error {
-	if err := needArgs(c, 0, 1, "[NAME]"); err != nil {
-		return err
-	}
 	h, err := openTarget(c, true)
 	if err != nil {
 		return err

@@ -33,14 +33,11 @@ func newNameCommand() *cli.Command {
 Warns when the head's record expires within 12 hours ('svcreg republish'
 re-signs it).`,
 		Flags:  withCommon(),
-		Action: runName,
+		Action: withArgs(0, 0, "no arguments", runName),
 	}
 }
 
 func runName(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	h, err := openHome(c, false)
 	if err != nil {
 		return err

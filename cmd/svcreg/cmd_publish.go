@@ -64,14 +64,11 @@ Examples:
 			excludeFlag(),
 			&cli.BoolFlag{Name: "verbose", Usage: "list every path left out and why"},
 		), limitFlags()...), proposeFlags()...)...),
-		Action: runPublish,
+		Action: withArgs(1, 2, "NAME@VERSION [DIR]", runPublish),
 	}
 }
 
 func runPublish(c *cli.Context) error {
-	if err := needArgs(c, 1, 2, "NAME@VERSION [DIR]"); err != nil {
-		return err
-	}
 	name, v, err := manifest.ParseExact(c.Args().Get(0))
 	if err != nil {
 		return err

@@ -39,14 +39,11 @@ Examples:
 			&cli.StringFlag{Name: "kubo", Value: "http://127.0.0.1:5001", EnvVars: []string{"SVCREG_KUBO"}, Usage: "the kubo node's RPC API `URL`"},
 			&cli.BoolFlag{Name: "pin", Usage: "pin the manifest root (the whole registry) on the node"},
 		)...),
-		Action: runPush,
+		Action: withArgs(0, 0, "no arguments", runPush),
 	}
 }
 
 func runPush(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	k, err := kubo.New(c.String("kubo"), nil)
 	if err != nil {
 		return usageErr(err, "pass --kubo http://HOST:PORT, the node's API address (Addresses.API)")

@@ -38,20 +38,17 @@ Examples:
 					&cli.StringSliceFlag{Name: "gateway", Usage: "trustless gateway `URL`; repeat for several"},
 					&cli.BoolFlag{Name: "default", Usage: "make it the registry commands read when none is named"},
 				),
-				Action: runRemoteAdd,
+				Action: withArgs(2, 2, "NAME K51…", runRemoteAdd),
 			},
-			{Name: "ls", Aliases: []string{"list"}, Usage: "list the remotes", Flags: withCommon(), Action: runRemoteList,
+			{Name: "ls", Aliases: []string{"list"}, Usage: "list the remotes", Flags: withCommon(), Action: withArgs(0, 0, "no arguments", runRemoteList),
 				Description: "Examples:\n   svcreg remote ls\n   svcreg remote ls --json"},
-			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop following a remote (its cached data stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: runRemoteRemove,
+			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop following a remote (its cached data stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: withArgs(1, 1, "NAME", runRemoteRemove),
 				Description: "Examples:\n   svcreg remote rm main"},
 		},
 	}
 }
 
 func runRemoteAdd(c *cli.Context) error {
-	if err := needArgs(c, 2, 2, "NAME K51…"); err != nil {
-		return err
-	}
 	name := c.Args().Get(0)
 	if err := svchome.CheckRemoteName(name); err != nil {
 		return usageErr(err, "remote names are short words like main or acme")
@@ -83,9 +80,6 @@ func runRemoteAdd(c *cli.Context) error {
 }
 
 func runRemoteList(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	dir, err := homeDir(c)
 	if err != nil {
 		return err
@@ -103,9 +97,6 @@ func runRemoteList(c *cli.Context) error {
 }
 
 func runRemoteRemove(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "NAME"); err != nil {
-		return err
-	}
 	name := c.Args().First()
 	if err := editConfig(c, func(cfg *svchome.Config) error { return cfg.RemoveRemote(name) }); err != nil {
 		return err

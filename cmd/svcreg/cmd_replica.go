@@ -36,20 +36,17 @@ Examples:
 					&cli.StringFlag{Name: "kubo", Required: true, Usage: "the node's RPC API `URL`"},
 					&cli.BoolFlag{Name: "pin", Usage: "keep the whole registry pinned on the node"},
 				),
-				Action: runReplicaAdd,
+				Action: withArgs(1, 1, "NAME", runReplicaAdd),
 			},
-			{Name: "ls", Aliases: []string{"list"}, Usage: "list the replicas, their last success, failure and lag", Flags: withCommon(), Action: runReplicaList,
+			{Name: "ls", Aliases: []string{"list"}, Usage: "list the replicas, their last success, failure and lag", Flags: withCommon(), Action: withArgs(0, 0, "no arguments", runReplicaList),
 				Description: "Examples:\n   svcreg replica ls\n   svcreg replica ls --json"},
-			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop pushing to a replica (its copy stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: runReplicaRemove,
+			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop pushing to a replica (its copy stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: withArgs(1, 1, "NAME", runReplicaRemove),
 				Description: "Examples:\n   svcreg replica rm backup"},
 		},
 	}
 }
 
 func runReplicaAdd(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "NAME"); err != nil {
-		return err
-	}
 	name := c.Args().First()
 	if !svchome.IsRemoteName(name) {
 		return usageErr(fmt.Errorf("replica name %q: use 1-63 of a-z 0-9 . _ -", name), "replica names are short words like backup or kubo-1")
@@ -66,9 +63,6 @@ func runReplicaAdd(c *cli.Context) error {
 }
 
 func runReplicaList(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	h, replicas, err := openOwnFollower(c)
 	if err != nil {
 		return err
@@ -87,9 +81,6 @@ func runReplicaList(c *cli.Context) error {
 }
 
 func runReplicaRemove(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "NAME"); err != nil {
-		return err
-	}
 	name := c.Args().First()
 	if err := editConfig(c, func(cfg *svchome.Config) error { return cfg.RemoveReplica(name) }); err != nil {
 		return err

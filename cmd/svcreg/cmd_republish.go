@@ -31,14 +31,11 @@ Examples:
 			&cli.StringSliceFlag{Name: "kubo", Usage: "also push to the kubo node at `URL` (repeatable)"},
 			&cli.BoolFlag{Name: "pin", Usage: "pin on the --kubo nodes"},
 		),
-		Action: runRepublish,
+		Action: withArgs(0, 0, "no arguments", runRepublish),
 	}
 }
 
 func runRepublish(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	h, replicas, err := openOwnFollower(c)
 	if err != nil {
 		return err

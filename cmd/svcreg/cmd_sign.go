@@ -27,14 +27,11 @@ Examples:
    svcreg sign change.car --key /media/offline/alice/publish.key
    svcreg sign change.car --key bob.key --json`,
 		Flags:  withCommon(publishKeyFlag()),
-		Action: runSign,
+		Action: withArgs(1, 1, "FILE", runSign),
 	}
 }
 
 func runSign(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "FILE"); err != nil {
-		return err
-	}
 	if c.String("key") == "" {
 		return usageErr(fmt.Errorf("sign: no --key"), "pass the publish key to sign with: --key PUBLISH.key (or SVCREG_PUBLISH_KEY)")
 	}

@@ -28,14 +28,11 @@ Examples:
    svcreg submit change.car
    svcreg submit change.car --json`,
 		Flags:  withCommon(append(signFlags(), limitFlags()...)...),
-		Action: runSubmit,
+		Action: withArgs(1, 1, "FILE", runSubmit),
 	}
 }
 
 func runSubmit(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "FILE"); err != nil {
-		return err
-	}
 	lim, err := exportLimits(c)
 	if err != nil {
 		return err

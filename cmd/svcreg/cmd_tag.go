@@ -26,7 +26,7 @@ Examples:
    svcreg resolve tts@beta
    svcreg tag tts@1.0.1 stable --propose -o change.car`,
 		Flags:  withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag()), proposeFlags()...)...),
-		Action: runTag,
+		Action: withArgs(2, 2, "NAME@VERSION TAG", runTag),
 	}
 }
 
@@ -39,9 +39,6 @@ type changeOut struct {
 }
 
 func runTag(c *cli.Context) error {
-	if err := needArgs(c, 2, 2, "NAME@VERSION TAG"); err != nil {
-		return err
-	}
 	name, v, err := manifest.ParseExact(c.Args().Get(0))
 	if err != nil {
 		return err

@@ -43,7 +43,7 @@ Examples:
 			&cli.BoolFlag{Name: "path", Usage: "the path form (/ipns/REGISTRY/…/content/), which shares one origin with every release on the gateway"},
 			&cli.BoolFlag{Name: "subdomain", EnvVars: []string{"SVCREG_SUBDOMAIN"}, Usage: "the release's own origin (the default; kept for scripts that pass it)"},
 		)...),
-		Action: runURL,
+		Action: withArgs(1, 1, "NAME[@RANGE|@TAG]", runURL),
 	}
 }
 
@@ -55,9 +55,6 @@ type urlOut struct {
 }
 
 func runURL(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "NAME[@RANGE|@TAG]"); err != nil {
-		return err
-	}
 	spec, err := manifest.ParseSpec(c.Args().First())
 	if err != nil {
 		return err

@@ -39,14 +39,11 @@ Examples:
    npm run build && svcreg verify ./dist web@2.3.1
    svcreg verify ./dist 'web@^2' --json`,
 		Flags:  append(lockFlags(), excludeFlag()),
-		Action: runVerify,
+		Action: withArgs(2, 2, "DIR NAME@VERSION", runVerify),
 	}
 }
 
 func runVerify(c *cli.Context) error {
-	if err := needArgs(c, 2, 2, "DIR NAME@VERSION"); err != nil {
-		return err
-	}
 	dir := c.Args().Get(0)
 	spec, err := manifest.ParseSpec(c.Args().Get(1))
 	if err != nil {

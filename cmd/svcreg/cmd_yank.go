@@ -29,14 +29,11 @@ Examples:
 			&cli.StringFlag{Name: "reason", Usage: "why the version is yanked"},
 			&cli.BoolFlag{Name: "undo", Usage: "restore a yanked version"},
 		), proposeFlags()...)...),
-		Action: runYank,
+		Action: withArgs(1, 1, "NAME@VERSION", runYank),
 	}
 }
 
 func runYank(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "NAME@VERSION"); err != nil {
-		return err
-	}
 	name, v, err := manifest.ParseExact(c.Args().First())
 	if err != nil {
 		return err

@@ -37,10 +37,7 @@ Examples:
    svcreg completion bash > ~/.local/share/bash-completion/completions/svcreg
    svcreg completion zsh > "${fpath[1]}/_svcreg"
    svcreg completion fish > ~/.config/fish/completions/svcreg.fish`,
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 1, 1, "bash, zsh or fish"); err != nil {
-				return err
-			}
+		Action: withArgs(1, 1, "bash, zsh or fish", func(c *cli.Context) error {
 			file, ok := completionFiles[c.Args().First()]
 			if !ok {
 				return usageErr(fmt.Errorf("completion: unknown shell %q", c.Args().First()), "svcreg completes bash, zsh and fish")
@@ -50,6 +47,6 @@ Examples:
 				_, err = c.App.Writer.Write(script)
 			}
 			return err
-		},
+		}),
 	}
 }

@@ -49,6 +49,17 @@ func needArgs(c *cli.Context, min, max int, usage string) error {
 	return nil
 }
 
+// withArgs wraps run in a check that the command has from min to max
+// positional arguments; usage names them in the error.
+func withArgs(min, max int, usage string, run cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := needArgs(c, min, max, usage); err != nil {
+			return err
+		}
+		return run(c)
+	}
+}
+
 // openSpec reads the one NAME[@RANGE|@TAG] argument of a read command and
 // opens the registry it is to be answered from.
 func openSpec(c *cli.Context) (manifest.Spec, *home, error) {

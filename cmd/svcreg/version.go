@@ -27,10 +27,7 @@ Examples:
    svcreg version --json
    svcreg --version`,
 		Flags: withCommon(),
-		Action: func(c *cli.Context) error {
-			if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-				return err
-			}
+		Action: withArgs(0, 0, "no arguments", func(c *cli.Context) error {
 			v := buildinfo.Read(version)
 			return emit(c, v, func(w io.Writer) {
 				fmt.Fprintf(w, "svcreg %s\n  module:   %s\n", v.Version, v.Module)
@@ -43,6 +40,6 @@ Examples:
 				}
 				fmt.Fprintf(w, "  go:       %s %s\n", v.Go, v.Platform)
 			})
-		},
+		}),
 	}
 }
