@@ -197,7 +197,7 @@ func writeNextRoot(c *cli.Context, next func(*home, registry.RootChange) (*trust
 	}
 	fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d of %s written to %s unsigned: sign it with 'svcreg root sign %s --key ROOT.key' (the root keys of v%d and of v%d), then 'svcreg root submit %s --key PUBLISH.key'\n",
 		sr.Root.Version, sr.Root.Registry, c.String("output"), c.String("output"), max(sr.Root.Version-1, 1), sr.Root.Version, c.String("output"))
-	return emit(c, rootJSON(rc, sr, prev), func(w io.Writer) { describeRoot(w, rc, sr, prev) })
+	return emitRoot(c, rc, sr, prev)
 }
 
 // writeRootFile writes the Root file atomically.
@@ -251,7 +251,7 @@ func runRootSign(c *cli.Context) error {
 	if !added {
 		fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d was signed by this key before; its signature counts once\n", rf.Signed.Root.Version)
 	}
-	return emit(c, rootJSON(rc, rf.Signed, rf.Prev), func(w io.Writer) { describeRoot(w, rc, rf.Signed, rf.Prev) })
+	return emitRoot(c, rc, rf.Signed, rf.Prev)
 }
 
 func runRootSubmit(c *cli.Context) error {
@@ -308,66 +308,21 @@ func runRootShow(c *cli.Context) error {
 		return &cliError{err: fmt.Errorf("root show: %s: %w", h.reg.Name(), registry.ErrNoRoot), code: exitNotFound,
 			hint: "a plain registry has no root: its owner gives it one with 'svcreg root init'"}
 	}
-	return emit(c, rootJSON(rc, sr, nil), func(w io.Writer) { describeRoot(w, rc, sr, nil) })
+	return emitRoot(c, rc, sr, nil)
 }
 
-// rootRoleOut is a role in root JSON.
-type rootRoleOut struct {
-	Keys      []string `json:"keys"`
-	Threshold int      `json:"threshold"`
-}
-
-// rootOut is the JSON of root show, and of root init, rotate and sign
-// (with signed counts).
-type rootOut struct {
-	CID               string                 `json:"cid"`
-	Registry          string                 `json:"registry"`
-	Version           uint64                 `json:"version"`
-	Prev              string                 `json:"prev"`
-	Expires           string                 `json:"expires"`
-	MaxRecordLifetime int64                  `json:"max_record_lifetime"`
-	Roles             map[string]rootRoleOut `json:"roles"`
-	Signed            int                    `json:"signed"`
-	PrevSigned        *int                   `json:"prev_signed,omitempty"`
-}
-
-func rootJSON(rc cid.Cid, sr, prev *trust.SignedRoot) rootOut {
-	r := &sr.Root
-	out := rootOut{CID: rc.String(), Registry: r.Registry, Version: r.Version, Expires: r.Expires.UTC().Format(time.RFC3339),
-		MaxRecordLifetime: int64(r.MaxRecordLifetime / time.Second), Roles: map[string]rootRoleOut{}}
-	if r.Prev.Defined() {
-		out.Prev = r.Prev.String()
-	}
-	for _, name := range []string{trust.RoleRoot, trust.RolePublish} {
-		role := r.Roles[name]
-		out.Roles[name] = rootRoleOut{Keys: append([]string{}, role.KeyIDs...), Threshold: role.Threshold}
-	}
-	out.Signed, _ = registry.RootSigned(r, r, sr.Signatures)
-	if prev != nil {
-		n, _ := registry.RootSigned(&prev.Root, r, sr.Signatures)
-		out.PrevSigned = &n
-	}
-	return out
-}
-
-// describeRoot prints a Root, what changed from prev when known, and how
-// many root keys signed it.
-func describeRoot(w io.Writer, rc cid.Cid, sr, prev *trust.SignedRoot) {
-	o := rootJSON(rc, sr, prev)
+// describeRoot prints a Root, what changed from the one before it when
+// known, and how many root keys signed it.
+func describeRoot(w io.Writer, o registry.RootInfo) {
 	fmt.Fprintf(w, "root v%d of %s (%s)\n", o.Version, o.Registry, o.CID)
-	fmt.Fprintf(w, "expires %s; records valid up to %s\n", o.Expires, sr.Root.MaxRecordLifetime)
+	fmt.Fprintf(w, "expires %s; records valid up to %s\n", o.Expires, o.RecordLifetime)
 	for _, name := range []string{trust.RoleRoot, trust.RolePublish} {
 		role := o.Roles[name]
 		fmt.Fprintf(w, "%s: %d of %d keys: %s\n", name, role.Threshold, len(role.Keys), strings.Join(role.Keys, " "))
 	}
-	if prev != nil {
-		fmt.Fprintf(w, "changes from v%d:", prev.Root.Version)
-		changed := false
-		for _, d := range registry.CompareRoots(&prev.Root, &sr.Root) {
-			if !d.Changed() {
-				continue
-			}
-			changed = true
+	if ch := o.Changes; ch != nil {
+		fmt.Fprintf(w, "changes from v%d:", ch.PrevVersion)
+		for _, d := range ch.Roles {
 			fmt.Fprintf(w, "\n  %s:", d.Role)
 			for _, id := range d.Added {
 				fmt.Fprintf(w, " +%s", id)
@@ -379,18 +334,23 @@ func describeRoot(w io.Writer, rc cid.Cid, sr, prev *trust.SignedRoot) {
 				fmt.Fprintf(w, " threshold %d → %d", d.OldThreshold, d.Threshold)
 			}
 		}
-		if !prev.Root.Expires.Equal(sr.Root.Expires) {
-			changed = true
-			fmt.Fprintf(w, "\n  expires: %s → %s", prev.Root.Expires.UTC().Format(time.RFC3339), o.Expires)
+		if ch.PrevExpires != "" {
+			fmt.Fprintf(w, "\n  expires: %s → %s", ch.PrevExpires, o.Expires)
 		}
-		if !changed {
+		if ch.None() {
 			fmt.Fprint(w, " none")
 		}
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "signed by %d root keys of v%d (%d needed)", o.Signed, o.Version, o.Roles[trust.RoleRoot].Threshold)
-	if prev != nil {
-		fmt.Fprintf(w, " and %d of v%d (%d needed)", *o.PrevSigned, prev.Root.Version, prev.Root.Roles[trust.RoleRoot].Threshold)
+	if ch := o.Changes; ch != nil {
+		fmt.Fprintf(w, " and %d of v%d (%d needed)", *o.PrevSigned, ch.PrevVersion, ch.PrevThreshold)
 	}
 	fmt.Fprintln(w)
+}
+
+// emitRoot prints the description of sr (registry.NewRootInfo).
+func emitRoot(c *cli.Context, rc cid.Cid, sr, prev *trust.SignedRoot) error {
+	info := registry.NewRootInfo(rc, sr, prev)
+	return emit(c, info, func(w io.Writer) { describeRoot(w, info) })
 }

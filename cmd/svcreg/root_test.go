@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/svcreg/svcreg/manifest/trust"
+	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
 
@@ -73,7 +74,7 @@ func TestRootRotation(t *testing.T) {
 	procFails(t, exitUntrusted, "signature threshold not met", pub, "root", "submit", file, "--key", oldKey)
 	procMust(t, pub, "root", "submit", file, "--key", newKey)
 
-	var shown rootOut
+	var shown registry.RootInfo
 	if err := json.Unmarshal([]byte(procMust(t, pub, "root", "show", "--json")), &shown); err != nil {
 		t.Fatal(err)
 	}
