@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry/flatfs"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/maint"
 	"github.com/svcreg/svcreg/registry/remote"
 )
@@ -59,19 +60,8 @@ func runFsck(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	own, err := h.h.OwnName()
-	if err != nil {
-		return err
-	}
-	if c.Bool("repair") {
-		if err := h.requireWritable(); err != nil {
-			return err
-		}
-	}
-	sources := h.h.Sources(c.StringSlice("gateway"), &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
-	rep, err := maint.Check(c.Context, maint.CheckOptions{
-		Blocks: h.blocks, IndexPath: h.h.IndexPath(), Own: own, Repair: c.Bool("repair"), Sources: sources,
-	})
+	rep, err := h.h.Fsck(c.Context, svchome.FsckOptions{Repair: c.Bool("repair"), Gateways: c.StringSlice("gateway"),
+		Remote: &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()}})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/maint"
 )
 
@@ -60,24 +61,8 @@ func runGC(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if _, err := h.h.OwnName(); err != nil {
-		return err // one rule for every command: a readable key is refused
-	}
-	if !c.Bool("dry-run") {
-		if err := h.requireWritable(); err != nil {
-			return err
-		}
-	}
-	var keep func(name string) bool // nil: every registry's heads
-	if c.Bool("drop-unfollowed") {
-		if keep, err = h.h.Followed(); err != nil {
-			return err
-		}
-	}
-	out, err := maint.GC(c.Context, maint.GCOptions{
-		Blocks: h.blocks, IndexPath: h.h.IndexPath(), RecordsDir: h.h.RecordsDir(),
-		DryRun: c.Bool("dry-run"), KeepHistory: c.Int("keep-history"), Grace: c.Duration("grace"), Keep: keep,
-	})
+	out, err := h.h.GC(c.Context, svchome.GCOptions{DryRun: c.Bool("dry-run"), KeepHistory: c.Int("keep-history"),
+		Grace: c.Duration("grace"), DropUnfollowed: c.Bool("drop-unfollowed")})
 	if err != nil {
 		return err
 	}
