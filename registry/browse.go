@@ -48,14 +48,7 @@ func (r *Registry) service(ctx context.Context, name manifest.Name, all bool) (*
 	if err != nil {
 		return nil, err
 	}
-	svc, _, err := lookup(ctx, loader(r.blocks.Get), m.Services, string(name))
-	if err != nil {
-		return nil, err
-	}
-	if !svc.Defined() {
-		return nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, r.name)
-	}
-	s, err := loadService(ctx, r.blocks.Get, svc, string(name))
+	s, _, _, err := findService(ctx, r.blocks.Get, loader(r.blocks.Get), m.Services, name, r.name)
 	if err != nil {
 		return nil, err
 	}

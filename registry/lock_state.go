@@ -42,14 +42,8 @@ func (st *snapshot) service(ctx context.Context, name manifest.Name) (*manifest.
 	if s, ok := st.services[name]; ok {
 		return s, nil
 	}
-	c, _, err := lookup(ctx, loader(st.r.blocks.Get), st.m.Services, string(name))
-	if err != nil {
-		return nil, err
-	}
-	if !c.Defined() {
-		return nil, fmt.Errorf("%w: %s in %s (seq %d)", ErrServiceNotFound, name, st.r.name, st.head.Seq)
-	}
-	s, err := loadService(ctx, st.r.blocks.Get, c, string(name))
+	s, _, _, err := findService(ctx, st.r.blocks.Get, loader(st.r.blocks.Get), st.m.Services, name,
+		fmt.Sprintf("%s (seq %d)", st.r.name, st.head.Seq))
 	if err != nil {
 		return nil, err
 	}

@@ -26,14 +26,7 @@ func (r *Registry) ReleasePath(ctx context.Context, name manifest.Name, v manife
 		path = append(path, c)
 		return loadIndex(ctx, r.blocks.Get, c)
 	}
-	svc, _, err := lookup(ctx, load, m.Services, string(name))
-	if err != nil {
-		return nil, err
-	}
-	if !svc.Defined() {
-		return nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, r.name)
-	}
-	s, err := loadService(ctx, r.blocks.Get, svc, string(name))
+	s, svc, _, err := findService(ctx, r.blocks.Get, load, m.Services, name, r.name)
 	if err != nil {
 		return nil, err
 	}

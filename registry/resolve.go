@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path"
 
 	"github.com/ipfs/go-cid"
@@ -91,14 +90,7 @@ func (r *Registry) resolveAt(ctx context.Context, h Head, spec manifest.Spec) (R
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
-	svc, keys, err := lookup(ctx, loader(r.blocks.Get), m.Services, string(spec.Name))
-	if err != nil {
-		return ReleaseInfo{}, err
-	}
-	if !svc.Defined() {
-		return ReleaseInfo{}, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, spec.Name, r.name)
-	}
-	s, err := loadService(ctx, r.blocks.Get, svc, string(spec.Name))
+	s, _, keys, err := findService(ctx, r.blocks.Get, loader(r.blocks.Get), m.Services, spec.Name, r.name)
 	if err != nil {
 		return ReleaseInfo{}, err
 	}

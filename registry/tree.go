@@ -48,6 +48,22 @@ func lookup(ctx context.Context, load indexLoader, root cid.Cid, name string) (c
 	return svc, append(keys, name), nil
 }
 
+// findService loads the Service block of name under the index root,
+// reading index nodes with load and the service with get; with no such
+// service it wraps ErrServiceNotFound, naming the registry as where. It
+// returns the block's CID and index keys too (lookup).
+func findService(ctx context.Context, get getFunc, load indexLoader, root cid.Cid, name manifest.Name, where string) (*manifest.Service, cid.Cid, []string, error) {
+	c, keys, err := lookup(ctx, load, root, string(name))
+	if err != nil {
+		return nil, cid.Undef, nil, err
+	}
+	if !c.Defined() {
+		return nil, cid.Undef, nil, fmt.Errorf("%w: %s in %s", ErrServiceNotFound, name, where)
+	}
+	s, err := loadService(ctx, get, c, string(name))
+	return s, c, keys, err
+}
+
 // indexLoader reads one index node.
 type indexLoader func(context.Context, cid.Cid) (manifest.Index, error)
 
