@@ -19,6 +19,7 @@ import (
 	"github.com/ipfs/boxo/routing/http/server"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/svcreg/svcreg/internal/readonly"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/dnslink"
@@ -199,7 +200,7 @@ func New(cfg Config) (*Server, error) {
 // wire builds the boxo handlers.
 func (s *Server) wire(metrics prometheus.Registerer) error {
 	// nil exchange: local blocks only; identity CIDs carry their block.
-	bs := newParallelBlocks(blockservice.New(readOnly{blockstore.NewIdStore(s.blocks.Blockstore())}, nil))
+	bs := newParallelBlocks(blockservice.New(readonly.Blockstore{Blockstore: blockstore.NewIdStore(s.blocks.Blockstore()), Err: errReadOnly}, nil))
 	into, _ := s.blocks.(blockInto)
 	blocksBackend, err := gateway.NewBlocksBackend(bs,
 		gateway.WithNameSystem(nameSystem{s}), gateway.WithValueStore(valueStore{s}))

@@ -15,3 +15,7 @@ var ErrBadAddr = errors.New("bad peer address")
 // ErrBadProvide is wrapped by ParseProvide for a strategy it does not
 // know.
 var ErrBadProvide = errors.New("bad provide strategy")
+
+// errReadOnly is returned by writes to the block store bitswap serves
+// from: the peer serves blocks and never stores any.
+var errReadOnly = errors.New("the peer's block store is read only")

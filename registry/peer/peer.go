@@ -27,6 +27,7 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 	manet "github.com/multiformats/go-multiaddr/net"
 
+	"github.com/svcreg/svcreg/internal/readonly"
 	"github.com/svcreg/svcreg/registry"
 )
 
@@ -123,7 +124,7 @@ func New(ctx context.Context, cfg Config) (*Peer, error) {
 	// The DHT finds providers for the client; the client never stores
 	// what it gets (boxo's bitswap leaves that to its caller), and the
 	// server reads the home's blocks only.
-	bs := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), d, readOnly{cfg.Blocks}, bitswapOptions()...)
+	bs := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), d, readonly.Blockstore{Blockstore: cfg.Blocks, Err: errReadOnly}, bitswapOptions()...)
 	p := &Peer{cfg: cfg, host: h, dht: d, rt: d, bs: bs, blk: bs, ready: make(chan struct{})}
 	p.prov = newProvider(cfg.ProvideQueue, p.provideOne)
 	return p, nil

@@ -22,6 +22,7 @@ import (
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/svcreg/svcreg/internal/readonly"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
@@ -178,7 +179,7 @@ func TestPeerAnnouncesAndServes(t *testing.T) {
 	if p.Peers() == 0 {
 		t.Error("no peer connected")
 	}
-	if err := (readOnly{store}).Put(t.Context(), b); !errors.Is(err, errReadOnly) {
+	if err := (readonly.Blockstore{Blockstore: store, Err: errReadOnly}).Put(t.Context(), b); !errors.Is(err, errReadOnly) {
 		t.Errorf("put into the served store: %v, want errReadOnly", err)
 	}
 }

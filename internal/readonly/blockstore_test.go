@@ -1,4 +1,4 @@
-package gateway
+package readonly_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	blocks "github.com/ipfs/go-block-format"
 	ds "github.com/ipfs/go-datastore"
 	dssync "github.com/ipfs/go-datastore/sync"
+
+	"github.com/svcreg/svcreg/internal/readonly"
 )
 
 func TestReadOnlyBlockstore(t *testing.T) {
@@ -18,7 +20,8 @@ func TestReadOnlyBlockstore(t *testing.T) {
 	if err := inner.Put(ctx, blk); err != nil {
 		t.Fatal(err)
 	}
-	ro := readOnly{inner}
+	errRefused := errors.New("refused")
+	ro := readonly.Blockstore{Blockstore: inner, Err: errRefused}
 	writes := []struct {
 		desc string
 		do   func() error
@@ -28,8 +31,8 @@ func TestReadOnlyBlockstore(t *testing.T) {
 		{"DeleteBlock", func() error { return ro.DeleteBlock(ctx, blk.Cid()) }},
 	}
 	for _, w := range writes {
-		if err := w.do(); !errors.Is(err, errReadOnly) {
-			t.Errorf("%s: got %v, want errReadOnly", w.desc, err)
+		if err := w.do(); !errors.Is(err, errRefused) {
+			t.Errorf("%s: got %v, want errRefused", w.desc, err)
 		}
 	}
 	if got, err := ro.Get(ctx, blk.Cid()); err != nil || string(got.RawData()) != "kept" {
