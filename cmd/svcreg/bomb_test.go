@@ -61,10 +61,10 @@ func storeBomb(t testing.TB, dir string, levels, fileSize int) (cid.Cid, uint64)
 	return child.Cid(), uint64(fileSize) << levels
 }
 
-// recordRelease records name@version -> content of size bytes in the home
-// dir through the library, as a publisher with the key could, whatever
-// the content is. No svcreg process may have the home open.
-func recordRelease(t testing.TB, dir, name, version string, content cid.Cid, size uint64) {
+// libraryRegistry opens the registry in the home dir through the
+// library, as a publisher with the key could; done closes it. No svcreg
+// process may have the home open.
+func libraryRegistry(t testing.TB, dir string) (reg *registry.Registry, done func()) {
 	t.Helper()
 	key, err := ipns.LoadKey(filepath.Join(dir, keyFile))
 	if err != nil {
@@ -74,17 +74,28 @@ func recordRelease(t testing.TB, dir, name, version string, content cid.Cid, siz
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer bs.Close()
 	idx, err := bolt.Open(filepath.Join(dir, indexFile), nil)
 	if err != nil {
+		bs.Close()
 		t.Fatal(err)
 	}
-	defer idx.Close()
-	reg, err := registry.New(registry.Config{Blocks: bs, Index: idx, Signer: ipns.NewSigner(key)})
+	done = func() { idx.Close(); bs.Close() }
+	reg, err = registry.New(registry.Config{Blocks: bs, Index: idx, Signer: ipns.NewSigner(key)})
 	if err != nil {
+		done()
 		t.Fatal(err)
 	}
-	_, _, err = reg.Publish(context.Background(), registry.Publication{Service: manifest.Name(name),
+	return reg, done
+}
+
+// recordRelease records name@version -> content of size bytes in the home
+// dir through the library, as a publisher with the key could, whatever
+// the content is. No svcreg process may have the home open.
+func recordRelease(t testing.TB, dir, name, version string, content cid.Cid, size uint64) {
+	t.Helper()
+	reg, done := libraryRegistry(t, dir)
+	defer done()
+	_, _, err := reg.Publish(context.Background(), registry.Publication{Service: manifest.Name(name),
 		Version: manifest.MustParseVersion(version), Content: content, Size: size, Profile: "unixfs-v1-2025"})
 	if err != nil {
 		t.Fatal(err)

@@ -9,12 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/ipfs/go-cid"
-	"github.com/multiformats/go-multihash"
-
-	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/bolt"
 )
@@ -118,7 +113,6 @@ func floors(t testing.TB, home, name string) (registry.Head, uint64, registry.Ro
 // resolve and lock refuse it with exit 19, and the client's head, floors
 // and lock stay as they were.
 func TestRolesStolenIPNSKey(t *testing.T) {
-	ctx := context.Background()
 	pub, name, _ := rolesPublisher(t)
 	g := newGateway(t, pub)
 	client := filepath.Join(t.TempDir(), "client")
@@ -139,43 +133,7 @@ func TestRolesStolenIPNSKey(t *testing.T) {
 	}
 
 	// the thief's manifest: tts@1.0.0 swapped for other content
-	pubHead := headOf(t, pub, name)
-	data, err := g.blocks.Get(ctx, pubHead.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := manifest.DecodeManifest(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	evil, err := cid.Prefix{Version: 1, Codec: cid.Raw, MhType: multihash.SHA2_256, MhLength: -1}.Sum([]byte("evil"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := manifest.NewService("tts")
-	if _, err := s.Add(manifest.MustParseVersion("1.0.0"), manifest.Release{Content: evil, Size: 4, Profile: "unixfs-v1-2025", Published: time.Unix(1, 0)}); err != nil {
-		t.Fatal(err)
-	}
-	sb, err := manifest.EncodeService(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ib, err := manifest.EncodeIndex(manifest.Index{Entries: map[string]cid.Cid{"tts": sb.CID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	forged := *m
-	forged.Seq, forged.Prev, forged.Services, forged.Change, forged.Signatures = m.Seq+1, pubHead.Root, ib.CID, "publish tts@1.0.0", nil
-	mb, err := manifest.EncodeManifest(&forged)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range []manifest.Block{{CID: evil, Data: []byte("evil")}, sb, ib, mb} {
-		if err := g.blocks.Put(ctx, b.CID, b.Data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rec := signWith(t, pub, mb.CID, forged.Seq)
+	rec := forgeSwap(t, g, pub, name).Record
 	g.record.Store(&rec)
 
 	r := procFails(t, exitUntrusted, "signature threshold not met", client, "resolve", "tts", "--registry", name, "--gateway", g.URL, "--refresh", "--json")

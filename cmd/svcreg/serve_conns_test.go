@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -26,36 +24,7 @@ func startServeNoFile(t *testing.T, home string, nofile int, args ...string) str
 	cmd := svcregCmd(t, home, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	cmd.Args = append([]string{"sh", "-c", fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, nofile)}, cmd.Args...)
 	cmd.Path = "/bin/sh"
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-	})
-	select {
-	case u := <-found:
-		return strings.TrimSuffix(u, "/")
-	case <-time.After(30 * time.Second):
-		t.Fatalf("svcreg serve did not start\n%s", stderr.String())
-	}
-	return ""
+	return runServeCmd(t, cmd, false)
 }
 
 // acceptQueue returns how many connections wait in the accept queue of
