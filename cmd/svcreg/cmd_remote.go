@@ -58,22 +58,17 @@ func runRemoteAdd(c *cli.Context) error {
 	if err != nil {
 		return dnsLinkErr(err)
 	}
-	var gateways []string
-	for _, g := range c.StringSlice("gateway") {
-		u, err := remote.ParseURL(g)
-		if err != nil {
-			return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
-		}
-		gateways = append(gateways, u)
-	}
 	var out svchome.RemoteInfo
 	err = editConfig(c, func(cfg *svchome.Config) (err error) {
-		out, err = cfg.AddRemote(name, reg, gateways, c.Bool("default"))
+		out, err = cfg.AddRemote(name, reg, c.StringSlice("gateway"), c.Bool("default"))
 		return err
 	})
-	if errors.Is(err, svchome.ErrRemoteExists) {
+	switch {
+	case errors.Is(err, svchome.ErrRemoteExists):
 		return withHint(err, "run 'svcreg remote rm "+name+"' first")
-	} else if err != nil {
+	case errors.Is(err, remote.ErrInvalidURL):
+		return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
+	case err != nil:
 		return err
 	}
 	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, remoteLine(out)) })

@@ -73,12 +73,20 @@ func (c *Config) remoteInfo(name string) RemoteInfo {
 }
 
 // AddRemote makes name (checked by the caller with CheckRemoteName) the
-// remote of reg, read from gateways (canonical URLs, remote.ParseURL), and
-// with makeDefault the default remote. Adding a remote again as it is
-// changes nothing; another registry or other gateways under a name in use
-// is a *RemoteExistsError.
+// remote of reg, read from gateways, and with makeDefault the default
+// remote. Each gateway URL must follow remote.ParseURL's rule (an error
+// wraps its ErrInvalid) and is kept in its canonical form. Adding a
+// remote again as it is changes nothing; another registry or other
+// gateways under a name in use is a *RemoteExistsError.
 func (c *Config) AddRemote(name string, reg ipnsrec.Name, gateways []string, makeDefault bool) (RemoteInfo, error) {
-	r := Remote{Registry: reg.String(), Gateways: gateways}
+	r := Remote{Registry: reg.String()}
+	for _, g := range gateways {
+		u, err := remote.ParseURL(g)
+		if err != nil {
+			return RemoteInfo{}, err
+		}
+		r.Gateways = append(r.Gateways, u)
+	}
 	if old, ok := c.Remotes[name]; ok && !reflect.DeepEqual(old, r) {
 		return RemoteInfo{}, &RemoteExistsError{Name: name, Registry: old.Registry}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/kubo"
+	"github.com/svcreg/svcreg/registry/remote"
 )
 
 // TestEditRemotesAndReplicas: remotes and replicas are added, listed and
@@ -32,10 +33,13 @@ func TestEditRemotesAndReplicas(t *testing.T) {
 	var got home.RemoteInfo
 	err = h.EditConfig(func(c *home.Config) (err error) {
 		c.AddReplica("backup", k, true)
-		got, err = c.AddRemote("main", reg, []string{"https://gw.example"}, true)
+		got, err = c.AddRemote("main", reg, []string{"https://gw.example/"}, true)
 		return err
 	})
 	want := home.RemoteInfo{Name: "main", Registry: reg.String(), Gateways: []string{"https://gw.example"}, Default: true}
+	if _, err := (&home.Config{}).AddRemote("bad", reg, []string{"ftp://gw.example"}, false); !errors.Is(err, remote.ErrInvalidURL) {
+		t.Errorf("AddRemote(ftp://…): %v, want remote.ErrInvalidURL", err)
+	}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("AddRemote: %+v, %v", got, err)
 	}

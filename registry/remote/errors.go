@@ -1,6 +1,10 @@
 package remote
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/svcreg/svcreg/internal/baseurl"
+)
 
 // ErrUnexpectedResponse is returned when a gateway answers in another
 // form than the one asked for (another media type, a CARv2 when a CARv1
@@ -16,3 +20,7 @@ var ErrUnexpectedResponse = errors.New("unexpected response")
 // block that does not match its CID, it is the gateway's lie (or fault),
 // an integrity error.
 var ErrInvalidData = errors.New("invalid data from the gateway")
+
+// ErrInvalidURL is wrapped by ParseURL for a URL that breaks the rule of
+// base URLs.
+var ErrInvalidURL = baseurl.ErrInvalid
