@@ -123,7 +123,7 @@ func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
 	opts := registry.CheckOptions{Strict: c.Bool("strict")}
 	if c.Bool("content") {
 		opts.Content = func(ctx context.Context, root cid.Cid) error {
-			if err := ensureContent(c, h, root); err != nil {
+			if err := h.makeLocal(c, root); err != nil {
 				return err
 			}
 			return unixfs.CheckTree(ctx, h.blocks.Blockstore(), root)

@@ -33,9 +33,6 @@ func (h *home) makeLocal(c *cli.Context, root cid.Cid) error {
 	return err
 }
 
-// ensureContent is makeLocal for commands that hold a home value.
-func ensureContent(c *cli.Context, h *home, root cid.Cid) error { return h.makeLocal(c, root) }
-
 // exportContent writes the UnixFS directory root, a release of size bytes
 // of file content, to dst within lim: a size beyond lim is refused before
 // anything is fetched, then the content is made local (makeLocal), and
