@@ -59,9 +59,6 @@ func runImport(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if err := h.requireWritable(); err != nil {
-		return err
-	}
 	var blocks func(int, int64)
 	if m != nil {
 		blocks = func(n int, _ int64) { m.SetItems(n) }

@@ -52,9 +52,6 @@ func runInit(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if err := h.requireWritable(); err != nil {
-		return err
-	}
 	head, err := h.h.Init(c.Context, svchome.InitOptions{Force: c.Bool("force"), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"),
 		Roles: c.String("roles"), Passphrase: pass})
 	var fork *registry.ForkError

@@ -99,19 +99,15 @@ func runRemoteRemove(c *cli.Context) error {
 	return emit(c, map[string]string{"removed": name}, func(w io.Writer) { fmt.Fprintf(w, "removed %s\n", name) })
 }
 
-// editConfig changes the home's config file with edit (svchome.Home.EditConfig);
-// a read-only home is exit 6.
+// editConfig changes the home's config file with edit
+// (svchome.Home.EditConfig, which refuses a read-only home).
 func editConfig(c *cli.Context, edit func(*svchome.Config) error) error {
 	h, err := openBlocks(c)
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	err = h.h.EditConfig(edit)
-	if errors.Is(err, svchome.ErrReadOnly) {
-		return h.requireWritable()
-	}
-	return err
+	return h.h.EditConfig(edit)
 }
 
 func remoteLine(r svchome.RemoteInfo) string {

@@ -41,7 +41,7 @@ func runRepublish(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if err := h.requireWritable(); err != nil {
+	if err := h.h.RequireWritable(); err != nil {
 		return err // re-signing stores a record in the index
 	}
 	for _, u := range c.StringSlice("kubo") {

@@ -17,11 +17,8 @@ func readOnlyHome(dir string) bool {
 	return os.Getenv(readOnlyEnv) == "1" || svchome.ReadOnlyDir(dir)
 }
 
-// requireWritable fails for a command that changes the home when the home
-// is read-only (exit 6, readOnlyHint).
-func (h *home) requireWritable() error { return writableHome(h.dir, h.readOnly) }
-
-// writableHome is requireWritable for a home not opened as *home.
+// writableHome fails with a *svchome.ReadOnlyError when readOnly is set:
+// the check of a command that changes a home it has not opened.
 func writableHome(dir string, readOnly bool) error {
 	if !readOnly {
 		return nil
