@@ -49,3 +49,24 @@ func TestElementText(t *testing.T) {
 		}
 	}
 }
+
+// TestRunPage: a page that posts after an await is held by /wait.js until
+// it did, and what it posted is decoded.
+func TestRunPage(t *testing.T) {
+	const posting = `<!DOCTYPE html><meta charset="utf-8"><title>t</title><p id="state">running</p>
+<script>
+(async () => {
+  await new Promise(r => setTimeout(r, 50));
+  await fetch('/done', {method: 'POST', body: JSON.stringify({answer: 42})});
+})();
+</script>
+<script src="/wait.js"></script>`
+	var got struct{ Answer int }
+	dom := browsertest.RunPage(t, posting, &got)
+	if got.Answer != 42 {
+		t.Fatalf("decoded %+v, want answer 42", got)
+	}
+	if state, _ := browsertest.ElementText(dom, "state"); state != "done" {
+		t.Errorf("#state = %q, want done", state)
+	}
+}

@@ -2,9 +2,7 @@ package gateway_test
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -86,51 +84,14 @@ func TestRoutingCORSInBrowser(t *testing.T) {
 	}))
 	t.Cleanup(node.Close)
 
-	results := make(chan []byte, 1)
 	page := fmt.Sprintf(corsPage, node.URL, h.key.Name(), seedKey(t, 27).Name())
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/":
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, page)
-		case "/done":
-			b, _ := io.ReadAll(r.Body)
-			select {
-			case results <- b:
-			default:
-			}
-		case "/wait.js":
-			// Holds the page's load until its fetches are done, so that
-			// the browser does not exit before: at most the browser's limit.
-			select {
-			case b := <-results:
-				results <- b
-			case <-r.Context().Done():
-			case <-time.After(browsertest.Timeout):
-			}
-			w.Header().Set("Content-Type", "text/javascript")
-			io.WriteString(w, "document.getElementById('state').textContent = 'done';\n")
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(origin.Close)
-
-	dom := browsertest.Render(t, origin.URL+"/")
 	var got map[string]struct {
 		Status int    `json:"status"`
 		Type   string `json:"type"`
 		Hex    string `json:"hex"`
 		Error  string `json:"error"`
 	}
-	select {
-	case b := <-results:
-		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatalf("page results %q: %v", b, err)
-		}
-	default:
-		t.Fatalf("the page reported nothing; DOM: %.600s", dom)
-	}
+	browsertest.RunPage(t, page, &got)
 	for k, r := range got {
 		t.Logf("page saw %s: status %d %s, %d bytes, error %q", k, r.Status, r.Type, len(r.Hex)/2, r.Error)
 	}

@@ -1,14 +1,9 @@
 package gateway_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/svcreg/svcreg/internal/browsertest"
 	"github.com/svcreg/svcreg/registry/gateway"
@@ -111,50 +106,13 @@ func TestOriginsInBrowser(t *testing.T) {
 		return node.URL + "/ipns/" + registry + "/services/" + service + "/versions/1.0.0/content/"
 	}
 
-	results := make(chan []byte, 1)
 	page := fmt.Sprintf(framesPage, pathOf(h.key.Name(), "bank"), pathOf(b.Name(), "game"))
-	harness := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/":
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, page)
-		case "/done":
-			body, _ := io.ReadAll(r.Body)
-			select {
-			case results <- body:
-			default:
-			}
-		case "/wait.js":
-			// Holds the page's load until the frames reported, so that the
-			// browser does not exit before: at most the browser's limit.
-			select {
-			case body := <-results:
-				results <- body
-			case <-r.Context().Done():
-			case <-time.After(browsertest.Timeout):
-			}
-			w.Header().Set("Content-Type", "text/javascript")
-			io.WriteString(w, "document.getElementById('state').textContent = 'done';\n")
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(harness.Close)
-
-	dom := browsertest.Render(t, harness.URL+"/")
 	var got map[string]struct {
 		Origin string  `json:"origin"`
 		Token  *string `json:"token"`
 		Error  string  `json:"error"`
 	}
-	select {
-	case body := <-results:
-		if err := json.Unmarshal(body, &got); err != nil {
-			t.Fatalf("page results %q: %v", body, err)
-		}
-	default:
-		t.Fatalf("the page reported nothing; DOM: %.600s", dom)
-	}
+	browsertest.RunPage(t, page, &got)
 	t.Logf("frames saw %+v", got)
 	bank, game := got["bank"], got["game"]
 	if bank.Error != "" || bank.Token == nil || *bank.Token != "bank-secret" {
