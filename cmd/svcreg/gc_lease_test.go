@@ -1,14 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/svcreg/svcreg/registry/maint"
 )
 
 // TestGCGraceZeroWhilePublishing runs 'gc --grace 0s' in a loop while
@@ -40,14 +37,7 @@ func TestGCGraceZeroWhilePublishing(t *testing.T) {
 				return
 			default:
 			}
-			out, err := svcregOut(t, home, "gc", "--grace", "0s", "--json")
-			if err != nil {
-				t.Errorf("gc: %v", err)
-				return
-			}
-			var res maint.GCReport
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Errorf("gc output %q: %v", out, err)
+			if _, ok := gcReport(t, home, "--grace", "0s"); !ok {
 				return
 			}
 			runs++

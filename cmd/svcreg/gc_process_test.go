@@ -85,14 +85,8 @@ func TestGCWhilePublishing(t *testing.T) {
 				return
 			default:
 			}
-			out, err := svcregOut(t, home, "gc", "--grace", "30m", "--keep-history", "2", "--json")
-			if err != nil {
-				t.Errorf("gc: %v", err)
-				return
-			}
-			var res maint.GCReport
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Errorf("gc output %q: %v", out, err)
+			res, ok := gcReport(t, home, "--grace", "30m", "--keep-history", "2")
+			if !ok {
 				return
 			}
 			runs++
@@ -126,4 +120,19 @@ func TestGCWhilePublishing(t *testing.T) {
 		}
 		mustSvcreg(t, home, "get", spec, "-o", filepath.Join(t.TempDir(), "out"))
 	}
+}
+
+// gcReport runs `svcreg gc --json` with args on home, from any goroutine,
+// and decodes its report; a failure is a test error and ok is false.
+func gcReport(t *testing.T, home string, args ...string) (res maint.GCReport, ok bool) {
+	out, err := svcregOut(t, home, append([]string{"gc", "--json"}, args...)...)
+	if err != nil {
+		t.Errorf("gc: %v", err)
+		return res, false
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Errorf("gc output %q: %v", out, err)
+		return res, false
+	}
+	return res, true
 }

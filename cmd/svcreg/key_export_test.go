@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
-	"io"
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestKeyExportTerminal checks that key export -o - never shows the
@@ -24,19 +22,7 @@ func TestKeyExportTerminal(t *testing.T) {
 		var stderr bytes.Buffer
 		cmd := svcregCmd(t, home, args...)
 		cmd.Stdout, cmd.Stderr = tty, &stderr
-		shown := make(chan []byte)
-		go func() {
-			b, _ := io.ReadAll(ptmx) // until the terminal is closed (EIO)
-			shown <- b
-		}()
-		err := cmd.Run()
-		tty.Close()
-		var term []byte
-		select {
-		case term = <-shown:
-		case <-time.After(10 * time.Second):
-			t.Fatal("the terminal did not close")
-		}
+		term, err := runOnTerminal(t, cmd, ptmx, tty)
 		if !force {
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != exitUsage {

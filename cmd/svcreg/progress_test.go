@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -38,6 +39,26 @@ func openPTY(t *testing.T) (ptmx, tty *os.File) {
 	return ptmx, tty
 }
 
+// runOnTerminal runs cmd, whose stdout or stderr is tty (openPTY), and
+// returns what reached the terminal and the command's error.
+func runOnTerminal(t *testing.T, cmd *exec.Cmd, ptmx, tty *os.File) ([]byte, error) {
+	t.Helper()
+	shown := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(ptmx) // until the terminal is closed (EIO)
+		shown <- b
+	}()
+	err := cmd.Run()
+	tty.Close()
+	select {
+	case b := <-shown:
+		return b, err
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal did not close")
+	}
+	return nil, err
+}
+
 // onTerminal runs svcreg with standard error on a pseudo-terminal and
 // returns what the terminal showed and standard output.
 func onTerminal(t *testing.T, home string, args ...string) (term, stdout string) {
@@ -46,19 +67,7 @@ func onTerminal(t *testing.T, home string, args ...string) (term, stdout string)
 	var out bytes.Buffer
 	cmd := svcregCmd(t, home, args...)
 	cmd.Stdout, cmd.Stderr = &out, tty
-	shown := make(chan []byte)
-	go func() {
-		b, _ := io.ReadAll(ptmx) // until the terminal is closed (EIO)
-		shown <- b
-	}()
-	err := cmd.Run()
-	tty.Close()
-	var b []byte
-	select {
-	case b = <-shown:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the terminal did not close")
-	}
+	b, err := runOnTerminal(t, cmd, ptmx, tty)
 	if err != nil {
 		t.Fatalf("svcreg %s: %v\n%s", strings.Join(args, " "), err, b)
 	}
