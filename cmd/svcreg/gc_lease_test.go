@@ -63,13 +63,5 @@ func TestGCGraceZeroWhilePublishing(t *testing.T) {
 	if runs < 2 {
 		t.Fatalf("only %d gc runs during %d publishes: the test proved nothing", runs, n)
 	}
-	out := mustSvcreg(t, home, "fsck")
-	if !strings.Contains(out, "0 missing, 0 corrupt") || strings.Contains(out, "problem") {
-		t.Fatalf("fsck after gc:\n%s", out)
-	}
-	for spec, c := range want {
-		if got := strings.TrimSpace(mustSvcreg(t, home, "resolve", spec)); got != c {
-			t.Fatalf("resolve %s = %s, want %s", spec, got, c)
-		}
-	}
+	checkAfterGC(t, home, want)
 }

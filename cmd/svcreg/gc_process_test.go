@@ -110,14 +110,8 @@ func TestGCWhilePublishing(t *testing.T) {
 	if runs < 2 || removed == 0 {
 		t.Fatalf("%d gc runs removed %d blocks: the test proved nothing", runs, removed)
 	}
-	out := mustSvcreg(t, home, "fsck")
-	if !strings.Contains(out, "0 missing, 0 corrupt") || strings.Contains(out, "problem") {
-		t.Fatalf("fsck after gc:\n%s", out)
-	}
-	for spec, c := range want {
-		if got := strings.TrimSpace(mustSvcreg(t, home, "resolve", spec)); got != c {
-			t.Fatalf("resolve %s = %s, want %s", spec, got, c)
-		}
+	checkAfterGC(t, home, want)
+	for spec := range want {
 		mustSvcreg(t, home, "get", spec, "-o", filepath.Join(t.TempDir(), "out"))
 	}
 }
@@ -135,4 +129,19 @@ func gcReport(t *testing.T, home string, args ...string) (res maint.GCReport, ok
 		return res, false
 	}
 	return res, true
+}
+
+// checkAfterGC checks that fsck finds home complete and that each spec
+// of want still resolves to its CID.
+func checkAfterGC(t *testing.T, home string, want map[string]string) {
+	t.Helper()
+	out := mustSvcreg(t, home, "fsck")
+	if !strings.Contains(out, "0 missing, 0 corrupt") || strings.Contains(out, "problem") {
+		t.Fatalf("fsck after gc:\n%s", out)
+	}
+	for spec, c := range want {
+		if got := strings.TrimSpace(mustSvcreg(t, home, "resolve", spec)); got != c {
+			t.Fatalf("resolve %s = %s, want %s", spec, got, c)
+		}
+	}
 }
