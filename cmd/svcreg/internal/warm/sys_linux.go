@@ -9,7 +9,8 @@ import "unsafe"
 // errors and the packages that sort before them (see the package
 // comment), and every first allocation of a size class costs fresh heap
 // pages. Every buffer it hands the kernel is in the arena, which never
-// moves, so passing its address as a uintptr through sys is safe.
+// moves, so passing its address as a uintptr through sys is safe
+// whatever happens to the stack.
 
 // rawSyscall makes system call trap and returns the kernel's result: a
 // value in [-4095, -1] is an errno, negated. It does not tell the
@@ -30,7 +31,10 @@ const (
 )
 
 // sys makes a system call, retrying it on EINTR, and returns its result
-// or -1 and the errno.
+// or -1 and the errno. It does not grow the stack, so an address its
+// caller converted to a uintptr stays valid.
+//
+//go:nosplit
 func sys(trap, a1, a2, a3, a4 uintptr) (int, int) {
 	for {
 		r := rawSyscall(trap, a1, a2, a3, a4)

@@ -57,7 +57,6 @@ func TestGetenv(t *testing.T) {
 // holds it all).
 func TestResolutionAllocs(t *testing.T) {
 	path, asks := testIndex(t)
-	p := []byte(path + "\x00") // on the heap, which does not move
 	a := asks[len(asks)/2]
 	qname, qrange, _ := strings.Cut(a[1], "@")
 	if _, ok := resolve(path, a[0], a[1]); !ok {
@@ -65,6 +64,7 @@ func TestResolutionAllocs(t *testing.T) {
 	}
 	allocs := testing.AllocsPerRun(20, func() {
 		resetArena()
+		p, _ := cstring(path, "")
 		if _, ok := resolution(p, a[0], qname, qrange); !ok {
 			t.Fatal("no answer")
 		}
