@@ -6,62 +6,79 @@ package warm
 // answer cached for the query qname@qrange (qname alone when qrange is
 // "") at the current head of the registry name in the index file at path
 // (NUL-terminated), reading the file as bbolt lays it out (meta pages,
-// then the B+tree pages of the buckets it needs, with pread) under
+// then the B+tree pages of the buckets it needs, mapped) under
 // bbolt's shared lock, taken without waiting: bbolt, given peek's 20 ms
 // timeout, tries once too. It gives up on anything it does not expect.
 // The answer is in the arena.
 func resolution(path []byte, name, qname, qrange string) ([]byte, bool) {
-	fd, ok := open(path, 0)
-	if !ok {
+	db := &index
+	if !db.open(path) {
 		return nil, false
 	}
-	defer closeFD(fd)
+	defer db.close()
+	if !db.readMeta() || !db.lookup(name, qname, qrange) {
+		return nil, false
+	}
+	return decodeResolution(name, db.key, db.value)
+}
+
+// open opens and maps the index at path under bbolt's shared lock.
+func (db *boltFile) open(path []byte) bool {
+	*db = boltFile{fd: -1}
+	fd, ok := open(path, 0)
+	if !ok {
+		return false
+	}
+	db.fd = fd
 	if !flockShared(fd) {
-		return nil, false // a writer holds the index: the full path waits
+		return false // a writer holds the index: the full path waits
 	}
 	st, ok := newStat()
 	if !ok || !fstat(fd, st) || st.mode()&sIFMT != sIFREG {
-		return nil, false
+		return false
 	}
-	db := boltFile{fd: fd, size: uint64(st.size())}
-	if !db.readMeta() {
-		return nil, false
+	db.data, ok = mmap(fd, st.size())
+	db.size = uint64(len(db.data))
+	return ok
+}
+
+// close unmaps and closes what open opened.
+func (db *boltFile) close() {
+	if db.data != nil {
+		munmap(db.data)
 	}
-	root := bucket{root: db.meta.root}
-	meta, ok1 := db.bucket(root, "meta")
-	heads, ok2 := db.bucket(root, "heads")
-	res, ok3 := db.bucket(root, "resolutions")
-	if !ok1 || !ok2 || !ok3 {
-		return nil, false
+	if db.fd >= 0 {
+		closeFD(db.fd)
 	}
-	if v, ok := db.get(meta, "layout"); !ok || str(v) != "\x01" {
-		return nil, false
+	*db = boltFile{}
+}
+
+// index is the index file resolution reads; a package-level variable,
+// as the workspaces of ed25519.go, to keep stack frames small.
+var index boltFile
+
+// lookup finds the answer cached for qname@qrange at the registry's
+// current head, leaving its key and value in db.key and db.value.
+func (db *boltFile) lookup(name, qname, qrange string) bool {
+	root := &db.buckets[0]
+	*root = bucket{root: db.meta.root}
+	if !db.bucket(&db.buckets[1], root, "meta") || !db.bucket(&db.buckets[2], root, "heads") ||
+		!db.bucket(&db.buckets[3], root, "resolutions") {
+		return false
 	}
-	h, ok := db.get(heads, name)
-	if !ok {
-		return nil, false
+	if !db.get(&db.buckets[1], "layout") || str(db.value) != "\x01" || !db.get(&db.buckets[2], name) {
+		return false
 	}
-	headRoot, ok := decodeHead(h)
-	if !ok {
-		return nil, false
-	}
-	b, ok := db.bucket(res, name)
-	if !ok {
-		return nil, false
+	headRoot, ok := decodeHead(db.value)
+	if !ok || !db.bucket(&db.buckets[4], &db.buckets[3], name) {
+		return false
 	}
 	at := "@"
 	if qrange == "" {
 		at = ""
 	}
-	key, ok := join(headRoot, "\x00", qname, at, qrange)
-	if !ok {
-		return nil, false
-	}
-	v, ok := db.get(b, str(key))
-	if !ok {
-		return nil, false
-	}
-	return decodeResolution(name, key, v)
+	db.key, ok = join(headRoot, "\x00", qname, at, qrange)
+	return ok && db.get(&db.buckets[4], str(db.key))
 }
 
 // join returns the strings one after the other, in the arena.
@@ -103,8 +120,13 @@ type meta struct {
 
 type boltFile struct {
 	fd   int
+	data []byte // the file, mapped
 	size uint64
 	meta meta
+	// The buckets lookup walks (root, meta, heads, resolutions, the
+	// registry's), and the last key and value found.
+	buckets    [5]bucket
+	key, value []byte
 }
 
 // bucket is a bucket's root page, or its page inline in its parent's value.
@@ -135,11 +157,11 @@ func (db *boltFile) readMeta() bool {
 }
 
 func (db *boltFile) readMetaAt(off uint64) (meta, bool) {
-	var b [pageHeaderSize + metaChecksumOff + 8]byte
-	if off+uint64(len(b)) > db.size || !pread(db.fd, b[:], int64(off)) {
+	const n = pageHeaderSize + metaChecksumOff + 8
+	if off+n > db.size {
 		return meta{}, false
 	}
-	p := b[pageHeaderSize:]
+	p := db.data[off+pageHeaderSize : off+n]
 	h := uint64(14695981039346656037) // FNV-1a, 64 bits
 	for _, c := range p[:metaChecksumOff] {
 		h = (h ^ uint64(c)) * 1099511628211
@@ -154,33 +176,26 @@ func (db *boltFile) readMetaAt(off uint64) (meta, bool) {
 	return m, true
 }
 
-// page reads page id with its overflow pages.
+// page returns page id with its overflow pages.
 func (db *boltFile) page(id uint64) ([]byte, bool) {
 	ps := db.meta.pageSize
 	if id < 2 || id >= db.meta.pgid {
 		return nil, false
 	}
-	start := arena.n
-	b, ok := alloc(int(ps))
-	if !ok || !pread(db.fd, b, int64(id*ps)) || le64(b) != id {
+	b := db.data[id*ps : (id+1)*ps] // id < pgid <= size/ps
+	if le64(b) != id {
 		return nil, false
 	}
-	if over := uint64(le32(b[12:])); over > 0 {
-		if over >= db.meta.pgid-id {
-			return nil, false
-		}
-		rest, ok := alloc(int(over * ps)) // right after b
-		if !ok || !pread(db.fd, rest, int64((id+1)*ps)) {
-			return nil, false
-		}
-		b = arena.buf[start:arena.n:arena.n]
+	over := uint64(le32(b[12:]))
+	if over >= db.meta.pgid-id {
+		return nil, false
 	}
-	return b, true
+	return db.data[id*ps : (id+1+over)*ps], true
 }
 
 // seek finds key in the B+tree of bkt as bbolt's cursor does, returning
 // the leaf element's flags and value.
-func (db *boltFile) seek(bkt bucket, key string) (flags uint32, value []byte, found, ok bool) {
+func (db *boltFile) seek(bkt *bucket, key string) (flags uint32, value []byte, found, ok bool) {
 	p, ok := bkt.inline, true
 	if bkt.root != 0 {
 		p, ok = db.page(bkt.root)
@@ -255,25 +270,34 @@ func elemKey(p []byte, i int, leaf bool) (string, bool) {
 	return str(p[start : start+size]), true
 }
 
-// bucket returns the nested bucket name of bkt (Tx.Bucket, Bucket.Bucket).
-func (db *boltFile) bucket(bkt bucket, name string) (bucket, bool) {
+// bucket sets b to the nested bucket name of bkt (Tx.Bucket,
+// Bucket.Bucket).
+//
+//go:noinline
+func (db *boltFile) bucket(b, bkt *bucket, name string) bool {
 	flags, v, found, ok := db.seek(bkt, name)
 	if !ok || !found || flags&bucketLeafFlag == 0 || len(v) < bucketHeaderSize {
-		return bucket{}, false
+		return false
 	}
 	if root := le64(v); root != 0 {
-		return bucket{root: root}, true
+		*b = bucket{root: root}
+	} else {
+		*b = bucket{inline: v[bucketHeaderSize:]}
 	}
-	return bucket{inline: v[bucketHeaderSize:]}, true
+	return true
 }
 
-// get returns the value of key in bkt (Bucket.Get: nil for a bucket).
-func (db *boltFile) get(bkt bucket, key string) ([]byte, bool) {
+// get sets db.value to the value of key in bkt (Bucket.Get: nil for a
+// bucket).
+//
+//go:noinline
+func (db *boltFile) get(bkt *bucket, key string) bool {
 	flags, v, found, ok := db.seek(bkt, key)
 	if !ok || !found || flags&bucketLeafFlag != 0 {
-		return nil, false
+		return false
 	}
-	return v, true
+	db.value = v
+	return true
 }
 
 // decodeHead returns a head's root, as layout.DecodeHead reads it
@@ -313,7 +337,8 @@ func decodeResolution(name string, key, b []byte) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	if sum := sum256(in); str(sum[:]) != str(rest) {
+	sum := &sha.sum
+	if sum256(sum, in); str(sum[:]) != str(rest) {
 		return nil, false
 	}
 	if len(cid) < 4 || cid[0] != 0x01 {

@@ -5,29 +5,27 @@ package warm
 // sum256 and sum512 are SHA-256 and SHA-512 (FIPS 180-4), for the few
 // bytes the warm path hashes: crypto/sha256 and crypto/sha512 bring
 // crypto/internal/fips140, which Go initialises late (see the package
-// comment). They allocate nothing and keep the message schedule to its
-// last 16 words, so that their stack frames stay small. The tests check
-// them against the standard library.
-func sum256(msg []byte) [32]byte {
-	h := [8]uint32{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
+// comment). They allocate nothing, keep the message schedule to its last
+// 16 words and their state in sha, so that their stack frames stay small
+// (see ed25519.go), and write the sum to out. The tests check them against the standard library.
+func sum256(out *[32]byte, msg []byte) {
+	h := &sha.h256
+	*h = [8]uint32{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
 	n := len(msg) &^ 63
 	for i := 0; i < n; i += 64 {
-		block256(&h, msg[i:i+64])
+		block256(h, msg[i:i+64])
 	}
-	var tail [2 * 64]byte
-	last := padded(tail[:], msg, n, 64, 8)
+	last := padded(sha.tail[:2*64], msg, n, 64, 8)
 	for i := 0; i < len(last); i += 64 {
-		block256(&h, last[i:i+64])
+		block256(h, last[i:i+64])
 	}
-	var out [32]byte
 	for i, v := range h {
 		out[4*i], out[4*i+1], out[4*i+2], out[4*i+3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 	}
-	return out
 }
 
 func block256(h *[8]uint32, blk []byte) {
-	var w [16]uint32
+	w := &sha.w256
 	for i := range w {
 		w[i] = uint32(blk[4*i])<<24 | uint32(blk[4*i+1])<<16 | uint32(blk[4*i+2])<<8 | uint32(blk[4*i+3])
 	}
@@ -46,29 +44,27 @@ func block256(h *[8]uint32, blk []byte) {
 	h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7] = h[0]+a, h[1]+b, h[2]+c, h[3]+d, h[4]+e, h[5]+f, h[6]+g, h[7]+hh
 }
 
-func sum512(msg []byte) [64]byte {
-	h := [8]uint64{0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+func sum512(out *[64]byte, msg []byte) {
+	h := &sha.h512
+	*h = [8]uint64{0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
 		0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179}
 	n := len(msg) &^ 127
 	for i := 0; i < n; i += 128 {
-		block512(&h, msg[i:i+128])
+		block512(h, msg[i:i+128])
 	}
-	var tail [2 * 128]byte
-	last := padded(tail[:], msg, n, 128, 16)
+	last := padded(sha.tail[:], msg, n, 128, 16)
 	for i := 0; i < len(last); i += 128 {
-		block512(&h, last[i:i+128])
+		block512(h, last[i:i+128])
 	}
-	var out [64]byte
 	for i, v := range h {
 		for j := 0; j < 8; j++ {
 			out[8*i+j] = byte(v >> (56 - 8*j))
 		}
 	}
-	return out
 }
 
 func block512(h *[8]uint64, blk []byte) {
-	var w [16]uint64
+	w := &sha.w512
 	for i := range w {
 		w[i] = be64(blk[8*i:])
 	}
@@ -85,6 +81,17 @@ func block512(h *[8]uint64, blk []byte) {
 		a, b, c, d, e, f, g, hh = t1+t2, a, b, c, d+t1, e, f, g
 	}
 	h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7] = h[0]+a, h[1]+b, h[2]+c, h[3]+d, h[4]+e, h[5]+f, h[6]+g, h[7]+hh
+}
+
+// sha holds the state, the message schedule and the padded last blocks
+// of the message being hashed.
+var sha struct {
+	h256 [8]uint32
+	w256 [16]uint32
+	h512 [8]uint64
+	w512 [16]uint64
+	tail [2 * 128]byte
+	sum  [32]byte // decodeResolution's
 }
 
 // padded writes into tail (two blocks) the last part of msg, from offset

@@ -17,7 +17,7 @@ import "unsafe"
 // scheduler (as syscall.RawSyscall): the warm path makes only calls that
 // return at once or, for the answer's write, that block the only
 // goroutine there is.
-func rawSyscall(trap, a1, a2, a3, a4 uintptr) (r uintptr)
+func rawSyscall(trap, a1, a2, a3, a4, a5, a6 uintptr) (r uintptr)
 
 // atFDCWD is AT_FDCWD, -100.
 const atFDCWD = ^uintptr(99)
@@ -26,6 +26,8 @@ const (
 	atSymlinkNoFollow = 0x100
 	oCloexec          = 0o2000000
 	lockSH, lockNB    = 1, 4
+	protRead          = 1
+	mapShared         = 1
 	eINTR             = 4
 	sIFMT, sIFREG     = 0o170000, 0o100000
 )
@@ -37,7 +39,7 @@ const (
 //go:nosplit
 func sys(trap, a1, a2, a3, a4 uintptr) (int, int) {
 	for {
-		r := rawSyscall(trap, a1, a2, a3, a4)
+		r := rawSyscall(trap, a1, a2, a3, a4, 0, 0)
 		switch {
 		case r < ^uintptr(4095): // not in [-4095, -1]
 			return int(r), 0
@@ -63,16 +65,25 @@ func read(fd int, b []byte) (int, bool) {
 	return n, errno == 0
 }
 
-// pread fills b from offset off of fd.
-func pread(fd int, b []byte, off int64) bool {
-	for len(b) > 0 {
-		n, errno := sys(sysPread64, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(off))
-		if errno != 0 || n <= 0 {
-			return false
-		}
-		b, off = b[n:], off+int64(n)
+// mmap maps the first size bytes of fd read-only, shared (as bbolt maps
+// its file): the kernel fills the pages it reads from the page cache,
+// several at a time, and nothing is copied.
+func mmap(fd int, size int64) ([]byte, bool) {
+	if size <= 0 || uint64(size) > 1<<46 {
+		return nil, false
 	}
-	return true
+	r := rawSyscall(sysMmap, 0, uintptr(size), protRead, mapShared, uintptr(fd), 0)
+	if r >= ^uintptr(4095) {
+		return nil, false
+	}
+	// The mapping is not Go memory: its address, read as a pointer,
+	// never points into the heap.
+	addr := *(**byte)(unsafe.Pointer(&r))
+	return unsafe.Slice(addr, size), true
+}
+
+func munmap(b []byte) {
+	rawSyscall(sysMunmap, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0, 0)
 }
 
 // write writes b to fd once, returning how much was written.
@@ -81,7 +92,7 @@ func write(fd int, b []byte) (int, bool) {
 	return n, errno == 0 && n > 0
 }
 
-func exit(code int) { rawSyscall(sysExitGroup, uintptr(code), 0, 0, 0) }
+func exit(code int) { rawSyscall(sysExitGroup, uintptr(code), 0, 0, 0, 0, 0) }
 
 // stat is a struct stat, read at its offsets for this architecture.
 type stat [statSize]byte

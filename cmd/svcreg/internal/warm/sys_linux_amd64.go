@@ -8,7 +8,8 @@ const (
 	sysWrite      = 1
 	sysClose      = 3
 	sysFstat      = 5
-	sysPread64    = 17
+	sysMmap       = 9
+	sysMunmap     = 11
 	sysFlock      = 73
 	sysGetdents64 = 217
 	sysExitGroup  = 231

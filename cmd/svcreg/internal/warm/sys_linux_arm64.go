@@ -7,13 +7,14 @@ const (
 	sysGetdents64 = 61
 	sysRead       = 63
 	sysWrite      = 64
-	sysPread64    = 67
 	sysFlock      = 32
 	sysClose      = 57
 	sysOpenat     = 56
 	sysNewfstatat = 79
 	sysFstat      = 80
 	sysExitGroup  = 94
+	sysMunmap     = 215
+	sysMmap       = 222
 
 	oDirectory = 0o40000
 	statSize   = 128

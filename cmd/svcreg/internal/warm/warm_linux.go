@@ -6,7 +6,14 @@ func init() {
 	if !loadProcess() || getenv(DisableEnv) == "1" {
 		return
 	}
-	cid, ok := answer(argv[1:nargs])
+	// question and resolution are called from here, one after the
+	// other, so that the deepest calls (the index, the hashes) stay
+	// within the stack the goroutine starts with (see ed25519.go).
+	if !question(argv[1:nargs]) {
+		return
+	}
+	q := &ask
+	cid, ok := resolution(q.index, q.name, q.qname, q.qrange)
 	if !ok {
 		return
 	}
@@ -117,41 +124,53 @@ func defaultHome() string {
 // and the index holds that answer for the current head.
 func Answer(args []string) (string, bool) {
 	resetArena()
-	cid, ok := answer(args)
+	if !question(args) {
+		return "", false
+	}
+	q := &ask
+	cid, ok := resolution(q.index, q.name, q.qname, q.qrange)
 	return string(cid), ok
 }
 
-// answer is Answer with the CID in the arena.
-func answer(args []string) ([]byte, bool) {
+// ask is the question a command line asks the index, which question
+// sets: the index file's path (NUL-terminated), the registry's name and
+// the query's two parts.
+var ask struct {
+	index               []byte
+	name, qname, qrange string
+}
+
+// question sets ask from the command line args when it is `resolve SPEC`
+// on a home the warm path may answer from: no remotes configured, the
+// home's and key file's permissions as every command requires, the key
+// file's halves agreeing.
+func question(args []string) bool {
 	spec, home, ok := parse(args, getenv, defaultHome)
 	if !ok {
-		return nil, false
+		return false
+	}
+	q := &ask
+	q.qname, q.qrange, ok = query(spec)
+	if !ok {
+		return false
 	}
 	st, ok1 := newStat()
 	p, ok2 := cstring(home, "config.json")
 	if !ok1 || !ok2 || statPath(p, st, atSymlinkNoFollow) {
-		return nil, false // remotes configured: the full path picks the registry
+		return false // remotes configured: the full path picks the registry
 	}
 	if !homeSafe(home) {
-		return nil, false // the full path refuses it, with a hint
+		return false // the full path refuses it, with a hint
 	}
 	key, ok := readKeyFile(home)
 	if !ok {
-		return nil, false
+		return false
 	}
-	name, ok := registryName(key)
-	if !ok {
-		return nil, false
+	if q.name, ok = registryName(key); !ok {
+		return false
 	}
-	qname, qrange, ok := query(spec)
-	if !ok {
-		return nil, false
-	}
-	p, ok = cstring(home, "index.db")
-	if !ok {
-		return nil, false
-	}
-	return resolution(p, name, qname, qrange)
+	q.index, ok = cstring(home, "index.db")
+	return ok
 }
 
 // homeSafe applies ipnsname.CheckHome's rule: the home and what is in it
@@ -258,7 +277,8 @@ func registryName(b []byte) (string, bool) {
 		return "", false
 	}
 	seed, pub := b[4:36], b[36:]
-	if want := publicKey(seed); str(want[:]) != str(pub) {
+	want := &ws.pub
+	if publicKey(want, seed); str(want[:]) != str(pub) {
 		return "", false
 	}
 	// CIDv1, libp2p-key, identity multihash of the protobuf PublicKey.
