@@ -5,14 +5,14 @@
 # temporary copy with one more package that exits in its init, which Go
 # runs before any of svcreg's: what loading and starting a binary of this
 # size costs, whatever its packages do) and kubo's `ipfs name resolve --offline` of the same
-# registry name. hyperfine runs the four in rounds, one after the other,
-# so load from other processes hits them alike; the figures are medians
-# over all rounds. The first line printed is the init trace of the warm
+# registry name. hyperfine runs the four in rounds, one after the other
+# (kubo, the slowest by far, last), so load from other processes hits
+# them alike; the figures are medians over all rounds. The first line printed is the init trace of the warm
 # answer: how many packages Go initialised before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KUBO=${KUBO:-.cache/bin/ipfs}
-ROUNDS=${ROUNDS:-8} RUNS=${RUNS:-10}
+ROUNDS=${ROUNDS:-30} RUNS=${RUNS:-3}
 command -v hyperfine >/dev/null || { echo "bench/resolve.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 make -s build
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -50,24 +50,25 @@ bin/svcreg key export -o "$work/key" >/dev/null
 "$KUBO" key import svcreg "$work/key" >/dev/null
 root=$(bin/svcreg name --json | sed -n 's/.*"root": "\(.*\)".*/\1/p')
 "$KUBO" name publish --allow-offline --resolve=false --key=svcreg "/ipfs/$root" >/dev/null
+cmds=("$work/empty-go" "bin/svcreg resolve say@^1" "$work/floor resolve say@^1" "$KUBO name resolve --offline /ipns/$name")
 for r in $(seq "$ROUNDS"); do
-  hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$work/r$r.json" \
-    "bin/svcreg resolve say@^1" \
-    "$work/empty-go" \
-    "$KUBO name resolve --offline /ipns/$name" \
-    "$work/floor resolve say@^1" >/dev/null 2>&1
+  # Each round starts with the next command: where a command stands in
+  # a round shifts its time by a few percent on a shared machine.
+  order=()
+  for i in 0 1 2 3; do order+=("${cmds[$(((i + r) % 4))]}"); done
+  hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$work/r$r.json" "${order[@]}" >/dev/null 2>&1
 done
-python3 - "$work" "$ROUNDS" <<'PY'
+python3 - "$work" "$ROUNDS" "${cmds[@]}" <<'PY'
 import json, statistics, sys
-work, rounds = sys.argv[1], int(sys.argv[2])
-t, cpu = [[], [], [], []], [[], [], [], []]
+work, rounds, cmds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+t, cpu = {c: [] for c in cmds}, {c: [] for c in cmds}
 for r in range(1, rounds + 1):
-    for i, res in enumerate(json.load(open("%s/r%d.json" % (work, r)))["results"]):
-        t[i] += res["times"]
-        cpu[i].append(res["user"] + res["system"])  # a round's mean
-s, e, k, f = (statistics.median(x) * 1000 for x in t)
-cs, ce, ck, cf = (statistics.median(x) * 1000 for x in cpu)
-print("warm resolve, median of %d runs each, ms and x the empty Go program:" % len(t[0]))
+    for res in json.load(open("%s/r%d.json" % (work, r)))["results"]:
+        t[res["command"]] += res["times"]
+        cpu[res["command"]].append(res["user"] + res["system"])  # a round's mean
+e, s, f, k = (statistics.median(t[c]) * 1000 for c in cmds)
+ce, cs, cf, ck = (statistics.median(cpu[c]) * 1000 for c in cmds)
+print("warm resolve, median of %d runs each, ms and x the empty Go program:" % len(t[cmds[0]]))
 print("%-34s %8s %8s %8s %8s" % ("", "wall ms", "x empty", "CPU ms", "x empty"))
 for label, w, c in (("empty Go program", e, ce), ("svcreg floor (exits in its init)", f, cf),
                     ("svcreg resolve (warm)", s, cs), ("kubo name resolve --offline", k, ck)):
