@@ -54,25 +54,26 @@ var (
 
 // loadProcess reads the arguments from /proc/self/cmdline and the
 // environment from /proc/self/environ, each entry ended by a NUL, and
-// reports false if either is missing, malformed or too long.
+// reports false if either is missing, malformed or too long, or there
+// are more than maxArgs arguments.
 func loadProcess() bool {
 	b, ok := readProc("/proc/self/cmdline")
-	if !ok || len(b) == 0 || b[len(b)-1] != 0 {
-		return false
-	}
-	for start, i := 0, 0; i < len(b); i++ {
+	ok = ok && len(b) > 0 && b[len(b)-1] == 0
+	for start, i := 0, 0; ok && i < len(b); i++ {
 		if b[i] == 0 {
 			if nargs == maxArgs {
-				return false
+				ok = false
+				break
 			}
 			argv[nargs] = str(b[start:i])
 			nargs++
 			start = i + 1
 		}
 	}
-	environ, ok = readProc("/proc/self/environ")
+	env, envOK := readProc("/proc/self/environ")
+	environ = env
 	arena.base = arena.n
-	return ok
+	return ok && envOK
 }
 
 // readProc reads the file path into the rest of the arena.
