@@ -15,12 +15,12 @@
 // assembly (sys_linux.go), the arguments and environment from
 // /proc/self/cmdline and /proc/self/environ, one fixed arena instead of
 // the heap, the home and key file checks (warm_linux.go), the public key
-// with its own SHA-512 and edwards25519 arithmetic, and the index read
-// page by page as bbolt lays it out, under bbolt's shared lock, the
-// answer's SHA-256 check included (bolt.go). Elsewhere it uses
-// registry/bolt/peek and registry/ipns/ipnsname, which wait for about a
-// hundred packages.
-// TestWarmBinaryInitOrder checks the order on the built binary with
+// with its own SHA-512 and edwards25519 arithmetic, and the index mapped
+// and read as bbolt lays it out, under bbolt's shared lock, the answer's
+// SHA-256 check included (bolt.go). Its stack frames are small, so that
+// the goroutine running init never grows its stack (ed25519.go).
+// Elsewhere it uses registry/bolt/peek and registry/ipns/ipnsname, which
+// wait for about a hundred packages. TestWarmBinaryInitOrder checks the order on the built binary with
 // GODEBUG=inittrace=1; docs/ARCHITECTURE.md has the figures.
 //
 // On any doubt — other flags, a home that follows other registries, no
