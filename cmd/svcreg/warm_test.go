@@ -144,12 +144,14 @@ func TestWarmStaleHead(t *testing.T) {
 
 // maxWarmInits bounds how many packages with init work Go may initialise
 // before a warm answer in the binary `go build` makes. On Linux (amd64,
-// arm64) internal/warm imports only syscall and math/bits: 17 when this
-// was written (the runtime's three, then math, errors, sync, syscall and
-// what sorts before them), 104 when it imported bbolt, strings and
-// crypto/sha256, 184 before it stopped importing crypto/ed25519 and
-// path/filepath (docs/ARCHITECTURE.md). Elsewhere it still uses bbolt.
-var maxWarmInits = map[bool]int{true: 20, false: 125}[runtime.GOOS == "linux" && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64")]
+// arm64) internal/warm makes its own system calls and imports only
+// unsafe and math/bits: 4 when this was written (the runtime's three,
+// then crypto/internal/fips140deps/cpu, which sorts before it and is
+// ready once math/bits is), 17 when it imported syscall, 104 when it
+// imported bbolt, strings and crypto/sha256, 184 before it stopped
+// importing crypto/ed25519 and path/filepath (docs/ARCHITECTURE.md).
+// Elsewhere it still uses bbolt.
+var maxWarmInits = map[bool]int{true: 6, false: 125}[runtime.GOOS == "linux" && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64")]
 
 // heavyInits are packages whose init costs the most of what runs before
 // the full program, or that wait for much of it; none may run before a

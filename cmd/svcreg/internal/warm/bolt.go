@@ -2,65 +2,100 @@
 
 package warm
 
-import "syscall"
-
 // resolution does what registry/bolt/peek does with bbolt: it returns the
-// answer cached for query at the current head of the registry name in the
-// index file at path, reading the file as bbolt lays it out (meta pages,
-// then the B+tree pages of the buckets it needs, with pread) under
+// answer cached for the query qname@qrange (qname alone when qrange is
+// "") at the current head of the registry name in the index file at path
+// (NUL-terminated), reading the file as bbolt lays it out (meta pages,
+// then the B+tree pages of the buckets it needs, mapped) under
 // bbolt's shared lock, taken without waiting: bbolt, given peek's 20 ms
 // timeout, tries once too. It gives up on anything it does not expect.
-func resolution(path, name, query string) (string, bool) {
-	fd, err := open(path, 0)
-	if err != nil {
-		return "", false
+// The answer is in the arena.
+func resolution(path []byte, name, qname, qrange string) ([]byte, bool) {
+	db := &index
+	if !db.open(path) {
+		return nil, false
 	}
-	defer syscall.Close(fd)
-	for {
-		err := syscall.Flock(fd, syscall.LOCK_SH|syscall.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if err != syscall.EINTR {
-			return "", false // a writer holds the index: the full path waits
-		}
+	defer db.close()
+	if !db.readMeta() || !db.lookup(name, qname, qrange) {
+		return nil, false
 	}
-	var st syscall.Stat_t
-	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return "", false
-	}
-	db := boltFile{fd: fd, size: uint64(st.Size)}
-	if !db.readMeta() {
-		return "", false
-	}
-	root := bucket{root: db.meta.root}
-	meta, ok1 := db.bucket(root, "meta")
-	heads, ok2 := db.bucket(root, "heads")
-	res, ok3 := db.bucket(root, "resolutions")
-	if !ok1 || !ok2 || !ok3 {
-		return "", false
-	}
-	if v, ok := db.get(meta, "layout"); !ok || string(v) != "\x01" {
-		return "", false
-	}
-	h, ok := db.get(heads, name)
+	return decodeResolution(name, db.key, db.value)
+}
+
+// open opens and maps the index at path under bbolt's shared lock.
+func (db *boltFile) open(path []byte) bool {
+	*db = boltFile{fd: -1}
+	fd, ok := open(path, 0)
 	if !ok {
-		return "", false
+		return false
 	}
-	headRoot, ok := decodeHead(h)
+	db.fd = fd
+	if !flockShared(fd) {
+		return false // a writer holds the index: the full path waits
+	}
+	st, ok := newStat()
+	if !ok || !fstat(fd, st) || st.mode()&sIFMT != sIFREG {
+		return false
+	}
+	db.data, ok = mmap(fd, st.size())
+	db.size = uint64(len(db.data))
+	return ok
+}
+
+// close unmaps and closes what open opened.
+func (db *boltFile) close() {
+	if db.data != nil {
+		munmap(db.data)
+	}
+	if db.fd >= 0 {
+		closeFD(db.fd)
+	}
+	*db = boltFile{}
+}
+
+// index is the index file resolution reads; a package-level variable,
+// as the workspaces of ed25519.go, to keep stack frames small.
+var index boltFile
+
+// lookup finds the answer cached for qname@qrange at the registry's
+// current head, leaving its key and value in db.key and db.value.
+func (db *boltFile) lookup(name, qname, qrange string) bool {
+	root := &db.buckets[0]
+	*root = bucket{root: db.meta.root}
+	if !db.bucket(&db.buckets[1], root, "meta") || !db.bucket(&db.buckets[2], root, "heads") ||
+		!db.bucket(&db.buckets[3], root, "resolutions") {
+		return false
+	}
+	if !db.get(&db.buckets[1], "layout") || str(db.value) != "\x01" || !db.get(&db.buckets[2], name) {
+		return false
+	}
+	headRoot, ok := decodeHead(db.value)
+	if !ok || !db.bucket(&db.buckets[4], &db.buckets[3], name) {
+		return false
+	}
+	at := "@"
+	if qrange == "" {
+		at = ""
+	}
+	db.key, ok = join(headRoot, "\x00", qname, at, qrange)
+	return ok && db.get(&db.buckets[4], str(db.key))
+}
+
+// join returns the strings one after the other, in the arena.
+func join(s ...string) ([]byte, bool) {
+	n := 0
+	for _, p := range s {
+		n += len(p)
+	}
+	b, ok := alloc(n)
 	if !ok {
-		return "", false
+		return nil, false
 	}
-	b, ok := db.bucket(res, name)
-	if !ok {
-		return "", false
+	n = 0
+	for _, p := range s {
+		n += copy(b[n:], p)
 	}
-	key := headRoot + "\x00" + query
-	v, ok := db.get(b, key)
-	if !ok {
-		return "", false
-	}
-	return decodeResolution(name, key, v)
+	return b, true
 }
 
 // bbolt's on-disk format (go.etcd.io/bbolt/internal/common), in the
@@ -85,8 +120,13 @@ type meta struct {
 
 type boltFile struct {
 	fd   int
+	data []byte // the file, mapped
 	size uint64
 	meta meta
+	// The buckets lookup walks (root, meta, heads, resolutions, the
+	// registry's), and the last key and value found.
+	buckets    [5]bucket
+	key, value []byte
 }
 
 // bucket is a bucket's root page, or its page inline in its parent's value.
@@ -97,19 +137,16 @@ type bucket struct {
 
 // readMeta picks the meta page as layout.ReadMeta and bbolt do (the valid
 // one with the higher transaction id) and checks the file against it as
-// layout.Meta.Check does.
+// layout.Meta.Check does. With the first meta page not valid (a torn
+// write) it gives up: bbolt then looks for the second at the machine's
+// page size, which the warm path does not ask for.
 func (db *boltFile) readMeta() bool {
 	m0, ok0 := db.readMetaAt(0)
-	size := uint64(syscall.Getpagesize())
-	if ok0 {
-		size = m0.pageSize
+	if !ok0 {
+		return false // the full path reads the second at the machine's page size
 	}
-	m1, ok1 := db.readMetaAt(size)
+	m1, ok1 := db.readMetaAt(m0.pageSize)
 	switch {
-	case !ok0 && !ok1:
-		return false
-	case !ok0:
-		db.meta = m1
 	case !ok1 || m0.txid >= m1.txid:
 		db.meta = m0
 	default:
@@ -120,11 +157,11 @@ func (db *boltFile) readMeta() bool {
 }
 
 func (db *boltFile) readMetaAt(off uint64) (meta, bool) {
-	var b [pageHeaderSize + metaChecksumOff + 8]byte
-	if off+uint64(len(b)) > db.size || !pread(db.fd, b[:], int64(off)) {
+	const n = pageHeaderSize + metaChecksumOff + 8
+	if off+n > db.size {
 		return meta{}, false
 	}
-	p := b[pageHeaderSize:]
+	p := db.data[off+pageHeaderSize : off+n]
 	h := uint64(14695981039346656037) // FNV-1a, 64 bits
 	for _, c := range p[:metaChecksumOff] {
 		h = (h ^ uint64(c)) * 1099511628211
@@ -139,31 +176,26 @@ func (db *boltFile) readMetaAt(off uint64) (meta, bool) {
 	return m, true
 }
 
-// page reads page id with its overflow pages.
+// page returns page id with its overflow pages.
 func (db *boltFile) page(id uint64) ([]byte, bool) {
 	ps := db.meta.pageSize
 	if id < 2 || id >= db.meta.pgid {
 		return nil, false
 	}
-	b := make([]byte, ps)
-	if !pread(db.fd, b, int64(id*ps)) || le64(b) != id {
+	b := db.data[id*ps : (id+1)*ps] // id < pgid <= size/ps
+	if le64(b) != id {
 		return nil, false
 	}
-	if over := uint64(le32(b[12:])); over > 0 {
-		if over >= db.meta.pgid-id {
-			return nil, false
-		}
-		b = append(b, make([]byte, over*ps)...)
-		if !pread(db.fd, b[ps:], int64((id+1)*ps)) {
-			return nil, false
-		}
+	over := uint64(le32(b[12:]))
+	if over >= db.meta.pgid-id {
+		return nil, false
 	}
-	return b, true
+	return db.data[id*ps : (id+1+over)*ps], true
 }
 
 // seek finds key in the B+tree of bkt as bbolt's cursor does, returning
 // the leaf element's flags and value.
-func (db *boltFile) seek(bkt bucket, key string) (flags uint32, value []byte, found, ok bool) {
+func (db *boltFile) seek(bkt *bucket, key string) (flags uint32, value []byte, found, ok bool) {
 	p, ok := bkt.inline, true
 	if bkt.root != 0 {
 		p, ok = db.page(bkt.root)
@@ -235,34 +267,43 @@ func elemKey(p []byte, i int, leaf bool) (string, bool) {
 	if start+size > uint64(len(p)) {
 		return "", false
 	}
-	return string(p[start : start+size]), true
+	return str(p[start : start+size]), true
 }
 
-// bucket returns the nested bucket name of bkt (Tx.Bucket, Bucket.Bucket).
-func (db *boltFile) bucket(bkt bucket, name string) (bucket, bool) {
+// bucket sets b to the nested bucket name of bkt (Tx.Bucket,
+// Bucket.Bucket).
+//
+//go:noinline
+func (db *boltFile) bucket(b, bkt *bucket, name string) bool {
 	flags, v, found, ok := db.seek(bkt, name)
 	if !ok || !found || flags&bucketLeafFlag == 0 || len(v) < bucketHeaderSize {
-		return bucket{}, false
+		return false
 	}
 	if root := le64(v); root != 0 {
-		return bucket{root: root}, true
+		*b = bucket{root: root}
+	} else {
+		*b = bucket{inline: v[bucketHeaderSize:]}
 	}
-	return bucket{inline: v[bucketHeaderSize:]}, true
+	return true
 }
 
-// get returns the value of key in bkt (Bucket.Get: nil for a bucket).
-func (db *boltFile) get(bkt bucket, key string) ([]byte, bool) {
+// get sets db.value to the value of key in bkt (Bucket.Get: nil for a
+// bucket).
+//
+//go:noinline
+func (db *boltFile) get(bkt *bucket, key string) bool {
 	flags, v, found, ok := db.seek(bkt, key)
 	if !ok || !found || flags&bucketLeafFlag != 0 {
-		return nil, false
+		return false
 	}
-	return v, true
+	db.value = v
+	return true
 }
 
 // decodeHead returns a head's root, as layout.DecodeHead reads it
 // (format 1: root, sequence, record), for a head with a root and a
 // sequence above zero.
-func decodeHead(b []byte) (string, bool) {
+func decodeHead(b []byte) (string, bool) { // the root, in the page read
 	if len(b) < 1 || b[0] != 1 {
 		return "", false
 	}
@@ -271,34 +312,39 @@ func decodeHead(b []byte) (string, bool) {
 		return "", false
 	}
 	_, rest, ok = field(rest[8:])
-	return string(root), ok && len(rest) == 0
+	return str(root), ok && len(rest) == 0
 }
 
 // decodeResolution returns the CID of a cached resolution as peek does:
 // format 2 (service, version, CID, then a SHA-256 check over the
 // registry name, the key and the rest), the check matching, service and
 // version not empty, and a CIDv1, in base32.
-func decodeResolution(name, key string, b []byte) (string, bool) {
+func decodeResolution(name string, key, b []byte) ([]byte, bool) {
 	const domain = "svcreg resolution\x00"
 	if len(b) < 1 || b[0] != 2 {
-		return "", false
+		return nil, false
 	}
 	service, rest, ok1 := field(b[1:])
 	version, rest, ok2 := field(rest)
 	cid, rest, ok3 := field(rest)
 	if !ok1 || !ok2 || !ok3 || len(rest) != 32 || len(service) == 0 || len(version) == 0 {
-		return "", false
+		return nil, false
 	}
-	in := append([]byte(domain), be32(len(name))...)
-	in = append(append(in, name...), be32(len(key))...)
-	in = append(append(in, key...), b[:len(b)-32]...)
-	if sum := sum256(in); string(sum[:]) != string(rest) {
-		return "", false
+	var nlen, klen [4]byte
+	putBE32(nlen[:], len(name))
+	putBE32(klen[:], len(key))
+	in, ok := join(domain, str(nlen[:]), name, str(klen[:]), str(key), str(b[:len(b)-32]))
+	if !ok {
+		return nil, false
+	}
+	sum := &sha.sum
+	if sum256(sum, in); str(sum[:]) != str(rest) {
+		return nil, false
 	}
 	if len(cid) < 4 || cid[0] != 0x01 {
-		return "", false
+		return nil, false
 	}
-	return "b" + base32Lower(cid), true
+	return base32Lower(cid, 'b')
 }
 
 // field reads a length-prefixed field (a big-endian uint32, then the bytes).
@@ -313,7 +359,7 @@ func field(b []byte) (f, rest []byte, ok bool) {
 	return b[4 : 4+n], b[4+n:], true
 }
 
-func be32(n int) []byte { return []byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)} }
+func putBE32(b []byte, n int) { b[0], b[1], b[2], b[3] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n) }
 
 func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
 

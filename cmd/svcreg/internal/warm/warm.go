@@ -8,15 +8,19 @@
 // github.com/svcreg/… sorts after github.com/ipfs/…, github.com/ipld/…,
 // github.com/libp2p/… and github.com/multiformats/…: whenever this package
 // waits for one of its imports, every ready package that sorts before it
-// goes first. On Linux (amd64, arm64) it therefore imports only syscall
-// and math/bits, which Go initialises among the first twenty packages, and
-// does the rest with code of its own (warm_linux.go): the arguments from
-// /proc/self/cmdline, the home and key file checks with system calls, the
-// public key with its own SHA-512 and edwards25519 arithmetic, and the
-// index read page by page as bbolt lays it out, under bbolt's shared lock,
-// the answer's SHA-256 check included. Elsewhere it uses registry/bolt/peek
-// and registry/ipns/ipnsname, which wait for about a hundred packages.
-// TestWarmBinaryInitOrder checks the order on the built binary with
+// goes first. On Linux (amd64, arm64) it therefore imports only unsafe
+// and math/bits, which have no init work of their own, so that Go runs
+// its init right after the runtime's (and one small package that sorts
+// before it), and does the rest with code of its own: system calls in
+// assembly (sys_linux.go), the arguments and environment from
+// /proc/self/cmdline and /proc/self/environ, one fixed arena instead of
+// the heap, the home and key file checks (warm_linux.go), the public key
+// with its own SHA-512 and edwards25519 arithmetic, and the index mapped
+// and read as bbolt lays it out, under bbolt's shared lock, the answer's
+// SHA-256 check included (bolt.go). Its stack frames are small, so that
+// the goroutine running init never grows its stack (ed25519.go).
+// Elsewhere it uses registry/bolt/peek and registry/ipns/ipnsname, which
+// wait for about a hundred packages. TestWarmBinaryInitOrder checks the order on the built binary with
 // GODEBUG=inittrace=1; docs/ARCHITECTURE.md has the figures.
 //
 // On any doubt — other flags, a home that follows other registries, no
@@ -30,10 +34,11 @@ package warm
 const DisableEnv = "SVCREG_NO_WARM"
 
 // parse accepts `resolve SPEC` with --home DIR (or --home=DIR) anywhere.
-// getenv looks up the environment and userHome returns the user's home
-// directory ("" if none).
-func parse(args []string, getenv func(string) string, userHome func() string) (spec, home string, ok bool) {
-	var pos []string
+// getenv looks up the environment and defaultHome returns the home used
+// without --home and $SVCREG_HOME ("" if none). It allocates nothing.
+func parse(args []string, getenv func(string) string, defaultHome func() string) (spec, home string, ok bool) {
+	var pos [2]string
+	npos := 0
 	for i := 0; i < len(args); i++ {
 		switch t := args[i]; {
 		case t == "--home" || t == "-home":
@@ -46,11 +51,14 @@ func parse(args []string, getenv func(string) string, userHome func() string) (s
 			_, home, _ = cut(t, '=')
 		case hasPrefix(t, "-"):
 			return "", "", false
+		case npos == len(pos):
+			return "", "", false
 		default:
-			pos = append(pos, t)
+			pos[npos] = t
+			npos++
 		}
 	}
-	if len(pos) != 2 || pos[0] != "resolve" {
+	if npos != 2 || pos[0] != "resolve" {
 		return "", "", false
 	}
 	if home == "" {
@@ -60,44 +68,29 @@ func parse(args []string, getenv func(string) string, userHome func() string) (s
 		return "", "", false // the full program expands or refuses it
 	}
 	if home == "" {
-		u := userHome()
-		if u == "" {
-			return "", "", false
-		}
-		home = inHome(u, ".svcreg")
+		home = defaultHome()
 	}
 	return pos[1], home, home != ""
 }
 
-// inHome returns the path of name in dir. It does not clean dir as
-// filepath.Join would: the warm path only opens these files, and
-// path/filepath is among the packages Go initialises late (see the
-// package comment), so importing it would make the answer wait.
-func inHome(dir, name string) string {
-	return dir + pathSeparator + name
-}
-
-// query returns the key under which the index caches spec: the form
-// manifest.Spec.String gives (name and the part after '@', each trimmed).
-// It reports false for "NAME@", which ParseSpec refuses, and for a spec
-// with bytes outside ASCII, whose trimming (Unicode white space) is left
-// to the full path; any other spec that is not valid was never cached,
-// so its key finds nothing.
-func query(spec string) (string, bool) {
+// query returns the key under which the index caches spec, in two parts:
+// name and the range after '@' ("" if none), each trimmed, which
+// manifest.Spec.String joins with '@'. It reports false for "NAME@",
+// which ParseSpec refuses, and for a spec with bytes outside ASCII, whose
+// trimming (Unicode white space) is left to the full path; any other spec
+// that is not valid was never cached, so its key finds nothing.
+func query(spec string) (name, rng string, ok bool) {
 	for i := 0; i < len(spec); i++ {
 		if spec[i] >= 0x80 {
-			return "", false
+			return "", "", false
 		}
 	}
-	name, rest, hasAt := cut(trimSpace(spec), '@')
-	name, rest = trimSpace(name), trimSpace(rest)
-	switch {
-	case !hasAt:
-		return name, true
-	case rest == "":
-		return "", false
+	name, rng, hasAt := cut(trimSpace(spec), '@')
+	name, rng = trimSpace(name), trimSpace(rng)
+	if hasAt && rng == "" {
+		return "", "", false
 	}
-	return name + "@" + rest, true
+	return name, rng, true
 }
 
 // hasPrefix, cut and trimSpace are strings.HasPrefix, strings.Cut (on a

@@ -14,7 +14,13 @@ import (
 // lock before leaving the question to the full command line.
 const lockWait = 20 * time.Millisecond
 
-const pathSeparator = string(os.PathSeparator)
+// inHome returns the path of name in dir. It does not clean dir as
+// filepath.Join would: the warm path only opens these files, and
+// path/filepath is among the packages Go initialises late (see the
+// package comment), so importing it would make the answer wait.
+func inHome(dir, name string) string {
+	return dir + string(os.PathSeparator) + name
+}
 
 func init() {
 	if os.Getenv(DisableEnv) == "1" {
@@ -30,7 +36,12 @@ func init() {
 // name) resolve to when it is `resolve SPEC [--home DIR]`, in any order,
 // and the index holds that answer for the current head.
 func Answer(args []string) (string, bool) {
-	spec, home, ok := parse(args, os.Getenv, func() string { u, _ := os.UserHomeDir(); return u })
+	spec, home, ok := parse(args, os.Getenv, func() string {
+		if u, _ := os.UserHomeDir(); u != "" {
+			return inHome(u, ".svcreg")
+		}
+		return ""
+	})
 	if !ok {
 		return "", false
 	}
@@ -48,9 +59,13 @@ func Answer(args []string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	q, ok := query(spec)
+	qname, qrange, ok := query(spec)
 	if !ok {
 		return "", false
+	}
+	q := qname
+	if qrange != "" {
+		q += "@" + qrange
 	}
 	a, ok := peek.Resolution(inHome(home, "index.db"), name, q, lockWait)
 	return a.CID, ok
