@@ -47,18 +47,28 @@ func VerifyMoveStep(old *Root, oldCID cid.Cid, next *SignedRoot, mv *Moved, now 
 	if err := VerifyMovedSignatures(&next.Root, nb.CID, mv); err != nil {
 		return fmt.Errorf("moved: %w", err)
 	}
+	if err := VerifyRootSignatures(old, next); err != nil {
+		return err
+	}
+	if !now.Before(next.Root.Expires) {
+		return fmt.Errorf("%w: root v%d expired at %s", ErrRootExpired, next.Root.Version, next.Root.Expires.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// VerifyRootSignatures checks that the root threshold of prev, the Root
+// before next, and the root threshold of next's own signed next
+// (ErrThreshold): what a step of the Root chain needs, and a move too.
+func VerifyRootSignatures(prev *Root, next *SignedRoot) error {
 	ub, err := EncodeRoot(&next.Root)
 	if err != nil {
 		return err
 	}
-	if err := checkThreshold(old, RoleRoot, DomainRoot, ub.Data, next.Signatures); err != nil {
+	if err := checkThreshold(prev, RoleRoot, DomainRoot, ub.Data, next.Signatures); err != nil {
 		return fmt.Errorf("root v%d by the trusted keys: %w", next.Root.Version, err)
 	}
 	if err := checkThreshold(&next.Root, RoleRoot, DomainRoot, ub.Data, next.Signatures); err != nil {
 		return fmt.Errorf("root v%d by its own keys: %w", next.Root.Version, err)
-	}
-	if !now.Before(next.Root.Expires) {
-		return fmt.Errorf("%w: root v%d expired at %s", ErrRootExpired, next.Root.Version, next.Root.Expires.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
