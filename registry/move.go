@@ -86,6 +86,10 @@ func (m *Move) Sign(key ed25519.PrivateKey) (bool, error) {
 	if m.Prev == nil {
 		return false, fmt.Errorf("sign move: %w: the file lacks the root before the move", ErrRootChange)
 	}
+	id := trust.KeyID(key.Public().(ed25519.PublicKey))
+	if !slices.Contains(m.Root.Root.Roles[trust.RoleRoot].KeyIDs, id) && !slices.Contains(m.Prev.Root.Roles[trust.RoleRoot].KeyIDs, id) {
+		return false, fmt.Errorf("key %s: %w v%d", id, ErrNotRootKey, m.Root.Root.Version)
+	}
 	added := false
 	if !m.RootComplete() {
 		var err error
@@ -99,7 +103,6 @@ func (m *Move) Sign(key ed25519.PrivateKey) (bool, error) {
 	if !m.RootComplete() {
 		return added, nil
 	}
-	id := trust.KeyID(key.Public().(ed25519.PublicKey))
 	if !slices.Contains(m.Root.Root.Roles[trust.RoleRoot].KeyIDs, id) {
 		return added, nil // a key of the old Root only: the new one signs the Moved block
 	}
