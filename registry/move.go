@@ -139,12 +139,13 @@ func (m *Move) MovedSigned() int {
 // SubmitMove moves the registry to the new name of m, which must follow
 // the registry's current Root and carry its signatures
 // (trust.VerifyMoveStep; else ErrUntrusted): it stores the new Root and
-// the Moved block, makes the new name's first head a manifest that
-// follows the current head (seq+1, prev the head: history kept), links
-// the new Root and is signed by the publish keys (UsePublishKeys), and
-// signs with keys.Final the old name's final record, at FinalSeq,
-// pointing at the Moved block. The old name's head stays in the index. A
-// new name with a head already wraps ErrExists.
+// the Moved block, makes the new name's first state (seq 1) a manifest
+// with the current head's services and releases that links the new Root
+// and is signed by the publish keys (UsePublishKeys), and signs with
+// keys.Final the old name's final record, at FinalSeq, pointing at the
+// Moved block. The old name's head and history stay in the index and the
+// store; the new Root links the old Roots through prev. A new name with a
+// head already wraps ErrExists.
 func (r *Registry) SubmitMove(ctx context.Context, m *Move, keys MoveKeys) (MoveResult, error) {
 	if keys.New == nil || keys.Final == nil || keys.Final.Name() != r.name {
 		return MoveResult{}, fmt.Errorf("move %s: %w", r.name, ErrReadOnly)
@@ -158,7 +159,7 @@ func (r *Registry) SubmitMove(ctx context.Context, m *Move, keys MoveKeys) (Move
 	} else if !errors.Is(err, ErrNoHead) {
 		return MoveResult{}, err
 	}
-	head, cur, err := r.Manifest(ctx)
+	_, cur, err := r.Manifest(ctx)
 	if err != nil {
 		return MoveResult{}, err
 	}
@@ -190,7 +191,7 @@ func (r *Registry) SubmitMove(ctx context.Context, m *Move, keys MoveKeys) (Move
 		}
 	}
 	next := &manifest.Manifest{
-		Format: manifest.FormatVersion, Registry: to, Seq: head.Seq + 1, Prev: head.Root, Time: r.now().UTC().Truncate(1e9),
+		Format: manifest.FormatVersion, Registry: to, Seq: 1, Time: r.now().UTC().Truncate(1e9),
 		Change: "move from " + r.name, Services: cur.Services, Releases: cur.Releases, Root: rb.CID,
 	}
 	moved := *r

@@ -41,7 +41,7 @@ type MovedError struct {
 }
 
 func (e *MovedError) Error() string {
-	return fmt.Sprintf("%s: registry %s moved to %s (root v%d %s)", ErrMoved, e.From, e.To, e.RootVersion, e.Root)
+	return fmt.Sprintf("registry %s moved to %s (root v%d %s)", e.From, e.To, e.RootVersion, e.Root)
 }
 
 // Is makes a *MovedError match ErrMoved.

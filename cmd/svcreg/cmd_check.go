@@ -118,7 +118,7 @@ func runCheck(c *cli.Context) error {
 // checkLock opens the project's registry and checks rep's lock
 // against it.
 func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
-	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry)
+	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry, rep.Lock)
 	if err != nil {
 		return err
 	}
