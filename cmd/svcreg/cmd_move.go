@@ -20,7 +20,7 @@ func newMoveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "move",
 		Usage:     "move the registry to a new name: the recovery from a stolen IPNS key",
-		ArgsUsage: "--to NEW.key --key ROOT.key --publish-key PUBLISH.key [-o FILE | --submit FILE]",
+		ArgsUsage: "--to NEW.key [--key ROOT.key]… [--publish-key PUBLISH.key] [-o FILE] [--submit FILE]",
 		Description: `Makes the next version of the registry's Root name the IPNS key NEW.key
 (a new name), signed by the root keys of the current Root and of the new one,
 and a Moved block {from, to, root} signed by the root keys. The home then

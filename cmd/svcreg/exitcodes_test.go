@@ -61,6 +61,7 @@ func TestExitCodes(t *testing.T) {
 				},
 				"holdindex": holdIndex,
 				"blackhole": blackhole,
+				"movedgateway": movedGateway,
 			},
 		})
 	})
