@@ -1,13 +1,22 @@
 package main
 
 import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
 
 	"github.com/svcreg/svcreg/manifest"
+	"github.com/svcreg/svcreg/manifest/trust"
+	"github.com/svcreg/svcreg/registry"
 )
 
 // newIPNSKey makes the key of a new name in a throwaway home, as an
@@ -127,5 +136,137 @@ func TestMoveStolenIPNSKey(t *testing.T) {
 	procMust(t, client, "install", "--project", project, "-o", filepath.Join(dir, "out"))
 	if _, err := os.Stat(filepath.Join(pub, "key."+name)); err != nil {
 		t.Fatalf("the old key is not kept: %v", err)
+	}
+}
+
+// TestMoveNotDescending is case 9's last rule on real processes: the
+// thief of the IPNS key makes a Root of their own for the name, moves it
+// to a name of theirs and signs a final record for that move. A client
+// whose lock records the real Root refuses to follow it (lock, check:
+// exit 20; the lock and svcreg.json unchanged), and so does a fresh home
+// with the same lock, which has never seen the registry's Root.
+func TestMoveNotDescending(t *testing.T) {
+	pub, name, _ := rolesPublisher(t)
+	g := newGateway(t, pub)
+	dir := t.TempDir()
+	client := filepath.Join(dir, "client")
+	project := writeProject(t, name, g.URL)
+	lockPath := filepath.Join(filepath.Dir(project), lockFile)
+	procMust(t, client, "lock", "--project", project)
+	_, lockBefore := readLockFile(t, lockPath)
+	projectBefore, _ := os.ReadFile(project)
+
+	_, thiefName := newIPNSKey(t)
+	final := signWith(t, pub, thiefMove(t, g, name, thiefName), math.MaxUint64)
+	g.record.Store(&final)
+
+	procFails(t, exitRootDiverged, "does not descend", client, "lock", "--project", project, "--refresh")
+	procFails(t, exitRootDiverged, "does not descend", client, "check", "--project", project, "--refresh")
+	fresh := filepath.Join(dir, "fresh")
+	procFails(t, exitRootDiverged, "does not descend", fresh, "check", "--project", project)
+	procFails(t, exitRootDiverged, "does not descend", fresh, "lock", "--project", project)
+	if _, after := readLockFile(t, lockPath); string(after) != string(lockBefore) {
+		t.Fatalf("the lock changed:\n%s", after)
+	}
+	if after, _ := os.ReadFile(project); string(after) != string(projectBefore) {
+		t.Fatalf("svcreg.json changed:\n%s", after)
+	}
+}
+
+// thiefMove stores in g's blocks a move of name to thiefName made by a
+// thief: a Root v1 of name with the thief's key in both roles, its v2
+// naming thiefName, and the Moved block, all signed by that key. It
+// returns the Moved block's CID.
+func thiefMove(t testing.TB, g *testGateway, name, thiefName string) cid.Cid {
+	t.Helper()
+	ctx := context.Background()
+	_, thief, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk := thief.Public().(ed25519.PublicKey)
+	ch := registry.RootChange{Expires: time.Now().Add(time.Hour),
+		Add: []registry.RoleKey{{Role: trust.RoleRoot, Key: pk}, {Role: trust.RolePublish, Key: pk}}}
+	v1, err := registry.NewRoot(name, ch, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr1 := &trust.SignedRoot{Root: *v1}
+	if _, err := registry.SignRoot(sr1, nil, thief); err != nil {
+		t.Fatal(err)
+	}
+	b1, err := trust.EncodeSignedRoot(sr1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := registry.NextRoot(sr1, b1.CID, registry.RootChange{Expires: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2.Registry = thiefName
+	m := &registry.Move{Prev: sr1, Root: &trust.SignedRoot{Root: *v2}, Moved: &trust.Moved{From: name, To: thiefName}}
+	if _, err := m.Sign(thief); err != nil || m.MovedSigned() != 1 {
+		t.Fatalf("sign the thief's move: %v", err)
+	}
+	b2, err := trust.EncodeSignedRoot(m.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, err := trust.EncodeMoved(m.Moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []manifest.Block{b1, b2, mb} {
+		if err := g.blocks.Put(ctx, b.CID, b.Data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mb.CID
+}
+
+// TestMoveOffline: a registry whose Root needs two root keys moves
+// through a move file: 'move -o', then 'root sign' by each holder — the
+// Root first, then the Moved block once the Root has both thresholds —
+// and 'move --submit'. A submit before the Moved block has its threshold
+// is refused (exit 19) and changes nothing.
+func TestMoveOffline(t *testing.T) {
+	pub, name, roles := rolesPublisher(t)
+	dir := t.TempDir()
+	rootKey, publishKey := filepath.Join(roles, "root.key"), filepath.Join(roles, "publish.key")
+	second := filepath.Join(dir, "second.key")
+	newRoleKey(t, second)
+	file := filepath.Join(dir, "root.car")
+	procMust(t, pub, "root", "rotate", "--add-key", second+".pub", "--role", "root", "--threshold", "root=2", "-o", file)
+	procMust(t, "", "root", "sign", file, "--key", rootKey)
+	procMust(t, "", "root", "sign", file, "--key", second)
+	procMust(t, pub, "root", "submit", file, "--key", publishKey)
+
+	newKey, newName := newIPNSKey(t)
+	move := filepath.Join(dir, "move.car")
+	procMust(t, pub, "move", "--to", newKey, "-o", move)
+	for i, step := range []struct {
+		key, want string
+	}{
+		{rootKey, "root signed by 1 keys of v3 and 1 of v2; moved signed by 0 root keys"},
+		{second, "root signed by 2 keys of v3 and 2 of v2; moved signed by 1 root keys"},
+		{rootKey, "root signed by 2 keys of v3 and 2 of v2; moved signed by 2 root keys"},
+	} {
+		if i == 2 {
+			procFails(t, exitUntrusted, "signature threshold not met", pub, "move", "--submit", move, "--to", newKey, "--publish-key", publishKey)
+		}
+		if out := procMust(t, "", "root", "sign", move, "--key", step.key); !strings.Contains(out, step.want) {
+			t.Fatalf("root sign %d:\n%s\nwant %q", i+1, out, step.want)
+		}
+	}
+	if got := procMust(t, pub, "name"); !strings.HasPrefix(got, "name: "+name+"\n") {
+		t.Fatalf("a refused move changed the name: %s", got)
+	}
+	out := procMust(t, pub, "move", "--submit", move, "--to", newKey, "--publish-key", publishKey, "--json")
+	var mo moveOut
+	if err := json.Unmarshal([]byte(out), &mo); err != nil || mo.From != name || mo.To != newName || mo.RootVersion != 3 || mo.MovedSigned != 2 || mo.Seq != 1 {
+		t.Fatalf("move --submit --json: %v\n%s", err, out)
+	}
+	if got := procMust(t, pub, "name"); !strings.HasPrefix(got, "name: "+newName+"\n") {
+		t.Fatalf("the name after the move: %s", got)
 	}
 }
