@@ -17,6 +17,8 @@ import (
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/flatfs"
+	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // newIPNSKey makes the key of a new name in a throwaway home, as an
@@ -268,5 +270,25 @@ func TestMoveOffline(t *testing.T) {
 	}
 	if got := procMust(t, pub, "name"); !strings.HasPrefix(got, "name: "+newName+"\n") {
 		t.Fatalf("the name after the move: %s", got)
+	}
+
+	// gc keeps the Moved block, which only the final record reaches
+	procMust(t, pub, "gc", "--grace", "0s")
+	raw, err := os.ReadFile(filepath.Join(pub, "records", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ipns.Verify(name, raw, time.Now())
+	if err != nil || rec.Seq != math.MaxUint64 {
+		t.Fatalf("the final record: %+v %v", rec, err)
+	}
+	bs, err := flatfs.Open(filepath.Join(pub, blocksDir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := bs.Get(context.Background(), rec.Value); err != nil {
+		t.Fatalf("the Moved block after gc: %v", err)
+	} else if mv, err := trust.DecodeMoved(data); err != nil || mv.To != newName {
+		t.Fatalf("the final record points at %+v, %v", mv, err)
 	}
 }
