@@ -53,9 +53,10 @@ func (e *MovedError) Trust() *manifest.LockTrust {
 }
 
 // burnt adds ErrBurnt to err, why the state rec points at was refused,
-// when rec is a final record.
+// when rec is a final record (not when what it points at is only not
+// here: that is unavailable, and may yet be a move).
 func burnt(name string, rec Record, err error) error {
-	if rec.Seq != FinalSeq || errors.Is(err, ErrMoved) {
+	if err == nil || rec.Seq != FinalSeq || errors.Is(err, ErrMoved) || unavailable(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return fmt.Errorf("%w: %s points at %s: %w", ErrBurnt, name, rec.Root, err)
