@@ -4,6 +4,8 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -12,8 +14,10 @@ import (
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/car"
+	"github.com/svcreg/svcreg/registry/follow"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/kubo"
 )
 
 func newMoveCommand() *cli.Command {
@@ -29,8 +33,8 @@ the old head, links the new Root and is signed by the publish key. The old
 name gets a final record, at the highest sequence, pointing at the Moved
 block: clients verify the move from the Root they trust, 'svcreg lock'
 follows it, 'check' and 'install' exit 21 until then. The final record is
-kept in SVCREG_HOME/records/OLD-NAME: publish it where the old name lives
-(docs/TRUST.md, "Moving a registry").
+kept in SVCREG_HOME/records/OLD-NAME; 'svcreg serve' serves it and
+'svcreg push' sends it to kubo (docs/TRUST.md, "Moving a registry").
 
 With -o FILE the move is written unsigned (or signed by --key) for the root
 key holders to sign offline with 'svcreg root sign FILE --key ROOT.key'; then
@@ -236,4 +240,22 @@ func signMoveFile(c *cli.Context, in string, rf *car.RootFile, key ed25519.Priva
 		out = in
 	}
 	return writeMove(c, out, m)
+}
+
+// pushFinalRecords sends the final records of the names the home's
+// registry moved from to the kubo node, after its new name's blocks, and
+// says so on stderr.
+func pushFinalRecords(c *cli.Context, h *home, k *kubo.Client) error {
+	finals, err := h.h.FinalRecords()
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(finals)) {
+		how, err := follow.PushFinal(c.Context, k, h.blocks, name, finals[name], time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the final record of %s (moved) is on %s: %s\n", name, k, how)
+	}
+	return nil
 }

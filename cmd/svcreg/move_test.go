@@ -14,6 +14,7 @@ import (
 
 	"github.com/ipfs/go-cid"
 
+	"github.com/svcreg/svcreg/internal/kubotest"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
@@ -290,5 +291,28 @@ func TestMoveOffline(t *testing.T) {
 		t.Fatalf("the Moved block after gc: %v", err)
 	} else if mv, err := trust.DecodeMoved(data); err != nil || mv.To != newName {
 		t.Fatalf("the final record points at %+v, %v", mv, err)
+	}
+}
+
+// TestMovePushKubo: after a move, push sends the new name and the old
+// name's final record to kubo; a client reading the old name from kubo's
+// gateway is told it moved (exit 21) and reads the new name there.
+func TestMovePushKubo(t *testing.T) {
+	node := kubotest.Start(t)
+	pub, name, roles := rolesPublisher(t)
+	newKey, newName := newIPNSKey(t)
+	procMust(t, pub, "move", "--to", newKey, "--key", filepath.Join(roles, "root.key"), "--publish-key", filepath.Join(roles, "publish.key"))
+	r := proc(t, pub, "push", "--kubo", node.API)
+	if r.code != 0 || !strings.Contains(r.stderr, "the final record of "+name+" (moved) is on") || !strings.Contains(r.stdout, "of "+newName) {
+		t.Fatalf("push: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	client := filepath.Join(t.TempDir(), "client")
+	procFails(t, exitMoved, "moved to "+newName, client, "resolve", "tts", "--registry", name, "--gateway", node.Gateway)
+	want := procMust(t, pub, "resolve", "tts@1.0.0")
+	if got := procMust(t, client, "resolve", "tts@1.0.0", "--registry", newName, "--gateway", node.Gateway); got != want {
+		t.Fatalf("tts@1.0.0 of the new name from kubo: %s, want %s", got, want)
+	}
+	if r := proc(t, pub, "push", "--kubo", node.API); r.code != 0 || !strings.Contains(r.stderr, "the final record of "+name) {
+		t.Fatalf("push again: exit %d\n%s", r.code, r.stderr)
 	}
 }

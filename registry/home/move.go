@@ -1,9 +1,12 @@
 package home
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -73,4 +76,25 @@ func (h *Home) Moved(next *ipns.Key, final []byte) error {
 	h.keyOK = false
 	h.mu.Unlock()
 	return h.SaveKey(next)
+}
+
+// FinalRecords returns the final records the home keeps for the names its
+// registry moved from (those with a MovedKeyFile), by name.
+func (h *Home) FinalRecords() (map[string][]byte, error) {
+	keys, err := filepath.Glob(filepath.Join(h.Dir(), KeyFile+".k51*"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, k := range keys {
+		name := strings.TrimPrefix(filepath.Base(k), KeyFile+".")
+		raw, err := os.ReadFile(h.FinalRecordPath(name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out[name] = raw
+	}
+	return out, nil
 }
