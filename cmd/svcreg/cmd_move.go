@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -154,7 +155,9 @@ func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
 	final := ipns.NewSigner(h.key)
 	final.Lifetime = min(m.Root.Root.MaxRecordLifetime, ipns.MaxLifetime)
 	res, err := h.reg.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
-	if err != nil {
+	if errors.Is(err, registry.ErrExists) {
+		return &cliError{err: err, code: exitConflict, hint: "this home holds a registry under the new key's name: make a new key (svcreg init in a new home)"}
+	} else if err != nil {
 		return withHint(err, moveSubmitHint(err))
 	}
 	if err := h.h.Moved(to, res.Final.Record); err != nil {

@@ -273,6 +273,9 @@ func TestMoveOffline(t *testing.T) {
 		t.Fatalf("the name after the move: %s", got)
 	}
 
+	procFails(t, exitConflict, "new key's name", pub, "move", "--submit", move, "--to", newKey, "--publish-key", publishKey)
+	procMust(t, pub, "fsck")
+
 	// gc keeps the Moved block, which only the final record reaches
 	procMust(t, pub, "gc", "--grace", "0s")
 	raw, err := os.ReadFile(filepath.Join(pub, "records", name))
