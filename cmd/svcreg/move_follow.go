@@ -42,7 +42,7 @@ func followMove(c *cli.Context, paths projectPaths, old *project.LockFile, e *re
 // movedHint names the registry's new name.
 func movedHint(e *registry.MovedError) string {
 	return fmt.Sprintf("the registry's owner moved it to %s: run 'svcreg lock' to follow the move in %s and %s (it checks the move against their root), "+
-		"or use --registry %s", e.To, projectFile, lockFile, e.To)
+		"or use --registry %s (a home that never verified the registry's root trusts the move on first use: confirm the new name with its owner)", e.To, projectFile, lockFile, e.To)
 }
 
 // burntHint says what a burnt name means.
