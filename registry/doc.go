@@ -27,6 +27,18 @@
 // A fetched DAG-CBOR block must decode as a registry block before it is
 // stored ([CheckFetched]).
 //
+// # Moving to a new name
+//
+// A stolen IPNS key can burn a name: a record at [FinalSeq] outranks every
+// other. The owner moves the registry ([Registry.PrepareMove],
+// [Move.Sign], [Registry.SubmitMove]): a Root version naming the new
+// name, a Moved block signed by the root keys, and the old name's final
+// record pointing at it. A Fetcher reports a move that verifies from the
+// Root it trusts as a *[MovedError] ([ErrMoved]) and keeps its head; a
+// final record that is no verified move wraps [ErrBurnt].
+// [Registry.VerifyMove] checks a move against a lock's and a project's
+// Roots.
+//
 // # One history
 //
 // A registry's states form one signed history, so Init must not start a

@@ -174,7 +174,7 @@ func (f *Fetcher) Refresh(ctx context.Context) (Refresh, error) {
 			}
 			return res, nil
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, ErrMoved) {
 			return res, err
 		}
 		res.Problems = append(res.Problems, SourceError{f.cfg.Sources[o.src].String(), err})
@@ -318,19 +318,24 @@ func (f *Fetcher) refreshRecord(ctx context.Context, cur Head, raw []byte) (Head
 
 // adopt fetches and checks the manifest block rec points at, applies the
 // trust rules (checkTrust) and swaps it in as the head after cur, with
-// the root floor in the same index transaction.
+// the root floor in the same index transaction. A record that points at a
+// Moved block moves no head: a verified move is a *MovedError
+// (checkMove). A final record (FinalSeq) refused wraps ErrBurnt.
 func (f *Fetcher) adopt(ctx context.Context, cur Head, raw []byte, rec Record, prefer int) (Head, error) {
 	data, err := f.get(ctx, rec.Root, prefer)
 	if err != nil {
 		return Head{}, fmt.Errorf("fetch manifest %s (seq %d): %w", rec.Root, rec.Seq, err)
 	}
+	if isMoved(rec.Root, data) {
+		return Head{}, burnt(f.cfg.Name, rec, f.checkMove(ctx, rec, data, prefer))
+	}
 	m, err := decodeManifestFor(f.cfg.Name, rec, data)
 	if err != nil {
-		return Head{}, err
+		return Head{}, burnt(f.cfg.Name, rec, err)
 	}
 	rf, err := f.checkTrust(ctx, m, rec.Validity, prefer)
 	if err != nil {
-		return Head{}, err
+		return Head{}, burnt(f.cfg.Name, rec, err)
 	}
 	h := Head{Name: f.cfg.Name, Root: rec.Root, Seq: rec.Seq, Record: raw}
 	if err := swapHead(ctx, f.cfg.Index, cur.Seq, h, rf); err != nil {

@@ -13,7 +13,7 @@ import (
 // CheckFetched checks a block from an untrusted source, already known to
 // hash to c, before it may be stored: a DAG-CBOR block must decode, in
 // canonical form, as one of the registry's own blocks (a manifest, an
-// index node, a service, a version index node or a signed trust Root). Release content (dag-pb, raw) is checked by
+// index node, a service, a version index node, a signed trust Root or a Moved block). Release content (dag-pb, raw) is checked by
 // its hash alone. A hash-valid block that is not a registry block wraps
 // manifest.ErrInvalidManifest and is never stored, so a source cannot
 // fill a home with junk that no head reaches.
@@ -38,10 +38,14 @@ func CheckFetched(c cid.Cid, data []byte) error {
 	if errR == nil {
 		return nil
 	}
-	if ce := capErrors(errM, errR); ce != nil {
+	_, errMv := trust.DecodeMoved(data)
+	if errMv == nil {
+		return nil
+	}
+	if ce := capErrors(errM, errR, errMv); ce != nil {
 		return fmt.Errorf("block %s: %w: %w", c, manifest.ErrInvalidManifest, ce)
 	}
-	return fmt.Errorf("block %s: %w: not a manifest, index, service, version index or root block", c, manifest.ErrInvalidManifest)
+	return fmt.Errorf("block %s: %w: not a manifest, index, service, version index, root or moved block", c, manifest.ErrInvalidManifest)
 }
 
 // capErrors returns the errors among errs that say a size or count cap

@@ -113,7 +113,7 @@ func (r *Registry) Lock(ctx context.Context, p *manifest.Project, old *manifest.
 	if !oldTrust.Equal(tr) {
 		res.Trust = &TrustChange{Old: oldTrust, New: tr, Pinned: p.Root.Defined()}
 	}
-	if old != nil && len(res.Changes) == 0 && res.Trust == nil {
+	if old != nil && len(res.Changes) == 0 && res.Trust == nil && old.Root.Defined() {
 		ok, err := st.isState(ctx, old.Root, old.Seq)
 		if err != nil {
 			return LockResult{}, err

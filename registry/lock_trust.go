@@ -70,19 +70,25 @@ func (st *snapshot) headTrust(ctx context.Context) (*manifest.LockTrust, *trust.
 // that is not here and cannot be fetched is the store's error
 // (unavailable).
 func (st *snapshot) descends(ctx context.Context, head *trust.SignedRoot, pin rootPin) error {
-	diverged := func(err error) error {
-		return fmt.Errorf("%w: %s: %w", ErrRootDiverged, st.r.name, err)
-	}
 	if head == nil {
-		return diverged(fmt.Errorf("seq %d links no root; %s", st.head.Seq, pin))
+		return fmt.Errorf("%w: %s: seq %d links no root; %s", ErrRootDiverged, st.r.name, st.head.Seq, pin)
 	}
-	c, cur := st.m.Root, head
+	return descendsFrom(ctx, st.r.blocks.Get, st.r.name, st.m.Root, head, pin)
+}
+
+// descendsFrom is descends for the Root head, the signed Root block c of
+// the registry name.
+func descendsFrom(ctx context.Context, get getFunc, name string, c cid.Cid, head *trust.SignedRoot, pin rootPin) error {
+	diverged := func(err error) error {
+		return fmt.Errorf("%w: %s: %w", ErrRootDiverged, name, err)
+	}
+	top, cur := c, head
 	back := []*trust.SignedRoot{cur} // newest first
 	for !c.Equals(pin.root) {
 		v := cur.Root.Version
 		switch {
 		case v == 1 || pin.version != 0 && v <= pin.version:
-			return diverged(fmt.Errorf("its root v%d %s does not descend from %s", head.Root.Version, st.m.Root, pin))
+			return diverged(fmt.Errorf("its root v%d %s does not descend from %s", head.Root.Version, top, pin))
 		case len(back) > trust.MaxChainSteps:
 			return diverged(fmt.Errorf("%w: its root v%d is more than %d versions after %s", trust.ErrChainTooLong, head.Root.Version, trust.MaxChainSteps, pin))
 		}
@@ -90,7 +96,7 @@ func (st *snapshot) descends(ctx context.Context, head *trust.SignedRoot, pin ro
 			return err
 		}
 		c = cur.Root.Prev
-		prev, err := loadRoot(ctx, st.r.blocks.Get, c)
+		prev, err := loadRoot(ctx, get, c)
 		switch {
 		case err != nil && unavailable(err):
 			return err
@@ -105,7 +111,7 @@ func (st *snapshot) descends(ctx context.Context, head *trust.SignedRoot, pin ro
 	if pin.version != 0 && cur.Root.Version != pin.version {
 		return diverged(fmt.Errorf("%w: %s is root v%d", trust.ErrRootVersion, pin, cur.Root.Version))
 	}
-	if cur.Root.Registry != st.r.name {
+	if cur.Root.Registry != name {
 		return diverged(fmt.Errorf("%w: %s names %s", trust.ErrWrongRegistry, pin, cur.Root.Registry))
 	}
 	if err := trust.VerifyRoot(cur); err != nil {

@@ -123,7 +123,7 @@ func TestSignRoot(t *testing.T) {
 	}
 	// the file round trip keeps the signatures and carries the prev
 	var buf bytes.Buffer
-	c, err := car.WriteRoot(context.Background(), &buf, sr, cur)
+	c, err := car.WriteRoot(context.Background(), &buf, sr, cur, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,8 @@ fail, the first of 20, 12, 18, 14, 11, 13, 15 wins:
    18  svcreg.lock was edited by hand: its seq is not its root's
    20  the registry's trust root does not descend from the one svcreg.lock
        records (lockfileVersion 2) or svcreg.json pins
+   21  the registry moved to a new name ('svcreg move'), verified from that
+       root: 'svcreg lock' follows it
 
 Examples:
    svcreg check
@@ -115,7 +117,7 @@ func runCheck(c *cli.Context) error {
 // checkLock opens the project's registry and checks rep's lock
 // against it.
 func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
-	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry)
+	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry, rep.Lock)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func runInstall(c *cli.Context) error {
 	} else if err != nil {
 		return lockErr(err, paths)
 	}
-	h, notes, err := openProjectRegistry(c, p, paths.registry)
+	h, notes, err := openProjectRegistry(c, p, paths.registry, l)
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,11 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	if err != nil && !errors.Is(err, project.ErrLockMissing) {
 		return lockErr(err, paths)
 	}
-	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry)
+	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry, lockOf(old))
+	var moved *registry.MovedError
+	if errors.As(err, &moved) {
+		h, notes, paths, old, err = followMove(c, paths, old, moved)
+	}
 	if err != nil {
 		return err
 	}
@@ -203,7 +207,10 @@ func lockErr(err error, paths projectPaths) error {
 // fetched from the gateways and verified. Problems that leave a usable
 // copy come back as warnings; having no copy at all is left to the
 // caller, where Registry.Lock and Registry.Check report ErrUnverifiable.
-func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name) (*home, []registry.Finding, error) {
+// A registry that moved is an error: a *registry.MovedError when the move
+// verifies from the Roots p pins and l (may be nil) records
+// (project.CheckMove), else ErrRootDiverged.
+func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name, l *manifest.Lock) (*home, []registry.Finding, error) {
 	h, err := openBlocks(c)
 	if err != nil {
 		return nil, nil, err
@@ -215,6 +222,7 @@ func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name)
 	var notes []registry.Finding
 	if err == nil {
 		notes, err = project.Refresh(c.Context, h.net.follower, h.cache, name, c.Bool("refresh"), time.Now())
+		err = project.CheckMove(c.Context, h.reg, p, l, err)
 	}
 	if err != nil {
 		h.Close()

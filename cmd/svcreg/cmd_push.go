@@ -76,6 +76,11 @@ func runPush(c *cli.Context) error {
 	case err != nil:
 		return err
 	}
+	if t.Own {
+		if err := pushFinalRecords(c, h, k); err != nil {
+			return err
+		}
+	}
 	return emit(c, res, func(w io.Writer) {
 		how := "whole DAG"
 		if res.Incremental {

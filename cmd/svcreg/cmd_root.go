@@ -205,7 +205,7 @@ func writeRootFile(c *cli.Context, path string, sr, prev *trust.SignedRoot) (cid
 	var rc cid.Cid
 	err := atomicfile.WriteOutput(path, 0o644, func(w io.Writer) error {
 		var err error
-		rc, err = car.WriteRoot(c.Context, w, sr, prev)
+		rc, err = car.WriteRoot(c.Context, w, sr, prev, nil)
 		return err
 	})
 	return rc, err
@@ -231,6 +231,9 @@ func runRootSign(c *cli.Context) error {
 	key, err := loadRoleKey(c, c.String("key"))
 	if err != nil {
 		return err
+	}
+	if rf.Moved != nil {
+		return signMoveFile(c, in, rf, key)
 	}
 	var prev *trust.Root
 	if rf.Prev != nil {

@@ -106,7 +106,7 @@ func openVerifyRegistry(c *cli.Context) (*home, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, notes, err := openProjectRegistry(c, p, paths.registry)
+	h, notes, err := openProjectRegistry(c, p, paths.registry, nil)
 	if err != nil {
 		return nil, err
 	}

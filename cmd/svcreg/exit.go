@@ -54,6 +54,7 @@ const (
 	exitLockTampered  = 18 // svcreg.lock was edited by hand: its seq is not its root's
 	exitUntrusted     = 19 // a manifest fails the registry's trust root: publish signatures, root chain, downgrade
 	exitRootDiverged  = 20 // the registry's trust root does not descend from the one svcreg.lock records or svcreg.json pins
+	exitMoved         = 21 // the registry moved to a new name, verified from the trusted root: 'svcreg lock' follows it
 )
 
 // exitClasses names each exit code. With --json a failure carries the name
@@ -65,7 +66,7 @@ var exitClasses = map[int]string{
 	exitLockMissing: "lock_missing", exitLockStale: "lock_stale", exitLockMismatch: "lock_mismatch",
 	exitLockYanked: "yanked", exitContent: "content", exitUnverifiable: "unverifiable",
 	exitVerifyDiffers: "differs", exitUnsafeTree: "unsafe_tree", exitLockTampered: "lock_tampered",
-	exitUntrusted: "untrusted", exitRootDiverged: "root_diverged",
+	exitUntrusted: "untrusted", exitRootDiverged: "root_diverged", exitMoved: "moved",
 	exitCanceled: "interrupted",
 }
 
@@ -126,6 +127,8 @@ var errorRules = []rule{
 	{match: is(follow.ErrWillNotSign), code: exitUntrusted,
 		hint: "the head here lacks the publish signatures its root requires: no record is signed for it (publish the change again with --key)"},
 	{match: is(registry.ErrRootDiverged), code: exitRootDiverged, hint: rootDivergedHint(projectFile, lockFile, "svcreg lock")},
+	{match: is(registry.ErrMoved), code: exitMoved, hintf: hintOf(movedHint)},
+	{match: is(registry.ErrBurnt), code: exitUntrusted, hint: burntHint},
 	{match: is(registry.ErrNotListed), code: exitUntrusted,
 		hint: "sign with one of the publish keys the registry's root lists; the change file is unchanged"},
 	{match: is(registry.ErrStaleProposal), code: exitConflict,

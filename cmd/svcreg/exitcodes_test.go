@@ -59,8 +59,9 @@ func TestExitCodes(t *testing.T) {
 					seen[code] = true
 					mu.Unlock()
 				},
-				"holdindex": holdIndex,
-				"blackhole": blackhole,
+				"holdindex":    holdIndex,
+				"blackhole":    blackhole,
+				"movedgateway": movedGateway,
 			},
 		})
 	})

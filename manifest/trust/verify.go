@@ -73,17 +73,7 @@ func VerifyRootStep(trusted *Root, next *SignedRoot) error {
 	if next.Root.Version != trusted.Version+1 {
 		return fmt.Errorf("%w: root v%d after trusted v%d", ErrRootVersion, next.Root.Version, trusted.Version)
 	}
-	b, err := EncodeRoot(&next.Root)
-	if err != nil {
-		return err
-	}
-	if err := checkThreshold(trusted, RoleRoot, DomainRoot, b.Data, next.Signatures); err != nil {
-		return fmt.Errorf("root v%d by the trusted keys: %w", next.Root.Version, err)
-	}
-	if err := checkThreshold(&next.Root, RoleRoot, DomainRoot, b.Data, next.Signatures); err != nil {
-		return fmt.Errorf("root v%d by its own keys: %w", next.Root.Version, err)
-	}
-	return nil
+	return VerifyRootSignatures(trusted, next)
 }
 
 // VerifyChain checks chain, the Roots after trusted in ascending version

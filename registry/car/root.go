@@ -24,16 +24,28 @@ type RootFile struct {
 	Root   cid.Cid           // the SignedRoot block
 	Signed *trust.SignedRoot // decoded, signatures unverified
 	Prev   *trust.SignedRoot // the version before, nil when the file has none
+	// Moved is the Moved block of a move file (`svcreg move -o`), nil in
+	// other Root files: the Root is the move's new Root, and the Moved
+	// block, signed or not, links it or an earlier form of it.
+	Moved *trust.Moved
 }
 
 // WriteRoot writes the Root file of sr, and prev (the signed Root sr's
-// prev links) unless nil, to w. It returns the CID of sr's block.
-func WriteRoot(ctx context.Context, w io.Writer, sr, prev *trust.SignedRoot) (cid.Cid, error) {
+// prev links) unless nil, to w, and for a move file the Moved block mv
+// unless nil. It returns the CID of sr's block.
+func WriteRoot(ctx context.Context, w io.Writer, sr, prev *trust.SignedRoot, mv *trust.Moved) (cid.Cid, error) {
 	b, err := trust.EncodeSignedRoot(sr)
 	if err != nil {
 		return cid.Undef, err
 	}
 	blocks := []manifest.Block{b}
+	if mv != nil {
+		mb, err := trust.EncodeMoved(mv)
+		if err != nil {
+			return cid.Undef, err
+		}
+		blocks = append(blocks, mb)
+	}
 	if prev != nil {
 		pb, err := trust.EncodeSignedRoot(prev)
 		if err != nil {
@@ -97,6 +109,14 @@ func ReadRoot(r io.Reader) (*RootFile, error) {
 	if p := rf.Signed.Root.Prev; p.Defined() && blocks[p] != nil {
 		if rf.Prev, err = trust.DecodeSignedRoot(blocks[p]); err != nil {
 			return nil, fmt.Errorf("read root file: prev %s: %w", p, err)
+		}
+	}
+	for _, data := range blocks {
+		if mv, err := trust.DecodeMoved(data); err == nil {
+			if rf.Moved != nil {
+				return nil, fmt.Errorf("read root file: %w: two moved blocks", ErrInvalidCAR)
+			}
+			rf.Moved = mv
 		}
 	}
 	return rf, nil

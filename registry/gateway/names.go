@@ -123,6 +123,9 @@ func (v valueStore) GetValue(ctx context.Context, key string, _ ...routing.Optio
 	if err != nil {
 		return nil, withStatus(fmt.Errorf("%w: %w", routing.ErrNotFound, err))
 	}
+	if raw, _, ok := v.s.finalRecord(n); ok {
+		return raw, nil
+	}
 	vh, err := v.s.liveHead(ctx, n)
 	if v.s.useRecords(err) {
 		raw, _, err := v.s.records.get(n)

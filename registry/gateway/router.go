@@ -25,6 +25,9 @@ var _ server.DelegatedRouter = router{}
 // would answer 200 text/plain, as IPIP-0513 says for lists; the
 // delegated routing spec answers a missing record with 404).
 func (r router) GetIPNS(ctx context.Context, name ipnsrec.Name) (*ipnsrec.Record, error) {
+	if _, rec, ok := r.s.finalRecord(name); ok {
+		return rec, nil
+	}
 	vh, err := r.s.liveHead(ctx, name)
 	if r.s.useRecords(err) {
 		_, rec, err := r.s.records.get(name)

@@ -98,6 +98,9 @@ func collect(ctx context.Context, opt GCOptions, cutoff time.Time, out *GCReport
 	if err := gcMark(ctx, m, append(heads, keep(fromFiles)...)); err != nil {
 		return err
 	}
+	if err := markRecords(m, opt.RecordsDir, clock(opt.Now)()); err != nil {
+		return err
+	}
 	candidates, err := gcCandidates(ctx, opt.Blocks, m, cutoff, out)
 	if err != nil {
 		return err

@@ -61,6 +61,8 @@ func syncNotes(ctx context.Context, s Syncer, name string, refresh bool) ([]regi
 		return nil, nil // no copy and nothing to ask: the caller reports ErrUnverifiable
 	case errors.Is(err, registry.ErrUnavailable) || errors.Is(err, registry.ErrRecordNotFound):
 		return []registry.Finding{unverifiable("no gateway gave a state of %s: %v", name, err)}, nil
+	case errors.Is(err, registry.ErrBurnt) && !errors.Is(err, registry.ErrRootDiverged):
+		return []registry.Finding{unverifiable("%v; the lock stays as it is: the registry's owner can move it to a new name ('svcreg move')", err)}, nil
 	}
 	return nil, err
 }

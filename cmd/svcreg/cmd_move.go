@@ -1,0 +1,264 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/manifest/trust"
+	"github.com/svcreg/svcreg/registry"
+	"github.com/svcreg/svcreg/registry/car"
+	"github.com/svcreg/svcreg/registry/follow"
+	svchome "github.com/svcreg/svcreg/registry/home"
+	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/kubo"
+)
+
+func newMoveCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "move",
+		Usage:     "move the registry to a new name: the recovery from a stolen IPNS key",
+		ArgsUsage: "--to NEW.key [--key ROOT.key]… [--publish-key PUBLISH.key] [-o FILE] [--submit FILE]",
+		Description: `Makes the next version of the registry's Root name the IPNS key NEW.key
+(a new name), signed by the root keys of the current Root and of the new one,
+and a Moved block {from, to, root} signed by the root keys. The home then
+holds the registry under the new name, history kept: its first state follows
+the old head, links the new Root and is signed by the publish key. The old
+name gets a final record, at the highest sequence, pointing at the Moved
+block: clients verify the move from the Root they trust, 'svcreg lock'
+follows it, 'check' and 'install' exit 21 until then. The final record is
+kept in SVCREG_HOME/records/OLD-NAME; 'svcreg serve' serves it and
+'svcreg push' sends it to kubo (docs/TRUST.md, "Moving a registry").
+
+With -o FILE the move is written unsigned (or signed by --key) for the root
+key holders to sign offline with 'svcreg root sign FILE --key ROOT.key'; then
+'svcreg move --submit FILE --to NEW.key --publish-key PUBLISH.key'.
+
+Examples:
+   svcreg move --to new.key --key /media/offline/root.key --publish-key /media/offline/publish.key
+   svcreg move --to new.key -o move.car
+   svcreg move --submit move.car --to new.key --publish-key publish.key`,
+		Flags: withCommon(append(signFlags(),
+			&cli.StringFlag{Name: "to", Usage: "the new name's IPNS key `FILE` (the home key's format)"},
+			&cli.StringSliceFlag{Name: "key", Usage: "root key `FILE` that signs the move; repeatable"},
+			&cli.StringFlag{Name: "publish-key", EnvVars: []string{"SVCREG_PUBLISH_KEY"}, Usage: "publish key `FILE` of the new Root that signs the new name's first manifest"},
+			passphraseFileFlag(),
+			&cli.DurationFlag{Name: "expires", Value: svchome.RootLifetime, Usage: "the new Root expires this long from now"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the move to `FILE` (CAR) for offline signing instead of moving"},
+			&cli.StringFlag{Name: "submit", Usage: "move with the signed move `FILE` that -o wrote"},
+		)...),
+		Action: runMove,
+	}
+}
+
+// moveOut is the JSON of move.
+type moveOut struct {
+	From        string `json:"from"`
+	To          string `json:"to"`
+	Root        string `json:"root"`
+	RootVersion uint64 `json:"root_version"`
+	Signed      int    `json:"signed"`
+	PrevSigned  int    `json:"prev_signed"`
+	MovedSigned int    `json:"moved_signed"`
+	Seq         uint64 `json:"seq,omitempty"`
+	FinalRecord string `json:"final_record,omitempty"`
+	File        string `json:"file,omitempty"`
+}
+
+func runMove(c *cli.Context) error {
+	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	out, submit := c.String("output"), c.String("submit")
+	switch {
+	case out != "" && submit != "":
+		return usageErr(fmt.Errorf("move: -o and --submit both given"), "write the move with -o FILE, sign it, then submit it with --submit FILE")
+	case c.String("to") == "":
+		return usageErr(fmt.Errorf("move: --to NEW.key is required"), "make the new name's key in a new home ('svcreg init' there) and pass its key file")
+	case c.Duration("expires") <= 0:
+		return usageErr(fmt.Errorf("move: --expires %s is not a positive duration", c.Duration("expires")), "write a duration such as --expires 8760h (a year)")
+	}
+	pass, err := readPassphrase(c)
+	if err != nil {
+		return err
+	}
+	to, err := svchome.LoadIPNSKey(c.String("to"), pass)
+	if err != nil {
+		return err
+	}
+	h, err := openBlocks(c)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	if h.key, err = h.h.Key(); err != nil {
+		return err
+	}
+	if h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err != nil {
+		return err
+	}
+	var m *registry.Move
+	if submit != "" {
+		if m, err = readMoveFile(submit); err != nil {
+			return err
+		}
+	} else if m, err = h.reg.PrepareMove(c.Context, to.Name(), registry.RootChange{Expires: time.Now().Add(c.Duration("expires"))}); err != nil {
+		return err
+	}
+	if err := signMove(c, m, c.StringSlice("key")...); err != nil {
+		return err
+	}
+	if out != "" {
+		return writeMove(c, out, m)
+	}
+	return submitMove(c, h, m, to)
+}
+
+// signMove signs m with each root key file.
+func signMove(c *cli.Context, m *registry.Move, paths ...string) error {
+	for _, p := range paths {
+		key, err := loadRoleKey(c, p)
+		if err != nil {
+			return err
+		}
+		if _, err := m.Sign(key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// submitMove moves the home's registry with m: the index and blocks
+// (registry.Registry.SubmitMove), then the home's key and the old name's
+// final record (registry/home.Home.Moved).
+func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
+	pass, err := readPassphrase(c)
+	if err != nil {
+		return err
+	}
+	if p := c.String("publish-key"); p != "" {
+		pk, err := svchome.LoadPublishKey(p, pass)
+		if err != nil {
+			return err
+		}
+		h.reg.UsePublishKeys(pk)
+	}
+	ns := ipns.NewSigner(to)
+	ns.Lifetime, ns.TTL = c.Duration("lifetime"), c.Duration("ttl")
+	final := ipns.NewSigner(h.key)
+	final.Lifetime = min(m.Root.Root.MaxRecordLifetime, ipns.MaxLifetime)
+	res, err := h.reg.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
+	if errors.Is(err, registry.ErrExists) {
+		return &cliError{err: err, code: exitConflict, hint: "this home holds a registry under the new key's name: make a new key (svcreg init in a new home)"}
+	} else if err != nil {
+		return withHint(err, moveSubmitHint(err))
+	}
+	if err := h.h.Moved(to, res.Final.Record); err != nil {
+		return err
+	}
+	o := moveJSON(m)
+	o.Seq, o.FinalRecord = res.New.Seq, h.h.FinalRecordPath(res.Final.Name)
+	return emit(c, o, func(w io.Writer) {
+		fmt.Fprintf(w, "moved %s to %s: root v%d %s, seq %d\n", o.From, o.To, o.RootVersion, o.Root, o.Seq)
+		fmt.Fprintf(w, "the final record of %s (the highest sequence, pointing at the move) is %s: publish it where %s was\n", o.From, o.FinalRecord, o.From)
+	})
+}
+
+// moveSubmitHint is the hint of a refused move.
+func moveSubmitHint(err error) string {
+	if isAny(err, registry.ErrUntrusted) {
+		return "the move needs the root keys of the current root and of the new one on the root, then the new root's on the move: sign with --key ROOT.key (or 'svcreg root sign FILE'); --publish-key is a publish key of the new root"
+	}
+	return ""
+}
+
+func moveJSON(m *registry.Move) moveOut {
+	o := moveOut{From: m.Moved.From, To: m.Moved.To, RootVersion: m.Root.Root.Version, MovedSigned: m.MovedSigned()}
+	if b, err := trust.EncodeSignedRoot(m.Root); err == nil {
+		o.Root = b.CID.String()
+	}
+	o.Signed, _ = registry.RootSigned(&m.Root.Root, &m.Root.Root, m.Root.Signatures)
+	o.PrevSigned, _ = registry.RootSigned(&m.Prev.Root, &m.Root.Root, m.Root.Signatures)
+	return o
+}
+
+// writeMove writes m to path atomically and says what is left to do.
+func writeMove(c *cli.Context, path string, m *registry.Move) error {
+	err := atomicfile.WriteOutput(path, 0o644, func(w io.Writer) error {
+		_, err := car.WriteRoot(c.Context, w, m.Root, m.Prev, m.Moved)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	o := moveJSON(m)
+	o.File = path
+	if c.Command.Name == "move" {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move of %s to %s is in %s: the root keys sign it with 'svcreg root sign %s --key ROOT.key' (the Root first, then the Moved block), then 'svcreg move --submit %s --to NEW.key --publish-key PUBLISH.key'\n",
+			o.From, o.To, path, path, path)
+	}
+	return emit(c, o, func(w io.Writer) { describeMove(w, o) })
+}
+
+func describeMove(w io.Writer, o moveOut) {
+	fmt.Fprintf(w, "move of %s to %s: root v%d %s\n", o.From, o.To, o.RootVersion, o.Root)
+	fmt.Fprintf(w, "root signed by %d keys of v%d and %d of v%d; moved signed by %d root keys\n", o.Signed, o.RootVersion, o.PrevSigned, o.RootVersion-1, o.MovedSigned)
+}
+
+// readMoveFile reads a move file that move -o wrote.
+func readMoveFile(path string) (*registry.Move, error) {
+	rf, err := readRootFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if rf.Moved == nil || rf.Prev == nil {
+		return nil, usageErr(fmt.Errorf("move: %s is no move file (a root file without its moved block or prev root)", path), "submit the file 'svcreg move -o FILE' wrote")
+	}
+	return &registry.Move{Prev: rf.Prev, Root: rf.Signed, Moved: rf.Moved}, nil
+}
+
+// signMoveFile is root sign of a move file: the key signs the Root while
+// it lacks its thresholds, then the Moved block.
+func signMoveFile(c *cli.Context, in string, rf *car.RootFile, key ed25519.PrivateKey) error {
+	if rf.Prev == nil {
+		return usageErr(fmt.Errorf("root sign: the move file %s lacks the root before the move", in), "sign the file 'svcreg move -o FILE' wrote")
+	}
+	m := &registry.Move{Prev: rf.Prev, Root: rf.Signed, Moved: rf.Moved}
+	added, err := m.Sign(key)
+	if err != nil {
+		return err
+	}
+	if !added {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move was signed by this key before; its signature counts once\n")
+	}
+	out := c.String("output")
+	if out == "" {
+		out = in
+	}
+	return writeMove(c, out, m)
+}
+
+// pushFinalRecords sends the final records of the names the home's
+// registry moved from to the kubo node, after its new name's blocks, and
+// says so on stderr.
+func pushFinalRecords(c *cli.Context, h *home, k *kubo.Client) error {
+	finals, err := h.h.FinalRecords()
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(finals)) {
+		how, err := follow.PushFinal(c.Context, k, h.blocks, name, finals[name], time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the final record of %s (moved) is on %s: %s\n", name, k, how)
+	}
+	return nil
+}

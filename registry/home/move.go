@@ -1,0 +1,100 @@
+package home
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
+)
+
+// MovedKeyFile is where a home keeps the key of a name its registry moved
+// from: "key.<old name>", beside KeyFile.
+func (l Layout) MovedKeyFile(oldName string) string {
+	return filepath.Join(string(l), KeyFile+"."+oldName)
+}
+
+// FinalRecordPath is where a home keeps the final record of a name its
+// registry moved from: in RecordsDir, the records `svcreg serve` serves
+// for names that have no head, under the name.
+func (l Layout) FinalRecordPath(oldName string) string {
+	return filepath.Join(l.RecordsDir(), oldName)
+}
+
+// LoadIPNSKey reads an IPNS key file in the home key's format, such as
+// the key of a registry to move to (`svcreg move --to`), decrypting one
+// encrypted with passphrase. Like the home's key, it is refused when its
+// group or others may read it.
+func LoadIPNSKey(path string, passphrase []byte) (*ipns.Key, error) {
+	b, err := ipnsname.ReadKeyFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	if Encrypted(b) {
+		if b, err = decryptKey(b, passphrase); err != nil {
+			return nil, fmt.Errorf("load key %s: %w", path, err)
+		}
+	}
+	k, err := ipns.ParseKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	return k, nil
+}
+
+// Moved records in the home that its registry moved from the name of its
+// key to the name of next: final, the old name's final record, goes to
+// FinalRecordPath (mode 0600), where `svcreg serve` serves it; the old key
+// goes to MovedKeyFile; next becomes the home's key. The index already
+// holds the new name's head (registry.Registry.SubmitMove).
+func (h *Home) Moved(next *ipns.Key, final []byte) error {
+	if err := h.RequireWritable(); err != nil {
+		return err
+	}
+	old, err := h.Key()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(h.RecordsDir(), 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(h.FinalRecordPath(old.Name()), final, 0o600, true); err != nil {
+		return fmt.Errorf("write the final record of %s: %w", old.Name(), err)
+	}
+	if err := old.Save(h.MovedKeyFile(old.Name())); err != nil {
+		return fmt.Errorf("keep the key of %s: %w", old.Name(), err)
+	}
+	if err := os.Remove(h.KeyPath()); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.keyOK = false
+	h.mu.Unlock()
+	return h.SaveKey(next)
+}
+
+// FinalRecords returns the final records the home keeps for the names its
+// registry moved from (those with a MovedKeyFile), by name.
+func (h *Home) FinalRecords() (map[string][]byte, error) {
+	keys, err := filepath.Glob(filepath.Join(h.Dir(), KeyFile+".k51*"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, k := range keys {
+		name := strings.TrimPrefix(filepath.Base(k), KeyFile+".")
+		raw, err := os.ReadFile(h.FinalRecordPath(name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out[name] = raw
+	}
+	return out, nil
+}
