@@ -35,14 +35,11 @@ Examples:
 		Flags: lockFlags(append([]cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"},
 			Usage: "directory to install into, one DIR/NAME per service (default: services/ next to svcreg.json)"}},
 			limitFlags()...)...),
-		Action: runInstall,
+		Action: withArgs(0, 0, "no arguments", runInstall),
 	}
 }
 
 func runInstall(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	lim, err := exportLimits(c)
 	if err != nil {
 		return err

@@ -54,7 +54,7 @@ Examples:
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the move to `FILE` (CAR) for offline signing instead of moving"},
 			&cli.StringFlag{Name: "submit", Usage: "move with the signed move `FILE` that -o wrote"},
 		)...),
-		Action: runMove,
+		Action: withArgs(0, 0, "no arguments", runMove),
 	}
 }
 
@@ -73,9 +73,6 @@ type moveOut struct {
 }
 
 func runMove(c *cli.Context) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	out, submit := c.String("output"), c.String("submit")
 	switch {
 	case out != "" && submit != "":

@@ -56,7 +56,7 @@ Examples:
 					&cli.StringSliceFlag{Name: "root-key", Required: true, Usage: "public key `FILE` (.pub) of a root key; repeatable"},
 					&cli.StringSliceFlag{Name: "publish-key", Required: true, Usage: "public key `FILE` (.pub) of a publish key; repeatable"},
 					outFlag(true))...),
-				Action: runRootInit,
+				Action: withArgs(0, 0, "no arguments", runRootInit),
 			},
 			{
 				Name: "rotate", Usage: "write the next version of the registry's Root, unsigned", ArgsUsage: "-o FILE",
@@ -70,7 +70,7 @@ Examples:
 					&cli.StringSliceFlag{Name: "role", Usage: "`ROLE` (root, publish) of the --add-key at the same place"},
 					&cli.StringSliceFlag{Name: "remove-key", Usage: "public key FILE or key `ID` to remove from every role; repeatable"},
 					outFlag(true))...),
-				Action: runRootRotate,
+				Action: withArgs(0, 0, "no arguments", runRootRotate),
 			},
 			{
 				Name: "sign", Usage: "show a Root file and add a root key's signature to it (offline)", ArgsUsage: "FILE --key K",
@@ -81,7 +81,7 @@ Examples:
 				Flags: withCommon(
 					&cli.StringFlag{Name: "key", Required: true, Usage: "root key `FILE`"},
 					outFlag(false)),
-				Action: runRootSign,
+				Action: withArgs(1, 1, "FILE", runRootSign),
 			},
 			{
 				Name: "submit", Usage: "publish a signed Root file in the registry's home", ArgsUsage: "FILE --key PUBLISH.key",
@@ -91,7 +91,7 @@ be a publish key of the new Root.
 Examples:
    svcreg root submit root.car --key new-publish.key`,
 				Flags:  withCommon(append(signFlags(), publishKeyFlag())...),
-				Action: runRootSubmit,
+				Action: withArgs(1, 1, "FILE", runRootSubmit),
 			},
 			{
 				Name: "show", Usage: "show the registry's current Root", ArgsUsage: "[TARGET]",
@@ -101,7 +101,7 @@ Examples:
    svcreg root show
    svcreg root show k51… --gateway https://gw.example --json`,
 				Flags:  withCommon(readFlags()...),
-				Action: runRootShow,
+				Action: withArgs(0, 1, "[TARGET]", runRootShow),
 			},
 		},
 	}
@@ -175,9 +175,6 @@ func runRootRotate(c *cli.Context) error {
 // writeNextRoot makes the next Root of the home's registry with next and
 // writes it, with the Root it follows, to -o.
 func writeNextRoot(c *cli.Context, next func(*home, registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error)) error {
-	if err := needArgs(c, 0, 0, "no arguments"); err != nil {
-		return err
-	}
 	ch, err := rootChange(c)
 	if err != nil {
 		return err
@@ -220,9 +217,6 @@ func readRootFile(path string) (*car.RootFile, error) {
 }
 
 func runRootSign(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "FILE"); err != nil {
-		return err
-	}
 	in := c.Args().First()
 	rf, err := readRootFile(in)
 	if err != nil {
@@ -258,9 +252,6 @@ func runRootSign(c *cli.Context) error {
 }
 
 func runRootSubmit(c *cli.Context) error {
-	if err := needArgs(c, 1, 1, "FILE"); err != nil {
-		return err
-	}
 	rf, err := readRootFile(c.Args().First())
 	if err != nil {
 		return err
@@ -287,9 +278,6 @@ type submitOut struct {
 }
 
 func runRootShow(c *cli.Context) error {
-	if err := needArgs(c, 0, 1, "[TARGET]"); err != nil {
-		return err
-	}
 	if t := c.Args().First(); t != "" {
 		if c.String("registry") != "" {
 			return usageErr(fmt.Errorf("root show: TARGET and --registry both name a registry"), "name the registry once")
