@@ -67,3 +67,37 @@ func BenchmarkCommandHelp(b *testing.B) {
 		docs.CommandHelp()
 	}
 }
+
+// FuzzParseHelp: any text parses or fails without panicking, and what
+// parses is written back as blocks that parse to the same help.
+func FuzzParseHelp(f *testing.F) {
+	f.Add("\n```help\nsvcreg ls - list\n\nExamples:\n   svcreg ls\n```\n")
+	f.Add("\n```help\nsvcreg - x\n```\n```help\nsvcreg a b - y\n```\n")
+	f.Add("\n```help\n```\n")
+	f.Fuzz(func(t *testing.T, doc string) {
+		help, err := docs.ParseHelp(doc)
+		if err != nil {
+			return
+		}
+		var b strings.Builder
+		for path, h := range help {
+			b.WriteString("\n```help\n" + strings.TrimSpace("svcreg "+path) + " - " + h.Usage + "\n")
+			if h.Description != "" {
+				b.WriteString("\n" + h.Description + "\n")
+			}
+			b.WriteString("```\n")
+		}
+		again, err := docs.ParseHelp(b.String())
+		if err != nil {
+			t.Fatalf("written back: %v\n%s", err, b.String())
+		}
+		if len(again) != len(help) {
+			t.Fatalf("written back: %d blocks, parsed %d", len(help), len(again))
+		}
+		for path, h := range help {
+			if again[path] != h {
+				t.Fatalf("%q: %q, written back %q", path, h, again[path])
+			}
+		}
+	})
+}
