@@ -16,32 +16,7 @@ import (
 
 func newCheckCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "check",
-		Usage: "check that svcreg.lock is complete, current and true (for CI)",
-		Description: `Checks svcreg.lock against svcreg.json (every service locked, same ranges,
-same registry, canonical form) and against the registry's signed manifest
-(every locked version has exactly the locked CID, size and profile; the
-lock's root is in the registry's history; the registry's trust root
-descends from the one the lock records, through verified rotations). Prints one line per finding and
-never changes a file. The exit code says what failed; when several classes
-fail, the first of 20, 12, 18, 14, 11, 13, 15 wins:
-
-   10  svcreg.lock is missing
-   11  svcreg.lock is stale: out of date with svcreg.json, not canonical, unreadable
-   12  svcreg.lock disagrees with the registry: tampered or republished
-   13  a locked version is yanked (only with --strict; else a warning)
-   14  locked content is missing from SVCREG_HOME or corrupt (with --content)
-   15  nothing to verify against: no copy of the registry here
-   18  svcreg.lock was edited by hand: its seq is not its root's
-   20  the registry's trust root does not descend from the one svcreg.lock
-       records (lockfileVersion 2) or svcreg.json pins
-   21  the registry moved to a new name ('svcreg move'), verified from that
-       root: 'svcreg lock' follows it
-
-Examples:
-   svcreg check
-   svcreg check --strict --content --offline
-   svcreg check --json > report.json`,
+		Name: "check",
 		Flags: lockFlags(
 			&cli.BoolFlag{Name: "strict", Usage: "a yanked locked version is an error (exit 13), not a warning"},
 			&cli.BoolFlag{Name: "content", Usage: "also check every block of every locked release in SVCREG_HOME (online: fetch what is missing first)"},

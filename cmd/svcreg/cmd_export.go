@@ -14,23 +14,7 @@ import (
 func newExportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "export",
-		Usage:     "write the registry, or some releases, to a CAR file with its signed record",
 		ArgsUsage: "[NAME[@RANGE|@TAG]…] -o FILE",
-		Description: `Without names: the whole registry, every past state and the content of every
-release, exactly the blocks and order of 'ipfs dag export <root>'. With
-names: the current manifest block, the index and service blocks on the way to
-each service, and each named release's content (a partial DAG: import it into
-kubo with 'ipfs dag import --pin-roots=false').
-
-The head's signed IPNS record travels in the file as a raw block, listed as a
-second root, so that 'svcreg import' can adopt the head elsewhere; --no-record
-leaves it out (and the file is then byte-identical to kubo's export of the
-root). FILE "-" is standard output. docs/NETWORK.md describes the layout.
-
-Examples:
-   svcreg export -o registry.car
-   svcreg export tts@1.0.0 'web@^2' -o releases.car
-   svcreg export --registry main -o mirror.car`,
 		Flags: withCommon(append(targetFlags(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "CAR file to write (\"-\": standard output)"},
 			&cli.BoolFlag{Name: "no-record", Usage: "leave the IPNS record out"},

@@ -14,36 +14,7 @@ import (
 
 func newFsckCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "fsck",
-		Usage: "check the home: the index, and every block every head reaches",
-		Description: `Checks the index (its file, bbolt's consistency check, every value, every
-cached resolution against the manifest), that
-it agrees with the signed records kept beside it (heads/), that every block
-each registry's heads reach — every state, index node and service, and the
-content of every release — is stored and matches its CID, and that every
-stored block matches its CID.
-
-For a followed registry, blocks never fetched are only counted; for the
-home's own registry they are problems. States older than a 'gc
---keep-history' cut are noted, not counted as problems.
-
---repair rebuilds a damaged or missing index from the newest verified
-record of each registry kept beside the blocks (the rollback floor
-survives; cached resolutions are dropped; the old file is kept as
-index.db.damaged-TIME), moves the index forward to a newer record, drops
-wrong cached resolutions, moves
-corrupt blocks to blocks/.quarantine, and fetches missing or corrupt
-blocks from the followed registries' gateways and any --gateway.
-
-Exit status: 0 when nothing is wrong (after --repair: nothing is left
-wrong), 5 when problems remain (always without --repair, which fetches
-nothing); with --repair, 8 when the only problems left are blocks whose
-fetch failed because no gateway answered.
-
-Examples:
-   svcreg fsck
-   svcreg fsck --repair
-   svcreg fsck --repair --gateway http://127.0.0.1:8080`,
+		Name: "fsck",
 		Flags: withCommon(
 			&cli.BoolFlag{Name: "repair", Usage: "rebuild the index and fetch or quarantine bad blocks"},
 			&cli.StringSliceFlag{Name: "gateway", Usage: "a trustless gateway to fetch missing blocks from (repeatable)"},

@@ -12,17 +12,7 @@ import (
 func newGetCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "get",
-		Usage:     "write a release's files to a directory, verified block by block",
 		ArgsUsage: "NAME[@RANGE|@TAG]",
-		Description: `Every block is checked against its CID as it is read. The files are written
-to a temporary directory next to the output and renamed into place, so a
-failure leaves nothing behind. The output directory must not exist (exit 4
-if it does).
-
-Examples:
-   svcreg get 'tts@^1' -o ./out
-   svcreg get tts@1.0.0 --output ./tts-1.0.0
-   svcreg get tts@1 --registry main -o ./tts   # fetched from the remote's gateways`,
 		Flags: withCommon(append(append(readFlags(), &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output directory (default: ./NAME)"}),
 			limitFlags()...)...),
 		Action: runGet,

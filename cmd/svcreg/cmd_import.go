@@ -16,21 +16,9 @@ import (
 func newImportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "import",
-		Usage:     "store the blocks of a CAR file and adopt the registry state it carries",
 		ArgsUsage: "FILE",
-		Description: `Every block is checked against its CID before it is stored. A root that is a
-registry's manifest becomes that registry's head only if the file also
-carries its signed IPNS record (as 'svcreg export' writes it), the record
-verifies, and its sequence is above the highest this home has seen. Otherwise
-the blocks are stored and the head is left as it was; the output says why.
-FILE "-" is standard input. CARs from 'ipfs dag export' are accepted (they
-carry no record).
-
-Examples:
-   svcreg import registry.car
-   ipfs dag export bafy… | svcreg import -`,
-		Flags:  withCommon(),
-		Action: withArgs(1, 1, "FILE", runImport),
+		Flags:     withCommon(),
+		Action:    withArgs(1, 1, "FILE", runImport),
 	}
 }
 

@@ -11,16 +11,9 @@ import (
 func newInfoCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "info",
-		Usage:     "show one release: CID, size, profile, publish time, manifest root, gateway path",
 		ArgsUsage: "NAME[@RANGE|@TAG]",
-		Description: `"path" is where any IPFS gateway serves the release's files, e.g.
-http://127.0.0.1:8080/ipns/k51…/services/tts/versions/1.0.0/content/
-
-Examples:
-   svcreg info tts@1.0.0
-   svcreg info tts --json`,
-		Flags:  withCommon(readFlags()...),
-		Action: runInfo,
+		Flags:     withCommon(readFlags()...),
+		Action:    runInfo,
 	}
 }
 

@@ -14,26 +14,7 @@ import (
 
 func newInitCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "init",
-		Usage: "create a registry: an ed25519 key and an empty signed manifest",
-		Description: `Prints the registry's IPNS name (k51…), which clients use to find it.
-Running init again on an existing registry prints its name and changes nothing.
-
-A key that came from elsewhere ('svcreg key import') belongs to a registry
-with a history there. Without its head in this home, init refuses (exit 4)
-to start a second history at seq 1, which would fork the first: it says
-what it found (blocks of the registry's states here, remotes that follow
-it). Bring the head here with 'svcreg import FILE.car', or start anew with
---force.
-
-A home whose key file is gone but whose index holds a registry of its own
-(made here, or imported from a CAR) is refused too (exit 4): put the key
-back with 'svcreg key import FILE', or make a new registry with --force.
-
-Examples:
-   SVCREG_HOME=/tmp/reg svcreg init
-   svcreg init --home ./reg --json
-   svcreg key import registry.key && svcreg import registry.car   # move a registry`,
+		Name: "init",
 		Flags: withCommon(append(signFlags(),
 			&cli.BoolFlag{Name: "force", Usage: "start a new history even for a key that has one elsewhere"},
 			&cli.StringFlag{Name: "roles", Usage: "write a root key and a publish key into `DIR` and start the registry with a trust root they sign"},

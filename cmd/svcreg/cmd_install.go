@@ -18,20 +18,7 @@ import (
 
 func newInstallCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "install",
-		Usage: "write exactly the locked releases into services/NAME/, verified",
-		Description: `Installs every service in svcreg.lock as it is locked, never resolving
-anything: first the lock is checked as 'svcreg check' does (it must match
-svcreg.json and the registry's signed manifest; a yanked version is only a
-warning), then every release is exported from SVCREG_HOME, each block
-checked against its CID, into a staging directory, and only when all are
-complete is each moved to DIR/NAME, replacing what was there. A failure
-leaves DIR as it was. Other entries of DIR are left alone. DIR defaults to
-services/ next to svcreg.json.
-
-Examples:
-   svcreg install
-   svcreg install -o public/services --offline`,
+		Name: "install",
 		Flags: lockFlags(append([]cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"},
 			Usage: "directory to install into, one DIR/NAME per service (default: services/ next to svcreg.json)"}},
 			limitFlags()...)...),

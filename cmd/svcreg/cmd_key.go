@@ -20,29 +20,11 @@ import (
 
 func newKeyCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "key",
-		Usage: "make a root or publish key, or export or import the registry's signing key",
-		Description: `The key file is a libp2p protobuf ed25519 key, the format 'ipfs key import'
-reads. It is written with mode 0600 and never printed.
-
-Examples:
-   svcreg key export -o registry.key
-   ipfs key import svcreg registry.key
-   svcreg export -o registry.car   # the whole history, to move with the key
-   svcreg key import registry.key --home /new/home && svcreg import registry.car --home /new/home`,
+		Name: "key",
 		Subcommands: []*cli.Command{
 			{
-				Name: "new", Usage: "make a root or publish key: FILE (mode 0600) and its public key FILE.pub",
+				Name:      "new",
 				ArgsUsage: "--role root|publish -o FILE [--passphrase-file FILE]",
-				Description: `FILE has the format of the home's key file, or, with --passphrase-file
-(or $` + passphraseEnv + `), that format encrypted with age to the passphrase
-('age -d' decrypts it). FILE.pub holds the public key in lower-case hex.
-Neither may exist: nothing is ever replaced. Prints the key id (the hex
-SHA-256 of the public key), which a trust root lists.
-
-Examples:
-   svcreg key new --role publish -o /media/offline/alice-publish.key
-   svcreg key new --role root -o root2.key --passphrase-file ~/.root-passphrase`,
 				Flags: withCommon(
 					&cli.StringFlag{Name: "role", Required: true, Usage: "what the key is for: root or publish"},
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create; its public key goes to FILE.pub"},
@@ -51,14 +33,7 @@ Examples:
 				Action: withArgs(0, 0, "no arguments", runKeyNew),
 			},
 			{
-				Name: "export", Usage: "write the key to a new file (mode 0600), or to standard output", ArgsUsage: "-o FILE",
-				Description: `FILE must not exist; a device or FIFO is written in place. FILE "-" is
-standard output, written only when it is not a terminal (or with --force).
-
-Examples:
-   svcreg key export -o registry.key
-   svcreg key export -o registry.key --home /srv/svcreg
-   svcreg key export -o - | ssh host svcreg key import -`,
+				Name: "export", ArgsUsage: "-o FILE",
 				Flags: withCommon(
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "key file to create (\"-\": standard output)"},
 					&cli.BoolFlag{Name: "force", Usage: "write the key to a terminal too"},
@@ -66,12 +41,7 @@ Examples:
 				Action: withArgs(0, 0, "no arguments", runKeyExport),
 			},
 			{
-				Name: "import", Usage: "make FILE this home's registry key (the home must have none)", ArgsUsage: "FILE",
-				Description: `FILE "-" is standard input.
-
-Examples:
-   svcreg key import registry.key
-   svcreg key import registry.key --home /new/home`,
+				Name: "import", ArgsUsage: "FILE",
 				Flags:  withCommon(),
 				Action: withArgs(1, 1, "FILE", runKeyImport),
 			},

@@ -25,25 +25,7 @@ const (
 
 func newLockCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "lock",
-		Usage: "resolve every service in svcreg.json and write svcreg.lock",
-		Description: `Resolves each service's range or tag in the registry svcreg.json names and
-records the exact version, CID, size and import profile in svcreg.lock, next
-to svcreg.json. With an existing lock, entries whose version still satisfies
-svcreg.json are kept (as npm and Cargo keep theirs); new services and changed
-ranges the locked version no longer meets are resolved at the newest state.
-Yanked versions are never newly locked. When nothing changes the file is left
-as it is, byte for byte. 'svcreg update' re-resolves on purpose.
-
-A registry with a trust root gets a version-2 lock that records the root:
-the first lock trusts what it sees (review it in the lock's diff) unless
-svcreg.json pins one ("root": "bafy…", from the registry's owner). Lock
-refuses a registry whose root does not descend from the pinned or the
-recorded one (exit 20), and records the new root after a verified rotation.
-
-Examples:
-   svcreg lock
-   svcreg lock --project ./web/svcreg.json --json`,
+		Name:   "lock",
 		Flags:  lockFlags(),
 		Action: func(c *cli.Context) error { return runLock(c, registry.LockOptions{}) },
 	}

@@ -13,18 +13,7 @@ import (
 
 func newLogCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "log",
-		Usage: "show the manifest history, newest first",
-		Description: `Each line: sequence, manifest root CID, time (UTC), what changed.
-
-After 'svcreg gc --keep-history N' the older states are no longer in the
-home: log fails there (exit 5) and says so; --local-only shows the kept
-states and notes the rest on stderr.
-
-Examples:
-   svcreg log
-   svcreg log -n 5 --json
-   svcreg log --local-only`,
+		Name: "log",
 		Flags: withCommon(append(readFlags(),
 			&cli.IntFlag{Name: "n", Usage: "show at most N states (0: all)"},
 			&cli.BoolFlag{Name: "local-only", Usage: "show the states this home keeps, without failing on older ones it no longer has"})...),

@@ -15,14 +15,9 @@ func newListCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "ls",
 		Aliases:   []string{"list"},
-		Usage:     "list services, or one service's versions with CIDs, tags and yanked marks",
 		ArgsUsage: "[NAME]",
-		Description: `Examples:
-   svcreg ls
-   svcreg ls tts
-   svcreg ls tts --json`,
-		Flags:  withCommon(readFlags()...),
-		Action: withArgs(0, 1, "[NAME]", runList),
+		Flags:     withCommon(readFlags()...),
+		Action:    withArgs(0, 1, "[NAME]", runList),
 	}
 }
 

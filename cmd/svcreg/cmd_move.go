@@ -24,27 +24,7 @@ import (
 func newMoveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "move",
-		Usage:     "move the registry to a new name: the recovery from a stolen IPNS key",
 		ArgsUsage: "--to NEW.key [--key ROOT.key]… [--publish-key PUBLISH.key] [-o FILE] [--submit FILE]",
-		Description: `Makes the next version of the registry's Root name the IPNS key NEW.key
-(a new name), signed by the root keys of the current Root and of the new one,
-and a Moved block {from, to, root} signed by the root keys. The home then
-holds the registry under the new name, history kept: its first state follows
-the old head, links the new Root and is signed by the publish key. The old
-name gets a final record, at the highest sequence, pointing at the Moved
-block: clients verify the move from the Root they trust, 'svcreg lock'
-follows it, 'check' and 'install' exit 21 until then. The final record is
-kept in SVCREG_HOME/records/OLD-NAME; 'svcreg serve' serves it and
-'svcreg push' sends it to kubo (docs/TRUST.md, "Moving a registry").
-
-With -o FILE the move is written unsigned (or signed by --key) for the root
-key holders to sign offline with 'svcreg root sign FILE --key ROOT.key'; then
-'svcreg move --submit FILE --to NEW.key --publish-key PUBLISH.key'.
-
-Examples:
-   svcreg move --to new.key --key /media/offline/root.key --publish-key /media/offline/publish.key
-   svcreg move --to new.key -o move.car
-   svcreg move --submit move.car --to new.key --publish-key publish.key`,
 		Flags: withCommon(append(signFlags(),
 			&cli.StringFlag{Name: "to", Usage: "the new name's IPNS key `FILE` (the home key's format)"},
 			&cli.StringSliceFlag{Name: "key", Usage: "root key `FILE` that signs the move; repeatable"},

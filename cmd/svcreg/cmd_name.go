@@ -24,14 +24,7 @@ type nameOut struct {
 
 func newNameCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "name",
-		Usage: "print the registry's IPNS name, head root CID and sequence",
-		Description: `Examples:
-   svcreg name
-   svcreg name --json   # {"name": "k51…", "root": "<cid>", "seq": N, "expires": "<RFC 3339>"}
-
-Warns when the head's record expires within 12 hours ('svcreg republish'
-re-signs it).`,
+		Name:   "name",
 		Flags:  withCommon(),
 		Action: withArgs(0, 0, "no arguments", runName),
 	}

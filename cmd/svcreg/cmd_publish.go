@@ -17,46 +17,7 @@ import (
 func newPublishCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "publish",
-		Usage:     "import a directory and record it as NAME@VERSION",
 		ArgsUsage: "NAME@VERSION [DIR]",
-		Description: `Adds DIR (default: the current directory) to the local block store exactly
-as 'ipfs add -r' of kubo 0.43.1 does with the chosen profile, records
-NAME@VERSION -> CID in a new signed manifest state and prints
-"NAME@VERSION CID". Publishing the same content again is a no-op; other
-content for a published version is refused (exit 4).
-
-Dotfiles are left out unless --hidden; so are paths that match a rule of
-DIR/.svcregignore or an --exclude pattern (gitignore syntax, the command
-line's patterns last). Stderr says how many were left out and why;
---verbose (and --dry-run) lists them. Empty directories are kept, as kubo
-keeps them. Symlinks are stored as symlinks and never followed. A symlink
-whose target is absolute or leaves DIR is refused (exit 6): svcreg get and
-install would never write it.
-
-A directory that holds the home in use, anything laid out as a svcreg home
-or a svcreg private key file is refused (exit 17) before a block is
-stored, naming the path: move it out, or leave it out with --exclude.
-
-The blocks are written first and synced together, once, before the
-registry's head moves; content already stored is not written again.
-
-With --propose -o FILE (a registry whose root asks for more than one
-publish signature), the release is imported and the change written to FILE
-without moving the head: each publish key holder signs it with
-'svcreg sign FILE --key K', then 'svcreg submit FILE' makes it.
-
---dry-run hashes DIR the same way (on every core) and prints the line a
-publish would print, then says on stderr what would change. It stores,
-signs and locks nothing, and works without a registry (like
-'ipfs add -n'); a registry in the home is only read.
-
-Examples:
-   svcreg publish tts@1.0.0 ./tts
-   svcreg publish tts@1.1.0-beta.1 ./tts --profile unixfs-v0-2015
-   svcreg publish tts@1.0.1 --json
-   svcreg publish --dry-run tts@1.0.2 ./tts
-   svcreg publish app@1.0.0 . --exclude /state/ --exclude '*.log'
-   svcreg publish tts@1.0.2 ./tts --propose -o change.car`,
 		Flags: withCommon(append(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
 			&cli.StringFlag{Name: "profile", Value: unixfs.ProfileV1, Usage: "UnixFS import profile: unixfs-v1-2025 or unixfs-v0-2015"},
 			&cli.BoolFlag{Name: "hidden", Usage: "include dotfiles, as 'ipfs add --hidden'"},

@@ -17,24 +17,7 @@ var errKuboAhead = follow.ErrNodeAhead
 
 func newPushCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "push",
-		Usage: "send the registry's blocks and signed IPNS record to a kubo node",
-		Description: `Sends the registry's DAG (every state, every release's content) to a kubo
-node with 'dag import', then its signed IPNS record with 'name put', so that
-the node and its gateway serve /ipns/<registry>/…. Blocks go before the record,
-so the node never points at content it lacks.
-
-With --pin the manifest root is pinned recursively, which keeps the whole
-registry and its history on the node; later pushes move that pin with
-'pin update' and send only the blocks that are new since the pinned state.
-Without --pin every push sends the whole DAG (kubo skips blocks it has).
-
-Works for the home's own registry and for followed ones (--registry), e.g. to
-mirror a registry on one's own node.
-
-Examples:
-   svcreg push --kubo http://127.0.0.1:5001 --pin
-   svcreg push --kubo http://127.0.0.1:5001 --registry main --json`,
+		Name: "push",
 		Flags: withCommon(append(targetFlags(),
 			&cli.StringFlag{Name: "kubo", Value: "http://127.0.0.1:5001", EnvVars: []string{"SVCREG_KUBO"}, Usage: "the kubo node's RPC API `URL`"},
 			&cli.BoolFlag{Name: "pin", Usage: "pin the manifest root (the whole registry) on the node"},

@@ -15,35 +15,18 @@ import (
 
 func newRemoteCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "remote",
-		Usage: "follow registries published by others: add, list, remove",
-		Description: `A remote is a NAME for a registry (its k51… IPNS name) and the trustless
-gateways to fetch it from. Commands that read a registry take --registry NAME
-(or the k51… name itself); the default remote is used when the home has no key
-of its own. Remotes live in $SVCREG_HOME/config.json.
-
-Examples:
-   svcreg remote add main k51qzi5uqu5d… --gateway https://ipfs.example --default
-   svcreg resolve 'tts@^1'                  # from the default remote
-   svcreg get tts@1 --registry main -o out
-   svcreg remote ls
-   svcreg remote rm main`,
+		Name: "remote",
 		Subcommands: []*cli.Command{
 			{
-				Name: "add", Usage: "follow a registry under NAME", ArgsUsage: "NAME K51…",
-				Description: `Examples:
-   svcreg remote add main k51qzi5uqu5d… --gateway https://ipfs.example --default
-   svcreg remote add mirror k51qzi5uqu5d… --gateway http://127.0.0.1:8080 --gateway https://ipfs.example`,
+				Name: "add", ArgsUsage: "NAME K51…",
 				Flags: withCommon(
 					&cli.StringSliceFlag{Name: "gateway", Usage: "trustless gateway `URL`; repeat for several"},
 					&cli.BoolFlag{Name: "default", Usage: "make it the registry commands read when none is named"},
 				),
 				Action: withArgs(2, 2, "NAME K51…", runRemoteAdd),
 			},
-			{Name: "ls", Aliases: []string{"list"}, Usage: "list the remotes", Flags: withCommon(), Action: withArgs(0, 0, "no arguments", runRemoteList),
-				Description: "Examples:\n   svcreg remote ls\n   svcreg remote ls --json"},
-			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop following a remote (its cached data stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: withArgs(1, 1, "NAME", runRemoteRemove),
-				Description: "Examples:\n   svcreg remote rm main"},
+			{Name: "ls", Aliases: []string{"list"}, Flags: withCommon(), Action: withArgs(0, 0, "no arguments", runRemoteList)},
+			{Name: "rm", Aliases: []string{"remove"}, ArgsUsage: "NAME", Flags: withCommon(), Action: withArgs(1, 1, "NAME", runRemoteRemove)},
 		},
 	}
 }

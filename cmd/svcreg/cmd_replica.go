@@ -15,33 +15,18 @@ import (
 
 func newReplicaCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "replica",
-		Usage: "kubo nodes that keep a copy of this home's registry: add, list, remove",
-		Description: `A replica is a kubo node that 'svcreg republish' and 'svcreg serve' push the
-registry to after every change and every re-signing: the blocks it lacks, then
-the signed record (with --pin, the whole registry stays pinned there, the pin
-moving as the head moves). Replicas live in $SVCREG_HOME/config.json; what each
-last took is kept in the index. ('svcreg remote' is the other direction:
-registries this home follows.)
-
-Examples:
-   svcreg replica add backup --kubo http://kubo-1.internal:5001 --pin
-   svcreg replica ls
-   svcreg replica rm backup`,
+		Name: "replica",
 		Subcommands: []*cli.Command{
 			{
-				Name: "add", Usage: "push the registry to a kubo node from now on", ArgsUsage: "NAME --kubo URL",
-				Description: "Examples:\n   svcreg replica add backup --kubo http://kubo-1.internal:5001 --pin",
+				Name: "add", ArgsUsage: "NAME --kubo URL",
 				Flags: withCommon(
 					&cli.StringFlag{Name: "kubo", Required: true, Usage: "the node's RPC API `URL`"},
 					&cli.BoolFlag{Name: "pin", Usage: "keep the whole registry pinned on the node"},
 				),
 				Action: withArgs(1, 1, "NAME", runReplicaAdd),
 			},
-			{Name: "ls", Aliases: []string{"list"}, Usage: "list the replicas, their last success, failure and lag", Flags: withCommon(), Action: withArgs(0, 0, "no arguments", runReplicaList),
-				Description: "Examples:\n   svcreg replica ls\n   svcreg replica ls --json"},
-			{Name: "rm", Aliases: []string{"remove"}, Usage: "stop pushing to a replica (its copy stays)", ArgsUsage: "NAME", Flags: withCommon(), Action: withArgs(1, 1, "NAME", runReplicaRemove),
-				Description: "Examples:\n   svcreg replica rm backup"},
+			{Name: "ls", Aliases: []string{"list"}, Flags: withCommon(), Action: withArgs(0, 0, "no arguments", runReplicaList)},
+			{Name: "rm", Aliases: []string{"remove"}, ArgsUsage: "NAME", Flags: withCommon(), Action: withArgs(1, 1, "NAME", runReplicaRemove)},
 		},
 	}
 }

@@ -12,20 +12,7 @@ import (
 
 func newRepublishCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "republish",
-		Usage: "re-sign the registry's record if due and push it to every replica",
-		Description: `One round of what 'svcreg serve' does for a registry it holds the key of,
-for cron: when half of the head's record's lifetime is gone (or with
---force), sign a record for the same sequence and root with a fresh validity,
-the lifetime and TTL the last change was published with; then push the head
-to every replica ('svcreg replica add') and every --kubo node, all at once,
-each tried three times with backoff. One dead replica never holds back the
-others. The exit status is 8 when a replica could not be reached, 4 when
-one serves a newer state.
-
-Examples:
-   svcreg republish
-   svcreg republish --force --kubo http://127.0.0.1:5001 --pin`,
+		Name: "republish",
 		Flags: withCommon(
 			&cli.BoolFlag{Name: "force", Usage: "re-sign even if the record is not due"},
 			&cli.StringSliceFlag{Name: "kubo", Usage: "also push to the kubo node at `URL` (repeatable)"},

@@ -12,22 +12,9 @@ import (
 func newResolveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "resolve",
-		Usage:     "print the CID that NAME[@RANGE|@TAG] resolves to",
 		ArgsUsage: "NAME[@RANGE|@TAG]",
-		Description: `Without a range, picks the highest stable, non-yanked version. Ranges are
-npm-style; prereleases match only when the range names them; yanked versions
-resolve only when named exactly, with a warning on stderr ("yanked": true
-with --json). NAME@latest is the same as NAME. Answers are cached per
-manifest root.
-
-Examples:
-   svcreg resolve tts
-   svcreg resolve 'tts@^1.0'
-   svcreg resolve 'tts@>=1.0 <2' --json
-   svcreg resolve tts@beta
-   svcreg resolve tts --registry k51… --gateway https://gw.example   # someone else's registry`,
-		Flags:  withCommon(readFlags()...),
-		Action: runResolve,
+		Flags:     withCommon(readFlags()...),
+		Action:    runResolve,
 	}
 }
 

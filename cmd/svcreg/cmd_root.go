@@ -32,26 +32,11 @@ func newRootCommand() *cli.Command {
 		}
 	}
 	return &cli.Command{
-		Name:  "root",
-		Usage: "change a registry's trust root: rotate keys and thresholds, sign offline, submit",
-		Description: `A rotation in three steps (docs/TRUST.md, "Rotating keys"):
-'root rotate' (or 'root init' for a plain registry) writes the next Root,
-unsigned, to a file; each root key holder runs 'root sign' on it, offline;
-'root submit' publishes it with a publish key of the new Root.
-
-Examples:
-   svcreg root rotate --remove-key old.pub --add-key new.pub --role publish -o root.car
-   svcreg root sign root.car --key /media/offline/root.key
-   svcreg root submit root.car --key new.key
-   svcreg root show --json`,
+		Name: "root",
 		Subcommands: []*cli.Command{
 			{
-				Name: "init", Usage: "write Root version 1 for a plain registry, unsigned",
+				Name:      "init",
 				ArgsUsage: "--root-key K.pub… --publish-key K.pub… -o FILE",
-				Description: `Upgrades the home's single-key registry in place: same name, history kept.
-
-Examples:
-   svcreg root init --root-key root.key.pub --publish-key publish.key.pub -o root.car`,
 				Flags: withCommon(append(changeFlags(),
 					&cli.StringSliceFlag{Name: "root-key", Required: true, Usage: "public key `FILE` (.pub) of a root key; repeatable"},
 					&cli.StringSliceFlag{Name: "publish-key", Required: true, Usage: "public key `FILE` (.pub) of a publish key; repeatable"},
@@ -59,12 +44,7 @@ Examples:
 				Action: withArgs(0, 0, "no arguments", runRootInit),
 			},
 			{
-				Name: "rotate", Usage: "write the next version of the registry's Root, unsigned", ArgsUsage: "-o FILE",
-				Description: `Without a change, it renews the Root's expiry.
-
-Examples:
-   svcreg root rotate -o root.car
-   svcreg root rotate --add-key alice.pub --role root --threshold root=2 -o root.car`,
+				Name: "rotate", ArgsUsage: "-o FILE",
 				Flags: withCommon(append(changeFlags(),
 					&cli.StringSliceFlag{Name: "add-key", Usage: "public key `FILE` (.pub) to add, to the role of the --role at the same place; repeatable"},
 					&cli.StringSliceFlag{Name: "role", Usage: "`ROLE` (root, publish) of the --add-key at the same place"},
@@ -73,33 +53,19 @@ Examples:
 				Action: withArgs(0, 0, "no arguments", runRootRotate),
 			},
 			{
-				Name: "sign", Usage: "show a Root file and add a root key's signature to it (offline)", ArgsUsage: "FILE --key K",
-				Description: `Needs no home. Signing again with one key changes nothing.
-
-Examples:
-   svcreg root sign root.car --key /media/offline/root.key`,
+				Name: "sign", ArgsUsage: "FILE --key K",
 				Flags: withCommon(
 					&cli.StringFlag{Name: "key", Required: true, Usage: "root key `FILE`"},
 					outFlag(false)),
 				Action: withArgs(1, 1, "FILE", runRootSign),
 			},
 			{
-				Name: "submit", Usage: "publish a signed Root file in the registry's home", ArgsUsage: "FILE --key PUBLISH.key",
-				Description: `The new manifest links the Root and is signed by the publish key, which must
-be a publish key of the new Root.
-
-Examples:
-   svcreg root submit root.car --key new-publish.key`,
+				Name: "submit", ArgsUsage: "FILE --key PUBLISH.key",
 				Flags:  withCommon(append(signFlags(), publishKeyFlag())...),
 				Action: withArgs(1, 1, "FILE", runRootSubmit),
 			},
 			{
-				Name: "show", Usage: "show the registry's current Root", ArgsUsage: "[TARGET]",
-				Description: `TARGET is a registry as --registry names it (default: this home's own).
-
-Examples:
-   svcreg root show
-   svcreg root show k51… --gateway https://gw.example --json`,
+				Name: "show", ArgsUsage: "[TARGET]",
 				Flags:  withCommon(readFlags()...),
 				Action: withArgs(0, 1, "[TARGET]", runRootShow),
 			},

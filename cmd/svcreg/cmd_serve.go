@@ -21,30 +21,7 @@ import (
 
 func newServeCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "serve",
-		Usage: "serve the registry over HTTP: an IPFS gateway, /svc/ addresses, IPNS records",
-		Description: `Serves this home over HTTP until interrupted:
-
-   /ipfs/CID/…                     files, listings, ?format=raw|car (trustless)
-   /ipns/REGISTRY/…                through the registry's signed record
-   /svc/NAME@RANGE/…               the release the range resolves to, now
-   /routing/v1/ipns/NAME           GET the record; PUT a newer one (any name:
-                                   names not followed are kept as records only)
-
-Every release has an origin of its own, VERSION.NAME.REGISTRY.svc.HOST:
-localhost is a subdomain gateway out of the box, and a browser that opens a
-release on 127.0.0.1 is sent to its origin under localhost. /healthz and
-/metrics answer on the node's own host only.
-
-The index is never kept open, so other svcreg commands keep working while
-it runs; changes show on the next request. SIGINT or SIGTERM stops it after
-in-flight requests finish.
-
-Examples:
-   svcreg serve                                 # http://1-0-0.say.k51….svc.localhost:8080/
-   svcreg serve --listen 127.0.0.1:9090
-   svcreg serve --subdomain-host reg.example    # http://1-0-0.say.k51….svc.reg.example/
-   open "$(svcreg url 'say@^1' --query say=hello)"`,
+		Name: "serve",
 		Flags: withCommon(
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "address to listen on"},
 			&cli.StringFlag{Name: "registry", Usage: "the registry /svc/ resolves in: a k51… name, a domain with DNSLink or a remote's NAME (default: this home's own)"},

@@ -12,22 +12,9 @@ import (
 func newSignCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "sign",
-		Usage:     "add a publish key's signature to a proposed change",
 		ArgsUsage: "FILE --key FILE",
-		Description: `FILE is a change written by 'svcreg publish|tag|yank … --propose -o FILE'
-in the registry's home. sign needs no home and no network: it checks every
-block of the file, shows on stderr what the change does (the registry, the
-new seq, each release added, yanked or restored and each tag moved), adds
-the signature of --key and writes FILE anew, atomically. A key the change's
-root does not list for publishing is refused (exit 19). Signing twice with
-one key counts once. When the change carries the root's publish threshold,
-'svcreg submit FILE' in the registry's home makes it.
-
-Examples:
-   svcreg sign change.car --key /media/offline/alice/publish.key
-   svcreg sign change.car --key bob.key --json`,
-		Flags:  withCommon(publishKeyFlag()),
-		Action: withArgs(1, 1, "FILE", runSign),
+		Flags:     withCommon(publishKeyFlag()),
+		Action:    withArgs(1, 1, "FILE", runSign),
 	}
 }
 

@@ -13,22 +13,9 @@ import (
 func newSubmitCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "submit",
-		Usage:     "make a proposed change that carries its publish signatures",
 		ArgsUsage: "FILE",
-		Description: `Run in the registry's home (the one with its IPNS key). FILE is a change
-written by --propose and signed with 'svcreg sign'. submit checks every block,
-that the change follows the registry's current head (else exit 4: the
-registry changed since; propose again), that it links the registry's root
-and carries the root's publish threshold of signatures (else exit 19),
-stores its blocks, checks the releases it adds as publish does
-(--max-size, --max-files), then signs the record and moves the head as
-publish does. Prints "seq N ROOT"; stderr says what changed.
-
-Examples:
-   svcreg submit change.car
-   svcreg submit change.car --json`,
-		Flags:  withCommon(append(signFlags(), limitFlags()...)...),
-		Action: withArgs(1, 1, "FILE", runSubmit),
+		Flags:     withCommon(append(signFlags(), limitFlags()...)...),
+		Action:    withArgs(1, 1, "FILE", runSubmit),
 	}
 }
 

@@ -14,19 +14,9 @@ import (
 func newTagCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "tag",
-		Usage:     "set or move a tag to NAME@VERSION",
 		ArgsUsage: "NAME@VERSION TAG",
-		Description: `Tags follow the name rules, start with a letter and never look like a
-version: not a range, and not v and a digit ("v1" and "1.2.3.4" are
-refused). A tag cannot point at a yanked version. "latest" is kept by
-svcreg on the highest stable, non-yanked version and cannot be set.
-
-Examples:
-   svcreg tag tts@1.1.0-beta.1 beta
-   svcreg resolve tts@beta
-   svcreg tag tts@1.0.1 stable --propose -o change.car`,
-		Flags:  withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag()), proposeFlags()...)...),
-		Action: withArgs(2, 2, "NAME@VERSION TAG", runTag),
+		Flags:     withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag()), proposeFlags()...)...),
+		Action:    withArgs(2, 2, "NAME@VERSION TAG", runTag),
 	}
 }
 

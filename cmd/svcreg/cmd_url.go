@@ -16,25 +16,7 @@ import (
 func newURLCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "url",
-		Usage:     "print the address that opens a release in a browser",
 		ArgsUsage: "NAME[@RANGE|@TAG]",
-		Description: `Resolves NAME[@RANGE|@TAG] as svcreg info does and prints its address on a
-gateway: by default the release's own origin on svcreg serve,
-VERSION.NAME.REGISTRY.svc.HOST (a loopback gateway is written localhost), so
-that no other release shares its storage; with --immutable the content's
-origin, CID.ipfs.HOST (kubo's subdomain gateway serves it too). --path prints
-the path form instead, which any IPFS gateway serves but every release on it
-shares: /ipns/REGISTRY/services/…/content/, or /ipfs/CID/ with --immutable.
-For this home's registry it is computed from the local index alone;
---registry names a followed one (whose remote's gateways are asked only when
-its cached state is older than its TTL).
-
-Examples:
-   svcreg url 'say@^1' --query say=hello
-   svcreg url say@1.0.0 --immutable
-   svcreg url say --query 'say=hello wörld' --fragment /intro --json
-   svcreg url say@^1 --path --gateway https://ipfs.example
-   svcreg url tts@^1 --registry main --gateway https://gateway.example`,
 		Flags: withCommon(append(urlTargetFlags(),
 			&cli.StringFlag{Name: "gateway", Value: gateway.DefaultURL, EnvVars: []string{"SVCREG_GATEWAY"}, Usage: "base `URL` of the gateway the address is for"},
 			&cli.GenericFlag{Name: "query", Value: &repeated{}, Usage: "add `K=V` to the query string (repeatable, escaped for you)"},

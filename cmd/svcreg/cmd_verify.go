@@ -20,26 +20,9 @@ import (
 func newVerifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
-		Usage:     "check that a directory rebuilds to exactly a release's CID (reproducible builds)",
 		ArgsUsage: "DIR NAME@VERSION",
-		Description: `Imports DIR in memory with the release's recorded profile and hidden flag,
-as 'svcreg publish' would, and compares the CID with the release's. Nothing
-is stored. Exit 0 when they are identical; otherwise exit 16 and a list of
-the paths that differ (added, removed, modified), found by comparing the two
-trees hash by hash; that needs the release's blocks in SVCREG_HOME.
-
-DIR/.svcregignore applies as it does to publish; give the same --exclude
-patterns the release was published with. A DIR that holds the home in use,
-a svcreg home or key file is refused (exit 17), as publish refuses it.
-
-The release is looked up in the registry svcreg.json names when there is
-one (see --project), else in this home's own registry.
-
-Examples:
-   npm run build && svcreg verify ./dist web@2.3.1
-   svcreg verify ./dist 'web@^2' --json`,
-		Flags:  append(lockFlags(), excludeFlag()),
-		Action: withArgs(2, 2, "DIR NAME@VERSION", runVerify),
+		Flags:     append(lockFlags(), excludeFlag()),
+		Action:    withArgs(2, 2, "DIR NAME@VERSION", runVerify),
 	}
 }
 

@@ -13,18 +13,7 @@ import (
 func newYankCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "yank",
-		Usage:     "mark NAME@VERSION yanked (or restore it with --undo)",
 		ArgsUsage: "NAME@VERSION",
-		Description: `A yanked version stays in the manifest and keeps its CID, but ranges and
-tags skip it: it resolves only when named exactly, with a warning. When the
-latest tag names it, latest moves back to the highest stable version left.
-Yanking a yanked version again changes nothing, or with --reason only its
-reason.
-
-Examples:
-   svcreg yank tts@1.0.0 --reason "speaks too fast"
-   svcreg yank tts@1.0.0 --undo
-   svcreg yank tts@1.0.0 --propose -o change.car`,
 		Flags: withCommon(append(append(signFlags(), publishKeyFlag(), passphraseFileFlag(),
 			&cli.StringFlag{Name: "reason", Usage: "why the version is yanked"},
 			&cli.BoolFlag{Name: "undo", Usage: "restore a yanked version"},

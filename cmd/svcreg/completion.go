@@ -27,16 +27,7 @@ var completionFiles = map[string]string{"bash": "svcreg.bash", "zsh": "_svcreg",
 func newCompletionCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
-		Usage:     "print a shell completion script: bash, zsh or fish",
 		ArgsUsage: "bash|zsh|fish",
-		Description: `The script completes commands, subcommands and flags by asking svcreg
-itself, and file names where an argument is a path.
-
-Examples:
-   source <(svcreg completion bash)
-   svcreg completion bash > ~/.local/share/bash-completion/completions/svcreg
-   svcreg completion zsh > "${fpath[1]}/_svcreg"
-   svcreg completion fish > ~/.config/fish/completions/svcreg.fish`,
 		Action: withArgs(1, 1, "bash, zsh or fish", func(c *cli.Context) error {
 			file, ok := completionFiles[c.Args().First()]
 			if !ok {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/docs"
 	"github.com/svcreg/svcreg/internal/cliapp"
 )
 
@@ -53,26 +54,12 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:                 "svcreg",
 		HelpName:             "svcreg",
-		Usage:                "a reproducible service registry on IPFS",
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		EnableBashCompletion: false,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Flags:                commonFlags(),
-		Description: `A service is a directory of files (a static web app, say). svcreg adds it to
-IPFS exactly as 'ipfs add -r' does, records name@version -> CID in a signed
-DAG-CBOR manifest, and publishes the manifest root through IPNS.
-
-Examples:
-   svcreg init
-   svcreg publish tts@1.0.0 ./tts
-   svcreg resolve 'tts@^1'
-   svcreg get tts@1 -o ./out
-   svcreg completion bash > /etc/bash_completion.d/svcreg
-   svcreg help remote add
-
-State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 		Commands: []*cli.Command{
 			newInitCommand(),
 			newPublishCommand(),
@@ -108,6 +95,8 @@ State lives in $SVCREG_HOME (default ~/.svcreg) or --home DIR.`,
 			newGCCommand(),
 		},
 	}
+	help := docs.CommandHelp()
+	cliapp.Describe(app, func(path string) (string, string) { return help[path].Usage, help[path].Description })
 	cliapp.Strict(app, "publish", "remote add")
 	return app
 }

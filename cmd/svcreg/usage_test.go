@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/docs"
 	"github.com/svcreg/svcreg/internal/cliapp"
 )
 
@@ -25,7 +26,8 @@ func runCapture(t *testing.T, args ...string) (code int, stdout, stderr string) 
 }
 
 // TestHelpHasExamples walks every command and subcommand and checks that
-// its --help shows examples.
+// its --help prints its help block of docs/CLI.md, which shows examples,
+// and that every help block there names a command.
 func TestHelpHasExamples(t *testing.T) {
 	var paths [][]string
 	var walk func(prefix []string, cmds []*cli.Command)
@@ -40,16 +42,37 @@ func TestHelpHasExamples(t *testing.T) {
 	if len(paths) < 25 {
 		t.Fatalf("only %d commands found", len(paths))
 	}
-	for _, p := range paths {
-		t.Run(strings.Join(p, "_"), func(t *testing.T) {
+	help := docs.CommandHelp()
+	for _, p := range append(paths, nil) {
+		path := strings.Join(p, " ")
+		block, ok := help[path]
+		delete(help, path)
+		t.Run(strings.Join(append([]string{"svcreg"}, p...), "_"), func(t *testing.T) {
 			code, stdout, stderr := runCapture(t, append(p, "--help")...)
 			if code != 0 || stderr != "" {
 				t.Fatalf("exit %d, stderr %q", code, stderr)
 			}
-			if !strings.Contains(stdout, "Examples:\n") || !strings.Contains(stdout, "svcreg "+p[0]) {
+			if !strings.Contains(stdout, "Examples:\n") || !strings.Contains(stdout, "svcreg "+path) {
 				t.Fatalf("help has no examples:\n%s", stdout)
 			}
+			if path == "help" {
+				return
+			}
+			if !ok {
+				t.Fatalf("docs/CLI.md has no help block for svcreg %s", path)
+			}
+			if !strings.Contains(stdout, strings.TrimSpace("svcreg "+path)+" - "+block.Usage+"\n") {
+				t.Errorf("help has not the usage %q:\n%s", block.Usage, stdout)
+			}
+			for _, line := range strings.Split(block.Description, "\n") {
+				if line != "" && !strings.Contains(stdout, "   "+line+"\n") {
+					t.Errorf("help has not the line %q of docs/CLI.md", line)
+				}
+			}
 		})
+	}
+	for path := range help {
+		t.Errorf("docs/CLI.md has a help block for svcreg %s, which is no command", path)
 	}
 }
 

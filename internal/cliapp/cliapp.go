@@ -4,9 +4,10 @@
 // value, a missing required flag or argument — is one [UsageError] with a
 // hint (the nearest command or flag, or where the help is), never the
 // help text ([Strict]); `PROG help [COMMAND [SUBCOMMAND]]` is the same as
-// `PROG COMMAND [SUBCOMMAND] --help`; and [Complete] answers a shell's
-// completion from the commands and flags themselves. The caller gives
-// usage errors their exit code and prints them.
+// `PROG COMMAND [SUBCOMMAND] --help`; [Complete] answers a shell's
+// completion from the commands and flags themselves; and [Describe] takes
+// each command's help text from elsewhere (svcreg's docs/CLI.md). The
+// caller gives usage errors their exit code and prints them.
 package cliapp
 
 import (
