@@ -62,7 +62,7 @@ for i in $(seq "$peers"); do
 	"$kubo" config --json Plugins.Plugins.telemetry.Disabled true
 	"$kubo" daemon >"$work/kubo$i.log" 2>&1 &
 	pids+=($!) kubo_pids+=($!)
-	waitfor 60 "kubo $i ready" grep -q "Daemon is ready" "$work/kubo$i.log"
+	waitfor 60 "kubo $i ready" grep -qs "Daemon is ready" "$work/kubo$i.log"
 	for a in $("$kubo" id -f '<addrs>'); do
 		[[ $a == /ip4/127.0.0.1/* ]] && bootstrap+=(--bootstrap "$a/p2p/$("$kubo" id -f '<id>')")
 	done
@@ -81,7 +81,7 @@ measure() {
 		--p2p-listen /ip4/127.0.0.1/tcp/0 --p2p-listen /ip4/127.0.0.1/udp/0/quic-v1 "${bootstrap[@]}" >"$out" 2>"$work/$name.err" &
 	local pid=$!
 	pids+=("$pid")
-	waitfor 30 "$name listening" grep -q "^svcreg serve: http://" "$out"
+	waitfor 30 "$name listening" grep -qs "^svcreg serve: http://" "$out"
 	local url
 	url=$(sed -n 's|^svcreg serve: \(http://[^ ]*/\) registry.*|\1|p' "$out")
 	connected() { curl -fsS "${url}healthz" | python3 -c "import json,sys; sys.exit(json.load(sys.stdin)['p2p']['peers'] < $peers)"; }
