@@ -140,3 +140,18 @@ func addrKinds(h host.Host) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestHostListenFails: an address no transport listens on fails
+// newHost, which closes what it had made.
+func TestHostListenFails(t *testing.T) {
+	key, err := ipns.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := newHost(withDefaults(Config{Key: key.PrivKey(), Listen: []ma.Multiaddr{ma.StringCast("/ip4/127.0.0.1/udp/0")}}))
+	if err == nil {
+		h.Close()
+		t.Fatal("newHost listened on raw UDP")
+	}
+	t.Log(err)
+}
