@@ -59,4 +59,13 @@
 //	if err != nil { … }
 //	defer p.Close()
 //	go p.Run(ctx)
+//
+// # What it links
+//
+// svcreg is one binary, so every package this one links runs its init
+// in every command, not only in `serve --p2p`. The host is therefore put
+// together from go-libp2p's parts (host.go: swarm, upgrader, TCP, QUIC,
+// TLS, Noise, yamux, the basic host), as libp2p.New would with these
+// options, and never through go-libp2p's root package, which links every
+// transport it has (WebRTC, WebTransport, WebSocket) and fx.
 package peer

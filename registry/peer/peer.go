@@ -13,17 +13,12 @@ import (
 	"github.com/ipfs/boxo/blockstore"
 	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
-	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p-kad-dht/dual"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	lpeer "github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/routing"
-	"github.com/libp2p/go-libp2p/p2p/host/resource-manager"
-	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
-	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
-	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
 	manet "github.com/multiformats/go-multiaddr/net"
 
@@ -177,56 +172,6 @@ func withDefaults(cfg Config) Config {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return cfg
-}
-
-// newHost returns the libp2p host: TCP and QUIC, the resource manager
-// with go-libp2p's default limits scaled to DefaultResourceMemory and
-// DefaultResourceFDs (resourceLimits), kubo's connection manager
-// settings, no metrics registered; off loopback, NAT port mapping
-// (UPnP, NAT-PMP) and hole punching (DCUtR).
-func newHost(cfg Config) (host.Host, error) {
-	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(resourceLimits(cfg.ConnHigh)))
-	if err != nil {
-		return nil, fmt.Errorf("resource manager: %w", err)
-	}
-	cm, err := connmgr.NewConnManager(cfg.ConnLow, cfg.ConnHigh, connmgr.WithGracePeriod(cfg.ConnGrace))
-	if err != nil {
-		return nil, fmt.Errorf("connection manager: %w", err)
-	}
-	opts := []libp2p.Option{
-		libp2p.Identity(cfg.Key),
-		libp2p.ListenAddrs(cfg.Listen...),
-		libp2p.Transport(tcp.NewTCPTransport),
-		libp2p.Transport(quic.NewTransport),
-		libp2p.ResourceManager(rm),
-		libp2p.ConnectionManager(cm),
-		libp2p.DisableMetrics(),
-	}
-	if !loopbackOnly(cfg.Listen) {
-		opts = append(opts, libp2p.NATPortMap(), libp2p.EnableHolePunching())
-	}
-	h, err := libp2p.New(opts...)
-	if err != nil {
-		return nil, fmt.Errorf("start the libp2p host: %w", err)
-	}
-	return h, nil
-}
-
-// resourceLimits are go-libp2p's default limits (with its service
-// limits) scaled to DefaultResourceMemory and DefaultResourceFDs, the
-// system's connections raised to fit connHigh.
-func resourceLimits(connHigh int) rcmgr.ConcreteLimitConfig {
-	limits := rcmgr.DefaultLimits
-	libp2p.SetDefaultServiceLimits(&limits)
-	scaled := limits.Scale(DefaultResourceMemory, DefaultResourceFDs)
-	if scaled.ToPartialLimitConfig().System.Conns >= rcmgr.LimitVal(connHigh) {
-		return scaled
-	}
-	partial := scaled.ToPartialLimitConfig()
-	partial.System.Conns = rcmgr.LimitVal(2 * connHigh)
-	partial.System.ConnsInbound = rcmgr.LimitVal(connHigh)
-	partial.System.ConnsOutbound = rcmgr.LimitVal(2 * connHigh)
-	return partial.Build(scaled)
 }
 
 // dhtOptions are kubo's dual DHT settings (Routing.Type auto), with the
