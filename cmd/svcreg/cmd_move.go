@@ -95,10 +95,7 @@ func runMove(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if h.key, err = h.h.Key(); err != nil {
-		return err
-	}
-	if h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err != nil {
+	if h.Registry, err = h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err != nil {
 		return err
 	}
 	var m *registry.Move
@@ -106,7 +103,7 @@ func runMove(c *cli.Context) error {
 		if m, err = readMoveFile(submit); err != nil {
 			return err
 		}
-	} else if m, err = h.reg.PrepareMove(c.Context, to.Name(), registry.RootChange{Expires: time.Now().Add(c.Duration("expires"))}); err != nil {
+	} else if m, err = h.Registry.PrepareMove(c.Context, to.Name(), registry.RootChange{Expires: time.Now().Add(c.Duration("expires"))}); err != nil {
 		return err
 	}
 	if err := signMove(c, m, c.StringSlice("key")...); err != nil {
@@ -145,23 +142,27 @@ func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
 		if err != nil {
 			return err
 		}
-		h.reg.UsePublishKeys(pk)
+		h.Registry.UsePublishKeys(pk)
 	}
 	ns := ipns.NewSigner(to)
 	ns.Lifetime, ns.TTL = c.Duration("lifetime"), c.Duration("ttl")
-	final := ipns.NewSigner(h.key)
+	key, err := h.Key()
+	if err != nil {
+		return err
+	}
+	final := ipns.NewSigner(key)
 	final.Lifetime = min(m.Root.Root.MaxRecordLifetime, ipns.MaxLifetime)
-	res, err := h.reg.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
+	res, err := h.Registry.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
 	if errors.Is(err, registry.ErrExists) {
 		return &cliError{err: err, code: exitConflict, hint: "this home holds a registry under the new key's name: make a new key (svcreg init in a new home)"}
 	} else if err != nil {
 		return withHint(err, moveSubmitHint(err))
 	}
-	if err := h.h.Moved(to, res.Final.Record); err != nil {
+	if err := h.Moved(to, res.Final.Record); err != nil {
 		return err
 	}
 	o := moveJSON(m)
-	o.Seq, o.FinalRecord = res.New.Seq, h.h.FinalRecordPath(res.Final.Name)
+	o.Seq, o.FinalRecord = res.New.Seq, h.FinalRecordPath(res.Final.Name)
 	return emit(c, o, func(w io.Writer) {
 		fmt.Fprintf(w, "moved %s to %s: root v%d %s, seq %d\n", o.From, o.To, o.RootVersion, o.Root, o.Seq)
 		fmt.Fprintf(w, "the final record of %s (the highest sequence, pointing at the move) is %s: publish it where %s was\n", o.From, o.FinalRecord, o.From)
@@ -246,12 +247,12 @@ func signMoveFile(c *cli.Context, in string, rf *car.RootFile, key ed25519.Priva
 // registry moved from to the kubo node, after its new name's blocks, and
 // says so on stderr.
 func pushFinalRecords(c *cli.Context, h *home, k *kubo.Client) error {
-	finals, err := h.h.FinalRecords()
+	finals, err := h.FinalRecords()
 	if err != nil {
 		return err
 	}
 	for _, name := range slices.Sorted(maps.Keys(finals)) {
-		how, err := follow.PushFinal(c.Context, k, h.blocks, name, finals[name], time.Now())
+		how, err := follow.PushFinal(c.Context, k, h.Blocks(), name, finals[name], time.Now())
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func runPush(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	t, err := selectedTarget(c, h.dir)
+	t, err := selectedTarget(c, h.Dir())
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func runPush(c *cli.Context) error {
 		return err
 	}
 	update, done := progress(c, "pushing")
-	res, err := h.net.follower.Push(c.Context, k, follow.PushOptions{Pin: c.Bool("pin"), Progress: update})
+	res, err := h.Follower.Push(c.Context, k, follow.PushOptions{Pin: c.Bool("pin"), Progress: update})
 	done()
 	for _, n := range res.Notes {
 		warnf(c, "%s", n)

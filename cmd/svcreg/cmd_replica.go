@@ -68,7 +68,7 @@ func runReplicaList(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	out, err := h.net.follower.ReplicaStatuses(c.Context, replicas)
+	out, err := h.Follower.ReplicaStatuses(c.Context, replicas)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func runReplicaRemove(c *cli.Context) error {
 		return err
 	}
 	if h, _, err := openOwnFollower(c); err == nil {
-		h.net.follower.ForgetReplica(c.Context, name)
+		h.Follower.ForgetReplica(c.Context, name)
 		h.Close()
 	}
 	return emit(c, map[string]string{"removed": name}, func(w io.Writer) { fmt.Fprintf(w, "removed %s\n", name) })
@@ -110,15 +110,14 @@ func openOwnFollower(c *cli.Context) (*home, []follow.Replica, error) {
 }
 
 func (h *home) openOwn(c *cli.Context) ([]follow.Replica, error) {
-	key, err := h.h.Key()
+	key, err := h.Key()
 	if err != nil {
 		return nil, err
 	}
-	h.key = key
 	if err := h.follow(c, target.Target{Name: key.RegistryName(), Own: true}); err != nil {
 		return nil, err
 	}
-	cfg, err := h.h.Config()
+	cfg, err := h.Config()
 	if err != nil {
 		return nil, err
 	}

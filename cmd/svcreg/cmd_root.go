@@ -161,14 +161,14 @@ func rootChange(c *cli.Context) (registry.RootChange, error) {
 
 func runRootInit(c *cli.Context) error {
 	return writeNextRoot(c, func(h *home, ch registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error) {
-		sr, err := h.reg.FirstRoot(c.Context, ch, ipns.MaxLifetime)
+		sr, err := h.Registry.FirstRoot(c.Context, ch, ipns.MaxLifetime)
 		return sr, nil, err
 	})
 }
 
 func runRootRotate(c *cli.Context) error {
 	return writeNextRoot(c, func(h *home, ch registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error) {
-		return h.reg.RotateRoot(c.Context, ch)
+		return h.Registry.RotateRoot(c.Context, ch)
 	})
 }
 
@@ -261,7 +261,7 @@ func runRootSubmit(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, err := h.reg.SubmitRoot(c.Context, rf.Signed)
+	head, err := h.Registry.SubmitRoot(c.Context, rf.Signed)
 	if errors.Is(err, registry.ErrUntrusted) {
 		return withHint(err, "submit takes the next root version, signed ('svcreg root sign') by the root thresholds of the current root and of its own, with --key a publish key of the new root")
 	} else if err != nil {
@@ -291,12 +291,12 @@ func runRootShow(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	sr, rc, err := h.reg.CurrentRoot(c.Context)
+	sr, rc, err := h.Registry.CurrentRoot(c.Context)
 	if err != nil {
 		return err
 	}
 	if sr == nil {
-		return &cliError{err: fmt.Errorf("root show: %s: %w", h.reg.Name(), registry.ErrNoRoot), code: exitNotFound,
+		return &cliError{err: fmt.Errorf("root show: %s: %w", h.Registry.Name(), registry.ErrNoRoot), code: exitNotFound,
 			hint: "a plain registry has no root: its owner gives it one with 'svcreg root init'"}
 	}
 	return emitRoot(c, rc, sr, nil)

@@ -72,13 +72,13 @@ func runURL(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	info, err := h.reg.Info(c.Context, spec)
+	info, err := h.Registry.Info(c.Context, spec)
 	if err != nil {
 		return err
 	}
 	res := info.Resolution()
 	warnYanked(c, res)
-	reg, err := ipns.ParseRegistryName(h.reg.Name())
+	reg, err := ipns.ParseRegistryName(h.Registry.Name())
 	if err != nil {
 		return err
 	}
