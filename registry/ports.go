@@ -152,3 +152,17 @@ type RootFloorIndex interface {
 	// is below the stored floor, or equal to it with another Root.
 	SwapHeadRoot(ctx context.Context, prevSeq uint64, h Head, rf RootFloor) error
 }
+
+// ResolutionIndex is implemented by an Index that lists the queries it
+// holds answers for and stores many answers at once. A Registry that
+// changes (Publish, Yank, Tag, Submit, …) answers those queries again at
+// the new head, with the bare names of the services it changed, and
+// stores the answers in one write, so that a read after a change finds
+// them cached and writes nothing.
+type ResolutionIndex interface {
+	// Queries returns the queries answered at root for name.
+	Queries(ctx context.Context, name string, root cid.Cid) ([]string, error)
+	// PutResolutions caches the answers rs at root for name, as
+	// PutResolution does each, in one write.
+	PutResolutions(ctx context.Context, name string, root cid.Cid, rs map[string]Resolution) error
+}

@@ -232,7 +232,8 @@ func TestCorruptBlock(t *testing.T) {
 	f.publish(t, "tts@1.0.0", "a")
 	h, _ := f.reg.Head(context.Background())
 	f.blocks.Corrupt(h.Root, []byte("garbage"))
-	_, err := f.resolve(t, "tts")
+	// Not "tts": the publish cached its answer (carry.go), which needs no block.
+	_, err := f.resolve(t, "tts@1.0.0")
 	if !errors.Is(err, registry.ErrCorruptBlock) {
 		t.Fatalf("resolve over a corrupt root: %v, want ErrCorruptBlock", err)
 	}
@@ -354,4 +355,30 @@ func mustRange(t *testing.T, s string) manifest.Range {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestChangeCarriesResolutions: a change answers again, at its new head,
+// what was cached at the old one and the bare names of the services it
+// changed, so that resolves after it are cache hits.
+func TestChangeCarriesResolutions(t *testing.T) {
+	f := newFixture(t, 0)
+	f.publish(t, "tts@1.0.0", "a")
+	f.publish(t, "web@1.0.0", "w")
+	if _, err := f.resolve(t, "tts@^1"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.publish(t, "tts@1.0.1", "b")
+	hits := f.cache.Hits
+	for _, spec := range []string{"tts@^1", "tts", "web"} {
+		got, err := f.resolve(t, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if spec != "web" && !got.CID.Equals(c) {
+			t.Fatalf("%s = %s, want %s", spec, got.CID, c)
+		}
+	}
+	if f.cache.Hits != hits+3 {
+		t.Fatalf("%d cache hits, want 3", f.cache.Hits-hits)
+	}
 }

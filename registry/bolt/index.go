@@ -334,31 +334,7 @@ func (c *Index) dropDamaged(name string, key []byte, query string, v []byte) err
 // PutResolution caches r for query at root. It does nothing when root is
 // not the stored head of name.
 func (c *Index) PutResolution(ctx context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if c.readOnly {
-		return fmt.Errorf("put resolution %s %q: %w", name, query, ErrReadOnly)
-	}
-	err := c.update(func(tx *bbolt.Tx) error {
-		h, err := readHead(tx, name)
-		if errors.Is(err, registry.ErrNoHead) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if !h.Root.Equals(root) {
-			return nil
-		}
-		b, err := tx.Bucket(bucketResolutions).CreateBucketIfNotExists([]byte(name))
-		if err != nil {
-			return fmt.Errorf("create resolutions bucket: %w", err)
-		}
-		key := resolutionKey(root, query)
-		return b.Put(key, encodeResolution(name, key, r))
-	})
-	if err != nil {
+	if err := c.putResolutions(ctx, name, root, map[string]registry.Resolution{query: r}); err != nil {
 		return fmt.Errorf("put resolution %s %q: %w", name, query, err)
 	}
 	return nil

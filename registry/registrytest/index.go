@@ -3,6 +3,8 @@ package registrytest
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ipfs/go-cid"
@@ -97,6 +99,31 @@ func (c *Index) Resolution(_ context.Context, name string, root cid.Cid, query s
 		c.Hits++
 	}
 	return r, ok, nil
+}
+
+var _ registry.ResolutionIndex = (*Index)(nil)
+
+// Queries implements registry.ResolutionIndex.
+func (c *Index) Queries(_ context.Context, name string, root cid.Cid) ([]string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prefix := name + "\x00" + root.KeyString() + "\x00"
+	var qs []string
+	for k := range c.res {
+		if q, ok := strings.CutPrefix(k, prefix); ok {
+			qs = append(qs, q)
+		}
+	}
+	slices.Sort(qs)
+	return qs, nil
+}
+
+// PutResolutions implements registry.ResolutionIndex.
+func (c *Index) PutResolutions(ctx context.Context, name string, root cid.Cid, rs map[string]registry.Resolution) error {
+	for q, r := range rs {
+		c.PutResolution(ctx, name, root, q, r)
+	}
+	return nil
 }
 
 // PutResolution implements registry.Index.
