@@ -11,37 +11,34 @@ import (
 // cached, by the first read that asks it.
 const MaxCarried = 256
 
-// moveHead moves the head from prev to h (swapHead) and, when the index
-// is a ResolutionIndex, answers again at h the queries it held answers
-// for at prev and the bare names of the services changed, storing the
-// answers in one write. The head has moved whatever that write does: its
-// failure is logged, and a read answers and caches as before.
+// moveHead moves the head from prev to h (swapHead). When the index is a
+// ResolutionIndex it first answers at h (whose blocks are stored) the
+// queries the index holds answers for at prev and the bare names of the
+// services changed, and moves the head with the answers, in one
+// transaction.
 func (r *Registry) moveHead(ctx context.Context, prev, h Head, rf RootFloor, changed []manifest.Name) error {
 	ri, ok := r.cache.(ResolutionIndex)
+	if !ok {
+		return swapHead(ctx, r.cache, prev.Seq, h, rf)
+	}
 	var queries []string
-	if ok && prev.Root.Defined() {
+	if prev.Root.Defined() {
 		qs, err := ri.Queries(ctx, r.name, prev.Root)
 		if err != nil {
 			r.log.Warn("list cached resolutions", "registry", r.name, "err", err)
 		}
 		queries = qs
 	}
-	if err := swapHead(ctx, r.cache, prev.Seq, h, rf); err != nil {
-		return err
+	for _, n := range changed {
+		queries = append(queries, manifest.Spec{Name: n}.String())
 	}
-	if ok {
-		for _, n := range changed {
-			queries = append(queries, manifest.Spec{Name: n}.String())
-		}
-		r.carry(ctx, ri, h, queries)
-	}
-	return nil
+	return ri.SwapHeadResolutions(ctx, prev.Seq, h, rf, r.answers(ctx, h, queries))
 }
 
-// carry answers queries (at most MaxCarried, each once) at h and caches
-// the answers, as Resolve would: a query that fails or names a yanked
-// version is left out.
-func (r *Registry) carry(ctx context.Context, ri ResolutionIndex, h Head, queries []string) {
+// answers answers queries (at most MaxCarried, each once) at h as
+// Resolve would cache them: a query that fails or names a yanked version
+// is left out.
+func (r *Registry) answers(ctx context.Context, h Head, queries []string) map[string]Resolution {
 	rs := map[string]Resolution{}
 	for _, q := range queries {
 		if len(rs) == MaxCarried || ctx.Err() != nil {
@@ -57,10 +54,5 @@ func (r *Registry) carry(ctx context.Context, ri ResolutionIndex, h Head, querie
 		}
 		rs[q] = info.Resolution()
 	}
-	if len(rs) == 0 {
-		return
-	}
-	if err := ri.PutResolutions(ctx, r.name, h.Root, rs); err != nil {
-		r.log.Warn("cache resolutions", "registry", r.name, "err", err)
-	}
+	return rs
 }

@@ -154,15 +154,16 @@ type RootFloorIndex interface {
 }
 
 // ResolutionIndex is implemented by an Index that lists the queries it
-// holds answers for and stores many answers at once. A Registry that
-// changes (Publish, Yank, Tag, Submit, …) answers those queries again at
-// the new head, with the bare names of the services it changed, and
-// stores the answers in one write, so that a read after a change finds
-// them cached and writes nothing.
+// holds answers for and caches answers with the head it moves. A
+// Registry that changes (Publish, Yank, Tag, Submit, …) answers those
+// queries again at the new head, with the bare names of the services it
+// changed, and moves the head with the answers, so that a read after a
+// change finds them cached and writes nothing.
 type ResolutionIndex interface {
 	// Queries returns the queries answered at root for name.
 	Queries(ctx context.Context, name string, root cid.Cid) ([]string, error)
-	// PutResolutions caches the answers rs at root for name, as
-	// PutResolution does each, in one write.
-	PutResolutions(ctx context.Context, name string, root cid.Cid, rs map[string]Resolution) error
+	// SwapHeadResolutions is SwapHead (SwapHeadRoot when rf.Root is
+	// defined and the index keeps root floors) that also caches the
+	// answers rs at h.Root, in the same transaction.
+	SwapHeadResolutions(ctx context.Context, prevSeq uint64, h Head, rf RootFloor, rs map[string]Resolution) error
 }

@@ -3,7 +3,6 @@ package bolt
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ipfs/go-cid"
@@ -39,45 +38,12 @@ func (c *Index) Queries(ctx context.Context, name string, root cid.Cid) ([]strin
 	return qs, nil
 }
 
-// PutResolutions implements registry.ResolutionIndex: it caches every
-// answer of rs at root in one transaction, and does nothing when root is
-// not the stored head of name.
-func (c *Index) PutResolutions(ctx context.Context, name string, root cid.Cid, rs map[string]registry.Resolution) error {
-	if err := c.putResolutions(ctx, name, root, rs); err != nil {
-		return fmt.Errorf("put resolutions %s: %w", name, err)
+// SwapHeadResolutions implements registry.ResolutionIndex: SwapHead (with
+// the root floor when rf.Root is defined, as SwapHeadRoot) that caches
+// the answers rs at h.Root in the same transaction.
+func (c *Index) SwapHeadResolutions(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor, rs map[string]registry.Resolution) error {
+	if !rf.Root.Defined() {
+		return c.swapHead(ctx, prevSeq, h, nil, rs)
 	}
-	return nil
-}
-
-// putResolutions is PutResolutions without its context in errors.
-func (c *Index) putResolutions(ctx context.Context, name string, root cid.Cid, rs map[string]registry.Resolution) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if c.readOnly {
-		return ErrReadOnly
-	}
-	return c.update(func(tx *bbolt.Tx) error {
-		h, err := readHead(tx, name)
-		if errors.Is(err, registry.ErrNoHead) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if !h.Root.Equals(root) {
-			return nil
-		}
-		b, err := tx.Bucket(bucketResolutions).CreateBucketIfNotExists([]byte(name))
-		if err != nil {
-			return fmt.Errorf("create resolutions bucket: %w", err)
-		}
-		for q, r := range rs {
-			key := resolutionKey(root, q)
-			if err := b.Put(key, encodeResolution(name, key, r)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return c.swapHead(ctx, prevSeq, h, &rf, rs)
 }

@@ -206,9 +206,9 @@ func (x *index) Queries(ctx context.Context, name string, root cid.Cid) (qs []st
 	return qs, err
 }
 
-// PutResolutions implements registry.ResolutionIndex.
-func (x *index) PutResolutions(ctx context.Context, name string, root cid.Cid, rs map[string]registry.Resolution) error {
-	return x.write(func(db *bolt.Index) error { return db.PutResolutions(ctx, name, root, rs) })
+// SwapHeadResolutions implements registry.ResolutionIndex.
+func (x *index) SwapHeadResolutions(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor, rs map[string]registry.Resolution) error {
+	return x.write(func(db *bolt.Index) error { return db.SwapHeadResolutions(ctx, prevSeq, h, rf, rs) })
 }
 
 // RefreshRecord implements registry.RecordRefresher.

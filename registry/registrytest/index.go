@@ -118,10 +118,19 @@ func (c *Index) Queries(_ context.Context, name string, root cid.Cid) ([]string,
 	return qs, nil
 }
 
-// PutResolutions implements registry.ResolutionIndex.
-func (c *Index) PutResolutions(ctx context.Context, name string, root cid.Cid, rs map[string]registry.Resolution) error {
+// SwapHeadResolutions implements registry.ResolutionIndex.
+func (c *Index) SwapHeadResolutions(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor, rs map[string]registry.Resolution) error {
+	var err error
+	if rf.Root.Defined() {
+		err = c.SwapHeadRoot(ctx, prevSeq, h, rf)
+	} else {
+		err = c.SwapHead(ctx, prevSeq, h)
+	}
+	if err != nil {
+		return err
+	}
 	for q, r := range rs {
-		c.PutResolution(ctx, name, root, q, r)
+		c.PutResolution(ctx, h.Name, h.Root, q, r)
 	}
 	return nil
 }
