@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -11,10 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/follow"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -100,8 +97,8 @@ func runMove(c *cli.Context) error {
 	}
 	var m *registry.Move
 	if submit != "" {
-		if m, err = readMoveFile(submit); err != nil {
-			return err
+		if m, err = svchome.ReadMoveFile(submit); err != nil {
+			return fmt.Errorf("move: %w", err)
 		}
 	} else if m, err = h.Registry.PrepareMove(c.Context, to.Name(), registry.RootChange{Expires: time.Now().Add(c.Duration("expires"))}); err != nil {
 		return err
@@ -189,58 +186,24 @@ func moveJSON(m *registry.Move) moveOut {
 
 // writeMove writes m to path atomically and says what is left to do.
 func writeMove(c *cli.Context, path string, m *registry.Move) error {
-	err := atomicfile.WriteOutput(path, 0o644, func(w io.Writer) error {
-		_, err := car.WriteRoot(c.Context, w, m.Root, m.Prev, m.Moved)
-		return err
-	})
-	if err != nil {
+	if err := svchome.WriteMoveFile(c.Context, path, m); err != nil {
 		return err
 	}
+	fmt.Fprintf(c.App.ErrWriter, "svcreg: the move of %s to %s is in %s: the root keys sign it with 'svcreg root sign %s --key ROOT.key' (the Root first, then the Moved block), then 'svcreg move --submit %s --to NEW.key --publish-key PUBLISH.key'\n",
+		m.Moved.From, m.Moved.To, path, path, path)
+	return emitMove(c, m, path)
+}
+
+// emitMove prints the move m, written to path.
+func emitMove(c *cli.Context, m *registry.Move, path string) error {
 	o := moveJSON(m)
 	o.File = path
-	if c.Command.Name == "move" {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move of %s to %s is in %s: the root keys sign it with 'svcreg root sign %s --key ROOT.key' (the Root first, then the Moved block), then 'svcreg move --submit %s --to NEW.key --publish-key PUBLISH.key'\n",
-			o.From, o.To, path, path, path)
-	}
 	return emit(c, o, func(w io.Writer) { describeMove(w, o) })
 }
 
 func describeMove(w io.Writer, o moveOut) {
 	fmt.Fprintf(w, "move of %s to %s: root v%d %s\n", o.From, o.To, o.RootVersion, o.Root)
 	fmt.Fprintf(w, "root signed by %d keys of v%d and %d of v%d; moved signed by %d root keys\n", o.Signed, o.RootVersion, o.PrevSigned, o.RootVersion-1, o.MovedSigned)
-}
-
-// readMoveFile reads a move file that move -o wrote.
-func readMoveFile(path string) (*registry.Move, error) {
-	rf, err := readRootFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if rf.Moved == nil || rf.Prev == nil {
-		return nil, usageErr(fmt.Errorf("move: %s is no move file (a root file without its moved block or prev root)", path), "submit the file 'svcreg move -o FILE' wrote")
-	}
-	return &registry.Move{Prev: rf.Prev, Root: rf.Signed, Moved: rf.Moved}, nil
-}
-
-// signMoveFile is root sign of a move file: the key signs the Root while
-// it lacks its thresholds, then the Moved block.
-func signMoveFile(c *cli.Context, in string, rf *car.RootFile, key ed25519.PrivateKey) error {
-	if rf.Prev == nil {
-		return usageErr(fmt.Errorf("root sign: the move file %s lacks the root before the move", in), "sign the file 'svcreg move -o FILE' wrote")
-	}
-	m := &registry.Move{Prev: rf.Prev, Root: rf.Signed, Moved: rf.Moved}
-	added, err := m.Sign(key)
-	if err != nil {
-		return err
-	}
-	if !added {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move was signed by this key before; its signature counts once\n")
-	}
-	out := c.String("output")
-	if out == "" {
-		out = in
-	}
-	return writeMove(c, out, m)
 }
 
 // pushFinalRecords sends the final records of the names the home's

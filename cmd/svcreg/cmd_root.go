@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -13,10 +12,8 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/car"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
@@ -188,7 +185,7 @@ func writeNextRoot(c *cli.Context, next func(*home, registry.RootChange) (*trust
 	if err != nil {
 		return err
 	}
-	rc, err := writeRootFile(c, c.String("output"), sr, prev)
+	rc, err := svchome.WriteRootFile(c.Context, c.String("output"), sr, prev, nil)
 	if err != nil {
 		return err
 	}
@@ -197,62 +194,29 @@ func writeNextRoot(c *cli.Context, next func(*home, registry.RootChange) (*trust
 	return emitRoot(c, rc, sr, prev)
 }
 
-// writeRootFile writes the Root file atomically.
-func writeRootFile(c *cli.Context, path string, sr, prev *trust.SignedRoot) (cid.Cid, error) {
-	var rc cid.Cid
-	err := atomicfile.WriteOutput(path, 0o644, func(w io.Writer) error {
-		var err error
-		rc, err = car.WriteRoot(c.Context, w, sr, prev, nil)
-		return err
-	})
-	return rc, err
-}
-
-func readRootFile(path string) (*car.RootFile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return car.ReadRoot(bytes.NewReader(data))
-}
-
 func runRootSign(c *cli.Context) error {
-	in := c.Args().First()
-	rf, err := readRootFile(in)
-	if err != nil {
-		return err
-	}
 	key, err := loadRoleKey(c, c.String("key"))
 	if err != nil {
 		return err
 	}
-	if rf.Moved != nil {
-		return signMoveFile(c, in, rf, key)
-	}
-	var prev *trust.Root
-	if rf.Prev != nil {
-		prev = &rf.Prev.Root
-	}
-	added, err := registry.SignRoot(rf.Signed, prev, key)
+	s, err := svchome.SignRootFile(c.Context, c.Args().First(), c.String("output"), key)
 	if err != nil {
-		return err
+		return fmt.Errorf("root sign: %w", err)
 	}
-	out := c.String("output")
-	if out == "" {
-		out = in
+	switch {
+	case s.Move != nil && !s.Added:
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move was signed by this key before; its signature counts once\n")
+	case !s.Added:
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d was signed by this key before; its signature counts once\n", s.Signed.Root.Version)
 	}
-	rc, err := writeRootFile(c, out, rf.Signed, rf.Prev)
-	if err != nil {
-		return err
+	if s.Move != nil {
+		return emitMove(c, s.Move, cmp.Or(c.String("output"), c.Args().First()))
 	}
-	if !added {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d was signed by this key before; its signature counts once\n", rf.Signed.Root.Version)
-	}
-	return emitRoot(c, rc, rf.Signed, rf.Prev)
+	return emitRoot(c, s.CID, s.Signed, s.Prev)
 }
 
 func runRootSubmit(c *cli.Context) error {
-	rf, err := readRootFile(c.Args().First())
+	rf, err := svchome.ReadRootFile(c.Args().First())
 	if err != nil {
 		return err
 	}
