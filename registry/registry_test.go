@@ -232,8 +232,7 @@ func TestCorruptBlock(t *testing.T) {
 	f.publish(t, "tts@1.0.0", "a")
 	h, _ := f.reg.Head(context.Background())
 	f.blocks.Corrupt(h.Root, []byte("garbage"))
-	// Not "tts": the publish cached its answer (carry.go), which needs no block.
-	_, err := f.resolve(t, "tts@1.0.0")
+	_, err := f.resolve(t, "tts")
 	if !errors.Is(err, registry.ErrCorruptBlock) {
 		t.Fatalf("resolve over a corrupt root: %v, want ErrCorruptBlock", err)
 	}
@@ -361,7 +360,15 @@ func mustRange(t *testing.T, s string) manifest.Range {
 // what was cached at the old one and the bare names of the services it
 // changed, so that resolves after it are cache hits.
 func TestChangeCarriesResolutions(t *testing.T) {
-	f := newFixture(t, 0)
+	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewIndex()}
+	reg, err := registry.New(registry.Config{Blocks: f.blocks, Index: registrytest.CarryingIndex{Index: f.cache}, Signer: registrytest.Signer{N: regName}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Init(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f.reg = reg
 	f.publish(t, "tts@1.0.0", "a")
 	f.publish(t, "web@1.0.0", "w")
 	if _, err := f.resolve(t, "tts@^1"); err != nil {

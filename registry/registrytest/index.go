@@ -101,10 +101,14 @@ func (c *Index) Resolution(_ context.Context, name string, root cid.Cid, query s
 	return r, ok, nil
 }
 
-var _ registry.ResolutionIndex = (*Index)(nil)
+// CarryingIndex is an Index that is also a registry.ResolutionIndex: a
+// Registry over it moves each head with the answers it carries over.
+type CarryingIndex struct{ *Index }
+
+var _ registry.ResolutionIndex = CarryingIndex{}
 
 // Queries implements registry.ResolutionIndex.
-func (c *Index) Queries(_ context.Context, name string, root cid.Cid) ([]string, error) {
+func (c CarryingIndex) Queries(_ context.Context, name string, root cid.Cid) ([]string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	prefix := name + "\x00" + root.KeyString() + "\x00"
@@ -119,7 +123,7 @@ func (c *Index) Queries(_ context.Context, name string, root cid.Cid) ([]string,
 }
 
 // SwapHeadResolutions implements registry.ResolutionIndex.
-func (c *Index) SwapHeadResolutions(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor, rs map[string]registry.Resolution) error {
+func (c CarryingIndex) SwapHeadResolutions(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor, rs map[string]registry.Resolution) error {
 	var err error
 	if rf.Root.Defined() {
 		err = c.SwapHeadRoot(ctx, prevSeq, h, rf)
