@@ -4,15 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/follow"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/kubo"
@@ -207,19 +204,12 @@ func describeMove(w io.Writer, o moveOut) {
 }
 
 // pushFinalRecords sends the final records of the names the home's
-// registry moved from to the kubo node, after its new name's blocks, and
-// says so on stderr.
+// registry moved from to the kubo node (Home.PushFinals), after its new
+// name's blocks, and says so on stderr.
 func pushFinalRecords(c *cli.Context, h *home, k *kubo.Client) error {
-	finals, err := h.FinalRecords()
-	if err != nil {
-		return err
+	done, err := h.PushFinals(c.Context, k, time.Now())
+	for _, p := range done {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the final record of %s (moved) is on %s: %s\n", p.Name, k, p.How)
 	}
-	for _, name := range slices.Sorted(maps.Keys(finals)) {
-		how, err := follow.PushFinal(c.Context, k, h.Blocks(), name, finals[name], time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: the final record of %s (moved) is on %s: %s\n", name, k, how)
-	}
-	return nil
+	return err
 }

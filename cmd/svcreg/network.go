@@ -55,12 +55,18 @@ func selectedTarget(c *cli.Context, dir string) (target.Target, error) {
 // with sync, a followed registry's head is brought up to date first, and
 // what the gateways did is reported on stderr.
 func openTarget(c *cli.Context, sync bool) (*home, error) {
+	return openSession(c, svchome.ReadOptions{Sync: sync})
+}
+
+// openSession is openTarget with ro, whose Registry, Target, Follow and
+// Refresh come from the flags.
+func openSession(c *cli.Context, ro svchome.ReadOptions) (*home, error) {
 	dir, o, err := homeArgs(c)
 	if err != nil {
 		return nil, err
 	}
-	ro := svchome.ReadOptions{Registry: c.String("registry"), Follow: followOptions(c), Sync: sync, Refresh: c.Bool("refresh"),
-		Target: target.Config{DNSLink: dnsLinkConfig(c), Gateways: c.StringSlice("gateway")}}
+	ro.Registry, ro.Follow, ro.Refresh = c.String("registry"), followOptions(c), c.Bool("refresh")
+	ro.Target = target.Config{DNSLink: dnsLinkConfig(c), Gateways: c.StringSlice("gateway")}
 	s, err := svchome.OpenTarget(c.Context, dir, o, ro)
 	var se *svchome.SyncError
 	if errors.As(err, &se) {

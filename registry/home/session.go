@@ -45,6 +45,9 @@ type ReadOptions struct {
 	Target target.Config
 	// Follow configures the follower of a registry read from gateways.
 	Follow FollowOptions
+	// Follower makes a Session with a Follower even for the home's own
+	// registry without gateways (push and republish work through one).
+	Follower bool
 	// Sync brings a followed registry's head up to date first
 	// (follow.Follower.Sync); Refresh asks the gateways even when the
 	// stored head is within its TTL.
@@ -86,7 +89,7 @@ func OpenTarget(ctx context.Context, dir string, opts *Options, ro ReadOptions) 
 // OpenTarget is the package's OpenTarget on an opened home. On an error
 // the home stays open; on success the Session's Close closes it.
 func (h *Home) OpenTarget(ctx context.Context, ro ReadOptions) (*Session, error) {
-	if ro.Registry == "" && len(ro.Target.Gateways) == 0 {
+	if ro.Registry == "" && len(ro.Target.Gateways) == 0 && !ro.Follower {
 		// A registry of one's own, read locally: the common, fast path.
 		if s, err := h.Local(); !errors.Is(err, ErrNoKey) {
 			return s, err
@@ -100,7 +103,7 @@ func (h *Home) OpenTarget(ctx context.Context, ro ReadOptions) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
-	if t.Own && len(t.Gateways) == 0 {
+	if t.Own && len(t.Gateways) == 0 && !ro.Follower {
 		return h.Local()
 	}
 	s, err := h.Read(ctx, t, ro.Follow)
