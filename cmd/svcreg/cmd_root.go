@@ -121,39 +121,21 @@ func rootChange(c *cli.Context) (registry.RootChange, error) {
 		}
 		ch.Thresholds[role] = v
 	}
-	add := func(role string, paths ...string) error {
-		for _, p := range paths {
-			pub, err := svchome.LoadPublicKey(p)
-			if err != nil {
-				return err
-			}
-			ch.Add = append(ch.Add, registry.RoleKey{Role: role, Key: pub})
-		}
-		return nil
+	var add []svchome.RoleKeyFile
+	for _, p := range c.StringSlice("root-key") {
+		add = append(add, svchome.RoleKeyFile{Role: trust.RoleRoot, Path: p})
 	}
-	if err := add(trust.RoleRoot, c.StringSlice("root-key")...); err != nil {
-		return ch, err
-	}
-	if err := add(trust.RolePublish, c.StringSlice("publish-key")...); err != nil {
-		return ch, err
+	for _, p := range c.StringSlice("publish-key") {
+		add = append(add, svchome.RoleKeyFile{Role: trust.RolePublish, Path: p})
 	}
 	keys, roles := c.StringSlice("add-key"), c.StringSlice("role")
 	if len(keys) != len(roles) {
 		return ch, usageErr(fmt.Errorf("%s: %d --add-key and %d --role", commandPath(c), len(keys), len(roles)), "give each --add-key K.pub its --role root|publish")
 	}
 	for i, k := range keys {
-		if err := add(roles[i], k); err != nil {
-			return ch, err
-		}
+		add = append(add, svchome.RoleKeyFile{Role: roles[i], Path: k})
 	}
-	for _, k := range c.StringSlice("remove-key") {
-		id, err := svchome.KeyIDOf(k)
-		if err != nil {
-			return ch, err
-		}
-		ch.Remove = append(ch.Remove, id)
-	}
-	return ch, nil
+	return ch, svchome.RootChangeKeys(&ch, add, c.StringSlice("remove-key"))
 }
 
 func runRootInit(c *cli.Context) error {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/svcreg/svcreg/manifest/trust"
+	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/home"
 )
 
@@ -45,5 +47,29 @@ func TestRootFile(t *testing.T) {
 	}
 	if _, err := home.ReadMoveFile(path); !errors.Is(err, home.ErrNotMoveFile) {
 		t.Fatalf("ReadMoveFile of a root file: %v", err)
+	}
+}
+
+// TestRootChangeKeys: added keys are read from .pub files with their
+// role; removed ones are a .pub file or a key id; a file that holds no
+// public key is ErrNotPublicKey.
+func TestRootChangeKeys(t *testing.T) {
+	dir := t.TempDir()
+	pub, err := home.NewRoleKey(filepath.Join(dir, "a.key"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := trust.KeyID(pub)
+	var ch registry.RootChange
+	add := []home.RoleKeyFile{{Role: trust.RolePublish, Path: filepath.Join(dir, "a.key"+home.PubSuffix)}}
+	if err := home.RootChangeKeys(&ch, add, []string{id, filepath.Join(dir, "a.key"+home.PubSuffix)}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ch.Add) != 1 || ch.Add[0].Role != trust.RolePublish || trust.KeyID(ch.Add[0].Key) != id || len(ch.Remove) != 2 || ch.Remove[0] != id || ch.Remove[1] != id {
+		t.Fatalf("change: %+v", ch)
+	}
+	bad := []home.RoleKeyFile{{Role: trust.RoleRoot, Path: filepath.Join(dir, "a.key")}}
+	if err := home.RootChangeKeys(&ch, bad, nil); !errors.Is(err, home.ErrNotPublicKey) {
+		t.Fatalf("a private key file as a public one: %v", err)
 	}
 }
