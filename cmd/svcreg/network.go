@@ -79,19 +79,6 @@ func openSession(c *cli.Context, ro svchome.ReadOptions) (*home, error) {
 	return &home{Session: s, c: c}, syncErr(c, s.Target, s.Synced, nil)
 }
 
-// follow reads t through the library's Follower (registry/home.Read),
-// over a snapshot of the index that Close writes back: no lock is held
-// during a request.
-func (h *home) follow(c *cli.Context, t target.Target) error {
-	warnReadOnly(c, h.Dir(), t)
-	s, err := h.Read(c.Context, t, followOptions(c))
-	if err != nil {
-		return followErr(err)
-	}
-	h.Session = s
-	return nil
-}
-
 // followErr gives a bad gateway URL its exit code and hint.
 func followErr(err error) error {
 	if errors.Is(err, follow.ErrBadUpstream) {

@@ -132,6 +132,18 @@ func (h *Home) Local() (*Session, error) {
 	return &Session{Home: h, Target: target.Target{Name: key.RegistryName(), Own: true}, Registry: reg}, nil
 }
 
+// Own returns a Session of the home's own registry (its key is needed:
+// ErrNoKey) through a Follower without gateways: for work on its records
+// and replicas (republish, replica), which holds the index only per
+// operation.
+func (h *Home) Own(ctx context.Context, opts FollowOptions) (*Session, error) {
+	key, err := h.Key()
+	if err != nil {
+		return nil, err
+	}
+	return h.Read(ctx, target.Target{Name: key.RegistryName(), Own: true}, opts)
+}
+
 // Read returns a Session of the registry t, followed through its
 // gateways (Home.Follow) over a snapshot of the index that Close writes
 // back. It does not sync.

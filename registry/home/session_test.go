@@ -73,3 +73,29 @@ func TestOpenTarget(t *testing.T) {
 		t.Fatalf("no copy: %v", err)
 	}
 }
+
+// TestOwn: the home's own registry through a Follower, which needs the
+// key.
+func TestOwn(t *testing.T) {
+	dir := mustHome(t)
+	h, err := home.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	s, err := h.Own(t.Context(), home.FollowOptions{})
+	if err != nil || s.Follower == nil || !s.Target.Own || s.Follower.Online() {
+		t.Fatalf("own: %+v, %v", s, err)
+	}
+	if _, err := s.Registry.Services(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	e, err := home.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.Own(t.Context(), home.FollowOptions{}); !errors.Is(err, home.ErrNoKey) {
+		t.Fatalf("a home without a key: %v", err)
+	}
+}
