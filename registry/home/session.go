@@ -19,6 +19,8 @@ import (
 // follow.Follower over a snapshot of the index, which Close writes back
 // when the follower changed it (a new head, the time the gateways last
 // answered). No index lock is held while a Session waits on the network.
+// A Session of an opened Home alone (Session{Home: h}, no registry yet)
+// is valid: its Close closes the Home.
 type Session struct {
 	*Home
 	// Target is the registry read.
