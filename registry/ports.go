@@ -152,3 +152,18 @@ type RootFloorIndex interface {
 	// is below the stored floor, or equal to it with another Root.
 	SwapHeadRoot(ctx context.Context, prevSeq uint64, h Head, rf RootFloor) error
 }
+
+// ResolutionIndex is implemented by an Index that lists the queries it
+// holds answers for and caches answers with the head it moves. A
+// Registry that changes (Publish, Yank, Tag, Submit, …) answers those
+// queries again at the new head, with the bare names of the services it
+// changed, and moves the head with the answers, so that a read after a
+// change finds them cached and writes nothing.
+type ResolutionIndex interface {
+	// Queries returns the queries answered at root for name.
+	Queries(ctx context.Context, name string, root cid.Cid) ([]string, error)
+	// SwapHeadResolutions is SwapHead (SwapHeadRoot when rf.Root is
+	// defined and the index keeps root floors) that also caches the
+	// answers rs at h.Root, in the same transaction.
+	SwapHeadResolutions(ctx context.Context, prevSeq uint64, h Head, rf RootFloor, rs map[string]Resolution) error
+}

@@ -298,7 +298,8 @@ func (r *Registry) Submit(ctx context.Context, ch *Change) (Head, error) {
 		return Head{}, err
 	}
 	m := ch.Manifest
-	if _, err := diffServices(ctx, r.blocks.Get, cur.Services, m.Services); err != nil {
+	diff, err := diffServices(ctx, r.blocks.Get, cur.Services, m.Services)
+	if err != nil {
 		return Head{}, fmt.Errorf("submit seq %d of %s: %w", m.Seq, r.name, err)
 	}
 	if err := r.blocks.Put(ctx, ch.Block.CID, ch.Block.Data); err != nil {
@@ -309,7 +310,11 @@ func (r *Registry) Submit(ctx context.Context, ch *Change) (Head, error) {
 		return Head{}, fmt.Errorf("sign seq %d: %w", m.Seq, err)
 	}
 	h := Head{Name: r.name, Root: ch.Block.CID, Seq: m.Seq, Record: rec}
-	if err := swapHead(ctx, r.cache, head.Seq, h, rf); errors.Is(err, ErrHeadMoved) {
+	changed := make([]manifest.Name, 0, len(diff))
+	for _, e := range diff {
+		changed = append(changed, e.Service)
+	}
+	if err := r.moveHead(ctx, head, h, rf, changed); errors.Is(err, ErrHeadMoved) {
 		return Head{}, fmt.Errorf("%w: %w", ErrStaleProposal, err)
 	} else if err != nil {
 		return Head{}, err

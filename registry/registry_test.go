@@ -355,3 +355,37 @@ func mustRange(t *testing.T, s string) manifest.Range {
 	}
 	return r
 }
+
+// TestChangeCarriesResolutions: a change answers again, at its new head,
+// what was cached at the old one and the bare names of the services it
+// changed, so that resolves after it are cache hits.
+func TestChangeCarriesResolutions(t *testing.T) {
+	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewIndex()}
+	reg, err := registry.New(registry.Config{Blocks: f.blocks, Index: registrytest.CarryingIndex{Index: f.cache}, Signer: registrytest.Signer{N: regName}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Init(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f.reg = reg
+	f.publish(t, "tts@1.0.0", "a")
+	f.publish(t, "web@1.0.0", "w")
+	if _, err := f.resolve(t, "tts@^1"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.publish(t, "tts@1.0.1", "b")
+	hits := f.cache.Hits
+	for _, spec := range []string{"tts@^1", "tts", "web"} {
+		got, err := f.resolve(t, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if spec != "web" && !got.CID.Equals(c) {
+			t.Fatalf("%s = %s, want %s", spec, got.CID, c)
+		}
+	}
+	if f.cache.Hits != hits+3 {
+		t.Fatalf("%d cache hits, want 3", f.cache.Hits-hits)
+	}
+}

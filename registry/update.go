@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/ipfs/go-cid"
 
@@ -238,7 +239,7 @@ func (r *Registry) commit(ctx context.Context, head Head, c *change, what string
 		return Head{}, fmt.Errorf("sign seq %d: %w", next.Seq, err)
 	}
 	h := Head{Name: r.name, Root: b.CID, Seq: next.Seq, Record: rec}
-	if err := swapHead(ctx, r.cache, head.Seq, h, rf); err != nil {
+	if err := r.moveHead(ctx, head, h, rf, slices.Collect(maps.Keys(c.dirty))); err != nil {
 		return Head{}, err
 	}
 	return h, nil

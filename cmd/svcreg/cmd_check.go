@@ -103,10 +103,10 @@ func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
 			if err := h.makeLocal(c, root); err != nil {
 				return err
 			}
-			return unixfs.CheckTree(ctx, h.blocks.Blockstore(), root)
+			return unixfs.CheckTree(ctx, h.Blocks().Blockstore(), root)
 		}
 	}
-	return paths.proj.CheckRegistry(c.Context, rep, h.reg, notes, opts)
+	return paths.proj.CheckRegistry(c.Context, rep, h.Registry, notes, opts)
 }
 
 func printCheck(w io.Writer, out checkOut) {

@@ -37,7 +37,7 @@ func runExport(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, err := h.reg.Head(c.Context)
+	head, err := h.Registry.Head(c.Context)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func runExport(c *cli.Context) error {
 	o.Progress = update
 	var out car.Exported
 	err = writeFile(file, c.App.Writer, func(w io.Writer) (err error) {
-		out, err = car.Export(c.Context, w, h.reg, h.readBlocks(), head, o)
+		out, err = car.Export(c.Context, w, h.Registry, h.ReadBlocks(), head, o)
 		return err
 	})
 	done()

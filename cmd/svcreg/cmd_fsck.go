@@ -31,7 +31,7 @@ func runFsck(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	rep, err := h.h.Fsck(c.Context, svchome.FsckOptions{Repair: c.Bool("repair"), Gateways: c.StringSlice("gateway"),
+	rep, err := h.Fsck(c.Context, svchome.FsckOptions{Repair: c.Bool("repair"), Gateways: c.StringSlice("gateway"),
 		Remote: &remote.Options{Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()}})
 	if err != nil {
 		return err

@@ -33,7 +33,7 @@ func runGC(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	out, err := h.h.GC(c.Context, svchome.GCOptions{DryRun: c.Bool("dry-run"), KeepHistory: c.Int("keep-history"),
+	out, err := h.GC(c.Context, svchome.GCOptions{DryRun: c.Bool("dry-run"), KeepHistory: c.Int("keep-history"),
 		Grace: c.Duration("grace"), DropUnfollowed: c.Bool("drop-unfollowed")})
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func runImport(c *cli.Context) error {
 	if m != nil {
 		blocks = func(n int, _ int64) { m.SetItems(n) }
 	}
-	out, err := h.h.Import(c.Context, file, r, blocks)
+	out, err := h.Import(c.Context, file, r, blocks)
 	m.Finish()
 	if errors.As(err, new(*car.UnwritableError)) {
 		return withHint(err, "a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")

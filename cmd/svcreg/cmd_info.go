@@ -23,7 +23,7 @@ func runInfo(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	info, err := h.reg.Info(c.Context, spec)
+	info, err := h.Registry.Info(c.Context, spec)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func runInit(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, err := h.h.Init(c.Context, svchome.InitOptions{Force: c.Bool("force"), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"),
+	head, err := h.Init(c.Context, svchome.InitOptions{Force: c.Bool("force"), Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"),
 		Roles: c.String("roles"), Passphrase: pass})
 	var fork *registry.ForkError
 	var lost *svchome.LostKeyError
@@ -45,7 +45,7 @@ func runInit(c *cli.Context) error {
 		return &cliError{err: fmt.Errorf("init: %w", err), code: exitConflict,
 			hint: "put the registry's key back with 'svcreg key import FILE' (from 'svcreg key export' or a backup); 'svcreg init --force' makes a new registry anyway"}
 	case errors.Is(err, registry.ErrExists):
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: registry already initialized in %s\n", h.dir)
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: registry already initialized in %s\n", h.Dir())
 	case err != nil:
 		return err
 	case c.String("roles") != "":

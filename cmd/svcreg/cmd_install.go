@@ -46,7 +46,7 @@ func runInstall(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	rep, err := h.reg.Check(c.Context, p, l, registry.CheckOptions{})
+	rep, err := h.Registry.Check(c.Context, p, l, registry.CheckOptions{})
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func runInstall(c *cli.Context) error {
 		dir = paths.proj.ServicesDir()
 	}
 	var m *meter.Meter
-	out, err := project.Install(c.Context, h.blocks.Blockstore(), l, dir, project.InstallOptions{Limits: lim,
+	out, err := project.Install(c.Context, h.Blocks().Blockstore(), l, dir, project.InstallOptions{Limits: lim,
 		Local: func(_ context.Context, root cid.Cid) error { return h.makeLocal(c, root) },
 		Progress: func(total uint64) unixfs.ExportProgress {
 			m = newMeter(c, "installing", "files")

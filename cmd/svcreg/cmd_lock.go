@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
@@ -66,7 +65,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	for _, n := range notes {
 		warn(c, []string{n.Message})
 	}
-	res, err := paths.proj.Lock(c.Context, h.reg, old, opts)
+	res, err := paths.proj.Lock(c.Context, h.Registry, old, opts)
 	if err != nil {
 		return lockErr(err, paths)
 	}
@@ -183,32 +182,22 @@ func lockErr(err error, paths projectPaths) error {
 }
 
 // openProjectRegistry opens, for reading, the registry a project names
-// (project.Target says from where): the copy in SVCREG_HOME, brought up
-// to date from the gateways (project.Refresh) unless --offline or the
-// copy was confirmed less than its TTL ago. Blocks missing here are
-// fetched from the gateways and verified. Problems that leave a usable
-// copy come back as warnings; having no copy at all is left to the
-// caller, where Registry.Lock and Registry.Check report ErrUnverifiable.
-// A registry that moved is an error: a *registry.MovedError when the move
-// verifies from the Roots p pins and l (may be nil) records
-// (project.CheckMove), else ErrRootDiverged.
+// (project.OpenRegistry): the copy in SVCREG_HOME, brought up to date
+// from the gateways unless --offline or the copy is fresh.
 func openProjectRegistry(c *cli.Context, p *manifest.Project, name ipnsrec.Name, l *manifest.Lock) (*home, []registry.Finding, error) {
-	h, err := openBlocks(c)
+	dir, o, err := homeArgs(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := project.Target(h.h, p, name, c.StringSlice("gateway"))
-	if err == nil {
-		err = h.follow(c, t)
+	gateways := c.StringSlice("gateway")
+	if len(gateways) == 0 {
+		gateways = p.Gateways
 	}
-	var notes []registry.Finding
-	if err == nil {
-		notes, err = project.Refresh(c.Context, h.net.follower, h.cache, name, c.Bool("refresh"), time.Now())
-		err = project.CheckMove(c.Context, h.reg, p, l, err)
-	}
+	warnReadOnly(c, dir, target.Target{Gateways: gateways})
+	s, notes, err := project.OpenRegistry(c.Context, dir, o, p, name, l, project.OpenOptions{
+		Gateways: gateways, Follow: followOptions(c), Refresh: c.Bool("refresh")})
 	if err != nil {
-		h.Close()
-		return nil, nil, err
+		return nil, nil, followErr(err)
 	}
-	return h, notes, nil
+	return &home{Session: s, c: c}, notes, nil
 }

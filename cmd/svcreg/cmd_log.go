@@ -27,7 +27,7 @@ func runLog(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	entries, err := h.reg.Log(c.Context, c.Int("n"))
+	entries, err := h.Registry.Log(c.Context, c.Int("n"))
 	var he *registry.HistoryError
 	switch {
 	case errors.As(err, &he) && c.Bool("local-only"):

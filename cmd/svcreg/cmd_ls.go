@@ -28,7 +28,7 @@ func runList(c *cli.Context) error {
 	}
 	defer h.Close()
 	if c.NArg() == 0 {
-		names, err := h.reg.Services(c.Context)
+		names, err := h.Registry.Services(c.Context)
 		if err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func runList(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.reg.Service(c.Context, name)
+	s, err := h.Registry.Service(c.Context, name)
 	if err != nil {
 		return err
 	}

@@ -1,21 +1,15 @@
 package main
 
 import (
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/car"
-	"github.com/svcreg/svcreg/registry/follow"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/kubo"
@@ -75,18 +69,15 @@ func runMove(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if h.key, err = h.h.Key(); err != nil {
-		return err
-	}
-	if h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err != nil {
+	if h.Registry, err = h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err != nil {
 		return err
 	}
 	var m *registry.Move
 	if submit != "" {
-		if m, err = readMoveFile(submit); err != nil {
-			return err
+		if m, err = svchome.ReadMoveFile(submit); err != nil {
+			return fmt.Errorf("move: %w", err)
 		}
-	} else if m, err = h.reg.PrepareMove(c.Context, to.Name(), registry.RootChange{Expires: time.Now().Add(c.Duration("expires"))}); err != nil {
+	} else if m, err = h.Registry.PrepareMove(c.Context, to.Name(), registry.RootChange{Expires: time.Now().Add(c.Duration("expires"))}); err != nil {
 		return err
 	}
 	if err := signMove(c, m, c.StringSlice("key")...); err != nil {
@@ -125,23 +116,27 @@ func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
 		if err != nil {
 			return err
 		}
-		h.reg.UsePublishKeys(pk)
+		h.Registry.UsePublishKeys(pk)
 	}
 	ns := ipns.NewSigner(to)
 	ns.Lifetime, ns.TTL = c.Duration("lifetime"), c.Duration("ttl")
-	final := ipns.NewSigner(h.key)
+	key, err := h.Key()
+	if err != nil {
+		return err
+	}
+	final := ipns.NewSigner(key)
 	final.Lifetime = min(m.Root.Root.MaxRecordLifetime, ipns.MaxLifetime)
-	res, err := h.reg.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
+	res, err := h.Registry.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
 	if errors.Is(err, registry.ErrExists) {
 		return &cliError{err: err, code: exitConflict, hint: "this home holds a registry under the new key's name: make a new key (svcreg init in a new home)"}
 	} else if err != nil {
 		return withHint(err, moveSubmitHint(err))
 	}
-	if err := h.h.Moved(to, res.Final.Record); err != nil {
+	if err := h.Moved(to, res.Final.Record); err != nil {
 		return err
 	}
 	o := moveJSON(m)
-	o.Seq, o.FinalRecord = res.New.Seq, h.h.FinalRecordPath(res.Final.Name)
+	o.Seq, o.FinalRecord = res.New.Seq, h.FinalRecordPath(res.Final.Name)
 	return emit(c, o, func(w io.Writer) {
 		fmt.Fprintf(w, "moved %s to %s: root v%d %s, seq %d\n", o.From, o.To, o.RootVersion, o.Root, o.Seq)
 		fmt.Fprintf(w, "the final record of %s (the highest sequence, pointing at the move) is %s: publish it where %s was\n", o.From, o.FinalRecord, o.From)
@@ -168,19 +163,18 @@ func moveJSON(m *registry.Move) moveOut {
 
 // writeMove writes m to path atomically and says what is left to do.
 func writeMove(c *cli.Context, path string, m *registry.Move) error {
-	err := atomicfile.WriteOutput(path, 0o644, func(w io.Writer) error {
-		_, err := car.WriteRoot(c.Context, w, m.Root, m.Prev, m.Moved)
-		return err
-	})
-	if err != nil {
+	if err := svchome.WriteMoveFile(c.Context, path, m); err != nil {
 		return err
 	}
+	fmt.Fprintf(c.App.ErrWriter, "svcreg: the move of %s to %s is in %s: the root keys sign it with 'svcreg root sign %s --key ROOT.key' (the Root first, then the Moved block), then 'svcreg move --submit %s --to NEW.key --publish-key PUBLISH.key'\n",
+		m.Moved.From, m.Moved.To, path, path, path)
+	return emitMove(c, m, path)
+}
+
+// emitMove prints the move m, written to path.
+func emitMove(c *cli.Context, m *registry.Move, path string) error {
 	o := moveJSON(m)
 	o.File = path
-	if c.Command.Name == "move" {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move of %s to %s is in %s: the root keys sign it with 'svcreg root sign %s --key ROOT.key' (the Root first, then the Moved block), then 'svcreg move --submit %s --to NEW.key --publish-key PUBLISH.key'\n",
-			o.From, o.To, path, path, path)
-	}
 	return emit(c, o, func(w io.Writer) { describeMove(w, o) })
 }
 
@@ -189,53 +183,13 @@ func describeMove(w io.Writer, o moveOut) {
 	fmt.Fprintf(w, "root signed by %d keys of v%d and %d of v%d; moved signed by %d root keys\n", o.Signed, o.RootVersion, o.PrevSigned, o.RootVersion-1, o.MovedSigned)
 }
 
-// readMoveFile reads a move file that move -o wrote.
-func readMoveFile(path string) (*registry.Move, error) {
-	rf, err := readRootFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if rf.Moved == nil || rf.Prev == nil {
-		return nil, usageErr(fmt.Errorf("move: %s is no move file (a root file without its moved block or prev root)", path), "submit the file 'svcreg move -o FILE' wrote")
-	}
-	return &registry.Move{Prev: rf.Prev, Root: rf.Signed, Moved: rf.Moved}, nil
-}
-
-// signMoveFile is root sign of a move file: the key signs the Root while
-// it lacks its thresholds, then the Moved block.
-func signMoveFile(c *cli.Context, in string, rf *car.RootFile, key ed25519.PrivateKey) error {
-	if rf.Prev == nil {
-		return usageErr(fmt.Errorf("root sign: the move file %s lacks the root before the move", in), "sign the file 'svcreg move -o FILE' wrote")
-	}
-	m := &registry.Move{Prev: rf.Prev, Root: rf.Signed, Moved: rf.Moved}
-	added, err := m.Sign(key)
-	if err != nil {
-		return err
-	}
-	if !added {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move was signed by this key before; its signature counts once\n")
-	}
-	out := c.String("output")
-	if out == "" {
-		out = in
-	}
-	return writeMove(c, out, m)
-}
-
 // pushFinalRecords sends the final records of the names the home's
-// registry moved from to the kubo node, after its new name's blocks, and
-// says so on stderr.
+// registry moved from to the kubo node (Home.PushFinals), after its new
+// name's blocks, and says so on stderr.
 func pushFinalRecords(c *cli.Context, h *home, k *kubo.Client) error {
-	finals, err := h.h.FinalRecords()
-	if err != nil {
-		return err
+	done, err := h.PushFinals(c.Context, k, time.Now())
+	for _, p := range done {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the final record of %s (moved) is on %s: %s\n", p.Name, k, p.How)
 	}
-	for _, name := range slices.Sorted(maps.Keys(finals)) {
-		how, err := follow.PushFinal(c.Context, k, h.blocks, name, finals[name], time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: the final record of %s (moved) is on %s: %s\n", name, k, how)
-	}
-	return nil
+	return err
 }

@@ -36,7 +36,7 @@ func runName(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, err := h.reg.Head(c.Context)
+	head, err := h.Registry.Head(c.Context)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry/follow"
+	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/kubo"
 )
 
@@ -31,22 +32,15 @@ func runPush(c *cli.Context) error {
 	if err != nil {
 		return usageErr(err, "pass --kubo http://HOST:PORT, the node's API address (Addresses.API)")
 	}
-	h, err := openBlocks(c)
+	// The follower holds the index's lock per operation, never while the
+	// node is busy.
+	h, err := openSession(c, svchome.ReadOptions{Follower: true})
 	if err != nil {
 		return err
 	}
 	defer h.Close()
-	t, err := selectedTarget(c, h.dir)
-	if err != nil {
-		return err
-	}
-	// The follower holds the index's lock per operation, never while the
-	// node is busy.
-	if err := h.follow(c, t); err != nil {
-		return err
-	}
 	update, done := progress(c, "pushing")
-	res, err := h.net.follower.Push(c.Context, k, follow.PushOptions{Pin: c.Bool("pin"), Progress: update})
+	res, err := h.Follower.Push(c.Context, k, follow.PushOptions{Pin: c.Bool("pin"), Progress: update})
 	done()
 	for _, n := range res.Notes {
 		warnf(c, "%s", n)
@@ -59,7 +53,7 @@ func runPush(c *cli.Context) error {
 	case err != nil:
 		return err
 	}
-	if t.Own {
+	if h.Target.Own {
 		if err := pushFinalRecords(c, h, k); err != nil {
 			return err
 		}

@@ -90,7 +90,7 @@ func editConfig(c *cli.Context, edit func(*svchome.Config) error) error {
 		return err
 	}
 	defer h.Close()
-	return h.h.EditConfig(edit)
+	return h.EditConfig(edit)
 }
 
 func remoteLine(r svchome.RemoteInfo) string {

@@ -10,7 +10,6 @@ import (
 	"github.com/svcreg/svcreg/registry/follow"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/kubo"
-	"github.com/svcreg/svcreg/registry/target"
 )
 
 func newReplicaCommand() *cli.Command {
@@ -53,7 +52,7 @@ func runReplicaList(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	out, err := h.net.follower.ReplicaStatuses(c.Context, replicas)
+	out, err := h.Follower.ReplicaStatuses(c.Context, replicas)
 	if err != nil {
 		return err
 	}
@@ -71,43 +70,35 @@ func runReplicaRemove(c *cli.Context) error {
 		return err
 	}
 	if h, _, err := openOwnFollower(c); err == nil {
-		h.net.follower.ForgetReplica(c.Context, name)
+		h.Follower.ForgetReplica(c.Context, name)
 		h.Close()
 	}
 	return emit(c, map[string]string{"removed": name}, func(w io.Writer) { fmt.Fprintf(w, "removed %s\n", name) })
 }
 
 // openOwnFollower opens the home's own registry (its key is required)
-// through the library's Follower, with no upstreams (the index is held
-// per operation, never while a replica is busy), and returns the
-// replicas of its config file.
+// through the library's Follower (Home.Own) and returns the replicas of
+// its config file.
 func openOwnFollower(c *cli.Context) (*home, []follow.Replica, error) {
 	h, err := openBlocks(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	replicas, err := h.openOwn(c)
+	s, err := h.Own(c.Context, followOptions(c))
+	var cfg *svchome.Config
+	if err == nil {
+		h.Session = s
+		cfg, err = h.Config()
+	}
+	var replicas []follow.Replica
+	if err == nil {
+		replicas, err = cfg.ReplicaList()
+	}
 	if err != nil {
 		h.Close()
 		return nil, nil, err
 	}
 	return h, replicas, nil
-}
-
-func (h *home) openOwn(c *cli.Context) ([]follow.Replica, error) {
-	key, err := h.h.Key()
-	if err != nil {
-		return nil, err
-	}
-	h.key = key
-	if err := h.follow(c, target.Target{Name: key.RegistryName(), Own: true}); err != nil {
-		return nil, err
-	}
-	cfg, err := h.h.Config()
-	if err != nil {
-		return nil, err
-	}
-	return cfg.ReplicaList()
 }
 
 // orDash is t in RFC 3339, or "-" for never.

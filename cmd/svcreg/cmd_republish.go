@@ -28,7 +28,7 @@ func runRepublish(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	if err := h.h.RequireWritable(); err != nil {
+	if err := h.RequireWritable(); err != nil {
 		return err // re-signing stores a record in the index
 	}
 	for _, u := range c.StringSlice("kubo") {
@@ -38,7 +38,11 @@ func runRepublish(c *cli.Context) error {
 		}
 		replicas = append(replicas, follow.Replica{Name: k.String(), Kubo: k, Pin: c.Bool("pin")})
 	}
-	out, err := h.net.follower.Republish(c.Context, h.key, c.Bool("force"), replicas, follow.Retry{})
+	key, err := h.Key()
+	if err != nil {
+		return err
+	}
+	out, err := h.Follower.Republish(c.Context, key, c.Bool("force"), replicas, follow.Retry{})
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func runResolve(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	res, err := h.reg.Resolve(c.Context, spec)
+	res, err := h.Registry.Resolve(c.Context, spec)
 	if err != nil {
 		return err
 	}

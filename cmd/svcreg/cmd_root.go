@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -13,10 +12,8 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/car"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
 )
@@ -90,51 +87,33 @@ func rootChange(c *cli.Context) (registry.RootChange, error) {
 		}
 		ch.Thresholds[role] = v
 	}
-	add := func(role string, paths ...string) error {
-		for _, p := range paths {
-			pub, err := svchome.LoadPublicKey(p)
-			if err != nil {
-				return err
-			}
-			ch.Add = append(ch.Add, registry.RoleKey{Role: role, Key: pub})
-		}
-		return nil
+	var add []svchome.RoleKeyFile
+	for _, p := range c.StringSlice("root-key") {
+		add = append(add, svchome.RoleKeyFile{Role: trust.RoleRoot, Path: p})
 	}
-	if err := add(trust.RoleRoot, c.StringSlice("root-key")...); err != nil {
-		return ch, err
-	}
-	if err := add(trust.RolePublish, c.StringSlice("publish-key")...); err != nil {
-		return ch, err
+	for _, p := range c.StringSlice("publish-key") {
+		add = append(add, svchome.RoleKeyFile{Role: trust.RolePublish, Path: p})
 	}
 	keys, roles := c.StringSlice("add-key"), c.StringSlice("role")
 	if len(keys) != len(roles) {
 		return ch, usageErr(fmt.Errorf("%s: %d --add-key and %d --role", commandPath(c), len(keys), len(roles)), "give each --add-key K.pub its --role root|publish")
 	}
 	for i, k := range keys {
-		if err := add(roles[i], k); err != nil {
-			return ch, err
-		}
+		add = append(add, svchome.RoleKeyFile{Role: roles[i], Path: k})
 	}
-	for _, k := range c.StringSlice("remove-key") {
-		id, err := svchome.KeyIDOf(k)
-		if err != nil {
-			return ch, err
-		}
-		ch.Remove = append(ch.Remove, id)
-	}
-	return ch, nil
+	return ch, svchome.RootChangeKeys(&ch, add, c.StringSlice("remove-key"))
 }
 
 func runRootInit(c *cli.Context) error {
 	return writeNextRoot(c, func(h *home, ch registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error) {
-		sr, err := h.reg.FirstRoot(c.Context, ch, ipns.MaxLifetime)
+		sr, err := h.Registry.FirstRoot(c.Context, ch, ipns.MaxLifetime)
 		return sr, nil, err
 	})
 }
 
 func runRootRotate(c *cli.Context) error {
 	return writeNextRoot(c, func(h *home, ch registry.RootChange) (*trust.SignedRoot, *trust.SignedRoot, error) {
-		return h.reg.RotateRoot(c.Context, ch)
+		return h.Registry.RotateRoot(c.Context, ch)
 	})
 }
 
@@ -154,7 +133,7 @@ func writeNextRoot(c *cli.Context, next func(*home, registry.RootChange) (*trust
 	if err != nil {
 		return err
 	}
-	rc, err := writeRootFile(c, c.String("output"), sr, prev)
+	rc, err := svchome.WriteRootFile(c.Context, c.String("output"), sr, prev, nil)
 	if err != nil {
 		return err
 	}
@@ -163,62 +142,29 @@ func writeNextRoot(c *cli.Context, next func(*home, registry.RootChange) (*trust
 	return emitRoot(c, rc, sr, prev)
 }
 
-// writeRootFile writes the Root file atomically.
-func writeRootFile(c *cli.Context, path string, sr, prev *trust.SignedRoot) (cid.Cid, error) {
-	var rc cid.Cid
-	err := atomicfile.WriteOutput(path, 0o644, func(w io.Writer) error {
-		var err error
-		rc, err = car.WriteRoot(c.Context, w, sr, prev, nil)
-		return err
-	})
-	return rc, err
-}
-
-func readRootFile(path string) (*car.RootFile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return car.ReadRoot(bytes.NewReader(data))
-}
-
 func runRootSign(c *cli.Context) error {
-	in := c.Args().First()
-	rf, err := readRootFile(in)
-	if err != nil {
-		return err
-	}
 	key, err := loadRoleKey(c, c.String("key"))
 	if err != nil {
 		return err
 	}
-	if rf.Moved != nil {
-		return signMoveFile(c, in, rf, key)
-	}
-	var prev *trust.Root
-	if rf.Prev != nil {
-		prev = &rf.Prev.Root
-	}
-	added, err := registry.SignRoot(rf.Signed, prev, key)
+	s, err := svchome.SignRootFile(c.Context, c.Args().First(), c.String("output"), key)
 	if err != nil {
-		return err
+		return fmt.Errorf("root sign: %w", err)
 	}
-	out := c.String("output")
-	if out == "" {
-		out = in
+	switch {
+	case s.Move != nil && !s.Added:
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: the move was signed by this key before; its signature counts once\n")
+	case !s.Added:
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d was signed by this key before; its signature counts once\n", s.Signed.Root.Version)
 	}
-	rc, err := writeRootFile(c, out, rf.Signed, rf.Prev)
-	if err != nil {
-		return err
+	if s.Move != nil {
+		return emitMove(c, s.Move, cmp.Or(c.String("output"), c.Args().First()))
 	}
-	if !added {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: root v%d was signed by this key before; its signature counts once\n", rf.Signed.Root.Version)
-	}
-	return emitRoot(c, rc, rf.Signed, rf.Prev)
+	return emitRoot(c, s.CID, s.Signed, s.Prev)
 }
 
 func runRootSubmit(c *cli.Context) error {
-	rf, err := readRootFile(c.Args().First())
+	rf, err := svchome.ReadRootFile(c.Args().First())
 	if err != nil {
 		return err
 	}
@@ -227,7 +173,7 @@ func runRootSubmit(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, err := h.reg.SubmitRoot(c.Context, rf.Signed)
+	head, err := h.Registry.SubmitRoot(c.Context, rf.Signed)
 	if errors.Is(err, registry.ErrUntrusted) {
 		return withHint(err, "submit takes the next root version, signed ('svcreg root sign') by the root thresholds of the current root and of its own, with --key a publish key of the new root")
 	} else if err != nil {
@@ -257,12 +203,12 @@ func runRootShow(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	sr, rc, err := h.reg.CurrentRoot(c.Context)
+	sr, rc, err := h.Registry.CurrentRoot(c.Context)
 	if err != nil {
 		return err
 	}
 	if sr == nil {
-		return &cliError{err: fmt.Errorf("root show: %s: %w", h.reg.Name(), registry.ErrNoRoot), code: exitNotFound,
+		return &cliError{err: fmt.Errorf("root show: %s: %w", h.Registry.Name(), registry.ErrNoRoot), code: exitNotFound,
 			hint: "a plain registry has no root: its owner gives it one with 'svcreg root init'"}
 	}
 	return emitRoot(c, rc, sr, nil)

@@ -80,7 +80,7 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	cfg, err := h.h.Config()
+	cfg, err := h.Config()
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	nc := node.Config{Home: h.h, Mirror: mirror, FetchAny: c.Bool("fetch-any"), MaxFetches: c.Int("max-fetches"),
+	nc := node.Config{Home: h.Home, Mirror: mirror, FetchAny: c.Bool("fetch-any"), MaxFetches: c.Int("max-fetches"),
 		Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString(), MaxStale: c.Duration("max-stale"),
 		SubdomainHosts: c.StringSlice("subdomain-host"), DNSLink: dl, NoDNSLink: c.Bool("no-dnslink"), PublicURL: c.String("public-url"),
 		MaxResponseSize: int64(min(maxResponse, math.MaxInt64)), MaxConns: c.Int("max-conns"),
@@ -103,11 +103,11 @@ func runServe(c *cli.Context) error {
 	if nc.Replicas, err = cfg.ReplicaList(); err != nil {
 		return err
 	}
-	if nc.Follow, err = serveFollow(c, h.dir, append(c.StringSlice("follow"), cfg.Follow...)); err != nil {
+	if nc.Follow, err = serveFollow(c, h.Dir(), append(c.StringSlice("follow"), cfg.Follow...)); err != nil {
 		return err
 	}
 	if c.String("registry") != "" {
-		t, err := selectedTarget(c, h.dir)
+		t, err := selectedTarget(c, h.Dir())
 		if err != nil {
 			return err
 		}

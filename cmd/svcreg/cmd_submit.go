@@ -29,10 +29,10 @@ func runSubmit(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, sum, err := h.h.Submit(c.Context, c.Args().First(),
+	head, sum, err := h.Submit(c.Context, c.Args().First(),
 		svchome.SubmitOptions{Lifetime: c.Duration("lifetime"), TTL: c.Duration("ttl"), Limits: lim})
 	if errors.Is(err, svchome.ErrReadOnly) {
-		return writableHome(h.dir, true)
+		return writableHome(h.Dir(), true)
 	} else if err != nil {
 		return proposalErr(err)
 	}

@@ -51,7 +51,7 @@ func runTag(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, changed, err := h.reg.Tag(c.Context, name, v, tag)
+	head, changed, err := h.Registry.Tag(c.Context, name, v, tag)
 	if err != nil {
 		return tagErr(err, name, v)
 	}

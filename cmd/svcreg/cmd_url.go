@@ -10,7 +10,6 @@ import (
 
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry/gateway"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 func newURLCommand() *cli.Command {
@@ -54,17 +53,13 @@ func runURL(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	info, err := h.reg.Info(c.Context, spec)
+	info, err := h.Registry.Info(c.Context, spec)
 	if err != nil {
 		return err
 	}
 	res := info.Resolution()
 	warnYanked(c, res)
-	reg, err := ipns.ParseRegistryName(h.reg.Name())
-	if err != nil {
-		return err
-	}
-	u, err := gateway.ReleaseURL(base, reg, info, opt)
+	u, err := gateway.ReleaseURL(base, h.Target.Name, info, opt)
 	switch {
 	case errors.Is(err, gateway.ErrIPGateway):
 		return usageErr(fmt.Errorf("url: %w: no browser resolves names under it", err),

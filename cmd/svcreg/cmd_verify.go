@@ -37,13 +37,13 @@ func runVerify(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	info, err := h.reg.Info(c.Context, spec)
+	info, err := h.Registry.Info(c.Context, spec)
 	if err != nil {
 		return err
 	}
-	out, err := project.Verify(c.Context, info, dir, unixfs.Options{Exclude: c.StringSlice("exclude"), Homes: []string{h.dir}},
+	out, err := project.Verify(c.Context, info, dir, unixfs.Options{Exclude: c.StringSlice("exclude"), Homes: []string{h.Dir()}},
 		func(_ context.Context, root cid.Cid) (blockstore.Blockstore, error) {
-			return h.blocks.Blockstore(), h.makeLocal(c, root)
+			return h.Blocks().Blockstore(), h.makeLocal(c, root)
 		})
 	if err != nil {
 		return err

@@ -50,7 +50,7 @@ func runYank(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	head, changed, err := h.reg.Yank(c.Context, name, v, c.String("reason"), c.Bool("undo"))
+	head, changed, err := h.Registry.Yank(c.Context, name, v, c.String("reason"), c.Bool("undo"))
 	if err != nil {
 		return err
 	}

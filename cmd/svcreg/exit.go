@@ -135,6 +135,7 @@ var errorRules = []rule{
 		hint: "stale proposal: the registry changed since it was proposed; propose again (--propose -o FILE) and sign the new file"},
 	{match: is(registry.ErrNoRoot), code: exitUsage,
 		hint: "a plain registry has no root: give it one with 'svcreg root init' (rotating, --propose, sign and submit need one)"},
+	{match: is(svchome.ErrNotMoveFile), code: exitUsage, hint: "use the file 'svcreg move -o FILE' wrote"},
 	{match: is(svchome.ErrNotRegularFile), code: exitInput, hint: "sign rewrites the change file: copy it to a regular file first"},
 	{match: is(registry.ErrUntrusted), code: exitUntrusted,
 		hint: "the registry's manifest is not signed as its root requires (a stolen IPNS key, a hostile gateway, or a wrong --key): the head here did not move"},

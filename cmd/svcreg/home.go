@@ -1,38 +1,26 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/registry"
-	"github.com/svcreg/svcreg/registry/bolt"
 	"github.com/svcreg/svcreg/registry/flatfs"
 	svchome "github.com/svcreg/svcreg/registry/home"
-	"github.com/svcreg/svcreg/registry/ipns"
 )
 
 // lockTimeoutEnv sets how long a command waits for another svcreg
 // process to release the index (a Go duration; default 30s).
 const lockTimeoutEnv = "SVCREG_LOCK_TIMEOUT"
 
-// home is an opened SVCREG_HOME: the CLI's wrapper of registry/home.Home.
-// Its fields (dir, readOnly, blocks, cache, key, reg) stay for the
-// commands that read them.
+// home is an opened SVCREG_HOME: registry/home's Session (with only its
+// Home until a registry is opened), and the command, for the warning of
+// a failed write-back in Close.
 type home struct {
-	h        *svchome.Home
-	dir      string
-	readOnly bool // nothing may be written to dir
-	blocks   *flatfs.Store
-	cache    svchome.Index
-	key      *ipns.Key
-	reg      *registry.Registry
-	net      *network       // set when reading a followed registry (network.go)
-	snap     *bolt.Snapshot // the followed registry's index, written back by Close
-	c        *cli.Context   // for the warning of a failed write-back
+	*svchome.Session
+	c *cli.Context
 }
 
 // openBlocks opens the home with its block store, for work that needs no
@@ -45,11 +33,7 @@ func openBlocks(c *cli.Context) (*home, error) { return openBlocksWith(c, flatfs
 // openBlocksWith is openBlocks with block store options; a read-only home
 // keeps corrupt blocks in place (it may not move them).
 func openBlocksWith(c *cli.Context, opts flatfs.Options) (*home, error) {
-	dir, err := homeDir(c)
-	if err != nil {
-		return nil, err
-	}
-	o, err := homeOptions()
+	dir, o, err := homeArgs(c)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +42,17 @@ func openBlocksWith(c *cli.Context, opts flatfs.Options) (*home, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &home{h: hm, dir: dir, blocks: hm.Blocks(), readOnly: hm.ReadOnly()}, nil
+	return &home{Session: &svchome.Session{Home: hm}, c: c}, nil
+}
+
+// homeArgs are the home's directory and the options of the environment.
+func homeArgs(c *cli.Context) (string, *svchome.Options, error) {
+	dir, err := homeDir(c)
+	if err != nil {
+		return "", nil, err
+	}
+	o, err := homeOptions()
+	return dir, o, err
 }
 
 // homeOptions are the options of the environment: SVCREG_READONLY and
@@ -75,8 +69,8 @@ func homeOptions() (*svchome.Options, error) {
 	return o, nil
 }
 
-// openHome opens the block store, the index and the key, and wires a
-// Registry. With sign set the registry can change (the key signs).
+// openHome opens the home's own registry. With sign set the registry can
+// change (the key signs, with --key's publish key when given).
 func openHome(c *cli.Context, sign bool) (*home, error) {
 	h, err := openBlocks(c)
 	if err != nil {
@@ -90,23 +84,21 @@ func openHome(c *cli.Context, sign bool) (*home, error) {
 }
 
 func (h *home) open(c *cli.Context, sign bool) error {
-	key, err := h.h.Key()
+	if !sign {
+		s, err := h.Local()
+		if err == nil {
+			h.Session = s
+		}
+		return err
+	}
+	reg, err := h.Signing(c.Duration("lifetime"), c.Duration("ttl")) // fails in a read-only home
 	if err != nil {
 		return err
 	}
-	h.key = key
-	if sign { // fails in a read-only home
-		if h.reg, err = h.h.Signing(c.Duration("lifetime"), c.Duration("ttl")); err == nil {
-			var pk registry.PublishKey
-			if pk, err = loadPublishKey(c); err == nil && pk != nil {
-				h.reg.UsePublishKeys(pk)
-			}
-		}
-	} else {
-		h.reg, err = h.h.Registry()
-	}
-	if h.cache == nil {
-		h.cache = h.h.Index()
+	h.Registry = reg
+	pk, err := loadPublishKey(c)
+	if err == nil && pk != nil {
+		reg.UsePublishKeys(pk)
 	}
 	return err
 }
@@ -114,10 +106,7 @@ func (h *home) open(c *cli.Context, sign bool) error {
 // Close writes back a followed registry's index and releases the index
 // lock, the lease and the block store.
 func (h *home) Close() {
-	if h.snap != nil {
-		if err := h.h.Commit(context.Background(), h.snap); err != nil && h.c != nil {
-			warnf(h.c, "index: %v", err)
-		}
+	if err := h.Session.Close(); err != nil {
+		warnf(h.c, "%v", err)
 	}
-	h.h.Close()
 }

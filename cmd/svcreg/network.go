@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
+	"github.com/ipfs/go-cid"
 	"github.com/urfave/cli/v2"
 
 	"github.com/svcreg/svcreg/registry"
@@ -30,11 +32,9 @@ func readFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "refresh", Usage: "ask the gateways for a newer state even if the cached one is within its TTL"})
 }
 
-// network is the fetch side of an opened home: the library's follower
-// of the registry.
-type network struct {
-	target   target.Target
-	follower *follow.Follower
+// followOptions are the follower's settings from the flags.
+func followOptions(c *cli.Context) svchome.FollowOptions {
+	return svchome.FollowOptions{Offline: c.Bool("offline"), Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()}
 }
 
 // selectedTarget is the registry the command is about (see
@@ -51,71 +51,58 @@ func selectedTarget(c *cli.Context, dir string) (target.Target, error) {
 	return t, targetErr(err, "--registry", dir)
 }
 
-// openTarget opens the home for the selected registry. Without gateways
-// (or with --offline) only the local store answers; with them, blocks
-// missing here are fetched, verified and kept. With refresh, the head is
-// brought up to date first (see syncHead).
-func openTarget(c *cli.Context, refresh bool) (h *home, err error) {
-	if h, err = openBlocks(c); err != nil {
+// openTarget opens the registry the command reads (svchome.OpenTarget):
+// with sync, a followed registry's head is brought up to date first, and
+// what the gateways did is reported on stderr.
+func openTarget(c *cli.Context, sync bool) (*home, error) {
+	return openSession(c, svchome.ReadOptions{Sync: sync})
+}
+
+// openSession is openTarget with ro, whose Registry, Target, Follow and
+// Refresh come from the flags.
+func openSession(c *cli.Context, ro svchome.ReadOptions) (*home, error) {
+	dir, o, err := homeArgs(c)
+	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			h.Close()
-			h = nil
-		}
-	}()
-	if c.String("registry") == "" && len(c.StringSlice("gateway")) == 0 {
-		// A registry of one's own, read locally: the common, fast path.
-		if err = h.open(c, false); !errors.Is(err, svchome.ErrNoKey) {
-			return h, err
-		}
+	ro.Registry, ro.Follow, ro.Refresh = c.String("registry"), followOptions(c), c.Bool("refresh")
+	ro.Target = target.Config{DNSLink: dnsLinkConfig(c), Gateways: c.StringSlice("gateway")}
+	s, err := svchome.OpenTarget(c.Context, dir, o, ro)
+	var se *svchome.SyncError
+	if errors.As(err, &se) {
+		warnReadOnly(c, dir, se.Target)
+		return nil, syncErr(c, se.Target, se.Synced, se.Err)
+	} else if err != nil {
+		return nil, followErr(targetErr(err, "--registry", dir))
 	}
-	t, err := selectedTarget(c, h.dir)
-	if err != nil {
-		return h, err
-	}
-	if t.Own && len(t.Gateways) == 0 {
-		return h, h.open(c, false)
-	}
-	if err = h.follow(c, t); err != nil || !refresh {
-		return h, err
-	}
-	return h, h.syncHead(c)
+	warnReadOnly(c, dir, s.Target)
+	return &home{Session: s, c: c}, syncErr(c, s.Target, s.Synced, nil)
 }
 
-// follow wires the home to follow t through the library's Follower
-// (registry/home.Follow), over a snapshot of the index that Close writes
-// back: no lock is held during a request.
-func (h *home) follow(c *cli.Context, t target.Target) error {
-	if h.readOnly && !c.Bool("offline") && len(t.Gateways) > 0 {
-		warnf(c, "%s is read-only: answering from what it holds, as with --offline", h.dir)
-	}
-	f, snap, err := h.h.Follow(c.Context, t, svchome.FollowOptions{
-		Offline: c.Bool("offline"), Timeout: c.Duration("timeout"), UserAgent: "svcreg/" + versionString()})
+// followErr gives a bad gateway URL its exit code and hint.
+func followErr(err error) error {
 	if errors.Is(err, follow.ErrBadUpstream) {
 		return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
-	} else if err != nil {
-		return err
 	}
-	h.cache, h.snap, h.c = snap, snap, c
-	h.net = &network{target: t, follower: f}
-	h.reg = f.Registry()
-	return nil
+	return err
 }
 
-// syncHead brings the followed registry's head up to date (the rules are
-// follow.Follower.Sync's) and reports on stderr what the gateways did.
-func (h *home) syncHead(c *cli.Context) error {
-	s, err := h.net.follower.Sync(c.Context, c.Bool("refresh"))
+// warnReadOnly says that a read-only home asks no gateway.
+func warnReadOnly(c *cli.Context, dir string, t target.Target) {
+	if readOnlyHome(dir) && !c.Bool("offline") && len(t.Gateways) > 0 {
+		warnf(c, "%s is read-only: answering from what it holds, as with --offline", dir)
+	}
+}
+
+// syncErr reports on stderr what the gateways did in a sync of t
+// (follow.Follower.Sync), and gives err, the sync's error, its hint.
+func syncErr(c *cli.Context, t target.Target, s follow.Sync, err error) error {
 	if err == nil || s.Cached { // else the error says what each source did
-		for _, p := range s.Problems {
-			warnf(c, "%s", oneLine(p.Error()))
-		}
+		warnProblems(c, s.Problems)
 	}
 	if err != nil {
 		if errors.Is(err, registry.ErrNoHead) && !s.Cached {
-			return withHint(err, "pass --gateway URL, or run 'svcreg remote add NAME "+h.net.target.Name.String()+" --gateway URL'")
+			return withHint(err, "pass --gateway URL, or run 'svcreg remote add NAME "+t.Name.String()+" --gateway URL'")
 		}
 		return err
 	}
@@ -129,11 +116,24 @@ func (h *home) syncHead(c *cli.Context) error {
 	return nil
 }
 
-// readBlocks returns the blocks the registry reads: the local store, or
-// for a followed registry the store backed by its gateways.
-func (h *home) readBlocks() registry.Blocks {
-	if h.net != nil {
-		return h.net.follower.Blocks()
+// makeLocal makes the DAG under root complete in the home (Session.MakeLocal),
+// with progress on a terminal and the gateways that failed as warnings.
+func (h *home) makeLocal(c *cli.Context, root cid.Cid) error {
+	update, done := progress(c, "fetching")
+	res, err := h.MakeLocal(c.Context, root, update)
+	done()
+	warnProblems(c, res.Problems)
+	return err
+}
+
+// warnProblems prints the sources that failed as warnings.
+func warnProblems(c *cli.Context, problems []registry.SourceError) {
+	for _, p := range problems {
+		warnf(c, "%s", oneLine(p.Error()))
 	}
-	return h.blocks
+}
+
+// warnf prints a warning on standard error.
+func warnf(c *cli.Context, format string, args ...any) {
+	fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", escapeControls(fmt.Sprintf(format, args...)))
 }

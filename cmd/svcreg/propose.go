@@ -50,7 +50,7 @@ func propose(c *cli.Context, build func(*registry.Proposer) (*registry.Change, e
 		return nil, err
 	}
 	defer h.Close()
-	pr, err := h.h.Propose(c.Context, c.String("output"), keys,
+	pr, err := h.Propose(c.Context, c.String("output"), keys,
 		func(_ context.Context, p *registry.Proposer) (*registry.Change, error) { return build(p) })
 	return pr, proposalErr(err)
 }

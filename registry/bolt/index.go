@@ -180,12 +180,12 @@ func (c *Index) Head(ctx context.Context, name string) (registry.Head, error) {
 
 // SwapHead implements registry.Index.
 func (c *Index) SwapHead(ctx context.Context, prevSeq uint64, h registry.Head) error {
-	return c.swapHead(ctx, prevSeq, h, nil)
+	return c.swapHead(ctx, prevSeq, h, nil, nil)
 }
 
 // swapHead moves the head and, when rf is not nil, the root floor in the
-// same transaction.
-func (c *Index) swapHead(ctx context.Context, prevSeq uint64, h registry.Head, rf *registry.RootFloor) error {
+// same transaction, and caches the answers rs at the new head.
+func (c *Index) swapHead(ctx context.Context, prevSeq uint64, h registry.Head, rf *registry.RootFloor, rs map[string]registry.Resolution) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -234,8 +234,15 @@ func (c *Index) swapHead(ctx context.Context, prevSeq uint64, h registry.Head, r
 		if err := res.DeleteBucket(name); err != nil && !errors.Is(err, bbolterrors.ErrBucketNotFound) {
 			return fmt.Errorf("drop resolutions: %w", err)
 		}
-		if _, err := res.CreateBucket(name); err != nil {
+		b, err := res.CreateBucket(name)
+		if err != nil {
 			return fmt.Errorf("create resolutions bucket: %w", err)
+		}
+		for q, r := range rs {
+			key := resolutionKey(h.Root, q)
+			if err := b.Put(key, encodeResolution(h.Name, key, r)); err != nil {
+				return fmt.Errorf("write resolution %q: %w", q, err)
+			}
 		}
 		// The record file goes first: if the commit fails, it names a
 		// signed state whose blocks are stored, which is still a valid

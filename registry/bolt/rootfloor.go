@@ -38,7 +38,7 @@ func (c *Index) RootFloor(ctx context.Context, name string) (registry.RootFloor,
 // SwapHeadRoot implements registry.RootFloorIndex: SwapHead, and the root
 // floor moved to rf in the same transaction.
 func (c *Index) SwapHeadRoot(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor) error {
-	return c.swapHead(ctx, prevSeq, h, &rf)
+	return c.swapHead(ctx, prevSeq, h, &rf, nil)
 }
 
 // readRootFloor returns the root floor of name (zero when none is stored).

@@ -32,9 +32,10 @@ type index struct {
 }
 
 var (
-	_ Index                   = (*index)(nil)
-	_ registry.HeadIndex      = (*index)(nil)
-	_ registry.RootFloorIndex = (*index)(nil)
+	_ Index                    = (*index)(nil)
+	_ registry.HeadIndex       = (*index)(nil)
+	_ registry.RootFloorIndex  = (*index)(nil)
+	_ registry.ResolutionIndex = (*index)(nil)
 )
 
 // Index returns the index for local work. Reads open it read-only (a
@@ -197,6 +198,17 @@ func (x *index) Resolution(ctx context.Context, name string, root cid.Cid, query
 // PutResolution implements registry.Index.
 func (x *index) PutResolution(ctx context.Context, name string, root cid.Cid, query string, r registry.Resolution) error {
 	return x.write(func(db *bolt.Index) error { return db.PutResolution(ctx, name, root, query, r) })
+}
+
+// Queries implements registry.ResolutionIndex.
+func (x *index) Queries(ctx context.Context, name string, root cid.Cid) (qs []string, err error) {
+	_, err = x.read(func(db *bolt.Index) error { qs, err = db.Queries(ctx, name, root); return err })
+	return qs, err
+}
+
+// SwapHeadResolutions implements registry.ResolutionIndex.
+func (x *index) SwapHeadResolutions(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor, rs map[string]registry.Resolution) error {
+	return x.write(func(db *bolt.Index) error { return db.SwapHeadResolutions(ctx, prevSeq, h, rf, rs) })
 }
 
 // RefreshRecord implements registry.RecordRefresher.

@@ -1,16 +1,22 @@
 package home
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
+	"github.com/svcreg/svcreg/registry/kubo"
 )
 
 // MovedKeyFile is where a home keeps the key of a name its registry moved
@@ -95,6 +101,32 @@ func (h *Home) FinalRecords() (map[string][]byte, error) {
 			return nil, err
 		}
 		out[name] = raw
+	}
+	return out, nil
+}
+
+// FinalPush is what PushFinals did with one final record.
+type FinalPush struct {
+	Name string // the name moved from
+	How  string // follow.PushStored or follow.PushUnchanged
+}
+
+// PushFinals sends the final records of the names the home's registry
+// moved from (FinalRecords) to the kubo node k, in the order of their
+// names (follow.PushFinal, at now), and returns what it did with each
+// until the first error.
+func (h *Home) PushFinals(ctx context.Context, k *kubo.Client, now time.Time) ([]FinalPush, error) {
+	finals, err := h.FinalRecords()
+	if err != nil {
+		return nil, err
+	}
+	var out []FinalPush
+	for _, name := range slices.Sorted(maps.Keys(finals)) {
+		how, err := follow.PushFinal(ctx, k, h.blocks, name, finals[name], now)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, FinalPush{Name: name, How: how})
 	}
 	return out, nil
 }

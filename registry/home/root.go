@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/svcreg/svcreg/manifest/trust"
+	"github.com/svcreg/svcreg/registry"
 )
 
 // ErrNotPublicKey is returned by LoadPublicKey for a file that holds no
@@ -52,4 +53,28 @@ func KeyIDOf(s string) (string, error) {
 		return s, nil
 	}
 	return "", fmt.Errorf("%q: %w: neither a public key file nor a key id (64 hex digits)", s, ErrNotPublicKey)
+}
+
+// RoleKeyFile names the public key file (PubSuffix) of a key for a role
+// (trust.RoleRoot, trust.RolePublish).
+type RoleKeyFile struct{ Role, Path string }
+
+// RootChangeKeys reads the keys a Root change adds (the public key files
+// add, LoadPublicKey) and removes (key files or ids, KeyIDOf) into ch.
+func RootChangeKeys(ch *registry.RootChange, add []RoleKeyFile, remove []string) error {
+	for _, f := range add {
+		pub, err := LoadPublicKey(f.Path)
+		if err != nil {
+			return err
+		}
+		ch.Add = append(ch.Add, registry.RoleKey{Role: f.Role, Key: pub})
+	}
+	for _, k := range remove {
+		id, err := KeyIDOf(k)
+		if err != nil {
+			return err
+		}
+		ch.Remove = append(ch.Remove, id)
+	}
+	return nil
 }

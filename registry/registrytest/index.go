@@ -3,6 +3,8 @@ package registrytest
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ipfs/go-cid"
@@ -97,6 +99,44 @@ func (c *Index) Resolution(_ context.Context, name string, root cid.Cid, query s
 		c.Hits++
 	}
 	return r, ok, nil
+}
+
+// CarryingIndex is an Index that is also a registry.ResolutionIndex: a
+// Registry over it moves each head with the answers it carries over.
+type CarryingIndex struct{ *Index }
+
+var _ registry.ResolutionIndex = CarryingIndex{}
+
+// Queries implements registry.ResolutionIndex.
+func (c CarryingIndex) Queries(_ context.Context, name string, root cid.Cid) ([]string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prefix := name + "\x00" + root.KeyString() + "\x00"
+	var qs []string
+	for k := range c.res {
+		if q, ok := strings.CutPrefix(k, prefix); ok {
+			qs = append(qs, q)
+		}
+	}
+	slices.Sort(qs)
+	return qs, nil
+}
+
+// SwapHeadResolutions implements registry.ResolutionIndex.
+func (c CarryingIndex) SwapHeadResolutions(ctx context.Context, prevSeq uint64, h registry.Head, rf registry.RootFloor, rs map[string]registry.Resolution) error {
+	var err error
+	if rf.Root.Defined() {
+		err = c.SwapHeadRoot(ctx, prevSeq, h, rf)
+	} else {
+		err = c.SwapHead(ctx, prevSeq, h)
+	}
+	if err != nil {
+		return err
+	}
+	for q, r := range rs {
+		c.PutResolution(ctx, h.Name, h.Root, q, r)
+	}
+	return nil
 }
 
 // PutResolution implements registry.Index.
