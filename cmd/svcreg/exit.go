@@ -149,6 +149,7 @@ var errorRules = []rule{
 	{match: is(svchome.ErrInvalidEncryptedKey), code: exitUsage,
 		hint: "the key file is damaged, or encrypted to an age key rather than a passphrase: restore it from a backup"},
 	{match: is(registry.ErrHasRoot), code: exitUsage, hint: "change the root with 'svcreg root rotate'"},
+	{match: is(registry.ErrBadThreshold), code: exitUsage, hint: "write --threshold root=2 or --threshold publish=1"},
 	{match: is(registry.ErrRootChange), code: exitUsage,
 		hint: "each role (root, publish) keeps at least one key and a threshold from 1 to its number of keys: --threshold ROLE=N"},
 	{match: is(registry.ErrNotRootKey), code: exitUsage, hint: "sign with a root key (root.key) of the new root or of the one before it"},
