@@ -103,9 +103,9 @@ func signMove(c *cli.Context, m *registry.Move, paths ...string) error {
 	return nil
 }
 
-// submitMove moves the home's registry with m: the index and blocks
-// (registry.Registry.SubmitMove), then the home's key and the old name's
-// final record (registry/home.Home.Moved).
+// submitMove moves the home's registry with m (registry/home's
+// Home.SubmitMove), with --publish-key's publish key, and says where the
+// old name's final record is.
 func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
 	pass, err := readPassphrase(c)
 	if err != nil {
@@ -118,22 +118,11 @@ func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
 		}
 		h.Registry.UsePublishKeys(pk)
 	}
-	ns := ipns.NewSigner(to)
-	ns.Lifetime, ns.TTL = c.Duration("lifetime"), c.Duration("ttl")
-	key, err := h.Key()
-	if err != nil {
-		return err
-	}
-	final := ipns.NewSigner(key)
-	final.Lifetime = min(m.Root.Root.MaxRecordLifetime, ipns.MaxLifetime)
-	res, err := h.Registry.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
+	res, err := h.SubmitMove(c.Context, h.Registry, m, to, c.Duration("lifetime"), c.Duration("ttl"))
 	if errors.Is(err, registry.ErrExists) {
 		return &cliError{err: err, code: exitConflict, hint: "this home holds a registry under the new key's name: make a new key (svcreg init in a new home)"}
 	} else if err != nil {
 		return withHint(err, moveSubmitHint(err))
-	}
-	if err := h.Moved(to, res.Final.Record); err != nil {
-		return err
 	}
 	o := moveJSON(m)
 	o.Seq, o.FinalRecord = res.New.Seq, h.FinalRecordPath(res.Final.Name)
