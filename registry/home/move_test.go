@@ -17,15 +17,7 @@ import (
 // was; a signed one makes the new name's first state, keeps the old
 // name's key and final record, and gives the home the new key.
 func TestSubmitMove(t *testing.T) {
-	dir, roles := filepath.Join(t.TempDir(), "home"), t.TempDir()
-	h, err := home.Open(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	if _, err := h.Init(t.Context(), home.InitOptions{Roles: roles}); err != nil {
-		t.Fatal(err)
-	}
+	h, roles := initRoles(t)
 	old, err := h.Key()
 	if err != nil {
 		t.Fatal(err)
