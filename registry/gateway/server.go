@@ -128,6 +128,7 @@ type Server struct {
 	records   *records     // nil without Config.RecordsDir
 	csp       string       // of the browse pages
 	capped    http.Handler // serve, its responses capped (stream.go)
+	answers   *answers     // boxo's answers replayed (answers.go)
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -208,6 +209,7 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 		return err
 	}
 	backend := newResolvedBackend(blocksBackend, bs, into) // resolved.go
+	s.answers = newAnswers(backend, metrics)               // before boxo registers its metrics
 	conf := gateway.Config{
 		DeserializedResponses: true,
 		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
@@ -273,6 +275,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.routing.ServeHTTP(w, r)
 			return
 		}
+		s.answers.serve(w, r, s.host)
+		return
 	}
 	s.host.ServeHTTP(w, r)
 }

@@ -1,0 +1,120 @@
+package gateway_test
+
+import (
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/svcreg/svcreg/registry/gateway"
+)
+
+// TestAnswersReplayed: a plain GET of an /ipfs/ path to a small file is
+// answered, from the second request on, by replaying boxo's first answer
+// (answers.go): the same status, headers and body; requests of any other
+// shape are boxo's; and boxo's response counters count the replays.
+func TestAnswersReplayed(t *testing.T) {
+	h := newHome(t, 93)
+	h.init(t, h.key)
+	root := h.publish(t, h.key, "say@1.0.0", sayFiles)
+	reg := prometheus.NewRegistry()
+	srv := h.serve(t, func(c *gateway.Config) { c.Metrics = reg })
+	s := srv.Config.Handler.(*gateway.Server)
+	plain := [][]string{nil, {"Accept", "*/*", "User-Agent", "curl/8.5.0"}}
+	gets := 0
+	for _, p := range []string{"/index.html", "/style.css", "/say.js", "/docs/a.txt", "/docs/b/c.txt"} {
+		url := srv.URL + "/ipfs/" + root.String() + p
+		for _, hdr := range plain {
+			first := get(t, "GET", url, nil, hdr...)
+			before := gateway.Replayed(s)
+			for i := range 2 {
+				again := get(t, "GET", url, nil, hdr...)
+				sameAnswer(t, p, first, again)
+				if got := gateway.Replayed(s); got != before+uint64(i)+1 {
+					t.Fatalf("GET %s %v, request %d: %d answers replayed, want %d", p, hdr, i+2, got, before+uint64(i)+1)
+				}
+			}
+			if first.code != http.StatusOK || string(first.body) != sayFiles[p[1:]] {
+				t.Fatalf("GET %s: %d %q", p, first.code, first.body)
+			}
+			gets += 3
+		}
+		before := gateway.Replayed(s)
+		for _, req := range [][]string{{"Range", "bytes=1-"}, {"Accept", "text/html"}, {"If-None-Match", `"x"`}, {"Origin", "https://example.com"}} {
+			get(t, "GET", url, nil, req...)
+			get(t, "HEAD", url, nil, req...)
+		}
+		get(t, "GET", url+"?format=raw", nil)
+		get(t, "GET", url, nil, "Host", "localhost")
+		if got := gateway.Replayed(s); got != before {
+			t.Fatalf("GET %s: requests not of the plain shape replayed (%d)", p, got-before)
+		}
+	}
+	// A directory is boxo's every time.
+	before := gateway.Replayed(s)
+	for range 2 {
+		get(t, "GET", srv.URL+"/ipfs/"+root.String()+"/docs/", nil)
+	}
+	if got := gateway.Replayed(s); got != before {
+		t.Fatalf("a directory listing replayed (%d)", got-before)
+	}
+	if n := counterValue(t, reg, "ipfs_http_gw_responses_total", "code", "200"); n < float64(gets) {
+		t.Fatalf("ipfs_http_gw_responses_total{code=200} %v, want at least the %d GETs of files", n, gets)
+	}
+	if n := counterValue(t, reg, "ipfs_http_gw_request_types", "type", ""); n < float64(gets) {
+		t.Fatalf(`ipfs_http_gw_request_types{type=""} %v, want at least the %d GETs of files`, n, gets)
+	}
+}
+
+// BenchmarkServeSmall's request goes the replay's way.
+func TestBenchRequestReplayed(t *testing.T) {
+	s, root := smallFile(t)
+	for range 2 {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest("GET", "/ipfs/"+root.String()+"/small.txt", nil))
+		if w.Code != http.StatusOK || w.Body.Len() != 1024 {
+			t.Fatalf("%d %d", w.Code, w.Body.Len())
+		}
+	}
+	if n := gateway.Replayed(s); n != 1 {
+		t.Fatalf("%d answers replayed, want 1", n)
+	}
+}
+
+// sameAnswer fails t unless got is want: status, body and every header
+// but Date.
+func sameAnswer(t *testing.T, p string, want, got response) {
+	t.Helper()
+	wh, gh := want.header.Clone(), got.header.Clone()
+	wh.Del("Date")
+	gh.Del("Date")
+	if got.code != want.code || string(got.body) != string(want.body) || !maps.EqualFunc(wh, gh, slices.Equal[[]string]) {
+		t.Fatalf("GET %s: %d %v %q; first %d %v %q", p, got.code, gh, got.body, want.code, wh, want.body)
+	}
+}
+
+// counterValue sums the counter name's series whose label is value.
+func counterValue(t *testing.T, reg *prometheus.Registry, name, label, value string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					sum += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return sum
+}
