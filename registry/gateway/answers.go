@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/boxo/path"
 	"github.com/ipfs/go-cid"
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,7 +40,11 @@ const maxAnswerBody = 64 << 10
 type answers struct {
 	memo    *memo[answerKey, *answer]
 	backend resolvedBackend
-	served  atomic.Uint64 // answers replayed, for the tests
+	// store is what backend's block service reads: a replay reads its
+	// block, validated by the block service when the answer was learnt,
+	// from it directly (no tracing span, no second validation).
+	store  blockstore.Blockstore
+	served atomic.Uint64 // answers replayed, for the tests
 
 	// boxo's counters, shared with it (answerMetrics).
 	responses, types *prometheus.CounterVec
@@ -56,8 +61,8 @@ type answer struct {
 	block  cid.Cid
 }
 
-func newAnswers(backend resolvedBackend, metrics prometheus.Registerer) *answers {
-	a := &answers{memo: newMemo[answerKey, *answer](maxAnswers), backend: backend}
+func newAnswers(backend resolvedBackend, store blockstore.Blockstore, metrics prometheus.Registerer) *answers {
+	a := &answers{memo: newMemo[answerKey, *answer](maxAnswers), backend: backend, store: store}
 	a.responses, a.types = answerMetrics(metrics)
 	return a
 }
@@ -81,7 +86,7 @@ func (a *answers) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 // replay writes ans with its block, read and verified; it reports false,
 // having written nothing, when the block cannot be read.
 func (a *answers) replay(w http.ResponseWriter, r *http.Request, ans *answer) bool {
-	blk, err := a.backend.blocks.GetBlock(r.Context(), ans.block)
+	blk, err := a.store.Get(r.Context(), ans.block)
 	if err != nil {
 		return false
 	}

@@ -208,8 +208,8 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	if err != nil {
 		return err
 	}
-	backend := newResolvedBackend(blocksBackend, bs, into) // resolved.go
-	s.answers = newAnswers(backend, metrics)               // before boxo registers its metrics
+	backend := newResolvedBackend(blocksBackend, bs, into)    // resolved.go
+	s.answers = newAnswers(backend, bs.Blockstore(), metrics) // before boxo registers its metrics
 	conf := gateway.Config{
 		DeserializedResponses: true,
 		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
