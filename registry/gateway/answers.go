@@ -55,7 +55,9 @@ type answers struct {
 type answerKey struct{ host, path string }
 
 // answer is what boxo wrote for a path: its headers (status 200), and
-// the raw block its body is.
+// the raw block its body is. An answer without a block is one that
+// cannot be replayed (a large file, a directory listing), so boxo's
+// answers are not recorded again.
 type answer struct {
 	header http.Header
 	block  cid.Cid
@@ -75,7 +77,12 @@ func (a *answers) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		return
 	}
 	key := answerKey{r.Host, r.URL.Path}
-	if ans, ok := a.memo.get(key); ok && a.replay(w, r, ans) {
+	ans, ok := a.memo.get(key)
+	switch {
+	case ok && !ans.block.Defined(): // boxo's every time
+		next.ServeHTTP(w, r)
+		return
+	case ok && a.replay(w, r, ans):
 		return
 	}
 	cw := &captureWriter{ResponseWriter: w}
@@ -102,38 +109,64 @@ func (a *answers) replay(w http.ResponseWriter, r *http.Request, ans *answer) bo
 	return true
 }
 
-// learn remembers the answer cw recorded for r when it can be replayed:
-// 200, and a body equal to the raw block r's path resolved to.
+// learn remembers the answer cw recorded for r when it is 200: when
+// its body is the raw block r's path resolved to, as an answer to
+// replay, else as one not to record again.
 func (a *answers) learn(r *http.Request, key answerKey, cw *captureWriter) {
-	if cw.code != http.StatusOK || cw.over {
-		return
+	if cw.code != http.StatusOK {
+		return // an error may pass; only 200 is the answer of the content
+	}
+	c, known := a.replayable(r, cw)
+	switch {
+	case c.Defined():
+		// boxo has counted a 200 answer: its counters' children exist.
+		a.once.Do(func() {
+			a.ok = a.responses.WithLabelValues("200")
+			a.plain = a.types.WithLabelValues("ipfs", "")
+		})
+		a.memo.put(key, &answer{header: cw.header, block: c})
+	case known:
+		a.memo.put(key, &answer{})
+	}
+}
+
+// replayable returns the raw block that cw's 200 answer to r carries,
+// when its body is that block; known is false when that could not be
+// told (the block could not be read).
+func (a *answers) replayable(r *http.Request, cw *captureWriter) (c cid.Cid, known bool) {
+	if cw.over {
+		return cid.Undef, true
 	}
 	p, err := path.NewPath(r.URL.Path)
 	if err != nil {
-		return
+		return cid.Undef, true
 	}
 	ip, err := path.NewImmutablePath(p)
 	if err != nil {
-		return
+		return cid.Undef, true
 	}
-	md, ok := a.backend.lookup(ip)
-	if !ok || len(md.LastSegmentRemainder) > 0 {
-		return
+	c = ip.RootCid()
+	if hasPath(ip) {
+		md, ok := a.backend.lookup(ip)
+		if !ok {
+			return cid.Undef, false // forgotten since
+		}
+		if len(md.LastSegmentRemainder) > 0 {
+			return cid.Undef, true
+		}
+		c = md.LastSegment.RootCid()
 	}
-	c := md.LastSegment.RootCid()
 	if c.Prefix().Codec != cid.Raw {
-		return
+		return cid.Undef, true
 	}
 	blk, err := a.backend.blocks.GetBlock(r.Context(), c)
-	if err != nil || !bytes.Equal(blk.RawData(), cw.body) {
-		return
+	if err != nil {
+		return cid.Undef, false
 	}
-	// boxo has counted a 200 answer: its counters' children exist.
-	a.once.Do(func() {
-		a.ok = a.responses.WithLabelValues("200")
-		a.plain = a.types.WithLabelValues("ipfs", "")
-	})
-	a.memo.put(key, &answer{header: cw.header, block: c})
+	if !bytes.Equal(blk.RawData(), cw.body) {
+		return cid.Undef, true
+	}
+	return c, true
 }
 
 // fastShape reports whether r is a plain GET of an /ipfs/ path, which

@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/ipfs/go-cid"
+	"github.com/multiformats/go-multihash"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/svcreg/svcreg/registry/gateway"
@@ -19,7 +22,9 @@ import (
 func TestAnswersReplayed(t *testing.T) {
 	h := newHome(t, 93)
 	h.init(t, h.key)
-	root := h.publish(t, h.key, "say@1.0.0", sayFiles)
+	files := maps.Clone(sayFiles)
+	files["big.txt"] = strings.Repeat("big ", 20<<10) // 80 KiB: one block, too large to replay
+	root := h.publish(t, h.key, "say@1.0.0", files)
 	reg := prometheus.NewRegistry()
 	srv := h.serve(t, func(c *gateway.Config) { c.Metrics = reg })
 	s := srv.Config.Handler.(*gateway.Server)
@@ -37,7 +42,7 @@ func TestAnswersReplayed(t *testing.T) {
 					t.Fatalf("GET %s %v, request %d: %d answers replayed, want %d", p, hdr, i+2, got, before+uint64(i)+1)
 				}
 			}
-			if first.code != http.StatusOK || string(first.body) != sayFiles[p[1:]] {
+			if first.code != http.StatusOK || string(first.body) != files[p[1:]] {
 				t.Fatalf("GET %s: %d %q", p, first.code, first.body)
 			}
 			gets += 3
@@ -53,13 +58,31 @@ func TestAnswersReplayed(t *testing.T) {
 			t.Fatalf("GET %s: requests not of the plain shape replayed (%d)", p, got-before)
 		}
 	}
-	// A directory is boxo's every time.
+	// A file named by its own CID, a raw block.
+	leaf, err := cid.Prefix{Version: 1, Codec: cid.Raw, MhType: multihash.SHA2_256, MhLength: -1}.Sum([]byte(files["style.css"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := get(t, "GET", srv.URL+"/ipfs/"+leaf.String(), nil)
 	before := gateway.Replayed(s)
 	for range 2 {
-		get(t, "GET", srv.URL+"/ipfs/"+root.String()+"/docs/", nil)
+		sameAnswer(t, "/ipfs/"+leaf.String(), first, get(t, "GET", srv.URL+"/ipfs/"+leaf.String(), nil))
+	}
+	if got := gateway.Replayed(s); first.code != http.StatusOK || string(first.body) != files["style.css"] || got != before+2 {
+		t.Fatalf("GET /ipfs/%s: %d %q, %d of 2 answers replayed", leaf, first.code, first.body, got-before)
+	}
+	// A directory and a large file are boxo's every time.
+	before = gateway.Replayed(s)
+	for range 3 {
+		if r := get(t, "GET", srv.URL+"/ipfs/"+root.String()+"/docs/", nil); r.code != http.StatusOK || !strings.Contains(string(r.body), "a.txt") {
+			t.Fatalf("GET /docs/: %d %q", r.code, r.body)
+		}
+		if r := get(t, "GET", srv.URL+"/ipfs/"+root.String()+"/big.txt", nil); r.code != http.StatusOK || string(r.body) != files["big.txt"] {
+			t.Fatalf("GET /big.txt: %d, %d bytes", r.code, len(r.body))
+		}
 	}
 	if got := gateway.Replayed(s); got != before {
-		t.Fatalf("a directory listing replayed (%d)", got-before)
+		t.Fatalf("a directory listing or a large file replayed (%d)", got-before)
 	}
 	if n := counterValue(t, reg, "ipfs_http_gw_responses_total", "code", "200"); n < float64(gets) {
 		t.Fatalf("ipfs_http_gw_responses_total{code=200} %v, want at least the %d GETs of files", n, gets)
