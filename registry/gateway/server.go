@@ -285,8 +285,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // gateway (<cid>.ipfs.localhost, <name>.ipns.localhost): there every path
 // belongs to that root.
 func isSubdomainHost(host string) bool {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.Contains(host, ":") { // else SplitHostPort fails, allocating its error
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	return strings.Contains(host, ".ipfs.") || strings.Contains(host, ".ipns.")
 }
