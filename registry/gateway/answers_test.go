@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ipfs/go-cid"
@@ -92,18 +93,35 @@ func TestAnswersReplayed(t *testing.T) {
 	}
 }
 
-// BenchmarkServeSmall's request goes the replay's way.
+// BenchmarkServeSmall's request goes the replay's way, and concurrent
+// replays share the answer's headers without changing them.
 func TestBenchRequestReplayed(t *testing.T) {
 	s, root := smallFile(t)
-	for range 2 {
+	serve := func() *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, httptest.NewRequest("GET", "/ipfs/"+root.String()+"/small.txt", nil))
-		if w.Code != http.StatusOK || w.Body.Len() != 1024 {
-			t.Fatalf("%d %d", w.Code, w.Body.Len())
-		}
+		return w
 	}
-	if n := gateway.Replayed(s); n != 1 {
-		t.Fatalf("%d answers replayed, want 1", n)
+	first := serve()
+	if first.Code != http.StatusOK || first.Body.Len() != 1024 {
+		t.Fatalf("%d %d", first.Code, first.Body.Len())
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 10 {
+				w := serve()
+				if w.Code != http.StatusOK || w.Body.Len() != 1024 || !maps.EqualFunc(w.Header(), first.Header(), slices.Equal[[]string]) {
+					t.Errorf("%d %d %v; first %v", w.Code, w.Body.Len(), w.Header(), first.Header())
+					return
+				}
+				w.Header().Add("Etag", "changed") // a later handler's edit stays in its own answer
+			}
+		})
+	}
+	wg.Wait()
+	if n := gateway.Replayed(s); n != 40 {
+		t.Fatalf("%d answers replayed, want 40", n)
 	}
 }
 
