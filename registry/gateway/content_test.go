@@ -164,7 +164,9 @@ func corrupt(t *testing.T, h *home, c cid.Cid) {
 	}
 }
 
-// flipBit flips a bit of c's file in the home's block store.
+// flipBit flips a bit of c's file in the home's block store. The file is
+// replaced (a new inode), so that the store sees another version of it
+// even within one tick of the file system's clock.
 func flipBit(t *testing.T, h *home, c cid.Cid) {
 	t.Helper()
 	key := dshelp.MultihashToDsKey(c.Hash()).String()[1:]
@@ -174,7 +176,10 @@ func flipBit(t *testing.T, h *home, c cid.Cid) {
 		t.Fatal(err)
 	}
 	b[len(b)/2] ^= 1
-	if err := os.WriteFile(p, b, 0o644); err != nil {
+	if err := os.WriteFile(p+".rot", b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(p+".rot", p); err != nil {
 		t.Fatal(err)
 	}
 }
