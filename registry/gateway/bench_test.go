@@ -106,7 +106,7 @@ func BenchmarkServeSmall(b *testing.B) {
 	}
 }
 
-func smallFile(b *testing.B) (*gateway.Server, cid.Cid) {
+func smallFile(b testing.TB) (*gateway.Server, cid.Cid) {
 	h := newHome(b, 91)
 	dir := b.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "small.txt"), make([]byte, 1024), 0o644); err != nil {

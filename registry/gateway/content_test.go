@@ -13,6 +13,8 @@ import (
 	"github.com/ipfs/boxo/datastore/dshelp"
 	"github.com/ipfs/go-cid"
 	carv2 "github.com/ipld/go-car/v2"
+
+	"github.com/svcreg/svcreg/registry/gateway"
 )
 
 func TestServeContent(t *testing.T) {
@@ -114,35 +116,58 @@ func TestTrustlessResponses(t *testing.T) {
 // TestCorruptBlockNotServed checks that a block whose bytes rotted on disk
 // is refused, not served: the store moves it into quarantine on the read
 // that finds it corrupt, so the request fails (500 or, once the block is
-// gone, 404) and never carries the content.
+// gone, 404) and never carries the content. The file's answer is
+// replayed (answers.go) before the corruption, and the replay reads the
+// block again: it must refuse it too.
 func TestCorruptBlockNotServed(t *testing.T) {
 	h := newHome(t, 3)
 	h.init(t, h.key)
 	root := h.publish(t, h.key, "say@1.0.0", map[string]string{"index.html": "<p>intact</p>"})
 	srv := h.serve(t, nil)
 	url := srv.URL + "/ipfs/" + root.String() + "/index.html"
-	if r := get(t, "GET", url, nil); r.code != 200 {
-		t.Fatalf("before: %d", r.code)
+	for range 2 {
+		if r := get(t, "GET", url, nil); r.code != 200 {
+			t.Fatalf("before: %d", r.code)
+		}
+	}
+	s := srv.Config.Handler.(*gateway.Server)
+	if n := gateway.Replayed(s); n != 1 {
+		t.Fatalf("before: %d answers replayed, want 1", n)
 	}
 	leaf := get(t, "GET", srv.URL+"/ipfs/"+root.String()+"/index.html?format=raw", nil)
 	c, err := cid.Prefix{Version: 1, Codec: cid.Raw, MhType: 0x12, MhLength: -1}.Sum(leaf.body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	corrupt(t, h, c)
+	flipBit(t, h, c) // the server's read, not the test's, is the first to find it
 	for i := range 2 {
 		r := get(t, "GET", url, nil)
 		if (r.code != http.StatusInternalServerError && r.code != http.StatusNotFound) || bytes.Contains(r.body, []byte("intact")) {
 			t.Fatalf("corrupt block, request %d: status %d, body %q; want 500 or 404 without the content", i, r.code, r.body)
 		}
 	}
+	if n := gateway.Replayed(s); n != 1 {
+		t.Fatalf("a corrupt block's answer replayed (%d)", n-1)
+	}
 	if has, err := h.store.Has(context.Background(), c); has || err != nil {
 		t.Fatalf("the corrupt block is still in the store: %v, %v", has, err)
 	}
 }
 
-// corrupt flips a bit of c's file in the home's block store.
+// corrupt flips a bit of c's file in the home's block store and checks
+// that the store refuses it.
 func corrupt(t *testing.T, h *home, c cid.Cid) {
+	t.Helper()
+	flipBit(t, h, c)
+	if _, err := h.store.Get(context.Background(), c); err == nil {
+		t.Fatal("the store still reads the corrupted block")
+	}
+}
+
+// flipBit flips a bit of c's file in the home's block store. The file is
+// replaced (a new inode), so that the store sees another version of it
+// even within one tick of the file system's clock.
+func flipBit(t *testing.T, h *home, c cid.Cid) {
 	t.Helper()
 	key := dshelp.MultihashToDsKey(c.Hash()).String()[1:]
 	p := filepath.Join(h.dir, "blocks", key[len(key)-3:len(key)-1], key+".data")
@@ -151,11 +176,11 @@ func corrupt(t *testing.T, h *home, c cid.Cid) {
 		t.Fatal(err)
 	}
 	b[len(b)/2] ^= 1
-	if err := os.WriteFile(p, b, 0o644); err != nil {
+	if err := os.WriteFile(p+".rot", b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.store.Get(context.Background(), c); err == nil {
-		t.Fatal("the store still reads the corrupted block")
+	if err := os.Rename(p+".rot", p); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -59,7 +59,9 @@
 //
 // Blocks are read through the store's verified blockstore: a block that does
 // not hash to its CID is an error, never served. The server never writes
-// blocks.
+// blocks. What an /ipfs/ path resolved to is remembered (it is
+// immutable), and so are boxo's answers to plain GETs of small files,
+// which are replayed with their block read and verified again.
 //
 // # The index and its lock
 //

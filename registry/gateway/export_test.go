@@ -20,3 +20,6 @@ var (
 	ReleaseHost  = releaseHost
 	ProviderAddr = providerAddr
 )
+
+// Replayed returns how many answers s replayed (answers.go).
+func Replayed(s *Server) uint64 { return s.answers.served.Load() }

@@ -198,6 +198,9 @@ func schemeOf(r *http.Request) string {
 
 // splitHost splits a Host header into a lower-case name and a port.
 func splitHost(host string) (string, string) {
+	if !strings.Contains(host, ":") {
+		return strings.ToLower(host), "" // as below, without SplitHostPort's error
+	}
 	if h, p, err := net.SplitHostPort(host); err == nil {
 		return strings.ToLower(h), p
 	}

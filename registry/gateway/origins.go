@@ -59,14 +59,14 @@ func (s *Server) redirectGateway(r *http.Request) (string, bool) {
 // page runs in an origin; a script, a stylesheet or fetch() runs in the
 // page's, and trustless requests (?format=) are never pages.
 func pageLoad(r *http.Request) bool {
-	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.Query().Has("format") {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawQuery != "" && r.URL.Query().Has("format") {
 		return false
 	}
 	switch r.Header.Get("Sec-Fetch-Dest") {
 	case "document", "iframe", "frame", "embed", "object", "fencedframe":
 		return true
 	case "":
-		for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
 			mt, _, _ := strings.Cut(part, ";")
 			if strings.EqualFold(strings.TrimSpace(mt), "text/html") {
 				return true

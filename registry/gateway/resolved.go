@@ -177,43 +177,47 @@ func (b resolvedBackend) GetBlock(ctx context.Context, p path.ImmutablePath) (ga
 	return md, f, err
 }
 
-// pathMemo is a bounded map of paths to what they resolved to, which
-// keeps those used recently: entries live in two generations, and a full
-// new one becomes the old one (the old one is dropped); an entry found in
-// the old generation moves to the new one. Its entries are shared, never
-// changed.
-type pathMemo struct {
+// memo is a bounded map that keeps the entries used recently: entries
+// live in two generations, and a full new one becomes the old one (the
+// old one is dropped); an entry found in the old generation moves to the
+// new one. Its values are shared, never changed.
+type memo[K comparable, V any] struct {
 	mu       sync.Mutex
 	max      int
-	cur, old map[string]gateway.ContentPathMetadata
+	cur, old map[K]V
 }
 
-func newPathMemo(max int) *pathMemo {
-	return &pathMemo{max: max, cur: map[string]gateway.ContentPathMetadata{}}
+// pathMemo maps /ipfs/ paths to what they resolved to.
+type pathMemo = memo[string, gateway.ContentPathMetadata]
+
+func newMemo[K comparable, V any](max int) *memo[K, V] {
+	return &memo[K, V]{max: max, cur: map[K]V{}}
 }
 
-func (m *pathMemo) get(key string) (gateway.ContentPathMetadata, bool) {
+func newPathMemo(max int) *pathMemo { return newMemo[string, gateway.ContentPathMetadata](max) }
+
+func (m *memo[K, V]) get(key K) (V, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if md, ok := m.cur[key]; ok {
-		return md, true
+	if v, ok := m.cur[key]; ok {
+		return v, true
 	}
-	md, ok := m.old[key]
+	v, ok := m.old[key]
 	if ok {
-		m.putLocked(key, md)
+		m.putLocked(key, v)
 	}
-	return md, ok
+	return v, ok
 }
 
-func (m *pathMemo) put(key string, md gateway.ContentPathMetadata) {
+func (m *memo[K, V]) put(key K, v V) {
 	m.mu.Lock()
-	m.putLocked(key, md)
+	m.putLocked(key, v)
 	m.mu.Unlock()
 }
 
-func (m *pathMemo) putLocked(key string, md gateway.ContentPathMetadata) {
+func (m *memo[K, V]) putLocked(key K, v V) {
 	if len(m.cur) >= m.max {
-		m.old, m.cur = m.cur, make(map[string]gateway.ContentPathMetadata, m.max)
+		m.old, m.cur = m.cur, make(map[K]V, m.max)
 	}
-	m.cur[key] = md
+	m.cur[key] = v
 }

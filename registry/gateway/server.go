@@ -128,6 +128,7 @@ type Server struct {
 	records   *records     // nil without Config.RecordsDir
 	csp       string       // of the browse pages
 	capped    http.Handler // serve, its responses capped (stream.go)
+	answers   *answers     // boxo's answers replayed (answers.go)
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -207,7 +208,8 @@ func (s *Server) wire(metrics prometheus.Registerer) error {
 	if err != nil {
 		return err
 	}
-	backend := newResolvedBackend(blocksBackend, bs, into) // resolved.go
+	backend := newResolvedBackend(blocksBackend, bs, into)    // resolved.go
+	s.answers = newAnswers(backend, bs.Blockstore(), metrics) // before boxo registers its metrics
 	conf := gateway.Config{
 		DeserializedResponses: true,
 		NoDNSLink:             s.dnslink == nil || s.noDNSHost,
@@ -273,6 +275,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.routing.ServeHTTP(w, r)
 			return
 		}
+		s.answers.serve(w, r, s.host)
+		return
 	}
 	s.host.ServeHTTP(w, r)
 }
@@ -281,8 +285,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // gateway (<cid>.ipfs.localhost, <name>.ipns.localhost): there every path
 // belongs to that root.
 func isSubdomainHost(host string) bool {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.Contains(host, ":") { // else SplitHostPort fails, allocating its error
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	return strings.Contains(host, ".ipfs.") || strings.Contains(host, ".ipns.")
 }
