@@ -108,42 +108,20 @@ func runKeyExport(c *cli.Context) error {
 	if err != nil {
 		return withHint(err, "run 'svcreg init' first, or pass --home DIR")
 	}
-	out := c.String("output")
+	out, force := c.String("output"), c.Bool("force")
 	if out == "-" {
 		// Standard output holds the key: the note goes to stderr.
-		if err := writeKey(c, k, c.App.Writer); err != nil {
+		if err := svchome.WriteKey(k, c.App.Writer, force); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.App.ErrWriter, "svcreg: exported the key of %s to standard output\n", k.Name())
 		return nil
 	}
-	if special, err := atomicfile.Special(out); err != nil {
-		return err
-	} else if special { // a device or FIFO: written in place, never replaced
-		err = atomicfile.WriteInPlace(out, func(w io.Writer) error { return writeKey(c, k, w) })
-		if err != nil {
-			return err
-		}
-	} else if err := k.Save(out); err != nil {
+	if err := svchome.ExportKey(k, out, force); err != nil {
 		return err
 	}
 	return emit(c, map[string]string{"name": k.Name(), "file": out},
 		func(w io.Writer) { fmt.Fprintf(w, "exported the key of %s to %s\n", k.Name(), out) })
-}
-
-// writeKey writes k's key file bytes to w, unless w is a terminal and
-// --force is not set: a private key is never shown on screen by accident.
-func writeKey(c *cli.Context, k *ipns.Key, w io.Writer) error {
-	if isTTY(w) && !c.Bool("force") {
-		return usageErr(fmt.Errorf("key export: refusing to write the private key of %s to a terminal", k.Name()),
-			"redirect it to a file or a program (svcreg key export -o - > FILE), or pass --force")
-	}
-	b, err := k.Marshal()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
 }
 
 func runKeyImport(c *cli.Context) error {

@@ -53,7 +53,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	if err != nil && !errors.Is(err, project.ErrLockMissing) {
 		return lockErr(err, paths)
 	}
-	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry, lockOf(old))
+	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry, project.LockOf(old))
 	var moved *registry.MovedError
 	if errors.As(err, &moved) {
 		h, notes, paths, old, err = followMove(c, paths, old, moved)
@@ -116,7 +116,7 @@ func (p projectPaths) cmd(verb string, services ...manifest.Name) string {
 
 // loadProject reads --project and checks the registry name in it.
 func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
-	p, err := project.Load(c.Context, c.String("project"), c.String("lock"), target.New(target.Config{DNSLink: dnsLinkConfig(c)}))
+	p, err := project.Load(c.Context, c.String("project"), c.String("lock"), projectResolver(c))
 	var ne *project.NameError
 	switch {
 	case errors.Is(err, project.ErrSameFile):
@@ -131,6 +131,16 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	case err != nil:
 		return nil, projectPaths{}, withHint(err, "docs/LOCKFILE.md describes "+projectFile)
 	}
+	return p.Config, pathsOf(c, p), nil
+}
+
+// projectResolver resolves the registry a project file names.
+func projectResolver(c *cli.Context) project.Resolver {
+	return target.New(target.Config{DNSLink: dnsLinkConfig(c)})
+}
+
+// pathsOf returns the paths of the loaded project p.
+func pathsOf(c *cli.Context, p *project.Project) projectPaths {
 	paths := projectPaths{proj: p, project: p.Path, lock: p.LockPath, registry: p.Registry}
 	if c.IsSet("project") && p.Path != projectFile {
 		paths.flags += " --project " + p.Path
@@ -138,7 +148,7 @@ func loadProject(c *cli.Context) (*manifest.Project, projectPaths, error) {
 	if c.IsSet("lock") {
 		paths.flags += " --lock " + p.LockPath
 	}
-	return p.Config, paths, nil
+	return paths
 }
 
 // readLock reads and decodes a lockfile, returning its bytes too. A

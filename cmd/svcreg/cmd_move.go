@@ -8,7 +8,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/manifest/trust"
 	"github.com/svcreg/svcreg/registry"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -32,15 +31,10 @@ func newMoveCommand() *cli.Command {
 	}
 }
 
-// moveOut is the JSON of move.
+// moveOut is the JSON of move: the move (registry.NewMoveInfo), and
+// what submitting it did or the file it was written to.
 type moveOut struct {
-	From        string `json:"from"`
-	To          string `json:"to"`
-	Root        string `json:"root"`
-	RootVersion uint64 `json:"root_version"`
-	Signed      int    `json:"signed"`
-	PrevSigned  int    `json:"prev_signed"`
-	MovedSigned int    `json:"moved_signed"`
+	registry.MoveInfo
 	Seq         uint64 `json:"seq,omitempty"`
 	FinalRecord string `json:"final_record,omitempty"`
 	File        string `json:"file,omitempty"`
@@ -103,9 +97,9 @@ func signMove(c *cli.Context, m *registry.Move, paths ...string) error {
 	return nil
 }
 
-// submitMove moves the home's registry with m: the index and blocks
-// (registry.Registry.SubmitMove), then the home's key and the old name's
-// final record (registry/home.Home.Moved).
+// submitMove moves the home's registry with m (registry/home's
+// Home.SubmitMove), with --publish-key's publish key, and says where the
+// old name's final record is.
 func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
 	pass, err := readPassphrase(c)
 	if err != nil {
@@ -118,24 +112,13 @@ func submitMove(c *cli.Context, h *home, m *registry.Move, to *ipns.Key) error {
 		}
 		h.Registry.UsePublishKeys(pk)
 	}
-	ns := ipns.NewSigner(to)
-	ns.Lifetime, ns.TTL = c.Duration("lifetime"), c.Duration("ttl")
-	key, err := h.Key()
-	if err != nil {
-		return err
-	}
-	final := ipns.NewSigner(key)
-	final.Lifetime = min(m.Root.Root.MaxRecordLifetime, ipns.MaxLifetime)
-	res, err := h.Registry.SubmitMove(c.Context, m, registry.MoveKeys{New: ns, Final: final})
+	res, err := h.SubmitMove(c.Context, h.Registry, m, to, c.Duration("lifetime"), c.Duration("ttl"))
 	if errors.Is(err, registry.ErrExists) {
 		return &cliError{err: err, code: exitConflict, hint: "this home holds a registry under the new key's name: make a new key (svcreg init in a new home)"}
 	} else if err != nil {
 		return withHint(err, moveSubmitHint(err))
 	}
-	if err := h.Moved(to, res.Final.Record); err != nil {
-		return err
-	}
-	o := moveJSON(m)
+	o := moveOut{MoveInfo: registry.NewMoveInfo(m)}
 	o.Seq, o.FinalRecord = res.New.Seq, h.FinalRecordPath(res.Final.Name)
 	return emit(c, o, func(w io.Writer) {
 		fmt.Fprintf(w, "moved %s to %s: root v%d %s, seq %d\n", o.From, o.To, o.RootVersion, o.Root, o.Seq)
@@ -151,16 +134,6 @@ func moveSubmitHint(err error) string {
 	return ""
 }
 
-func moveJSON(m *registry.Move) moveOut {
-	o := moveOut{From: m.Moved.From, To: m.Moved.To, RootVersion: m.Root.Root.Version, MovedSigned: m.MovedSigned()}
-	if b, err := trust.EncodeSignedRoot(m.Root); err == nil {
-		o.Root = b.CID.String()
-	}
-	o.Signed, _ = registry.RootSigned(&m.Root.Root, &m.Root.Root, m.Root.Signatures)
-	o.PrevSigned, _ = registry.RootSigned(&m.Prev.Root, &m.Root.Root, m.Root.Signatures)
-	return o
-}
-
 // writeMove writes m to path atomically and says what is left to do.
 func writeMove(c *cli.Context, path string, m *registry.Move) error {
 	if err := svchome.WriteMoveFile(c.Context, path, m); err != nil {
@@ -173,7 +146,7 @@ func writeMove(c *cli.Context, path string, m *registry.Move) error {
 
 // emitMove prints the move m, written to path.
 func emitMove(c *cli.Context, m *registry.Move, path string) error {
-	o := moveJSON(m)
+	o := moveOut{MoveInfo: registry.NewMoveInfo(m)}
 	o.File = path
 	return emit(c, o, func(w io.Writer) { describeMove(w, o) })
 }

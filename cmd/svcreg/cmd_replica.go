@@ -66,12 +66,13 @@ func runReplicaList(c *cli.Context) error {
 
 func runReplicaRemove(c *cli.Context) error {
 	name := c.Args().First()
-	if err := editConfig(c, func(cfg *svchome.Config) error { return cfg.RemoveReplica(name) }); err != nil {
+	h, err := openBlocks(c)
+	if err != nil {
 		return err
 	}
-	if h, _, err := openOwnFollower(c); err == nil {
-		h.Follower.ForgetReplica(c.Context, name)
-		h.Close()
+	defer h.Close()
+	if err := h.RemoveReplica(c.Context, name); err != nil {
+		return err
 	}
 	return emit(c, map[string]string{"removed": name}, func(w io.Writer) { fmt.Fprintf(w, "removed %s\n", name) })
 }

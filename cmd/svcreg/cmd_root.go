@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,16 +75,9 @@ func rootChange(c *cli.Context) (registry.RootChange, error) {
 	if c.Duration("expires") <= 0 {
 		return ch, usageErr(fmt.Errorf("%s: --expires %s is not a positive duration", commandPath(c), c.Duration("expires")), "write a duration such as --expires 8760h (a year)")
 	}
-	for _, t := range c.StringSlice("threshold") {
-		role, n, ok := strings.Cut(t, "=")
-		v, err := strconv.Atoi(n)
-		if !ok || err != nil {
-			return ch, usageErr(fmt.Errorf("%s: --threshold %q is not ROLE=N", commandPath(c), t), "write --threshold root=2 or --threshold publish=1")
-		}
-		if ch.Thresholds == nil {
-			ch.Thresholds = map[string]int{}
-		}
-		ch.Thresholds[role] = v
+	var err error
+	if ch.Thresholds, err = registry.ParseThresholds(c.StringSlice("threshold")); err != nil {
+		return ch, fmt.Errorf("%s: --threshold %w", commandPath(c), err)
 	}
 	var add []svchome.RoleKeyFile
 	for _, p := range c.StringSlice("root-key") {

@@ -16,7 +16,6 @@ import (
 	"github.com/svcreg/svcreg/registry/node"
 	"github.com/svcreg/svcreg/registry/peer"
 	"github.com/svcreg/svcreg/registry/remote"
-	"github.com/svcreg/svcreg/registry/target"
 )
 
 func newServeCommand() *cli.Command {
@@ -80,10 +79,6 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	defer h.Close()
-	cfg, err := h.Config()
-	if err != nil {
-		return err
-	}
 	logger, err := serveLogger(c)
 	if err != nil {
 		return err
@@ -100,10 +95,7 @@ func runServe(c *cli.Context) error {
 	if nc.P2P, err = serveP2P(c); err != nil {
 		return err
 	}
-	if nc.Replicas, err = cfg.ReplicaList(); err != nil {
-		return err
-	}
-	if nc.Follow, err = serveFollow(c, h.Dir(), append(c.StringSlice("follow"), cfg.Follow...)); err != nil {
+	if err := serveFollow(c, &nc); err != nil {
 		return err
 	}
 	if c.String("registry") != "" {
@@ -191,24 +183,25 @@ func serveLogger(c *cli.Context) (*slog.Logger, error) {
 	return nil, usageErr(fmt.Errorf("--log %q: want text or json", c.String("log")), "--log text|json")
 }
 
-// serveFollow resolves the registries to follow, --follow's and the
-// config's "follow" list, read from --upstream or the remote's gateways
-// and, with --p2p, from the IPFS network (node.ResolveFollowWith), and
-// words its errors with the spec as typed.
-func serveFollow(c *cli.Context, dir string, specs []string) ([]target.Target, error) {
+// serveFollow completes nc from the home's config file: its replicas,
+// and the registries to follow, --follow's and the file's, read from
+// --upstream or the remote's gateways and, with --p2p, from the IPFS
+// network (node.FromHome), and words the errors with the spec as typed.
+func serveFollow(c *cli.Context, nc *node.Config) error {
+	dir := nc.Home.Dir()
 	targets, err := newTargets(c, dir, c.StringSlice("upstream"))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ts, err := node.ResolveFollowWith(c.Context, targets, specs, node.FollowOptions{P2P: c.Bool("p2p")})
+	err = node.FromHome(c.Context, nc, targets, c.StringSlice("follow"))
 	var fe *node.FollowError
 	switch {
 	case !errors.As(err, &fe):
-		return ts, err
+		return err
 	case errors.Is(fe.Err, node.ErrEmptySpec):
-		return nil, usageErr(errors.New("--follow: empty"), "pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
+		return usageErr(errors.New("--follow: empty"), "pass a k51… name, a domain with a DNSLink record, or the NAME of a remote ('svcreg remote ls')")
 	case errors.Is(fe.Err, node.ErrNoUpstream):
-		return nil, usageErr(fmt.Errorf("--follow %s: no upstream", fe.Spec), "pass --upstream URL, follow a remote that has gateways, or follow over the IPFS network with --p2p")
+		return usageErr(fmt.Errorf("--follow %s: no upstream", fe.Spec), "pass --upstream URL, follow a remote that has gateways, or follow over the IPFS network with --p2p")
 	}
-	return nil, targetErr(fe.Err, "--follow", dir)
+	return targetErr(fe.Err, "--follow", dir)
 }

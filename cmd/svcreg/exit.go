@@ -149,6 +149,9 @@ var errorRules = []rule{
 	{match: is(svchome.ErrInvalidEncryptedKey), code: exitUsage,
 		hint: "the key file is damaged, or encrypted to an age key rather than a passphrase: restore it from a backup"},
 	{match: is(registry.ErrHasRoot), code: exitUsage, hint: "change the root with 'svcreg root rotate'"},
+	{match: is(svchome.ErrKeyToTerminal), code: exitUsage,
+		hint: "redirect it to a file or a program (svcreg key export -o - > FILE), or pass --force"},
+	{match: is(registry.ErrBadThreshold), code: exitUsage, hint: "write --threshold root=2 or --threshold publish=1"},
 	{match: is(registry.ErrRootChange), code: exitUsage,
 		hint: "each role (root, publish) keeps at least one key and a threshold from 1 to its number of keys: --threshold ROLE=N"},
 	{match: is(registry.ErrNotRootKey), code: exitUsage, hint: "sign with a root key (root.key) of the new root or of the one before it"},
@@ -402,4 +405,14 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// Fd is the file descriptor of the writer it wraps when that has one (an
+// *os.File), so that a check for a terminal (home.WriteKey's) sees
+// through it; else ^uintptr(0), as os.File.Fd returns for no file.
+func (c *countingWriter) Fd() uintptr {
+	if f, ok := c.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
 }

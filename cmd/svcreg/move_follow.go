@@ -5,37 +5,25 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/project"
 )
 
-// lockOf returns the lock of lf, nil when there is no lockfile.
-func lockOf(lf *project.LockFile) *manifest.Lock {
-	if lf == nil {
-		return nil
-	}
-	return lf.Lock
-}
-
 // followMove is lock's answer to a registry that moved, the move verified
-// from the Roots the project pins and its lock records: it rewrites the
-// project file for the new name (project.Project.Follow), loads it again
-// and opens the new registry, whose Root must descend from the move's.
-// It returns what runLock goes on with: the new registry, its notes, the
-// project's paths and the lock to start from (project.MovedLock).
+// from the Roots the project pins and its lock records: the project
+// follows it (project.Project.FollowMove) and the new registry is opened,
+// its Root checked to descend from the move's. It returns what runLock
+// goes on with: the new registry, its notes, the project's paths and the
+// lock to start from.
 func followMove(c *cli.Context, paths projectPaths, old *project.LockFile, e *registry.MovedError) (*home, []registry.Finding, projectPaths, *project.LockFile, error) {
-	if err := paths.proj.Follow(e); err != nil {
-		return nil, nil, paths, old, err
-	}
-	fmt.Fprintf(c.App.ErrWriter, "svcreg: registry %s moved to %s (root v%d %s, verified from the trusted root); %s now names %s\n",
-		e.From, e.To, e.RootVersion, e.Root, paths.project, e.To)
-	_, paths, err := loadProject(c)
+	p, start, err := paths.proj.FollowMove(c.Context, e, old, projectResolver(c))
 	if err != nil {
 		return nil, nil, paths, old, err
 	}
-	start := project.MovedLock(old, e)
-	h, notes, err := openProjectRegistry(c, paths.proj.Config, paths.registry, start.Lock)
+	fmt.Fprintf(c.App.ErrWriter, "svcreg: registry %s moved to %s (root v%d %s, verified from the trusted root); %s now names %s\n",
+		e.From, e.To, e.RootVersion, e.Root, p.Path, e.To)
+	paths = pathsOf(c, p)
+	h, notes, err := openProjectRegistry(c, p.Config, p.Registry, start.Lock)
 	return h, notes, paths, start, err
 }
 

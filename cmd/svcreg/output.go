@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/sys/unix"
 
 	"github.com/svcreg/svcreg/manifest"
 )
@@ -22,20 +20,6 @@ func emit(c *cli.Context, v any, text func(w io.Writer)) error {
 	}
 	text(w)
 	return nil
-}
-
-// isTTY reports whether w is a terminal (not just any character device,
-// as /dev/null is): whether a secret written to it would be on screen.
-func isTTY(w io.Writer) bool {
-	if cw, ok := w.(*countingWriter); ok {
-		w = cw.w
-	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
-	return err == nil
 }
 
 // needArgs checks the number of positional arguments.

@@ -137,11 +137,6 @@ func (f *Follower) ReplicaState(ctx context.Context, replica string) (ReplicaSta
 	return st, json.Unmarshal(v, &st)
 }
 
-// ForgetReplica drops what the index keeps about replica.
-func (f *Follower) ForgetReplica(ctx context.Context, replica string) error {
-	return f.cfg.Index.PutReplicaState(ctx, f.name, replica, nil)
-}
-
 // MarshalJSON writes the report as `svcreg republish --json` does:
 // {name, kubo, attempts, blocks, record, error}, record being Outcome and
 // error "" when the replica took the push.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
+	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
@@ -129,4 +130,30 @@ func (h *Home) PushFinals(ctx context.Context, k *kubo.Client, now time.Time) ([
 		out = append(out, FinalPush{Name: name, How: how})
 	}
 	return out, nil
+}
+
+// SubmitMove moves the home's registry to the name of next with m, a
+// move signed as its Root requires: reg, the home's registry opened for
+// changes (Signing, with the publish keys of the new Root in use), stores
+// the move and makes the new name's first state, its records signed by
+// next with lifetime and ttl (0: ipns.Signer's defaults), and the home's
+// key signs the old name's final record, valid as long as the move's
+// Root allows records to be (at most ipns.MaxLifetime); then the home
+// records the move (Moved): next becomes its key. Errors are
+// registry.Registry.SubmitMove's (ErrUntrusted, ErrExists for a new name
+// with a head already) or the home's.
+func (h *Home) SubmitMove(ctx context.Context, reg *registry.Registry, m *registry.Move, next *ipns.Key, lifetime, ttl time.Duration) (registry.MoveResult, error) {
+	key, err := h.Key()
+	if err != nil {
+		return registry.MoveResult{}, err
+	}
+	ns := ipns.NewSigner(next)
+	ns.Lifetime, ns.TTL = lifetime, ttl
+	final := ipns.NewSigner(key)
+	final.Lifetime = min(m.Root.Root.MaxRecordLifetime, ipns.MaxLifetime)
+	res, err := reg.SubmitMove(ctx, m, registry.MoveKeys{New: ns, Final: final})
+	if err != nil {
+		return res, err
+	}
+	return res, h.Moved(next, res.Final.Record)
 }

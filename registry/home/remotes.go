@@ -1,6 +1,7 @@
 package home
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -52,6 +53,32 @@ func (h *Home) EditConfig(edit func(*Config) error) error {
 		return err
 	}
 	return h.SaveConfig(cfg)
+}
+
+// RemoveReplica stops pushing the home's registry to the replica name:
+// the replica leaves the config file (EditConfig, Config.RemoveReplica:
+// an unknown name wraps ErrReplicaNotFound, and nothing changes), then
+// what the index keeps of it for the home's own registry is dropped
+// (follow.Follower.ReplicaStatuses would report it). A home without a
+// key of its own keeps no such state.
+func (h *Home) RemoveReplica(ctx context.Context, name string) error {
+	if err := h.EditConfig(func(c *Config) error { return c.RemoveReplica(name) }); err != nil {
+		return err
+	}
+	key, err := h.Key()
+	if errors.Is(err, ErrNoKey) || !h.HasIndex() {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	snap, err := h.Snapshot(ctx, key.Name())
+	if err != nil {
+		return err
+	}
+	if err := snap.PutReplicaState(ctx, key.Name(), name, nil); err != nil {
+		return err
+	}
+	return h.Commit(ctx, snap)
 }
 
 // RemoteList returns the remotes, sorted by name.

@@ -1,6 +1,7 @@
 package home_test
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -128,5 +129,67 @@ func TestFollowedAndSources(t *testing.T) {
 	defer empty.Close()
 	if own, err := empty.OwnName(); own != "" || err != nil {
 		t.Errorf("OwnName without a key: %q, %v", own, err)
+	}
+}
+
+// TestRemoveReplica: removing a replica takes it out of config.json and
+// drops the state the index keeps of it; another replica's stays, and an
+// unknown name changes nothing.
+func TestRemoveReplica(t *testing.T) {
+	ctx := t.Context()
+	dir := mustHome(t)
+	k, err := kubo.New("http://kubo.example:5001/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := home.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.EditConfig(func(c *home.Config) error { c.AddReplica("a", k, false); c.AddReplica("b", k, false); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	s, err := h.Own(ctx, home.FollowOptions{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := s.ReadIndex().(interface {
+		PutReplicaState(ctx context.Context, name, replica string, v []byte) error
+	})
+	for _, r := range []string{"a", "b"} {
+		if err := idx.PutReplicaState(ctx, s.Target.Name.String(), r, []byte(`{"seq":1}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil { // writes the states back, closes h
+		t.Fatal(err)
+	}
+
+	h, err = home.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.RemoveReplica(ctx, "nope"); !errors.Is(err, home.ErrReplicaNotFound) {
+		t.Fatalf("RemoveReplica of an unknown name: %v", err)
+	}
+	if err := h.RemoveReplica(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := h.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs, err := cfg.ReplicaList(); err != nil || len(rs) != 1 || rs[0].Name != "b" {
+		t.Fatalf("replicas after removing a: %+v, %v", rs, err)
+	}
+	s, err = h.Own(ctx, home.FollowOptions{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for r, seq := range map[string]uint64{"a": 0, "b": 1} {
+		if st, err := s.Follower.ReplicaState(ctx, r); err != nil || st.Seq != seq {
+			t.Errorf("state of replica %s: %+v, %v; want seq %d", r, st, err, seq)
+		}
 	}
 }

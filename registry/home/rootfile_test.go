@@ -13,15 +13,7 @@ import (
 // TestRootFile: a Root file written, read and signed again by the root
 // key that signed it (counted once), and refused as a move file.
 func TestRootFile(t *testing.T) {
-	dir, roles := filepath.Join(t.TempDir(), "home"), t.TempDir()
-	h, err := home.Open(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	if _, err := h.Init(t.Context(), home.InitOptions{Roles: roles}); err != nil {
-		t.Fatal(err)
-	}
+	h, roles := initRoles(t)
 	reg, err := h.Registry()
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +40,23 @@ func TestRootFile(t *testing.T) {
 	if _, err := home.ReadMoveFile(path); !errors.Is(err, home.ErrNotMoveFile) {
 		t.Fatalf("ReadMoveFile of a root file: %v", err)
 	}
+}
+
+// initRoles returns a home whose registry starts with a trust Root
+// (InitOptions.Roles), closed when the test ends, and the directory of
+// its root and publish keys.
+func initRoles(t *testing.T) (*home.Home, string) {
+	t.Helper()
+	roles := t.TempDir()
+	h, err := home.Open(filepath.Join(t.TempDir(), "home"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	if _, err := h.Init(t.Context(), home.InitOptions{Roles: roles}); err != nil {
+		t.Fatal(err)
+	}
+	return h, roles
 }
 
 // TestRootChangeKeys: added keys are read from .pub files with their

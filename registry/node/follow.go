@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/svcreg/svcreg/registry/target"
 )
@@ -66,4 +67,23 @@ func ResolveFollowWith(ctx context.Context, r *target.Resolver, specs []string, 
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// FromHome completes cfg from its home's config file (home.Config): the
+// replicas it lists (Config.Replicas), and the registries to follow
+// (Config.Follow): follow (a command line's, first), then the file's
+// follow list, each resolved once through r (ResolveFollowWith, followed
+// from the IPFS network alone when cfg.P2P is set). Errors are the config
+// file's or a *FollowError.
+func FromHome(ctx context.Context, cfg *Config, r *target.Resolver, follow []string) error {
+	hc, err := cfg.Home.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.Replicas, err = hc.ReplicaList(); err != nil {
+		return err
+	}
+	specs := append(slices.Clip(follow), hc.Follow...)
+	cfg.Follow, err = ResolveFollowWith(ctx, r, specs, FollowOptions{P2P: cfg.P2P != nil})
+	return err
 }

@@ -67,3 +67,29 @@ func MovedLock(old *LockFile, e *registry.MovedError) *LockFile {
 	l.Trust = e.Trust()
 	return out
 }
+
+// FollowMove follows e, a move CheckMove verified, in the project p: it
+// rewrites the project file for the new name (Follow), loads it again
+// with res (Load, with p's lockfile) and returns it with the lock to start
+// the new registry's from (MovedLock of old, which may be nil). Opening
+// the new registry, whose Root must descend from the move's, is left to
+// the caller (OpenRegistry with the returned lock). A project named by a
+// DNSLink domain is not rewritten: the error wraps registry.ErrMoved.
+func (p *Project) FollowMove(ctx context.Context, e *registry.MovedError, old *LockFile, res Resolver) (*Project, *LockFile, error) {
+	if err := p.Follow(e); err != nil {
+		return nil, nil, err
+	}
+	np, err := Load(ctx, p.Path, p.LockPath, res)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s after following the move: %w", p.Path, err)
+	}
+	return np, MovedLock(old, e), nil
+}
+
+// LockOf returns the lock of lf, nil when there is no lockfile (lf nil).
+func LockOf(lf *LockFile) *manifest.Lock {
+	if lf == nil {
+		return nil
+	}
+	return lf.Lock
+}

@@ -87,6 +87,39 @@ func TestMovedLock(t *testing.T) {
 	}
 }
 
+// FollowMove rewrites the project for a verified move, loads it again
+// with its lockfile's path kept, and starts the new lock from the old
+// one's entries and the move's root; a project named by a domain stays.
+func TestFollowMove(t *testing.T) {
+	e := &registry.MovedError{From: oldName, To: newName, Root: moveCID, RootVersion: 2}
+	path := writeProject(t, oldName, `"tts": "^1.0.0"`)
+	lockPath := filepath.Join(filepath.Dir(path), "other.lock")
+	p, err := project.Load(t.Context(), path, lockPath, names{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &project.LockFile{Path: lockPath, Data: []byte("{}"), Lock: &manifest.Lock{Registry: oldName,
+		Services: map[manifest.Name]manifest.LockEntry{"tts": {Version: manifest.MustParseVersion("1.0.0"), CID: pinned}}}}
+	np, start, err := p.FollowMove(t.Context(), e, old, names{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if np.Registry.String() != newName || np.Config.Registry != newName || np.Path != path || np.LockPath != lockPath {
+		t.Fatalf("FollowMove: project %+v", np)
+	}
+	if l := project.LockOf(start); l.Registry != newName || len(l.Services) != 1 || !l.Trust.Root.Equals(moveCID) || start.Path != lockPath {
+		t.Fatalf("FollowMove: lock %+v", l)
+	}
+	if project.LockOf(nil) != nil {
+		t.Fatal("LockOf(nil) is not nil")
+	}
+
+	p.Domain = "example.org"
+	if _, _, err := p.FollowMove(t.Context(), e, nil, names{}); !errors.Is(err, registry.ErrMoved) {
+		t.Fatalf("FollowMove of a project named by a domain: %v", err)
+	}
+}
+
 func mustSpec(t testing.TB, s string) manifest.Spec {
 	t.Helper()
 	sp, err := manifest.ParseSpec(s)
