@@ -22,24 +22,16 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 : "${CONFORMANCE_DIR:?set CONFORMANCE_DIR to a local copy of github.com/ipfs/gateway-conformance}"
 suite=$(cd "$CONFORMANCE_DIR" && pwd)
-kubo=${KUBO:-.cache/bin/ipfs}
-[[ $kubo == */* && $kubo != /* ]] && kubo=$PWD/$kubo
-[[ -x $kubo ]] || { echo "no kubo at $kubo: run make kubo or set KUBO" >&2; exit 1; }
+use_kubo
 command -v jq >/dev/null || { echo "conformance.sh needs jq" >&2; exit 1; }
 skip='TestGatewayCar/GET_response_for_application/vnd.ipld.car/Header_Content-Length'
 
-work=$(mktemp -d)
+start_work
 out=${OUT:-$work/out}
 mkdir -p "$out"
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
 
 # name_cid prints an IPNS name (a peer ID or a CID) as a CIDv1 libp2p-key
 # in base36, the form /routing/v1/ipns/ takes.

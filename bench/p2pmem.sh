@@ -16,22 +16,14 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-kubo=${KUBO:-.cache/bin/ipfs}
+. bench/lib.sh
 peers=${PEERS:-3}
 idle=${IDLE:-60}
 before=${BEFORE:-}
 [[ -n $before && $before != /* ]] && before=$PWD/$before
-[[ $kubo == */* && $kubo != /* ]] && kubo=$PWD/$kubo
-[[ -x $kubo ]] || { echo "no kubo at $kubo: run make kubo or set KUBO" >&2; exit 1; }
+use_kubo
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+start_work
 
 kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }

@@ -23,7 +23,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-kubo=${KUBO:-.cache/bin/ipfs}
+. bench/lib.sh
 duration=${DURATION:-10s}
 rounds=${ROUNDS:-5}
 conns=${CONNS:-50}
@@ -32,18 +32,10 @@ big_conns=${BIG_CONNS:-1}
 big_mib=${BIG_MIB:-256}
 before=${BEFORE:-}
 [[ -n $before && $before != /* ]] && before=$PWD/$before
-[[ $kubo == */* && $kubo != /* ]] && kubo=$PWD/$kubo
 command -v wrk >/dev/null || { echo "serve.sh needs wrk: apt-get install -y wrk" >&2; exit 1; }
-[[ -x $kubo ]] || { echo "no kubo at $kubo: run make kubo or set KUBO" >&2; exit 1; }
+use_kubo
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+start_work
 export SVCREG_HOME=$work/home IPFS_PATH=$work/ipfs
 
 echo "load average $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || uptime)"
