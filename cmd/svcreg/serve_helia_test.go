@@ -84,6 +84,7 @@ func verifiedFetch(t *testing.T, dir, base, target, timeoutMs string) ([]byte, s
 // through a proxy that corrupts one block on the wire, the client itself
 // must refuse the answer.
 func TestHeliaVerifiedFetch(t *testing.T) {
+	t.Parallel() // it mostly waits for npm and Node.js.
 	dir := heliaDir(t)
 	home := filepath.Join(t.TempDir(), "home")
 	svcregProc(t, home, "init")
