@@ -40,27 +40,22 @@ fmt:
 deps:
 	@./.ci/deps test
 
-# The library runs under the race detector. cmd/svcreg's tests run svcreg
-# as hundreds of separate processes (testscript, servers, kill -9 cases),
-# where the detector multiplies every start-up; they run without it.
-TESTENV := KUBO=$(abspath $(KUBO)) SVCREG_ARTIFACTS=$(CURDIR)/.cache/artifacts
-unit:
+# The library runs under the race detector, cmd/svcreg without it, both
+# at once (.ci/unit says why). Tests that run the program users get run
+# $(BIN), built before them.
+TESTENV := KUBO=$(abspath $(KUBO)) SVCREG_ARTIFACTS=$(CURDIR)/.cache/artifacts SVCREG_BIN=$(abspath $(BIN))
+unit: build
 	$(GO) vet ./...
 	./.ci/check-imports
-	$(TESTENV) $(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v '/cmd/svcreg$$')
-	$(TESTENV) $(GO) test -count=1 -timeout 20m ./cmd/svcreg
+	$(TESTENV) ./.ci/unit
 
 # Runs every fuzz target briefly; `make fuzz FUZZTIME=200000x` for longer.
 # The budget is a count of runs, not a duration: with a duration, Go 1.26's
 # fuzz coordinator can report a spurious "context deadline exceeded"
 # failure as the time runs out on a loaded machine (go.dev/issue/75804).
+# .ci/fuzz builds each package's test binary once for all its targets.
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "fuzz $$pkg $$f"; \
-	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x $$pkg > /tmp/svcreg-fuzz.log 2>&1 || { cat /tmp/svcreg-fuzz.log; exit 1; }; \
-	  done; \
-	done
+	./.ci/fuzz $(FUZZTIME)
 
 check: fmt
 	$(MAKE) unit

@@ -163,7 +163,8 @@ func liar(t *testing.T) *httptest.Server {
 // its record (svcreg republish --force: one round of what the serving
 // node does at half the lifetime) and the re-signed record reaches B
 // through A; the registry stays resolvable, lockable, installable and
-// browsable through B after the publisher is gone; A survives kill -9.
+// browsable through B after the publisher is gone; A survives kill -9,
+// B a restart.
 //
 // What time does to these records is proved on a fake clock in
 // registry/follow (TestNodeResignsAtHalfLife: a node re-signs at half
@@ -207,22 +208,31 @@ func TestNodeAvailability(t *testing.T) {
 	waitFor(t, converge, "mirror B converges", synced(b))
 	t.Logf("mirrors converged %s after publishing", time.Since(published).Round(time.Millisecond))
 
-	a.stop(syscall.SIGKILL) // kill -9, then start again on the same address
-	a.start()
-	waitFor(t, converge, "mirror A serves again after kill -9", synced(a))
-
 	// The publisher re-signs (same state, a later end of life), and the
-	// new record reaches B through A.
+	// new record reaches B through A. A follower takes a new record on
+	// its first sync, then at its polls, follow.MinPoll or more apart
+	// (registry/follow's TestNodePollsAtTTL proves them on a fake
+	// clock): A, killed with -9 and started again on the same address,
+	// and B, stopped and started, each take it on their first sync.
 	first := headOf(t, pub, name).Record
 	firstRec, err := ipns.Verify(name, first, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	must(t, pub, "republish", "--force")
-	waitFor(t, converge, "B serves a re-signed record", func() bool {
-		rec, err := ipns.Verify(name, recordAt(b.URL(), name), time.Time{})
-		return err == nil && rec.Validity.After(firstRec.Validity)
-	})
+	resigned := func(s *server) func() bool {
+		return func() bool {
+			rec, err := ipns.Verify(name, recordAt(s.URL(), name), time.Time{})
+			return err == nil && rec.Validity.After(firstRec.Validity)
+		}
+	}
+	a.stop(syscall.SIGKILL) // kill -9, then start again on the same address
+	a.start()
+	waitFor(t, converge, "mirror A serves again after kill -9", synced(a))
+	waitFor(t, converge, "A serves the re-signed record", resigned(a))
+	b.stop(syscall.SIGTERM)
+	b.start()
+	waitFor(t, converge, "B serves a re-signed record", resigned(b))
 	t.Logf("B has the re-signed record %s after publishing", time.Since(published).Round(time.Millisecond))
 	client := func() string { return filepath.Join(t.TempDir(), "client") }
 	via := []string{"--registry", name, "--gateway", b.URL()}

@@ -22,6 +22,7 @@ import (
 // node is stopped, a second kubo still resolves the name from the DHT and
 // fetches the release from the first kubo.
 func TestServeP2P(t *testing.T) {
+	t.Parallel() // it mostly waits for kubo to find records and blocks.
 	start := time.Now()
 	k := kubotest.StartOnline(t)
 	home := filepath.Join(t.TempDir(), "home")

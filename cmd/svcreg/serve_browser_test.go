@@ -23,6 +23,7 @@ const say = "hello wörld"
 // which needs the relative say.js to load. Screenshots go to the
 // artifacts directory.
 func TestBrowserSay(t *testing.T) {
+	t.Parallel() // it mostly waits for Chromium and kubo.
 	home := filepath.Join(t.TempDir(), "home")
 	svcregProc(t, home, "init")
 	svcregProc(t, home, "publish", "say@1.0.0", filepath.Join("..", "..", "examples", "say"))

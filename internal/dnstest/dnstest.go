@@ -33,16 +33,8 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{txt: map[string][]string{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pc, ln := listenPair(t)
 	s.Addr = pc.LocalAddr().String()
-	ln, err := net.Listen("tcp", s.Addr)
-	if err != nil {
-		pc.Close()
-		t.Fatal(err)
-	}
 	h := dns.HandlerFunc(s.serve)
 	udp := &dns.Server{PacketConn: pc, Handler: h}
 	tcp := &dns.Server{Listener: ln, Handler: h}
@@ -53,6 +45,27 @@ func Start(t testing.TB) *Server {
 		tcp.Shutdown()
 	})
 	return s
+}
+
+// listenPair listens on a free UDP port of 127.0.0.1 and on the same
+// TCP port. Another socket may hold that TCP port: then it tries again
+// with another UDP port.
+func listenPair(t testing.TB) (net.PacketConn, net.Listener) {
+	t.Helper()
+	for try := 0; ; try++ {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			return pc, ln
+		}
+		pc.Close()
+		if try == 20 {
+			t.Fatal(err)
+		}
+	}
 }
 
 // SetTXT sets the TXT strings of name (nothing: remove it).

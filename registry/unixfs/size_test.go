@@ -42,13 +42,13 @@ func dagOf(bs blockstore.Blockstore) format.DAGService {
 	return merkledag.NewDAGService(blockservice.New(bs, nil))
 }
 
-// One 1 MiB block linked 2,048 times by a release declaring size 1 is
-// refused before anything is written (it would write 2 GiB).
+// One 64 KiB block linked 2,048 times by a release declaring size 1 is
+// refused before anything is written (it would write 128 MiB).
 func TestExportSizeRefusesAmplification(t *testing.T) {
 	ctx := context.Background()
 	bs := memBlockstore()
 	dag := dagOf(bs)
-	leaf := merkledag.NodeWithData(ft.FilePBData(bytes.Repeat([]byte("x"), 1<<20), 1<<20))
+	leaf := merkledag.NodeWithData(ft.FilePBData(bytes.Repeat([]byte("x"), 64<<10), 64<<10))
 	if err := dag.Add(ctx, leaf); err != nil {
 		t.Fatal(err)
 	}
