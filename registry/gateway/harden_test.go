@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,6 +137,8 @@ func TestSlowBodiesHeld(t *testing.T) {
 	const bodies, clients = 8, 60 // all from one address: its own cap lifted, the overall one is tested
 	srv := h.serve(t, func(c *cfgT) { c.MaxBodies, c.MaxClientBodies, c.BodyTimeout = bodies, clients, time.Hour })
 	stop := make(chan struct{})
+	release := sync.OnceFunc(func() { close(stop) })
+	t.Cleanup(release) // before the server closes, should the test fail
 	results := make(chan int, clients)
 	for range clients {
 		go func() { results <- slowPut(srv.URL, 100*time.Millisecond, stop) }()
@@ -156,7 +159,7 @@ func TestSlowBodiesHeld(t *testing.T) {
 		t.Errorf("a held PUT was answered %d before it was let go", code)
 	default:
 	}
-	close(stop)
+	release()
 	for range bodies {
 		<-results
 	}

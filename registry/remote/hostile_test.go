@@ -18,8 +18,8 @@ import (
 )
 
 // drip writes prefix one byte every interval and then zeros, never
-// ending by itself: only the client leaving stops it.
-func drip(w http.ResponseWriter, r *http.Request, prefix []byte, interval time.Duration) {
+// ending by itself: only the client leaving, or stop, ends it.
+func drip(w http.ResponseWriter, r *http.Request, stop <-chan struct{}, prefix []byte, interval time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for i := 0; ; i++ {
@@ -31,6 +31,8 @@ func drip(w http.ResponseWriter, r *http.Request, prefix []byte, interval time.D
 		w.(http.Flusher).Flush()
 		select {
 		case <-r.Context().Done():
+			return
+		case <-stop:
 			return
 		case <-tick.C:
 		}
@@ -68,21 +70,23 @@ func TestDeadlineNotIdle(t *testing.T) {
 	car := d.car(t, d.order[:len(d.order)-1], nil)
 	car = binary.AppendUvarint(car, uint64(len(last.Bytes())+1<<16))
 	car = append(car, last.Bytes()...)
+	stop := make(chan struct{}) // closed before the server, should a fetch hang
 	g := newGateway(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Query().Get("format") {
 		case "ipns-record":
 			w.Header().Set("Content-Type", "application/vnd.ipfs.ipns-record")
-			drip(w, r, bytes.Repeat([]byte{1}, 100), 20*time.Millisecond)
+			drip(w, r, stop, bytes.Repeat([]byte{1}, 100), 20*time.Millisecond)
 		case "raw":
 			w.Header().Set("Content-Type", "application/vnd.ipld.raw")
-			drip(w, r, []byte("hello"), 20*time.Millisecond)
+			drip(w, r, stop, []byte("hello"), 20*time.Millisecond)
 		case "car":
 			w.Header().Set("Content-Type", "application/vnd.ipld.car; version=1")
-			drip(w, r, car, 20*time.Millisecond)
+			drip(w, r, stop, car, 20*time.Millisecond)
 		default:
 			http.NotFound(w, r)
 		}
 	}), &remote.Options{Timeout: 300 * time.Millisecond, Retries: -1})
+	t.Cleanup(func() { close(stop) })
 	ctx := context.Background()
 	for what, fetch := range map[string]func() error{
 		"record": func() error { _, err := g.Record(ctx, name); return err },
