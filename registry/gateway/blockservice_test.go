@@ -48,7 +48,7 @@ func TestParallelGetBlocks(t *testing.T) {
 				cancel()
 			}
 			seen := map[cid.Cid]bool{}
-			done := time.After(10 * time.Second)
+			done := time.After(30 * time.Second) // a guard: a channel never closed
 			ch := p.GetBlocks(ctx, tt.ks)
 			for {
 				select {
@@ -64,7 +64,7 @@ func TestParallelGetBlocks(t *testing.T) {
 					}
 					seen[b.Cid()] = true
 				case <-done:
-					t.Fatal("GetBlocks did not close its channel")
+					t.Fatal("hung: GetBlocks did not close its channel")
 				}
 			}
 		})

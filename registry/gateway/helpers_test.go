@@ -163,28 +163,11 @@ type response struct {
 // get requests url without following redirects; hdr holds header pairs.
 func get(t *testing.T, method, url string, body []byte, hdr ...string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	r, err := fetch(method, url, body, hdr...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		if hdr[i] == "Host" {
-			req.Host = hdr[i+1]
-		} else {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{code: resp.StatusCode, header: resp.Header, body: b}
+	return r
 }
 
 // overlay is a registry.Blocks that reads the home's store but keeps its
@@ -273,4 +256,50 @@ func (h *home) detachedInit(t *testing.T, key *ipns.Key) registry.Head {
 		t.Fatal(err)
 	}
 	return head
+}
+
+// hang bounds a wait that only a lock, a timeout or a kept answer under
+// test can end; reaching it means the server waits for what it should
+// not, not that the machine is slow.
+const hang = 30 * time.Second
+
+// endsWithin runs f and reports its error, failing the test as a hang
+// after hang. f reports through its error, not t: it may still be running
+// when the test has ended.
+func endsWithin(t *testing.T, what string, f func() error) {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- f() }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(hang):
+		t.Fatalf("hung: %s did not end", what)
+	}
+}
+
+// fetch is get for endsWithin: it returns the transport's error instead
+// of failing the test.
+func fetch(method, url string, body []byte, hdr ...string) (response, error) {
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		return response{}, err
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" {
+			req.Host = hdr[i+1]
+		} else {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return response{code: resp.StatusCode, header: resp.Header, body: b}, err
 }

@@ -72,15 +72,13 @@ func TestWriterHoldsIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	// The writer holds the lock until it closes below: a request that
+	// waited for the index would get 503 after ReadWait, not 200.
 	if r := get(t, "GET", own, nil); r.code != 200 {
 		t.Errorf("known head while the index is locked: %d %s", r.code, r.body)
 	}
 	if r := get(t, "GET", srv.URL+"/svc/say/", nil); r.code != 200 {
 		t.Errorf("/svc/ while the index is locked: %d %s", r.code, r.body)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("answers took %s while the index was locked", d)
 	}
 	r := get(t, "GET", srv.URL+"/ipns/"+other.Name()+"/", nil)
 	if r.code != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
