@@ -17,14 +17,7 @@ import (
 // putIndex stores an index node with entries and returns its CID.
 func (f *fixture) putIndex(t testing.TB, entries map[string]cid.Cid) cid.Cid {
 	t.Helper()
-	b, err := manifest.EncodeIndex(manifest.Index{Entries: entries})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.blocks.Put(context.Background(), b.CID, b.Data); err != nil {
-		t.Fatal(err)
-	}
-	return b.CID
+	return f.put(t)(manifest.EncodeIndex(manifest.Index{Entries: entries}))
 }
 
 // forgeHead makes a new signed state whose service index is services, as

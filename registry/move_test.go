@@ -190,14 +190,7 @@ func TestMoveBurnt(t *testing.T) {
 func (f *fixture) putMove(t testing.TB, m *registry.Move) cid.Cid {
 	t.Helper()
 	f.putRoot(t, m.Root)
-	b, err := trust.EncodeMoved(m.Moved)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.blocks.Put(context.Background(), b.CID, b.Data); err != nil {
-		t.Fatal(err)
-	}
-	return b.CID
+	return f.put(t)(trust.EncodeMoved(m.Moved))
 }
 
 // Case 9: a Moved whose Root does not descend from the Root the client

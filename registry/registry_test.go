@@ -26,6 +26,21 @@ type fixture struct {
 	cache  *registrytest.Index
 }
 
+// put stores an encoded block and returns its CID:
+// f.put(t)(manifest.EncodeIndex(ix)).
+func (f *fixture) put(t testing.TB) func(manifest.Block, error) cid.Cid {
+	return func(b manifest.Block, err error) cid.Cid {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.blocks.Put(context.Background(), b.CID, b.Data); err != nil {
+			t.Fatal(err)
+		}
+		return b.CID
+	}
+}
+
 func newFixture(t testing.TB, leafMax int) *fixture {
 	t.Helper()
 	f := &fixture{blocks: registrytest.NewBlocks(), cache: registrytest.NewIndex()}

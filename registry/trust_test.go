@@ -120,14 +120,7 @@ func (f *fixture) forge(t testing.TB, mutate func(m *manifest.Manifest)) *source
 
 func (f *fixture) putRoot(t testing.TB, sr *trust.SignedRoot) cid.Cid {
 	t.Helper()
-	b, err := trust.EncodeSignedRoot(sr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.blocks.Put(context.Background(), b.CID, b.Data); err != nil {
-		t.Fatal(err)
-	}
-	return b.CID
+	return f.put(t)(trust.EncodeSignedRoot(sr))
 }
 
 func rootFloor(t testing.TB, c *client) registry.RootFloor {
@@ -330,14 +323,7 @@ func (f *fixture) serviceBlockFor(t testing.TB, name, version string, content ci
 	if _, err := s.Add(manifest.MustParseVersion(version), manifest.Release{Content: content, Size: 4, Profile: "unixfs-v1-2025", Published: trustClock}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := manifest.EncodeService(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.blocks.Put(context.Background(), b.CID, b.Data); err != nil {
-		t.Fatal(err)
-	}
-	return b.CID
+	return f.put(t)(manifest.EncodeService(s))
 }
 
 // Reach (what gc keeps and fsck checks) visits the Roots a state links.
