@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/svcreg/svcreg/internal/bytesize"
 )
 
@@ -60,14 +62,12 @@ func NewAt(w io.Writer, verb, unit string, now func() time.Time) *Meter {
 	return &Meter{w: w, verb: verb, unit: unit, start: now(), now: now}
 }
 
-// IsTerminal reports whether w is a terminal (a character device).
+// IsTerminal reports whether w is a terminal. A character device that is
+// not one (/dev/null, where scripts send standard error) is not: a
+// command run that way pays nothing for a meter no one sees.
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // SetTotal records the totals, when known (0: unknown).

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/svcreg/svcreg/internal/progress"
+	"github.com/svcreg/svcreg/internal/ptytest"
 )
 
 // clock is a clock that stands still until moved.
@@ -105,5 +106,34 @@ func TestNilMeter(t *testing.T) {
 	r := strings.NewReader("x")
 	if m.Reader(r) != r {
 		t.Fatal("Reader of a nil meter wraps")
+	}
+}
+
+// TestIsTerminal: a terminal is one, /dev/null (a character device, where
+// scripts send standard error) and a pipe are not, and New gives a nil
+// Meter for them.
+func TestIsTerminal(t *testing.T) {
+	_, tty := ptytest.Open(t)
+	if !progress.IsTerminal(tty) {
+		t.Error("a pty is not taken for a terminal")
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for _, f := range []*os.File{null, w} {
+		if progress.IsTerminal(f) {
+			t.Errorf("%s is taken for a terminal", f.Name())
+		}
+		if m := progress.New(f, "publishing", "files"); m != nil {
+			t.Errorf("New(%s) = a meter, want nil", f.Name())
+		}
 	}
 }

@@ -56,3 +56,6 @@ var ErrUnsafeTree = errors.New("the directory holds a svcreg home or private key
 // rule of IgnoreFile is malformed, or IgnoreFile is not a small regular
 // file.
 var ErrInvalidPattern = errors.New("invalid ignore pattern")
+
+// ErrFileChanged is returned when a file shrinks while Hash reads it.
+var ErrFileChanged = errors.New("file changed while it was read")

@@ -9,7 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
@@ -112,7 +115,8 @@ func (s *survey) walk(ctx context.Context, path, rel string, root bool) error {
 		s.unsafe = append(s.unsafe, UnsafeEntry{Path: relOrDot(rel), Kind: kind})
 		return nil // what is inside says nothing more
 	}
-	for _, e := range kept {
+	keys, errs := keyChecks(ctx, path, kept)
+	for i, e := range kept {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -121,8 +125,7 @@ func (s *survey) walk(ctx context.Context, path, rel string, root bool) error {
 		case e.IsDir():
 			err = s.walk(ctx, p, r, false)
 		case e.Type().IsRegular():
-			var key bool
-			if key, err = isKeyFile(p, e); key {
+			if err = errs[i]; keys[i] {
 				s.unsafe = append(s.unsafe, UnsafeEntry{Path: r, Kind: UnsafeKey})
 			}
 		}
@@ -131,6 +134,30 @@ func (s *survey) walk(ctx context.Context, path, rel string, root bool) error {
 		}
 	}
 	return nil
+}
+
+// keyChecks runs isKeyFile on the regular files among the entries of dir,
+// on every core: a tree of many small files is bound by these system
+// calls, which the kernel serves in parallel. keys and errs are by entry.
+func keyChecks(ctx context.Context, dir string, entries []fs.DirEntry) (keys []bool, errs []error) {
+	keys, errs = make([]bool, len(entries)), make([]error, len(entries))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(entries)/16+1) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(entries) {
+					return
+				}
+				if e := entries[i]; e.Type().IsRegular() {
+					keys[i], errs[i] = isKeyFile(filepath.Join(dir, e.Name()), e)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return keys, errs
 }
 
 // homeKind says whether the directory at path, with the entries kept,

@@ -1,13 +1,14 @@
 package unixfs
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 
 	"github.com/ipfs/boxo/blockservice"
@@ -78,11 +79,15 @@ type importer struct {
 	dag    ipld.DAGService
 	filter *filter
 	// reuse lets the leaf hasher recycle chunk buffers: set only when dag
-	// drops every node as it is added (Hash).
+	// drops or copies every node as it is added (Hash, PutCopies).
 	reuse bool
-	pool  *chunkPool // the large files' chunk buffers, with reuse
-	prog  *progress
-	res   Result
+	// mapped lets the leaf hasher hash large files in place, mapped into
+	// memory: set only when dag drops every node (Hash), so no stored
+	// block can differ from the bytes hashed for it.
+	mapped bool
+	pool   *chunkPool // the large files' chunk buffers, with reuse
+	prog   *progress
+	res    Result
 }
 
 // Import adds the directory dir into bs exactly as `ipfs add -r` of kubo
@@ -94,22 +99,32 @@ type importer struct {
 func Import(ctx context.Context, bs blockstore.Blockstore, dir string, opts Options) (Result, error) {
 	dserv := merkledag.NewDAGService(blockservice.New(bs, nil))
 	if opts.PutCopies {
-		return run(ctx, dir, opts, dserv, func() error { return nil }, true)
+		return run(ctx, dir, opts, dserv, func() error { return nil }, putCopies)
 	}
 	buf := ipld.NewBufferedDAG(ctx, dserv)
-	return run(ctx, dir, opts, buf, buf.Commit, false)
+	return run(ctx, dir, opts, buf, buf.Commit, putKeeps)
 }
 
 // Hash returns what Import would return for dir, storing nothing, like
 // `ipfs add -n`. It uses less memory and time than Import into a
 // discarding block store: blocks are dropped as they are made, so chunk
-// buffers are reused.
+// buffers are reused, and large files are hashed in place, mapped into
+// memory where the system can.
 func Hash(ctx context.Context, dir string, opts Options) (Result, error) {
-	return run(ctx, dir, opts, discardDAG{}, func() error { return nil }, true)
+	return run(ctx, dir, opts, discardDAG{}, func() error { return nil }, putNothing)
 }
 
+// sink says what an import's DAG service does with the nodes it is given.
+type sink int
+
+const (
+	putKeeps   sink = iota // keeps them, bytes and all (a buffered DAG)
+	putCopies              // copies their bytes before Add returns
+	putNothing             // drops them (Hash)
+)
+
 // run imports dir into dag, then calls commit.
-func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, commit func() error, reuse bool) (Result, error) {
+func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, commit func() error, put sink) (Result, error) {
 	prof, err := settings(opts.Profile)
 	if err != nil {
 		return Result{}, fmt.Errorf("import %s: %w", dir, err)
@@ -150,7 +165,8 @@ func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, com
 		cb:     prof.CidBuilder(),
 		dag:    dag,
 		filter: f,
-		reuse:  reuse,
+		reuse:  put != putKeeps,
+		mapped: put == putNothing,
 		prog:   newProgress(opts.Progress),
 	}
 	root, err := im.addDir(dir, "")
@@ -238,7 +254,7 @@ func (im *importer) addEntry(path, rel string, e fs.DirEntry) (ipld.Node, error)
 
 // addFile imports a regular file with the balanced layout, as kubo does.
 // A file of several chunks is read and hashed on every core (leaves.go).
-func (im *importer) addFile(path string) (ipld.Node, error) {
+func (im *importer) addFile(path string) (nd ipld.Node, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -254,10 +270,18 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 	var spl chunk.Splitter
 	prefix, ok := im.cb.(cid.Prefix)
 	if fi, err := f.Stat(); ok && err == nil && fi.Size() > im.prof.ChunkSize {
-		if im.reuse && im.pool == nil {
-			im.pool = newChunkPool(int(im.prof.ChunkSize), poolBuffers())
+		var src io.ReaderAt = f
+		var pool *chunkPool
+		if m, unmap := im.mapFile(f, fi.Size()); m != nil {
+			defer unmap()
+			// boxo copies dag-pb leaves' bytes out of the mapping here
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer m.recoverFault(&err)
+			src = m
+		} else {
+			pool = im.chunkPool()
 		}
-		lh := newLeafHasher(f, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, im.pool, func(c int) {
+		lh := newLeafHasher(src, int(im.prof.ChunkSize), prefix, im.prof.RawLeaves, pool, func(c int) {
 			n += int64(c)
 			im.prog.add(c)
 		})
@@ -272,13 +296,32 @@ func (im *importer) addFile(path string) (ipld.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	nd, err := balanced.Layout(db)
+	nd, err = balanced.Layout(db)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	im.res.Files++
 	im.res.Size += uint64(n)
 	return nd, nil
+}
+
+// chunkPool returns the pool of chunk buffers of the import's large
+// files, made on first use; nil when they cannot be reused.
+func (im *importer) chunkPool() *chunkPool {
+	if im.reuse && im.pool == nil {
+		im.pool = newChunkPool(int(im.prof.ChunkSize), poolBuffers())
+	}
+	return im.pool
+}
+
+// mapFile maps f, of size bytes, for hashing in place when the import
+// may (Hash) and the system can; nil otherwise.
+func (im *importer) mapFile(f *os.File, size int64) (inPlace, func()) {
+	if !im.mapped {
+		return nil, nil
+	}
+	m, unmap := mapFile(f, size)
+	return inPlace(m), unmap
 }
 
 // addSmallFile imports a regular file of at most one chunk, read ahead:
@@ -293,8 +336,7 @@ func (im *importer) addSmallFile(pre prefetched) (ipld.Node, error) {
 		Maxlinks:   im.prof.FileDAGWidth,
 		CidBuilder: im.cb,
 	}
-	r := im.prog.reader(bytes.NewReader(pre.data))
-	db, err := params.New(chunk.NewSizeSplitter(r, im.prof.ChunkSize))
+	db, err := params.New(&wholeChunk{data: pre.data})
 	if err != nil {
 		return nil, err
 	}
@@ -302,9 +344,31 @@ func (im *importer) addSmallFile(pre prefetched) (ipld.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	im.prog.add(len(pre.data))
 	im.res.Files++
-	im.res.Size += uint64(r.n)
+	im.res.Size += uint64(len(pre.data))
 	return nd, nil
+}
+
+// wholeChunk is the chunk.Splitter of a file read whole, of at most one
+// chunk: it hands boxo the bytes as chunk.NewSizeSplitter would cut them
+// (none for an empty file), without a new chunk-sized buffer for each
+// file, whose zeroing and collection cost more than hashing small files.
+type wholeChunk struct {
+	data []byte
+	done bool
+}
+
+// Reader implements chunk.Splitter; boxo's importer does not call it.
+func (w *wholeChunk) Reader() io.Reader { return nil }
+
+// NextBytes implements chunk.Splitter.
+func (w *wholeChunk) NextBytes() ([]byte, error) {
+	if w.done || len(w.data) == 0 {
+		return nil, io.EOF
+	}
+	w.done = true
+	return w.data, nil
 }
 
 // addSymlink stores the link's target, unresolved, as a UnixFS symlink node.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 
@@ -26,6 +27,9 @@ import (
 // (UnixFS type File) for dag-pb leaves. As the cid.Builder, it answers
 // boxo's request for the CID of a leaf with the worker's hash, and
 // computes every other CID (internal file nodes) itself.
+//
+// Hash gives it the file mapped into memory (inPlace): the workers then
+// hash each chunk where it lies, with no read and no copy.
 //
 // A worker's hash is used only for the very bytes it hashed: for raw
 // leaves boxo passes the splitter's own slice (same address and length),
@@ -123,20 +127,31 @@ func (h *leafHasher) dispatch() {
 // hash reads each leaf's chunk and computes the multihash of its block.
 func (h *leafHasher) hash() {
 	defer h.wg.Done()
+	if _, ok := h.f.(inPlace); ok {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	}
 	for l := range h.work {
-		n, err := h.read(l)
-		if n < h.size {
-			h.eofOnce.Do(func() { close(h.eof) })
-			if errors.Is(err, io.EOF) {
-				err = nil
-			}
+		h.hashLeaf(l)
+	}
+}
+
+// hashLeaf reads one leaf's chunk and computes the multihash of its
+// block. A fault in a mapped file (it shrank) ends it with ErrFileChanged.
+func (h *leafHasher) hashLeaf(l *leaf) {
+	defer close(l.done)
+	if m, ok := h.f.(inPlace); ok {
+		defer m.recoverFault(&l.err)
+	}
+	n, err := h.read(l)
+	if n < h.size {
+		h.eofOnce.Do(func() { close(h.eof) })
+		if errors.Is(err, io.EOF) {
+			err = nil
 		}
-		l.err = err
-		block := l.data
-		if l.err == nil && n > 0 {
-			l.enc, l.sum, l.err = h.sum(block)
-		}
-		close(l.done)
+	}
+	l.err = err
+	if l.err == nil && n > 0 {
+		l.enc, l.sum, l.err = h.sum(l.data)
 	}
 }
 
@@ -155,12 +170,20 @@ func (h *leafHasher) sum(block []byte) (enc []byte, sum mh.Multihash, err error)
 // read sets l.data to the chunk at l.off, read into a buffer (a recycled
 // one with reuse). It returns its length and the read error.
 //
-// Reading into a few recycled buffers costs less than hashing a mapping
-// of the file in place: on a 256 MiB file, 240 ms of CPU time against
-// 460 ms (sha256 reads the freshly copied chunk from the core's cache,
-// where a mapping's 4 KiB pages come from memory, a page fault or TLB
-// miss at a time), and the reads run on every worker at once.
+// A buffer of its own keeps the bytes hashed private to the import: the
+// block stored is the bytes hashed for it, whatever another process
+// writes to the file meanwhile. Hash stores nothing, so it maps the file
+// instead (inPlace): the chunk is sliced from the mapping and hashed
+// where it lies, with no read and no copy. On a 256 MiB file that takes
+// 0.8 of the CPU time of reading it (195 ms against 235).
 func (h *leafHasher) read(l *leaf) (int, error) {
+	if m, ok := h.f.(inPlace); ok {
+		l.data = m.chunk(l.off, h.size)
+		if len(l.data) < h.size {
+			return len(l.data), io.EOF
+		}
+		return len(l.data), nil
+	}
 	var buf []byte
 	if h.pool != nil {
 		buf = h.pool.get()

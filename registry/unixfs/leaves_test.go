@@ -88,12 +88,14 @@ func TestLeafHasherSameDAG(t *testing.T) {
 				data[i] = byte(r.Uint32())
 			}
 			want, wantBlocks, _ := layoutFile(t, bytes.NewReader(data), int64(size), p, false)
-			got, gotBlocks, hits := layoutFile(t, bytes.NewReader(data), int64(size), p, true)
-			if !got.Equals(want) || len(gotBlocks) != len(wantBlocks) {
-				t.Errorf("%s %d B: parallel %s (%d blocks), boxo %s (%d blocks)", p, size, got, len(gotBlocks), want, len(wantBlocks))
-			}
-			if leaves := (size + cs - 1) / cs; hits != leaves {
-				t.Errorf("%s %d B: %d of %d leaves hashed by workers", p, size, hits, leaves)
+			for _, src := range []io.ReaderAt{bytes.NewReader(data), inPlace(data)} {
+				got, gotBlocks, hits := layoutFile(t, src, int64(size), p, true)
+				if !got.Equals(want) || len(gotBlocks) != len(wantBlocks) {
+					t.Errorf("%s %d B from %T: parallel %s (%d blocks), boxo %s (%d blocks)", p, size, src, got, len(gotBlocks), want, len(wantBlocks))
+				}
+				if leaves := (size + cs - 1) / cs; hits != leaves {
+					t.Errorf("%s %d B from %T: %d of %d leaves hashed by workers", p, size, src, hits, leaves)
+				}
 			}
 		}
 	}

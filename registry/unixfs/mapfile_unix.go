@@ -1,0 +1,23 @@
+//go:build unix
+
+package unixfs
+
+import (
+	"os"
+	"syscall"
+)
+
+// mapFile maps the first size bytes of f read-only, for Hash to hash in
+// place. It returns nil (and the caller reads instead) where the file
+// cannot be mapped: an empty file, a size past the address space, or a
+// file system without mmap.
+func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
+	if size <= 0 || int64(int(size)) != size {
+		return nil, nil
+	}
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, nil
+	}
+	return data, func() { _ = syscall.Munmap(data) }
+}
