@@ -5,10 +5,10 @@
 #
 #   hash-only  svcreg publish --dry-run  vs  kubo add -r -Q -n
 #              (256 MiB file; 5,000 files of 100 B-8 KiB); for the big
-#              file also vs its floor: a process that only reads it and
-#              hashes its 1 MiB chunks with SHA-256 on every core
-#              (importbench -floor), and unixfs.Hash alone in a process
-#              of its own (importbench) vs the same floor
+#              file also vs its floor: a process that only maps it and
+#              hashes its 1 MiB chunks in place with SHA-256 on every
+#              core (importbench -floor), and unixfs.Hash alone in a
+#              process of its own (importbench) vs the same floor
 #   durable    svcreg publish (blocks fsynced before the head moves)
 #              vs dd conv=fdatasync of the same bytes on the same disk,
 #              and vs kubo add -r -Q storing (fresh repo each run)

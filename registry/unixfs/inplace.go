@@ -19,6 +19,23 @@ func (m inPlace) chunk(off int64, size int) []byte {
 	return m[off:min(off+int64(size), int64(len(m)))]
 }
 
+// releaseBatch is how many bytes of a mapping release gives back at
+// once: each call costs a TLB flush on every core the import runs on.
+const releaseBatch = 16 << 20
+
+// release gives back the memory that the hashed bytes of m from done to
+// to hold in the process (releasePages), once they make a batch, and
+// returns how far it released. The pages stay in the page cache, and
+// reading them again brings them back: releasing too early costs time,
+// never bytes.
+func (m inPlace) release(done, to int64) int64 {
+	if to-done < releaseBatch {
+		return done
+	}
+	releasePages(m[done:to])
+	return to
+}
+
 // ReadAt implements io.ReaderAt, for code that does not slice.
 func (m inPlace) ReadAt(p []byte, off int64) (int, error) {
 	n := copy(p, m.chunk(off, len(p)))

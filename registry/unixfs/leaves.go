@@ -48,6 +48,8 @@ type leafHasher struct {
 	// asks for the chunk two after it.
 	pool   *chunkPool
 	handed []*leaf
+	// released is how far a mapped file's pages were released.
+	released int64
 
 	ordered chan *leaf    // chunks in file order, for NextBytes
 	work    chan *leaf    // chunks to read and hash
@@ -244,10 +246,13 @@ func (h *leafHasher) NextBytes() ([]byte, error) {
 	return l.data, nil
 }
 
-// recycle records that l was handed to boxo and, with reuse, frees the
-// buffer of the chunk handed out two before it.
+// recycle records that l was handed to boxo and frees the chunk handed
+// out two before it: its buffer goes back to the pool (with reuse), or,
+// in a mapped file, its pages are released, so that hashing a file in
+// place holds a few chunks in memory, not all it has hashed.
 func (h *leafHasher) recycle(l *leaf) {
-	if h.pool == nil {
+	m, mapped := h.f.(inPlace)
+	if h.pool == nil && !mapped {
 		return
 	}
 	h.handed = append(h.handed, l)
@@ -260,6 +265,10 @@ func (h *leafHasher) recycle(l *leaf) {
 	stillPending := slices.Contains(h.pending, old)
 	h.mu.Unlock()
 	if stillPending { // boxo never asked for its CID: keep it
+		return
+	}
+	if mapped {
+		h.released = m.release(h.released, old.off+int64(len(old.data)))
 		return
 	}
 	h.pool.put(old.data)

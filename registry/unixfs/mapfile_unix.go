@@ -21,3 +21,12 @@ func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
 	}
 	return data, func() { _ = syscall.Munmap(data) }
 }
+
+// releasePages drops the process's mappings of the pages of b, part of a
+// file mapped by mapFile (MADV_DONTNEED: for a shared file mapping the
+// pages stay in the page cache, and touching b again maps them back).
+func releasePages(b []byte) {
+	if len(b) > 0 {
+		_ = syscall.Madvise(b, syscall.MADV_DONTNEED) // advice: without it, only more memory used
+	}
+}
