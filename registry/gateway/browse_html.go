@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -43,11 +44,14 @@ func browseCSP() string {
 	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
 }
 
-var browseTemplates = template.Must(template.New("page").Funcs(template.FuncMap{
-	"css":  func() template.CSS { return template.CSS(browseCSS) },
-	"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"size": humanSize,
-}).Parse(`<!DOCTYPE html>
+// browseTemplates parses the browse pages' templates on first use, not
+// in every command's start-up (only serve shows them).
+var browseTemplates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Funcs(template.FuncMap{
+		"css":  func() template.CSS { return template.CSS(browseCSS) },
+		"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"size": humanSize,
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} · svcreg</title>
@@ -78,6 +82,7 @@ var browseTemplates = template.Must(template.New("page").Funcs(template.FuncMap{
 <a class="btn" href="{{.Open}}">Open</a> <a class="btn" href="{{.Files}}">Files</a></div>
 <div class="muted">{{size .Size}} · published {{when .Published}}</div><div class="mono muted">{{.CID}}</div></li>{{end}}</ul>{{end}}
 `))
+})
 
 // htmlPage is what the templates get: one of Index, Registry, Service.
 type htmlPage struct {
@@ -103,7 +108,7 @@ func (s *Server) writeHTML(w http.ResponseWriter, page any) {
 			template.HTMLEscapeString(shortName(s.registry.String())) + `</a> / ` + template.HTMLEscapeString(p.Name))
 	}
 	var b bytes.Buffer
-	if err := browseTemplates.Execute(&b, hp); err != nil {
+	if err := browseTemplates().Execute(&b, hp); err != nil {
 		writeError(w, err)
 		return
 	}
