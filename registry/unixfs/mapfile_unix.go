@@ -4,7 +4,8 @@ package unixfs
 
 import (
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // mapFile maps the first size bytes of f read-only, for Hash to hash in
@@ -15,11 +16,11 @@ func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
 	if size <= 0 || int64(int(size)) != size {
 		return nil, nil
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
 	if err != nil {
 		return nil, nil
 	}
-	return data, func() { _ = syscall.Munmap(data) }
+	return data, func() { _ = unix.Munmap(data) }
 }
 
 // releasePages drops the process's mappings of the pages of b, part of a
@@ -27,6 +28,6 @@ func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
 // pages stay in the page cache, and touching b again maps them back).
 func releasePages(b []byte) {
 	if len(b) > 0 {
-		_ = syscall.Madvise(b, syscall.MADV_DONTNEED) // advice: without it, only more memory used
+		_ = unix.Madvise(b, unix.MADV_DONTNEED) // advice: without it, only more memory used
 	}
 }
