@@ -1,5 +1,5 @@
-// Package ptytest opens pseudo-terminals for tests of what a program
-// writes, or refuses to write, to a terminal.
+//go:build linux
+
 package ptytest
 
 import (
