@@ -41,8 +41,8 @@ deps:
 	@./.ci/deps test
 
 # The library runs under the race detector, cmd/svcreg without it, both
-# at once (.ci/unit says why); everything is vetted for macOS too, which
-# has no Linux-only system calls. Tests that run the program users get run
+# at once (.ci/unit says why). The tree is vetted for macOS as well, so
+# that no Linux-only call breaks what go install builds there. Tests that run the program users get run
 # $(BIN), built before them.
 TESTENV := KUBO=$(abspath $(KUBO)) SVCREG_ARTIFACTS=$(CURDIR)/.cache/artifacts SVCREG_BIN=$(abspath $(BIN))
 unit: build
