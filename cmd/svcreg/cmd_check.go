@@ -70,7 +70,7 @@ func runCheck(c *cli.Context) error {
 	}
 	out := checkOut{Exit: outcomeExit[rep.Outcome()], Overview: paths.proj.Overview(rep)}
 	out.OK = out.Exit == exitOK
-	if err := emit(c, out, func(w io.Writer) { printCheck(w, out) }); err != nil {
+	if err := emit(c, out, func(w io.Writer) { fmt.Fprint(w, out.Text(out.OK)) }); err != nil {
 		return err
 	}
 	if out.OK {
@@ -107,27 +107,6 @@ func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
 		}
 	}
 	return paths.proj.CheckRegistry(c.Context, rep, h.Registry, notes, opts)
-}
-
-func printCheck(w io.Writer, out checkOut) {
-	for _, f := range out.Findings {
-		label := string(f.Kind)
-		if f.Warning {
-			label += " (warning)"
-		}
-		fmt.Fprintf(w, "%s: %s\n", label, escapeControls(f.Message))
-	}
-	if out.OK {
-		fmt.Fprintf(w, "%s: ok: %s, true to %s at seq %d\n", out.Lockfile, services(out.Services), out.Registry, out.Seq)
-	}
-}
-
-// services says "1 service" or "N services".
-func services(n int) string {
-	if n == 1 {
-		return "1 service"
-	}
-	return fmt.Sprintf("%d services", n)
 }
 
 // findingsErr is the error of a command that stops on the findings of a

@@ -72,17 +72,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	found := res.Findings // the notes were printed already
 	res.Findings = append(notes, found...)
 	return emit(c, res, func(w io.Writer) {
-		for _, ch := range res.Changes {
-			fmt.Fprintln(w, ch)
-		}
-		if res.Trust != nil {
-			fmt.Fprintln(w, res.Trust)
-		}
-		state := "is up to date"
-		if res.Written {
-			state = "written"
-		}
-		fmt.Fprintf(w, "%s %s: %s from %s at seq %d\n", res.Path, state, services(len(res.Lock.Services)), res.Lock.Registry, res.Lock.Seq)
+		fmt.Fprint(w, res.Text())
 		for _, f := range found {
 			warn(c, []string{f.Message})
 		}
