@@ -58,13 +58,5 @@ func runImport(c *cli.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return emit(c, out, func(w io.Writer) {
-		fmt.Fprintf(w, "imported %d blocks (%s) from %s\n", out.Blocks, humanBytes(out.Bytes), file)
-		for _, a := range out.Registries {
-			fmt.Fprintf(w, "%s: %s\n", a.Registry, a.Note())
-		}
-		if len(out.Registries) == 0 {
-			fmt.Fprintln(w, "no registry state among the roots: blocks stored")
-		}
-	})
+	return emit(c, out, func(w io.Writer) { fmt.Fprint(w, out.Text()) })
 }

@@ -58,15 +58,5 @@ func runPush(c *cli.Context) error {
 			return err
 		}
 	}
-	return emit(c, res, func(w io.Writer) {
-		how := "whole DAG"
-		if res.Incremental {
-			how = fmt.Sprintf("new since seq %d", res.From)
-		}
-		fmt.Fprintf(w, "pushed seq %d of %s to %s: %d blocks (%s, %s)", res.Head.Seq, res.Head.Name, res.Kubo, res.Blocks, humanBytes(int64(res.Bytes)), how)
-		if res.Pinned {
-			fmt.Fprint(w, ", pinned")
-		}
-		fmt.Fprintf(w, "; record %s\n", res.Record)
-	})
+	return emit(c, res, func(w io.Writer) { fmt.Fprintln(w, res) })
 }

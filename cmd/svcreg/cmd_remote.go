@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -54,7 +53,7 @@ func runRemoteAdd(c *cli.Context) error {
 	case err != nil:
 		return err
 	}
-	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, remoteLine(out)) })
+	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out) })
 }
 
 func runRemoteList(c *cli.Context) error {
@@ -69,7 +68,7 @@ func runRemoteList(c *cli.Context) error {
 	out := cfg.RemoteList()
 	return emit(c, out, func(w io.Writer) {
 		for _, r := range out {
-			fmt.Fprintln(w, remoteLine(r))
+			fmt.Fprintln(w, r)
 		}
 	})
 }
@@ -91,15 +90,4 @@ func editConfig(c *cli.Context, edit func(*svchome.Config) error) error {
 	}
 	defer h.Close()
 	return h.EditConfig(edit)
-}
-
-func remoteLine(r svchome.RemoteInfo) string {
-	line := r.Name + " " + r.Registry
-	if len(r.Gateways) > 0 {
-		line += " " + strings.Join(r.Gateways, " ")
-	}
-	if r.Default {
-		line += " (default)"
-	}
-	return line
 }
