@@ -54,9 +54,7 @@ func runInstall(c *cli.Context) error {
 	if code := checkExit(findings); code != exitOK {
 		return findingsErr(c, paths, "install: "+paths.lock, findings, code)
 	}
-	for _, f := range findings {
-		warn(c, []string{f.Message})
-	}
+	warnFindings(c, findings)
 	dir := c.String("output")
 	if dir == "" {
 		dir = paths.proj.ServicesDir()

@@ -62,9 +62,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 		return err
 	}
 	defer h.Close()
-	for _, n := range notes {
-		warn(c, []string{n.Message})
-	}
+	warnFindings(c, notes)
 	res, err := paths.proj.Lock(c.Context, h.Registry, old, opts)
 	if err != nil {
 		return lockErr(err, paths)
@@ -73,16 +71,14 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	res.Findings = append(notes, found...)
 	return emit(c, res, func(w io.Writer) {
 		fmt.Fprint(w, res.Text())
-		for _, f := range found {
-			warn(c, []string{f.Message})
-		}
+		warnFindings(c, found)
 	})
 }
 
-// warn prints warnings on stderr.
-func warn(c *cli.Context, msgs []string) {
-	for _, m := range msgs {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", m)
+// warnFindings prints the messages of findings as warnings on stderr.
+func warnFindings(c *cli.Context, findings []registry.Finding) {
+	for _, f := range findings {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", f.Message)
 	}
 }
 

@@ -12,10 +12,6 @@ import (
 	"github.com/svcreg/svcreg/registry/kubo"
 )
 
-// errKuboAhead is returned when the kubo node serves a newer state of the
-// registry than the home has.
-var errKuboAhead = follow.ErrNodeAhead
-
 func newPushCommand() *cli.Command {
 	return &cli.Command{
 		Name: "push",

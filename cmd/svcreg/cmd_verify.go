@@ -73,8 +73,6 @@ func openVerifyRegistry(c *cli.Context) (*home, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range notes {
-		warn(c, []string{n.Message})
-	}
+	warnFindings(c, notes)
 	return h, nil
 }

@@ -194,7 +194,7 @@ var errorRules = []rule{
 	{match: is(svchome.ErrReplicaNotFound), code: exitNotFound, hint: "run 'svcreg replica ls' to see the replicas"},
 
 	{match: is(manifest.ErrImmutable), code: exitConflict, hint: "a published version never changes: publish a new version instead"},
-	{match: is(ipns.ErrKeyExists, svchome.ErrRemoteExists, errKuboAhead), code: exitConflict},
+	{match: is(ipns.ErrKeyExists, svchome.ErrRemoteExists, follow.ErrNodeAhead), code: exitConflict},
 
 	{match: is(registry.ErrRollback), code: exitIntegrity,
 		hint: "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"},
