@@ -137,16 +137,6 @@ func pathsOf(c *cli.Context, p *project.Project) projectPaths {
 	return paths
 }
 
-// readLock reads and decodes a lockfile, returning its bytes too. A
-// missing file wraps fs.ErrNotExist.
-func readLock(path string) (*manifest.Lock, []byte, error) {
-	lf, err := project.ReadLock(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return lf.Lock, lf.Data, nil
-}
-
 // unreadableLockHint is the hint for a lockfile that cannot be decoded.
 func unreadableLockHint(paths projectPaths) string {
 	return "fix the file (a merge conflict?) or delete it and run '" + paths.cmd("lock") + "'; svcreg never repairs a lock silently"

@@ -46,8 +46,6 @@ func runRemoteAdd(c *cli.Context) error {
 		return err
 	})
 	switch {
-	case errors.Is(err, svchome.ErrRemoteExists):
-		return withHint(err, "run 'svcreg remote rm "+name+"' first")
 	case errors.Is(err, remote.ErrInvalidURL):
 		return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
 	case err != nil:
