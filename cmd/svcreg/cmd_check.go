@@ -33,22 +33,6 @@ type checkOut struct {
 	project.Overview
 }
 
-// outcomeExit is the exit code of each outcome of a check.
-var outcomeExit = map[project.Outcome]int{
-	project.OK:           exitOK,
-	project.Missing:      exitLockMissing,
-	project.Diverged:     exitRootDiverged,
-	project.Mismatch:     exitLockMismatch,
-	project.Tampered:     exitLockTampered,
-	project.Content:      exitContent,
-	project.Stale:        exitLockStale,
-	project.Yanked:       exitLockYanked,
-	project.Unverifiable: exitUnverifiable,
-}
-
-// checkExit returns the exit code for a check's findings.
-func checkExit(findings []registry.Finding) int { return outcomeExit[project.Classify(findings)] }
-
 func runCheck(c *cli.Context) error {
 	_, paths, err := loadProject(c)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 	"github.com/svcreg/svcreg/registry/maint"
+	"github.com/svcreg/svcreg/registry/project"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
@@ -69,6 +70,23 @@ var exitClasses = map[int]string{
 	exitUntrusted: "untrusted", exitRootDiverged: "root_diverged", exitMoved: "moved",
 	exitCanceled: "interrupted",
 }
+
+// outcomeExit is the exit code of each outcome of a lock check (check,
+// install).
+var outcomeExit = map[project.Outcome]int{
+	project.OK:           exitOK,
+	project.Missing:      exitLockMissing,
+	project.Diverged:     exitRootDiverged,
+	project.Mismatch:     exitLockMismatch,
+	project.Tampered:     exitLockTampered,
+	project.Content:      exitContent,
+	project.Stale:        exitLockStale,
+	project.Yanked:       exitLockYanked,
+	project.Unverifiable: exitUnverifiable,
+}
+
+// checkExit returns the exit code for a check's findings.
+func checkExit(findings []registry.Finding) int { return outcomeExit[project.Classify(findings)] }
 
 // exitClass returns the class name of an exit code ("failure" for a code
 // without one).
