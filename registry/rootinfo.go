@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ipfs/go-cid"
@@ -84,4 +86,45 @@ func NewRootInfo(rc cid.Cid, sr, prev *trust.SignedRoot) RootInfo {
 	}
 	info.Changes = ch
 	return info
+}
+
+// Text describes the Root as `svcreg root show` prints it: its version,
+// expiry and roles, what changed from the Root before it when known, and
+// how many root keys signed it. Each line ends in a newline.
+func (o RootInfo) Text() string {
+	var w strings.Builder
+	fmt.Fprintf(&w, "root v%d of %s (%s)\n", o.Version, o.Registry, o.CID)
+	fmt.Fprintf(&w, "expires %s; records valid up to %s\n", o.Expires, o.RecordLifetime)
+	for _, name := range []string{trust.RoleRoot, trust.RolePublish} {
+		role := o.Roles[name]
+		fmt.Fprintf(&w, "%s: %d of %d keys: %s\n", name, role.Threshold, len(role.Keys), strings.Join(role.Keys, " "))
+	}
+	if ch := o.Changes; ch != nil {
+		fmt.Fprintf(&w, "changes from v%d:", ch.PrevVersion)
+		for _, d := range ch.Roles {
+			fmt.Fprintf(&w, "\n  %s:", d.Role)
+			for _, id := range d.Added {
+				fmt.Fprintf(&w, " +%s", id)
+			}
+			for _, id := range d.Removed {
+				fmt.Fprintf(&w, " -%s", id)
+			}
+			if d.OldThreshold != d.Threshold {
+				fmt.Fprintf(&w, " threshold %d → %d", d.OldThreshold, d.Threshold)
+			}
+		}
+		if ch.PrevExpires != "" {
+			fmt.Fprintf(&w, "\n  expires: %s → %s", ch.PrevExpires, o.Expires)
+		}
+		if ch.None() {
+			fmt.Fprint(&w, " none")
+		}
+		fmt.Fprintln(&w)
+	}
+	fmt.Fprintf(&w, "signed by %d root keys of v%d (%d needed)", o.Signed, o.Version, o.Roles[trust.RoleRoot].Threshold)
+	if ch := o.Changes; ch != nil {
+		fmt.Fprintf(&w, " and %d of v%d (%d needed)", *o.PrevSigned, ch.PrevVersion, ch.PrevThreshold)
+	}
+	fmt.Fprintln(&w)
+	return w.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/ipfs/go-cid"
 
@@ -50,5 +51,40 @@ func TestNewRootInfo(t *testing.T) {
 	}
 	if len(keys) != 9 {
 		t.Errorf("JSON %s has %d keys, want 9", b, len(keys))
+	}
+}
+
+func TestRootInfoText(t *testing.T) {
+	two := 2
+	roles := map[string]registry.RootRoleInfo{
+		trust.RoleRoot:    {Keys: []string{"r1", "r2"}, Threshold: 2},
+		trust.RolePublish: {Keys: []string{"p1"}, Threshold: 1},
+	}
+	base := registry.RootInfo{CID: "bafyroot", Registry: "k51reg", Version: 1, Expires: "2027-01-01T00:00:00Z",
+		RecordLifetime: 48 * time.Hour, Roles: roles, Signed: 1}
+	changed := base
+	changed.Version, changed.Signed, changed.PrevSigned = 2, 2, &two
+	changed.Changes = &registry.RootChanges{PrevVersion: 1, PrevThreshold: 2, PrevExpires: "2026-06-01T00:00:00Z",
+		Roles: []registry.RoleDiff{{Role: trust.RolePublish, Added: []string{"p1"}, Removed: []string{"p0"}, OldThreshold: 2, Threshold: 1}}}
+	same := changed
+	same.Changes = &registry.RootChanges{PrevVersion: 1, PrevThreshold: 2}
+	head := "expires 2027-01-01T00:00:00Z; records valid up to 48h0m0s\nroot: 2 of 2 keys: r1 r2\npublish: 1 of 1 keys: p1\n"
+	for _, tc := range []struct {
+		name string
+		info registry.RootInfo
+		want string
+	}{
+		{"first", base, "root v1 of k51reg (bafyroot)\n" + head + "signed by 1 root keys of v1 (2 needed)\n"},
+		{"changed", changed, "root v2 of k51reg (bafyroot)\n" + head +
+			"changes from v1:\n  publish: +p1 -p0 threshold 2 → 1\n  expires: 2026-06-01T00:00:00Z → 2027-01-01T00:00:00Z\n" +
+			"signed by 2 root keys of v2 (2 needed) and 2 of v1 (2 needed)\n"},
+		{"unchanged", same, "root v2 of k51reg (bafyroot)\n" + head + "changes from v1: none\n" +
+			"signed by 2 root keys of v2 (2 needed) and 2 of v1 (2 needed)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.info.Text(); got != tc.want {
+				t.Errorf("Text:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
 	}
 }

@@ -252,5 +252,8 @@ func TestImportRefusesBomb(t *testing.T) {
 	if r.code != exitIntegrity || !strings.Contains(r.stderr, "bomb@1.0.0") || !strings.Contains(r.stderr, "beyond the limits") {
 		t.Fatalf("import: exit %d, want %d\n%s", r.code, exitIntegrity, r.stderr)
 	}
+	if !strings.Contains(r.stderr, "svcreg: hint: a release of this state would not be written by get: the head was not adopted") {
+		t.Errorf("import: the hint does not say the head was not adopted:\n%s", r.stderr)
+	}
 	fails(t, exitNetwork, "not in the local cache", home, "resolve", "bomb@1.0.0", "--registry", name, "--offline")
 }

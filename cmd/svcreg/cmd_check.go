@@ -33,22 +33,6 @@ type checkOut struct {
 	project.Overview
 }
 
-// outcomeExit is the exit code of each outcome of a check.
-var outcomeExit = map[project.Outcome]int{
-	project.OK:           exitOK,
-	project.Missing:      exitLockMissing,
-	project.Diverged:     exitRootDiverged,
-	project.Mismatch:     exitLockMismatch,
-	project.Tampered:     exitLockTampered,
-	project.Content:      exitContent,
-	project.Stale:        exitLockStale,
-	project.Yanked:       exitLockYanked,
-	project.Unverifiable: exitUnverifiable,
-}
-
-// checkExit returns the exit code for a check's findings.
-func checkExit(findings []registry.Finding) int { return outcomeExit[project.Classify(findings)] }
-
 func runCheck(c *cli.Context) error {
 	_, paths, err := loadProject(c)
 	if err != nil {
@@ -70,7 +54,7 @@ func runCheck(c *cli.Context) error {
 	}
 	out := checkOut{Exit: outcomeExit[rep.Outcome()], Overview: paths.proj.Overview(rep)}
 	out.OK = out.Exit == exitOK
-	if err := emit(c, out, func(w io.Writer) { printCheck(w, out) }); err != nil {
+	if err := emit(c, out, func(w io.Writer) { fmt.Fprint(w, out.Text(out.OK)) }); err != nil {
 		return err
 	}
 	if out.OK {
@@ -107,27 +91,6 @@ func checkLock(c *cli.Context, paths projectPaths, rep *project.Report) error {
 		}
 	}
 	return paths.proj.CheckRegistry(c.Context, rep, h.Registry, notes, opts)
-}
-
-func printCheck(w io.Writer, out checkOut) {
-	for _, f := range out.Findings {
-		label := string(f.Kind)
-		if f.Warning {
-			label += " (warning)"
-		}
-		fmt.Fprintf(w, "%s: %s\n", label, escapeControls(f.Message))
-	}
-	if out.OK {
-		fmt.Fprintf(w, "%s: ok: %s, true to %s at seq %d\n", out.Lockfile, services(out.Services), out.Registry, out.Seq)
-	}
-}
-
-// services says "1 service" or "N services".
-func services(n int) string {
-	if n == 1 {
-		return "1 service"
-	}
-	return fmt.Sprintf("%d services", n)
 }
 
 // findingsErr is the error of a command that stops on the findings of a

@@ -54,13 +54,7 @@ func runExport(c *cli.Context) error {
 		return err // standard output holds the CAR
 	}
 	out.File = file
-	return emit(c, out, func(w io.Writer) {
-		what := "the whole registry"
-		if out.Partial {
-			what = fmt.Sprintf("%d release(s)", len(o.Specs))
-		}
-		fmt.Fprintf(w, "exported %s, seq %d of %s: %d blocks (%s) to %s\n", what, head.Seq, head.Name, out.Blocks, humanBytes(out.Bytes), file)
-	})
+	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out) })
 }
 
 // writeFile writes through fn to path atomically (a temporary sibling

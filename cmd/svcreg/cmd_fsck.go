@@ -8,7 +8,6 @@ import (
 
 	"github.com/svcreg/svcreg/registry/flatfs"
 	svchome "github.com/svcreg/svcreg/registry/home"
-	"github.com/svcreg/svcreg/registry/maint"
 	"github.com/svcreg/svcreg/registry/remote"
 )
 
@@ -36,32 +35,11 @@ func runFsck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := emit(c, rep, func(w io.Writer) { printFsck(w, rep) }); err != nil {
+	if err := emit(c, rep, func(w io.Writer) { fmt.Fprint(w, rep.Text()) }); err != nil {
 		return err
 	}
 	if err := rep.Err(); err != nil {
 		return fmt.Errorf("fsck: %w", err)
 	}
 	return nil
-}
-
-func printFsck(w io.Writer, rep *maint.Report) {
-	fmt.Fprintf(w, "index: %s\n", rep.Index)
-	for _, r := range rep.Registries {
-		who := "followed"
-		if r.Own {
-			who = "own"
-		}
-		fmt.Fprintf(w, "registry %s (%s): seq %d, %d blocks ok, %d missing, %d corrupt\n", r.Name, who, r.Seq, r.Blocks, r.Missing, r.Corrupt)
-	}
-	fmt.Fprintf(w, "stored blocks: %d\n", rep.Stored)
-	for _, s := range rep.Repaired {
-		fmt.Fprintf(w, "repaired: %s\n", s)
-	}
-	for _, s := range rep.Notes {
-		fmt.Fprintf(w, "note: %s\n", s)
-	}
-	for _, s := range rep.Problems {
-		fmt.Fprintf(w, "problem: %s\n", s)
-	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -9,8 +8,6 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/svcreg/svcreg/registry/car"
 )
 
 func newImportCommand() *cli.Command {
@@ -53,18 +50,8 @@ func runImport(c *cli.Context) error {
 	}
 	out, err := h.Import(c.Context, file, r, blocks)
 	m.Finish()
-	if errors.As(err, new(*car.UnwritableError)) {
-		return withHint(err, "a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
-	return emit(c, out, func(w io.Writer) {
-		fmt.Fprintf(w, "imported %d blocks (%s) from %s\n", out.Blocks, humanBytes(out.Bytes), file)
-		for _, a := range out.Registries {
-			fmt.Fprintf(w, "%s: %s\n", a.Registry, a.Note())
-		}
-		if len(out.Registries) == 0 {
-			fmt.Fprintln(w, "no registry state among the roots: blocks stored")
-		}
-	})
+	return emit(c, out, func(w io.Writer) { fmt.Fprint(w, out.Text()) })
 }

@@ -35,12 +35,13 @@ func runInstall(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	l, _, err := readLock(paths.lock)
+	lf, err := project.ReadLock(paths.lock)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &cliError{err: fmt.Errorf("install: %s does not exist", paths.lock), code: exitLockMissing, hint: checkHint(exitLockMissing, paths, nil)}
 	} else if err != nil {
 		return lockErr(err, paths)
 	}
+	l := lf.Lock
 	h, notes, err := openProjectRegistry(c, p, paths.registry, l)
 	if err != nil {
 		return err
@@ -54,9 +55,7 @@ func runInstall(c *cli.Context) error {
 	if code := checkExit(findings); code != exitOK {
 		return findingsErr(c, paths, "install: "+paths.lock, findings, code)
 	}
-	for _, f := range findings {
-		warn(c, []string{f.Message})
-	}
+	warnFindings(c, findings)
 	dir := c.String("output")
 	if dir == "" {
 		dir = paths.proj.ServicesDir()

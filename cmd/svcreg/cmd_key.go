@@ -15,7 +15,6 @@ import (
 	"github.com/svcreg/svcreg/manifest/trust"
 	svchome "github.com/svcreg/svcreg/registry/home"
 	"github.com/svcreg/svcreg/registry/ipns"
-	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
 
 func newKeyCommand() *cli.Command {
@@ -125,7 +124,7 @@ func runKeyExport(c *cli.Context) error {
 }
 
 func runKeyImport(c *cli.Context) error {
-	data, err := readKeyArg(c.Args().First())
+	data, err := svchome.ReadKeyFile(c.Args().First(), os.Stdin)
 	if err != nil {
 		return err
 	}
@@ -148,17 +147,4 @@ func runKeyImport(c *cli.Context) error {
 	}
 	return emit(c, map[string]string{"name": k.Name()},
 		func(w io.Writer) { fmt.Fprintf(w, "%s\n", k.Name()) })
-}
-
-// readKeyArg reads the key file named by key import's argument; "-" is
-// standard input.
-func readKeyArg(file string) ([]byte, error) {
-	if file != "-" {
-		return os.ReadFile(file)
-	}
-	b, err := io.ReadAll(io.LimitReader(os.Stdin, ipnsname.MaxKeyFileSize+1))
-	if err == nil && len(b) > ipnsname.MaxKeyFileSize {
-		err = fmt.Errorf("read key from standard input: %w: larger than %d bytes", ipnsname.ErrKeyFile, ipnsname.MaxKeyFileSize)
-	}
-	return b, err
 }

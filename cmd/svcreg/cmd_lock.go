@@ -62,9 +62,7 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 		return err
 	}
 	defer h.Close()
-	for _, n := range notes {
-		warn(c, []string{n.Message})
-	}
+	warnFindings(c, notes)
 	res, err := paths.proj.Lock(c.Context, h.Registry, old, opts)
 	if err != nil {
 		return lockErr(err, paths)
@@ -72,27 +70,15 @@ func runLock(c *cli.Context, opts registry.LockOptions) error {
 	found := res.Findings // the notes were printed already
 	res.Findings = append(notes, found...)
 	return emit(c, res, func(w io.Writer) {
-		for _, ch := range res.Changes {
-			fmt.Fprintln(w, ch)
-		}
-		if res.Trust != nil {
-			fmt.Fprintln(w, res.Trust)
-		}
-		state := "is up to date"
-		if res.Written {
-			state = "written"
-		}
-		fmt.Fprintf(w, "%s %s: %s from %s at seq %d\n", res.Path, state, services(len(res.Lock.Services)), res.Lock.Registry, res.Lock.Seq)
-		for _, f := range found {
-			warn(c, []string{f.Message})
-		}
+		fmt.Fprint(w, res.Text())
+		warnFindings(c, found)
 	})
 }
 
-// warn prints warnings on stderr.
-func warn(c *cli.Context, msgs []string) {
-	for _, m := range msgs {
-		fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", m)
+// warnFindings prints the messages of findings as warnings on stderr.
+func warnFindings(c *cli.Context, findings []registry.Finding) {
+	for _, f := range findings {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: warning: %s\n", f.Message)
 	}
 }
 
@@ -149,16 +135,6 @@ func pathsOf(c *cli.Context, p *project.Project) projectPaths {
 		paths.flags += " --lock " + p.LockPath
 	}
 	return paths
-}
-
-// readLock reads and decodes a lockfile, returning its bytes too. A
-// missing file wraps fs.ErrNotExist.
-func readLock(path string) (*manifest.Lock, []byte, error) {
-	lf, err := project.ReadLock(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return lf.Lock, lf.Data, nil
 }
 
 // unreadableLockHint is the hint for a lockfile that cannot be decoded.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -39,7 +38,7 @@ func runLog(c *cli.Context) error {
 	}
 	return emit(c, entries, func(w io.Writer) {
 		for _, e := range entries {
-			fmt.Fprintf(w, "%d %s %s %s\n", e.Seq, e.Root, e.Time.UTC().Format(time.RFC3339), e.Change)
+			fmt.Fprintln(w, e)
 		}
 	})
 }

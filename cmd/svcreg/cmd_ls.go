@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -49,14 +48,7 @@ func runList(c *cli.Context) error {
 	out := registry.VersionList(s)
 	return emit(c, out, func(w io.Writer) {
 		for _, v := range out {
-			line := v.Version.String() + " " + v.Release.Content.String()
-			if len(v.Tags) > 0 {
-				line += " [" + strings.Join(v.Tags, ", ") + "]"
-			}
-			if y := v.Release.Yank; y != nil {
-				line += " (yanked: " + y.Reason + ")"
-			}
-			fmt.Fprintln(w, line)
+			fmt.Fprintln(w, v)
 		}
 	})
 }

@@ -148,12 +148,7 @@ func writeMove(c *cli.Context, path string, m *registry.Move) error {
 func emitMove(c *cli.Context, m *registry.Move, path string) error {
 	o := moveOut{MoveInfo: registry.NewMoveInfo(m)}
 	o.File = path
-	return emit(c, o, func(w io.Writer) { describeMove(w, o) })
-}
-
-func describeMove(w io.Writer, o moveOut) {
-	fmt.Fprintf(w, "move of %s to %s: root v%d %s\n", o.From, o.To, o.RootVersion, o.Root)
-	fmt.Fprintf(w, "root signed by %d keys of v%d and %d of v%d; moved signed by %d root keys\n", o.Signed, o.RootVersion, o.PrevSigned, o.RootVersion-1, o.MovedSigned)
+	return emit(c, o, func(w io.Writer) { fmt.Fprint(w, o.Text()) })
 }
 
 // pushFinalRecords sends the final records of the names the home's

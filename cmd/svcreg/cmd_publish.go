@@ -62,11 +62,7 @@ func runPublish(c *cli.Context) error {
 			d.PublishKeys = []registry.PublishKey{pk}
 		}
 	}
-	dir, err := homeDir(c)
-	if err != nil {
-		return err
-	}
-	o, err := homeOptions()
+	dir, o, err := homeArgs(c)
 	if err != nil {
 		return err
 	}

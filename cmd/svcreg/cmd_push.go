@@ -12,10 +12,6 @@ import (
 	"github.com/svcreg/svcreg/registry/kubo"
 )
 
-// errKuboAhead is returned when the kubo node serves a newer state of the
-// registry than the home has.
-var errKuboAhead = follow.ErrNodeAhead
-
 func newPushCommand() *cli.Command {
 	return &cli.Command{
 		Name: "push",
@@ -58,15 +54,5 @@ func runPush(c *cli.Context) error {
 			return err
 		}
 	}
-	return emit(c, res, func(w io.Writer) {
-		how := "whole DAG"
-		if res.Incremental {
-			how = fmt.Sprintf("new since seq %d", res.From)
-		}
-		fmt.Fprintf(w, "pushed seq %d of %s to %s: %d blocks (%s, %s)", res.Head.Seq, res.Head.Name, res.Kubo, res.Blocks, humanBytes(int64(res.Bytes)), how)
-		if res.Pinned {
-			fmt.Fprint(w, ", pinned")
-		}
-		fmt.Fprintf(w, "; record %s\n", res.Record)
-	})
+	return emit(c, res, func(w io.Writer) { fmt.Fprintln(w, res) })
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -47,14 +46,12 @@ func runRemoteAdd(c *cli.Context) error {
 		return err
 	})
 	switch {
-	case errors.Is(err, svchome.ErrRemoteExists):
-		return withHint(err, "run 'svcreg remote rm "+name+"' first")
 	case errors.Is(err, remote.ErrInvalidURL):
 		return usageErr(err, "gateway URLs look like https://gateway.example or http://127.0.0.1:8080")
 	case err != nil:
 		return err
 	}
-	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, remoteLine(out)) })
+	return emit(c, out, func(w io.Writer) { fmt.Fprintln(w, out) })
 }
 
 func runRemoteList(c *cli.Context) error {
@@ -69,7 +66,7 @@ func runRemoteList(c *cli.Context) error {
 	out := cfg.RemoteList()
 	return emit(c, out, func(w io.Writer) {
 		for _, r := range out {
-			fmt.Fprintln(w, remoteLine(r))
+			fmt.Fprintln(w, r)
 		}
 	})
 }
@@ -91,15 +88,4 @@ func editConfig(c *cli.Context, edit func(*svchome.Config) error) error {
 	}
 	defer h.Close()
 	return h.EditConfig(edit)
-}
-
-func remoteLine(r svchome.RemoteInfo) string {
-	line := r.Name + " " + r.Registry
-	if len(r.Gateways) > 0 {
-		line += " " + strings.Join(r.Gateways, " ")
-	}
-	if r.Default {
-		line += " (default)"
-	}
-	return line
 }

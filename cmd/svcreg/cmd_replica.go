@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -58,8 +57,7 @@ func runReplicaList(c *cli.Context) error {
 	}
 	return emit(c, out, func(w io.Writer) {
 		for _, o := range out {
-			fmt.Fprintf(w, "%s %s pin=%t seq=%d lag=%d last-success=%s last-failure=%s\n", o.Name, o.Kubo, o.Pin, o.Seq, o.Lag,
-				orDash(o.LastSuccess), orDash(o.LastFailure))
+			fmt.Fprintln(w, o)
 		}
 	})
 }
@@ -101,14 +99,3 @@ func openOwnFollower(c *cli.Context) (*home, []follow.Replica, error) {
 	}
 	return h, replicas, nil
 }
-
-// orDash is t in RFC 3339, or "-" for never.
-func orDash(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return rfc3339(t)
-}
-
-// rfc3339 is t in RFC 3339, in UTC.
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -54,18 +54,7 @@ func runRepublish(c *cli.Context) error {
 			warnf(c, "replica %s: %v", rep.Replica.Name, rep.Err)
 		}
 	}
-	if err := emit(c, out, func(w io.Writer) {
-		what := "record valid"
-		if out.Resigned.Resigned {
-			what = "re-signed"
-		}
-		fmt.Fprintf(w, "seq %d of %s: %s until %s (due %s)\n", out.Head.Seq, out.Head.Name, what, rfc3339(out.EOL), rfc3339(out.Due))
-		for _, p := range out.Replicas {
-			if p.Err == nil {
-				fmt.Fprintf(w, "pushed to %s (%s): %d blocks, record %s\n", p.Replica.Name, p.Replica.Kubo, p.Result.Blocks, p.Outcome())
-			}
-		}
-	}); err != nil {
+	if err := emit(c, out, func(w io.Writer) { fmt.Fprint(w, out.Text()) }); err != nil {
 		return err
 	}
 	return out.Err()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/ipfs/go-cid"
@@ -206,46 +205,8 @@ func runRootShow(c *cli.Context) error {
 	return emitRoot(c, rc, sr, nil)
 }
 
-// describeRoot prints a Root, what changed from the one before it when
-// known, and how many root keys signed it.
-func describeRoot(w io.Writer, o registry.RootInfo) {
-	fmt.Fprintf(w, "root v%d of %s (%s)\n", o.Version, o.Registry, o.CID)
-	fmt.Fprintf(w, "expires %s; records valid up to %s\n", o.Expires, o.RecordLifetime)
-	for _, name := range []string{trust.RoleRoot, trust.RolePublish} {
-		role := o.Roles[name]
-		fmt.Fprintf(w, "%s: %d of %d keys: %s\n", name, role.Threshold, len(role.Keys), strings.Join(role.Keys, " "))
-	}
-	if ch := o.Changes; ch != nil {
-		fmt.Fprintf(w, "changes from v%d:", ch.PrevVersion)
-		for _, d := range ch.Roles {
-			fmt.Fprintf(w, "\n  %s:", d.Role)
-			for _, id := range d.Added {
-				fmt.Fprintf(w, " +%s", id)
-			}
-			for _, id := range d.Removed {
-				fmt.Fprintf(w, " -%s", id)
-			}
-			if d.OldThreshold != d.Threshold {
-				fmt.Fprintf(w, " threshold %d → %d", d.OldThreshold, d.Threshold)
-			}
-		}
-		if ch.PrevExpires != "" {
-			fmt.Fprintf(w, "\n  expires: %s → %s", ch.PrevExpires, o.Expires)
-		}
-		if ch.None() {
-			fmt.Fprint(w, " none")
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintf(w, "signed by %d root keys of v%d (%d needed)", o.Signed, o.Version, o.Roles[trust.RoleRoot].Threshold)
-	if ch := o.Changes; ch != nil {
-		fmt.Fprintf(w, " and %d of v%d (%d needed)", *o.PrevSigned, ch.PrevVersion, ch.PrevThreshold)
-	}
-	fmt.Fprintln(w)
-}
-
 // emitRoot prints the description of sr (registry.NewRootInfo).
 func emitRoot(c *cli.Context, rc cid.Cid, sr, prev *trust.SignedRoot) error {
 	info := registry.NewRootInfo(rc, sr, prev)
-	return emit(c, info, func(w io.Writer) { describeRoot(w, info) })
+	return emit(c, info, func(w io.Writer) { fmt.Fprint(w, info.Text()) })
 }

@@ -10,6 +10,7 @@ import (
 	ipnsrec "github.com/ipfs/boxo/ipns"
 	"github.com/urfave/cli/v2"
 
+	"github.com/svcreg/svcreg/internal/bytesize"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/follow"
 	"github.com/svcreg/svcreg/registry/gateway"
@@ -61,7 +62,7 @@ func runServe(c *cli.Context) error {
 	if c.Int("max-fetches") < 1 {
 		return usageErr(fmt.Errorf("--max-fetches %d: want at least 1", c.Int("max-fetches")), "--max-fetches N")
 	}
-	maxResponse, err := parseSize(c.String("max-response"))
+	maxResponse, err := bytesize.Parse(c.String("max-response"))
 	if err != nil {
 		return usageErr(fmt.Errorf("--max-response: %w", err), sizeHint)
 	}
@@ -70,7 +71,7 @@ func runServe(c *cli.Context) error {
 	}
 	var storageMax uint64
 	if v := c.String("storage-max"); v != "" {
-		if storageMax, err = parseSize(v); err != nil {
+		if storageMax, err = bytesize.Parse(v); err != nil {
 			return usageErr(fmt.Errorf("--storage-max: %w", err), sizeHint)
 		}
 	}

@@ -62,8 +62,6 @@ func runTag(c *cli.Context) error {
 // tagErr gives tag's errors their hints.
 func tagErr(err error, name manifest.Name, v manifest.Version) error {
 	switch {
-	case errors.Is(err, manifest.ErrLatestTag):
-		return withHint(err, "latest moves by itself: publish a higher stable version, or yank the one it names to move it back")
 	case errors.Is(err, manifest.ErrYanked):
 		return withHint(err, fmt.Sprintf("restore it first with 'svcreg yank %s@%s --undo', or tag another version", name, v))
 	}

@@ -48,7 +48,7 @@ func runVerify(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := emit(c, out, func(w io.Writer) { printVerify(w, out) }); err != nil {
+	if err := emit(c, out, func(w io.Writer) { fmt.Fprint(w, out.Text()) }); err != nil {
 		return err
 	}
 	if out.Identical() {
@@ -57,26 +57,6 @@ func runVerify(c *cli.Context) error {
 	release := manifest.ExactSpec(out.Service, out.Version)
 	return &cliError{err: fmt.Errorf("%s does not rebuild %s: %s, not %s", dir, release, out.Got, out.Want),
 		code: exitVerifyDiffers, hint: "build from the release's sources with the same tools, then compare again; 'svcreg get " + release.String() + "' writes the release's files"}
-}
-
-func printVerify(w io.Writer, out *project.Verification) {
-	release := manifest.ExactSpec(out.Service, out.Version)
-	if out.Identical() {
-		fmt.Fprintf(w, "%s %s: %s rebuilds it exactly (%s, hidden %t)\n", release, out.Want, quoteName(out.Dir), out.Profile, out.Hidden)
-		return
-	}
-	fmt.Fprintf(w, "%s is %s; %s rebuilds to %s (%s, hidden %t)\n", release, out.Want, quoteName(out.Dir), out.Got, out.Profile, out.Hidden)
-	for _, ch := range out.Changes {
-		switch ch.Kind {
-		case unixfs.Modified:
-			fmt.Fprintf(w, "modified %s (%s -> %s)\n", quoteName(ch.Path), ch.Old, ch.New)
-		default:
-			fmt.Fprintf(w, "%-8s %s\n", ch.Kind, quoteName(ch.Path))
-		}
-	}
-	if out.DiffError != nil {
-		fmt.Fprintf(w, "cannot list the differences: %s\n", escapeControls(out.DiffError.Error()))
-	}
 }
 
 // openVerifyRegistry opens the registry of the project file when there is
@@ -93,8 +73,6 @@ func openVerifyRegistry(c *cli.Context) (*home, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range notes {
-		warn(c, []string{n.Message})
-	}
+	warnFindings(c, notes)
 	return h, nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns"
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 	"github.com/svcreg/svcreg/registry/maint"
+	"github.com/svcreg/svcreg/registry/project"
 	"github.com/svcreg/svcreg/registry/remote"
 	"github.com/svcreg/svcreg/registry/unixfs"
 )
@@ -69,6 +70,23 @@ var exitClasses = map[int]string{
 	exitUntrusted: "untrusted", exitRootDiverged: "root_diverged", exitMoved: "moved",
 	exitCanceled: "interrupted",
 }
+
+// outcomeExit is the exit code of each outcome of a lock check (check,
+// install).
+var outcomeExit = map[project.Outcome]int{
+	project.OK:           exitOK,
+	project.Missing:      exitLockMissing,
+	project.Diverged:     exitRootDiverged,
+	project.Mismatch:     exitLockMismatch,
+	project.Tampered:     exitLockTampered,
+	project.Content:      exitContent,
+	project.Stale:        exitLockStale,
+	project.Yanked:       exitLockYanked,
+	project.Unverifiable: exitUnverifiable,
+}
+
+// checkExit returns the exit code for a check's findings.
+func checkExit(findings []registry.Finding) int { return outcomeExit[project.Classify(findings)] }
 
 // exitClass returns the class name of an exit code ("failure" for a code
 // without one).
@@ -121,6 +139,8 @@ var errorRules = []rule{
 	{match: as[*maint.ProblemsError](), hintf: hintOf(fsckHint)},
 	{match: as[*maint.IndexError](), hint: "gc never runs on a damaged index: run 'svcreg fsck --repair'"},
 	{match: as[*maint.ReachError](), hint: "gc removes nothing while a reachable block is damaged: run 'svcreg fsck --repair'"},
+	{match: as[*car.UnwritableError](),
+		hint: "a release of this state would not be written by get: the head was not adopted (its blocks are stored; 'svcreg gc' removes them)"},
 	{match: as[*manifest.RegistryError](), hint: "\"registry\" is the registry's IPNS name (k51…), which 'svcreg name' prints"},
 
 	{match: is(context.Canceled), code: exitCanceled},
@@ -142,6 +162,11 @@ var errorRules = []rule{
 	{match: is(registry.ErrNoPublishKey), code: exitUsage,
 		hint: "this registry has a root: pass its publish key with --key PUBLISH.key (or SVCREG_PUBLISH_KEY)"},
 	{match: is(svchome.ErrNotPublishKey), code: exitUsage},
+	{match: is(svchome.ErrEmptyPassphrase), code: exitUsage,
+		hint: "write the passphrase into the file (one line), or leave out --passphrase-file and " + passphraseEnv + " for a key file without one"},
+	{match: is(svchome.ErrPassphraseFileMode), code: exitUsage,
+		hintf: hintOf(func(e *svchome.PassphraseFileError) string { return "run: chmod 600 " + e.Path })},
+	{match: is(svchome.ErrPassphraseFileTooLarge), code: exitUsage, hint: "name the file that holds the passphrase"},
 	{match: is(svchome.ErrPassphraseRequired), code: exitUsage,
 		hint: "the key file is encrypted: pass --passphrase-file FILE (or set " + passphraseEnv + "), a file of mode 0600 that holds its passphrase"},
 	{match: is(svchome.ErrBadPassphrase), code: exitUsage,
@@ -175,6 +200,7 @@ var errorRules = []rule{
 		hint: "write NAME, NAME@VERSION, NAME@RANGE (^1.2, ~1.2.3, 1.x, '>=1 <2') or NAME@TAG"},
 	{match: is(manifest.ErrInvalidName), code: exitUsage, hint: "names use lowercase a-z 0-9 - . _ and start with a letter, digit or _"},
 	{match: is(manifest.ErrInvalidVersion), code: exitUsage, hint: "versions are SemVer 2.0.0, e.g. 1.0.0 or 1.1.0-beta.1"},
+	{match: is(manifest.ErrLatestTag), hint: "latest moves by itself: publish a higher stable version, or yank the one it names to move it back"},
 	{match: is(manifest.ErrInvalidTag), code: exitUsage,
 		hint: "tags follow the name rules and must not read as a version or a range, e.g. beta or stable"},
 	{match: is(unixfs.ErrUnknownProfile), code: exitUsage, hint: "profiles are unixfs-v1-2025 (the default) and unixfs-v0-2015"},
@@ -194,7 +220,8 @@ var errorRules = []rule{
 	{match: is(svchome.ErrReplicaNotFound), code: exitNotFound, hint: "run 'svcreg replica ls' to see the replicas"},
 
 	{match: is(manifest.ErrImmutable), code: exitConflict, hint: "a published version never changes: publish a new version instead"},
-	{match: is(ipns.ErrKeyExists, svchome.ErrRemoteExists, errKuboAhead), code: exitConflict},
+	{match: is(ipns.ErrKeyExists, svchome.ErrRemoteExists, follow.ErrNodeAhead), code: exitConflict},
+	{match: as[*svchome.RemoteExistsError](), hintf: hintOf(func(e *svchome.RemoteExistsError) string { return "run 'svcreg remote rm " + e.Name + "' first" })},
 
 	{match: is(registry.ErrRollback), code: exitIntegrity,
 		hint: "a gateway served an older state of the registry than this home has seen: it is stale or lying; try another gateway, or answer from the cache with --offline"},

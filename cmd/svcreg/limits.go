@@ -37,6 +37,3 @@ func exportLimits(c *cli.Context) (unixfs.Limits, error) {
 	}
 	return unixfs.Limits{MaxSize: size, MaxFiles: files}, nil
 }
-
-// parseSize reads a size flag (bytesize.Parse).
-func parseSize(s string) (uint64, error) { return bytesize.Parse(s) }

@@ -20,6 +20,7 @@ import (
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/flatfs"
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/project"
 )
 
 // newIPNSKey makes the key of a new name in a throwaway home, as an
@@ -49,11 +50,11 @@ func readProject(t testing.TB, path string) *manifest.Project {
 // readLockFile decodes the lock file at path.
 func readLockFile(t testing.TB, path string) (*manifest.Lock, []byte) {
 	t.Helper()
-	l, data, err := readLock(path)
+	lf, err := project.ReadLock(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return l, data
+	return lf.Lock, lf.Data
 }
 
 // TestMoveStolenIPNSKey is case 9 of the trust rules on real processes:

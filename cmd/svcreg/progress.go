@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/svcreg/svcreg/internal/bytesize"
 	meter "github.com/svcreg/svcreg/internal/progress"
 )
 
@@ -29,5 +28,3 @@ func importMeter(c *cli.Context, verb, dir string, hidden bool) (*meter.Meter, f
 	m := newMeter(c, verb, "files")
 	return m, m.Files(dir, hidden)
 }
-
-func humanBytes(n int64) string { return bytesize.Format(n) }

@@ -72,15 +72,9 @@ func reportProposal(c *cli.Context, pr *svchome.Proposed, line string) error {
 
 // showChange says on stderr what a change does and who signed it.
 func showChange(c *cli.Context, s *registry.ChangeSummary) {
-	w := c.App.ErrWriter
-	fmt.Fprintf(w, "svcreg: change to %s: seq %d after %s (root v%d)\n", s.Registry, s.Seq, s.Prev, s.RootVersion)
-	for _, e := range s.Entries {
-		fmt.Fprintf(w, "svcreg:   %s\n", escapeControls(e.String()))
+	for _, line := range s.Lines() {
+		fmt.Fprintf(c.App.ErrWriter, "svcreg: %s\n", line)
 	}
-	if len(s.Entries) == 0 {
-		fmt.Fprintf(w, "svcreg:   (no release or tag changes)\n")
-	}
-	fmt.Fprintf(w, "svcreg: %d of %d publish signatures\n", len(s.SignedBy), s.Threshold)
 }
 
 // proposalErr gives a change file that is not one a hint of its own.

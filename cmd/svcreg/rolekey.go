@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/ed25519"
-	"errors"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -56,14 +55,5 @@ func readPassphrase(c *cli.Context) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := svchome.ReadPassphrase(path)
-	switch {
-	case errors.Is(err, svchome.ErrEmptyPassphrase):
-		return nil, usageErr(err, "write the passphrase into the file (one line), or leave out --passphrase-file and "+passphraseEnv+" for a key file without one")
-	case errors.Is(err, svchome.ErrPassphraseFileMode):
-		return nil, usageErr(err, "run: chmod 600 "+path)
-	case errors.Is(err, svchome.ErrPassphraseFileTooLarge):
-		return nil, usageErr(err, "name the file that holds the passphrase")
-	}
-	return b, err
+	return svchome.ReadPassphrase(path)
 }

@@ -18,17 +18,7 @@ func newVersionCommand() *cli.Command {
 		Flags: withCommon(),
 		Action: withArgs(0, 0, "no arguments", func(c *cli.Context) error {
 			v := buildinfo.Read(version)
-			return emit(c, v, func(w io.Writer) {
-				fmt.Fprintf(w, "svcreg %s\n  module:   %s\n", v.Version, v.Module)
-				if v.Revision != "" {
-					modified := ""
-					if v.Modified {
-						modified = " (modified)"
-					}
-					fmt.Fprintf(w, "  revision: %s%s\n", v.Revision, modified)
-				}
-				fmt.Fprintf(w, "  go:       %s %s\n", v.Go, v.Platform)
-			})
+			return emit(c, v, func(w io.Writer) { fmt.Fprint(w, v.Text()) })
 		}),
 	}
 }

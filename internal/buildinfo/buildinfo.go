@@ -4,6 +4,7 @@
 package buildinfo
 
 import (
+	"fmt"
 	"runtime"
 	"runtime/debug"
 )
@@ -20,6 +21,21 @@ type Info struct {
 	Modified bool   `json:"modified"` // the work tree had uncommitted changes
 	Go       string `json:"go"`
 	Platform string `json:"platform"`
+}
+
+// Text describes the binary as `svcreg version` prints it: the version,
+// the module, the revision when known (marked when modified) and the
+// toolchain. Each line ends in a newline.
+func (v Info) Text() string {
+	s := fmt.Sprintf("svcreg %s\n  module:   %s\n", v.Version, v.Module)
+	if v.Revision != "" {
+		modified := ""
+		if v.Modified {
+			modified = " (modified)"
+		}
+		s += fmt.Sprintf("  revision: %s%s\n", v.Revision, modified)
+	}
+	return s + fmt.Sprintf("  go:       %s %s\n", v.Go, v.Platform)
 }
 
 // Read describes the running binary. Its version is, in this order of

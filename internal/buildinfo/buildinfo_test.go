@@ -36,3 +36,14 @@ func TestFrom(t *testing.T) {
 		})
 	}
 }
+
+func TestText(t *testing.T) {
+	v := buildinfo.Info{Version: "v1.2.3", Module: "example.com/m", Go: "go1.25.0", Platform: "linux/amd64"}
+	if got, want := v.Text(), "svcreg v1.2.3\n  module:   example.com/m\n  go:       go1.25.0 linux/amd64\n"; got != want {
+		t.Errorf("Text: %q, want %q", got, want)
+	}
+	v.Revision, v.Modified = "abc123", true
+	if got, want := v.Text(), "svcreg v1.2.3\n  module:   example.com/m\n  revision: abc123 (modified)\n  go:       go1.25.0 linux/amd64\n"; got != want {
+		t.Errorf("Text: %q, want %q", got, want)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	cidlink "github.com/ipld/go-ipld-prime/linking/cid"
 	selectorparse "github.com/ipld/go-ipld-prime/traversal/selector/parse"
 
+	"github.com/svcreg/svcreg/internal/bytesize"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 	"github.com/svcreg/svcreg/registry/car"
@@ -290,5 +291,14 @@ func TestExport(t *testing.T) {
 	}
 	if got["file"] != "part.car" || got["root"] != f.head.Root.String() || got["partial"] != true {
 		t.Errorf("export JSON %s", b)
+	}
+	want := fmt.Sprintf("exported 1 release(s), seq %d of %s: %d blocks (%s) to part.car", f.head.Seq, f.head.Name, ep.Blocks, bytesize.Format(ep.Bytes))
+	if ep.String() != want {
+		t.Errorf("partial export: %q, want %q", ep.String(), want)
+	}
+	ea.File = "-"
+	want = fmt.Sprintf("exported the whole registry, seq %d of %s: %d blocks (%s) to -", f.head.Seq, f.head.Name, ea.Blocks, bytesize.Format(ea.Bytes))
+	if ea.String() != want {
+		t.Errorf("export: %q, want %q", ea.String(), want)
 	}
 }

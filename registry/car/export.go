@@ -3,10 +3,12 @@ package car
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/ipfs/go-cid"
 
+	"github.com/svcreg/svcreg/internal/bytesize"
 	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
@@ -32,6 +34,19 @@ type Exported struct {
 	Bytes   int64         // block bytes written
 	Record  bool          // the head's record is the last block and the second root
 	Partial bool          // only the blocks of some releases
+	// Releases counts the specs a partial export was asked for.
+	Releases int
+}
+
+// String describes the export on one line, as `svcreg export` prints it:
+// what was exported, of which state, how many blocks and bytes, and
+// where to.
+func (e Exported) String() string {
+	what := "the whole registry"
+	if e.Partial {
+		what = fmt.Sprintf("%d release(s)", e.Releases)
+	}
+	return fmt.Sprintf("exported %s, seq %d of %s: %d blocks (%s) to %s", what, e.Head.Seq, e.Head.Name, e.Blocks, bytesize.Format(e.Bytes), e.File)
 }
 
 // Export writes reg's state head to w as a CARv1 file, reading blocks
@@ -41,7 +56,7 @@ type Exported struct {
 // The head's signed record follows as a raw block, listed as a second
 // root, unless o.NoRecord.
 func Export(ctx context.Context, w io.Writer, reg *registry.Registry, src registry.Blocks, head registry.Head, o ExportOptions) (Exported, error) {
-	out := Exported{Head: head, Roots: []cid.Cid{head.Root}, Record: !o.NoRecord, Partial: len(o.Specs) > 0}
+	out := Exported{Head: head, Roots: []cid.Cid{head.Root}, Record: !o.NoRecord, Partial: len(o.Specs) > 0, Releases: len(o.Specs)}
 	rc, err := RecordCID(head.Record)
 	if err != nil {
 		return out, err

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ipfs/go-cid"
 
+	"github.com/svcreg/svcreg/internal/bytesize"
 	"github.com/svcreg/svcreg/registry/car"
 	"github.com/svcreg/svcreg/registry/follow"
 )
@@ -19,6 +21,21 @@ type Imported struct {
 	File string // the name of the stream, as the caller gave it
 	car.Contents
 	Registries []car.Adoption // what became of each registry state
+}
+
+// Text describes the import as `svcreg import` prints it: the blocks
+// stored, then what became of each registry state among the roots. Each
+// line ends in a newline.
+func (o *Imported) Text() string {
+	var w strings.Builder
+	fmt.Fprintf(&w, "imported %d blocks (%s) from %s\n", o.Blocks, bytesize.Format(o.Bytes), o.File)
+	for _, a := range o.Registries {
+		fmt.Fprintf(&w, "%s: %s\n", a.Registry, a.Note())
+	}
+	if len(o.Registries) == 0 {
+		fmt.Fprintln(&w, "no registry state among the roots: blocks stored")
+	}
+	return w.String()
 }
 
 // Import stores the blocks of the CAR stream r (car.Read: each checked

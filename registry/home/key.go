@@ -1,9 +1,12 @@
 package home
 
 import (
+	"fmt"
+	"io"
 	"os"
 
 	"github.com/svcreg/svcreg/registry/ipns"
+	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
 
 // ImportKey makes k the registry key of the home dir, creating the home
@@ -14,4 +17,19 @@ func ImportKey(dir string, k *ipns.Key) error {
 		return err
 	}
 	return k.Save(Layout(dir).KeyPath())
+}
+
+// ReadKeyFile reads the key file a key import names: the file at path,
+// or r (standard input) when path is "-". At most
+// ipnsname.MaxKeyFileSize bytes are read from r; more wraps
+// ipnsname.ErrKeyFile.
+func ReadKeyFile(path string, r io.Reader) ([]byte, error) {
+	if path != "-" {
+		return os.ReadFile(path)
+	}
+	b, err := io.ReadAll(io.LimitReader(r, ipnsname.MaxKeyFileSize+1))
+	if err == nil && len(b) > ipnsname.MaxKeyFileSize {
+		err = fmt.Errorf("read key from standard input: %w: larger than %d bytes", ipnsname.ErrKeyFile, ipnsname.MaxKeyFileSize)
+	}
+	return b, err
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 
 	ipnsrec "github.com/ipfs/boxo/ipns"
 
@@ -22,6 +23,19 @@ type RemoteInfo struct {
 	Registry string   `json:"registry"` // its k51… name
 	Gateways []string `json:"gateways"` // never nil
 	Default  bool     `json:"default"`  // the default remote
+}
+
+// String describes r on one line, as `svcreg remote ls` lists it: its
+// name and registry, its gateways, and "(default)" for the default.
+func (r RemoteInfo) String() string {
+	line := r.Name + " " + r.Registry
+	if len(r.Gateways) > 0 {
+		line += " " + strings.Join(r.Gateways, " ")
+	}
+	if r.Default {
+		line += " (default)"
+	}
+	return line
 }
 
 // RemoteExistsError is returned by AddRemote for a name that stands for
