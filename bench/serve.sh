@@ -41,7 +41,7 @@ export SVCREG_HOME=$work/home IPFS_PATH=$work/ipfs
 echo "load average $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 echo "kubo $("$kubo" version --number) (HashOnRead=${KUBO_HASH_ON_READ:-false}), $(go version | cut -d' ' -f3), $(nproc) CPUs, $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 mkdir -p "$work/bin"
-go build -trimpath -o "$work/bin/svcreg" ./cmd/svcreg
+make -s build && cp bin/svcreg "$work/bin/svcreg" # the binary users get, copied
 go run ./registry/unixfs/internal/mkfixtures -bigfile "$big_mib" "$work/site"
 head -c 1024 "$work/site/big.bin" >"$work/site/small.txt"
 
