@@ -21,7 +21,7 @@ func (m inPlace) chunk(off int64, size int) []byte {
 
 // releaseBatch is how many bytes of a mapping release gives back at
 // once: each call costs a TLB flush on every core the import runs on.
-const releaseBatch = 16 << 20
+const releaseBatch = 4 << 20
 
 // release gives back the memory that the hashed bytes of m from done to
 // to hold in the process (releasePages), once they make a batch, and
