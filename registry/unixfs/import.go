@@ -86,6 +86,7 @@ type importer struct {
 	// block can differ from the bytes hashed for it.
 	mapped bool
 	pool   *chunkPool // the large files' chunk buffers, with reuse
+	small  *smallBufs // the small files' buffers, with reuse; else nil
 	prog   *progress
 	res    Result
 }
@@ -169,6 +170,9 @@ func run(ctx context.Context, dir string, opts Options, dag ipld.DAGService, com
 		mapped: put == putNothing,
 		prog:   newProgress(opts.Progress),
 	}
+	if im.reuse {
+		im.small = new(smallBufs)
+	}
 	root, err := im.addDir(dir, "")
 	if err == nil {
 		err = commit()
@@ -205,7 +209,7 @@ func (im *importer) addDir(path, rel string) (ipld.Node, error) {
 		_, skip := im.filter.skip(joinRel(rel, entries[i].Name()), entries[i].IsDir())
 		return skip
 	}
-	ahead := prefetch(im.ctx, paths, func(i int) bool { return !skip(i) && entries[i].Type().IsRegular() }, int(im.prof.ChunkSize))
+	ahead := prefetch(im.ctx, paths, func(i int) bool { return !skip(i) && entries[i].Type().IsRegular() }, int(im.prof.ChunkSize), im.small)
 	defer ahead.stop()
 	for i, e := range entries {
 		if err := im.ctx.Err(); err != nil {
@@ -229,6 +233,9 @@ func (im *importer) addDir(path, rel string) (ipld.Node, error) {
 		}
 		if err := d.AddChild(im.ctx, e.Name(), nd); err != nil {
 			return nil, fmt.Errorf("add %s to directory: %w", e.Name(), err)
+		}
+		if ok && !pre.large {
+			im.small.put(pre.data) // nil unless its node was dropped or copied
 		}
 	}
 	nd, err := d.GetNode()

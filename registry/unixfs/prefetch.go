@@ -32,8 +32,9 @@ type prefetcher struct {
 }
 
 // prefetch starts reading, with at most chunk+1 bytes each, the files
-// among paths that want says to read.
-func prefetch(ctx context.Context, paths []string, want func(int) bool, chunk int) *prefetcher {
+// among paths that want says to read, into buffers from bufs (nil: new
+// ones).
+func prefetch(ctx context.Context, paths []string, want func(int) bool, chunk int, bufs *smallBufs) *prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &prefetcher{results: make([]chan prefetched, len(paths)), tokens: make(chan struct{}, prefetchWindow), cancel: cancel}
 	jobs := make(chan int)
@@ -71,7 +72,7 @@ func prefetch(ctx context.Context, paths []string, want func(int) bool, chunk in
 				var data []byte
 				var large bool
 				var err error
-				data, large, buf, err = readSmall(paths[i], buf, chunk)
+				data, large, buf, err = readSmall(paths[i], buf, chunk, bufs)
 				p.results[i] <- prefetched{data: data, large: large, err: err}
 			}
 		}()
@@ -98,4 +99,32 @@ func (p *prefetcher) take(ctx context.Context, i int) (prefetched, bool, error) 
 func (p *prefetcher) stop() {
 	p.cancel()
 	p.wg.Wait()
+}
+
+// smallBufs recycles the buffers small files are read into, when the
+// import's blocks are dropped or copied as they are made (reuse): a tree
+// of many small files otherwise allocates, and collects, all their bytes.
+// A nil *smallBufs allocates each buffer and recycles nothing.
+type smallBufs struct{ pool sync.Pool }
+
+// minSmallBuf is the smallest buffer smallBufs makes, so that most
+// buffers fit most files.
+const minSmallBuf = 8 << 10
+
+// get returns n bytes, not cleared.
+func (b *smallBufs) get(n int) []byte {
+	if b != nil {
+		if v, ok := b.pool.Get().(*[]byte); ok && cap(*v) >= n {
+			return (*v)[:n]
+		}
+		return make([]byte, n, max(n, minSmallBuf))
+	}
+	return make([]byte, n)
+}
+
+// put gives back data, which the caller no longer uses.
+func (b *smallBufs) put(data []byte) {
+	if b != nil && cap(data) >= minSmallBuf {
+		b.pool.Put(&data)
+	}
 }

@@ -21,7 +21,7 @@ func TestReadSmall(t *testing.T) {
 		if err := os.WriteFile(p, want, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		data, large, scratch, err := readSmall(p, buf, 100)
+		data, large, scratch, err := readSmall(p, buf, 100, nil)
 		buf = scratch
 		switch {
 		case err != nil:
@@ -36,10 +36,10 @@ func TestReadSmall(t *testing.T) {
 	if err := os.Symlink("f", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := readSmall(filepath.Join(dir, "link"), buf, 100); err == nil {
+	if _, _, _, err := readSmall(filepath.Join(dir, "link"), buf, 100, nil); err == nil {
 		t.Error("readSmall followed a symlink")
 	}
-	if _, _, _, err := readSmall(filepath.Join(dir, "missing"), buf, 100); !errors.Is(err, os.ErrNotExist) {
+	if _, _, _, err := readSmall(filepath.Join(dir, "missing"), buf, 100, nil); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -66,5 +66,24 @@ func TestPrefetchStopsOnError(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after the failed import, %d before", n, before)
+	}
+}
+
+// TestSmallBufs: a buffer comes back with the length asked for, a
+// recycled one only when it is large enough, and a nil pool allocates.
+func TestSmallBufs(t *testing.T) {
+	var nilBufs *smallBufs
+	if b := nilBufs.get(5); len(b) != 5 {
+		t.Fatalf("nil pool: len %d, want 5", len(b))
+	}
+	nilBufs.put(make([]byte, minSmallBuf)) // does nothing
+	bufs := new(smallBufs)
+	b := bufs.get(100)
+	if len(b) != 100 || cap(b) < minSmallBuf {
+		t.Fatalf("get(100): len %d cap %d, want 100 and at least %d", len(b), cap(b), minSmallBuf)
+	}
+	bufs.put(b)
+	if big := bufs.get(minSmallBuf + 1); len(big) != minSmallBuf+1 {
+		t.Fatalf("get(%d): len %d", minSmallBuf+1, len(big))
 	}
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // readSmall reads the regular file at path when it holds at most max
-// bytes and returns them; large reports a longer one. buf is returned
-// unused.
-func readSmall(path string, buf []byte, max int) (data []byte, large bool, scratch []byte, err error) {
+// bytes and returns them; large reports a longer one. buf and out are
+// not used.
+func readSmall(path string, buf []byte, max int, _ *smallBufs) (data []byte, large bool, scratch []byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, false, buf, err

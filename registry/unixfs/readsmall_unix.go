@@ -3,20 +3,20 @@
 package unixfs
 
 import (
-	"bytes"
 	"io/fs"
 	"syscall"
 )
 
 // readSmall reads the regular file at path when it holds at most max
-// bytes and returns a copy of them; large reports a longer one. buf is
+// bytes and returns a copy of them (in a buffer from out, which may be
+// nil); large reports a longer one. buf is
 // the caller's scratch space, grown up to max+1 bytes as files need it
 // and returned for the next call. It uses bare system calls: os.Open
 // would also register the descriptor with the network poller (two more
 // calls per file), which for thousands of small files costs more than the
 // reads. O_NOFOLLOW refuses a symlink swapped in since the directory was
 // listed, as the import never follows symlinks.
-func readSmall(path string, buf []byte, max int) (data []byte, large bool, scratch []byte, err error) {
+func readSmall(path string, buf []byte, max int, out *smallBufs) (data []byte, large bool, scratch []byte, err error) {
 	fd, err := ignoringEINTR(func() (int, error) {
 		return syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW, 0)
 	})
@@ -49,7 +49,9 @@ func readSmall(path string, buf []byte, max int) (data []byte, large bool, scrat
 			return nil, false, buf, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		if m == 0 {
-			return bytes.Clone(buf[:n]), false, buf, nil
+			data = out.get(n)
+			copy(data, buf)
+			return data, false, buf, nil
 		}
 		n += m
 	}
