@@ -11,15 +11,33 @@ import (
 	"github.com/svcreg/svcreg/registry"
 )
 
+// results is what the JSON and the text forms of results are tested on:
+// a service of two releases, one yanked and tagged twice.
+type results struct {
+	c         cid.Cid
+	v         manifest.Version
+	published time.Time
+	rel       manifest.Release
+	s         *manifest.Service
+}
+
+func newResults() results {
+	r := results{
+		c:         cid.MustParse("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"),
+		v:         manifest.MustParseVersion("1.2.0-rc.1"),
+		published: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("X", 3600)),
+	}
+	r.rel = manifest.Release{Content: r.c, Size: 7, Profile: "unixfs-v1-2025", Published: r.published, Yank: &manifest.Yank{Reason: "bad"}}
+	r.s = &manifest.Service{Name: "web", Releases: map[string]manifest.Release{"1.2.0-rc.1": r.rel, "1.0.0": {Content: r.c}},
+		Tags: map[string]string{"latest": "1.0.0", "next": "1.2.0-rc.1", "beta": "1.2.0-rc.1"}}
+	return r
+}
+
 // The results marshal to the JSON svcreg prints (docs/CLI.md), keys in
 // that order.
 func TestResultJSON(t *testing.T) {
-	c := cid.MustParse("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi")
-	v := manifest.MustParseVersion("1.2.0-rc.1")
-	published := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("X", 3600))
-	rel := manifest.Release{Content: c, Size: 7, Profile: "unixfs-v1-2025", Published: published, Yank: &manifest.Yank{Reason: "bad"}}
-	s := &manifest.Service{Name: "web", Releases: map[string]manifest.Release{"1.2.0-rc.1": rel, "1.0.0": {Content: c}},
-		Tags: map[string]string{"latest": "1.0.0", "next": "1.2.0-rc.1", "beta": "1.2.0-rc.1"}}
+	r := newResults()
+	c, v, published, rel, s := r.c, r.v, r.published, r.rel, r.s
 	for _, tt := range []struct {
 		v    any
 		want string

@@ -3,29 +3,23 @@ package registry_test
 import (
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/ipfs/go-cid"
 
-	"github.com/svcreg/svcreg/manifest"
 	"github.com/svcreg/svcreg/registry"
 )
 
 // The plain-text forms print what svcreg prints without --json.
 func TestResultText(t *testing.T) {
-	c := cid.MustParse("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi")
-	v := manifest.MustParseVersion("1.2.0-rc.1")
-	published := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("X", 3600))
-	rel := manifest.Release{Content: c, Size: 7, Profile: "unixfs-v1-2025", Published: published, Yank: &manifest.Yank{Reason: "bad"}}
-	s := &manifest.Service{Name: "web", Releases: map[string]manifest.Release{"1.2.0-rc.1": rel, "1.0.0": {Content: c}},
-		Tags: map[string]string{"next": "1.2.0-rc.1", "beta": "1.2.0-rc.1"}}
+	r := newResults()
+	c, v, published, rel, s := r.c, r.v, r.published, r.rel, r.s
 	info := registry.ReleaseInfo{Registry: "k51x", Service: "web", Version: v, Release: rel, Root: c, Seq: 3, Path: "/ipns/k51x/p/"}
 	unyanked := info
 	unyanked.Release.Yank = nil
 	for _, tt := range []struct {
 		name, got, want string
 	}{
-		{"ls", registry.VersionList(s)[0].String(), "1.0.0 " + c.String()},
+		{"ls", registry.VersionList(s)[0].String(), "1.0.0 " + c.String() + " [latest]"},
 		{"ls tagged and yanked", registry.VersionList(s)[1].String(), "1.2.0-rc.1 " + c.String() + " [beta, next] (yanked: bad)"},
 		{"log", registry.LogEntry{Seq: 2, Root: c, Time: published, Change: "publish web@1.0.0"}.String(),
 			"2 " + c.String() + " 2026-01-02T02:04:05Z publish web@1.0.0"},
