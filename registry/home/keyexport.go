@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 
 	"github.com/svcreg/svcreg/internal/atomicfile"
 	"github.com/svcreg/svcreg/registry/ipns"
@@ -52,9 +52,5 @@ func ExportKey(k *ipns.Key, path string, force bool) error {
 // it would be on screen.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
-	return err == nil
+	return ok && term.IsTerminal(int(f.Fd()))
 }
