@@ -21,15 +21,21 @@ func ImportKey(dir string, k *ipns.Key) error {
 
 // ReadKeyFile reads the key file a key import names: the file at path,
 // or r (standard input) when path is "-". At most
-// ipnsname.MaxKeyFileSize bytes are read from r; more wraps
+// ipnsname.MaxKeyFileSize bytes are read from either; more wraps
 // ipnsname.ErrKeyFile.
 func ReadKeyFile(path string, r io.Reader) ([]byte, error) {
+	from := "standard input"
 	if path != "-" {
-		return os.ReadFile(path)
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r, from = f, path
 	}
 	b, err := io.ReadAll(io.LimitReader(r, ipnsname.MaxKeyFileSize+1))
 	if err == nil && len(b) > ipnsname.MaxKeyFileSize {
-		err = fmt.Errorf("read key from standard input: %w: larger than %d bytes", ipnsname.ErrKeyFile, ipnsname.MaxKeyFileSize)
+		err = fmt.Errorf("read key from %s: %w: larger than %d bytes", from, ipnsname.ErrKeyFile, ipnsname.MaxKeyFileSize)
 	}
 	return b, err
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
 
-// ReadKeyFile reads a named file whole, and standard input ("-") up to
-// ipnsname.MaxKeyFileSize bytes.
+// ReadKeyFile reads a named file and standard input ("-") up to
+// ipnsname.MaxKeyFileSize bytes each.
 func TestReadKeyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k.key")
 	if err := os.WriteFile(path, []byte("from the file"), 0o600); err != nil {
@@ -33,5 +33,13 @@ func TestReadKeyFile(t *testing.T) {
 	_, err := svchome.ReadKeyFile("-", bytes.NewReader(append(full, 'k')))
 	if !errors.Is(err, ipnsname.ErrKeyFile) || !strings.HasPrefix(err.Error(), "read key from standard input: ") {
 		t.Errorf("stdin beyond the limit: %v, want ipnsname.ErrKeyFile", err)
+	}
+	big := filepath.Join(t.TempDir(), "big.key")
+	if err := os.WriteFile(big, append(full, 'k'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svchome.ReadKeyFile(big, nil)
+	if !errors.Is(err, ipnsname.ErrKeyFile) || !strings.HasPrefix(err.Error(), "read key from "+big+": ") {
+		t.Errorf("file beyond the limit: %v, want ipnsname.ErrKeyFile", err)
 	}
 }

@@ -48,6 +48,22 @@ func Encrypted(b []byte) bool {
 	return bytes.HasPrefix(b, []byte(ageHeader)) || bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte(ageArmor))
 }
 
+// parseKeyFile parses b, the bytes of the key file at path, decrypting
+// it with passphrase first when it is an age file.
+func parseKeyFile(path string, b, passphrase []byte) (*ipns.Key, error) {
+	var err error
+	if Encrypted(b) {
+		if b, err = decryptKey(b, passphrase); err != nil {
+			return nil, fmt.Errorf("load key %s: %w", path, err)
+		}
+	}
+	k, err := ipns.ParseKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("load key %s: %w", path, err)
+	}
+	return k, nil
+}
+
 // decryptKey decrypts the age file b with passphrase.
 func decryptKey(b, passphrase []byte) ([]byte, error) {
 	if len(passphrase) == 0 {

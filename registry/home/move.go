@@ -42,16 +42,7 @@ func LoadIPNSKey(path string, passphrase []byte) (*ipns.Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load key %s: %w", path, err)
 	}
-	if Encrypted(b) {
-		if b, err = decryptKey(b, passphrase); err != nil {
-			return nil, fmt.Errorf("load key %s: %w", path, err)
-		}
-	}
-	k, err := ipns.ParseKey(b)
-	if err != nil {
-		return nil, fmt.Errorf("load key %s: %w", path, err)
-	}
-	return k, nil
+	return parseKeyFile(path, b, passphrase)
 }
 
 // Moved records in the home that its registry moved from the name of its

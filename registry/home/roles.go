@@ -58,14 +58,9 @@ func LoadRoleKey(path string, passphrase []byte) (ed25519.PrivateKey, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	if Encrypted(b) {
-		if b, err = decryptKey(b, passphrase); err != nil {
-			return nil, fmt.Errorf("load key %s: %w", path, err)
-		}
-	}
-	k, err := ipns.ParseKey(b)
+	k, err := parseKeyFile(path, b, passphrase)
 	if err != nil {
-		return nil, fmt.Errorf("load key %s: %w", path, err)
+		return nil, err
 	}
 	return edKey(k)
 }
