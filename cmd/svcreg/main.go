@@ -24,8 +24,8 @@ var version = ""
 func main() { os.Exit(runProcess(os.Args)) }
 
 // runProcess runs svcreg as a process, stopped by SIGINT or SIGTERM. A
-// warm resolve never gets here: internal/warm answers it while the
-// program is initialised.
+// warm resolve never gets here: internal/warm answers it (with
+// registry/home/warm) while the program is initialised.
 func runProcess(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

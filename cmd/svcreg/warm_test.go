@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svcreg/svcreg/cmd/svcreg/internal/warm"
+	"github.com/svcreg/svcreg/registry/home/warm"
 )
 
 // runWarm runs this test binary as svcreg on home, with the warm path on
@@ -144,7 +144,7 @@ func TestWarmStaleHead(t *testing.T) {
 
 // maxWarmInits bounds how many packages with init work Go may initialise
 // before a warm answer in the binary `go build` makes. On Linux (amd64,
-// arm64) internal/warm makes its own system calls and imports only
+// arm64) registry/home/warm makes its own system calls and imports only
 // unsafe and math/bits: 4 when this was written (the runtime's three,
 // then crypto/internal/fips140deps/cpu, which sorts before it and is
 // ready once math/bits is), 17 when it imported syscall, 104 when it

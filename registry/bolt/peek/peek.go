@@ -1,7 +1,7 @@
 // Package peek reads one answer from svcreg's index file — the resolution
 // cached for a query at a registry's current head — with the standard
 // library and bbolt alone. svcreg's warm resolve runs it before the rest
-// of the program is initialised (cmd/svcreg/internal/warm), so it may link
+// of the program is initialised (registry/home/warm), so it may link
 // nothing heavier. It never writes, and it reports "no answer" on any
 // doubt, leaving the question to the full implementation (registry/bolt):
 // an answer is given only when its check (a SHA-256 over the registry

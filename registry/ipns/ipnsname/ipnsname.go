@@ -1,7 +1,7 @@
 // Package ipnsname reads a registry's key file and derives its IPNS name
 // (k51…) with the standard library and filippo.io/edwards25519 alone.
 // svcreg's warm resolve runs before the rest of the program is
-// initialised (cmd/svcreg/internal/warm) and may link nothing heavier, nor
+// initialised (registry/home/warm) and may link nothing heavier, nor
 // anything Go initialises late; registry/ipns, the full implementation,
 // reads key files through ReadKeyFile too, so one rule holds for every
 // command, and a test checks that both derive the same names. CheckHome

@@ -27,6 +27,16 @@ import (
 	"github.com/svcreg/svcreg/registry/ipns/ipnsname"
 )
 
+// TestMain reads the arguments and the environment as Main does first
+// in a process, for TestCmdline and TestGetenv.
+func TestMain(m *testing.M) {
+	if !loadProcess() {
+		fmt.Fprintln(os.Stderr, "warm: could not read /proc/self/cmdline and /proc/self/environ")
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
 func TestSums(t *testing.T) {
 	for n := range 300 {
 		b := make([]byte, n)

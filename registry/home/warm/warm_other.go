@@ -22,7 +22,10 @@ func inHome(dir, name string) string {
 	return dir + string(os.PathSeparator) + name
 }
 
-func init() {
+// Main answers a warm resolve asked by the running process's command
+// line and exits, or returns when it does not answer (see the package
+// comment).
+func Main() {
 	if os.Getenv(DisableEnv) == "1" {
 		return
 	}

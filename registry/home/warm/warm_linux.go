@@ -2,7 +2,11 @@
 
 package warm
 
-func init() {
+// Main answers a warm resolve asked by the running process's command
+// line and exits, or returns when it does not answer (see the package
+// comment). Call it once, from the init of a package that imports only
+// this one, so that Go runs it before the rest of the program.
+func Main() {
 	if !loadProcess() || getenv(DisableEnv) == "1" {
 		return
 	}
